@@ -1,0 +1,209 @@
+"""The analysis types guru_form knows: exact definitions and units.
+
+The Guru API reports per-rep insights as ``{"analysisType": NAME, "analysisScalar": value}``. The
+hosted API may send types this table does not list; they are kept as they are everywhere, and their
+unit is read from the name's suffix (``_DEGREES`` -> degrees, ``_MS`` -> milliseconds, ...).
+
+Every type the local pose engine emits is defined here, and the sample videos' ground truth uses the
+same definitions on the figure's exact joint positions. All angles are measured in the image plane of
+a side view, from joint positions in pixels, with the image's y axis pointing down.
+
+========================================  =======  ===================================================
+analysisType                              unit     definition
+========================================  =======  ===================================================
+HIP_KNEE_ANGLE_DEGREES                    deg      Squat depth. At the rep's bottom (``midTimestampMs``),
+                                                   the angle between the thigh (hip -> knee) and the
+                                                   horizontal; positive when the hip is above the knee,
+                                                   0 at parallel, negative below parallel.
+KNEE_ANGLE_DEGREES                        deg      Smallest interior knee angle (hip-knee-ankle) during
+                                                   the rep; 180 is a straight leg.
+HIP_ANGLE_DEGREES                         deg      Smallest interior hip angle (shoulder-hip-knee) during
+                                                   the rep; 180 is a straight body.
+LOCKOUT_HIP_ANGLE_DEGREES                 deg      Deadlift lockout. Interior hip angle at the rep's
+                                                   lockout (``midTimestampMs``).
+TRUNK_LEAN_DEGREES                        deg      Largest angle of the trunk (hip -> shoulder) from the
+                                                   vertical during the rep; 0 is upright.
+ELBOW_ANGLE_DEGREES                       deg      Press depth. Smallest interior elbow angle
+                                                   (shoulder-elbow-wrist) during the rep.
+LOCKOUT_ELBOW_ANGLE_DEGREES               deg      Largest interior elbow angle during the rep.
+BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame, 180 minus the interior
+                                                   angle shoulder-hip-ankle, signed positive when the hip
+                                                   lies below the shoulder-ankle line (sag) and negative
+                                                   above it (pike); per rep, the value of largest size.
+MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the moving joint (hip
+                                                   for squat and deadlift, shoulder for push-up and bench
+                                                   press) over the concentric phase, scaled to metres by
+                                                   the athlete's height.
+MEAN_CONCENTRIC_VELOCITY_BH_PER_S         BH/s     As above in body heights per second, when the athlete's
+                                                   height is not given.
+========================================  =======  ===================================================
+
+Rep timing: ``startTimestampMs`` is when the athlete leaves the rest position, ``endTimestampMs``
+when they are back at it, ``midTimestampMs`` the turning point (bottom for squat, bench press and
+push-up; lockout for deadlift).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guru_form.models import Activity
+
+__all__ = ["ANALYSIS_TYPES", "AnalysisType", "unit_of"]
+
+
+@dataclass(frozen=True)
+class AnalysisType:
+    """One analysis type.
+
+    Attributes
+    ----------
+    name
+        The API's ``analysisType`` string.
+    unit
+        Short unit label for axes and tables (``"deg"``, ``"m/s"``, ``"BH/s"``).
+    label
+        A short human label for charts and reports.
+    description
+        The exact definition.
+    activities
+        The activities the local pose engine emits it for.
+    better
+        ``"higher"``, ``"lower"`` or ``None`` when neither direction is better in general.
+    """
+
+    name: str
+    unit: str
+    label: str
+    description: str
+    activities: tuple[Activity, ...]
+    better: str | None = None
+
+
+_SQUAT, _DEADLIFT, _BENCH, _PUSH = (
+    Activity.SQUAT,
+    Activity.DEADLIFT,
+    Activity.BENCH_PRESS,
+    Activity.PUSH_UP,
+)
+
+ANALYSIS_TYPES: dict[str, AnalysisType] = {
+    t.name: t
+    for t in [
+        AnalysisType(
+            "HIP_KNEE_ANGLE_DEGREES",
+            "deg",
+            "Squat depth (thigh vs horizontal)",
+            "At the bottom, angle of the thigh (hip->knee) to the horizontal; + hip above knee, "
+            "0 parallel, - below parallel.",
+            (_SQUAT,),
+            better="lower",
+        ),
+        AnalysisType(
+            "KNEE_ANGLE_DEGREES",
+            "deg",
+            "Knee angle (smallest)",
+            "Smallest interior knee angle (hip-knee-ankle) during the rep; 180 = straight leg.",
+            (_SQUAT, _DEADLIFT),
+        ),
+        AnalysisType(
+            "HIP_ANGLE_DEGREES",
+            "deg",
+            "Hip angle (smallest)",
+            "Smallest interior hip angle (shoulder-hip-knee) during the rep; 180 = straight body.",
+            (_SQUAT, _DEADLIFT),
+        ),
+        AnalysisType(
+            "LOCKOUT_HIP_ANGLE_DEGREES",
+            "deg",
+            "Hip angle at lockout",
+            "Interior hip angle (shoulder-hip-knee) at the lockout (mid timestamp).",
+            (_DEADLIFT,),
+            better="higher",
+        ),
+        AnalysisType(
+            "TRUNK_LEAN_DEGREES",
+            "deg",
+            "Trunk lean (largest)",
+            "Largest angle of the trunk (hip->shoulder) from vertical during the rep; 0 = upright.",
+            (_SQUAT, _DEADLIFT),
+        ),
+        AnalysisType(
+            "ELBOW_ANGLE_DEGREES",
+            "deg",
+            "Elbow angle (smallest)",
+            "Smallest interior elbow angle (shoulder-elbow-wrist) during the rep.",
+            (_BENCH, _PUSH),
+            better="lower",
+        ),
+        AnalysisType(
+            "LOCKOUT_ELBOW_ANGLE_DEGREES",
+            "deg",
+            "Elbow angle at lockout",
+            "Largest interior elbow angle (shoulder-elbow-wrist) during the rep.",
+            (_BENCH, _PUSH),
+            better="higher",
+        ),
+        AnalysisType(
+            "BODY_LINE_ANGLE_DEGREES",
+            "deg",
+            "Body line (+ sag / - pike)",
+            "Per frame 180 minus the interior angle shoulder-hip-ankle, + when the hip is below the "
+            "shoulder-ankle line (sag), - above (pike); per rep the value of largest size.",
+            (_PUSH,),
+        ),
+        AnalysisType(
+            "MEAN_CONCENTRIC_VELOCITY_M_PER_S",
+            "m/s",
+            "Mean concentric velocity",
+            "Estimate: mean vertical speed of the moving joint over the concentric phase, scaled "
+            "by the athlete's height.",
+            (_SQUAT, _DEADLIFT, _BENCH, _PUSH),
+            better="higher",
+        ),
+        AnalysisType(
+            "MEAN_CONCENTRIC_VELOCITY_BH_PER_S",
+            "BH/s",
+            "Mean concentric velocity",
+            "Estimate: mean vertical speed of the moving joint over the concentric phase, in body "
+            "heights per second.",
+            (_SQUAT, _DEADLIFT, _BENCH, _PUSH),
+            better="higher",
+        ),
+    ]
+}
+
+_SUFFIX_UNITS = (
+    ("_M_PER_S", "m/s"),
+    ("_BH_PER_S", "BH/s"),
+    ("_DEGREES", "deg"),
+    ("_RADIANS", "rad"),
+    ("_PERCENT", "%"),
+    ("_MS", "ms"),
+    ("_SECONDS", "s"),
+    ("_S", "s"),
+    ("_METERS", "m"),
+    ("_CM", "cm"),
+    ("_COUNT", "count"),
+)
+
+
+def unit_of(analysis_type: str) -> str | None:
+    """The unit of an analysis type: from the table above, else from its name's suffix.
+
+    Examples
+    --------
+    >>> unit_of("HIP_KNEE_ANGLE_DEGREES")
+    'deg'
+    >>> unit_of("BAR_PATH_DEVIATION_CM")
+    'cm'
+    >>> unit_of("SOMETHING_NEW") is None
+    True
+    """
+    known = ANALYSIS_TYPES.get(analysis_type)
+    if known is not None:
+        return known.unit
+    for suffix, unit in _SUFFIX_UNITS:
+        if analysis_type.upper().endswith(suffix):
+            return unit
+    return None

@@ -1,0 +1,251 @@
+"""Every error guru_form raises, in one hierarchy.
+
+Catch :class:`GuruError` to handle anything the package raises on purpose::
+
+    GuruError
+    ├── InvalidInputError (also ValueError)       bad input, rejected before any network call
+    │   ├── InvalidVideoError                     missing, empty or unreadable video file
+    │   └── TimestampOutOfRangeError              a rep timestamp lies outside the video
+    ├── MissingCredentialsError                   a call needs credentials that were not given
+    ├── ReadOnlyCredentialsError                  a write through read-only credentials
+    ├── MissingDependencyError (also ImportError)  an optional extra is not installed
+    ├── APIConnectionError                        the server could not be reached / connection dropped
+    │   └── APITimeoutError                       the request timed out
+    ├── APIError                                  the server answered with an error status
+    │   ├── AuthenticationError                   401, or an OAuth token error
+    │   ├── PermissionDeniedError                 403
+    │   ├── NotFoundError                         404
+    │   ├── ValidationError                       400/422 with per-field messages
+    │   ├── RateLimitError                        429 (``retry_after`` in seconds, if given)
+    │   ├── ServerError                           5xx
+    │   └── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
+    ├── AnalysisFailedError                       the analysis ended ``Failed``
+    └── AnalysisTimeoutError                      the analysis did not finish before the deadline
+
+Messages say what happened and what to do next. They never contain secrets: client secrets, access
+tokens, API keys and upload signing fields are kept out of every message and ``repr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AnalysisFailedError",
+    "AnalysisTimeoutError",
+    "AuthenticationError",
+    "GuruError",
+    "HelpSpotError",
+    "InvalidInputError",
+    "InvalidVideoError",
+    "MissingCredentialsError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReadOnlyCredentialsError",
+    "ServerError",
+    "TimestampOutOfRangeError",
+    "ValidationError",
+]
+
+
+class GuruError(Exception):
+    """Base class of every error raised on purpose by guru_form."""
+
+
+class InvalidInputError(GuruError, ValueError):
+    """An argument is invalid; raised before anything is sent over the network."""
+
+
+class InvalidVideoError(InvalidInputError):
+    """A video file is missing, empty, or cannot be opened as a video.
+
+    Parameters
+    ----------
+    path
+        The offending path.
+    reason
+        What is wrong with it, in words a user can act on.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class TimestampOutOfRangeError(InvalidInputError):
+    """A requested timestamp lies outside the video (for example an analysis of another video)."""
+
+
+class MissingCredentialsError(GuruError):
+    """A call needs credentials that were not given."""
+
+
+class ReadOnlyCredentialsError(GuruError):
+    """A write was attempted with credentials that can only read."""
+
+
+class MissingDependencyError(GuruError, ImportError):
+    """An optional part of guru_form is needed but its extra is not installed.
+
+    Parameters
+    ----------
+    feature
+        What the user tried to do, e.g. ``"local pose analysis"``.
+    extra
+        The extra that provides it, e.g. ``"pose"``.
+    """
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the optional '{extra}' extra: pip install 'guru-form[{extra}]'"
+        )
+
+
+class APIConnectionError(GuruError):
+    """The server could not be reached, or the connection dropped before a full answer arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A request took longer than the configured timeout."""
+
+
+class APIError(GuruError):
+    """The server answered with an error status.
+
+    Attributes
+    ----------
+    status_code
+        The HTTP status code.
+    body
+        The decoded JSON body, or the text if it was not JSON, or ``None``.
+    request_id
+        The server's request id (``x-request-id`` and similar headers), if it sent one.
+    method, url
+        The request that failed; the URL never carries credentials.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url})" if self.method and self.url else ""
+        rid = f" [request id {self.request_id}]" if self.request_id else ""
+        return f"{self.status_code}: {self.message}{where}{rid}"
+
+
+class AuthenticationError(APIError):
+    """401, or the token endpoint refused the credentials (its ``error_description`` is kept)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the credentials are valid but may not do this."""
+
+
+class NotFoundError(APIError):
+    """404: no such resource (check the id)."""
+
+
+class ValidationError(APIError):
+    """The server rejected the request's fields.
+
+    Attributes
+    ----------
+    field_errors
+        ``{field: [message, ...]}`` as the server sent them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field_errors: Mapping[str, Sequence[str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.field_errors = {k: list(v) for k, v in (field_errors or {}).items()}
+        super().__init__(message, **kwargs)
+
+
+class RateLimitError(APIError):
+    """429: too many requests. ``retry_after`` is the server's requested wait in seconds, if any."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(APIError):
+    """5xx: the server failed; the request may succeed if tried again later."""
+
+
+class HelpSpotError(APIError):
+    """HelpSpot answered with one or more ``<error>`` elements.
+
+    Attributes
+    ----------
+    errors
+        Every ``(id, description)`` pair the server sent, in order.
+    """
+
+    def __init__(
+        self, message: str, *, errors: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        self.errors = list(errors)
+        super().__init__(message, **kwargs)
+
+
+class AnalysisFailedError(GuruError):
+    """The analysis of a video ended with status ``Failed``.
+
+    Attributes
+    ----------
+    video_id
+        The video whose analysis failed.
+    reason
+        The reason the server gave, if any.
+    """
+
+    def __init__(self, video_id: str, reason: str | None = None) -> None:
+        self.video_id = video_id
+        self.reason = reason
+        why = f": {reason}" if reason else " (the server gave no reason)"
+        super().__init__(f"analysis of video {video_id} failed{why}")
+
+
+class AnalysisTimeoutError(GuruError):
+    """The analysis did not finish before the deadline.
+
+    The video is uploaded and the analysis may still finish: call
+    ``client.wait_for_analysis(error.video_id)`` later to collect it.
+    """
+
+    def __init__(self, video_id: str, waited_s: float) -> None:
+        self.video_id = video_id
+        self.waited_s = waited_s
+        super().__init__(
+            f"analysis of video {video_id} was still pending after {waited_s:.0f} s; "
+            f"call wait_for_analysis({video_id!r}) later to collect it"
+        )

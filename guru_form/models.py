@@ -1,0 +1,466 @@
+"""The data model shared by every part of guru_form.
+
+Plain dataclasses and enums that mirror the Guru fitness API's JSON:
+
+- :class:`Activity`, :class:`Domain`, :class:`Status` — the API's accepted strings.
+- :class:`Rep` — one repetition: start/mid/end timestamps (ms) and ``analyses``
+  (``analysisType`` -> ``analysisScalar``).
+- :class:`Analysis` — the result of ``GET /videos/{id}/analysis``.
+- :class:`Video` — the result of ``GET /videos/{id}``.
+- :class:`UploadTarget` — the result of ``POST /videos`` (where and how to upload).
+
+Nothing here touches the network or draws.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guru_form.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from guru_form.pose.track import PoseTrack  # type: ignore[import-not-found]
+
+__all__ = [
+    "ACTIVITY_DOMAINS",
+    "Activity",
+    "Analysis",
+    "Domain",
+    "Rep",
+    "Status",
+    "UploadTarget",
+    "Video",
+    "resolve_activity",
+]
+
+POSE_TRACK_SUFFIX = ".pose.parquet"
+
+
+class _StrEnum(str, Enum):
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Domain(_StrEnum):
+    """The category of exercise, as the API names it."""
+
+    WEIGHTLIFTING = "weightlifting"
+    CALISTHENICS = "calisthenics"
+
+
+class Activity(_StrEnum):
+    """The movement performed, as the API names it.
+
+    Examples
+    --------
+    >>> Activity("squat").domain
+    <Domain.WEIGHTLIFTING: 'weightlifting'>
+    >>> Activity.DEADLIFT.lowers_first
+    False
+    """
+
+    SQUAT = "squat"
+    DEADLIFT = "deadlift"
+    BENCH_PRESS = "bench_press"
+    PUSH_UP = "push_up"
+
+    @property
+    def domain(self) -> Domain:
+        """The domain this activity belongs to."""
+        return ACTIVITY_DOMAINS[self]
+
+    @property
+    def lowers_first(self) -> bool:
+        """True when a rep starts with the lowering (eccentric) phase.
+
+        Squat, bench press and push-up go down first, so ``midTimestampMs`` is the bottom and
+        start->mid is eccentric. A deadlift goes up first: mid is the lockout and start->mid is
+        concentric.
+        """
+        return self is not Activity.DEADLIFT
+
+
+ACTIVITY_DOMAINS: dict[Activity, Domain] = {
+    Activity.SQUAT: Domain.WEIGHTLIFTING,
+    Activity.DEADLIFT: Domain.WEIGHTLIFTING,
+    Activity.BENCH_PRESS: Domain.WEIGHTLIFTING,
+    Activity.PUSH_UP: Domain.CALISTHENICS,
+}
+
+
+class Status(_StrEnum):
+    """The status of an analysis."""
+
+    PENDING = "Pending"
+    COMPLETE = "Complete"
+    FAILED = "Failed"
+
+    @property
+    def is_final(self) -> bool:
+        """True once the analysis will not change any more."""
+        return self is not Status.PENDING
+
+
+def _parse_enum(kind: type[_StrEnum], value: object, what: str) -> Any:
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for member in kind:
+            if member.value.lower() == text.lower():
+                return member
+    accepted = ", ".join(repr(m.value) for m in kind)
+    raise InvalidInputError(f"unknown {what} {value!r}; use one of {accepted}")
+
+
+def resolve_activity(
+    activity: Activity | str | None = None, domain: Domain | str | None = None
+) -> tuple[Activity | None, Domain | None]:
+    """Validate an activity/domain pair and fill in the domain from the activity.
+
+    Parameters
+    ----------
+    activity, domain
+        The API's strings (or enum members); either may be None.
+
+    Returns
+    -------
+    tuple
+        ``(activity, domain)`` as enum members; the domain follows from the activity when only
+        the activity is given.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown activity or domain, or an activity that is not in the given domain.
+
+    Examples
+    --------
+    >>> resolve_activity("push_up")
+    (<Activity.PUSH_UP: 'push_up'>, <Domain.CALISTHENICS: 'calisthenics'>)
+    """
+    act = None if activity is None else _parse_enum(Activity, activity, "activity")
+    dom = None if domain is None else _parse_enum(Domain, domain, "domain")
+    if act is not None:
+        if dom is not None and act.domain is not dom:
+            raise InvalidInputError(
+                f"activity {act.value!r} belongs to domain {act.domain.value!r}, not {dom.value!r}; "
+                f"drop the domain argument and it will be filled in"
+            )
+        dom = act.domain
+    return act, dom
+
+
+@dataclass
+class Rep:
+    """One repetition.
+
+    Attributes
+    ----------
+    start_ms, mid_ms, end_ms
+        Timestamps within the video in milliseconds. ``mid_ms`` is the turning point: the bottom
+        for squat, bench press and push-up, the lockout for deadlift.
+    analyses
+        ``analysisType -> analysisScalar``, named exactly as the API names them
+        (e.g. ``HIP_KNEE_ANGLE_DEGREES``). See :mod:`guru_form.analysis_types` for units.
+    """
+
+    start_ms: int
+    mid_ms: int
+    end_ms: int
+    analyses: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Rep:
+        """Build a rep from the API's JSON object (``startTimestampMs``, ..., ``analyses``)."""
+        analyses: dict[str, float] = {}
+        for item in d.get("analyses") or []:
+            name = item.get("analysisType")
+            if name is None:
+                continue
+            scalar = item.get("analysisScalar")
+            analyses[str(name)] = math.nan if scalar is None else float(scalar)
+        return cls(
+            start_ms=_as_ms(d.get("startTimestampMs")),
+            mid_ms=_as_ms(d.get("midTimestampMs")),
+            end_ms=_as_ms(d.get("endTimestampMs")),
+            analyses=analyses,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's JSON object for this rep."""
+        return {
+            "startTimestampMs": self.start_ms,
+            "midTimestampMs": self.mid_ms,
+            "endTimestampMs": self.end_ms,
+            "analyses": [
+                {"analysisType": k, "analysisScalar": None if math.isnan(v) else v}
+                for k, v in self.analyses.items()
+            ],
+        }
+
+
+def _as_ms(value: Any) -> int:
+    if value is None:
+        return 0
+    return round(float(value))
+
+
+@dataclass
+class Analysis:
+    """The analysis of one video, as ``GET /videos/{id}/analysis`` returns it.
+
+    Attributes
+    ----------
+    video_id
+        The video's id (None for an analysis loaded from a bare JSON file without one).
+    status
+        ``Pending``, ``Complete`` or ``Failed``.
+    domain, activity
+        As the server reported them (None if it did not).
+    reps
+        The reps, in the order the server sent them.
+    raw
+        The JSON exactly as received.
+    reason
+        Why the analysis failed, when the server said (``reason``, ``error`` or ``message``).
+    pose_track
+        The per-frame pose track when the analysis was made by the local pose engine; not part of
+        the Guru JSON, saved beside it by :meth:`save`.
+
+    Examples
+    --------
+    >>> a = Analysis.from_json({"status": "Complete", "activity": "squat", "reps": []})
+    >>> a.domain
+    <Domain.WEIGHTLIFTING: 'weightlifting'>
+    """
+
+    video_id: str | None
+    status: Status
+    domain: Domain | None = None
+    activity: Activity | None = None
+    reps: list[Rep] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
+        """Parse the API's analysis JSON.
+
+        Parameters
+        ----------
+        d
+            The decoded JSON object.
+        video_id
+            The video's id; defaults to a ``videoId`` or ``id`` key in ``d``.
+        """
+        if not isinstance(d, dict):
+            raise InvalidInputError(f"an analysis must be a JSON object, got {type(d).__name__}")
+        status = _parse_enum(Status, d.get("status", "Pending"), "analysis status")
+        activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
+        vid = video_id if video_id is not None else d.get("videoId", d.get("id"))
+        reason = d.get("reason") or d.get("error") or d.get("message")
+        return cls(
+            video_id=None if vid is None else str(vid),
+            status=status,
+            domain=domain,
+            activity=activity,
+            reps=[Rep.from_json(r) for r in d.get("reps") or []],
+            raw=d,
+            reason=None if reason is None else str(reason),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The analysis as Guru JSON (plus ``videoId`` and ``reason`` when known)."""
+        d: dict[str, Any] = {"status": self.status.value}
+        if self.video_id is not None:
+            d["videoId"] = self.video_id
+        d["domain"] = None if self.domain is None else self.domain.value
+        d["activity"] = None if self.activity is None else self.activity.value
+        d["reps"] = [r.to_json() for r in self.reps]
+        if self.reason is not None:
+            d["reason"] = self.reason
+        return d
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the analysis as JSON; a pose track, if any, goes beside it as ``.pose.parquet``.
+
+        Returns
+        -------
+        Path
+            The JSON file written.
+        """
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(target)
+        if self.pose_track is not None:
+            self.pose_track.to_parquet(_pose_track_path(target))
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Analysis:
+        """Read an analysis written by :meth:`save` (or any file holding the API's JSON)."""
+        source = Path(path)
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InvalidInputError(f"{source}: no such analysis file") from None
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"{source}: not valid JSON ({exc})") from None
+        analysis = cls.from_json(data)
+        sidecar = _pose_track_path(source)
+        if sidecar.exists():
+            from guru_form.pose.track import PoseTrack
+
+            analysis.pose_track = PoseTrack.read_parquet(sidecar)
+        return analysis
+
+    def to_frame(self) -> pd.DataFrame:
+        """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
+        from guru_form.tables import reps_frame  # type: ignore[import-not-found]
+
+        frame: pd.DataFrame = reps_frame(self)
+        return frame
+
+    @property
+    def rep_count(self) -> int:
+        """Number of reps."""
+        return len(self.reps)
+
+    def _repr_html_(self) -> str:
+        title = html.escape(
+            f"Analysis {self.video_id or ''} · {self.activity or 'unknown activity'} · "
+            f"{self.status.value} · {len(self.reps)} reps"
+        )
+        if self.reason:
+            title += "<br><em>" + html.escape(self.reason) + "</em>"
+        if not self.reps:
+            return f"<div><strong>{title}</strong></div>"
+        names = sorted({k for r in self.reps for k in r.analyses})
+        head = "".join(
+            f"<th>{html.escape(n)}</th>" for n in ["rep", "start ms", "mid ms", "end ms"]
+        )
+        head += "".join(f"<th>{html.escape(n)}</th>" for n in names)
+        rows = []
+        for i, r in enumerate(self.reps, 1):
+            cells = [str(i), str(r.start_ms), str(r.mid_ms), str(r.end_ms)]
+            cells += [f"{r.analyses[n]:.1f}" if n in r.analyses else "" for n in names]
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        return (
+            f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+
+def _lenient_activity(activity: Any, domain: Any) -> tuple[Activity | None, Domain | None]:
+    """Parse what a server reported; unknown strings become None rather than failing the parse."""
+    act: Activity | None
+    dom: Domain | None
+    try:
+        act = None if activity is None else _parse_enum(Activity, activity, "activity")
+    except InvalidInputError:
+        act = None
+    try:
+        dom = None if domain is None else _parse_enum(Domain, domain, "domain")
+    except InvalidInputError:
+        dom = None
+    if dom is None and act is not None:
+        dom = act.domain
+    return act, dom
+
+
+def _pose_track_path(json_path: Path) -> Path:
+    return json_path.with_name(json_path.stem + POSE_TRACK_SUFFIX)
+
+
+@dataclass
+class Video:
+    """A video record, as ``GET /videos/{id}`` returns it.
+
+    Attributes
+    ----------
+    id
+        The video's id.
+    status
+        ``Pending`` until the content is uploaded, then ``Success`` (the API's word).
+    uri
+        Where the raw video can be downloaded, if the server says.
+    domain, activity, rep_count, source
+        Metadata as last set by create or update, when the server reports it.
+    raw
+        The JSON exactly as received.
+    """
+
+    id: str
+    status: str | None = None
+    uri: str | None = None
+    domain: Domain | None = None
+    activity: Activity | None = None
+    rep_count: int | None = None
+    source: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Video:
+        """Parse the API's video JSON."""
+        activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
+        rep_count = d.get("repCount")
+        return cls(
+            id=str(video_id if video_id is not None else d.get("id", "")),
+            status=d.get("status"),
+            uri=d.get("uri"),
+            domain=domain,
+            activity=activity,
+            rep_count=None if rep_count is None else int(rep_count),
+            source=d.get("source"),
+            raw=d,
+        )
+
+
+@dataclass
+class UploadTarget:
+    """Where and how to upload a video's content (the answer to ``POST /videos``).
+
+    The signing ``fields`` are credentials for the upload: they are hidden from ``repr``.
+
+    Attributes
+    ----------
+    id
+        The new video's id.
+    url
+        The presigned upload URL (``multipart/form-data`` POST).
+    fields
+        Form fields to send before the file, in this order.
+    """
+
+    id: str
+    url: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> UploadTarget:
+        """Parse the API's create-video answer."""
+        return cls(
+            id=str(d["id"]),
+            url=str(d["url"]),
+            fields={str(k): str(v) for k, v in (d.get("fields") or {}).items()},
+        )
+
+    def __repr__(self) -> str:
+        return f"UploadTarget(id={self.id!r}, url={_strip_query(self.url)!r}, fields=<{len(self.fields)} hidden>)"
+
+
+def _strip_query(url: str) -> str:
+    return url.split("?", 1)[0]
