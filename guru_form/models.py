@@ -15,6 +15,7 @@ Nothing here touches the network or draws.
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import math
 import os
@@ -27,8 +28,6 @@ from guru_form.errors import InvalidInputError
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from guru_form.pose.track import PoseTrack  # type: ignore[import-not-found]
 
 __all__ = [
     "ACTIVITY_DOMAINS",
@@ -251,7 +250,7 @@ class Analysis:
     reps: list[Rep] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
-    pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
+    pose_track: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
@@ -322,16 +321,14 @@ class Analysis:
         analysis = cls.from_json(data)
         sidecar = _pose_track_path(source)
         if sidecar.exists():
-            from guru_form.pose.track import PoseTrack
-
-            analysis.pose_track = PoseTrack.read_parquet(sidecar)
+            track_module = importlib.import_module("guru_form.pose.track")
+            analysis.pose_track = track_module.PoseTrack.read_parquet(sidecar)
         return analysis
 
     def to_frame(self) -> pd.DataFrame:
         """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
-        from guru_form.tables import reps_frame  # type: ignore[import-not-found]
-
-        frame: pd.DataFrame = reps_frame(self)
+        tables = importlib.import_module("guru_form.tables")
+        frame: pd.DataFrame = tables.reps_frame(self)
         return frame
 
     @property

@@ -1,0 +1,289 @@
+"""Joint angles and per-rep analyses from joint positions: the definitions, as pure functions.
+
+This module is where every analysisType of :mod:`guru_form.analysis_types` is computed. The local
+pose engine applies it to estimated joint positions; the sample videos' ground truth applies it to the
+rendered figure's exact joint positions, so the two are comparable by construction.
+
+Conventions
+-----------
+- Points are arrays of shape ``(..., 2)`` holding ``(x, y)`` in image pixels, **y pointing down**.
+- Angles are in degrees.
+- ``series`` are per-frame 1-D arrays of equal length, keyed by the names in :data:`SERIES`.
+
+Examples
+--------
+>>> import numpy as np
+>>> hip, knee, ankle = np.array([0.0, 0.0]), np.array([10.0, 10.0]), np.array([0.0, 20.0])
+>>> float(joint_angle(hip, knee, ankle))
+90.0
+>>> float(segment_angle_to_horizontal(hip, knee))  # hip above knee: positive
+45.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.models import Activity
+
+__all__ = [
+    "HEAD_TOP_FACTOR",
+    "SERIES",
+    "angle_series",
+    "body_height_px",
+    "body_line_angle",
+    "joint_angle",
+    "lean_from_vertical",
+    "moving_joint",
+    "rep_analyses",
+    "segment_angle_to_horizontal",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Names of the per-frame series :func:`angle_series` returns, with their meaning.
+SERIES: dict[str, str] = {
+    "knee_angle": "interior angle hip-knee-ankle (deg, 180 = straight)",
+    "hip_angle": "interior angle shoulder-hip-knee (deg, 180 = straight)",
+    "elbow_angle": "interior angle shoulder-elbow-wrist (deg, 180 = straight)",
+    "shoulder_angle": "interior angle elbow-shoulder-hip (deg)",
+    "trunk_lean": "angle of hip->shoulder from vertical (deg, 0 = upright)",
+    "thigh_angle": "angle of hip->knee to horizontal (deg, + hip above knee)",
+    "body_line": "180 - angle shoulder-hip-ankle (deg, + hip below the line: sag)",
+}
+
+#: Standing height / (ankle->knee + knee->hip + hip->shoulder + shoulder->nose). The chain from ankle
+#: to nose misses the ankle's height above the floor and the head above the nose; adult proportions
+#: put that chain at about 0.87 of standing height.
+HEAD_TOP_FACTOR = 1.0 / 0.87
+
+
+def _xy(p: npt.ArrayLike) -> FloatArray:
+    return np.asarray(p, dtype=np.float64)
+
+
+def _deg(radians: npt.ArrayLike) -> FloatArray:
+    return np.asarray(np.degrees(radians), dtype=np.float64)
+
+
+def joint_angle(a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray:
+    """Interior angle at ``b`` between ``b->a`` and ``b->c``, in degrees (0..180).
+
+    NaN where a segment has zero length or a point is NaN.
+    """
+    ba, bc = _xy(a) - _xy(b), _xy(c) - _xy(b)
+    dot = np.sum(ba * bc, axis=-1)
+    norms = np.linalg.norm(ba, axis=-1) * np.linalg.norm(bc, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.where(norms > 0, dot / norms, np.nan)
+    return _deg(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def segment_angle_to_horizontal(upper: npt.ArrayLike, lower: npt.ArrayLike) -> FloatArray:
+    """Angle of the segment ``upper -> lower`` to the horizontal, in degrees (-90..90).
+
+    Positive when ``upper`` is above ``lower`` in the image (smaller y), 0 when level, negative
+    when below. With ``upper=hip, lower=knee`` this is the squat-depth angle: negative is below
+    parallel.
+    """
+    d = _xy(lower) - _xy(upper)
+    return _deg(np.arctan2(d[..., 1], np.abs(d[..., 0])))
+
+
+def lean_from_vertical(lower: npt.ArrayLike, upper: npt.ArrayLike) -> FloatArray:
+    """Angle of the segment ``lower -> upper`` from the vertical, in degrees (0..180).
+
+    0 when ``upper`` is straight above ``lower``; 90 when level. With ``lower=hip,
+    upper=shoulder`` this is trunk lean.
+    """
+    d = _xy(upper) - _xy(lower)
+    return _deg(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
+
+
+def body_line_angle(
+    shoulder: npt.ArrayLike, hip: npt.ArrayLike, ankle: npt.ArrayLike
+) -> FloatArray:
+    """How far the hip bends the shoulder-ankle line, in degrees, signed.
+
+    ``180 - joint_angle(shoulder, hip, ankle)``: 0 for a straight body, positive when the hip
+    lies below the shoulder-ankle line in the image (sag), negative above it (pike).
+    """
+    s, h, a = _xy(shoulder), _xy(hip), _xy(ankle)
+    bend = 180.0 - joint_angle(s, h, a)
+    line = a - s
+    rel = h - s
+    # The sign of the cross product tells which side of the line the hip is on; orient it so that
+    # "below in the image" (larger y) is positive whichever way the body faces.
+    cross = line[..., 0] * rel[..., 1] - line[..., 1] * rel[..., 0]
+    facing = np.sign(line[..., 0])
+    facing = np.where(facing == 0, 1.0, facing)
+    return np.where(cross * facing >= 0, bend, -bend)
+
+
+def angle_series(joints: Mapping[str, npt.ArrayLike]) -> dict[str, FloatArray]:
+    """Every series of :data:`SERIES` that the given joints allow.
+
+    Parameters
+    ----------
+    joints
+        One side's joints, each an array of shape ``(n_frames, 2)``: any of ``shoulder``,
+        ``elbow``, ``wrist``, ``hip``, ``knee``, ``ankle``.
+
+    Returns
+    -------
+    dict
+        Series name -> array of shape ``(n_frames,)``; a series is left out when a joint it needs
+        is missing.
+    """
+    j = {k: _xy(v) for k, v in joints.items()}
+    out: dict[str, FloatArray] = {}
+
+    def has(*names: str) -> bool:
+        return all(n in j for n in names)
+
+    if has("hip", "knee", "ankle"):
+        out["knee_angle"] = joint_angle(j["hip"], j["knee"], j["ankle"])
+    if has("shoulder", "hip", "knee"):
+        out["hip_angle"] = joint_angle(j["shoulder"], j["hip"], j["knee"])
+    if has("shoulder", "elbow", "wrist"):
+        out["elbow_angle"] = joint_angle(j["shoulder"], j["elbow"], j["wrist"])
+    if has("elbow", "shoulder", "hip"):
+        out["shoulder_angle"] = joint_angle(j["elbow"], j["shoulder"], j["hip"])
+    if has("hip", "shoulder"):
+        out["trunk_lean"] = lean_from_vertical(j["hip"], j["shoulder"])
+    if has("hip", "knee"):
+        out["thigh_angle"] = segment_angle_to_horizontal(j["hip"], j["knee"])
+    if has("shoulder", "hip", "ankle"):
+        out["body_line"] = body_line_angle(j["shoulder"], j["hip"], j["ankle"])
+    return out
+
+
+def body_height_px(joints: Mapping[str, npt.ArrayLike]) -> float:
+    """Estimated standing height of the athlete in pixels.
+
+    The median over frames of ankle->knee + knee->hip + hip->shoulder + shoulder->nose, times
+    :data:`HEAD_TOP_FACTOR`. Segment lengths do not change as the athlete bends, so this holds in
+    any pose; it assumes the segments lie roughly in the image plane (a side view).
+    """
+    chain = [("ankle", "knee"), ("knee", "hip"), ("hip", "shoulder"), ("shoulder", "nose")]
+    total = sum(np.linalg.norm(_xy(joints[b]) - _xy(joints[a]), axis=-1) for a, b in chain)
+    return float(np.nanmedian(total) * HEAD_TOP_FACTOR)
+
+
+def moving_joint(activity: Activity) -> str:
+    """The joint whose vertical travel gives the rep's velocity: hip (squat, deadlift) or shoulder."""
+    return "hip" if activity in (Activity.SQUAT, Activity.DEADLIFT) else "shoulder"
+
+
+def rep_analyses(
+    activity: Activity,
+    series: Mapping[str, npt.ArrayLike],
+    start: int,
+    mid: int,
+    end: int,
+    *,
+    time_s: npt.ArrayLike,
+    moving_joint_y: npt.ArrayLike | None = None,
+    body_height: float | None = None,
+    athlete_height_cm: float | None = None,
+) -> dict[str, float]:
+    """The analysis scalars of one rep, as defined in :mod:`guru_form.analysis_types`.
+
+    Parameters
+    ----------
+    activity
+        Which definitions apply.
+    series
+        Per-frame series from :func:`angle_series` (the chosen side).
+    start, mid, end
+        Frame indices of the rep's start, turning point and end (inclusive).
+    time_s
+        Per-frame presentation time in seconds.
+    moving_joint_y
+        Per-frame image y (pixels) of the moving joint — the hip for squat and deadlift, the
+        shoulder for push-up and bench press. Needed for the velocity estimate.
+    body_height
+        The athlete's standing height in pixels (see :func:`body_height_px`).
+    athlete_height_cm
+        When given, velocity is reported in m/s; otherwise in body heights per second.
+
+    Returns
+    -------
+    dict
+        ``analysisType -> value``; a value whose inputs are missing is left out.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> knee = np.array([175.0, 120.0, 80.0, 120.0, 175.0])
+    >>> rep_analyses(Activity.SQUAT, {"knee_angle": knee}, 0, 2, 4, time_s=np.arange(5) / 30)
+    {'KNEE_ANGLE_DEGREES': 80.0}
+    """
+    if not 0 <= start <= mid <= end:
+        raise ValueError(f"rep frames must satisfy 0 <= start <= mid <= end, got {start, mid, end}")
+    window = slice(start, end + 1)
+    s = {k: _xy(v) for k, v in series.items()}
+    out: dict[str, float] = {}
+
+    def put(name: str, value: float) -> None:
+        if np.isfinite(value):
+            out[name] = float(value)
+
+    def smallest(key: str) -> float:
+        return float(np.nanmin(s[key][window])) if _any_finite(s[key][window]) else np.nan
+
+    def largest(key: str) -> float:
+        return float(np.nanmax(s[key][window])) if _any_finite(s[key][window]) else np.nan
+
+    legs = activity in (Activity.SQUAT, Activity.DEADLIFT)
+    arms = activity in (Activity.BENCH_PRESS, Activity.PUSH_UP)
+    if activity is Activity.SQUAT and "thigh_angle" in s:
+        put("HIP_KNEE_ANGLE_DEGREES", s["thigh_angle"][mid])
+    if legs and "knee_angle" in s:
+        put("KNEE_ANGLE_DEGREES", smallest("knee_angle"))
+    if legs and "hip_angle" in s:
+        put("HIP_ANGLE_DEGREES", smallest("hip_angle"))
+    if activity is Activity.DEADLIFT and "hip_angle" in s:
+        put("LOCKOUT_HIP_ANGLE_DEGREES", s["hip_angle"][mid])
+    if legs and "trunk_lean" in s:
+        put("TRUNK_LEAN_DEGREES", largest("trunk_lean"))
+    if arms and "elbow_angle" in s:
+        put("ELBOW_ANGLE_DEGREES", smallest("elbow_angle"))
+        put("LOCKOUT_ELBOW_ANGLE_DEGREES", largest("elbow_angle"))
+    if activity is Activity.PUSH_UP and "body_line" in s:
+        line = s["body_line"][window]
+        if _any_finite(line):
+            put("BODY_LINE_ANGLE_DEGREES", line[int(np.nanargmax(np.abs(line)))])
+    if moving_joint_y is not None and body_height:
+        velocity = _mean_concentric_velocity(
+            activity, _xy(moving_joint_y), _xy(time_s), start, mid, end, body_height
+        )
+        if athlete_height_cm:
+            put("MEAN_CONCENTRIC_VELOCITY_M_PER_S", velocity * athlete_height_cm / 100.0)
+        else:
+            put("MEAN_CONCENTRIC_VELOCITY_BH_PER_S", velocity)
+    return out
+
+
+def _mean_concentric_velocity(
+    activity: Activity,
+    y: FloatArray,
+    t: FloatArray,
+    start: int,
+    mid: int,
+    end: int,
+    body_height: float,
+) -> float:
+    """Net vertical displacement of the moving joint over the concentric phase / its duration."""
+    a, b = (mid, end) if activity.lowers_first else (start, mid)
+    duration = float(t[b] - t[a])
+    if duration <= 0 or not (np.isfinite(y[a]) and np.isfinite(y[b])):
+        return float("nan")
+    return abs(float(y[b] - y[a])) / body_height / duration
+
+
+def _any_finite(x: FloatArray) -> bool:
+    return bool(np.isfinite(x).any())

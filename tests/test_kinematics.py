@@ -1,0 +1,148 @@
+"""Angle definitions and per-rep analyses, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guru_form.kinematics import (
+    angle_series,
+    body_height_px,
+    body_line_angle,
+    joint_angle,
+    lean_from_vertical,
+    moving_joint,
+    rep_analyses,
+    segment_angle_to_horizontal,
+)
+from guru_form.models import Activity
+from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code
+
+
+def test_joint_angle_right_straight_and_degenerate() -> None:
+    assert joint_angle([0, 0], [10, 10], [0, 20]) == pytest.approx(90)
+    assert joint_angle([0, 0], [0, 10], [0, 20]) == pytest.approx(180)
+    assert np.isnan(joint_angle([0, 0], [0, 0], [1, 1]))
+
+
+def test_thigh_angle_sign_follows_depth() -> None:
+    # y points down: hip at y=100 above knee at y=110 -> above parallel, positive
+    assert segment_angle_to_horizontal([0, 100], [40, 110]) == pytest.approx(
+        np.degrees(np.arctan(10 / 40))
+    )
+    assert segment_angle_to_horizontal([0, 100], [40, 100]) == pytest.approx(0)
+    assert segment_angle_to_horizontal([0, 120], [-40, 100]) == pytest.approx(
+        -np.degrees(np.arctan(20 / 40))
+    )
+
+
+def test_trunk_lean() -> None:
+    assert lean_from_vertical([0, 100], [0, 0]) == pytest.approx(0)
+    assert lean_from_vertical([0, 100], [100, 0]) == pytest.approx(45)
+    assert lean_from_vertical([0, 100], [-100, 100]) == pytest.approx(90)
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+def test_body_line_sign_is_sag_positive_whichever_way_the_body_faces(facing: int) -> None:
+    shoulder, ankle = np.array([0.0, 100.0]), np.array([facing * 200.0, 100.0])
+    sag = body_line_angle(shoulder, [facing * 100.0, 110.0], ankle)
+    pike = body_line_angle(shoulder, [facing * 100.0, 90.0], ankle)
+    expected = 2 * np.degrees(np.arctan(10 / 100))
+    assert sag == pytest.approx(expected)
+    assert pike == pytest.approx(-expected)
+    assert body_line_angle(shoulder, [facing * 100.0, 100.0], ankle) == pytest.approx(0)
+
+
+def test_squat_rep_analyses_by_hand() -> None:
+    # three frames: standing, bottom (thigh 10 deg below parallel), standing
+    hip = np.array([[0, 0], [0, 60], [0, 0]], float)
+    knee = np.array([[0, 50], [50, 60 - 50 * np.tan(np.radians(10))], [0, 50]], float)
+    ankle = np.array([[0, 100], [0, 100], [0, 100]], float)
+    shoulder = np.array([[0, -60], [30, 10], [0, -60]], float)
+    nose = shoulder + np.array([0.0, -20.0])
+    joints = {"hip": hip, "knee": knee, "ankle": ankle, "shoulder": shoulder, "nose": nose}
+    series = angle_series(joints)
+    height = body_height_px(joints)
+    assert height == pytest.approx((50 + 50 + 60 + 20) / 0.87)
+    out = rep_analyses(
+        Activity.SQUAT,
+        series,
+        0,
+        1,
+        2,
+        time_s=np.array([0.0, 1.0, 1.5]),
+        moving_joint_y=hip[:, 1],
+        body_height=height,
+    )
+    assert out["HIP_KNEE_ANGLE_DEGREES"] == pytest.approx(-10)
+    assert out["TRUNK_LEAN_DEGREES"] == pytest.approx(np.degrees(np.arctan2(30, 50)))
+    assert out["KNEE_ANGLE_DEGREES"] == pytest.approx(series["knee_angle"][1])
+    assert out["MEAN_CONCENTRIC_VELOCITY_BH_PER_S"] == pytest.approx(60 / height / 0.5)
+    with_height = rep_analyses(
+        Activity.SQUAT,
+        series,
+        0,
+        1,
+        2,
+        time_s=np.array([0.0, 1.0, 1.5]),
+        moving_joint_y=hip[:, 1],
+        body_height=height,
+        athlete_height_cm=180,
+    )
+    assert with_height["MEAN_CONCENTRIC_VELOCITY_M_PER_S"] == pytest.approx(60 / height / 0.5 * 1.8)
+    assert "MEAN_CONCENTRIC_VELOCITY_BH_PER_S" not in with_height
+
+
+def test_deadlift_concentric_is_start_to_mid_and_lockout_at_mid() -> None:
+    hip_angle = np.array([70.0, 120.0, 178.0, 120.0, 70.0])
+    y = np.array([200.0, 150.0, 100.0, 150.0, 200.0])
+    out = rep_analyses(
+        Activity.DEADLIFT,
+        {"hip_angle": hip_angle},
+        0,
+        2,
+        4,
+        time_s=np.arange(5) * 0.5,
+        moving_joint_y=y,
+        body_height=100.0,
+    )
+    assert out["LOCKOUT_HIP_ANGLE_DEGREES"] == 178
+    assert out["HIP_ANGLE_DEGREES"] == 70
+    assert out["MEAN_CONCENTRIC_VELOCITY_BH_PER_S"] == pytest.approx(1.0)
+    assert moving_joint(Activity.DEADLIFT) == "hip" and moving_joint(Activity.PUSH_UP) == "shoulder"
+
+
+def test_push_up_body_line_keeps_sign_of_largest_bend() -> None:
+    out = rep_analyses(
+        Activity.PUSH_UP,
+        {"elbow_angle": np.array([170.0, 85, 172]), "body_line": np.array([2.0, -9, 4])},
+        0,
+        1,
+        2,
+        time_s=np.arange(3.0),
+    )
+    assert out == {
+        "ELBOW_ANGLE_DEGREES": 85,
+        "LOCKOUT_ELBOW_ANGLE_DEGREES": 172,
+        "BODY_LINE_ANGLE_DEGREES": -9,
+    }
+
+
+def test_missing_inputs_leave_values_out_and_bad_bounds_raise() -> None:
+    nan = np.full(3, np.nan)
+    assert rep_analyses(Activity.SQUAT, {"knee_angle": nan}, 0, 1, 2, time_s=np.arange(3.0)) == {}
+    with pytest.raises(ValueError, match="start <= mid <= end"):
+        rep_analyses(Activity.SQUAT, {}, 2, 1, 0, time_s=np.arange(3.0))
+
+
+@pytest.mark.parametrize("index", [0, 1, 2**20 - 1, 123_456])
+def test_frame_code_round_trip_survives_noise(index: int) -> None:
+    img = np.random.default_rng(index % 97).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    draw_frame_code(img, index)
+    noisy = np.clip(img.astype(int) + np.random.default_rng(1).integers(-40, 41, img.shape), 0, 255)
+    assert read_frame_code(noisy.astype(np.uint8)) == index
+
+
+def test_frame_code_detects_missing_strip() -> None:
+    with pytest.raises(ValueError, match="no frame-index strip"):
+        read_frame_code(np.full((100, 100), 128, np.uint8))
