@@ -20,7 +20,8 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     │   ├── ServerError                           5xx
     │   └── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
     ├── AnalysisFailedError                       the analysis ended ``Failed``
-    └── AnalysisTimeoutError                      the analysis did not finish before the deadline
+    ├── AnalysisTimeoutError                      the analysis did not finish before the deadline
+    └── EngineError                               a local analysis engine could not analyse a video
 
 Messages say what happened and what to do next. They never contain secrets: client secrets, access
 tokens, API keys and upload signing fields are kept out of every message and ``repr``.
@@ -38,6 +39,7 @@ __all__ = [
     "AnalysisFailedError",
     "AnalysisTimeoutError",
     "AuthenticationError",
+    "EngineError",
     "GuruError",
     "HelpSpotError",
     "InvalidInputError",
@@ -249,3 +251,12 @@ class AnalysisTimeoutError(GuruError):
             f"analysis of video {video_id} was still pending after {waited_s:.0f} s; "
             f"call wait_for_analysis({video_id!r}) later to collect it"
         )
+
+
+class EngineError(GuruError):
+    """A local analysis engine could not analyse a video.
+
+    The message is the reason, written for the user (for example "a person was found on only 3 of
+    120 frames; film the whole body from the side"); the local server reports it as the ``reason``
+    of a ``Failed`` analysis.
+    """
