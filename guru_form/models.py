@@ -329,7 +329,7 @@ class Analysis:
 
     def to_frame(self) -> pd.DataFrame:
         """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
-        from guru_form.tables import reps_frame  # type: ignore[import-not-found]
+        from guru_form.tables import reps_frame
 
         frame: pd.DataFrame = reps_frame(self)
         return frame
