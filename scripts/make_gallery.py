@@ -20,14 +20,20 @@ from pathlib import Path
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from guru_form import Activity, Analysis  # noqa: E402
-from guru_form import plots  # noqa: E402
-from guru_form import tables as gt  # noqa: E402
-from guru_form.errors import InvalidInputError  # noqa: E402
-from guru_form.tables.examples import example_analysis, example_sessions  # noqa: E402
+from guru_form import (
+    Activity,
+    Analysis,
+    plots,
+)
+from guru_form import tables as gt
+from guru_form.errors import InvalidInputError
+from guru_form.plots.reps import default_metric
+from guru_form.tables.examples import example_analysis, example_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,15 +74,21 @@ def load_inputs(paths: list[Path]) -> dict[str, Analysis]:
     return found
 
 
-def flagged(frame_activity: Activity | None, frame: gt.pd.DataFrame) -> gt.pd.DataFrame:  # type: ignore[name-defined]
-    if frame_activity in DEPTH_LIMIT:
-        frame = gt.flag_depth(frame, DEPTH_LIMIT[frame_activity])
-    if frame_activity in LOCKOUT_LIMIT:
-        frame = gt.flag_lockout(frame, LOCKOUT_LIMIT[frame_activity])
+def flagged(activity: Activity | None, frame: pd.DataFrame) -> pd.DataFrame:
+    if activity in DEPTH_LIMIT:
+        frame = gt.flag_depth(frame, DEPTH_LIMIT[activity])
+    if activity in LOCKOUT_LIMIT:
+        frame = gt.flag_lockout(frame, LOCKOUT_LIMIT[activity])
     return gt.flag_tempo(frame, TEMPO_TOLERANCE)
 
 
-def save(fig: plt.Figure, out: Path, name: str, dpi: int) -> None:
+def target_for(activity: Activity | None) -> tuple[float, float] | None:
+    if activity is None:
+        return None
+    return DEPTH_TARGET.get(activity) or LOCKOUT_TARGET.get(activity)
+
+
+def save(fig: Figure, out: Path, name: str, dpi: int) -> None:
     path = out / f"{name}.png"
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
@@ -87,12 +99,11 @@ def render(analyses: dict[str, Analysis], out: Path, dpi: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, analysis in analyses.items():
         frame = flagged(analysis.activity, gt.reps_frame(analysis))
-        act = analysis.activity
-        target = DEPTH_TARGET.get(act) or LOCKOUT_TARGET.get(act) if act else None  # type: ignore[arg-type]
+        target = target_for(analysis.activity)
         save(plots.plot_metric(frame, target=target).figure, out, f"{name}_metric", dpi)
         save(plots.plot_tempo(frame).figure, out, f"{name}_tempo", dpi)
         save(plots.plot_timeline(frame).figure, out, f"{name}_timeline", dpi)
-        if gt.velocity_column.__name__ and any(c.startswith("MEAN_CONCENTRIC_VELOCITY") for c in frame.columns):
+        if any(c.startswith("MEAN_CONCENTRIC_VELOCITY") for c in frame.columns):
             ax = plots.plot_velocity(frame, loss_threshold=LOSS_THRESHOLD)
             save(ax.figure, out, f"{name}_velocity", dpi)
         save(plots.plot_dashboard(frame, target=target), out, f"{name}_dashboard", dpi)
@@ -106,8 +117,8 @@ def render(analyses: dict[str, Analysis], out: Path, dpi: int) -> None:
         sessions = dict(example_sessions("squat"))
     combined = gt.combine(sessions)
     first = next(iter(sessions.values()))
-    metric = plots.reps.default_metric(gt.reps_frame(first))
-    target = DEPTH_TARGET.get(first.activity) if first.activity else None  # type: ignore[arg-type]
+    metric = default_metric(gt.reps_frame(first))
+    target = target_for(first.activity)
     ax = plots.plot_session_comparison(combined, metric, target=target)
     save(ax.figure, out, "sessions_box", dpi)
     ax = plots.plot_session_comparison(combined, metric, kind="line", target=target)

@@ -142,8 +142,11 @@ def plot_metric(
     y = data[column].to_numpy(dtype=float)
     known = ANALYSIS_TYPES.get(column)
 
+    bounds = [*(target or ()), *([] if threshold is None else [threshold])]
+    scale = np.concatenate([y, np.asarray(bounds, dtype=float)])
+
     def fmt(value: float) -> str:
-        return format_value(value, y)
+        return format_value(value, scale)
 
     if target is not None:
         low, high = sorted(target)

@@ -17,7 +17,7 @@ __all__ = ["combine"]
 
 
 def combine(
-    analyses: Mapping[Hashable, Analysis] | Iterable[Analysis],
+    analyses: Mapping[Any, Analysis] | Iterable[Analysis],
     key: str = "session",
     *,
     wide: bool = False,
@@ -87,7 +87,7 @@ def combine(
 
 
 def _labelled(
-    analyses: Mapping[Hashable, Analysis] | Iterable[Analysis],
+    analyses: Mapping[Any, Analysis] | Iterable[Analysis],
 ) -> tuple[list[Hashable], list[Analysis]]:
     if isinstance(analyses, Analysis):
         raise InvalidInputError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "first_last_change_percent",
 )
 
-Data = pd.DataFrame | Analysis | Mapping[Hashable, Analysis] | Iterable[Analysis]
+Data = pd.DataFrame | Analysis | Mapping[Any, Analysis] | Iterable[Analysis]
 
 
 def _as_wide(

@@ -114,7 +114,11 @@ def test_velocity_loss_against_first_rep_and_unsorted_rows() -> None:
 def test_set_velocity_loss_per_session_and_bh_column() -> None:
     bh = "MEAN_CONCENTRIC_VELOCITY_BH_PER_S"
     df = pd.DataFrame(
-        {"athlete": ["A", "A", "B", "B", "B"], "rep": [1, 2, 1, 2, 3], bh: [0.2, 0.15, 0.3, 0.33, 0.3]}
+        {
+            "athlete": ["A", "A", "B", "B", "B"],
+            "rep": [1, 2, 1, 2, 3],
+            bh: [0.2, 0.15, 0.3, 0.33, 0.3],
+        }
     )
     loss = set_velocity_loss(df, by="athlete")
     assert loss.to_dict() == pytest.approx({"A": 25.0, "B": 100 * 0.03 / 0.33})

@@ -85,14 +85,16 @@ def test_combine_long_and_wide_agree(items: list[Analysis]) -> None:
     assert len(wide) == sum(len(a.reps) for a in items)
     melted = wide.melt(
         id_vars=["session", "rep"],
-        value_vars=[c for c in wide.columns if c not in (*REP_COLUMNS, "session", "video_id", "activity")],
+        value_vars=[
+            c for c in wide.columns if c not in (*REP_COLUMNS, "session", "video_id", "activity")
+        ],
         var_name="analysis_type",
     )
-    keys = {(s, r, t) for s, r, t in zip(long["session"], long["rep"], long["analysis_type"], strict=True)}
-    cells = {
-        (s, r, t): v
-        for s, r, t, v in melted.itertuples(index=False)
+    keys = {
+        (s, r, t)
+        for s, r, t in zip(long["session"], long["rep"], long["analysis_type"], strict=True)
     }
+    cells = {(s, r, t): v for s, r, t, v in melted.itertuples(index=False)}
     for s, r, t, v in long[["session", "rep", "analysis_type", "value"]].itertuples(index=False):
         assert _same(cells[(s, r, str(t))], v)
     for key, v in cells.items():
