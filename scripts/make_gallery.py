@@ -16,12 +16,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -88,7 +88,7 @@ def target_for(activity: Activity | None) -> tuple[float, float] | None:
     return DEPTH_TARGET.get(activity) or LOCKOUT_TARGET.get(activity)
 
 
-def save(fig: Figure, out: Path, name: str, dpi: int) -> None:
+def save(fig: Any, out: Path, name: str, dpi: int) -> None:
     path = out / f"{name}.png"
     fig.savefig(path, dpi=dpi)
     plt.close(fig)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -30,8 +30,3 @@ def rep_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The frame sorted by (keys..., rep), stable, keeping the original index."""
     result_: pd.DataFrame = frame.sort_values([*keys, REP], kind="stable")
     return result_
-
-
-def grouped_key(keys: list[str]) -> list[Hashable] | None:
-    """What to pass to ``groupby`` (None when there is one set)."""
-    return list(keys) if keys else None
