@@ -108,7 +108,15 @@ def plot_session_comparison(
     style_axes(ax)
     if target is not None:
         low, high = sorted(target)
-        ax.axhspan(low, high, color=target_color, alpha=0.12, lw=0, label="Target")
+        unit = unit_of(column) or ""
+        ax.axhspan(
+            low,
+            high,
+            color=target_color,
+            alpha=0.12,
+            lw=0,
+            label=f"Target {low:g} to {high:g} {unit}",
+        )
     groups = {lab: rows.loc[rows[key] == lab] for lab in labels}
     if kind == "box":
         positions = np.arange(1, len(labels) + 1)
