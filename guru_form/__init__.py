@@ -36,10 +36,38 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "analyses_frame": "guru_form.tables",
+    "combine": "guru_form.tables",
+    "flag_depth": "guru_form.tables",
+    "flag_drift": "guru_form.tables",
+    "flag_lockout": "guru_form.tables",
+    "flag_tempo": "guru_form.tables",
+    "flag_threshold": "guru_form.tables",
+    "flag_velocity_loss": "guru_form.tables",
+    "reps_frame": "guru_form.tables",
+    "set_summary": "guru_form.tables",
+    "set_velocity_loss": "guru_form.tables",
+    "summarize": "guru_form.tables",
+    "velocity_loss": "guru_form.tables",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.tables import (  # noqa: F401
+        analyses_frame,
+        combine,
+        flag_depth,
+        flag_drift,
+        flag_lockout,
+        flag_tempo,
+        flag_threshold,
+        flag_velocity_loss,
+        reps_frame,
+        set_summary,
+        set_velocity_loss,
+        summarize,
+        velocity_loss,
+    )
 
 __all__ = [  # noqa: PLE0604
     "Activity",

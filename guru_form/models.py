@@ -327,9 +327,9 @@ class Analysis:
 
     def to_frame(self) -> pd.DataFrame:
         """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
-        tables = importlib.import_module("guru_form.tables")
-        frame: pd.DataFrame = tables.reps_frame(self)
-        return frame
+        from guru_form.tables import reps_frame
+
+        return reps_frame(self)
 
     @property
     def rep_count(self) -> int:

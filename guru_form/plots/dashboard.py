@@ -1,0 +1,204 @@
+"""One figure that tells the story of one set."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.models import Analysis
+from guru_form.plots._style import MUTED_COLOR, Flags, activity_name
+from guru_form.plots.reps import default_metric, plot_metric, plot_tempo, plot_velocity
+from guru_form.plots.timeline import plot_timeline
+from guru_form.tables._schema import REP_COLUMNS, VELOCITY_COLUMNS, frame_activity
+from guru_form.tables.convert import reps_frame
+from guru_form.tables.summary import set_summary, summarize
+
+__all__ = ["plot_dashboard"]
+
+
+def plot_dashboard(
+    data: pd.DataFrame | Analysis,
+    *,
+    metric: str | None = None,
+    target: tuple[float, float] | None = None,
+    threshold: float | None = None,
+    second_metric: str | None = None,
+    loss_threshold: float | None = 20.0,
+    flags: Flags = None,
+    title: str | None = None,
+    figsize: tuple[float, float] = (12.0, 9.0),
+) -> Figure:
+    """A one-page dashboard of one set: timeline, key metric, tempo, velocity, and the numbers.
+
+    Panels: the reps over the video (top); the key metric per rep with its target and flags; the
+    tempo per rep; velocity with loss (or, without a velocity column, a second metric); a table of
+    the set's numbers (:func:`~guru_form.tables.set_summary` and the key metric's summary).
+
+    Parameters
+    ----------
+    data
+        A wide frame from :func:`guru_form.tables.reps_frame` (with any ``flag_*`` columns you
+        added), or an :class:`~guru_form.models.Analysis`.
+    metric
+        The key metric (default: the activity's depth or lockout angle).
+    target, threshold
+        Drawn on the key metric's chart (see :func:`~guru_form.plots.plot_metric`).
+    second_metric
+        The metric of the fourth panel when the frame has no velocity column (default: the first
+        other analysisType).
+    loss_threshold
+        Velocity-loss stop threshold in percent for the velocity panel (None for none).
+    flags
+        Which flag columns to mark (default: all).
+    title
+        The figure title (default: activity, rep count and video id).
+    figsize
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from guru_form.tables.examples import example_analysis
+    >>> fig = plot_dashboard(example_analysis("deadlift"), target=(170, 180))
+    >>> len(fig.axes)
+    5
+    """
+    frame = reps_frame(data) if isinstance(data, Analysis) else data
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    grid = fig.add_gridspec(3, 2, height_ratios=[0.75, 1.0, 1.0])
+    ax_time = fig.add_subplot(grid[0, :])
+    ax_metric = fig.add_subplot(grid[1, 0])
+    ax_tempo = fig.add_subplot(grid[1, 1])
+    ax_fourth = fig.add_subplot(grid[2, 0])
+    ax_table = fig.add_subplot(grid[2, 1])
+
+    plot_timeline(frame, flags=flags, ax=ax_time, title="Reps over the video")
+    key_metric = _choose(frame, metric)
+    if key_metric is None:
+        ax_metric.set_axis_off()
+        ax_metric.text(0.5, 0.5, "No metric to show", ha="center", color=MUTED_COLOR)
+    else:
+        plot_metric(
+            frame,
+            key_metric,
+            target=target,
+            threshold=threshold,
+            flags=flags,
+            ax=ax_metric,
+            title=f"{_label(key_metric)} per rep",
+        )
+    plot_tempo(frame, flags=flags, ax=ax_tempo, title="Tempo per rep")
+    velocity = next((c for c in VELOCITY_COLUMNS if c in frame.columns), None)
+    if velocity is not None:
+        plot_velocity(
+            frame,
+            velocity,
+            loss_threshold=loss_threshold,
+            ax=ax_fourth,
+            title="Velocity per rep",
+        )
+    else:
+        other = second_metric or next(
+            (
+                c
+                for c in frame.columns
+                if c not in REP_COLUMNS and c in ANALYSIS_TYPES and c != key_metric
+            ),
+            None,
+        )
+        if other is None:
+            ax_fourth.set_axis_off()
+        else:
+            plot_metric(
+                frame, str(other), flags=flags, ax=ax_fourth, title=f"{_label(str(other))} per rep"
+            )
+    _numbers_table(ax_table, frame, key_metric)
+
+    activity = frame_activity(frame)
+    if title is None:
+        video = frame.attrs.get("video_id")
+        title = f"{activity_name(activity)} · {len(frame)} rep{'s' if len(frame) != 1 else ''}"
+        title += f" · video {video}" if video else ""
+    fig.suptitle(title, fontsize="x-large", fontweight="bold", x=0.01, ha="left")
+    return fig
+
+
+def _label(column: str) -> str:
+    known = ANALYSIS_TYPES.get(column)
+    return known.label if known is not None else column
+
+
+def _choose(frame: pd.DataFrame, metric: str | None) -> str | None:
+    if metric is not None:
+        return metric
+    try:
+        return default_metric(frame)
+    except ValueError:
+        return None
+
+
+def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
+    """The set's numbers as a two-column table."""
+    ax.set_axis_off()
+    ax.set_title("The set in numbers", loc="left", fontweight="bold")
+    row = set_summary(frame).iloc[0]
+    s = unit_of("duration_s")
+    lines: list[tuple[str, str]] = [
+        ("Reps", f"{int(row['rep_count'])}"),
+        ("Set duration (first rep to last)", _num(row["set_duration_s"], s)),
+        ("Time under tension", _num(row["time_under_tension_s"], s)),
+        ("Paused between reps", _num(row["between_reps_s"], s)),
+        (
+            "Mean eccentric / concentric",
+            f"{_num(row['mean_eccentric_s'])} / {_num(row['mean_concentric_s'], s)}",
+        ),
+    ]
+    if "velocity_loss_percent" in row.index:
+        lines.append(
+            ("Velocity loss (fastest to last rep)", _num(row["velocity_loss_percent"], "%"))
+        )
+    if metric is not None and metric in frame.columns:
+        stats = summarize(frame, metrics=[metric]).iloc[0]
+        unit = unit_of(metric)
+        name = _label(metric)
+        lines.append((f"{name}: mean ± sd", f"{_num(stats['mean'])} ± {_num(stats['std'], unit)}"))
+        lines.append(("   change per rep", _num(stats["slope_per_rep"], unit, signed=True)))
+    for column in frame.columns:
+        if str(column).startswith("flag_") and frame[column].dtype == bool:
+            count = int(frame[column].sum())
+            lines.append(
+                (
+                    f"Flagged: {str(column).removeprefix('flag_').replace('_', ' ')}",
+                    f"{count} of {len(frame)}",
+                )
+            )
+    table = ax.table(
+        cellText=[[a, b] for a, b in lines],
+        colWidths=[0.68, 0.32],
+        cellLoc="left",
+        loc="upper left",
+        edges="horizontal",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(10)
+    table.scale(1.0, 1.45)
+    for (_row, c), cell in table.get_celld().items():
+        cell.set_edgecolor("#DDDDDD")
+        if c == 1:
+            cell.get_text().set_fontweight("bold")
+
+
+def _num(value: object, unit: str | None = None, *, signed: bool = False) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return "–"
+    text = f"{number:+.2f}" if signed else f"{number:.2f}" if abs(number) < 10 else f"{number:.1f}"
+    return f"{text} {unit}" if unit else text

@@ -1,0 +1,403 @@
+"""Per-rep charts of one set: a metric, the tempo, the velocity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+
+from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.errors import InvalidInputError
+from guru_form.models import Activity
+from guru_form.plots._style import (
+    CONCENTRIC_COLOR,
+    ECCENTRIC_COLOR,
+    FLAG_COLORS,
+    MAX_LABELLED_REPS,
+    METRIC_COLOR,
+    MUTED_COLOR,
+    TARGET_COLOR,
+    THRESHOLD_COLOR,
+    Flags,
+    flag_styles,
+    format_value,
+    legend,
+    mark_flags,
+    new_axes,
+    no_data,
+    rep_axis,
+    sorted_reps,
+    style_axes,
+    text_box,
+    title_for,
+)
+from guru_form.tables._grouping import group_keys
+from guru_form.tables._schema import (
+    CONCENTRIC_S,
+    DEPTH_COLUMN,
+    DURATION_S,
+    ECCENTRIC_S,
+    LOCKOUT_COLUMN,
+    REP,
+    REP_COLUMNS,
+    VELOCITY_LOSS,
+    axis_label,
+    frame_activity,
+    require_columns,
+)
+from guru_form.tables.velocity import Reference, velocity_column, velocity_loss
+
+__all__ = ["default_metric", "plot_metric", "plot_tempo", "plot_velocity"]
+
+
+def default_metric(frame: pd.DataFrame) -> str:
+    """The metric a coach looks at first: the activity's depth (or lockout) angle, else the
+    frame's first analysisType column."""
+    activity = frame_activity(frame)
+    for table in (DEPTH_COLUMN, LOCKOUT_COLUMN):
+        if activity is not None and table.get(activity) in frame.columns:
+            return table[activity]
+    extra = [c for c in frame.columns if c not in REP_COLUMNS and c in ANALYSIS_TYPES]
+    extra = extra or [
+        str(c)
+        for c in frame.columns
+        if c not in REP_COLUMNS
+        and pd.api.types.is_float_dtype(frame[c].dtype)
+        and not str(c).startswith("flag_")
+    ]
+    if not extra:
+        raise InvalidInputError(
+            "the frame has no analysisType column to plot; pass column= (e.g. 'duration_s')"
+        )
+    return str(extra[0])
+
+
+def plot_metric(
+    frame: pd.DataFrame,
+    column: str | None = None,
+    *,
+    target: tuple[float, float] | None = None,
+    threshold: float | None = None,
+    flags: Flags = None,
+    ax: Axes | None = None,
+    color: str = METRIC_COLOR,
+    target_color: str = TARGET_COLOR,
+    threshold_color: str = THRESHOLD_COLOR,
+    label: str | None = None,
+    title: str | None = None,
+    annotate: bool | None = None,
+    figsize: tuple[float, float] = (7.0, 4.2),
+) -> Axes:
+    """One metric per rep, with an optional target band or threshold and the flagged reps ringed.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame` (one set).
+    column
+        The column to plot; by default the activity's depth angle (squat: ``HIP_KNEE_ANGLE_DEGREES``;
+        push-up, bench: ``ELBOW_ANGLE_DEGREES``) or lockout angle (deadlift).
+    target
+        ``(low, high)`` in the column's unit: drawn as a shaded band.
+    threshold
+        A single limit in the column's unit: drawn as a dashed line.
+    flags
+        Which ``flag_*`` columns to ring: None (default) every one in the frame, False none, a
+        name, a list of names, or a mapping ``column -> legend label``.
+    ax
+        Axes to draw on; a new figure when None.
+    color, target_color, threshold_color
+        Colours of the series, the target band and the threshold line.
+    label
+        The y-axis label (default: the metric's name and unit).
+    title
+        The title (default ``"<Activity> · <metric> per rep"``; ``""`` for none).
+    annotate
+        Write each rep's value above its point (default: when there are at most 16 reps).
+    figsize
+        Size of the new figure when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from guru_form.tables import reps_frame, flag_depth
+    >>> from guru_form.tables.examples import example_analysis
+    >>> df = flag_depth(reps_frame(example_analysis("squat")), 0.0)
+    >>> ax = plot_metric(df, target=(-15, 0))
+    >>> ax.get_ylabel()
+    'Squat depth (thigh vs horizontal) (deg)'
+    """
+    require_columns(frame, [REP], "plot_metric")
+    column = column or default_metric(frame)
+    require_columns(frame, [column], "plot_metric")
+    styles = flag_styles(frame, flags)
+    data = sorted_reps(frame)
+    ax = new_axes(ax, figsize)
+    style_axes(ax)
+    x = data[REP].to_numpy()
+    y = data[column].to_numpy(dtype=float)
+    known = ANALYSIS_TYPES.get(column)
+
+    bounds = [*(target or ()), *([] if threshold is None else [threshold])]
+    scale = np.concatenate([y, np.asarray(bounds, dtype=float)])
+
+    def fmt(value: float) -> str:
+        return format_value(value, scale)
+
+    if target is not None:
+        low, high = sorted(target)
+        ax.axhspan(
+            low,
+            high,
+            color=target_color,
+            alpha=0.18,
+            lw=0,
+            label=f"Target {fmt(low)} to {fmt(high)} {unit_of(column) or ''}".rstrip(),
+        )
+    if threshold is not None:
+        ax.axhline(
+            threshold,
+            color=threshold_color,
+            lw=1.4,
+            ls="--",
+            label=f"Threshold {fmt(threshold)} {unit_of(column) or ''}".rstrip(),
+        )
+    if len(data):
+        ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
+        mark_flags(ax, data, styles, x, y)
+        if annotate is None:
+            annotate = len(data) <= MAX_LABELLED_REPS
+        if annotate:
+            for xi, yi in zip(x, y, strict=True):
+                if np.isfinite(yi):
+                    ax.annotate(
+                        fmt(yi),
+                        (xi, yi),
+                        textcoords="offset points",
+                        xytext=(0, 9),
+                        ha="center",
+                        fontsize="x-small",
+                        color=THRESHOLD_COLOR,
+                        bbox=text_box(),
+                    )
+            ax.margins(y=0.15)
+    else:
+        no_data(ax)
+    rep_axis(ax, x)
+    ax.set_ylabel(label or axis_label(column))
+    what = known.label if known is not None else axis_label(column).rsplit(" (", 1)[0]
+    ax.set_title(title_for(frame, f"{what} per rep", title), loc="left", fontweight="bold")
+    legend(ax)
+    return ax
+
+
+def _phase_order(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(column, legend label, colour) of the phases in the order they happen."""
+    activity = frame_activity(frame)
+    ecc = (ECCENTRIC_S, "Eccentric (lowering)", ECCENTRIC_COLOR)
+    con = (CONCENTRIC_S, "Concentric (lifting)", CONCENTRIC_COLOR)
+    if activity is Activity.DEADLIFT:
+        return [con, ecc]
+    return [ecc, con]
+
+
+def plot_tempo(
+    frame: pd.DataFrame,
+    *,
+    flags: Flags = None,
+    ax: Axes | None = None,
+    eccentric_color: str = ECCENTRIC_COLOR,
+    concentric_color: str = CONCENTRIC_COLOR,
+    unknown_color: str = MUTED_COLOR,
+    show_median: bool = True,
+    annotate: bool | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] = (7.0, 4.2),
+) -> Axes:
+    """Tempo per rep: stacked eccentric and concentric time, in the order the phases happen.
+
+    Squat, bench press and push-up stack eccentric (lowering) under concentric (lifting); the
+    deadlift, which lifts first, the other way round. When the frame's activity is unknown (so its
+    phase columns are NaN) each bar is the whole rep, in grey.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame` (one set).
+    flags
+        Flag columns to mark above the bars (see :func:`plot_metric`).
+    ax
+        Axes to draw on; a new figure when None.
+    eccentric_color, concentric_color, unknown_color
+        Bar colours.
+    show_median
+        Draw the set's median rep duration as a dotted line.
+    annotate
+        Write each rep's total time above its bar (default: at most 16 reps).
+    title
+        The title (default ``"<Activity> · Tempo per rep"``; ``""`` for none).
+    figsize
+        Size of the new figure when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(frame, [REP, DURATION_S, ECCENTRIC_S, CONCENTRIC_S], "plot_tempo")
+    styles = flag_styles(frame, flags)
+    data = sorted_reps(frame)
+    ax = new_axes(ax, figsize)
+    style_axes(ax)
+    x = data[REP].to_numpy()
+    total = data[DURATION_S].to_numpy(dtype=float)
+    colours = {ECCENTRIC_S: eccentric_color, CONCENTRIC_S: concentric_color}
+    if len(data):
+        known = data[[ECCENTRIC_S, CONCENTRIC_S]].notna().all(axis=1).to_numpy()
+        phases: list[Patch] = []
+        bottom = np.zeros(len(data))
+        for column, name, _ in _phase_order(frame):
+            height = np.where(known, data[column].to_numpy(dtype=float), 0.0)
+            if known.any():
+                ax.bar(x, height, bottom=bottom, width=0.7, color=colours[column])
+                phases.append(Patch(color=colours[column], label=name))
+            bottom = bottom + height
+        if not known.all():
+            ax.bar(x[~known], total[~known], width=0.7, color=unknown_color)
+            phases.append(Patch(color=unknown_color, label="Whole rep (phases unknown)"))
+        if show_median:
+            median = float(np.nanmedian(total))
+            ax.axhline(
+                median, color=THRESHOLD_COLOR, lw=1.2, ls=":", label=f"Median rep {median:.2f} s"
+            )
+        if annotate is None:
+            annotate = len(data) <= MAX_LABELLED_REPS
+        if annotate:
+            for xi, ti in zip(x, total, strict=True):
+                ax.annotate(
+                    f"{ti:.1f}",
+                    (xi, ti),
+                    textcoords="offset points",
+                    xytext=(0, 3),
+                    ha="center",
+                    va="bottom",
+                    fontsize="x-small",
+                    color=THRESHOLD_COLOR,
+                    bbox=text_box(),
+                )
+        top = float(np.nanmax(total)) if np.isfinite(total).any() else 1.0
+        mark_flags(ax, data, styles, x, total + 0.2 * top)
+        ax.set_ylim(0, top * 1.36)
+    else:
+        phases = []
+        no_data(ax)
+    rep_axis(ax, x)
+    ax.set_ylabel(f"Time ({unit_of(DURATION_S)})")
+    ax.set_title(title_for(frame, "Tempo per rep", title), loc="left", fontweight="bold")
+    legend(ax, extra=phases)
+    return ax
+
+
+def plot_velocity(
+    frame: pd.DataFrame,
+    column: str | None = None,
+    *,
+    loss_threshold: float | None = None,
+    reference: Reference = "best",
+    ax: Axes | None = None,
+    color: str = METRIC_COLOR,
+    over_color: str = FLAG_COLORS[0],
+    threshold_color: str = THRESHOLD_COLOR,
+    annotate: bool | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] = (7.0, 4.2),
+) -> Axes:
+    """Mean concentric velocity per rep, with each rep's velocity loss and the stop threshold.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame` with a velocity column.
+    column
+        The velocity column (default ``MEAN_CONCENTRIC_VELOCITY_M_PER_S``, else ``..._BH_PER_S``).
+    loss_threshold
+        Velocity loss in percent at which the set should stop (e.g. 20): reps past it are drawn in
+        ``over_color`` and hatched, and a dashed line marks the velocity of that loss against the
+        set's fastest rep (or its first, with ``reference="first"``).
+    reference
+        ``"best"`` or ``"first"``; see :func:`guru_form.tables.velocity_loss`.
+    ax
+        Axes to draw on; a new figure when None.
+    color, over_color, threshold_color
+        Bar colour, colour of reps past the threshold, threshold line colour.
+    annotate
+        Write each rep's loss in percent above its bar (default: at most 16 reps).
+    title
+        The title (default ``"<Activity> · Velocity per rep"``; ``""`` for none).
+    figsize
+        Size of the new figure when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(frame, [REP], "plot_velocity")
+    group_keys(frame, None, "plot_velocity")
+    column = velocity_column(frame, column)
+    data = sorted_reps(velocity_loss(frame, column, reference=reference))
+    ax = new_axes(ax, figsize)
+    style_axes(ax)
+    x = data[REP].to_numpy()
+    v = data[column].to_numpy(dtype=float)
+    loss = data[VELOCITY_LOSS].to_numpy(dtype=float)
+    if len(data) and np.isfinite(v).any():
+        over = loss > loss_threshold if loss_threshold is not None else np.zeros(len(v), bool)
+        ax.bar(x[~over], v[~over], width=0.7, color=color, label="_nolegend_")
+        if over.any():
+            ax.bar(
+                x[over],
+                v[over],
+                width=0.7,
+                color=over_color,
+                hatch="//",
+                edgecolor="white",
+                label=f"Past {loss_threshold:g} % loss",
+            )
+        if loss_threshold is not None:
+            finite = v[np.isfinite(v)]
+            ref = float(finite.max() if reference == "best" else finite[0])
+            limit = ref * (1.0 - loss_threshold / 100.0)
+            ax.axhline(
+                limit,
+                color=threshold_color,
+                ls="--",
+                lw=1.4,
+                label=f"{loss_threshold:g} % loss ({limit:.2f} {unit_of(column) or ''})".rstrip(),
+            )
+        if annotate is None:
+            annotate = len(data) <= MAX_LABELLED_REPS
+        if annotate:
+            for xi, vi, li in zip(x, v, loss, strict=True):
+                if np.isfinite(vi) and np.isfinite(li):
+                    ax.annotate(
+                        f"−{li:.0f}%" if li > 0.5 else "best" if li > -0.5 else f"+{-li:.0f}%",
+                        (xi, vi),
+                        textcoords="offset points",
+                        xytext=(0, 3),
+                        ha="center",
+                        va="bottom",
+                        fontsize="x-small",
+                        color=THRESHOLD_COLOR,
+                        bbox=text_box(),
+                    )
+        ax.set_ylim(0, float(np.nanmax(v)) * 1.2)
+    else:
+        no_data(ax, "No reps to show" if not len(data) else "No velocity measured")
+    rep_axis(ax, x)
+    ax.set_ylabel(axis_label(column))
+    ax.set_title(title_for(frame, "Velocity per rep", title), loc="left", fontweight="bold")
+    legend(ax)
+    return ax

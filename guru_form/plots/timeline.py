@@ -1,0 +1,129 @@
+"""The reps of one set laid out on the video's time axis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+
+from guru_form.analysis_types import unit_of
+from guru_form.plots._style import (
+    CONCENTRIC_COLOR,
+    ECCENTRIC_COLOR,
+    MAX_LABELLED_REPS,
+    MUTED_COLOR,
+    THRESHOLD_COLOR,
+    Flags,
+    flag_styles,
+    legend,
+    mark_flags,
+    new_axes,
+    no_data,
+    title_for,
+)
+from guru_form.tables._schema import END_MS, MID_MS, REP, START_MS, frame_activity, require_columns
+
+__all__ = ["plot_timeline"]
+
+
+def plot_timeline(
+    frame: pd.DataFrame,
+    *,
+    flags: Flags = None,
+    ax: Axes | None = None,
+    eccentric_color: str = ECCENTRIC_COLOR,
+    concentric_color: str = CONCENTRIC_COLOR,
+    unknown_color: str = MUTED_COLOR,
+    title: str | None = None,
+    figsize: tuple[float, float] = (9.0, 3.2),
+) -> Axes:
+    """Each rep as a bar over the video's time axis, split into its two phases at the turning point.
+
+    Eccentric (lowering) and concentric (lifting) spans are coloured as in
+    :func:`~guru_form.plots.plot_tempo`; the gaps between bars are the pauses between reps. Rep
+    numbers sit above the bars; flagged reps are ringed above their number.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame` (one set).
+    flags
+        Flag columns to mark (see :func:`~guru_form.plots.plot_metric`).
+    ax
+        Axes to draw on; a new figure when None.
+    eccentric_color, concentric_color, unknown_color
+        Span colours (``unknown_color`` when the activity, hence the phase order, is unknown).
+    title
+        The title (default ``"<Activity> · Reps over the video"``; ``""`` for none).
+    figsize
+        Size of the new figure when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    require_columns(frame, [REP, START_MS, MID_MS, END_MS], "plot_timeline")
+    styles = flag_styles(frame, flags)
+    data = frame.sort_values(START_MS, kind="stable")
+    ax = new_axes(ax, figsize)
+    activity = frame_activity(frame)
+    lowers_first = None if activity is None else activity.lowers_first
+    start = data[START_MS].to_numpy(dtype=float) / 1000.0
+    mid = data[MID_MS].to_numpy(dtype=float) / 1000.0
+    end = data[END_MS].to_numpy(dtype=float) / 1000.0
+    reps = data[REP].to_numpy()
+    bar_y, bar_h = 0.15, 0.5
+    if len(data):
+        first_colour, second_colour = (
+            (eccentric_color, concentric_color)
+            if lowers_first
+            else (concentric_color, eccentric_color)
+            if lowers_first is False
+            else (unknown_color, unknown_color)
+        )
+        ax.broken_barh(
+            list(zip(start, mid - start, strict=True)), (bar_y, bar_h), facecolors=first_colour
+        )
+        ax.broken_barh(
+            list(zip(mid, end - mid, strict=True)), (bar_y, bar_h), facecolors=second_colour
+        )
+        ax.vlines(mid, bar_y, bar_y + bar_h, colors="white", lw=1.2)
+        step = 1 if len(data) <= MAX_LABELLED_REPS else int(np.ceil(len(data) / MAX_LABELLED_REPS))
+        for i, (s, e, r) in enumerate(zip(start, end, reps, strict=True)):
+            if i % step == 0:
+                ax.text(
+                    (s + e) / 2,
+                    bar_y + bar_h + 0.06,
+                    str(int(r)),
+                    ha="center",
+                    va="bottom",
+                    fontsize="small",
+                    color=THRESHOLD_COLOR,
+                )
+        mark_flags(ax, data, styles, (start + end) / 2, np.full(len(data), 0.95))
+        span = float(end.max() - min(start.min(), 0.0))
+        ax.set_xlim(min(start.min(), 0.0) - 0.01 * span, end.max() + 0.02 * span)
+    else:
+        no_data(ax)
+    ax.set_ylim(0, 1.12)
+    ax.set_yticks([])
+    for side in ("left", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(f"Video time ({unit_of('time_s')})")
+    ax.set_title(title_for(frame, "Reps over the video", title), loc="left", fontweight="bold")
+    if lowers_first is None:
+        phases = [Patch(color=unknown_color, label="Rep (phase order unknown)")]
+    else:
+        phases = [
+            Patch(color=eccentric_color, label="Eccentric (lowering)"),
+            Patch(color=concentric_color, label="Concentric (lifting)"),
+        ]
+    legend(
+        ax,
+        extra=phases if len(data) else (),
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncols=2,
+    )
+    return ax

@@ -1,0 +1,73 @@
+"""Analysis results as pandas DataFrames: per rep, tidy, combined, summarised, flagged, exported.
+
+Frames (columns fixed by DESIGN.md; units from :func:`guru_form.analysis_types.unit_of`):
+
+- :func:`reps_frame` — wide, one row per rep: ``rep``, ``start_ms``, ``mid_ms``, ``end_ms``,
+  ``duration_s``, ``eccentric_s``, ``concentric_s``, then one float column per analysisType.
+- :func:`analyses_frame` — long/tidy, one row per (rep, analysisType): ``rep``, ``analysis_type``,
+  ``value``.
+- :func:`combine` — many analyses (sessions, athletes) in one labelled frame, long or wide.
+- :func:`summarize` / :func:`set_summary` — per metric and per set.
+- Flags (:mod:`~guru_form.tables.flags`) — boolean ``flag_*`` columns from explicit thresholds.
+- :func:`velocity_loss` / :func:`set_velocity_loss` — velocity-based-training loss in percent.
+- Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside.
+
+Examples
+--------
+>>> import guru_form as gf
+>>> from guru_form.tables.examples import example_analysis
+>>> df = gf.reps_frame(example_analysis("squat"))
+>>> list(df.columns[:7])
+['rep', 'start_ms', 'mid_ms', 'end_ms', 'duration_s', 'eccentric_s', 'concentric_s']
+"""
+
+from __future__ import annotations
+
+from guru_form.tables._schema import (
+    LONG_COLUMNS,
+    REP_COLUMNS,
+    axis_label,
+    column_units,
+)
+from guru_form.tables.convert import analyses_frame, reps_frame
+from guru_form.tables.export import read_csv, read_parquet, to_csv, to_excel, to_parquet
+from guru_form.tables.flags import (
+    flag_columns,
+    flag_depth,
+    flag_drift,
+    flag_lockout,
+    flag_tempo,
+    flag_threshold,
+    flag_velocity_loss,
+)
+from guru_form.tables.sessions import combine
+from guru_form.tables.summary import metric_columns, set_summary, summarize
+from guru_form.tables.velocity import set_velocity_loss, velocity_column, velocity_loss
+
+__all__ = [
+    "LONG_COLUMNS",
+    "REP_COLUMNS",
+    "analyses_frame",
+    "axis_label",
+    "column_units",
+    "combine",
+    "flag_columns",
+    "flag_depth",
+    "flag_drift",
+    "flag_lockout",
+    "flag_tempo",
+    "flag_threshold",
+    "flag_velocity_loss",
+    "metric_columns",
+    "read_csv",
+    "read_parquet",
+    "reps_frame",
+    "set_summary",
+    "set_velocity_loss",
+    "summarize",
+    "to_csv",
+    "to_excel",
+    "to_parquet",
+    "velocity_column",
+    "velocity_loss",
+]

@@ -1,0 +1,345 @@
+"""Form flags: plain boolean columns a coach asks for, each from an explicit threshold.
+
+Every function returns a copy of the frame with one ``bool`` column added (named ``flag_...``;
+``name=`` overrides it); nothing is decided by a hidden constant. A rep whose value is missing
+(NaN) is never flagged. Charts in :mod:`guru_form.plots` mark the reps of every ``flag_*`` column.
+
+Examples
+--------
+>>> from guru_form.tables import reps_frame
+>>> from guru_form.tables.examples import example_analysis
+>>> df = reps_frame(example_analysis("squat"))
+>>> df = flag_depth(df, 0.0)  # thigh must reach parallel (0 deg)
+>>> df = flag_tempo(df, 0.15)  # rep duration within 15 % of the set's median
+>>> df.filter(like="flag_").sum().to_dict()
+{'flag_shallow': 2, 'flag_tempo': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from guru_form.errors import InvalidInputError
+from guru_form.models import Activity
+from guru_form.tables._grouping import group_keys, rep_order
+from guru_form.tables._schema import (
+    DEPTH_COLUMN,
+    DURATION_S,
+    FLAG_PREFIX,
+    LOCKOUT_COLUMN,
+    VELOCITY_LOSS,
+    frame_activity,
+    require_columns,
+)
+from guru_form.tables.velocity import Reference, velocity_loss
+
+__all__ = [
+    "flag_columns",
+    "flag_depth",
+    "flag_drift",
+    "flag_lockout",
+    "flag_tempo",
+    "flag_threshold",
+    "flag_velocity_loss",
+]
+
+Direction = Literal["any", "increase", "decrease"]
+
+
+def flag_columns(frame: pd.DataFrame) -> list[str]:
+    """The frame's flag columns: boolean columns whose name starts with ``flag_``."""
+    return [
+        str(c)
+        for c in frame.columns
+        if str(c).startswith(FLAG_PREFIX) and pd.api.types.is_bool_dtype(frame[c].dtype)
+    ]
+
+
+def _with_flag(frame: pd.DataFrame, name: str, flag: pd.Series) -> pd.DataFrame:
+    flagged: pd.DataFrame = frame.assign(**{name: flag.to_numpy(dtype=bool)})
+    return flagged
+
+
+def _values(frame: pd.DataFrame, column: str, what: str) -> pd.Series:
+    require_columns(frame, [column], what)
+    return frame[column].astype("float64")
+
+
+def _flag_name(name: str | None, default: str) -> str:
+    name = default if name is None else name
+    if not name.startswith(FLAG_PREFIX):
+        raise InvalidInputError(
+            f"flag column names start with {FLAG_PREFIX!r} (charts find them by it); got {name!r}"
+        )
+    return name
+
+
+def flag_threshold(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    above: float | None = None,
+    below: float | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Flag reps whose ``column`` lies above ``above`` or below ``below`` (strictly).
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`reps_frame` (or ``combine(..., wide=True)``).
+    column
+        Any numeric column, e.g. ``"TRUNK_LEAN_DEGREES"``.
+    above, below
+        Thresholds in the column's unit; give one or both.
+    name
+        The flag column (default ``flag_<column in lower case>``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3], "TRUNK_LEAN_DEGREES": [38.0, 45.5, None]})
+    >>> flag_threshold(df, "TRUNK_LEAN_DEGREES", above=45)["flag_trunk_lean_degrees"].tolist()
+    [False, True, False]
+    """
+    if above is None and below is None:
+        raise InvalidInputError("flag_threshold needs above=, below= or both")
+    values = _values(frame, column, "flag_threshold")
+    flag = pd.Series(False, index=frame.index)
+    if above is not None:
+        flag |= values > above
+    if below is not None:
+        flag |= values < below
+    return _with_flag(frame, _flag_name(name, f"{FLAG_PREFIX}{column.lower()}"), flag)
+
+
+def _activity_column(
+    frame: pd.DataFrame, column: str | None, table: dict[Activity, str], what: str
+) -> str:
+    if column is not None:
+        return column
+    activity = frame_activity(frame)
+    if activity is None or activity not in table:
+        known = ", ".join(f"{a.value}: {c}" for a, c in table.items())
+        raise InvalidInputError(
+            f"{what}: cannot choose the column for activity "
+            f"{None if activity is None else activity.value!r}; pass column= ({known})"
+        )
+    return table[activity]
+
+
+def flag_depth(
+    frame: pd.DataFrame,
+    limit: float,
+    *,
+    column: str | None = None,
+    name: str = "flag_shallow",
+) -> pd.DataFrame:
+    """Flag reps that fall short of depth: the depth angle stays above ``limit``.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`reps_frame`.
+    limit
+        The deepest-acceptable threshold in degrees, e.g. ``0`` for a squat to parallel
+        (``HIP_KNEE_ANGLE_DEGREES``: 0 is parallel, negative below) or ``90`` for a push-up
+        (``ELBOW_ANGLE_DEGREES``).
+    column
+        The depth column; by default ``HIP_KNEE_ANGLE_DEGREES`` for squats and
+        ``ELBOW_ANGLE_DEGREES`` for push-ups and bench press (from the frame's activity).
+    name
+        The flag column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2], "HIP_KNEE_ANGLE_DEGREES": [-5.0, 3.0]})
+    >>> df.attrs["activity"] = "squat"
+    >>> flag_depth(df, 0.0)["flag_shallow"].tolist()
+    [False, True]
+    """
+    column = _activity_column(frame, column, DEPTH_COLUMN, "flag_depth")
+    values = _values(frame, column, "flag_depth")
+    return _with_flag(frame, _flag_name(name, name), (values > limit))
+
+
+def flag_lockout(
+    frame: pd.DataFrame,
+    limit: float,
+    *,
+    column: str | None = None,
+    name: str = "flag_soft_lockout",
+) -> pd.DataFrame:
+    """Flag reps whose lockout angle stays below ``limit`` (an unfinished lockout).
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`reps_frame`.
+    limit
+        Degrees, e.g. ``170`` for a deadlift's hip (``LOCKOUT_HIP_ANGLE_DEGREES``) or ``165`` for a
+        push-up's elbow (``LOCKOUT_ELBOW_ANGLE_DEGREES``).
+    column
+        The lockout column; by default chosen from the frame's activity.
+    name
+        The flag column.
+    """
+    column = _activity_column(frame, column, LOCKOUT_COLUMN, "flag_lockout")
+    values = _values(frame, column, "flag_lockout")
+    return _with_flag(frame, _flag_name(name, name), (values < limit))
+
+
+def flag_tempo(
+    frame: pd.DataFrame,
+    tolerance: float,
+    *,
+    column: str = DURATION_S,
+    relative: bool = True,
+    by: str | Sequence[str] | None = None,
+    name: str = "flag_tempo",
+) -> pd.DataFrame:
+    """Flag reps whose tempo deviates from the set's median by more than ``tolerance``.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`reps_frame`.
+    tolerance
+        With ``relative=True`` (default) a fraction of the median (``0.2`` = 20 %); otherwise
+        seconds.
+    column
+        ``duration_s`` (default), ``eccentric_s`` or ``concentric_s``.
+    relative
+        Whether ``tolerance`` is a fraction of the median or an absolute time.
+    by
+        Label column(s) that separate sets in a combined frame; each set has its own median.
+    name
+        The flag column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "duration_s": [2.0, 2.1, 2.0, 2.9]})
+    >>> flag_tempo(df, 0.2)["flag_tempo"].tolist()  # median 2.05 s, so outside 1.64..2.46 s
+    [False, False, False, True]
+    """
+    if tolerance < 0:
+        raise InvalidInputError(f"tolerance must be >= 0, got {tolerance}")
+    keys = group_keys(frame, by, "flag_tempo")
+    values = _values(frame, column, "flag_tempo")
+    median = (
+        values.groupby([frame[k] for k in keys], observed=True).transform("median")
+        if keys
+        else pd.Series(values.median(), index=frame.index)
+    )
+    allowed = tolerance * median.abs() if relative else tolerance
+    flag = (values - median).abs() > allowed
+    return _with_flag(frame, _flag_name(name, name), flag)
+
+
+def flag_drift(
+    frame: pd.DataFrame,
+    column: str,
+    max_change: float,
+    *,
+    baseline_reps: int = 2,
+    relative: bool = False,
+    direction: Direction = "any",
+    by: str | Sequence[str] | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Flag fatigue: reps whose ``column`` drifted from the set's opening reps by more than allowed.
+
+    The baseline is the mean of the first ``baseline_reps`` reps that have a value; the change of
+    each rep is ``value - baseline`` (in the column's unit), or with ``relative=True``
+    ``100 * (value - baseline) / |baseline|`` (percent).
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`reps_frame`.
+    column
+        The metric, e.g. ``"TRUNK_LEAN_DEGREES"`` or ``"concentric_s"``.
+    max_change
+        The allowed change, in the column's unit (or percent with ``relative=True``).
+    baseline_reps
+        How many opening reps form the baseline.
+    relative
+        Whether ``max_change`` is in percent of the baseline.
+    direction
+        ``"increase"``: flag only rises; ``"decrease"``: only falls; ``"any"``: both.
+    by
+        Label column(s) that separate sets in a combined frame.
+    name
+        The flag column (default ``flag_<column in lower case>_drift``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "TRUNK_LEAN_DEGREES": [38.0, 40.0, 43.0, 47.0]})
+    >>> flag_drift(df, "TRUNK_LEAN_DEGREES", 5, direction="increase")[
+    ...     "flag_trunk_lean_degrees_drift"].tolist()  # baseline 39: 43 is +4, 47 is +8
+    [False, False, False, True]
+    """
+    if baseline_reps < 1:
+        raise InvalidInputError(f"baseline_reps must be at least 1, got {baseline_reps}")
+    if direction not in ("any", "increase", "decrease"):
+        raise InvalidInputError(
+            f"direction must be 'any', 'increase' or 'decrease', not {direction!r}"
+        )
+    keys = group_keys(frame, by, "flag_drift")
+    require_columns(frame, [column], "flag_drift")
+    ordered = rep_order(frame, keys)
+    values = ordered[column].astype("float64")
+    has_value = values.notna()
+    if keys:
+        nth = has_value.groupby([ordered[k] for k in keys], observed=True).cumsum()
+    else:
+        nth = has_value.cumsum()
+    opening = values.where(has_value & (nth <= baseline_reps))
+    if keys:
+        baseline = opening.groupby([ordered[k] for k in keys], observed=True).transform("mean")
+    else:
+        baseline = pd.Series(opening.mean(), index=ordered.index)
+    change = values - baseline
+    if relative:
+        change = 100.0 * change / baseline.abs().replace(0.0, np.nan)
+    if direction == "increase":
+        flag = change > max_change
+    elif direction == "decrease":
+        flag = change < -max_change
+    else:
+        flag = change.abs() > max_change
+    default = f"{FLAG_PREFIX}{column.lower()}_drift"
+    return _with_flag(frame, _flag_name(name, default), flag.reindex(frame.index))
+
+
+def flag_velocity_loss(
+    frame: pd.DataFrame,
+    threshold_percent: float,
+    *,
+    column: str | None = None,
+    reference: Reference = "best",
+    by: str | Sequence[str] | None = None,
+    name: str = "flag_velocity_loss",
+) -> pd.DataFrame:
+    """Add ``velocity_loss_percent`` and flag reps that lost more than ``threshold_percent``.
+
+    The usual velocity-based-training stop rule: end the set at the first rep past 20 % (strength)
+    or 40 % (hypertrophy) loss. See :mod:`guru_form.tables.velocity` for the formula.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3], "MEAN_CONCENTRIC_VELOCITY_M_PER_S": [0.8, 0.7, 0.6]})
+    >>> flag_velocity_loss(df, 20)["flag_velocity_loss"].tolist()  # losses 0, 12.5, 25 %
+    [False, False, True]
+    """
+    out = velocity_loss(frame, column, reference=reference, by=by)
+    flag = out[VELOCITY_LOSS] > threshold_percent
+    return _with_flag(out, _flag_name(name, name), flag)
