@@ -36,10 +36,16 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "GiosgClient": "guru_form.apis.giosg",
+    "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
+    "HelpSpotClient": "guru_form.apis.helpspot",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.apis.giosg import GiosgClient  # noqa: F401
+    from guru_form.apis.guru_knowledge import GuruKnowledgeClient  # noqa: F401
+    from guru_form.apis.helpspot import HelpSpotClient  # noqa: F401
 
 __all__ = [  # noqa: PLE0604
     "Activity",
