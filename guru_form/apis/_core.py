@@ -10,6 +10,7 @@ failures come from :mod:`guru_form._http`, the same core the Guru fitness client
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -190,7 +191,24 @@ class BaseAPIClient:
         return error_for_response(response)
 
     def _check_body(self, response: httpx.Response) -> None:
-        """Raise if a 2xx answer is an error in disguise (HelpSpot does this); default: never."""
+        """Raise if a 2xx answer is not what the API sends; by default, a body that is not JSON.
+
+        A JSON API answering HTML or text is usually a wrong ``base_url`` (a web page, a proxy's
+        login page). HelpSpot overrides this to find its errors inside successful answers.
+        """
+        if response.content.strip():
+            try:
+                json.loads(response.content)
+            except (ValueError, UnicodeDecodeError):
+                kind = response.headers.get("content-type", "unknown type").split(";")[0]
+                raise APIError(
+                    f"{self.provider} answered with {kind}, not JSON; check base_url "
+                    f"({self.base_url}) and the path",
+                    status_code=response.status_code,
+                    body=response.text[:500],
+                    method=response.request.method,
+                    url=safe_url(response.request.url),
+                ) from None
 
     @staticmethod
     def _decode(response: httpx.Response) -> Any:
@@ -224,7 +242,11 @@ class BaseAPIClient:
         seen: set[str] = set()
         while True:
             response = self._request("GET", url, params=params, authenticate=authenticate)
-            page = parse(response)
+            try:
+                page = parse(response)
+            except GuruError as error:
+                redact_error(error, self._secrets)
+                raise
             seen.add(str(response.request.url))
             yield page
             link = page.previous if backwards else page.next

@@ -21,6 +21,8 @@ __all__ = ["HeaderCredentials", "origin_of", "redact_error", "redact_text"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 REDACTED = "***"
+# Shorter "secrets" are not worth hiding (and hiding them would mangle every message).
+_MIN_SECRET_LENGTH = 4
 
 
 def origin_of(url: httpx.URL | str) -> tuple[str, str, int | None]:
@@ -69,9 +71,13 @@ class HeaderCredentials(httpx.Auth):
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***`` (longest first, so none leaks in part)."""
+    """``text`` with every secret replaced by ``***`` (longest first, so none leaks in part).
+
+    Secrets shorter than four characters are left alone: they cannot be told apart from
+    ordinary text.
+    """
     for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
+        if len(secret) >= _MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
     return text
 

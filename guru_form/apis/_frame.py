@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from guru_form.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["to_frame"]
 
@@ -61,6 +62,8 @@ def to_frame(items: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> pd.DataF
         _flatten(item, "", object_paths, flat)
         columns.update(dict.fromkeys(flat))
         flat_rows.append(flat)
+    import pandas as pd  # imported here so the clients load without pandas until it is needed
+
     frame: pd.DataFrame = pd.DataFrame.from_records(flat_rows, columns=list(columns))
     return frame
 

@@ -43,7 +43,9 @@ class LocalServer:
         """Start serving; returns the base URL, e.g. ``http://127.0.0.1:53121``."""
         if self._server is not None:
             return self.url
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it, and
+        # without it every keep-alive answer waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         config = uvicorn.Config(
@@ -124,6 +126,10 @@ class FakeAPI:
     def build_app(self) -> ASGIApp:
         """The fake's ASGI app (subclasses build it)."""
         raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget the requests received; subclasses also restore their options and data."""
+        self.requests.clear()
 
     @property
     def url(self) -> str:

@@ -50,9 +50,21 @@ class FakeGiosg(FakeAPI):
         super().__init__()
         if not page_sizes or min(page_sizes) < 1:
             raise ValueError("page_sizes must be positive")
-        self.token = token
-        self.access_token = access_token
-        self.page_sizes = page_sizes
+        self._options: dict[str, Any] = {
+            "token": token,
+            "access_token": access_token,
+            "teams": teams,
+            "page_sizes": page_sizes,
+        }
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the options and data it was created with, and an empty request log."""
+        super().reset()
+        o = self._options
+        self.token: str = o["token"]
+        self.access_token: str = o["access_token"]
+        self.page_sizes: tuple[int, ...] = o["page_sizes"]
         self.organization_id = "0b4c7d5e-org"
         self.user = {
             "id": "6a1e3f27-user",
@@ -63,7 +75,7 @@ class FakeGiosg(FakeAPI):
             "organization": {"id": self.organization_id, "name": "Northside Strength"},
         }
         self._ids = itertools.count(1)
-        self.teams = [self._team(f"Squad {n + 1}") for n in range(teams)]
+        self.teams = [self._team(f"Squad {n + 1}") for n in range(o["teams"])]
 
     def _team(self, name: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
         number = next(self._ids)

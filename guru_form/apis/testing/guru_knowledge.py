@@ -72,20 +72,38 @@ class FakeGuruKnowledge(FakeAPI):
         empty_last_page: bool = False,
     ) -> None:
         super().__init__()
-        self.username = username
-        self.token = token
-        self.collection_id = collection_id
-        self.collection_token = collection_token
-        self.admin = admin
-        self.page_size = page_size
-        self.next_rel = next_rel
-        self.spaces_in_link = spaces_in_link
-        self.empty_last_page = empty_last_page
+        self._options: dict[str, Any] = {
+            "username": username,
+            "token": token,
+            "collection_id": collection_id,
+            "collection_token": collection_token,
+            "admin": admin,
+            "cards": cards,
+            "page_size": page_size,
+            "next_rel": next_rel,
+            "spaces_in_link": spaces_in_link,
+            "empty_last_page": empty_last_page,
+        }
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the options and data it was created with, and an empty request log."""
+        super().reset()
+        o = self._options
+        self.username: str = o["username"]
+        self.token: str = o["token"]
+        self.collection_id: str = o["collection_id"]
+        self.collection_token: str = o["collection_token"]
+        self.admin: bool = o["admin"]
+        self.page_size: int = o["page_size"]
+        self.next_rel: str = o["next_rel"]
+        self.spaces_in_link: bool = o["spaces_in_link"]
+        self.empty_last_page: bool = o["empty_last_page"]
         self.collections = [
-            {"id": collection_id, "name": "Squat coaching", "collectionType": "INTERNAL"},
+            {"id": self.collection_id, "name": "Squat coaching", "collectionType": "INTERNAL"},
             {"id": "col-pull", "name": "Pulling and pressing", "collectionType": "INTERNAL"},
         ]
-        self.cards = [self._card(i) for i in range(cards)]
+        self.cards = [self._card(i) for i in range(o["cards"])]
 
     @property
     def base_url(self) -> str:

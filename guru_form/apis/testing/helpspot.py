@@ -73,17 +73,32 @@ class FakeHelpSpot(FakeAPI):
         requests: int = 23,
     ) -> None:
         super().__init__()
-        self.api_key = api_key
-        self.users = {"staff@example.com": "staff-password-4a8e"} if users is None else users
-        self.public_enabled = public_enabled
-        self.private_enabled = private_enabled
-        self.error_status = error_status
-        self.xml_errors = xml_errors
+        self._options: dict[str, Any] = {
+            "api_key": api_key,
+            "users": {"staff@example.com": "staff-password-4a8e"} if users is None else users,
+            "public_enabled": public_enabled,
+            "private_enabled": private_enabled,
+            "error_status": error_status,
+            "xml_errors": xml_errors,
+            "requests": requests,
+        }
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the options and data it was created with, and an empty request log."""
+        super().reset()
+        o = self._options
+        self.api_key: str = o["api_key"]
+        self.users: dict[str, str] = dict(o["users"])
+        self.public_enabled: bool = o["public_enabled"]
+        self.private_enabled: bool = o["private_enabled"]
+        self.error_status: int = o["error_status"]
+        self.xml_errors: bool = o["xml_errors"]
         self.categories = [
             {"xCategory": "1", "sCategory": "Coaching"},
             {"xCategory": "2", "sCategory": "Billing"},
         ]
-        self.help_requests = [self._request(i) for i in range(requests)]
+        self.help_requests = [self._request(i) for i in range(o["requests"])]
         self.filters: dict[str, Callable[[dict[str, Any]], bool]] = {
             "1": lambda r: r["fOpen"] == "1",
             "2": lambda r: r["xCategory"] == "2",
