@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
 
 Params = Mapping[str, Any]
+_Client = TypeVar("_Client", bound="BaseAPIClient")
 PageParser = Callable[[httpx.Response], "Page"]
 
 
@@ -114,7 +115,7 @@ class BaseAPIClient:
         """True after :meth:`close`."""
         return self._http.is_closed
 
-    def __enter__(self) -> BaseAPIClient:
+    def __enter__(self: _Client) -> _Client:
         return self
 
     def __exit__(
