@@ -212,3 +212,14 @@ def test_bad_arguments_fail_before_any_request() -> None:
 def test_default_base_url_is_the_public_host() -> None:
     with GuruKnowledgeClient("u", "t") as guru:
         assert guru.base_url == "https://api.getguru.com/api/v1"
+
+
+def test_collection_token_403_says_it_reads_only_its_collection(scripted: FakeServer) -> None:
+    scripted.route("GET", "/api/v1/teams/t1/members", Reply(403, json={"description": "Forbidden"}))
+    with (
+        GuruKnowledgeClient.for_collection(
+            "col-1", "ctoken", base_url=scripted.url + "/api/v1"
+        ) as guru,
+        pytest.raises(PermissionDeniedError, match="only reads its own collection"),
+    ):
+        guru.get("/teams/t1/members")
