@@ -49,10 +49,16 @@ _LAZY: dict[str, str] = {
     "set_velocity_loss": "guru_form.tables",
     "summarize": "guru_form.tables",
     "velocity_loss": "guru_form.tables",
+    "GiosgClient": "guru_form.apis.giosg",
+    "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
+    "HelpSpotClient": "guru_form.apis.helpspot",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.apis.giosg import GiosgClient  # noqa: F401
+    from guru_form.apis.guru_knowledge import GuruKnowledgeClient  # noqa: F401
+    from guru_form.apis.helpspot import HelpSpotClient  # noqa: F401
     from guru_form.tables import (  # noqa: F401
         analyses_frame,
         combine,

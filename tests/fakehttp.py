@@ -62,6 +62,9 @@ class FakeServer:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, a keep-alive client waits
+            # ~40 ms (delayed ACK) for the second one on every request after the first.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
