@@ -36,10 +36,20 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "AsyncGuruClient": "guru_form.client",
+    "BatchFailure": "guru_form.client",
+    "BatchResult": "guru_form.client",
+    "GuruClient": "guru_form.client",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.client import (  # noqa: F401
+        AsyncGuruClient,
+        BatchFailure,
+        BatchResult,
+        GuruClient,
+    )
 
 __all__ = [  # noqa: PLE0604
     "Activity",
