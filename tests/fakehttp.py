@@ -157,6 +157,8 @@ class FakeServer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # many clients connecting at once must not wait for SYN retries
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up early (a timeout test) is expected, not an error."""
 

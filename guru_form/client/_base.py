@@ -7,7 +7,7 @@ shape of an upload job live here once; :mod:`.sync` and :mod:`.aio` only send an
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -42,6 +42,7 @@ __all__ = ["BaseGuruClient", "UploadJob", "WaitOptions"]
 
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_POLL_INTERVAL = 2.0
+DEFAULT_MAX_POLL_INTERVAL = 15.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class WaitOptions:
 
     timeout: float = DEFAULT_WAIT_TIMEOUT
     poll_interval: float = DEFAULT_POLL_INTERVAL
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
     progress: AnalysisProgress = None
 
 
@@ -193,6 +195,14 @@ class BaseGuruClient:
         return UploadJob(path=file, size=file.stat().st_size, metadata=meta)
 
     @staticmethod
+    def _batch_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+        if isinstance(paths, (str, bytes, os.PathLike)):
+            raise InvalidInputError(
+                "paths must be a list of video paths, not a single path: analyze_many([path])"
+            )
+        return list(dict.fromkeys(Path(p) for p in paths))
+
+    @staticmethod
     def _check_unchanged(job: UploadJob, file: IO[bytes]) -> None:
         size = os.fstat(file.fileno()).st_size
         if size != job.size:
@@ -244,12 +254,18 @@ class BaseGuruClient:
         return request, reporter
 
     def _poller(
-        self, video_id: str, timeout: float, poll_interval: float, progress: AnalysisProgress
+        self,
+        video_id: str,
+        timeout: float,
+        poll_interval: float,
+        max_poll_interval: float,
+        progress: AnalysisProgress,
     ) -> Poller:
         return Poller(
             check_video_id(video_id),
             timeout=timeout,
             poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
             progress=progress,
         )
 

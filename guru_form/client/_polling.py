@@ -71,7 +71,11 @@ class Poller:
         progress: AnalysisProgress = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+        for name, value in (
+            ("timeout", timeout),
+            ("poll_interval", poll_interval),
+            ("max_poll_interval", max_poll_interval),
+        ):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
         self.video_id = video_id

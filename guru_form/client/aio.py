@@ -19,6 +19,7 @@ import httpx
 from guru_form._http import RetryPolicy, asend_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials, TokenStore
 from guru_form.client._base import (
+    DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     BaseGuruClient,
@@ -36,7 +37,7 @@ from guru_form.client._progress import (
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
 from guru_form.client._validate import check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
-from guru_form.errors import GuruError, InvalidInputError, NotFoundError
+from guru_form.errors import GuruError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
 
 __all__ = ["AsyncGuruClient"]
@@ -241,10 +242,11 @@ class AsyncGuruClient(BaseGuruClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: AnalysisProgress = None,
     ) -> Analysis:
         """Poll until the analysis is complete; see :meth:`GuruClient.wait_for_analysis`."""
-        with self._poller(video_id, timeout, poll_interval, progress) as poller:
+        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
             while True:
                 try:
                     analysis, retry_after = await self._get_analysis(video_id)
@@ -269,12 +271,13 @@ class AsyncGuruClient(BaseGuruClient):
         source: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: bool = True,
         cache: bool = True,
     ) -> Analysis:
         """Upload a video and wait for its analysis, cached; see :meth:`GuruClient.analyze`."""
         job = await self._aprepare_upload(path, activity, domain, rep_count, source)
-        wait = WaitOptions(timeout, poll_interval, progress)
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
         if not cache:
             return await self._wait(await self._upload(job, progress), wait)
         key = self._cache_key(job, await anyio.to_thread.run_sync(file_sha256, job.path))
@@ -293,7 +296,11 @@ class AsyncGuruClient(BaseGuruClient):
 
     async def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return await self.wait_for_analysis(
-            video_id, timeout=wait.timeout, poll_interval=wait.poll_interval, progress=wait.progress
+            video_id,
+            timeout=wait.timeout,
+            poll_interval=wait.poll_interval,
+            max_poll_interval=wait.max_poll_interval,
+            progress=wait.progress,
         )
 
     async def _collect(
@@ -320,6 +327,7 @@ class AsyncGuruClient(BaseGuruClient):
         concurrency: int = 8,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: CountProgress = True,
     ) -> BatchResult:
         """Analyse many videos at once; failures are collected, not raised.
@@ -337,7 +345,7 @@ class AsyncGuruClient(BaseGuruClient):
             Applied to every video (checked before anything is sent).
         concurrency
             Videos in flight at once.
-        timeout, poll_interval
+        timeout, poll_interval, max_poll_interval
             Per video, as for :meth:`wait_for_analysis`.
         progress
             True for a tqdm bar over the videos, or ``callback(videos_done, videos_total)``.
@@ -350,9 +358,7 @@ class AsyncGuruClient(BaseGuruClient):
         """
         video_metadata(activity=activity, domain=domain, rep_count=rep_count, source=source)
         limit = check_count(concurrency, "concurrency", minimum=1)
-        if isinstance(paths, (str, os.PathLike)):
-            raise InvalidInputError("paths must be a list of video paths, not a single path")
-        videos = list(dict.fromkeys(Path(p) for p in paths))
+        videos = self._batch_paths(paths)
         outcomes: dict[Path, Analysis | Exception] = {}
         reporter = CountReporter(progress, total=len(videos), desc="analysing videos")
         semaphore = anyio.Semaphore(limit)
@@ -368,6 +374,7 @@ class AsyncGuruClient(BaseGuruClient):
                         source=source,
                         timeout=timeout,
                         poll_interval=poll_interval,
+                        max_poll_interval=max_poll_interval,
                         progress=False,
                     )
                 except (GuruError, OSError) as error:

@@ -18,6 +18,7 @@ import httpx
 from guru_form._http import RetryPolicy, send_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials
 from guru_form.client._base import (
+    DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     BaseGuruClient,
@@ -283,12 +284,13 @@ class GuruClient(BaseGuruClient):
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: AnalysisProgress = None,
     ) -> Analysis:
         """Poll until the analysis is complete.
 
         The wait between polls starts at ``poll_interval`` and grows by half each time, up to
-        15 s; a server's ``Retry-After`` is honoured. Tokens are refreshed as needed however
+        ``max_poll_interval``; a server's ``Retry-After`` is honoured. Tokens are refreshed as needed however
         long it takes. A poll failing for a passing reason (a dropped connection, 429, 5xx) is
         tolerated a few times in a row.
 
@@ -300,6 +302,8 @@ class GuruClient(BaseGuruClient):
             Seconds to wait in all.
         poll_interval
             The first wait between polls, in seconds.
+        max_poll_interval
+            The longest wait between polls, in seconds.
         progress
             True for a tqdm bar, or ``callback(analysis)`` after every poll.
 
@@ -310,7 +314,7 @@ class GuruClient(BaseGuruClient):
         AnalysisTimeoutError
             Still pending after ``timeout``; ``error.video_id`` lets you come back later.
         """
-        with self._poller(video_id, timeout, poll_interval, progress) as poller:
+        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
             while True:
                 try:
                     analysis, retry_after = self._get_analysis(video_id)
@@ -335,6 +339,7 @@ class GuruClient(BaseGuruClient):
         source: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: bool = True,
         cache: bool = True,
     ) -> Analysis:
@@ -354,7 +359,7 @@ class GuruClient(BaseGuruClient):
             to let the server decide.
         domain, rep_count, source
             As for :meth:`create_video`.
-        timeout, poll_interval
+        timeout, poll_interval, max_poll_interval
             As for :meth:`wait_for_analysis`.
         progress
             Show tqdm bars for the upload and the wait.
@@ -374,7 +379,7 @@ class GuruClient(BaseGuruClient):
         job = self._prepare_upload(
             path, activity=activity, domain=domain, rep_count=rep_count, source=source
         )
-        wait = WaitOptions(timeout, poll_interval, progress)
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
         if not cache:
             return self._wait(self._upload(job, progress), wait)
         key = self._cache_key(job, file_sha256(job.path))
@@ -393,7 +398,11 @@ class GuruClient(BaseGuruClient):
 
     def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return self.wait_for_analysis(
-            video_id, timeout=wait.timeout, poll_interval=wait.poll_interval, progress=wait.progress
+            video_id,
+            timeout=wait.timeout,
+            poll_interval=wait.poll_interval,
+            max_poll_interval=wait.max_poll_interval,
+            progress=wait.progress,
         )
 
     def _collect(self, key: str, job: UploadJob, video_id: str, wait: WaitOptions) -> Analysis:
@@ -419,6 +428,7 @@ class GuruClient(BaseGuruClient):
         concurrency: int = 8,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: CountProgress = True,
     ) -> BatchResult:
         """Analyse many videos at once; see :meth:`AsyncGuruClient.analyze_many`.
@@ -434,7 +444,7 @@ class GuruClient(BaseGuruClient):
         """
         from guru_form.client.aio import AsyncGuruClient
 
-        videos = list(paths)
+        videos = self._batch_paths(paths)
 
         async def batch() -> BatchResult:
             async with AsyncGuruClient._twin_of(self) as twin:
@@ -447,6 +457,7 @@ class GuruClient(BaseGuruClient):
                     concurrency=concurrency,
                     timeout=timeout,
                     poll_interval=poll_interval,
+                    max_poll_interval=max_poll_interval,
                     progress=progress,
                 )
 

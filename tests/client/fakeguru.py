@@ -57,6 +57,7 @@ class FakeGuru:
     def __init__(self, server: FakeServer) -> None:
         self.server = server
         self.url = server.url
+        self.upload_base = server.url
         self.auth_url = server.url + "/oauth/token"
         self.token_ttl = 3600.0
         self.pending_polls = 1
@@ -121,7 +122,7 @@ class FakeGuru:
             200,
             json={
                 "id": vid,
-                "url": f"{self.url}/upload/{vid}",
+                "url": f"{self.upload_base}/upload/{vid}",
                 "fields": {"key": vid, "signature": SIGNATURE_PREFIX + vid},
             },
         )
