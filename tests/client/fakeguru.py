@@ -64,9 +64,13 @@ class FakeGuru:
         self.final_status = "Complete"
         self.failure_reason: str | None = None
         self.pending_headers: dict[str, str] = {}
+        self.fail_filenames: set[str] = set()  # analyses of these end Failed
+        self.pending_filenames: set[str] = set()  # analyses of these never finish
         self.videos: dict[str, FakeVideo] = {}
         self.tokens: dict[str, float] = {}  # token -> expiry (time.time)
         self.token_requests: list[dict[str, list[str]]] = []
+        self.open_videos = 0  # created, final analysis not served yet
+        self.max_open_videos = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         server.route("POST", "/oauth/token", self._token)
@@ -118,6 +122,8 @@ class FakeGuru:
         with self._lock:
             vid = f"v{next(self._ids)}"
             self.videos[vid] = FakeVideo(vid, meta)
+            self.open_videos += 1
+            self.max_open_videos = max(self.max_open_videos, self.open_videos)
         return Reply(
             200,
             json={
@@ -163,16 +169,25 @@ class FakeGuru:
             status = "Success" if video.uploaded is not None else "Pending"
             return Reply(200, json={"id": vid, "status": status, "uri": None, **video.meta})
         video.polls += 1
-        if video.uploaded is None or video.polls <= self.pending_polls:
+        name = video.meta.get("filename")
+        if (
+            video.uploaded is None
+            or video.polls <= self.pending_polls
+            or name in self.pending_filenames
+        ):
             return Reply(200, json={"status": "Pending"}, headers=dict(self.pending_headers))
+        status = "Failed" if name in self.fail_filenames else self.final_status
+        with self._lock:
+            if video.polls == self.pending_polls + 1:
+                self.open_videos -= 1
         body: dict[str, Any] = {
-            "status": self.final_status,
+            "status": status,
             "domain": video.meta.get("domain"),
             "activity": video.meta.get("activity"),
-            "reps": COMPLETE_REPS if self.final_status == "Complete" else [],
+            "reps": COMPLETE_REPS if status == "Complete" else [],
         }
-        if self.failure_reason:
-            body["reason"] = self.failure_reason
+        if status == "Failed":
+            body["reason"] = self.failure_reason or f"cannot analyse {name}"
         return Reply(200, json=body)
 
     def _put(self, rec: Recorded) -> Reply:
