@@ -308,6 +308,11 @@ class BaseGuruClient:
     def _video(self, response: httpx.Response, video_id: str) -> Video:
         return Video.from_json(self._json_object(response), video_id=video_id)
 
+    def _updated_id(self, response: httpx.Response, video_id: str) -> str:
+        body = decode_body(response)
+        answered = body.get("id") if isinstance(body, dict) else None
+        return str(answered) if answered is not None else video_id
+
     def _analysis(self, response: httpx.Response, video_id: str) -> tuple[Analysis, float | None]:
         analysis = Analysis.from_json(self._json_object(response), video_id=video_id)
         return analysis, parse_retry_after(response.headers)

@@ -163,7 +163,7 @@ def resolve_config(
 
 
 def _local_config() -> ClientConfig:
-    from guru_form.server.embedded import ensure_local_server  # type: ignore[import-not-found]
+    from guru_form.server.embedded import ensure_local_server
 
     server = ensure_local_server()
     return ClientConfig(

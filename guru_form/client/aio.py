@@ -222,11 +222,11 @@ class AsyncGuruClient(BaseGuruClient):
         rep_count: int | None = None,
         activity: Activity | str | None = None,
         domain: Domain | str | None = None,
-    ) -> Video:
+    ) -> str:
         """Change a video's metadata; see :meth:`GuruClient.update_video`."""
         payload = self._update_payload(domain=domain, activity=activity, rep_count=rep_count)
         response = await self._send(self._video_request("PUT", video_id, json=payload))
-        return self._video(response, video_id)
+        return self._updated_id(response, video_id)
 
     async def get_analysis(self, video_id: str) -> Analysis:
         """The analysis as it is now; see :meth:`GuruClient.get_analysis`."""

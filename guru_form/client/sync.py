@@ -258,17 +258,19 @@ class GuruClient(BaseGuruClient):
         rep_count: int | None = None,
         activity: Activity | str | None = None,
         domain: Domain | str | None = None,
-    ) -> Video:
+    ) -> str:
         """Change a video's metadata; only the fields given are sent (the rest are kept).
+
+        Given an activity only, its domain is sent with it (it follows from the activity).
 
         Returns
         -------
-        Video
-            The record as the server answered (at least the id).
+        str
+            The video's id, as the API answers; :meth:`get_video` shows the updated record.
         """
         payload = self._update_payload(domain=domain, activity=activity, rep_count=rep_count)
         response = self._send(self._video_request("PUT", video_id, json=payload))
-        return self._video(response, video_id)
+        return self._updated_id(response, video_id)
 
     def get_analysis(self, video_id: str) -> Analysis:
         """The analysis as it is now (``status`` ``Pending``, ``Complete`` or ``Failed``)."""
