@@ -119,3 +119,21 @@ class SlowContentEngine:
                 }
             ],
         }
+
+
+class ProcessKillingEngine:
+    """Ends its worker process abruptly, as a crash in native code would."""
+
+    name = "process-killing"
+
+    def analyze(
+        self,
+        video_path: Path,
+        *,
+        activity: Activity | None,
+        domain: Domain | None,
+        rep_count: int | None,
+    ) -> dict[str, Any]:
+        import os
+
+        os._exit(3)

@@ -153,3 +153,21 @@ def test_jobs_run_in_a_spawned_process_pool(
         body = api.wait(api.submit(known_videos["push_up"].path), timeout=60)
         assert body["status"] == "Complete" and len(body["reps"]) == 3
         api.close()
+
+
+def test_a_dead_worker_process_fails_the_analysis_with_a_reason(
+    tmp_path: Path, known_videos: dict[str, KnownVideo]
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=context) as pool,
+        LocalServer(
+            tmp_path / "data", engine="tests.server._engines:ProcessKillingEngine", executor=pool
+        ) as server,
+    ):
+        api = Api(server)
+        body = api.wait(api.submit(known_videos["squat"].path), timeout=60)
+        assert body["status"] == "Failed"
+        assert "worker process died" in body["reason"]
+        assert api.http.get("/health").status_code == 200
+        api.close()
