@@ -159,12 +159,14 @@ class AnalysisFaultSource(Protocol):
 
 
 def default_executor(max_workers: int | None = None) -> Executor:
-    """The executor a server uses when none is given: a small thread pool.
+    """The executor a server uses when none is given: a small thread pool (2 threads at most).
 
-    Threads start instantly, share the process' loaded models, and measured on a 2-core machine a
-    pose-estimation workload ran as fast in two threads as in two processes (OpenCV and MediaPipe do
-    their heavy work outside the GIL); see ``benchmarks/server_executor.py``. Pass a
-    ``ProcessPoolExecutor`` or a Dask executor for other trade-offs.
+    Measured with ``benchmarks/server_executor.py`` (MediaPipe pose on 4 jobs x 60 frames of a real
+    clip) on a 2-core machine shared with other work, the speed-up over running jobs one by one was
+    0.76-1.12x for two threads, 0.69-0.83x for two warm spawned processes and 0.41-0.75x for cold
+    ones (start-up and model loading). Threads start at once, keep one model per thread in one process, and lose nothing
+    here; on an idle many-core machine a ``ProcessPoolExecutor`` (or a Dask cluster) may scale
+    further: pass one as ``executor``.
     """
     workers = max_workers or max(1, min(2, os.cpu_count() or 1))
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guru-analysis")
@@ -207,7 +209,6 @@ class JobRunner:
         self.store = store
         self.spec = spec
         self._owns_executor = executor is None
-        self._max_workers = max_workers
         self._executor = executor if executor is not None else default_executor(max_workers)
         self._faults = faults
         self._lock = threading.Lock()
@@ -235,14 +236,23 @@ class JobRunner:
         if fail_reason is not None:
             self._finish(job, _failed(fail_reason, job.activity, job.domain))
             return
-        future = self._executor.submit(
-            run_analysis,
-            self.spec,
-            record.content_path,
-            record.activity,
-            record.domain,
-            record.rep_count,
-        )
+        with self._lock:
+            if self._stopped:
+                return  # stays pending in the database; the next start queues it
+            executor = self._executor
+        try:
+            future = executor.submit(
+                run_analysis,
+                self.spec,
+                record.content_path,
+                record.activity,
+                record.domain,
+                record.rep_count,
+            )
+        except RuntimeError:
+            if self.stopped:  # stopped meanwhile: the job stays pending for the next start
+                return
+            raise
         future.add_done_callback(lambda f: self._job_done(f, job))
 
     def _job_done(self, future: Future[dict[str, Any]], job: _Job) -> None:
@@ -251,9 +261,9 @@ class JobRunner:
         except CancelledError:
             return  # the runner stopped; the job stays pending and is re-queued at the next start
         except BrokenProcessPool as exc:
-            self._replace_broken_pool()
             result = _failed(
-                f"the analysis worker process died while analysing this video ({exc})",
+                f"an analysis worker process died while this video was queued or analysed "
+                f"({exc}); the process pool is unusable until the server restarts",
                 job.activity,
                 job.domain,
             )
@@ -264,12 +274,6 @@ class JobRunner:
                 job.domain,
             )
         self._finish(job, result)
-
-    def _replace_broken_pool(self) -> None:
-        with self._lock:
-            if self._owns_executor and not self._stopped:
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = default_executor(self._max_workers)
 
     def _finish(self, job: _Job, result: dict[str, Any]) -> None:
         remaining = job.ready_at - time.monotonic()
@@ -314,6 +318,11 @@ class JobRunner:
             timer.cancel()
         if self._owns_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def stopped(self) -> bool:
+        """True once :meth:`stop` was called."""
+        return self._stopped
 
     @property
     def executor(self) -> Executor:

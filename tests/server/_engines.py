@@ -88,3 +88,52 @@ class BrokenOutputEngine:
 
 class NotAnEngine:
     pass
+
+
+class SlowContentEngine:
+    """Takes 0.4 s, then reports the byte in the middle of the file it read (to tell contents apart)."""
+
+    name = "slow-content"
+
+    def analyze(
+        self,
+        video_path: Path,
+        *,
+        activity: Activity | None,
+        domain: Domain | None,
+        rep_count: int | None,
+    ) -> dict[str, Any]:
+        import time
+
+        data = video_path.read_bytes()
+        time.sleep(0.4)
+        middle = float(data[len(data) // 2])
+        return {
+            "status": "Complete",
+            "reps": [
+                {
+                    "startTimestampMs": 0,
+                    "midTimestampMs": 1,
+                    "endTimestampMs": 2,
+                    "analyses": [{"analysisType": "MIDDLE_BYTE", "analysisScalar": middle}],
+                }
+            ],
+        }
+
+
+class ProcessKillingEngine:
+    """Ends its worker process abruptly, as a crash in native code would."""
+
+    name = "process-killing"
+
+    def analyze(
+        self,
+        video_path: Path,
+        *,
+        activity: Activity | None,
+        domain: Domain | None,
+        rep_count: int | None,
+    ) -> dict[str, Any]:
+        import os
+
+        os._exit(3)
