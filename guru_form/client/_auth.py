@@ -144,8 +144,6 @@ class OAuthClientCredentials(httpx.Auth):
         self.store = store if store is not None else TokenStore()
         self._thread_lock = threading.Lock()
         self._task_lock: anyio.Lock | None = None
-        self.exchanges = 0
-        """How many token exchanges this auth has made (for diagnostics and tests)."""
 
     def __repr__(self) -> str:
         return (
@@ -253,7 +251,6 @@ class OAuthClientCredentials(httpx.Auth):
         )
 
     def _parse(self, response: httpx.Response, started: float) -> Token:
-        self.exchanges += 1
         body = decode_body(response)
         if response.is_success:
             token = body.get("access_token") if isinstance(body, dict) else None
