@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -27,6 +28,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _QuickStopServer(uvicorn.Server):
+    """uvicorn's server, noticing ``should_exit`` every 10 ms instead of every 100 ms."""
+
+    async def main_loop(self) -> None:
+        ticks = 0
+        while not await self.on_tick(ticks):  # refreshes the Date header every 10th tick
+            await asyncio.sleep(0.01)
+            ticks = (ticks + 1) % 8_640_000
+
+
 class ThreadedUvicorn:
     """uvicorn serving ``app`` from a daemon thread.
 
@@ -50,7 +61,7 @@ class ThreadedUvicorn:
             lifespan="auto",
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _QuickStopServer(config)
         self._error: BaseException | None = None
         self._thread = threading.Thread(
             target=self._run, name=f"guru-form-server-{self.port}", daemon=True
