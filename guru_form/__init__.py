@@ -52,6 +52,10 @@ _LAZY: dict[str, str] = {
     "GiosgClient": "guru_form.apis.giosg",
     "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
     "HelpSpotClient": "guru_form.apis.helpspot",
+    "AsyncGuruClient": "guru_form.client",
+    "BatchFailure": "guru_form.client",
+    "BatchResult": "guru_form.client",
+    "GuruClient": "guru_form.client",
 }
 
 if TYPE_CHECKING:
@@ -73,6 +77,11 @@ if TYPE_CHECKING:
         set_velocity_loss,
         summarize,
         velocity_loss,
+    from guru_form.client import (  # noqa: F401
+        AsyncGuruClient,
+        BatchFailure,
+        BatchResult,
+        GuruClient,
     )
 
 __all__ = [  # noqa: PLE0604

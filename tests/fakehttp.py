@@ -115,7 +115,10 @@ class FakeServer:
         )
 
     def route(self, method: str, path: str, *replies: Reply | Handler) -> None:
-        """Script ``method path``: a sequence of replies (the last repeats) or one handler."""
+        """Script ``method path``: a sequence of replies (the last repeats) or one handler.
+
+        A path ending in ``/*`` answers every path under that prefix (the longest prefix wins).
+        """
         if len(replies) == 1 and callable(replies[0]):
             self._routes[(method.upper(), path)] = replies[0]
         else:
@@ -129,12 +132,23 @@ class FakeServer:
         with self._lock:
             script = self._routes.get((rec.method, rec.path))
             if script is None:
+                script = self._prefix_route(rec)
+            if script is None:
                 return Reply(404, json={"message": f"no route {rec.method} {rec.path}"})
             if callable(script):
                 handler = script
             else:
                 return script.pop(0) if len(script) > 1 else script[0]
         return handler(rec)
+
+    def _prefix_route(self, rec: Recorded) -> list[Reply] | Handler | None:
+        """A route registered as ``/prefix/*`` answers every path under ``/prefix/``."""
+        matches = [
+            (len(path), script)
+            for (method, path), script in self._routes.items()
+            if method == rec.method and path.endswith("/*") and rec.path.startswith(path[:-1])
+        ]
+        return max(matches, key=lambda m: m[0])[1] if matches else None
 
     def __enter__(self) -> FakeServer:
         self._thread.start()
@@ -146,6 +160,8 @@ class FakeServer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # many clients connecting at once must not wait for SYN retries
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up early (a timeout test) is expected, not an error."""
 

@@ -85,6 +85,9 @@ def _message_from(body: Any) -> str | None:
 def _field_errors(body: Any) -> dict[str, list[str]]:
     if not isinstance(body, dict):
         return {}
+    nested = body.get("errors")
+    if isinstance(nested, dict) and nested:
+        body = nested  # {"message": ..., "errors": {"field": ["...", ...]}}
     fields: dict[str, list[str]] = {}
     for key, value in body.items():
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):

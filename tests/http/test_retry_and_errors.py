@@ -153,6 +153,18 @@ def test_error_mapping(server: FakeServer, status: int, body, cls) -> None:
         }
 
 
+def test_field_errors_nested_under_errors(server: FakeServer) -> None:
+    body = {
+        "error": "validation_error",
+        "message": "size: too big",
+        "errors": {"size": ["too big"]},
+    }
+    server.route("POST", "/v", Reply(400, json=body))
+    with httpx.Client() as c, pytest.raises(ValidationError) as info:
+        _send(c, "POST", server.url + "/v")
+    assert info.value.field_errors == {"size": ["too big"]}
+
+
 def test_raise_for_status_false_returns_final_error_response(server: FakeServer) -> None:
     server.route("GET", "/gone", Reply(404, json={"message": "gone"}))
     with httpx.Client() as c:

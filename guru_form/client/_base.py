@@ -1,0 +1,330 @@
+"""Everything the sync and async clients share that is not I/O.
+
+Settings, validation, how each request is built and each answer read, the result cache and the
+shape of an upload job live here once; :mod:`.sync` and :mod:`.aio` only send and wait.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from guru_form._http import RetryPolicy, parse_retry_after, safe_url
+from guru_form._http.errors import decode_body, request_id
+from guru_form.client._auth import OAuthClientCredentials
+from guru_form.client._cache import ResultCache, default_cache_dir
+from guru_form.client._config import ClientConfig, check_url_allowed, resolve_config
+from guru_form.client._polling import Poller
+from guru_form.client._progress import AnalysisProgress, ByteProgress, ByteReporter
+from guru_form.client._transport import (
+    DEFAULT_MAX_RETRIES,
+    default_headers,
+    make_retry_policy,
+    make_timeout,
+)
+from guru_form.client._upload import build_upload_request, upload_error
+from guru_form.client._validate import (
+    VideoMetadata,
+    check_count,
+    check_video_file,
+    check_video_id,
+    video_metadata,
+)
+from guru_form.errors import APIError, InvalidInputError, InvalidVideoError
+from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
+
+__all__ = ["BaseGuruClient", "UploadJob", "WaitOptions"]
+
+DEFAULT_WAIT_TIMEOUT = 600.0
+DEFAULT_POLL_INTERVAL = 2.0
+DEFAULT_MAX_POLL_INTERVAL = 15.0
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """A validated video, ready to be created and uploaded (nothing has been sent yet)."""
+
+    path: Path
+    size: int
+    metadata: VideoMetadata
+
+    @property
+    def filename(self) -> str:
+        """The file's name, as sent to the API."""
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class WaitOptions:
+    """How :meth:`analyze` waits: the arguments of ``wait_for_analysis``."""
+
+    timeout: float = DEFAULT_WAIT_TIMEOUT
+    poll_interval: float = DEFAULT_POLL_INTERVAL
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
+    progress: AnalysisProgress = None
+
+
+class BaseGuruClient:
+    """Settings and request/answer handling shared by :class:`GuruClient` and
+    :class:`AsyncGuruClient`. Not used directly."""
+
+    _config: ClientConfig
+    _auth: OAuthClientCredentials
+    _timeout: httpx.Timeout
+    _policy: RetryPolicy
+    _cache: ResultCache
+    _closed: bool
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        auth_url: str | None = None,
+        audience: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        timeouts = make_timeout(timeout)
+        policy = make_retry_policy(max_retries, retry)
+        config = resolve_config(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            auth_url=auth_url,
+            audience=audience,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._setup(config, timeouts, policy, None if cache_dir is None else Path(cache_dir))
+
+    def _setup(
+        self,
+        config: ClientConfig,
+        timeout: httpx.Timeout,
+        policy: RetryPolicy,
+        cache_dir: Path | None,
+    ) -> None:
+        self._config = config
+        self._timeout = timeout
+        self._policy = policy
+        self._cache = ResultCache(
+            cache_dir if cache_dir is not None else default_cache_dir(), config.base_url
+        )
+        self._closed = False
+
+    # -- public, mode-independent -----------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._config.base_url
+
+    @property
+    def is_local(self) -> bool:
+        """True when talking to guru_form's embedded local server (no credentials were given)."""
+        return self._config.local
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where uploads and finished analyses are recorded (see :meth:`analyze`)."""
+        return self._cache.root
+
+    def __repr__(self) -> str:
+        where = " (local server)" if self._config.local else ""
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"client_id={self._config.credentials.client_id!r}{where})"
+        )
+
+    # -- validation (before any network call) -----------------------------------------------
+
+    @staticmethod
+    def _create_payload(
+        filename: str,
+        size: int,
+        *,
+        domain: Domain | str | None,
+        activity: Activity | str | None,
+        rep_count: int | None,
+        source: str | None,
+    ) -> dict[str, Any]:
+        if not isinstance(filename, str) or not filename.strip():
+            raise InvalidInputError(f"filename must be a non-empty string, got {filename!r}")
+        if "/" in filename or "\\" in filename:
+            raise InvalidInputError(
+                f"filename must be a file name, not a path: {filename!r} (pass Path(...).name)"
+            )
+        checked_size = check_count(size, "size", minimum=1)
+        meta = video_metadata(activity=activity, domain=domain, rep_count=rep_count, source=source)
+        return {"filename": filename, "size": checked_size, **meta.to_json()}
+
+    @staticmethod
+    def _update_payload(
+        *,
+        domain: Domain | str | None,
+        activity: Activity | str | None,
+        rep_count: int | None,
+    ) -> dict[str, Any]:
+        payload = video_metadata(activity=activity, domain=domain, rep_count=rep_count).to_json()
+        if not payload:
+            raise InvalidInputError(
+                "nothing to update: give at least one of rep_count, activity or domain"
+            )
+        return payload
+
+    @staticmethod
+    def _prepare_upload(
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None,
+        rep_count: int | None,
+        source: str | None,
+    ) -> UploadJob:
+        meta = video_metadata(activity=activity, domain=domain, rep_count=rep_count, source=source)
+        file = check_video_file(path)
+        return UploadJob(path=file, size=file.stat().st_size, metadata=meta)
+
+    @staticmethod
+    def _batch_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+        if isinstance(paths, (str, bytes, os.PathLike)):
+            raise InvalidInputError(
+                "paths must be a list of video paths, not a single path: analyze_many([path])"
+            )
+        return list(dict.fromkeys(Path(p) for p in paths))
+
+    @staticmethod
+    def _check_unchanged(job: UploadJob, file: IO[bytes]) -> None:
+        size = os.fstat(file.fileno()).st_size
+        if size != job.size:
+            raise InvalidVideoError(
+                job.path, f"the file changed size while being prepared ({job.size} -> {size})"
+            )
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"this {type(self).__name__} is closed; create a new one")
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _api_request(
+        self, method: str, path: str, *, json: Mapping[str, Any] | None = None
+    ) -> httpx.Request:
+        self._check_open()
+        return httpx.Request(
+            method,
+            self._config.url(path),
+            json=json,
+            headers=default_headers(),
+        )
+
+    def _create_video_request(self, payload: Mapping[str, Any]) -> httpx.Request:
+        return self._api_request("POST", "/videos", json=payload)
+
+    def _video_request(
+        self, method: str, video_id: str, suffix: str = "", **kw: Any
+    ) -> httpx.Request:
+        return self._api_request(method, f"/videos/{check_video_id(video_id)}{suffix}", **kw)
+
+    def _upload_request(
+        self, target: UploadTarget, file: IO[bytes], job: UploadJob, progress: ByteProgress
+    ) -> tuple[httpx.Request, ByteReporter]:
+        url = str(httpx.URL(self._config.base_url + "/").join(target.url))
+        check_url_allowed(
+            url, allow_insecure_http=self._config.allow_insecure_http, what="the upload URL"
+        )
+        reporter = ByteReporter(progress, total=job.size, desc=f"uploading {job.filename}")
+        request = build_upload_request(
+            url,
+            target.fields,
+            file,
+            filename=job.filename,
+            report=reporter,
+            headers={"User-Agent": default_headers()["User-Agent"]},
+        )
+        return request, reporter
+
+    def _poller(
+        self,
+        video_id: str,
+        timeout: float,
+        poll_interval: float,
+        max_poll_interval: float,
+        progress: AnalysisProgress,
+    ) -> Poller:
+        return Poller(
+            check_video_id(video_id),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            progress=progress,
+        )
+
+    def _prepare_send(self, request: httpx.Request) -> httpx.Request:
+        """Give a request built outside httpx's clients the client's timeouts."""
+        self._check_open()
+        request.extensions.setdefault("timeout", self._timeout.as_dict())
+        return request
+
+    # -- answers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _json_object(response: httpx.Response) -> dict[str, Any]:
+        body = decode_body(response)
+        if not isinstance(body, dict):
+            raise APIError(
+                f"expected a JSON object, got {type(body).__name__}; is base_url the Guru API?",
+                status_code=response.status_code,
+                body=body
+                if isinstance(body, (str, type(None))) and len(body or "") < 500
+                else None,
+                request_id=request_id(response),
+                method=response.request.method,
+                url=safe_url(response.request.url),
+            )
+        return body
+
+    def _upload_target(self, response: httpx.Response) -> UploadTarget:
+        body = self._json_object(response)
+        if not isinstance(body.get("id"), (str, int)) or not isinstance(body.get("url"), str):
+            raise APIError(
+                "the create-video answer has no id or url; is base_url the Guru API?",
+                status_code=response.status_code,
+                request_id=request_id(response),
+                method=response.request.method,
+                url=safe_url(response.request.url),
+            )
+        return UploadTarget.from_json(body)
+
+    def _video(self, response: httpx.Response, video_id: str) -> Video:
+        return Video.from_json(self._json_object(response), video_id=video_id)
+
+    def _updated_id(self, response: httpx.Response, video_id: str) -> str:
+        body = decode_body(response)
+        answered = body.get("id") if isinstance(body, dict) else None
+        return str(answered) if answered is not None else video_id
+
+    def _analysis(self, response: httpx.Response, video_id: str) -> tuple[Analysis, float | None]:
+        analysis = Analysis.from_json(self._json_object(response), video_id=video_id)
+        return analysis, parse_retry_after(response.headers)
+
+    @staticmethod
+    def _check_upload_response(
+        response: httpx.Response, target: UploadTarget, job: UploadJob
+    ) -> None:
+        if not response.is_success:
+            raise upload_error(response, filename=job.filename, secrets=target.fields)
+
+    # -- the result cache -------------------------------------------------------------------
+
+    def _cache_key(self, job: UploadJob, content_sha256: str) -> str:
+        return self._cache.key(content_sha256, job.metadata.activity)

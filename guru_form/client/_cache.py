@@ -1,0 +1,142 @@
+"""The on-disk record of what was uploaded and analysed, so no video is uploaded twice.
+
+An entry is keyed by the server (its base URL), the video's content (SHA-256) and the activity. It
+is either *uploaded* (the video's id, analysis not collected yet: a re-run polls that video instead
+of uploading again) or *complete* (the analysis itself: a re-run returns it without any request).
+
+Layout, under the cache directory::
+
+    analyses/<server-key>/server.txt                    the server's base URL
+    analyses/<server-key>/<sha256>.<activity>.json      one entry
+
+The directory is ``$GURU_FORM_HOME/cache`` when ``GURU_FORM_HOME`` is set, else the platform's
+user cache directory (``~/.cache/guru_form`` on Linux, ``~/Library/Caches/guru_form`` on macOS,
+``%LOCALAPPDATA%\\guru_form\\Cache`` on Windows). Files are written atomically; deleting the
+directory only costs re-uploads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guru_form.models import Activity, Analysis, Status
+
+__all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
+
+logger = logging.getLogger("guru_form.client")
+
+ENV_HOME = "GURU_FORM_HOME"
+_CHUNK = 1024 * 1024
+
+
+def default_cache_dir() -> Path:
+    """``$GURU_FORM_HOME/cache``, else the platform's user cache directory for guru_form."""
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("guru_form", appauthor=False))
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB chunks (memory stays flat)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """What the cache knows about one video on one server.
+
+    Attributes
+    ----------
+    video_id
+        The id it was uploaded as.
+    analysis
+        The finished analysis, or None while it is not collected yet.
+    """
+
+    video_id: str
+    analysis: Analysis | None = None
+
+
+class ResultCache:
+    """Uploads and finished analyses, per server, content and activity.
+
+    Parameters
+    ----------
+    root
+        The cache directory (see the module docs for the default).
+    server
+        The server's identity: its base URL.
+    """
+
+    def __init__(self, root: Path, server: str) -> None:
+        self.root = Path(root)
+        self.server = server
+        self._dir = self.root / "analyses" / hashlib.sha256(server.encode()).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"ResultCache({str(self.root)!r}, server={self.server!r})"
+
+    def key(self, content_sha256: str, activity: Activity | None) -> str:
+        """The entry name for a video's content and activity."""
+        return f"{content_sha256}.{activity.value if activity else 'any'}"
+
+    def _path(self, key: str) -> Path:
+        return self._dir / f"{key}.json"
+
+    def get(self, key: str) -> CacheEntry | None:
+        """The entry for ``key``, or None (an unreadable entry counts as none)."""
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            video_id = str(data["video_id"])
+            raw = data.get("analysis")
+            analysis = None if raw is None else Analysis.from_json(raw, video_id=video_id)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("ignoring unreadable cache entry %s (%s)", path, exc)
+            return None
+        if analysis is not None and analysis.status is not Status.COMPLETE:
+            analysis = None
+        return CacheEntry(video_id=video_id, analysis=analysis)
+
+    def record_uploaded(self, key: str, video_id: str, *, source_path: Path) -> None:
+        """Record that the video was uploaded as ``video_id`` (its analysis not collected yet)."""
+        self._write(key, {"video_id": video_id, "path": str(source_path)})
+
+    def record_complete(self, key: str, analysis: Analysis, *, source_path: Path) -> None:
+        """Record a finished analysis."""
+        assert analysis.video_id is not None
+        self._write(
+            key,
+            {"video_id": analysis.video_id, "path": str(source_path), "analysis": analysis.raw},
+        )
+
+    def forget(self, key: str) -> None:
+        """Drop an entry (the server no longer knows the video)."""
+        self._path(key).unlink(missing_ok=True)
+
+    def _write(self, key: str, data: dict[str, Any]) -> None:
+        self._dir.mkdir(parents=True, exist_ok=True)
+        marker = self._dir / "server.txt"
+        if not marker.exists():
+            marker.write_text(self.server + "\n", encoding="utf-8")
+        data = {**data, "server": self.server, "written_at": time.time()}
+        path = self._path(key)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{id(data)}.tmp")
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,209 @@
+"""Where the client talks to and with which credentials: arguments, environment, or the local server.
+
+Resolution order, for each setting: the constructor argument, then the environment variable, then
+the documented default. With no credentials at all (no arguments, no ``GURU_CLIENT_ID`` /
+``GURU_CLIENT_SECRET``) and no server chosen, the client uses guru_form's embedded local server, so
+everything works offline.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from guru_form.errors import InvalidInputError, MissingCredentialsError
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_AUDIENCE",
+    "DEFAULT_AUTH_URL",
+    "ClientConfig",
+    "Credentials",
+    "check_url_allowed",
+    "resolve_config",
+]
+
+DEFAULT_API_URL = "https://api.getguru.fitness"
+DEFAULT_AUTH_URL = "https://guru-prod.us.auth0.com/oauth/token"
+DEFAULT_AUDIENCE = "https://api.formguru.fitness/"
+
+ENV_CLIENT_ID = "GURU_CLIENT_ID"
+ENV_CLIENT_SECRET = "GURU_CLIENT_SECRET"
+ENV_API_URL = "GURU_API_URL"
+ENV_AUTH_URL = "GURU_AUTH_URL"
+ENV_AUDIENCE = "GURU_AUDIENCE"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """OAuth2 client credentials. The secret never appears in ``repr``."""
+
+    client_id: str
+    client_secret: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(client_id={self.client_id!r}, client_secret=<hidden>)"
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Everything a client needs to reach one server, resolved once.
+
+    Attributes
+    ----------
+    base_url
+        The API's base URL, without a trailing slash.
+    auth_url
+        The OAuth2 token endpoint.
+    audience
+        The ``audience`` sent with the token request.
+    credentials
+        Client id and secret.
+    local
+        True when this is guru_form's embedded local server (no credentials were given).
+    allow_insecure_http
+        True when plain http to a non-loopback host was explicitly allowed.
+    """
+
+    base_url: str
+    auth_url: str
+    audience: str
+    credentials: Credentials
+    local: bool = False
+    allow_insecure_http: bool = False
+
+    def url(self, path: str) -> str:
+        """An absolute API URL for ``path`` (which starts with ``/``)."""
+        return self.base_url + path
+
+    def __repr__(self) -> str:
+        where = "local server" if self.local else "hosted API"
+        return (
+            f"ClientConfig(base_url={self.base_url!r}, auth_url={self.auth_url!r}, "
+            f"audience={self.audience!r}, client_id={self.credentials.client_id!r}, {where})"
+        )
+
+
+def _pick(argument: str | None, env: Mapping[str, str], name: str) -> str | None:
+    if argument is not None:
+        return argument
+    value = env.get(name)
+    return value if value else None
+
+
+def resolve_config(
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    *,
+    base_url: str | None = None,
+    auth_url: str | None = None,
+    audience: str | None = None,
+    allow_insecure_http: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Resolve a client's settings from arguments, environment and defaults.
+
+    Parameters
+    ----------
+    client_id, client_secret
+        Credentials; default ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``.
+    base_url, auth_url, audience
+        Default ``GURU_API_URL``, ``GURU_AUTH_URL``, ``GURU_AUDIENCE``, then the hosted API's values.
+    allow_insecure_http
+        Allow ``http://`` to hosts other than this machine.
+    env
+        The environment to read (default ``os.environ``).
+
+    Raises
+    ------
+    MissingCredentialsError
+        When only one of id and secret is given, or a server is chosen without credentials.
+    InvalidInputError
+        For a URL that is not http(s), or plain http to another machine without
+        ``allow_insecure_http``.
+    """
+    env = os.environ if env is None else env
+    cid = _pick(client_id, env, ENV_CLIENT_ID)
+    secret = _pick(client_secret, env, ENV_CLIENT_SECRET)
+    api = _pick(base_url, env, ENV_API_URL)
+    token_url = _pick(auth_url, env, ENV_AUTH_URL)
+    aud = _pick(audience, env, ENV_AUDIENCE)
+
+    if (cid is None) != (secret is None):
+        given, missing = (
+            ("client_id", "client_secret") if secret is None else ("client_secret", "client_id")
+        )
+        raise MissingCredentialsError(
+            f"{given} was given but {missing} was not; pass both (or set {ENV_CLIENT_ID} and "
+            f"{ENV_CLIENT_SECRET}), or neither to use the local server"
+        )
+    if cid is None or secret is None:
+        if api is not None or token_url is not None:
+            raise MissingCredentialsError(
+                f"a server was chosen ({api or token_url}) but no credentials were given; pass "
+                f"client_id and client_secret (or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}), "
+                "or choose no server to use the local one"
+            )
+        return _local_config()
+
+    config = ClientConfig(
+        base_url=(api or DEFAULT_API_URL).rstrip("/"),
+        auth_url=token_url or DEFAULT_AUTH_URL,
+        audience=aud or DEFAULT_AUDIENCE,
+        credentials=Credentials(cid, secret),
+        allow_insecure_http=allow_insecure_http,
+    )
+    check_url_allowed(config.base_url, allow_insecure_http=allow_insecure_http, what="base_url")
+    check_url_allowed(config.auth_url, allow_insecure_http=allow_insecure_http, what="auth_url")
+    return config
+
+
+def _local_config() -> ClientConfig:
+    from guru_form.server.embedded import ensure_local_server
+
+    server = ensure_local_server()
+    return ClientConfig(
+        base_url=str(server.url).rstrip("/"),
+        auth_url=str(server.auth_url),
+        audience=str(server.audience),
+        credentials=Credentials(str(server.client_id), str(server.client_secret)),
+        local=True,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine's own addresses (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url_allowed(url: str, *, allow_insecure_http: bool, what: str = "URL") -> None:
+    """Refuse a URL that is not http(s), and plain http to another machine unless allowed.
+
+    Examples
+    --------
+    >>> check_url_allowed("http://127.0.0.1:8000", allow_insecure_http=False)  # this machine: fine
+    >>> check_url_allowed("https://api.getguru.fitness", allow_insecure_http=False)
+    """
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidInputError(f"{what} {url!r} is not a valid URL ({exc})") from None
+    scheme = parsed.scheme.lower()
+    if scheme not in ("http", "https") or not parsed.host:
+        raise InvalidInputError(
+            f"{what} must be an http(s) URL with a host, got {parsed.scheme}://{parsed.host}"
+        )
+    if scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
+        raise InvalidInputError(
+            f"{what}: refusing plain http to {parsed.host}: credentials and videos would travel "
+            "unencrypted; use https, or pass allow_insecure_http=True if you really mean it"
+        )

@@ -1,0 +1,397 @@
+"""AsyncGuruClient: the asyncio (and trio) twin of :class:`~guru_form.client.sync.GuruClient`.
+
+Same methods, awaited; everything that is not sending or waiting lives in
+:class:`~guru_form.client._base.BaseGuruClient`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from guru_form._http import RetryPolicy, asend_with_retries
+from guru_form.client._auth import NO_AUTH, OAuthClientCredentials, TokenStore
+from guru_form.client._base import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+    BaseGuruClient,
+    UploadJob,
+    WaitOptions,
+)
+from guru_form.client._cache import file_sha256
+from guru_form.client._polling import TRANSIENT_ERRORS
+from guru_form.client._progress import (
+    AnalysisProgress,
+    ByteProgress,
+    CountProgress,
+    CountReporter,
+)
+from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
+from guru_form.client._validate import check_count, video_metadata
+from guru_form.client.batch import BatchFailure, BatchResult
+from guru_form.errors import GuruError, NotFoundError
+from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
+
+__all__ = ["AsyncGuruClient"]
+
+
+class AsyncGuruClient(BaseGuruClient):
+    """Async client of the Guru fitness API; the same methods as :class:`GuruClient`, awaited.
+
+    Parameters are those of :class:`~guru_form.client.sync.GuruClient`. With no credentials it
+    talks to guru_form's embedded local server.
+
+    Examples
+    --------
+    >>> async with AsyncGuruClient() as client:  # doctest: +SKIP
+    ...     result = await client.analyze_many(paths, activity="squat")
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        auth_url: str | None = None,
+        audience: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        super().__init__(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            auth_url=auth_url,
+            audience=audience,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            cache_dir=cache_dir,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._start_io(TokenStore())
+
+    def _start_io(self, store: TokenStore) -> None:
+        self._http = build_async_http(self._timeout)
+        self._auth = OAuthClientCredentials(
+            self._config.credentials,
+            token_url=self._config.auth_url,
+            audience=self._config.audience,
+            send_async=self._send_token_request,
+            store=store,
+        )
+        self._key_locks: dict[str, anyio.Lock] = {}
+
+    @classmethod
+    def _twin_of(cls, other: BaseGuruClient) -> AsyncGuruClient:
+        """An async client with ``other``'s settings, cache and token (for a sync batch)."""
+        twin = cls.__new__(cls)
+        twin._setup(other._config, other._timeout, other._policy, other._cache.root)
+        twin._start_io(other._auth.store)
+        return twin
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connections. The client cannot be used afterwards."""
+        self._closed = True
+        await self._http.aclose()
+
+    async def close(self) -> None:
+        """Alias of :meth:`aclose`."""
+        await self.aclose()
+
+    async def __aenter__(self) -> AsyncGuruClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def _send(
+        self,
+        request: httpx.Request,
+        *,
+        auth: httpx.Auth | None = None,
+        resend_safe: bool = False,
+        raise_for_status: bool = True,
+    ) -> httpx.Response:
+        return await asend_with_retries(
+            self._http,
+            self._prepare_send(request),
+            self._policy,
+            auth=self._auth if auth is None else auth,
+            resend_safe=resend_safe,
+            raise_for_status=raise_for_status,
+            sleep=anyio.sleep,
+        )
+
+    async def _send_token_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._send(request, auth=NO_AUTH, resend_safe=True, raise_for_status=False)
+
+    # -- the API -----------------------------------------------------------------------------
+
+    async def create_video(
+        self,
+        filename: str,
+        size: int,
+        *,
+        domain: Domain | str | None = None,
+        activity: Activity | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+    ) -> UploadTarget:
+        """Create a video record; see :meth:`GuruClient.create_video`."""
+        payload = self._create_payload(
+            filename, size, domain=domain, activity=activity, rep_count=rep_count, source=source
+        )
+        response = await self._send(self._create_video_request(payload), resend_safe=True)
+        return self._upload_target(response)
+
+    async def upload_video(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None = None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        progress: ByteProgress = None,
+    ) -> str:
+        """Create a video and stream the file to it; see :meth:`GuruClient.upload_video`."""
+        job = await self._aprepare_upload(path, activity, domain, rep_count, source)
+        return await self._upload(job, progress)
+
+    async def _aprepare_upload(
+        self,
+        path: str | os.PathLike[str],
+        activity: Activity | str | None,
+        domain: Domain | str | None,
+        rep_count: int | None,
+        source: str | None,
+    ) -> UploadJob:
+        return await anyio.to_thread.run_sync(
+            lambda: self._prepare_upload(
+                path, activity=activity, domain=domain, rep_count=rep_count, source=source
+            )
+        )
+
+    async def _upload(self, job: UploadJob, progress: ByteProgress) -> str:
+        with job.path.open("rb") as file:
+            self._check_unchanged(job, file)
+            payload = {"filename": job.filename, "size": job.size, **job.metadata.to_json()}
+            target = self._upload_target(
+                await self._send(self._create_video_request(payload), resend_safe=True)
+            )
+            request, reporter = self._upload_request(target, file, job, progress)
+            try:
+                response = await self._send(
+                    request, auth=NO_AUTH, resend_safe=True, raise_for_status=False
+                )
+            finally:
+                reporter.close()
+        self._check_upload_response(response, target, job)
+        return target.id
+
+    async def get_video(self, video_id: str) -> Video:
+        """The video record; see :meth:`GuruClient.get_video`."""
+        return self._video(await self._send(self._video_request("GET", video_id)), video_id)
+
+    async def update_video(
+        self,
+        video_id: str,
+        *,
+        rep_count: int | None = None,
+        activity: Activity | str | None = None,
+        domain: Domain | str | None = None,
+    ) -> str:
+        """Change a video's metadata; see :meth:`GuruClient.update_video`."""
+        payload = self._update_payload(domain=domain, activity=activity, rep_count=rep_count)
+        response = await self._send(self._video_request("PUT", video_id, json=payload))
+        return self._updated_id(response, video_id)
+
+    async def get_analysis(self, video_id: str) -> Analysis:
+        """The analysis as it is now; see :meth:`GuruClient.get_analysis`."""
+        return (await self._get_analysis(video_id))[0]
+
+    async def _get_analysis(self, video_id: str) -> tuple[Analysis, float | None]:
+        response = await self._send(self._video_request("GET", video_id, "/analysis"))
+        return self._analysis(response, video_id)
+
+    async def wait_for_analysis(
+        self,
+        video_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: AnalysisProgress = None,
+    ) -> Analysis:
+        """Poll until the analysis is complete; see :meth:`GuruClient.wait_for_analysis`."""
+        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
+            while True:
+                try:
+                    analysis, retry_after = await self._get_analysis(video_id)
+                except TRANSIENT_ERRORS as error:
+                    delay = poller.after_error(error)
+                else:
+                    next_delay = poller.after_poll(analysis, retry_after)
+                    if next_delay is None:
+                        return analysis
+                    delay = next_delay
+                await anyio.sleep(delay)
+
+    # -- upload + wait, cached ---------------------------------------------------------------
+
+    async def analyze(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: bool = True,
+        cache: bool = True,
+    ) -> Analysis:
+        """Upload a video and wait for its analysis, cached; see :meth:`GuruClient.analyze`."""
+        job = await self._aprepare_upload(path, activity, domain, rep_count, source)
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
+        if not cache:
+            return await self._wait(await self._upload(job, progress), wait)
+        key = self._cache_key(job, await anyio.to_thread.run_sync(file_sha256, job.path))
+        async with self._key_lock(key):
+            entry = self._cache.get(key)
+            if entry is not None and entry.analysis is not None:
+                return entry.analysis
+            if entry is not None:
+                try:
+                    return await self._collect(key, job, entry.video_id, wait)
+                except NotFoundError:
+                    self._cache.forget(key)  # the server no longer has it: upload again
+            video_id = await self._upload(job, progress)
+            self._cache.record_uploaded(key, video_id, source_path=job.path)
+            return await self._collect(key, job, video_id, wait)
+
+    async def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
+        return await self.wait_for_analysis(
+            video_id,
+            timeout=wait.timeout,
+            poll_interval=wait.poll_interval,
+            max_poll_interval=wait.max_poll_interval,
+            progress=wait.progress,
+        )
+
+    async def _collect(
+        self, key: str, job: UploadJob, video_id: str, wait: WaitOptions
+    ) -> Analysis:
+        analysis = await self._wait(video_id, wait)
+        self._cache.record_complete(key, analysis, source_path=job.path)
+        return analysis
+
+    @asynccontextmanager
+    async def _key_lock(self, key: str) -> AsyncIterator[None]:
+        lock = self._key_locks.setdefault(key, anyio.Lock())
+        async with lock:
+            yield
+
+    async def analyze_many(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        concurrency: int = 8,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: CountProgress = True,
+    ) -> BatchResult:
+        """Analyse many videos at once; failures are collected, not raised.
+
+        Up to ``concurrency`` videos are uploaded and waited for at the same time. Each goes
+        through :meth:`analyze`, so results are cached: re-running the same batch after a crash,
+        a timeout or a half-failed run returns what finished, polls what was uploaded, and
+        uploads only what never was.
+
+        Parameters
+        ----------
+        paths
+            The video files (a path given twice is analysed once).
+        activity, domain, rep_count, source
+            Applied to every video (checked before anything is sent).
+        concurrency
+            Videos in flight at once.
+        timeout, poll_interval, max_poll_interval
+            Per video, as for :meth:`wait_for_analysis`.
+        progress
+            True for a tqdm bar over the videos, or ``callback(videos_done, videos_total)``.
+
+        Returns
+        -------
+        BatchResult
+            ``.succeeded`` (path -> Analysis, in the order given) and ``.failed`` (path and error,
+            e.g. ``InvalidVideoError``, ``AnalysisFailedError``, ``AnalysisTimeoutError``).
+        """
+        video_metadata(activity=activity, domain=domain, rep_count=rep_count, source=source)
+        limit = check_count(concurrency, "concurrency", minimum=1)
+        videos = self._batch_paths(paths)
+        outcomes: dict[Path, Analysis | Exception] = {}
+        reporter = CountReporter(progress, total=len(videos), desc="analysing videos")
+        semaphore = anyio.Semaphore(limit)
+
+        async def one(path: Path) -> None:
+            async with semaphore:
+                try:
+                    outcomes[path] = await self.analyze(
+                        path,
+                        activity=activity,
+                        domain=domain,
+                        rep_count=rep_count,
+                        source=source,
+                        timeout=timeout,
+                        poll_interval=poll_interval,
+                        max_poll_interval=max_poll_interval,
+                        progress=False,
+                    )
+                except (GuruError, OSError) as error:
+                    outcomes[path] = error
+            reporter.advance(failed=isinstance(outcomes[path], Exception))
+
+        try:
+            async with anyio.create_task_group() as tasks:
+                for path in videos:
+                    tasks.start_soon(one, path)
+        finally:
+            reporter.close()
+        result = BatchResult()
+        for path in videos:
+            outcome = outcomes[path]
+            if isinstance(outcome, Exception):
+                result.failed.append(BatchFailure(path, outcome))
+            else:
+                result.succeeded[path] = outcome
+        return result

@@ -1,0 +1,466 @@
+"""GuruClient: the synchronous client of the Guru fitness API (and of guru_form's local server).
+
+Everything that is not sending or waiting lives in :class:`~guru_form.client._base.BaseGuruClient`;
+:class:`~guru_form.client.aio.AsyncGuruClient` has the same methods, awaited.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+import httpx
+
+from guru_form._http import RetryPolicy, send_with_retries
+from guru_form.client._auth import NO_AUTH, OAuthClientCredentials
+from guru_form.client._base import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+    BaseGuruClient,
+    UploadJob,
+    WaitOptions,
+)
+from guru_form.client._cache import file_sha256
+from guru_form.client._polling import TRANSIENT_ERRORS
+from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
+from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
+from guru_form.client.batch import BatchResult, run_sync
+from guru_form.errors import NotFoundError
+from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
+
+__all__ = ["GuruClient"]
+
+
+class GuruClient(BaseGuruClient):
+    """Client of the Guru fitness API: upload videos, wait for and fetch their analyses.
+
+    With no credentials (no arguments, no ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``) it talks to
+    guru_form's embedded local server, started on first use on 127.0.0.1, so it works offline.
+
+    Parameters
+    ----------
+    client_id, client_secret
+        OAuth2 client credentials; default ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``.
+    base_url
+        The API; default ``GURU_API_URL``, else ``https://api.getguru.fitness``.
+    auth_url
+        The token endpoint; default ``GURU_AUTH_URL``, else
+        ``https://guru-prod.us.auth0.com/oauth/token``.
+    audience
+        Default ``GURU_AUDIENCE``, else ``https://api.formguru.fitness/``.
+    timeout
+        Seconds per request (connect at most 10 s), or an ``httpx.Timeout``; default 60 s.
+    max_retries
+        Retries of a request that failed for a passing reason (connection errors, timeouts,
+        408, 429, 5xx), with exponential backoff and jitter, honouring ``Retry-After``.
+    retry
+        A full :class:`~guru_form._http.RetryPolicy` instead of the default (overrides
+        ``max_retries``).
+    cache_dir
+        Where :meth:`analyze` records uploads and results; default ``$GURU_FORM_HOME/cache`` or
+        the platform's user cache directory.
+    allow_insecure_http
+        Plain ``http://`` is refused for hosts other than this machine unless this is True.
+
+    Examples
+    --------
+    >>> from guru_form import GuruClient
+    >>> with GuruClient() as client:  # doctest: +SKIP
+    ...     analysis = client.analyze("squat.mp4", activity="squat")
+    ...     analysis.to_frame()
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        auth_url: str | None = None,
+        audience: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        super().__init__(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            auth_url=auth_url,
+            audience=audience,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            cache_dir=cache_dir,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._http = build_sync_http(self._timeout)
+        self._auth = OAuthClientCredentials(
+            self._config.credentials,
+            token_url=self._config.auth_url,
+            audience=self._config.audience,
+            send_sync=self._send_token_request,
+        )
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks_guard = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connections. The client cannot be used afterwards."""
+        self._closed = True
+        self._http.close()
+
+    def __enter__(self) -> GuruClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _send(
+        self,
+        request: httpx.Request,
+        *,
+        auth: httpx.Auth | None = None,
+        resend_safe: bool = False,
+        raise_for_status: bool = True,
+    ) -> httpx.Response:
+        return send_with_retries(
+            self._http,
+            self._prepare_send(request),
+            self._policy,
+            auth=self._auth if auth is None else auth,
+            resend_safe=resend_safe,
+            raise_for_status=raise_for_status,
+        )
+
+    def _send_token_request(self, request: httpx.Request) -> httpx.Response:
+        return self._send(request, auth=NO_AUTH, resend_safe=True, raise_for_status=False)
+
+    # -- the API -----------------------------------------------------------------------------
+
+    def create_video(
+        self,
+        filename: str,
+        size: int,
+        *,
+        domain: Domain | str | None = None,
+        activity: Activity | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+    ) -> UploadTarget:
+        """Create a video record; returns where and how to upload its content.
+
+        Parameters
+        ----------
+        filename
+            The file's name, with extension (not a path).
+        size
+            Its size in bytes.
+        domain, activity
+            The API's names (``"weightlifting"``, ``"squat"``, ...); the domain follows from the
+            activity when only the activity is given.
+        rep_count
+            The number of reps expected, if known.
+        source
+            Your service's name, if it captured the video.
+
+        Returns
+        -------
+        UploadTarget
+            ``id``, presigned ``url`` and signing ``fields`` (hidden from repr).
+        """
+        payload = self._create_payload(
+            filename, size, domain=domain, activity=activity, rep_count=rep_count, source=source
+        )
+        response = self._send(self._create_video_request(payload), resend_safe=True)
+        return self._upload_target(response)
+
+    def upload_video(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None = None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        progress: ByteProgress = None,
+    ) -> str:
+        """Create a video and upload the file's content to it; returns the new video's id.
+
+        The file is checked first (it exists, is not empty, OpenCV can read it), then streamed
+        from disk: memory use does not grow with its size. A retry of the upload goes to the same
+        presigned URL, so a video is never uploaded under two ids.
+
+        Parameters
+        ----------
+        path
+            The video file.
+        activity, domain, rep_count, source
+            As for :meth:`create_video`.
+        progress
+            True for a tqdm bar, or ``callback(bytes_sent, total_bytes)``.
+
+        Returns
+        -------
+        str
+            The video id; pass it to :meth:`wait_for_analysis`.
+
+        Raises
+        ------
+        InvalidVideoError
+            The file is missing, empty or not a readable video (nothing was sent).
+        """
+        job = self._prepare_upload(
+            path, activity=activity, domain=domain, rep_count=rep_count, source=source
+        )
+        return self._upload(job, progress)
+
+    def _upload(self, job: UploadJob, progress: ByteProgress) -> str:
+        with job.path.open("rb") as file:
+            self._check_unchanged(job, file)
+            payload = {"filename": job.filename, "size": job.size, **job.metadata.to_json()}
+            target = self._upload_target(
+                self._send(self._create_video_request(payload), resend_safe=True)
+            )
+            request, reporter = self._upload_request(target, file, job, progress)
+            try:
+                response = self._send(
+                    request, auth=NO_AUTH, resend_safe=True, raise_for_status=False
+                )
+            finally:
+                reporter.close()
+        self._check_upload_response(response, target, job)
+        return target.id
+
+    def get_video(self, video_id: str) -> Video:
+        """The video record (``status`` is ``Pending`` until its content is uploaded)."""
+        return self._video(self._send(self._video_request("GET", video_id)), video_id)
+
+    def update_video(
+        self,
+        video_id: str,
+        *,
+        rep_count: int | None = None,
+        activity: Activity | str | None = None,
+        domain: Domain | str | None = None,
+    ) -> str:
+        """Change a video's metadata; only the fields given are sent (the rest are kept).
+
+        Given an activity only, its domain is sent with it (it follows from the activity).
+
+        Returns
+        -------
+        str
+            The video's id, as the API answers; :meth:`get_video` shows the updated record.
+        """
+        payload = self._update_payload(domain=domain, activity=activity, rep_count=rep_count)
+        response = self._send(self._video_request("PUT", video_id, json=payload))
+        return self._updated_id(response, video_id)
+
+    def get_analysis(self, video_id: str) -> Analysis:
+        """The analysis as it is now (``status`` ``Pending``, ``Complete`` or ``Failed``)."""
+        return self._get_analysis(video_id)[0]
+
+    def _get_analysis(self, video_id: str) -> tuple[Analysis, float | None]:
+        response = self._send(self._video_request("GET", video_id, "/analysis"))
+        return self._analysis(response, video_id)
+
+    def wait_for_analysis(
+        self,
+        video_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: AnalysisProgress = None,
+    ) -> Analysis:
+        """Poll until the analysis is complete.
+
+        The wait between polls starts at ``poll_interval`` and grows by half each time, up to
+        ``max_poll_interval``; a server's ``Retry-After`` is honoured. Tokens are refreshed as needed however
+        long it takes. A poll failing for a passing reason (a dropped connection, 429, 5xx) is
+        tolerated a few times in a row.
+
+        Parameters
+        ----------
+        video_id
+            The video's id.
+        timeout
+            Seconds to wait in all.
+        poll_interval
+            The first wait between polls, in seconds.
+        max_poll_interval
+            The longest wait between polls, in seconds.
+        progress
+            True for a tqdm bar, or ``callback(analysis)`` after every poll.
+
+        Raises
+        ------
+        AnalysisFailedError
+            The analysis ended ``Failed`` (``error.reason`` says why, if the server did).
+        AnalysisTimeoutError
+            Still pending after ``timeout``; ``error.video_id`` lets you come back later.
+        """
+        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
+            while True:
+                try:
+                    analysis, retry_after = self._get_analysis(video_id)
+                except TRANSIENT_ERRORS as error:
+                    delay = poller.after_error(error)
+                else:
+                    next_delay = poller.after_poll(analysis, retry_after)
+                    if next_delay is None:
+                        return analysis
+                    delay = next_delay
+                time.sleep(delay)
+
+    # -- upload + wait, cached ---------------------------------------------------------------
+
+    def analyze(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: bool = True,
+        cache: bool = True,
+    ) -> Analysis:
+        """Upload a video and wait for its analysis, never uploading the same video twice.
+
+        Results are recorded in :attr:`cache_dir` by the file's content (SHA-256), the activity
+        and the server: analysing the same video again returns the recorded analysis without a
+        request, and a video uploaded before but not finished (a timeout, a crash) is polled
+        again rather than uploaded again.
+
+        Parameters
+        ----------
+        path
+            The video file.
+        activity
+            The movement (``"squat"``, ``"deadlift"``, ``"bench_press"``, ``"push_up"``), or None
+            to let the server decide.
+        domain, rep_count, source
+            As for :meth:`create_video`.
+        timeout, poll_interval, max_poll_interval
+            As for :meth:`wait_for_analysis`.
+        progress
+            Show tqdm bars for the upload and the wait.
+        cache
+            False to upload and analyse afresh (nothing is read from or written to the cache).
+
+        Returns
+        -------
+        Analysis
+            The complete analysis.
+
+        Examples
+        --------
+        >>> analysis = client.analyze("squat.mp4", activity="squat")  # doctest: +SKIP
+        >>> analysis.to_frame()[["rep", "HIP_KNEE_ANGLE_DEGREES"]]  # doctest: +SKIP
+        """
+        job = self._prepare_upload(
+            path, activity=activity, domain=domain, rep_count=rep_count, source=source
+        )
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
+        if not cache:
+            return self._wait(self._upload(job, progress), wait)
+        key = self._cache_key(job, file_sha256(job.path))
+        with self._key_lock(key):
+            entry = self._cache.get(key)
+            if entry is not None and entry.analysis is not None:
+                return entry.analysis
+            if entry is not None:
+                try:
+                    return self._collect(key, job, entry.video_id, wait)
+                except NotFoundError:
+                    self._cache.forget(key)  # the server no longer has it: upload again
+            video_id = self._upload(job, progress)
+            self._cache.record_uploaded(key, video_id, source_path=job.path)
+            return self._collect(key, job, video_id, wait)
+
+    def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
+        return self.wait_for_analysis(
+            video_id,
+            timeout=wait.timeout,
+            poll_interval=wait.poll_interval,
+            max_poll_interval=wait.max_poll_interval,
+            progress=wait.progress,
+        )
+
+    def _collect(self, key: str, job: UploadJob, video_id: str, wait: WaitOptions) -> Analysis:
+        analysis = self._wait(video_id, wait)
+        self._cache.record_complete(key, analysis, source_path=job.path)
+        return analysis
+
+    @contextmanager
+    def _key_lock(self, key: str) -> Iterator[None]:
+        with self._key_locks_guard:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
+
+    def analyze_many(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        source: str | None = None,
+        concurrency: int = 8,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        progress: CountProgress = True,
+    ) -> BatchResult:
+        """Analyse many videos at once; see :meth:`AsyncGuruClient.analyze_many`.
+
+        Runs on an event loop under the hood. Called from a notebook (where a loop is already
+        running in this thread) the batch runs on its own loop in a worker thread, so the call
+        simply blocks until it is done.
+
+        Returns
+        -------
+        BatchResult
+            ``.succeeded`` (path -> Analysis) and ``.failed`` (path and error for each failure).
+        """
+        from guru_form.client.aio import AsyncGuruClient
+
+        videos = self._batch_paths(paths)
+
+        async def batch() -> BatchResult:
+            async with AsyncGuruClient._twin_of(self) as twin:
+                return await twin.analyze_many(
+                    videos,
+                    activity=activity,
+                    domain=domain,
+                    rep_count=rep_count,
+                    source=source,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    poll_interval=poll_interval,
+                    max_poll_interval=max_poll_interval,
+                    progress=progress,
+                )
+
+        return run_sync(batch)

@@ -1,0 +1,92 @@
+"""Client credentials and bearer tokens for the local server (an Auth0 client-credentials look-alike)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guru_form.server._paths import write_private_file
+from guru_form.server._store import Store
+
+LOCAL_AUDIENCE = "https://guru-form.local/api/"
+"""The audience the local server accepts by default (the hosted API's is ``https://api.formguru.fitness/``)."""
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """A client id and secret; the secret never appears in repr."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+    @classmethod
+    def generate(cls) -> ClientCredentials:
+        """Fresh random credentials."""
+        return cls(f"local-{secrets.token_hex(8)}", secrets.token_urlsafe(32))
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> ClientCredentials:
+        """Read credentials from ``path``; generate and store them (owner-only) on first use."""
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(str(data["client_id"]), str(data["client_secret"]))
+        creds = cls.generate()
+        creds.save(path)
+        return creds
+
+    def save(self, path: Path) -> None:
+        """Write the credentials to ``path`` with owner-only permissions."""
+        text = json.dumps({"client_id": self.client_id, "client_secret": self.client_secret})
+        write_private_file(path, text + "\n")
+
+    def matches(self, client_id: str, client_secret: str) -> bool:
+        """Constant-time comparison of both values."""
+        id_ok = hmac.compare_digest(self.client_id.encode(), client_id.encode())
+        secret_ok = hmac.compare_digest(self.client_secret.encode(), client_secret.encode())
+        return id_ok and secret_ok
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A newly issued access token (the value is shown once, to the client that asked)."""
+
+    value: str = field(repr=False)
+    expires_in: int
+
+
+class TokenError(Exception):
+    """A bearer token was refused; the message is safe to show (it never contains the token)."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Tokens:
+    """Issues opaque bearer tokens and checks them; only their digests are stored."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def issue(self, client_id: str, ttl_s: float) -> IssuedToken:
+        """A new token for ``client_id`` valid for ``ttl_s`` seconds."""
+        value = secrets.token_urlsafe(32)
+        now = time.time()
+        self._store.add_token(_digest(value), client_id, now, now + ttl_s)
+        return IssuedToken(value, max(0, round(ttl_s)))
+
+    def check(self, token: str, revoked_before: float | None = None) -> None:
+        """Raise :class:`TokenError` unless ``token`` is known, unexpired and not revoked."""
+        known = self._store.token(_digest(token))
+        if known is None:
+            raise TokenError("the access token is not valid; get a new one from /oauth/token")
+        issued_at, expires_at = known
+        if expires_at <= time.time():
+            raise TokenError("the access token has expired; get a new one from /oauth/token")
+        if revoked_before is not None and issued_at <= revoked_before:
+            raise TokenError("the access token was revoked; get a new one from /oauth/token")

@@ -1,0 +1,268 @@
+"""The server's state in SQLite: video records, their analyses, and issued tokens.
+
+One connection, shared by the event loop and the job runner's callbacks behind a lock. SQLite in WAL
+mode answers these small queries in well under a millisecond, so calling it from async handlers is
+cheaper than a hop to a thread. Tokens are stored only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS videos (
+    id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    domain TEXT,
+    activity TEXT,
+    rep_count INTEGER,
+    source TEXT,
+    created_at REAL NOT NULL,
+    content_path TEXT,
+    uploaded_at REAL,
+    upload_generation INTEGER NOT NULL DEFAULT 0,
+    analysis_status TEXT NOT NULL DEFAULT 'Pending',
+    analysis_json TEXT,
+    analysis_reason TEXT,
+    analysis_finished_at REAL
+);
+CREATE INDEX IF NOT EXISTS videos_pending ON videos (analysis_status, uploaded_at);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    issued_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+# Columns a PUT may change, by API name.
+UPDATABLE = {"repCount": "rep_count", "domain": "domain", "activity": "activity"}
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    """One row of the ``videos`` table."""
+
+    id: str
+    filename: str
+    size: int
+    domain: str | None
+    activity: str | None
+    rep_count: int | None
+    source: str | None
+    created_at: float
+    content_path: str | None
+    uploaded_at: float | None
+    upload_generation: int
+    analysis_status: str
+    analysis_json: str | None
+    analysis_reason: str | None
+
+    @property
+    def uploaded(self) -> bool:
+        """True once content has been uploaded."""
+        return self.uploaded_at is not None
+
+    def analysis(self) -> dict[str, Any]:
+        """The analysis as the API returns it: Pending, Complete (with reps) or Failed (with reason)."""
+        if self.analysis_status == "Complete" and self.analysis_json:
+            stored: dict[str, Any] = json.loads(self.analysis_json)
+            return stored
+        body: dict[str, Any] = {
+            "status": self.analysis_status,
+            "domain": self.domain,
+            "activity": self.activity,
+            "reps": [],
+        }
+        if self.analysis_status == "Failed":
+            body["reason"] = self.analysis_reason or "the analysis failed"
+        return body
+
+
+class Store:
+    """Lock-protected access to the server's SQLite database.
+
+    Parameters
+    ----------
+    path
+        The database file; created with its schema when missing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)  # idempotent; executescript manages its own transaction
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection; later calls raise ``sqlite3.ProgrammingError``."""
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
+        with self._lock:
+            row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
+            return row
+
+    # --- videos ---------------------------------------------------------------------------------
+
+    def create_video(
+        self,
+        video_id: str,
+        *,
+        filename: str,
+        size: int,
+        domain: str | None,
+        activity: str | None,
+        rep_count: int | None,
+        source: str | None,
+    ) -> VideoRecord:
+        """Insert a new video record (not uploaded, analysis Pending)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO videos (id, filename, size, domain, activity, rep_count, source, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (video_id, filename, size, domain, activity, rep_count, source, time.time()),
+            )
+        record = self.get_video(video_id)
+        assert record is not None
+        return record
+
+    def get_video(self, video_id: str) -> VideoRecord | None:
+        """The record of ``video_id``, or None."""
+        row = self._one("SELECT * FROM videos WHERE id = ?", (video_id,))
+        return None if row is None else _record(row)
+
+    def update_video(self, video_id: str, changes: Mapping[str, Any]) -> VideoRecord | None:
+        """Set the given columns (``rep_count``, ``domain``, ``activity``); None if no such video."""
+        columns = set(UPDATABLE.values())
+        unknown = set(changes) - columns
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        with self._transaction() as db:
+            if changes:
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                # Column names come from UPDATABLE (checked above); values are bound.
+                db.execute(
+                    f"UPDATE videos SET {assignments} WHERE id = ?",
+                    (*changes.values(), video_id),
+                )
+        return self.get_video(video_id)
+
+    def mark_uploaded(self, video_id: str, content_path: str) -> int:
+        """Record new content for ``video_id`` and reset its analysis; returns the new generation.
+
+        Every upload bumps the generation, so a job still running on older content cannot overwrite
+        the analysis of newer content (see :meth:`finish_analysis`).
+        """
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE videos SET content_path = ?, uploaded_at = ?, "
+                "upload_generation = upload_generation + 1, analysis_status = 'Pending', "
+                "analysis_json = NULL, analysis_reason = NULL, analysis_finished_at = NULL "
+                "WHERE id = ?",
+                (content_path, time.time(), video_id),
+            )
+            row = db.execute(
+                "SELECT upload_generation FROM videos WHERE id = ?", (video_id,)
+            ).fetchone()
+        if row is None:
+            raise KeyError(video_id)
+        return int(row["upload_generation"])
+
+    def finish_analysis(
+        self,
+        video_id: str,
+        generation: int,
+        *,
+        status: str,
+        analysis: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Store a job's outcome, unless the video was re-uploaded since; True if stored."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE videos SET analysis_status = ?, analysis_json = ?, analysis_reason = ?, "
+                "analysis_finished_at = ? WHERE id = ? AND upload_generation = ? "
+                "AND analysis_status = 'Pending'",
+                (
+                    status,
+                    None if analysis is None else json.dumps(analysis),
+                    reason,
+                    time.time(),
+                    video_id,
+                    generation,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def pending_jobs(self) -> list[tuple[str, int]]:
+        """``(video_id, generation)`` of every uploaded video whose analysis is still Pending."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, upload_generation FROM videos "
+                "WHERE analysis_status = 'Pending' AND uploaded_at IS NOT NULL ORDER BY uploaded_at"
+            ).fetchall()
+        return [(str(r["id"]), int(r["upload_generation"])) for r in rows]
+
+    # --- tokens ---------------------------------------------------------------------------------
+
+    def add_token(self, digest: str, client_id: str, issued_at: float, expires_at: float) -> None:
+        """Remember a token by its digest; drops tokens that expired long ago."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM tokens WHERE expires_at < ?", (issued_at - 3600,))
+            db.execute(
+                "INSERT INTO tokens (digest, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?)",
+                (digest, client_id, issued_at, expires_at),
+            )
+
+    def token(self, digest: str) -> tuple[float, float] | None:
+        """``(issued_at, expires_at)`` of a known token digest, or None."""
+        row = self._one("SELECT issued_at, expires_at FROM tokens WHERE digest = ?", (digest,))
+        return None if row is None else (float(row["issued_at"]), float(row["expires_at"]))
+
+
+def _record(row: sqlite3.Row) -> VideoRecord:
+    return VideoRecord(
+        id=row["id"],
+        filename=row["filename"],
+        size=row["size"],
+        domain=row["domain"],
+        activity=row["activity"],
+        rep_count=row["rep_count"],
+        source=row["source"],
+        created_at=row["created_at"],
+        content_path=row["content_path"],
+        uploaded_at=row["uploaded_at"],
+        upload_generation=row["upload_generation"],
+        analysis_status=row["analysis_status"],
+        analysis_json=row["analysis_json"],
+        analysis_reason=row["analysis_reason"],
+    )

@@ -1,0 +1,167 @@
+"""The local server's settings, and the runtime they open: database, signer, tokens and job runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, Tokens
+from guru_form.server._paths import ensure_private_dir
+from guru_form.server._signing import UploadSigner
+from guru_form.server._store import Store
+from guru_form.server.engines import EngineSpec, resolve_engine_name
+from guru_form.server.faults import Faults
+from guru_form.server.jobs import JobRunner
+
+__all__ = ["ServerConfig", "ServerRuntime"]
+
+DATABASE_NAME = "guru.sqlite3"
+SIGNING_KEY_NAME = "signing.key"
+CREDENTIALS_NAME = "credentials.json"
+
+
+@dataclass
+class ServerConfig:
+    """Everything a local Guru-compatible server needs to know.
+
+    Attributes
+    ----------
+    data_dir
+        Where the database, uploaded videos, signing key and credentials live.
+    engine
+        ``"auto"``, ``"pose"``, ``"reference"`` or ``"package.module:Class"``.
+    reference_dirs
+        Folders of (video, ground-truth JSON) pairs for the reference engine; empty means the
+        bundled sample videos.
+    executor
+        Where analysis jobs run; None means a small thread pool owned by the server.
+    max_workers
+        Size of the default thread pool (ignored when ``executor`` is given).
+    credentials
+        The one client allowed to get tokens; None loads (or creates) ``credentials.json`` in
+        ``data_dir``.
+    audience
+        The audience the token endpoint accepts.
+    token_ttl_s, upload_ttl_s
+        Lifetime of access tokens and of upload forms, in seconds.
+    max_upload_bytes
+        The largest video size ``POST /videos`` accepts.
+    public_url
+        The base URL clients reach the server at, for upload and download URLs; None uses the
+        address each request was sent to.
+    """
+
+    data_dir: Path
+    engine: str = "auto"
+    reference_dirs: Sequence[str | Path] = ()
+    executor: Executor | None = None
+    max_workers: int | None = None
+    credentials: ClientCredentials | None = field(default=None, repr=False)
+    audience: str = LOCAL_AUDIENCE
+    token_ttl_s: float = 86400.0
+    upload_ttl_s: float = 3600.0
+    max_upload_bytes: int = 20 * 1024**3
+    public_url: str | None = None
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+
+    def engine_spec(self) -> EngineSpec:
+        """The engine to run, with ``"auto"`` resolved (raises when ``"pose"`` is not installed)."""
+        return EngineSpec(
+            resolve_engine_name(self.engine),
+            tuple(str(Path(d).expanduser().resolve()) for d in self.reference_dirs),
+        )
+
+    def load_credentials(self) -> ClientCredentials:
+        """The configured credentials, else those stored in (or newly created in) ``data_dir``."""
+        if self.credentials is not None:
+            return self.credentials
+        ensure_private_dir(self.data_dir)
+        return ClientCredentials.load_or_create(self.data_dir / CREDENTIALS_NAME)
+
+
+class ServerRuntime:
+    """The open state of a server: created by :meth:`open`, released by :meth:`close`.
+
+    Parameters
+    ----------
+    config
+        The server's settings.
+    faults
+        Injected faults (tests only).
+    """
+
+    def __init__(self, config: ServerConfig, faults: Faults | None = None) -> None:
+        self.config = config
+        self.faults = faults
+        self.spec = config.engine_spec()
+        self.credentials = config.load_credentials()
+        self.videos_dir = config.data_dir / "videos"
+        self.tmp_dir = config.data_dir / "tmp"
+        self._store: Store | None = None
+        self._runner: JobRunner | None = None
+        self.signer = UploadSigner.load_or_create(
+            ensure_private_dir(config.data_dir) / SIGNING_KEY_NAME
+        )
+
+    def __repr__(self) -> str:
+        return f"ServerRuntime(data_dir={str(self.config.data_dir)!r}, engine={self.spec.name!r})"
+
+    def open(self) -> None:
+        """Open the database, clear half-written uploads, and re-queue pending analyses."""
+        ensure_private_dir(self.videos_dir)
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        ensure_private_dir(self.tmp_dir)
+        self._store = Store(self.config.data_dir / DATABASE_NAME)
+        self._runner = JobRunner(
+            self._store,
+            self.spec,
+            self.config.executor,
+            faults=self.faults,
+            max_workers=self.config.max_workers,
+        )
+        self._runner.start()
+
+    def close(self) -> None:
+        """Stop the job runner and close the database (pending jobs stay queued on disk)."""
+        if self._runner is not None:
+            self._runner.stop()
+            self._runner = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    @property
+    def store(self) -> Store:
+        """The open database."""
+        if self._store is None:
+            raise RuntimeError("the server is not running")
+        return self._store
+
+    @property
+    def runner(self) -> JobRunner:
+        """The running job runner."""
+        if self._runner is None:
+            raise RuntimeError("the server is not running")
+        return self._runner
+
+    @property
+    def tokens(self) -> Tokens:
+        """Token issuing and checking over the open database."""
+        return Tokens(self.store)
+
+    @property
+    def token_ttl_s(self) -> float:
+        """Lifetime of newly issued tokens (a fault may shorten it)."""
+        if self.faults is not None and self.faults.token_ttl_s is not None:
+            return self.faults.token_ttl_s
+        return self.config.token_ttl_s
+
+    @property
+    def revoked_before(self) -> float | None:
+        """Tokens issued at or before this time are refused (set by a fault)."""
+        return None if self.faults is None else self.faults.revoked_before

@@ -1,0 +1,83 @@
+"""Settings: arguments, environment, defaults, plain-http refusal, secrets kept out of repr."""
+
+from __future__ import annotations
+
+import pytest
+
+from guru_form.client._config import (
+    DEFAULT_API_URL,
+    DEFAULT_AUDIENCE,
+    DEFAULT_AUTH_URL,
+    resolve_config,
+)
+from guru_form.errors import InvalidInputError, MissingCredentialsError
+
+ENV = {"GURU_CLIENT_ID": "env-id", "GURU_CLIENT_SECRET": "env-secret-XYZ"}
+
+
+def test_documented_defaults() -> None:
+    config = resolve_config(env=ENV)
+    assert (config.base_url, config.auth_url, config.audience) == (
+        DEFAULT_API_URL,
+        DEFAULT_AUTH_URL,
+        DEFAULT_AUDIENCE,
+    )
+    assert DEFAULT_API_URL == "https://api.getguru.fitness"
+    assert DEFAULT_AUTH_URL == "https://guru-prod.us.auth0.com/oauth/token"
+    assert DEFAULT_AUDIENCE == "https://api.formguru.fitness/"
+    assert config.credentials.client_id == "env-id" and not config.local
+
+
+def test_environment_overrides_defaults_and_arguments_override_environment() -> None:
+    env = {
+        **ENV,
+        "GURU_API_URL": "https://guru.example.org/",
+        "GURU_AUTH_URL": "https://auth.example.org/token",
+        "GURU_AUDIENCE": "aud-env",
+    }
+    config = resolve_config(env=env)
+    assert config.base_url == "https://guru.example.org"  # no trailing slash
+    assert config.auth_url == "https://auth.example.org/token" and config.audience == "aud-env"
+    config = resolve_config("arg-id", "arg-secret", base_url="https://other.example", env=env)
+    assert config.credentials.client_id == "arg-id" and config.base_url == "https://other.example"
+
+
+def test_half_credentials_are_refused() -> None:
+    with pytest.raises(MissingCredentialsError, match="client_secret was given but client_id"):
+        resolve_config(client_secret="s", env={})
+    with pytest.raises(MissingCredentialsError, match="GURU_CLIENT_SECRET"):
+        resolve_config(env={"GURU_CLIENT_ID": "x"})
+
+
+def test_a_server_without_credentials_is_refused() -> None:
+    with pytest.raises(MissingCredentialsError, match="no credentials were given"):
+        resolve_config(base_url="https://guru.example.org", env={})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000", "http://localhost:1", "http://[::1]:80", "http://127.5.5.5"]
+)
+def test_plain_http_to_this_machine_is_fine(url: str) -> None:
+    assert resolve_config(base_url=url, auth_url=url + "/t", env=ENV).base_url == url
+
+
+def test_plain_http_to_another_machine_needs_explicit_consent() -> None:
+    with pytest.raises(InvalidInputError, match=r"refusing plain http to guru\.example\.org"):
+        resolve_config(base_url="http://guru.example.org", env=ENV)
+    with pytest.raises(InvalidInputError, match="auth_url"):
+        resolve_config(auth_url="http://10.0.0.5/token", env=ENV)
+    config = resolve_config(base_url="http://guru.lan", allow_insecure_http=True, env=ENV)
+    assert config.base_url == "http://guru.lan"
+
+
+@pytest.mark.parametrize("url", ["ftp://guru.example.org", "guru.example.org", "https://"])
+def test_not_an_http_url(url: str) -> None:
+    with pytest.raises(InvalidInputError, match="http"):
+        resolve_config(base_url=url, env=ENV)
+
+
+def test_secret_not_in_repr() -> None:
+    config = resolve_config(env=ENV)
+    assert "env-secret-XYZ" not in repr(config)
+    assert "env-secret-XYZ" not in repr(config.credentials)
+    assert "env-id" in repr(config)

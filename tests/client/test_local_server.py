@@ -1,0 +1,231 @@
+"""The client against the project's real Guru-compatible server on 127.0.0.1, both modes.
+
+Every endpoint, analysis end to end, faults the server injects (429 with Retry-After, 5xx,
+dropped connections, token expiry, slow and failed analyses), resuming a half-failed batch with
+uploads counted on the server, and a server restart in the middle of a wait.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from guru_form import BatchResult, GuruClient
+from guru_form.errors import (
+    AnalysisFailedError,
+    AnalysisTimeoutError,
+    AuthenticationError,
+    InvalidVideoError,
+    NotFoundError,
+    ValidationError,
+)
+from guru_form.models import Activity, Domain, Status
+
+FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1, "timeout": 30}
+UPLOADS = "/uploads/*"
+
+
+def uploads(server) -> int:
+    return server.faults.count(UPLOADS, method="POST")
+
+
+@pytest.fixture
+def client(make_client, local_server):
+    return make_client(**local_server.client_kwargs())
+
+
+@pytest.fixture
+def fresh_client(make_client, fresh_server):
+    return make_client(**fresh_server.client_kwargs())
+
+
+def test_every_endpoint(client, known_videos) -> None:
+    known = known_videos["squat"]
+    size = known.path.stat().st_size
+    target = client.create_video(known.path.name, size, activity="squat", rep_count=2, source="t")
+    assert target.id and target.url.endswith(f"/uploads/{target.id}") and target.fields
+    pending = client.get_video(target.id)
+    assert pending.status == "Pending" and pending.rep_count == 2 and pending.source == "t"
+    assert pending.domain is Domain.WEIGHTLIFTING and pending.activity is Activity.SQUAT
+    assert client.get_analysis(target.id).status is Status.PENDING
+
+    assert client.update_video(target.id, rep_count=5) == target.id
+    updated = client.get_video(target.id)
+    assert updated.rep_count == 5 and updated.activity is Activity.SQUAT  # the rest kept
+
+    vid = client.upload_video(known.path, activity="squat")
+    assert client.get_video(vid).status == "Success"
+    analysis = client.wait_for_analysis(vid, **FAST)
+    assert analysis.status is Status.COMPLETE and analysis.video_id == vid
+    assert analysis.reps == known.analysis.reps
+    assert client.get_analysis(vid).reps == known.analysis.reps
+
+
+def test_analyze_known_video_end_to_end(client, known_videos) -> None:
+    known = known_videos["push_up"]
+    analysis = client.analyze(known.path, activity="push_up", progress=False, **FAST)
+    assert analysis.activity is Activity.PUSH_UP and analysis.rep_count == 3
+    assert analysis.reps == known.analysis.reps
+
+
+def test_unknown_video_fails_with_the_servers_reason(client, unknown_video) -> None:
+    with pytest.raises(AnalysisFailedError) as info:
+        client.analyze(unknown_video, activity="squat", progress=False, **FAST)
+    assert info.value.reason and info.value.video_id in str(info.value)
+
+
+def test_not_found_and_server_side_validation(client) -> None:
+    with pytest.raises(NotFoundError):
+        client.get_video("00000000-0000-0000-0000-000000000000")
+    with pytest.raises(NotFoundError):
+        client.get_analysis("no-such-video")
+    with pytest.raises(ValidationError) as info:  # the server caps sizes; the client cannot know
+        client.create_video("huge.mp4", 10**15)
+    assert "size" in info.value.field_errors
+
+
+def test_wrong_secret_is_authentication_error(make_client, local_server) -> None:
+    kwargs = {**local_server.client_kwargs(), "client_secret": "not-the-secret"}
+    with pytest.raises(AuthenticationError) as info:
+        make_client(**kwargs).create_video("a.mp4", 10)
+    assert "not-the-secret" not in str(info.value)
+
+
+def test_rate_limit_with_retry_after_then_success(fresh_client, fresh_server, known_videos):
+    fresh_server.faults.rate_limit("/videos", method="POST", retry_after=0.2, times=2)
+    vid = fresh_client.upload_video(known_videos["squat"].path)
+    assert fresh_server.faults.count("/videos", method="POST") == 3
+    assert fresh_server.faults.count("/videos", method="POST", status=429) == 2
+    assert uploads(fresh_server) == 1 and vid
+
+
+def test_5xx_and_drops_on_upload_resend_to_the_same_url(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    fresh_server.faults.fail(UPLOADS, 503, method="POST", times=1)
+    fresh_server.faults.drop(UPLOADS, method="POST", times=1)
+    vid = fresh_client.upload_video(known_videos["squat"].path)
+    paths = {r.path for r in fresh_server.faults.records if r.path.startswith("/uploads/")}
+    assert paths == {f"/uploads/{vid}"}
+    assert uploads(fresh_server) == 3
+    assert fresh_server.faults.count("/videos", method="POST") == 1
+    assert fresh_client.get_video(vid).status == "Success"
+
+
+def test_create_answer_lost_is_resent_and_the_file_uploaded_once(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    fresh_server.faults.drop("/videos", method="POST", times=1, after_processing=True)
+    vid = fresh_client.upload_video(known_videos["squat"].path)
+    assert fresh_server.faults.count("/videos", method="POST") == 2  # one orphan, never uploaded
+    assert uploads(fresh_server) == 1
+    assert fresh_client.get_video(vid).status == "Success"
+
+
+def test_token_expiry_and_revocation_during_a_long_poll(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    fresh_server.faults.set_token_ttl(0.3)
+    fresh_server.faults.slow_analysis(1.5)
+    vid = fresh_client.upload_video(known_videos["squat"].path)
+    fresh_server.faults.expire_tokens()
+    analysis = fresh_client.wait_for_analysis(vid, poll_interval=0.05, max_poll_interval=0.05)
+    assert analysis.status is Status.COMPLETE
+    assert fresh_server.faults.count("/oauth/token", method="POST") >= 4
+    polls = fresh_server.faults.count(f"/videos/{vid}/analysis", method="GET")
+    assert polls >= 10
+
+
+def test_timeout_then_resume_polls_without_uploading(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    fresh_server.faults.slow_analysis(1.0)
+    path = known_videos["squat"].path
+    with pytest.raises(AnalysisTimeoutError) as info:
+        fresh_client.analyze(
+            path, activity="squat", progress=False, timeout=0.2, poll_interval=0.05
+        )
+    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    assert analysis.video_id == info.value.video_id
+    assert uploads(fresh_server) == 1
+    requests = len(fresh_server.faults.records)
+    assert fresh_client.analyze(path, activity="squat", progress=False, **FAST) == analysis
+    assert len(fresh_server.faults.records) == requests  # from the cache: no request at all
+
+
+def test_restart_in_the_middle_of_a_wait(fresh_client, fresh_server, known_videos) -> None:
+    fresh_server.faults.slow_analysis(0.8)
+    vid = fresh_client.upload_video(known_videos["squat"].path)
+    fresh_server.restart()  # the queued analysis is picked up again on start
+    analysis = fresh_client.wait_for_analysis(vid, **FAST)
+    assert analysis.status is Status.COMPLETE
+
+
+def test_half_failed_batch_resumes_without_reupload(
+    fresh_client, fresh_server, make_known_video, unknown_video, tmp_path: Path
+) -> None:
+    known = [make_known_video(activity="squat", reps=2) for _ in range(6)]
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\0" * 4096)
+    paths = [k.path for k in known] + [unknown_video, broken]
+    fresh_server.faults.slow_analysis(60.0, times=2)  # two analyses outlast this run's deadline
+
+    first = fresh_client.analyze_many(
+        paths, activity="squat", concurrency=4, progress=False, timeout=1.5, poll_interval=0.05
+    )
+    assert isinstance(first, BatchResult)
+    kinds = {f.path: type(f.error) for f in first.failed}
+    assert kinds.pop(broken) is InvalidVideoError
+    assert kinds.pop(unknown_video) is AnalysisFailedError
+    assert list(kinds.values()) == [AnalysisTimeoutError] * 2
+    assert len(first.succeeded) == 4
+    assert uploads(fresh_server) == 7  # every readable video, once
+
+    fresh_server.faults.reset()  # forget the slowness and the request record
+    fresh_server.restart()  # the two pending analyses are queued again on start
+    second = fresh_client.analyze_many(
+        paths, activity="squat", concurrency=4, progress=False, **FAST
+    )
+    assert list(second.succeeded) == [k.path for k in known]  # in the order given
+    for k in known:
+        assert second.succeeded[k.path].reps == k.analysis.reps
+    assert [(f.path, type(f.error)) for f in second.failed] == [
+        (unknown_video, AnalysisFailedError),
+        (broken, InvalidVideoError),
+    ]
+    assert uploads(fresh_server) == 0  # resumed: nothing uploaded again
+    # only the two unfinished videos and the failed one were polled; the rest came from the cache
+    polled = {
+        r.path.split("/")[2] for r in fresh_server.faults.records if r.path.endswith("/analysis")
+    }
+    assert len(polled) == 3
+
+
+def test_no_credentials_means_the_embedded_local_server(
+    make_client, monkeypatch, tmp_path: Path, known_videos
+) -> None:
+    from guru_form.server.embedded import stop_local_server
+
+    for var in ("GURU_CLIENT_ID", "GURU_CLIENT_SECRET", "GURU_API_URL", "GURU_AUTH_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))
+    stop_local_server()
+    try:
+        client = make_client(cache_dir=None)
+        assert client.is_local and client.base_url.startswith("http://127.0.0.1:")
+        assert client.cache_dir == tmp_path / "home" / "cache"
+        target = client.create_video("clip.mp4", 1234, activity="squat")
+        assert client.get_video(target.id).status == "Pending"
+    finally:
+        stop_local_server()
+
+
+def test_sync_batch_from_a_copy_of_the_same_bytes(local_server, known_videos, tmp_path) -> None:
+    known = known_videos["squat"]
+    copy = tmp_path / "copy.mp4"
+    shutil.copy(known.path, copy)
+    with GuruClient(**local_server.client_kwargs(), cache_dir=tmp_path / "c") as client:
+        result = client.analyze_many([known.path, copy], activity="squat", progress=False, **FAST)
+    assert result.ok and result.succeeded[copy] == result.succeeded[known.path]
