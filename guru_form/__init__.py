@@ -63,6 +63,12 @@ if TYPE_CHECKING:
     from guru_form.apis.giosg import GiosgClient  # noqa: F401
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient  # noqa: F401
     from guru_form.apis.helpspot import HelpSpotClient  # noqa: F401
+    from guru_form.client import (  # noqa: F401
+        AsyncGuruClient,
+        BatchFailure,
+        BatchResult,
+        GuruClient,
+    )
     from guru_form.tables import (  # noqa: F401
         analyses_frame,
         combine,
@@ -77,11 +83,6 @@ if TYPE_CHECKING:
         set_velocity_loss,
         summarize,
         velocity_loss,
-    from guru_form.client import (  # noqa: F401
-        AsyncGuruClient,
-        BatchFailure,
-        BatchResult,
-        GuruClient,
     )
 
 __all__ = [  # noqa: PLE0604
