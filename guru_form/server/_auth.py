@@ -9,6 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from guru_form.server._paths import write_private_file
 from guru_form.server._store import Store
@@ -49,6 +50,32 @@ class ClientCredentials:
         id_ok = hmac.compare_digest(self.client_id.encode(), client_id.encode())
         secret_ok = hmac.compare_digest(self.client_secret.encode(), client_secret.encode())
         return id_ok and secret_ok
+
+
+class ServerAccess(Protocol):
+    """Where a server is and how to log in to it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def auth_url(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+
+
+def client_kwargs(server: ServerAccess) -> dict[str, str]:
+    """Keyword arguments for ``GuruClient(**client_kwargs(server))``."""
+    return {
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
+        "base_url": server.url,
+        "auth_url": server.auth_url,
+        "audience": server.audience,
+    }
 
 
 @dataclass(frozen=True)

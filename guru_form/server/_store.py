@@ -46,8 +46,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 """
 
-# Columns a PUT may change, by API name.
-UPDATABLE = {"repCount": "rep_count", "domain": "domain", "activity": "activity"}
+UPDATABLE_COLUMNS = frozenset({"rep_count", "domain", "activity"})
 
 
 @dataclass(frozen=True)
@@ -162,14 +161,13 @@ class Store:
 
     def update_video(self, video_id: str, changes: Mapping[str, Any]) -> VideoRecord | None:
         """Set the given columns (``rep_count``, ``domain``, ``activity``); None if no such video."""
-        columns = set(UPDATABLE.values())
-        unknown = set(changes) - columns
+        unknown = set(changes) - UPDATABLE_COLUMNS
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
         with self._transaction() as db:
             if changes:
                 assignments = ", ".join(f"{column} = ?" for column in changes)
-                # Column names come from UPDATABLE (checked above); values are bound.
+                # Column names come from UPDATABLE_COLUMNS (checked above); values are bound.
                 db.execute(
                     f"UPDATE videos SET {assignments} WHERE id = ?",
                     (*changes.values(), video_id),

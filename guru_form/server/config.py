@@ -103,6 +103,7 @@ class ServerRuntime:
         self.videos_dir = config.data_dir / "videos"
         self.tmp_dir = config.data_dir / "tmp"
         self._store: Store | None = None
+        self._tokens: Tokens | None = None
         self._runner: JobRunner | None = None
         self.signer = UploadSigner.load_or_create(
             ensure_private_dir(config.data_dir) / SIGNING_KEY_NAME
@@ -117,6 +118,7 @@ class ServerRuntime:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         ensure_private_dir(self.tmp_dir)
         self._store = Store(self.config.data_dir / DATABASE_NAME)
+        self._tokens = Tokens(self._store)
         self._runner = JobRunner(
             self._store,
             self.spec,
@@ -133,7 +135,7 @@ class ServerRuntime:
             self._runner = None
         if self._store is not None:
             self._store.close()
-            self._store = None
+            self._store = self._tokens = None
 
     @property
     def store(self) -> Store:
@@ -152,7 +154,9 @@ class ServerRuntime:
     @property
     def tokens(self) -> Tokens:
         """Token issuing and checking over the open database."""
-        return Tokens(self.store)
+        if self._tokens is None:
+            raise RuntimeError("the server is not running")
+        return self._tokens
 
     @property
     def token_ttl_s(self) -> float:

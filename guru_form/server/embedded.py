@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guru_form.errors import GuruError
+from guru_form.server._auth import client_kwargs
 from guru_form.server._paths import default_server_dir, write_private_file
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -55,13 +56,7 @@ class EmbeddedServer:
 
     def client_kwargs(self) -> dict[str, str]:
         """Keyword arguments for ``GuruClient(**server.client_kwargs())``."""
-        return {
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "base_url": self.url,
-            "auth_url": self.auth_url,
-            "audience": self.audience,
-        }
+        return client_kwargs(self)
 
 
 class _Running:

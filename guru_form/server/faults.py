@@ -177,6 +177,10 @@ class Faults:
     ) -> None:
         """Close the connection of the next ``times`` matching requests without any response.
 
+        The client sees the connection closed or reset (with httpx: ``RemoteProtocolError`` "Server
+        disconnected without sending a response", or now and then ``ReadError`` "Connection reset by
+        peer", when request bytes were still unread), as with a real server that went away.
+
         Parameters
         ----------
         after_processing

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from guru_form.models import Activity, Analysis, Rep, Status
-from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials
+from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
 from guru_form.server._proxy import TcpProxy
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -208,13 +209,7 @@ class LocalServer:
 
     def client_kwargs(self) -> dict[str, str]:
         """Keyword arguments for ``GuruClient(**server.client_kwargs())``."""
-        return {
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "base_url": self.url,
-            "auth_url": self.auth_url,
-            "audience": self.audience,
-        }
+        return client_kwargs(self)
 
     def env(self) -> dict[str, str]:
         """The ``GURU_*`` environment variables that point a client at this server."""
@@ -311,8 +306,6 @@ def make_reference_video(
     >>> known.analysis.rep_count  # doctest: +SKIP
     2
     """
-    import zlib
-
     act = Activity(activity)
     video = make_video(
         Path(folder) / f"{name}.mp4",
