@@ -36,6 +36,17 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "GiosgClient": "guru_form.apis.giosg",
+    "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
+    "HelpSpotClient": "guru_form.apis.helpspot",
+    "AsyncGuruClient": "guru_form.client",
+    "BatchFailure": "guru_form.client",
+    "BatchResult": "guru_form.client",
+    "GuruClient": "guru_form.client",
+    "sample_analysis": "guru_form.samples",
+    "sample_names": "guru_form.samples",
+    "sample_path": "guru_form.samples",
+    "sample_truth": "guru_form.samples",
     "analyses_frame": "guru_form.tables",
     "combine": "guru_form.tables",
     "flag_depth": "guru_form.tables",
@@ -49,27 +60,16 @@ _LAZY: dict[str, str] = {
     "set_velocity_loss": "guru_form.tables",
     "summarize": "guru_form.tables",
     "velocity_loss": "guru_form.tables",
-    "GiosgClient": "guru_form.apis.giosg",
-    "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
-    "HelpSpotClient": "guru_form.apis.helpspot",
-    "AsyncGuruClient": "guru_form.client",
-    "BatchFailure": "guru_form.client",
-    "BatchResult": "guru_form.client",
-    "GuruClient": "guru_form.client",
 }
 
 if TYPE_CHECKING:
-    from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
-    from guru_form.apis.giosg import GiosgClient  # noqa: F401
-    from guru_form.apis.guru_knowledge import GuruKnowledgeClient  # noqa: F401
-    from guru_form.apis.helpspot import HelpSpotClient  # noqa: F401
-    from guru_form.client import (  # noqa: F401
-        AsyncGuruClient,
-        BatchFailure,
-        BatchResult,
-        GuruClient,
-    )
-    from guru_form.tables import (  # noqa: F401
+    from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+    from guru_form.apis.giosg import GiosgClient
+    from guru_form.apis.guru_knowledge import GuruKnowledgeClient
+    from guru_form.apis.helpspot import HelpSpotClient
+    from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
+    from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
+    from guru_form.tables import (
         analyses_frame,
         combine,
         flag_depth,
