@@ -1,17 +1,19 @@
 """The ``guru-form`` command: ``demo``, ``analyze`` and ``serve``.
 
-This module only parses arguments and reports errors; each command's work lives in the module that
-owns it.
+This module parses arguments and prints; each command's work lives in the module that owns it.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
 from guru_form._version import __version__
 from guru_form.errors import GuruError
+
+ENGINES = "auto, pose, reference, or package.module:Class"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,21 +25,88 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"guru-form {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="analyse the bundled sample videos on the local server")
+    demo = sub.add_parser(
+        "demo", help="analyse the bundled sample videos on the local server (no credentials)"
+    )
     demo.add_argument(
         "--out", default="guru_form_output", help="output folder (default: %(default)s)"
     )
+    demo.add_argument("--engine", default="auto", help=f"local analysis engine: {ENGINES}")
+    demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    serve = sub.add_parser("serve", help="run the Guru-compatible API server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data-dir", help="where state lives (default: $GURU_FORM_HOME/server)")
+    serve.add_argument("--engine", default="auto", help=f"analysis engine: {ENGINES}")
+    serve.add_argument("--dask-scheduler", metavar="ADDRESS", help="run analyses on a Dask cluster")
+    serve.add_argument("--workers", type=int, help="analysis threads (without --dask-scheduler)")
+    serve.add_argument(
+        "--reference-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra folder of (video, ground-truth JSON) pairs for the reference engine",
+    )
+    serve.add_argument("--token-ttl", type=float, default=86400.0, help="access token lifetime, s")
+    serve.add_argument("--upload-ttl", type=float, default=3600.0, help="upload form lifetime, s")
+    serve.add_argument("--public-url", help="base URL clients use, when behind a proxy")
+    serve.add_argument("--log-level", default="info")
     return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from guru_form.demo import run_demo
+
+    result = run_demo(args.out, engine=args.engine, progress=not args.no_progress, log=print)
+    print()
+    print(f"{'sample':<12} {'reps':>9} {'mid err':>9}  analysis error (mean |found - truth|)")
+    for sample in result.samples:
+        comp = sample.comparison
+        errors = {str(k): float(v) for k, v in comp.mean_abs_errors().items() if not math.isnan(v)}
+        mid = errors.pop("mid_error_ms", None)
+        mid_text = "-" if mid is None else f"{mid:.0f} ms"
+        detail = ", ".join(
+            f"{name.removesuffix('_error')} {value:.1f}"
+            for name, value in errors.items()
+            if not name.endswith("_ms")
+        )
+        print(
+            f"{sample.name:<12} {comp.found_count:>4} / {comp.reference_count:<3} {mid_text:>9}  "
+            f"{detail or '-'}"
+        )
+    print()
+    print(f"results in {result.out_dir.resolve()}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from guru_form.server.serve import run_server
+
+    run_server(
+        args.host,
+        args.port,
+        args.data_dir,
+        args.engine,
+        args.dask_scheduler,
+        workers=args.workers,
+        reference_dirs=args.reference_dir,
+        token_ttl_s=args.token_ttl,
+        upload_ttl_s=args.upload_ttl,
+        public_url=args.public_url,
+        log_level=args.log_level,
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    commands = {"demo": _demo, "serve": _serve}
     try:
-        if args.command == "demo":
-            print("guru-form demo: the local server and sample videos are not built yet.")
-            return 2
+        return commands[args.command](args)
     except GuruError as exc:
         print(f"guru-form: error: {exc}", file=sys.stderr)
         return 1
-    return 0
+    except KeyboardInterrupt:
+        return 130

@@ -10,6 +10,7 @@ Frames (columns fixed by DESIGN.md; units from :func:`guru_form.analysis_types.u
 - :func:`summarize` / :func:`set_summary` — per metric and per set.
 - Flags (:mod:`~guru_form.tables.flags`) — boolean ``flag_*`` columns from explicit thresholds.
 - :func:`velocity_loss` / :func:`set_velocity_loss` — velocity-based-training loss in percent.
+- :func:`compare_reps` — an analysis against ground truth (or another engine), rep by rep.
 - Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside.
 
 Examples
@@ -29,6 +30,7 @@ from guru_form.tables._schema import (
     axis_label,
     column_units,
 )
+from guru_form.tables.compare import RepComparison, compare_reps
 from guru_form.tables.convert import analyses_frame, reps_frame
 from guru_form.tables.export import read_csv, read_parquet, to_csv, to_excel, to_parquet
 from guru_form.tables.flags import (
@@ -47,10 +49,12 @@ from guru_form.tables.velocity import set_velocity_loss, velocity_column, veloci
 __all__ = [
     "LONG_COLUMNS",
     "REP_COLUMNS",
+    "RepComparison",
     "analyses_frame",
     "axis_label",
     "column_units",
     "combine",
+    "compare_reps",
     "flag_columns",
     "flag_depth",
     "flag_drift",
