@@ -393,7 +393,8 @@ def plot_velocity(
                         color=THRESHOLD_COLOR,
                         bbox=text_box(),
                     )
-        ax.set_ylim(0, float(np.nanmax(v)) * 1.2)
+        top = float(np.nanmax(v))
+        ax.set_ylim(0, top * 1.2 if top > 0 else 1.0)
     else:
         no_data(ax, "No reps to show" if not len(data) else "No velocity measured")
     rep_axis(ax, x)

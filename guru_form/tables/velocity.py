@@ -111,6 +111,7 @@ def velocity_loss(
         ref = groups.cummax() if groups is not None else v.cummax()
     else:
         ref = groups.transform("first") if groups is not None else _first_valid(v)
+    ref = ref.where(ref > 0)  # no movement: a loss relative to zero speed is undefined
     loss = 100.0 * (ref - v) / ref
     out: pd.DataFrame = frame.assign(**{VELOCITY_LOSS: loss.reindex(frame.index)})
     return out
@@ -160,9 +161,12 @@ def set_velocity_loss(
         if valid.empty:
             return float("nan")
         ref = float(valid.max() if reference == "best" else valid.iloc[0])
+        if ref <= 0:
+            return float("nan")  # no movement: a loss relative to zero speed is undefined
         return float(100.0 * (ref - valid.iloc[-1]) / ref)
     grouped = v.groupby([ordered[k] for k in keys], observed=True, sort=False)
     refs = grouped.max() if reference == "best" else grouped.first()
+    refs = refs.where(refs > 0)
     result: pd.Series = 100.0 * (refs - grouped.last()) / refs
     out: float | pd.Series = result.rename(VELOCITY_LOSS)
     return out
