@@ -312,10 +312,10 @@ class FrameDrawer:
                 toe + 0.030 * m * along - 0.004 * m * up,
                 toe + 0.028 * m * along + 0.030 * m * up,
                 toe - 0.030 * m * along + 0.052 * m * up,
-                ankle + 0.045 * m * along + 0.012 * m * up,
-                ankle + 0.010 * m * along + 0.050 * m * up,
-                ankle - 0.048 * m * along + 0.040 * m * up,
-                heel - 0.018 * m * along + 0.040 * m * up,
+                ankle + 0.050 * m * along - 0.004 * m * up,
+                ankle + 0.012 * m * along - 0.012 * m * up,
+                ankle - 0.045 * m * along - 0.006 * m * up,
+                heel - 0.018 * m * along + 0.036 * m * up,
             ]
         )
         paint(img, [Polygon(_spline(outline, 3))], self.look.shoe, softness=0.03 * m, shade=k)

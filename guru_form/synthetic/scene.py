@@ -55,8 +55,8 @@ _DEPTH_BY_ACTIVITY: dict[Activity, dict[str, float]] = {
 }
 #: Half the barbell's length and where its plates sit (m from the centre).
 BAR_HALF_LENGTH = 1.10
-PLATE_OFFSET = 0.72
-PLATE_RADIUS = 0.225
+PLATE_OFFSET = 0.62
+PLATE_RADIUS = 0.16
 
 
 def joint_depth(activity: Activity, joint: str, body: Body) -> float:
