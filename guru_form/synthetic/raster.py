@@ -55,8 +55,9 @@ class Capsule:
         else:
             t = np.zeros(np.broadcast_shapes(px.shape, py.shape), np.float32)
         dist = np.hypot(px - t * np.float32(dx), py - t * np.float32(dy))
-        cover = np.float32(self.r0 + 0.5) + np.float32(self.r1 - self.r0) * t - dist
-        return np.clip(cover, 0.0, 1.0, out=cover)
+        cover: Grid = np.float32(self.r0 + 0.5) + np.float32(self.r1 - self.r0) * t - dist
+        np.clip(cover, 0.0, 1.0, out=cover)
+        return cover
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,9 @@ class Ellipse:
         v = dx * np.float32(-sa / self.b) + dy * np.float32(ca / self.b)
         # distance to the edge in pixels, approximately: scale by the smaller radius
         r = np.float32(min(self.a, self.b))
-        cover = np.float32(0.5) + r - r * np.sqrt(u * u + v * v)
-        return np.clip(cover, 0.0, 1.0, out=cover)
+        cover: Grid = np.float32(0.5) + r - r * np.sqrt(u * u + v * v)
+        np.clip(cover, 0.0, 1.0, out=cover)
+        return cover
 
 
 @dataclass(frozen=True)
