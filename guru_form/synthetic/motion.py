@@ -19,8 +19,8 @@ Examples
 --------
 >>> m = simulate("squat", reps=3, fps=30, seed=1)
 >>> m.rep_frames[0]
-(24, 57, 84)
->>> float(m.phase[57])
+(24, 56, 80)
+>>> float(m.phase[56])
 1.0
 """
 

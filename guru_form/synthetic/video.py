@@ -15,7 +15,7 @@ Examples
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     video = render_video(pathlib.Path(tmp) / "squat.mp4", "squat", size=(160, 120), reps=1)
 ...     video.n_frames, len(video.analysis().reps)
-(72, 1)
+(130, 1)
 """
 
 from __future__ import annotations
