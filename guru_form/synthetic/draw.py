@@ -368,7 +368,7 @@ class FrameDrawer:
         hip = (self._pt("near_hip", f) + self._pt("far_hip", f)) / 2
         shoulder = (self._pt("near_shoulder", f) + self._pt("far_shoulder", f)) / 2
         axis = shoulder - hip
-        front = self._front(_unit(axis) * np.array([1.0, 1.0]))
+        front = self._front(_unit(axis))
         outline = hip + _TORSO[:, :1] * axis + _TORSO[:, 1:] * m * front
         curve = _spline(outline)
         paint(img, [Polygon(curve)], self.look.shirt, softness=0.10 * m)

@@ -13,7 +13,7 @@ right (``facing="right"``), the left side when facing left.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,7 @@ from guru_form.synthetic.body import HEAD_POINTS, LIMB_JOINTS, Body
 from guru_form.synthetic.frame_code import strip_height
 from guru_form.synthetic.motion import Motion
 
-__all__ = ["Camera", "Projected", "fit_camera", "project_motion"]
+__all__ = ["Camera", "Projected", "fit_camera", "joint_depth", "project_motion"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -131,7 +131,6 @@ class Projected:
     head_radius: float
     camera: Camera
     near_side: str
-    extras: dict[str, float] = field(default_factory=dict)
 
 
 def _world(motion: Motion) -> dict[str, FloatArray]:
