@@ -17,7 +17,7 @@ Examples
 >>> video.frame(0).shape
 (240, 320, 3)
 >>> [r.mid_ms for r in video.analysis().reps]
-[1633, 3733]
+[1633, 3633]
 """
 
 from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code

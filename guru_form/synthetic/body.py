@@ -104,7 +104,7 @@ class Body:
     @property
     def upper_arm(self) -> float:
         """Shoulder to elbow."""
-        return self._k(0.180)
+        return self._k(0.186)
 
     @property
     def forearm(self) -> float:
@@ -214,11 +214,12 @@ def _head(shoulder: FloatArray, trunk_angle: float, neck_extension: float, body:
 # squat:       shin_lean (deg forward of vertical), thigh_to_horizontal (deg, + hip above knee),
 #              trunk_lean (deg from vertical), arm_elevation (upper arm from hanging, forward),
 #              elbow_flex (forearm beyond the upper arm), neck (extension, deg)
-# deadlift:    shin_lean, thigh_from_vertical, trunk_lean, neck; arms hang straight down to the bar
+# deadlift:    shin_lean, thigh_from_vertical, trunk_lean, neck, arm_lean (straight arms, hands
+#              behind the shoulders by this many degrees; the bar hangs from the hands)
 # bench_press: elbow_angle (interior), upper_arm (deg from vertical towards the feet)
 # push_up:     elbow_angle (interior), body_line (deg, + sag), neck
 
-_PLATE_RADIUS = 0.225  # m: a standard 45 cm plate
+_PLATE_RADIUS = 0.16  # m: 38 cm plates (full 45 cm bumpers hide the legs from a pose model)
 _BENCH_TOP = 0.44  # m
 
 
@@ -238,7 +239,7 @@ def rest_params(activity: Activity, body: Body) -> dict[str, float]:
             "neck": 0.0,
         }
     if activity is Activity.DEADLIFT:
-        return _deadlift_setup(body, shin_lean=14.0)
+        return _deadlift_setup(body, shin_lean=20.0, shoulders_ahead=0.03)
     if activity is Activity.BENCH_PRESS:
         return {"elbow_angle": 168.0, "upper_arm": 6.0}
     return {"elbow_angle": 168.0, "body_line": 1.0, "neck": 12.0}
@@ -278,28 +279,33 @@ def turn_params(activity: Activity, key_angle: float, secondary: float = 0.0) ->
             "thigh_from_vertical": thigh,
             "trunk_lean": 180.0 - key_angle - thigh,
             "neck": 0.0,
+            "arm_lean": 0.0,
         }
     if activity is Activity.BENCH_PRESS:
         return {"elbow_angle": key_angle, "upper_arm": 180.0 - key_angle + 6.0}
     return {"elbow_angle": key_angle, "body_line": secondary, "neck": 12.0}
 
 
-def _deadlift_setup(body: Body, shin_lean: float) -> dict[str, float]:
-    """Set-up pose with the bar over the mid-foot, plates on the floor, arms hanging straight."""
+def _deadlift_setup(body: Body, shin_lean: float, shoulders_ahead: float) -> dict[str, float]:
+    """Set-up pose: bar over the mid-foot, plates on the floor, straight arms, shoulders ahead."""
+    k = body.height_m / 1.75
     ankle = np.array([0.0, body.ankle_height])
     knee = _at(ankle, body.shank, shin_lean)
-    bar = np.array([0.05 * body.height_m / 1.75, _PLATE_RADIUS])
-    shoulder = bar + np.array([0.0, _GRIP_DROP * body.height_m / 1.75 + _arm_length(body)])
+    bar = np.array([0.05 * k, _PLATE_RADIUS])
+    reach = _GRIP_DROP * k + _arm_length(body)
+    ahead = shoulders_ahead * k
+    shoulder = bar + np.array([ahead, math.sqrt(reach**2 - ahead**2)])
     hip = _two_link(knee, shoulder, body.thigh, body.trunk, bend_sign=1.0)
     return {
         "shin_lean": shin_lean,
         "thigh_from_vertical": -_direction(knee, hip),
         "trunk_lean": _direction(hip, shoulder),
         "neck": 35.0,
+        "arm_lean": math.degrees(math.asin(ahead / reach)),
     }
 
 
-_GRIP_DROP = 0.035  # m: the bar lies this far below the wrist joint, in the fist
+_GRIP_DROP = 0.04  # m: the bar lies this far below the wrist joint, in the fist
 
 
 def _arm_length(body: Body) -> float:
@@ -338,10 +344,11 @@ def _deadlift(p: Mapping[str, float], body: Body) -> Pose:
     knee = _at(ankle, body.shank, p["shin_lean"])
     hip = _at(knee, body.thigh, -p["thigh_from_vertical"])
     shoulder = _at(hip, body.trunk, p["trunk_lean"])
-    elbow = _at(shoulder, body.upper_arm, 180.0)
-    wrist = _at(elbow, body.forearm, 180.0)
-    index = _at(wrist, body.hand * 0.8, 172.0)
-    bar = wrist - np.array([0.0, _GRIP_DROP * body.height_m / 1.75])
+    arm = 180.0 + p["arm_lean"]
+    elbow = _at(shoulder, body.upper_arm, arm)
+    wrist = _at(elbow, body.forearm, arm)
+    index = _at(wrist, body.hand * 0.8, arm - 8.0)
+    bar = _at(wrist, _GRIP_DROP * body.height_m / 1.75, arm)
     head = _head(shoulder, p["trunk_lean"], p["neck"], body)
     joints = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "index": index}
     joints |= {"hip": hip, "knee": knee, "ankle": ankle, **_feet(ankle, body)}

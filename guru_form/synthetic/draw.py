@@ -312,10 +312,10 @@ class FrameDrawer:
                 toe + 0.030 * m * along - 0.004 * m * up,
                 toe + 0.028 * m * along + 0.030 * m * up,
                 toe - 0.030 * m * along + 0.052 * m * up,
-                ankle + 0.045 * m * along + 0.012 * m * up,
-                ankle + 0.010 * m * along + 0.050 * m * up,
-                ankle - 0.048 * m * along + 0.040 * m * up,
-                heel - 0.018 * m * along + 0.040 * m * up,
+                ankle + 0.050 * m * along - 0.004 * m * up,
+                ankle + 0.012 * m * along - 0.012 * m * up,
+                ankle - 0.045 * m * along - 0.006 * m * up,
+                heel - 0.018 * m * along + 0.036 * m * up,
             ]
         )
         paint(img, [Polygon(_spline(outline, 3))], self.look.shoe, softness=0.03 * m, shade=k)
@@ -368,7 +368,7 @@ class FrameDrawer:
         hip = (self._pt("near_hip", f) + self._pt("far_hip", f)) / 2
         shoulder = (self._pt("near_shoulder", f) + self._pt("far_shoulder", f)) / 2
         axis = shoulder - hip
-        front = self._front(_unit(axis) * np.array([1.0, 1.0]))
+        front = self._front(_unit(axis))
         outline = hip + _TORSO[:, :1] * axis + _TORSO[:, 1:] * m * front
         curve = _spline(outline)
         paint(img, [Polygon(curve)], self.look.shirt, softness=0.10 * m)

@@ -19,8 +19,8 @@ Examples
 --------
 >>> m = simulate("squat", reps=3, fps=30, seed=1)
 >>> m.rep_frames[0]
-(24, 57, 84)
->>> float(m.phase[57])
+(24, 56, 80)
+>>> float(m.phase[56])
 1.0
 """
 
@@ -86,7 +86,7 @@ _STYLES: dict[Activity, _Style] = {
     # squat: thigh 6° below parallel when fresh, 10-14° above parallel on the last rep
     Activity.SQUAT: _Style(-6.0, 2.5, 18.0, 0.0, 4.0, 1.05, 0.0, 0.85, 0.9, 0.6),
     # deadlift: lockout hip angle 177° fresh, soft lockout when tired; the pull slows
-    Activity.DEADLIFT: _Style(177.0, 1.0, -10.0, 0.0, 0.0, 0.95, 0.9, 1.0, 0.0, 0.9),
+    Activity.DEADLIFT: _Style(177.0, 1.0, -10.0, 0.0, 0.0, 0.95, 0.9, 1.0, 0.0, 0.6),
     Activity.BENCH_PRESS: _Style(72.0, 3.0, 20.0, 0.0, 0.0, 1.0, 0.0, 0.85, 0.9, 0.55),
     Activity.PUSH_UP: _Style(78.0, 3.0, 22.0, 3.0, 8.0, 0.8, 0.0, 0.7, 0.7, 0.45),
 }

@@ -21,6 +21,7 @@ __all__ = ["Capsule", "Ellipse", "Polygon", "Shape", "paint", "paint_flat"]
 
 FloatArray = npt.NDArray[np.float64]
 Image = npt.NDArray[np.float32]
+Grid = npt.NDArray[np.float32]
 
 #: Direction the light comes from, in the image (x right, y down): the upper left.
 LIGHT = np.array([-0.55, -0.83])
@@ -44,14 +45,19 @@ class Capsule:
             max(self.p0[1], self.p1[1]) + r,
         )
 
-    def coverage(self, xs: FloatArray, ys: FloatArray, _origin: tuple[int, int]) -> FloatArray:
-        d = self.p1 - self.p0
-        length2 = float(d @ d)
-        px, py = xs - self.p0[0], ys - self.p0[1]
-        t = np.clip((px * d[0] + py * d[1]) / length2, 0.0, 1.0) if length2 > 0 else 0.0 * px
-        dist = np.hypot(px - t * d[0], py - t * d[1])
-        radius = self.r0 + (self.r1 - self.r0) * t
-        return np.asarray(np.clip(radius - dist + 0.5, 0.0, 1.0), dtype=np.float64)
+    def coverage(self, xs: Grid, ys: Grid, _origin: tuple[int, int]) -> Grid:
+        dx, dy = float(self.p1[0] - self.p0[0]), float(self.p1[1] - self.p0[1])
+        length2 = dx * dx + dy * dy
+        px, py = xs - np.float32(self.p0[0]), ys - np.float32(self.p0[1])
+        if length2 > 0:
+            t = px * np.float32(dx / length2) + py * np.float32(dy / length2)
+            np.clip(t, 0.0, 1.0, out=t)
+        else:
+            t = np.zeros(np.broadcast_shapes(px.shape, py.shape), np.float32)
+        dist = np.hypot(px - t * np.float32(dx), py - t * np.float32(dy))
+        cover: Grid = np.float32(self.r0 + 0.5) + np.float32(self.r1 - self.r0) * t - dist
+        np.clip(cover, 0.0, 1.0, out=cover)
+        return cover
 
 
 @dataclass(frozen=True)
@@ -67,15 +73,16 @@ class Ellipse:
         r = max(self.a, self.b)
         return (self.c[0] - r, self.c[1] - r, self.c[0] + r, self.c[1] + r)
 
-    def coverage(self, xs: FloatArray, ys: FloatArray, _origin: tuple[int, int]) -> FloatArray:
+    def coverage(self, xs: Grid, ys: Grid, _origin: tuple[int, int]) -> Grid:
         ca, sa = math.cos(self.angle), math.sin(self.angle)
-        dx, dy = xs - self.c[0], ys - self.c[1]
-        u = (dx * ca + dy * sa) / self.a
-        v = (-dx * sa + dy * ca) / self.b
-        rho = np.sqrt(u * u + v * v)
-        # distance to the edge in pixels, approximately: scale by the local radius
-        edge = (1.0 - rho) * min(self.a, self.b)
-        return np.asarray(np.clip(edge + 0.5, 0.0, 1.0), dtype=np.float64)
+        dx, dy = xs - np.float32(self.c[0]), ys - np.float32(self.c[1])
+        u = dx * np.float32(ca / self.a) + dy * np.float32(sa / self.a)
+        v = dx * np.float32(-sa / self.b) + dy * np.float32(ca / self.b)
+        # distance to the edge in pixels, approximately: scale by the smaller radius
+        r = np.float32(min(self.a, self.b))
+        cover: Grid = np.float32(0.5) + r - r * np.sqrt(u * u + v * v)
+        np.clip(cover, 0.0, 1.0, out=cover)
+        return cover
 
 
 @dataclass(frozen=True)
@@ -88,13 +95,12 @@ class Polygon:
         p = self.points
         return (p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max())
 
-    def coverage(self, xs: FloatArray, _ys: FloatArray, origin: tuple[int, int]) -> FloatArray:
-        h, w = xs.shape
-        mask = np.zeros((h, w), np.uint8)
+    def coverage(self, xs: Grid, ys: Grid, origin: tuple[int, int]) -> Grid:
+        mask = np.zeros((ys.shape[0], xs.shape[1]), np.uint8)
         shift = 4
         pts = np.round((self.points - np.array(origin)) * (1 << shift)).astype(np.int32)
         cv2.fillPoly(mask, [pts], (255,), lineType=cv2.LINE_AA, shift=shift)
-        return mask.astype(np.float64) / 255.0
+        return mask.astype(np.float32) * np.float32(1.0 / 255.0)
 
 
 Shape = Capsule | Ellipse | Polygon
@@ -112,15 +118,24 @@ def _crop(image: Image, shapes: Sequence[Shape], pad: float) -> tuple[int, int, 
     return x0, y0, x1, y1
 
 
-def _coverage(shapes: Sequence[Shape], box: tuple[int, int, int, int]) -> FloatArray:
+def _coverage(shapes: Sequence[Shape], box: tuple[int, int, int, int]) -> Grid:
     x0, y0, x1, y1 = box
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
-    xs += 0.5
-    ys += 0.5
-    cover = np.zeros(xs.shape)
-    for shape in shapes:
+    xs = (np.arange(x0, x1, dtype=np.float32) + np.float32(0.5))[None, :]
+    ys = (np.arange(y0, y1, dtype=np.float32) + np.float32(0.5))[:, None]
+    cover = shapes[0].coverage(xs, ys, (x0, y0))
+    for shape in shapes[1:]:
         np.maximum(cover, shape.coverage(xs, ys, (x0, y0)), out=cover)
     return cover
+
+
+def _blur(image: Grid, sigma: float) -> Grid:
+    """Gaussian-like blur; stack blur (constant cost per pixel) for wide kernels."""
+    if sigma <= 3.0:
+        out = cv2.GaussianBlur(image, (0, 0), sigma)
+    else:
+        k = 2 * round(2.5 * sigma) + 1
+        out = cv2.stackBlur(image, (k, k))
+    return np.asarray(out, dtype=np.float32)
 
 
 def _translate(image: Image, offset: FloatArray) -> Image:
@@ -164,23 +179,25 @@ def paint(
     box = _crop(image, shapes, 2 * soft)
     if box is None:
         return
-    cover = _coverage(shapes, box).astype(np.float32)
+    cover = _coverage(shapes, box)
     if not cover.any():
         return
     sigma = 0.55 * soft
-    blurred = np.asarray(cv2.GaussianBlur(cover, (0, 0), sigma), dtype=np.float32)
+    blurred = _blur(cover, sigma)
     shift = LIGHT * 0.55 * soft
     lit = _translate(blurred, shift)
-    light = ambient + (1.0 - ambient) * np.sqrt(np.clip(lit, 0.0, 1.0))
+    np.clip(lit, 0.0, 1.0, out=lit)
+    light = np.float32(ambient) + np.float32(1.0 - ambient) * np.sqrt(lit)
     if gloss:
         highlight = _translate(blurred, 1.6 * shift)
-        light = light + gloss * np.clip(highlight * 2.0 - 1.4, 0.0, 1.0)
-    tone = np.asarray(color, np.float32) * shade
+        light += np.float32(gloss) * np.clip(highlight * 2.0 - 1.4, 0.0, 1.0)
+    tone = np.asarray(color, np.float32) * np.float32(shade)
     x0, y0, x1, y1 = box
     region = image[y0:y1, x0:x1]
     alpha = cover[..., None]
-    region *= 1.0 - alpha
-    region += alpha * np.clip(light[..., None] * tone, 0.0, 1.0)
+    colour = light[..., None] * tone
+    np.clip(colour, 0.0, 1.0, out=colour)
+    region += alpha * (colour - region)
 
 
 def paint_flat(
@@ -195,11 +212,10 @@ def paint_flat(
     box = _crop(image, shapes, 3 * blur + 1)
     if box is None:
         return
-    cover = _coverage(shapes, box).astype(np.float32)
+    cover = _coverage(shapes, box)
     if blur:
-        cover = np.asarray(cv2.GaussianBlur(cover, (0, 0), blur), dtype=np.float32)
+        cover = _blur(cover, blur)
     x0, y0, x1, y1 = box
     region = image[y0:y1, x0:x1]
-    alpha = (cover * opacity)[..., None]
-    region *= 1.0 - alpha
-    region += alpha * np.asarray(color, np.float32)
+    alpha = (cover * np.float32(opacity))[..., None]
+    region += alpha * (np.asarray(color, np.float32) - region)

@@ -13,7 +13,7 @@ right (``facing="right"``), the left side when facing left.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,7 @@ from guru_form.synthetic.body import HEAD_POINTS, LIMB_JOINTS, Body
 from guru_form.synthetic.frame_code import strip_height
 from guru_form.synthetic.motion import Motion
 
-__all__ = ["Camera", "Projected", "fit_camera", "project_motion"]
+__all__ = ["Camera", "Projected", "fit_camera", "joint_depth", "project_motion"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -55,8 +55,8 @@ _DEPTH_BY_ACTIVITY: dict[Activity, dict[str, float]] = {
 }
 #: Half the barbell's length and where its plates sit (m from the centre).
 BAR_HALF_LENGTH = 1.10
-PLATE_OFFSET = 0.72
-PLATE_RADIUS = 0.225
+PLATE_OFFSET = 0.62
+PLATE_RADIUS = 0.16
 
 
 def joint_depth(activity: Activity, joint: str, body: Body) -> float:
@@ -131,7 +131,6 @@ class Projected:
     head_radius: float
     camera: Camera
     near_side: str
-    extras: dict[str, float] = field(default_factory=dict)
 
 
 def _world(motion: Motion) -> dict[str, FloatArray]:
