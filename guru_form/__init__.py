@@ -36,10 +36,38 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "RepFrame": "guru_form.frames",
+    "Threshold": "guru_form.frames",
+    "VideoReader": "guru_form.frames",
+    "annotate_frame": "guru_form.frames",
+    "annotate_rep_frame": "guru_form.frames",
+    "contact_sheet": "guru_form.frames",
+    "contact_sheet_for": "guru_form.frames",
+    "export_annotated_video": "guru_form.frames",
+    "export_rep_clips": "guru_form.frames",
+    "extract_rep_frames": "guru_form.frames",
+    "probe_video": "guru_form.frames",
+    "save_frames": "guru_form.frames",
+    "show_frames": "guru_form.frames",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.frames import (  # noqa: F401
+        RepFrame,
+        Threshold,
+        VideoReader,
+        annotate_frame,
+        annotate_rep_frame,
+        contact_sheet,
+        contact_sheet_for,
+        export_annotated_video,
+        export_rep_clips,
+        extract_rep_frames,
+        probe_video,
+        save_frames,
+        show_frames,
+    )
 
 __all__ = [  # noqa: PLE0604
     "Activity",
