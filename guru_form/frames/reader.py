@@ -178,8 +178,8 @@ class VideoReader:
     ----------
     info
         The video's :class:`VideoInfo`.
-    frames_decoded, seeks
-        Work done so far: pictures decoded and seeks made (for tests and benchmarks).
+    frames_decoded, seeks, decode_errors
+        Work done so far: pictures decoded, seeks made, and damaged packets skipped.
 
     Raises
     ------
@@ -200,6 +200,7 @@ class VideoReader:
         self._name = _source_name(source)
         self.frames_decoded = 0
         self.seeks = 0
+        self.decode_errors = 0
         if not isinstance(source, (str, os.PathLike)) and hasattr(source, "seek"):
             source.seek(0)
         try:
@@ -382,8 +383,21 @@ class VideoReader:
             any_frame=False,
             stream=self._stream,
         )
-        self._decoder = self._container.decode(self._stream)
+        self._decoder = self._decode_packets()
         self._next_index = int(self._index.keyframes[key_ordinal])
+
+    def _decode_packets(self) -> Iterator[av.video.frame.VideoFrame]:
+        """Decode from the current position; a packet the decoder rejects is skipped (as
+        ``ffmpeg`` does), so one damaged packet costs the frames that need it, not the video."""
+        import av
+
+        for packet in self._container.demux(self._stream):
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError:
+                self.decode_errors += 1
+                continue
+            yield from frames
 
     def _position_of(self, frame: av.video.frame.VideoFrame, fallback: int) -> int:
         if frame.pts is None:

@@ -197,7 +197,8 @@ class PoseJoints:
     def __init__(
         self, track: Any, *, tolerance_ms: float = 50.0, min_visibility: float = 0.5
     ) -> None:
-        frame = getattr(track, "frame", track)
+        # A DataFrame has a "frame" column, so look for the PoseTrack wrapper only otherwise.
+        frame: Any = track if hasattr(track, "columns") else getattr(track, "frame", None)
         self.tolerance_ms = tolerance_ms
         self.min_visibility = min_visibility
         n = 0 if frame is None else len(frame)

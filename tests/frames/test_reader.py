@@ -227,9 +227,10 @@ def test_truncated_faststart_video_reads_what_is_there(tmp_path):
         n = reader.info.frame_count
         assert 10 < n < 90
         frames = reader.read_frames([0, reader.frame_times_ms[n // 2], reader.info.duration_ms])
-        # the last packet may be cut short; then the frame before it stands in
+        # The last packet is cut short: frames that need it cannot be decoded, and the last
+        # decodable frame before them stands in.
         assert strip_indices(frames)[:2] == [0, n // 2]
-        assert frames[2].index in (n - 1, n - 2)
+        assert n - 8 <= frames[2].index <= n - 1
         assert strip_indices(frames[2:]) == [frames[2].index]
         with pytest.raises(TimestampOutOfRangeError):
             reader.read_frames([3000])
