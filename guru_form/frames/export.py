@@ -42,7 +42,7 @@ from guru_form.frames.skeleton import KEY_ANGLES, PoseJoints, draw_angle_arc, dr
 from guru_form.frames.writer import H264Writer
 from guru_form.models import Analysis
 
-__all__ = ["export_annotated_video", "export_rep_clips"]
+__all__ = ["export_annotated_video", "export_rep_clips", "overlay_lines"]
 
 ImageArray = npt.NDArray[np.uint8]
 
@@ -60,6 +60,47 @@ def _margins(margin_s: float | tuple[float, float]) -> tuple[float, float]:
     if pre < 0 or post < 0 or not np.isfinite([pre, post]).all():
         raise InvalidInputError(f"margins must be finite and not negative, got {margin_s!r}")
     return pre, post
+
+
+def overlay_lines(
+    analysis: Analysis,
+    time_ms: float,
+    *,
+    focus_rep: int | None = None,
+    counter: bool = True,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+) -> list[tuple[str, Color, float]]:
+    """The text of the live overlay at ``time_ms`` (for :func:`draw_text_panel`).
+
+    With ``counter``: ``"Reps <done> / <total>"``. Then the rep in progress and its movement
+    (``"Rep 2 | lowering"``) or ``"rest"``, the clock, and the scalars of the current rep (or of the
+    last finished one, under ``"last rep (n):"``). With ``focus_rep`` (a rep's own clip) the rep
+    line always names that rep, showing ``rest`` in the margins around it.
+    """
+    progress = progress_at(analysis, time_ms)
+    lines: list[tuple[str, Color, float]] = []
+    if counter:
+        lines.append((f"Reps {progress.reps_done} / {len(analysis.reps)}", WHITE, 1.5))
+    seconds = time_ms / 1000
+    clock = (f"t {int(seconds // 60)}:{seconds % 60:05.2f}", MUTED, 0.85)
+    scalars_of: int | None
+    if focus_rep is not None:
+        movement = progress.movement if progress.rep == focus_rep else "rest"
+        lines += [(f"Rep {focus_rep} | {movement}", WHITE, 1.25), clock]
+        scalars_of = focus_rep
+    elif progress.rep is not None:
+        lines += [(f"Rep {progress.rep} | {progress.movement}", WHITE, 1.1), clock]
+        scalars_of = progress.rep
+    else:
+        lines += [("rest", MUTED, 1.1), clock]
+        scalars_of = progress.last_done
+        if scalars_of is not None:
+            lines.append((f"last rep ({scalars_of}):", MUTED, 0.8))
+    if scalars_of is not None:
+        analyses = analysis.reps[scalars_of - 1].analyses
+        lines.extend(analysis_lines(analyses, thresholds, include=include))
+    return lines
 
 
 class _Overlay:
@@ -95,28 +136,14 @@ class _Overlay:
                 if self.key is not None and all(k in points for k in self.key):
                     a, v, c = (points[k] for k in self.key)
                     draw_angle_arc(image, a, v, c, scale=scale)
-        progress = progress_at(self.analysis, frame.time_ms)
-        lines: list[tuple[str, Color, float]] = []
-        if self.counter:
-            lines.append((f"Reps {progress.reps_done} / {len(self.analysis.reps)}", WHITE, 1.5))
-        seconds = frame.time_ms / 1000
-        clock = (f"t {int(seconds // 60)}:{seconds % 60:05.2f}", MUTED, 0.85)
-        scalars_of: int | None
-        if focus_rep is not None:
-            movement = progress.movement if progress.rep == focus_rep else "rest"
-            lines += [(f"Rep {focus_rep} | {movement}", WHITE, 1.25), clock]
-            scalars_of = focus_rep
-        elif progress.rep is not None:
-            lines += [(f"Rep {progress.rep} | {progress.movement}", WHITE, 1.1), clock]
-            scalars_of = progress.rep
-        else:
-            lines += [("rest", MUTED, 1.1), clock]
-            scalars_of = progress.last_done
-            if scalars_of is not None:
-                lines.append((f"last rep ({scalars_of}):", MUTED, 0.8))
-        if scalars_of is not None:
-            analyses = self.analysis.reps[scalars_of - 1].analyses
-            lines.extend(analysis_lines(analyses, self.thresholds, include=self.include))
+        lines = overlay_lines(
+            self.analysis,
+            frame.time_ms,
+            focus_rep=focus_rep,
+            counter=self.counter,
+            thresholds=self.thresholds,
+            include=self.include,
+        )
         draw_text_panel(image, lines, scale=scale)
         return image
 
@@ -166,7 +193,7 @@ def export_rep_clips(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
     skeleton: bool = True,
-    prefix: str = "rep",
+    prefix: str = "",
     crf: int = 23,
     preset: str = "veryfast",
     past_end: PastEnd = "error",
@@ -231,7 +258,7 @@ def export_rep_clips(
         try:
             with staged_directory(directory) as stage:
                 for number, start, end in spans:
-                    name = f"{prefix}{number:02d}.mp4"
+                    name = f"{prefix}rep{number:02d}.mp4"
 
                     def draw(frame: DecodedFrame, number: int = number) -> ImageArray:
                         if bar is not None:
