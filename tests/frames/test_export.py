@@ -234,3 +234,13 @@ def test_writer_crops_odd_sizes_and_refuses_empty_output(tmp_path):
     with pytest.raises(InvalidInputError, match="crf"):
         H264Writer(tmp_path / "x.mp4", width=64, height=64, fps=25, crf=99)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.mp4"]
+
+
+def test_progress_bars_count_frames(videos, tmp_path, capsys):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(10, 20, 40), (50, 60, 75)])
+    export_rep_clips(videos["cfr"], analysis, tmp_path / "c", annotate=False, progress=True)
+    err = capsys.readouterr().err
+    assert "clips" in err and "57/57" in err  # 31 + 26 frames
+    export_annotated_video(videos["cfr"], analysis, tmp_path / "a.mp4", progress=True)
+    assert "150/150" in capsys.readouterr().err

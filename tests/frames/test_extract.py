@@ -187,3 +187,12 @@ def test_annotate_rep_frame_with_explicit_joints_and_thresholds(videos):
     assert count(failing.image, (255, 85, 85)) > count(passing.image, (255, 85, 85)) + 20
     assert count(passing.image, (90, 225, 120)) > count(failing.image, (90, 225, 120)) + 20
     assert (with_joints.image[140:160, 190:210] != passing.image[140:160, 190:210]).any()
+
+
+def test_progress_bar_option_gives_the_same_frames(videos, capsys):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
+    quiet = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    loud = extract_rep_frames(videos["cfr"], analysis, annotate=False, progress=True)
+    assert [f.frame_index for f in loud] == [f.frame_index for f in quiet]
+    assert "frames" in capsys.readouterr().err

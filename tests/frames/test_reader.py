@@ -262,3 +262,12 @@ def test_odd_sized_portrait_video(tmp_path):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_times_count_from_the_first_frame_even_with_a_start_offset(tmp_path):
+    # The first frame is presented at 500 ms in the file's own clock; players and analyses
+    # count from the first frame, so it is time 0.
+    path = write_video(tmp_path / "late.mp4", 30, times_ms=[500 + 40 * i for i in range(30)])
+    with VideoReader(path) as reader:
+        np.testing.assert_allclose(reader.frame_times_ms[:3], [0, 40, 80])
+        assert strip_indices(reader.read_frames([0, 400])) == [0, 10]
