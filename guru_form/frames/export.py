@@ -70,6 +70,8 @@ def overlay_lines(
     counter: bool = True,
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
+    frame_index: int | None = None,
+    rep_frames: Sequence[tuple[int, int, int]] | None = None,
 ) -> list[tuple[str, Color, float]]:
     """The text of the live overlay at ``time_ms`` (for :func:`draw_text_panel`).
 
@@ -77,8 +79,15 @@ def overlay_lines(
     (``"Rep 2 | lowering"``) or ``"rest"``, the clock, and the scalars of the current rep (or of the
     last finished one, under ``"last rep (n):"``). With ``focus_rep`` (a rep's own clip) the rep
     line always names that rep, showing ``rest`` in the margins around it.
+
+    Given ``frame_index`` and ``rep_frames`` (the indices of the frames shown at each rep's start,
+    mid and end), progress is decided by frame, so the frame shown at a rep's end counts it done
+    even when the analysis rounded that timestamp up by a fraction of a millisecond.
     """
-    progress = progress_at(analysis, time_ms)
+    if frame_index is not None and rep_frames is not None:
+        progress = progress_at(analysis, frame_index, bounds=rep_frames)
+    else:
+        progress = progress_at(analysis, time_ms)
     lines: list[tuple[str, Color, float]] = []
     if counter:
         lines.append((f"Reps {progress.reps_done} / {len(analysis.reps)}", WHITE, 1.5))
@@ -114,8 +123,10 @@ class _Overlay:
         include: Sequence[str] | None,
         skeleton: bool,
         counter: bool,
+        rep_frames: Sequence[tuple[int, int, int]],
     ) -> None:
         self.analysis = analysis
+        self.rep_frames = rep_frames
         self.thresholds = thresholds
         self.include = include
         self.counter = counter
@@ -143,9 +154,18 @@ class _Overlay:
             counter=self.counter,
             thresholds=self.thresholds,
             include=self.include,
+            frame_index=frame.index,
+            rep_frames=self.rep_frames,
         )
         draw_text_panel(image, lines, scale=scale)
         return image
+
+
+def _rep_frames(reader: VideoReader, analysis: Analysis) -> list[tuple[int, int, int]]:
+    """Indices of the frames shown at each rep's start, mid and end (clamped to the video)."""
+    stamps = [max(0, t) for r in analysis.reps for t in (r.start_ms, r.mid_ms, r.end_ms)]
+    idx = reader.frame_index_at(stamps, past_end="clamp").tolist() if stamps else []
+    return [(idx[i], idx[i + 1], idx[i + 2]) for i in range(0, len(idx), 3)]
 
 
 def _tqdm(**kwargs: Any) -> Any:
@@ -234,9 +254,6 @@ def export_rep_clips(
     analysis = _check_analysis(analysis)
     pre, post = _margins(margin_s)
     numbers = select_reps(analysis, reps)
-    overlay = _Overlay(
-        analysis, thresholds=thresholds, include=include, skeleton=skeleton, counter=False
-    )
     paths: list[Path] = []
     with VideoReader(video) as reader:
         info = reader.info
@@ -248,6 +265,14 @@ def export_rep_clips(
             start = max(0.0, min(rep.start_ms, rep.end_ms) - 1000 * pre)
             end = min(info.duration_ms, max(rep.start_ms, rep.end_ms) + 1000 * post)
             spans.append((number, start, end))
+        overlay = _Overlay(
+            analysis,
+            thresholds=thresholds,
+            include=include,
+            skeleton=skeleton,
+            counter=False,
+            rep_frames=_rep_frames(reader, analysis),
+        )
         total = sum(
             int(b - a) + 1
             for a, b in (
@@ -321,12 +346,17 @@ def export_annotated_video(
     target = Path(path)
     if target.is_dir():
         raise InvalidInputError(f"{target} is a folder; pass the path of the .mp4 to write")
-    overlay = _Overlay(
-        analysis, thresholds=thresholds, include=include, skeleton=skeleton, counter=True
-    )
     with VideoReader(video) as reader:
         stamps = [t for r in analysis.reps for t in (r.start_ms, r.mid_ms, r.end_ms)]
         reader.frame_index_at(stamps, past_end=past_end)
+        overlay = _Overlay(
+            analysis,
+            thresholds=thresholds,
+            include=include,
+            skeleton=skeleton,
+            counter=True,
+            rep_frames=_rep_frames(reader, analysis),
+        )
         info = reader.info
         frames = reader.iter_frames_by_index(range(info.frame_count))
         bar_frames = _progress_bar(frames, info.frame_count, "annotated video", progress)

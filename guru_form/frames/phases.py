@@ -105,19 +105,39 @@ class RepProgress:
     last_done: int | None = None
 
 
-def progress_at(analysis: Analysis, time_ms: float) -> RepProgress:
+def progress_at(
+    analysis: Analysis,
+    time_ms: float,
+    *,
+    bounds: Sequence[tuple[float, float, float]] | None = None,
+) -> RepProgress:
     """Rep count and movement at ``time_ms``, for a live overlay.
 
     Reps are numbered as in the analysis (1-based, like ``reps_frame``'s ``rep`` column); a moment
     inside a rep belongs to it from its start (inclusive) to its end (exclusive).
+
+    Parameters
+    ----------
+    analysis
+        The analysis.
+    time_ms
+        The moment. With ``bounds``, a position in the same unit as ``bounds`` instead.
+    bounds
+        ``(start, mid, end)`` per rep replacing the reps' timestamps, e.g. the indices of the frames
+        shown at them, so that the frame shown at a rep's end already counts it as done.
     """
-    ends = sorted(r.end_ms for r in analysis.reps)
+    edges = (
+        bounds if bounds is not None else [(r.start_ms, r.mid_ms, r.end_ms) for r in analysis.reps]
+    )
+    if len(edges) != len(analysis.reps):
+        raise InvalidInputError(f"bounds has {len(edges)} entries for {len(analysis.reps)} reps")
+    ends = sorted(end for _, _, end in edges)
     done = bisect.bisect_right(ends, time_ms)
-    finished = [(r.end_ms, n) for n, r in enumerate(analysis.reps, 1) if r.end_ms <= time_ms]
+    finished = [(end, n) for n, (_, _, end) in enumerate(edges, 1) if end <= time_ms]
     last_done = max(finished)[1] if finished else None
     first, second = _movements(analysis.activity)
-    for number, rep in enumerate(analysis.reps, 1):
-        if rep.start_ms <= time_ms < rep.end_ms:
-            movement = first if time_ms < rep.mid_ms else second
+    for number, (start, mid, end) in enumerate(edges, 1):
+        if start <= time_ms < end:
+            movement = first if time_ms < mid else second
             return RepProgress(done, number, movement, last_done)
     return RepProgress(done, None, "rest", last_done)

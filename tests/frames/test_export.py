@@ -244,3 +244,33 @@ def test_progress_bars_count_frames(videos, tmp_path, capsys):
     assert "clips" in err and "57/57" in err  # 31 + 26 frames
     export_annotated_video(videos["cfr"], analysis, tmp_path / "a.mp4", progress=True)
     assert "150/150" in capsys.readouterr().err
+
+
+def test_the_frame_shown_at_a_rep_end_counts_the_rep_done():
+    times = np.arange(100) * 1000 / 30
+    analysis = analysis_for(times, [(10, 20, 32)])  # end 1066.67 ms, reported as 1067
+    by_time = overlay_lines(analysis, times[32])
+    by_frame = overlay_lines(analysis, times[32], frame_index=32, rep_frames=[(10, 20, 32)])
+    assert by_time[0][0] == "Reps 0 / 1"  # a rounded timestamp alone lands just after the frame
+    assert by_frame[0][0] == "Reps 1 / 1"
+    assert overlay_lines(analysis, times[31], frame_index=31, rep_frames=[(10, 20, 32)])[1][0] == (
+        "Rep 1 | rising"
+    )
+
+
+def test_annotated_video_counts_the_last_rep_on_its_end_frame(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(10, 20, 32), (40, 60, 149)])
+    out = export_annotated_video(videos["cfr"], analysis, tmp_path / "a.mp4")
+    source = VideoReader(videos["cfr"])
+    with VideoReader(out) as reader, source:
+        (before, at_end), (raw_before, raw_end) = (
+            reader.read_frames([times[31], times[32]]),
+            source.read_frames([times[31], times[32]]),
+        )
+    # The counter line changes between frame 31 and 32 ("Reps 0" -> "Reps 1"), so the panel's
+    # top rows differ more than the picture underneath does.
+    top = slice(10, 40), slice(10, 120)
+    drawn = np.abs(before.image[top].astype(int) - at_end.image[top]).mean()
+    underneath = np.abs(raw_before.image[top].astype(int) - raw_end.image[top]).mean()
+    assert drawn > underneath + 1
