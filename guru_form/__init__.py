@@ -49,6 +49,10 @@ _LAZY: dict[str, str] = {
     "probe_video": "guru_form.frames",
     "save_frames": "guru_form.frames",
     "show_frames": "guru_form.frames",
+    "sample_analysis": "guru_form.samples",
+    "sample_names": "guru_form.samples",
+    "sample_path": "guru_form.samples",
+    "sample_truth": "guru_form.samples",
 }
 
 if TYPE_CHECKING:
@@ -67,6 +71,12 @@ if TYPE_CHECKING:
         probe_video,
         save_frames,
         show_frames,
+    )
+    from guru_form.samples import (  # noqa: F401
+        sample_analysis,
+        sample_names,
+        sample_path,
+        sample_truth,
     )
 
 __all__ = [  # noqa: PLE0604
