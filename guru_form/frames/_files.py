@@ -63,7 +63,8 @@ def encode_image(image: npt.NDArray[np.uint8], suffix: str) -> bytes:
     if ext not in (".png", ".jpg", ".jpeg", ".webp"):
         raise InvalidInputError(f"cannot write images as {suffix!r}; use png, jpg or webp")
     bgr = image[..., ::-1] if image.ndim == 3 else image
-    ok, data = cv2.imencode(ext, np.ascontiguousarray(bgr))
+    params = [cv2.IMWRITE_PNG_COMPRESSION, 9] if ext == ".png" else []
+    ok, data = cv2.imencode(ext, np.ascontiguousarray(bgr), params)
     if not ok:  # pragma: no cover - OpenCV reports no reason
         raise InvalidInputError(f"OpenCV could not encode a {image.shape} image as {ext}")
     return bytes(data.tobytes())

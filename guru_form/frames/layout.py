@@ -354,8 +354,8 @@ def contact_sheet_for(
     """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
     last column listing the rep's scalars.
 
-    Each frame cell shows rep, phase and time in its corner, and the skeleton with the key-angle
-    arc when the analysis carries a pose track. Overlays are drawn at full resolution but sized for
+    Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
+    carries a pose track, with the key-angle arc on the turning-point (mid) cells. Overlays are drawn at full resolution but sized for
     the cell, so they stay legible once shrunk. The scalar card gives each analysis type's label and
     value with its unit, green or red against ``thresholds`` (with the target it missed).
 
@@ -406,7 +406,10 @@ def contact_sheet_for(
         cell_height = round(cell_width * height / width)
         # Annotate at full size with overlays sized for the cell, then shrink: sharp and legible.
         scale = max(0.65, min(cell_width, cell_height) / 720.0) * (width / cell_width)
-        cells.append(annotate_rep_frame(frame, analysis, scalars=False, scale=scale))
+        # The key-angle arc only at the turning point: a near-straight joint at rest would cover
+        # the athlete with a half circle that says little.
+        arc = frame.phase == "mid" or "mid" not in wanted
+        cells.append(annotate_rep_frame(frame, analysis, scalars=False, angle_arc=arc, scale=scale))
         if scalars and i % len(wanted) == len(wanted) - 1:
             cells.append(
                 rep_card(
