@@ -50,6 +50,7 @@ __all__ = [
     "draw_text_panel",
     "format_value",
     "overlay_scale",
+    "panel_box",
     "rep_card",
     "scalar_rows",
 ]
@@ -202,22 +203,9 @@ def draw_text_panel(
     if not lines:
         return (0, 0, 0, 0)
     s = overlay_scale(image) if scale is None else scale
-    pad = round(12 * s)
-    gap = round(9 * s)
-    sizes = []
-    for text, _, rel in lines:
-        font_scale = 0.62 * s * rel
-        thick = max(1, round(1.3 * s * rel))
-        (w, h), base = cv2.getTextSize(text, FONT, font_scale, thick)
-        sizes.append((w, h, base, font_scale, thick))
-    panel_w = max(w for w, *_ in sizes) + 2 * pad
-    panel_h = sum(h + base for _, h, base, *_ in sizes) + gap * (len(lines) - 1) + 2 * pad
+    pad, gap, sizes = _panel_metrics(lines, s)
     height, width = image.shape[:2]
-    margin = round(14 * s)
-    panel_w, panel_h = min(panel_w, width - 2 * margin), min(panel_h, height - 2 * margin)
-    x0 = margin if corner.endswith("left") else width - margin - panel_w
-    y0 = margin if corner.startswith("top") else height - margin - panel_h
-    x1, y1 = x0 + panel_w, y0 + panel_h
+    x0, y0, x1, y1 = panel_box(lines, corner, width, height, scale=s)
     region = image[y0:y1, x0:x1]
     blended = region.astype(np.float32) * (1 - opacity) + np.asarray(PANEL, np.float32) * opacity
     region[...] = blended.round().astype(np.uint8)
@@ -227,6 +215,42 @@ def draw_text_panel(
         cv2.putText(image, text, (x0 + pad, y), FONT, font_scale, color, thick, cv2.LINE_AA)
         y += base + gap
     return (x0, y0, x1, y1)
+
+
+def _panel_metrics(
+    lines: Sequence[tuple[str, Color, float]], s: float
+) -> tuple[int, int, list[tuple[int, int, int, float, int]]]:
+    pad = round(12 * s)
+    gap = round(9 * s)
+    sizes = []
+    for text, _, rel in lines:
+        font_scale = 0.62 * s * rel
+        thick = max(1, round(1.3 * s * rel))
+        (w, h), base = cv2.getTextSize(text, FONT, font_scale, thick)
+        sizes.append((w, h, base, font_scale, thick))
+    return pad, gap, sizes
+
+
+def panel_box(
+    lines: Sequence[tuple[str, Color, float]],
+    corner: str,
+    width: int,
+    height: int,
+    *,
+    scale: float,
+) -> tuple[int, int, int, int]:
+    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame:
+    ``(x0, y0, x1, y1)``."""
+    if not lines:
+        return (0, 0, 0, 0)
+    pad, gap, sizes = _panel_metrics(lines, scale)
+    panel_w = max(w for w, *_ in sizes) + 2 * pad
+    panel_h = sum(h + base for _, h, base, *_ in sizes) + gap * (len(lines) - 1) + 2 * pad
+    margin = round(14 * scale)
+    panel_w, panel_h = min(panel_w, width - 2 * margin), min(panel_h, height - 2 * margin)
+    x0 = margin if corner.endswith("left") else width - margin - panel_w
+    y0 = margin if corner.startswith("top") else height - margin - panel_h
+    return x0, y0, x0 + panel_w, y0 + panel_h
 
 
 def _analysis_order(name: str) -> tuple[int, str]:

@@ -34,6 +34,7 @@ from guru_form.frames.annotate import (
     analysis_lines,
     draw_text_panel,
     overlay_scale,
+    panel_box,
 )
 from guru_form.frames.extract import _check_analysis, select_reps
 from guru_form.frames.phases import progress_at
@@ -76,9 +77,10 @@ def overlay_lines(
     """The text of the live overlay at ``time_ms`` (for :func:`draw_text_panel`).
 
     With ``counter``: ``"Reps <done> / <total>"``. Then the rep in progress and its movement
-    (``"Rep 2 | lowering"``) or ``"rest"``, the clock, and the scalars of the current rep (or of the
-    last finished one, under ``"last rep (n):"``). With ``focus_rep`` (a rep's own clip) the rep
-    line always names that rep, showing ``rest`` in the margins around it.
+    (``"Rep 2 | lowering"``) or ``"rest"``, the clock, and -- once a rep has ended -- the scalars of
+    the last finished rep under ``"last rep (n):"``, as a live readout would give them. With
+    ``focus_rep`` (a rep's own clip) the rep line always names that rep, showing ``rest`` in the
+    margins around it, and its scalars are shown throughout.
 
     Given ``frame_index`` and ``rep_frames`` (the indices of the frames shown at each rep's start,
     mid and end), progress is decided by frame, so the frame shown at a rep's end counts it done
@@ -98,11 +100,11 @@ def overlay_lines(
         movement = progress.movement if progress.rep == focus_rep else "rest"
         lines += [(f"Rep {focus_rep} | {movement}", WHITE, 1.25), clock]
         scalars_of = focus_rep
-    elif progress.rep is not None:
-        lines += [(f"Rep {progress.rep} | {progress.movement}", WHITE, 1.1), clock]
-        scalars_of = progress.rep
     else:
-        lines += [("rest", MUTED, 1.1), clock]
+        if progress.rep is not None:
+            lines += [(f"Rep {progress.rep} | {progress.movement}", WHITE, 1.1), clock]
+        else:
+            lines += [("rest", MUTED, 1.1), clock]
         scalars_of = progress.last_done
         if scalars_of is not None:
             lines.append((f"last rep ({scalars_of}):", MUTED, 0.8))
@@ -124,6 +126,8 @@ class _Overlay:
         skeleton: bool,
         counter: bool,
         rep_frames: Sequence[tuple[int, int, int]],
+        size: tuple[int, int],
+        corner: str,
     ) -> None:
         self.analysis = analysis
         self.rep_frames = rep_frames
@@ -136,6 +140,32 @@ class _Overlay:
             else None
         )
         self.key = KEY_ANGLES.get(analysis.activity) if analysis.activity is not None else None
+        self.corner = corner if corner != "auto" else self._clear_corner(*size)
+
+    def _clear_corner(self, width: int, height: int) -> str:
+        """The corner where the largest panel covers the fewest joints of the whole track."""
+        if self.joints is None or not self.analysis.reps:
+            return "top-left"
+        points = self.joints.points()
+        if points.size == 0:
+            return "top-left"
+        count = len(self.analysis.reps)
+        most = max(self.analysis.reps, key=lambda r: len(r.analyses))
+        lines = [
+            (f"Reps {count} / {count}", WHITE, 1.5),
+            (f"Rep {count} | lowering", WHITE, 1.25),
+            ("t 0:00.00", MUTED, 0.85),
+            (f"last rep ({count}):", MUTED, 0.8),
+            *analysis_lines(most.analyses, self.thresholds, include=self.include),
+        ]
+        scale = max(0.5, min(width, height) / 720.0)
+        covered = {}
+        for corner in ("top-left", "top-right", "bottom-left", "bottom-right"):
+            x0, y0, x1, y1 = panel_box(lines, corner, width, height, scale=scale)
+            inside = (points[:, 0] >= x0) & (points[:, 0] <= x1)
+            inside &= (points[:, 1] >= y0) & (points[:, 1] <= y1)
+            covered[corner] = int(inside.sum())
+        return min(covered, key=lambda c: covered[c])  # ties: first in the order above
 
     def draw(self, frame: DecodedFrame, focus_rep: int | None = None) -> ImageArray:
         image = frame.image.copy()
@@ -157,7 +187,7 @@ class _Overlay:
             frame_index=frame.index,
             rep_frames=self.rep_frames,
         )
-        draw_text_panel(image, lines, scale=scale)
+        draw_text_panel(image, lines, scale=scale, corner=self.corner)
         return image
 
 
@@ -213,6 +243,7 @@ def export_rep_clips(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
     skeleton: bool = True,
+    corner: str = "auto",
     prefix: str = "",
     crf: int = 23,
     preset: str = "veryfast",
@@ -237,6 +268,9 @@ def export_rep_clips(
         Draw the overlay on every frame: rep, live movement (lowering/rising), time, the rep's
         scalars (coloured by ``thresholds``), and skeleton with key-angle arc when the analysis has
         a pose track (unless ``skeleton=False``).
+    corner
+        Where the overlay panel goes; ``"auto"`` picks the corner that covers the fewest of the
+        pose track's joints (top-left without a pose track).
     crf, preset
         x264 quality and speed.
     past_end
@@ -272,6 +306,8 @@ def export_rep_clips(
             skeleton=skeleton,
             counter=False,
             rep_frames=_rep_frames(reader, analysis),
+            size=(reader.info.width, reader.info.height),
+            corner=corner,
         )
         total = sum(
             int(b - a) + 1
@@ -313,6 +349,7 @@ def export_annotated_video(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
     skeleton: bool = True,
+    corner: str = "auto",
     crf: int = 23,
     preset: str = "veryfast",
     past_end: PastEnd = "error",
@@ -331,6 +368,8 @@ def export_annotated_video(
         The analysed video and its analysis.
     path
         The ``.mp4`` to write; replaced only once the new file is complete.
+    thresholds, include, skeleton, corner, crf, preset
+        As in :func:`export_rep_clips`.
     past_end
         How rep timestamps past the end of the video are treated (checked before writing).
     progress
@@ -356,6 +395,8 @@ def export_annotated_video(
             skeleton=skeleton,
             counter=True,
             rep_frames=_rep_frames(reader, analysis),
+            size=(reader.info.width, reader.info.height),
+            corner=corner,
         )
         info = reader.info
         frames = reader.iter_frames_by_index(range(info.frame_count))

@@ -237,6 +237,16 @@ class PoseJoints:
         nearest = int(np.nanargmin(gaps))
         return nearest if gaps[nearest] <= self.tolerance_ms else None
 
+    def points(self) -> npt.NDArray[np.float64]:
+        """Every known, visible joint position of the whole track, shape ``(n, 2)``."""
+        chunks = []
+        for xs, ys, vis in self._joints.values():
+            keep = ~(np.isnan(xs) | np.isnan(ys))
+            if vis is not None:
+                keep &= np.nan_to_num(vis, nan=0.0) >= self.min_visibility
+            chunks.append(np.column_stack([xs[keep], ys[keep]]))
+        return np.concatenate(chunks) if chunks else np.zeros((0, 2))
+
     def at(
         self, *, frame_index: int | None = None, time_ms: float | None = None
     ) -> dict[str, Point]:

@@ -184,15 +184,17 @@ def test_live_overlay_text_follows_the_reps():
         return [line for line, *_ in overlay_lines(analysis, t, **kw)]
 
     assert text(100) == ["Reps 0 / 2", "rest", "t 0:00.10"]
-    assert text(500)[:3] == ["Reps 0 / 2", "Rep 1 | lowering", "t 0:00.50"]
+    # no scalars until a rep has ended: a live readout cannot know them earlier
+    assert text(500) == ["Reps 0 / 2", "Rep 1 | lowering", "t 0:00.50"]
     assert text(800)[1] == "Rep 1 | rising"
     assert text(1100)[:4] == ["Reps 1 / 2", "rest", "t 0:01.10", "last rep (1):"]
     assert text(1100)[4].startswith("Squat depth (thigh vs horizontal): -4.0 deg")
     assert text(2400)[0] == "Reps 2 / 2"
     clip = text(200, focus_rep=1, counter=False)
     assert clip[:2] == ["Rep 1 | rest", "t 0:00.20"] and len(clip) == 4
-    colours = overlay_lines(analysis, 500, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, -10)})
-    assert colours[3][1] == (255, 85, 85)
+    assert text(1500)[:4] == ["Reps 1 / 2", "Rep 2 | lowering", "t 0:01.50", "last rep (1):"]
+    colours = overlay_lines(analysis, 1500, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, -10)})
+    assert colours[4][1] == (255, 85, 85)
 
 
 def test_annotated_video_failure_keeps_the_old_file(videos, tmp_path, monkeypatch):
@@ -274,3 +276,32 @@ def test_annotated_video_counts_the_last_rep_on_its_end_frame(videos, tmp_path):
     drawn = np.abs(before.image[top].astype(int) - at_end.image[top]).mean()
     underneath = np.abs(raw_before.image[top].astype(int) - raw_end.image[top]).mean()
     assert drawn > underneath + 1
+
+
+def test_auto_corner_keeps_the_panel_off_the_athlete(videos, tmp_path):
+    import pandas as pd
+
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(10, 20, 30)])
+    # an athlete standing on the left half of the frame
+    analysis.pose_track = pd.DataFrame(
+        {
+            "frame": np.arange(150),
+            "time_ms": times,
+            **{f"{j}_x": np.full(150, 60.0) for j in ("shoulder", "hip", "knee", "ankle")},
+            "shoulder_y": np.full(150, 30.0),
+            "hip_y": np.full(150, 110.0),
+            "knee_y": np.full(150, 160.0),
+            "ankle_y": np.full(150, 215.0),
+        }
+    )
+    out = export_annotated_video(videos["cfr"], analysis, tmp_path / "a.mp4")
+    with VideoReader(out) as drawn, VideoReader(videos["cfr"]) as raw:
+        a, b = drawn.read_frames([times[40]])[0].image, raw.read_frames([times[40]])[0].image
+    diff = np.abs(a.astype(int) - b).sum(axis=2) > 60
+    assert diff[10:60, 200:310].mean() > 0.2  # panel top-right
+    assert diff[0:20, 0:40].mean() < 0.05  # the marker corner (top-left) is left alone
+    fixed = export_annotated_video(videos["cfr"], analysis, tmp_path / "b.mp4", corner="top-left")
+    with VideoReader(fixed) as drawn:
+        c = drawn.read_frames([times[40]])[0].image
+    assert (np.abs(c.astype(int) - b).sum(axis=2) > 60)[0:20, 0:40].mean() > 0.2
