@@ -43,6 +43,19 @@ _LAZY: dict[str, str] = {
     "BatchFailure": "guru_form.client",
     "BatchResult": "guru_form.client",
     "GuruClient": "guru_form.client",
+    "annotate_frame": "guru_form.frames",
+    "annotate_rep_frame": "guru_form.frames",
+    "contact_sheet": "guru_form.frames",
+    "contact_sheet_for": "guru_form.frames",
+    "export_annotated_video": "guru_form.frames",
+    "export_rep_clips": "guru_form.frames",
+    "extract_rep_frames": "guru_form.frames",
+    "probe_video": "guru_form.frames",
+    "RepFrame": "guru_form.frames",
+    "save_frames": "guru_form.frames",
+    "show_frames": "guru_form.frames",
+    "Threshold": "guru_form.frames",
+    "VideoReader": "guru_form.frames",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
     "sample_path": "guru_form.samples",
@@ -68,6 +81,21 @@ if TYPE_CHECKING:
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient
     from guru_form.apis.helpspot import HelpSpotClient
     from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
+    from guru_form.frames import (
+        RepFrame,
+        Threshold,
+        VideoReader,
+        annotate_frame,
+        annotate_rep_frame,
+        contact_sheet,
+        contact_sheet_for,
+        export_annotated_video,
+        export_rep_clips,
+        extract_rep_frames,
+        probe_video,
+        save_frames,
+        show_frames,
+    )
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
         analyses_frame,

@@ -1,0 +1,78 @@
+"""Frames of an analysed video: exact extraction at rep timestamps, overlays, sheets and clips.
+
+One job per module:
+
+- :mod:`~guru_form.frames.reader` -- :class:`VideoReader`: frames by presentation time with
+  keyframe seeking, rotation applied, RGB out (the rules are in its docstring).
+- :mod:`~guru_form.frames.extract` -- :func:`extract_rep_frames` -> :class:`RepFrame` list.
+- :mod:`~guru_form.frames.annotate` -- caption panel, scalars with units, :class:`Threshold`
+  colouring.
+- :mod:`~guru_form.frames.skeleton` -- skeleton and key-angle arc from joint positions or a pose
+  track.
+- :mod:`~guru_form.frames.layout` -- :func:`contact_sheet`, :func:`contact_sheet_for`,
+  :func:`show_frames`, :func:`save_frames`, :func:`save_image`.
+- :mod:`~guru_form.frames.export` -- :func:`export_rep_clips`, :func:`export_annotated_video`
+  (browser-playable H.264 via :mod:`~guru_form.frames.writer`).
+
+Images are RGB ``uint8`` arrays ``(height, width, 3)`` everywhere in this package.
+
+Examples
+--------
+>>> import guru_form as gf
+>>> analysis = gf.Analysis.load("sample_videos/squat.json")  # doctest: +SKIP
+>>> frames = gf.extract_rep_frames("sample_videos/squat.mp4", analysis)  # doctest: +SKIP
+>>> gf.show_frames(frames)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from guru_form.frames.annotate import Threshold, annotate_frame
+from guru_form.frames.export import export_annotated_video, export_rep_clips
+from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
+from guru_form.frames.layout import (
+    contact_sheet,
+    contact_sheet_for,
+    save_frames,
+    save_image,
+    show_frames,
+)
+from guru_form.frames.orientation import Orientation
+from guru_form.frames.phases import PHASES, RepProgress, progress_at
+from guru_form.frames.reader import DecodedFrame, VideoInfo, VideoReader, probe_video
+from guru_form.frames.skeleton import (
+    KEY_ANGLES,
+    PoseJoints,
+    draw_angle_arc,
+    draw_skeleton,
+    joints_at,
+)
+from guru_form.frames.writer import H264Writer
+
+__all__ = [
+    "KEY_ANGLES",
+    "PHASES",
+    "DecodedFrame",
+    "H264Writer",
+    "Orientation",
+    "PoseJoints",
+    "RepFrame",
+    "RepProgress",
+    "Threshold",
+    "VideoInfo",
+    "VideoReader",
+    "annotate_frame",
+    "annotate_rep_frame",
+    "contact_sheet",
+    "contact_sheet_for",
+    "draw_angle_arc",
+    "draw_skeleton",
+    "export_annotated_video",
+    "export_rep_clips",
+    "extract_rep_frames",
+    "joints_at",
+    "probe_video",
+    "progress_at",
+    "save_frames",
+    "save_image",
+    "show_frames",
+]

@@ -1,0 +1,424 @@
+"""Overlays drawn on a frame with OpenCV: rep, phase, time and the rep's analyses, readable on any
+background.
+
+Text sits on a translucent dark panel, so it reads on white walls and black gyms alike; text drawn
+straight on the picture (angle labels) gets a dark outline. Sizes follow the frame: every length is
+proportional to the frame's shorter side (720 px is the reference), with a floor so small frames stay
+legible.
+
+Images are RGB ``uint8`` arrays (as :mod:`guru_form.frames.reader` returns them); colours are RGB.
+
+Thresholds are explicit: nothing is coloured unless you pass a :class:`Threshold` for that analysis
+type. A value inside its range is drawn green, outside red with the range it missed.
+
+Examples
+--------
+>>> import numpy as np
+>>> img = np.zeros((720, 1280, 3), np.uint8)
+>>> out = annotate_frame(
+...     img, rep=3, phase="mid", time_ms=4270,
+...     analyses={"HIP_KNEE_ANGLE_DEGREES": 7.5},
+...     thresholds={"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)},
+... )
+>>> out.shape, bool((out != img).any())
+((720, 1280, 3), True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.errors import InvalidInputError
+from guru_form.frames.phases import Phase, phase_label
+from guru_form.models import Activity
+
+__all__ = [
+    "Color",
+    "ScalarRow",
+    "Threshold",
+    "ThresholdLike",
+    "analysis_lines",
+    "annotate_frame",
+    "draw_outlined_text",
+    "draw_text_panel",
+    "format_value",
+    "overlay_scale",
+    "panel_box",
+    "rep_card",
+    "scalar_rows",
+]
+
+ImageArray = npt.NDArray[np.uint8]
+Color = tuple[int, int, int]
+
+WHITE: Color = (255, 255, 255)
+MUTED: Color = (200, 205, 215)
+PASS_GREEN: Color = (90, 225, 120)
+FAIL_RED: Color = (255, 85, 85)
+PANEL: Color = (12, 14, 20)
+CARD: Color = (30, 33, 42)
+FONT = cv2.FONT_HERSHEY_DUPLEX
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The acceptable range of one analysis scalar; either bound may be open.
+
+    Parameters
+    ----------
+    low, high
+        Inclusive bounds, in the analysis type's unit. ``Threshold(high=0)`` on
+        ``HIP_KNEE_ANGLE_DEGREES`` means "thigh at or below parallel".
+
+    Examples
+    --------
+    >>> Threshold(high=0).passes(7.5), Threshold(high=0).describe()
+    (False, '<= 0')
+    """
+
+    low: float | None = None
+    high: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.low is None and self.high is None:
+            raise InvalidInputError("a Threshold needs a low or a high bound (or both)")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise InvalidInputError(f"Threshold low={self.low} is above high={self.high}")
+
+    def passes(self, value: float) -> bool | None:
+        """True inside the range, False outside, None for a missing (NaN) value."""
+        if value is None or math.isnan(value):
+            return None
+        if self.low is not None and value < self.low:
+            return False
+        return not (self.high is not None and value > self.high)
+
+    def describe(self) -> str:
+        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``."""
+        if self.low is not None and self.high is not None:
+            return f"{self.low:g} to {self.high:g}"
+        if self.low is not None:
+            return f">= {self.low:g}"
+        return f"<= {self.high:g}"
+
+
+#: A :class:`Threshold`, or a ``(low, high)`` pair with ``None`` for an open side.
+ThresholdLike = Threshold | tuple[float | None, float | None]
+
+
+def _as_threshold(value: ThresholdLike) -> Threshold:
+    if isinstance(value, Threshold):
+        return value
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"a threshold must be a Threshold or a (low, high) pair, got {value!r}"
+        ) from None
+    return Threshold(low, high)
+
+
+def overlay_scale(image: ImageArray) -> float:
+    """The size factor for overlays on ``image``: shorter side / 720, at least 0.5."""
+    return max(0.5, min(image.shape[0], image.shape[1]) / 720.0)
+
+
+def format_value(value: float, unit: str | None) -> str:
+    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if unit in ("deg", "ms", "%", "cm"):
+        text = f"{value:.1f}" if unit != "ms" else f"{value:.0f}"
+    else:
+        text = f"{value:.2f}"
+    return f"{text} {unit}" if unit else text
+
+
+def _format_time(time_ms: float) -> str:
+    seconds = time_ms / 1000.0
+    minutes = int(seconds // 60)
+    return f"{minutes}:{seconds - 60 * minutes:05.2f}"
+
+
+def draw_outlined_text(
+    image: ImageArray,
+    text: str,
+    origin: tuple[int, int],
+    *,
+    color: Color = WHITE,
+    scale: float | None = None,
+) -> None:
+    """Draw ``text`` with a dark outline at ``origin`` (its baseline-left corner), in place."""
+    s = overlay_scale(image) if scale is None else scale
+    font_scale = 0.6 * s
+    thick = max(1, round(1.4 * s))
+    cv2.putText(
+        image,
+        text,
+        origin,
+        FONT,
+        font_scale,
+        (0, 0, 0),
+        thick + max(2, round(2.5 * s)),
+        cv2.LINE_AA,
+    )
+    cv2.putText(image, text, origin, FONT, font_scale, color, thick, cv2.LINE_AA)
+
+
+def draw_text_panel(
+    image: ImageArray,
+    lines: Sequence[tuple[str, Color, float]],
+    *,
+    corner: str = "top-left",
+    opacity: float = 0.62,
+    scale: float | None = None,
+) -> tuple[int, int, int, int]:
+    """Draw lines of text on a translucent dark panel in a corner of ``image``, in place.
+
+    Parameters
+    ----------
+    lines
+        ``(text, rgb colour, relative size)`` per line; size 1.0 is body text.
+    corner
+        ``"top-left"``, ``"top-right"``, ``"bottom-left"`` or ``"bottom-right"``.
+    opacity
+        Of the panel (0 transparent .. 1 opaque).
+    scale
+        Overrides :func:`overlay_scale`.
+
+    Returns
+    -------
+    tuple
+        The panel's ``(x0, y0, x1, y1)`` in pixels.
+    """
+    if corner not in ("top-left", "top-right", "bottom-left", "bottom-right"):
+        raise InvalidInputError(f"unknown corner {corner!r}")
+    if not lines:
+        return (0, 0, 0, 0)
+    s = overlay_scale(image) if scale is None else scale
+    pad, gap, sizes = _panel_metrics(lines, s)
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = panel_box(lines, corner, width, height, scale=s)
+    region = image[y0:y1, x0:x1]
+    blended = region.astype(np.float32) * (1 - opacity) + np.asarray(PANEL, np.float32) * opacity
+    region[...] = blended.round().astype(np.uint8)
+    y = y0 + pad
+    for (text, color, _), (_, h, base, font_scale, thick) in zip(lines, sizes, strict=True):
+        y += h
+        cv2.putText(image, text, (x0 + pad, y), FONT, font_scale, color, thick, cv2.LINE_AA)
+        y += base + gap
+    return (x0, y0, x1, y1)
+
+
+def _panel_metrics(
+    lines: Sequence[tuple[str, Color, float]], s: float
+) -> tuple[int, int, list[tuple[int, int, int, float, int]]]:
+    pad = round(12 * s)
+    gap = round(9 * s)
+    sizes = []
+    for text, _, rel in lines:
+        font_scale = 0.62 * s * rel
+        thick = max(1, round(1.3 * s * rel))
+        (w, h), base = cv2.getTextSize(text, FONT, font_scale, thick)
+        sizes.append((w, h, base, font_scale, thick))
+    return pad, gap, sizes
+
+
+def panel_box(
+    lines: Sequence[tuple[str, Color, float]],
+    corner: str,
+    width: int,
+    height: int,
+    *,
+    scale: float,
+) -> tuple[int, int, int, int]:
+    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame:
+    ``(x0, y0, x1, y1)``."""
+    if not lines:
+        return (0, 0, 0, 0)
+    pad, gap, sizes = _panel_metrics(lines, scale)
+    panel_w = max(w for w, *_ in sizes) + 2 * pad
+    panel_h = sum(h + base for _, h, base, *_ in sizes) + gap * (len(lines) - 1) + 2 * pad
+    margin = round(14 * scale)
+    panel_w, panel_h = min(panel_w, width - 2 * margin), min(panel_h, height - 2 * margin)
+    x0 = margin if corner.endswith("left") else width - margin - panel_w
+    y0 = margin if corner.startswith("top") else height - margin - panel_h
+    return x0, y0, x0 + panel_w, y0 + panel_h
+
+
+def _analysis_order(name: str) -> tuple[int, str]:
+    known = list(ANALYSIS_TYPES)
+    return (known.index(name), name) if name in known else (len(known), name)
+
+
+@dataclass(frozen=True)
+class ScalarRow:
+    """One analysis scalar ready to print: label, value with unit, colour and missed target."""
+
+    name: str
+    label: str
+    value: str
+    color: Color
+    missed: str | None  # "target <= 0" when a threshold failed
+
+
+def scalar_rows(
+    analyses: Mapping[str, float],
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    *,
+    include: Sequence[str] | None = None,
+) -> list[ScalarRow]:
+    """A rep's scalars as printable rows, in :data:`ANALYSIS_TYPES` order (or ``include``'s).
+
+    Labels come from :data:`~guru_form.analysis_types.ANALYSIS_TYPES` (unknown types keep their
+    API name), units from :func:`~guru_form.analysis_types.unit_of`. With a threshold for a type,
+    its value is green inside the range and red outside (and ``missed`` says the range).
+    """
+    checks = {k: _as_threshold(v) for k, v in (thresholds or {}).items()}
+    names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
+    rows: list[ScalarRow] = []
+    for name in names:
+        if name not in analyses:
+            continue
+        value = float(analyses[name])
+        known = ANALYSIS_TYPES.get(name)
+        color, missed = MUTED, None
+        check = checks.get(name)
+        if check is not None:
+            verdict = check.passes(value)
+            if verdict is True:
+                color = PASS_GREEN
+            elif verdict is False:
+                color, missed = FAIL_RED, f"target {check.describe()}"
+        label = known.label if known else name
+        rows.append(ScalarRow(name, label, format_value(value, unit_of(name)), color, missed))
+    return rows
+
+
+def analysis_lines(
+    analyses: Mapping[str, float],
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    *,
+    include: Sequence[str] | None = None,
+) -> list[tuple[str, Color, float]]:
+    """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`."""
+    lines = []
+    for row in scalar_rows(analyses, thresholds, include=include):
+        text = f"{row.label}: {row.value}" + (f"  ({row.missed})" if row.missed else "")
+        lines.append((text, row.color, 0.85))
+    return lines
+
+
+def rep_card(
+    analyses: Mapping[str, float],
+    *,
+    title: str,
+    width: int,
+    height: int,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+) -> ImageArray:
+    """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
+
+    Each scalar takes two lines: its label, then its value with unit (green/red against a
+    threshold, with the missed target). Used as the last column of a contact sheet.
+    """
+    card = np.empty((height, width, 3), np.uint8)
+    card[...] = CARD
+    rows = scalar_rows(analyses, thresholds, include=include)
+    lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
+    for row in rows:
+        lines.append((row.label, MUTED, 0.8))
+        value = row.value + (f"  ({row.missed})" if row.missed else "")
+        lines.append((value, row.color, 1.05))
+    if not rows:
+        lines.append(("no analyses", MUTED, 0.9))
+    # Measure at scale 1, then fit the block into the card.
+    gap_rel = 0.45
+    widths, heights = [], []
+    for text, _, rel in lines:
+        (w, h), base = cv2.getTextSize(text, FONT, 0.62 * rel, max(1, round(1.3 * rel)))
+        widths.append(w)
+        heights.append(h + base)
+    need_w = max(widths)
+    need_h = sum(heights) + gap_rel * 14 * (len(lines) - 1)
+    scale = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+    x = round(0.05 * width)
+    y = (height - need_h * scale) / 2
+    for text, color, rel in lines:
+        font_scale = 0.62 * rel * scale
+        thick = max(1, round(1.3 * rel * scale))
+        (_, th), base = cv2.getTextSize(text, FONT, font_scale, thick)
+        y += th
+        cv2.putText(card, text, (x, round(y)), FONT, font_scale, color, thick, cv2.LINE_AA)
+        y += base + gap_rel * 14 * scale
+    return card
+
+
+def annotate_frame(
+    image: ImageArray,
+    *,
+    rep: int | None = None,
+    phase: Phase | str | None = None,
+    time_ms: float | None = None,
+    analyses: Mapping[str, float] | None = None,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    activity: Activity | None = None,
+    include: Sequence[str] | None = None,
+    corner: str = "top-left",
+    scale: float | None = None,
+    copy: bool = True,
+) -> ImageArray:
+    """Draw the rep's caption and scalars on a frame.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame.
+    rep, phase, time_ms
+        Shown as the title (``"Rep 3 | bottom"``) and a clock line (``"t 0:04.27"``).
+    analyses
+        ``analysisType -> scalar``; each on its own line with label and unit.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``): colour the value green inside the range
+        and red outside. Only the types given are coloured.
+    activity
+        Names the mid phase (``bottom`` or ``lockout``).
+    include
+        Show only these analysis types, in this order.
+    corner
+        Where the panel goes.
+    scale
+        Overlay size factor; default :func:`overlay_scale` of the image (1.0 at 720 px).
+    copy
+        Draw on a copy (default) rather than on ``image`` itself.
+
+    Returns
+    -------
+    numpy.ndarray
+        The annotated frame.
+    """
+    out = image.copy() if copy else image
+    lines: list[tuple[str, Color, float]] = []
+    title = []
+    if rep is not None:
+        title.append(f"Rep {rep}")
+    if phase is not None:
+        title.append(
+            phase_label(phase, activity) if phase in ("start", "mid", "end") else str(phase)  # type: ignore[arg-type]
+        )
+    if title:
+        lines.append((" | ".join(title), WHITE, 1.25))
+    if time_ms is not None:
+        lines.append((f"t {_format_time(time_ms)}", MUTED, 0.85))
+    if analyses:
+        lines.extend(analysis_lines(analyses, thresholds, include=include))
+    draw_text_panel(out, lines, corner=corner, scale=scale)
+    return out

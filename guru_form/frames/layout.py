@@ -1,0 +1,433 @@
+"""Arrange frames: contact sheets, notebook display, image files.
+
+Every function accepts :class:`~guru_form.frames.extract.RepFrame`,
+:class:`~guru_form.frames.reader.DecodedFrame` or plain RGB arrays, mixed freely.
+
+Examples
+--------
+>>> import guru_form as gf
+>>> frames = gf.extract_rep_frames("squat.mp4", analysis)  # doctest: +SKIP
+>>> sheet = gf.contact_sheet(frames, columns=4)  # doctest: +SKIP
+>>> gf.save_frames(frames, "out/frames")  # doctest: +SKIP
+>>> ax = gf.show_frames(frames)  # in a notebook  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.errors import InvalidInputError
+from guru_form.frames._files import atomic_path, encode_image, staged_directory
+from guru_form.frames.annotate import PANEL, WHITE, Color, ThresholdLike, overlay_scale, rep_card
+from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
+from guru_form.frames.phases import Phase, check_phases
+from guru_form.frames.reader import DecodedFrame, PastEnd, VideoSource
+from guru_form.models import Analysis
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "FrameLike",
+    "contact_sheet",
+    "contact_sheet_for",
+    "save_frames",
+    "save_image",
+    "show_frames",
+]
+
+ImageArray = npt.NDArray[np.uint8]
+
+#: Anything the layout functions accept as a frame.
+FrameLike = RepFrame | DecodedFrame | npt.NDArray[np.uint8]
+
+BACKGROUND: Color = (22, 24, 30)
+
+
+def _image_of(frame: FrameLike) -> ImageArray:
+    image = frame.image if isinstance(frame, (RepFrame, DecodedFrame)) else frame
+    array = np.asarray(image)
+    if array.dtype != np.uint8 or array.ndim not in (2, 3):
+        raise InvalidInputError(
+            f"a frame must be an RGB uint8 image (H x W x 3), got {array.dtype} {array.shape}"
+        )
+    if array.ndim == 2:
+        array = np.repeat(array[..., None], 3, axis=2)
+    if array.shape[2] == 4:
+        array = array[..., :3]
+    return array
+
+
+def _caption_of(frame: FrameLike, number: int) -> str:
+    if isinstance(frame, RepFrame):
+        return f"Rep {frame.rep} | {frame.phase} | {frame.time_ms / 1000:.2f} s"
+    if isinstance(frame, DecodedFrame):
+        return f"frame {frame.index} | {frame.time_ms / 1000:.2f} s"
+    return f"#{number + 1}"
+
+
+@dataclass(frozen=True)
+class _Grid:
+    columns: int
+    rows: int
+    cell_w: int
+    cell_h: int
+    gap: int
+    top: int  # height of the title band
+
+    def box(self, i: int) -> tuple[int, int, int, int]:
+        r, c = divmod(i, self.columns)
+        x0 = self.gap + c * (self.cell_w + self.gap)
+        y0 = self.top + self.gap + r * (self.cell_h + self.gap)
+        return x0, y0, x0 + self.cell_w, y0 + self.cell_h
+
+    @property
+    def size(self) -> tuple[int, int]:
+        width = self.gap + self.columns * (self.cell_w + self.gap)
+        height = self.top + self.gap + self.rows * (self.cell_h + self.gap)
+        return width, height
+
+
+def _fit(image: ImageArray, width: int, height: int, background: Color) -> ImageArray:
+    """Scale ``image`` to fit ``width`` x ``height``, centred on ``background``."""
+    h, w = image.shape[:2]
+    s = min(width / w, height / h)
+    nw, nh = max(1, round(w * s)), max(1, round(h * s))
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(image, (nw, nh), interpolation=interp) if (nw, nh) != (w, h) else image
+    cell = np.empty((height, width, 3), np.uint8)
+    cell[...] = background
+    y, x = (height - nh) // 2, (width - nw) // 2
+    cell[y : y + nh, x : x + nw] = resized
+    return cell
+
+
+def _plan(
+    images: Sequence[ImageArray], columns: int, cell_width: int | None, gap: int, title: bool
+) -> _Grid:
+    if columns < 1:
+        raise InvalidInputError(f"columns must be at least 1, got {columns}")
+    columns = min(columns, len(images))
+    widest = max(im.shape[1] for im in images)
+    cell_w = int(cell_width) if cell_width is not None else min(widest, 480)
+    if cell_w < 16:
+        raise InvalidInputError(f"cell_width must be at least 16 pixels, got {cell_width}")
+    aspect = max(im.shape[0] / im.shape[1] for im in images)
+    cell_h = round(cell_w * aspect)
+    rows = math.ceil(len(images) / columns)
+    top = round(44 * max(0.75, cell_w * columns / 1600)) if title else 0
+    return _Grid(columns, rows, cell_w, cell_h, gap, top)
+
+
+def contact_sheet(
+    frames: Sequence[FrameLike],
+    columns: int = 4,
+    *,
+    cell_width: int | None = None,
+    gap: int = 6,
+    captions: bool = False,
+    title: str | None = None,
+    background: Color = BACKGROUND,
+) -> ImageArray:
+    """Tile frames into one RGB image, row by row.
+
+    Parameters
+    ----------
+    frames
+        RepFrames, DecodedFrames or RGB arrays; sizes may differ (each is scaled to fit its cell,
+        keeping its aspect ratio).
+    columns
+        Frames per row.
+    cell_width
+        Width of a cell in pixels (default: the widest frame, at most 480).
+    gap
+        Pixels between cells.
+    captions
+        Write ``"Rep 2 | mid | 3.20 s"`` (or the frame index) on each cell.
+    title
+        A heading above the grid.
+    background
+        RGB colour of gaps and letterboxing.
+
+    Returns
+    -------
+    numpy.ndarray
+        RGB ``uint8`` image.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tiles = [np.full((90, 160, 3), v, np.uint8) for v in (0, 80, 160, 240, 255)]
+    >>> contact_sheet(tiles, columns=2, cell_width=160, gap=4).shape
+    (286, 332, 3)
+    """
+    if len(frames) == 0:
+        raise InvalidInputError("no frames to lay out; did the analysis have any reps?")
+    images = [_image_of(f) for f in frames]
+    grid = _plan(images, columns, cell_width, gap, title is not None)
+    width, height = grid.size
+    sheet = np.empty((height, width, 3), np.uint8)
+    sheet[...] = background
+    for i, (frame, image) in enumerate(zip(frames, images, strict=True)):
+        x0, y0, x1, y1 = grid.box(i)
+        cell = _fit(image, grid.cell_w, grid.cell_h, background)
+        if captions:
+            _caption(cell, _caption_of(frame, i))
+        sheet[y0:y1, x0:x1] = cell
+    if title is not None:
+        _title(sheet, title, grid.top)
+    return sheet
+
+
+def _caption(cell: ImageArray, text: str) -> None:
+    s = overlay_scale(cell)
+    font_scale = 0.5 * s
+    thick = max(1, round(1.2 * s))
+    (_, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, thick)
+    pad = round(6 * s)
+    h = th + base + 2 * pad
+    band = cell[cell.shape[0] - h :]
+    band[...] = (band.astype(np.float32) * 0.35 + np.asarray(PANEL, np.float32) * 0.65).astype(
+        np.uint8
+    )
+    cv2.putText(
+        cell,
+        text,
+        (pad, cell.shape[0] - pad - base),
+        cv2.FONT_HERSHEY_DUPLEX,
+        font_scale,
+        WHITE,
+        thick,
+        cv2.LINE_AA,
+    )
+
+
+def _title(sheet: ImageArray, text: str, band: int) -> None:
+    font_scale = band / 44.0 * 0.8
+    thick = max(1, round(band / 30))
+    (_, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, thick)
+    y = (band + th) // 2 + 2
+    cv2.putText(
+        sheet,
+        text,
+        (round(band * 0.3), y),
+        cv2.FONT_HERSHEY_DUPLEX,
+        font_scale,
+        WHITE,
+        thick,
+        cv2.LINE_AA,
+    )
+
+
+def show_frames(
+    frames: Sequence[FrameLike],
+    columns: int = 4,
+    *,
+    ax: Axes | None = None,
+    titles: bool | None = None,
+    cell_width: int | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Show frames in a notebook as one grid image on a matplotlib Axes.
+
+    Parameters
+    ----------
+    frames
+        RepFrames, DecodedFrames or RGB arrays.
+    columns
+        Frames per row.
+    ax
+        Axes to draw on; a new figure sized to the grid is made when None.
+    titles
+        Label each cell (rep, phase, time) with matplotlib text. Default: only when the frames are
+        not already annotated.
+    cell_width, title
+        As in :func:`contact_sheet`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (``plt.show()`` is left to you; Jupyter shows it by itself).
+    """
+    import matplotlib.pyplot as plt
+
+    if len(frames) == 0:
+        raise InvalidInputError("no frames to show; did the analysis have any reps?")
+    images = [_image_of(f) for f in frames]
+    grid = _plan(images, columns, cell_width, 6, False)
+    sheet = contact_sheet(frames, columns, cell_width=grid.cell_w, gap=grid.gap)
+    if ax is None:
+        width, height = grid.size
+        inches = min(16.0, width / 110)
+        _, ax = plt.subplots(figsize=(inches, inches * height / width + (0.4 if title else 0)))
+    ax.imshow(sheet, interpolation="antialiased")
+    ax.set_axis_off()
+    if titles is None:
+        titles = not all(isinstance(f, RepFrame) and f.annotated for f in frames)
+    if titles:
+        for i, frame in enumerate(frames):
+            x0, y0, _, _ = grid.box(i)
+            ax.text(
+                x0 + 4,
+                y0 + 4,
+                _caption_of(frame, i),
+                color="white",
+                fontsize=8,
+                va="top",
+                ha="left",
+                bbox={"facecolor": "black", "alpha": 0.6, "pad": 2, "linewidth": 0},
+            )
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _file_name(frame: FrameLike, i: int, prefix: str, suffix: str) -> str:
+    if isinstance(frame, RepFrame):
+        return f"{prefix}rep{frame.rep:02d}_{frame.phase}{suffix}"
+    if isinstance(frame, DecodedFrame):
+        return f"{prefix}frame{frame.index:06d}{suffix}"
+    return f"{prefix}image{i:03d}{suffix}"
+
+
+def save_image(image: ImageArray, path: str | os.PathLike[str]) -> Path:
+    """Write one RGB image (PNG, JPEG or WebP by suffix) atomically; returns the path."""
+    target = Path(path)
+    data = encode_image(_image_of(image), target.suffix or ".png")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+def save_frames(
+    frames: Sequence[FrameLike],
+    directory: str | os.PathLike[str],
+    *,
+    format: str = "png",
+    prefix: str = "",
+) -> list[Path]:
+    """Write each frame as an image file; all are written or, on failure, none.
+
+    Files are named ``rep03_mid.png`` for RepFrames, ``frame000123.png`` for DecodedFrames and
+    ``image004.png`` for arrays, after ``prefix``. Existing files of the same name are replaced.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``frames``.
+    """
+    suffix = "." + format.lower().lstrip(".")
+    names = [_file_name(f, i, prefix, suffix) for i, f in enumerate(frames)]
+    if len(set(names)) != len(names):
+        raise InvalidInputError("two frames would get the same file name; pass distinct frames")
+    encoded = [encode_image(_image_of(f), suffix) for f in frames]
+    with staged_directory(directory) as stage:
+        for name, data in zip(names, encoded, strict=True):
+            (stage / name).write_bytes(data)
+    final = Path(directory)
+    return [final / name for name in names]
+
+
+def contact_sheet_for(
+    video: VideoSource,
+    analysis: Analysis,
+    *,
+    phases: Sequence[Phase] | Phase = ("start", "mid", "end"),
+    cell_width: int = 400,
+    scalars: bool = True,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+    reps: Sequence[int] | None = None,
+    title: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    past_end: PastEnd = "error",
+) -> ImageArray:
+    """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
+    last column listing the rep's scalars.
+
+    Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
+    carries a pose track, with the key-angle arc on the turning-point (mid) cells. Overlays are drawn at full resolution but sized for
+    the cell, so they stay legible once shrunk. The scalar card gives each analysis type's label and
+    value with its unit, green or red against ``thresholds`` (with the target it missed).
+
+    Parameters
+    ----------
+    video, analysis
+        The video and its analysis.
+    phases
+        Phases per rep (columns, in this order).
+    cell_width
+        Width of each cell in pixels.
+    scalars
+        Add the scalar card column.
+    thresholds, include
+        As in :func:`~guru_form.frames.extract.extract_rep_frames`.
+    reps
+        1-based rep numbers (default: all).
+    title
+        Heading; default ``"<file name> | <activity> | <n> reps"``.
+    path
+        Also write the sheet there (PNG/JPEG by suffix), atomically.
+    past_end
+        As in :func:`~guru_form.frames.extract.extract_rep_frames`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The sheet, RGB.
+
+    Examples
+    --------
+    >>> import guru_form as gf
+    >>> sheet = gf.contact_sheet_for(
+    ...     "sample_videos/squat.mp4", gf.Analysis.load("sample_videos/squat.json"),
+    ...     thresholds={"HIP_KNEE_ANGLE_DEGREES": gf.Threshold(high=0)},
+    ...     path="out/squat_sheet.png",
+    ... )  # doctest: +SKIP
+    """
+    wanted = check_phases(phases)
+    if not analysis.reps:
+        raise InvalidInputError("the analysis has no reps, so there is nothing to show")
+    raw = extract_rep_frames(
+        video, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
+    )
+    cells: list[FrameLike] = []
+    for i, frame in enumerate(raw):
+        height, width = frame.image.shape[:2]
+        cell_height = round(cell_width * height / width)
+        # Annotate at full size with overlays sized for the cell, then shrink: sharp and legible.
+        scale = max(0.65, min(cell_width, cell_height) / 720.0) * (width / cell_width)
+        # The key-angle arc only at the turning point: a near-straight joint at rest would cover
+        # the athlete with a half circle that says little.
+        arc = frame.phase == "mid" or "mid" not in wanted
+        cells.append(annotate_rep_frame(frame, analysis, scalars=False, angle_arc=arc, scale=scale))
+        if scalars and i % len(wanted) == len(wanted) - 1:
+            cells.append(
+                rep_card(
+                    analysis.reps[frame.rep - 1].analyses,
+                    title=f"Rep {frame.rep}",
+                    width=cell_width,
+                    height=cell_height,
+                    thresholds=thresholds,
+                    include=include,
+                )
+            )
+    if title is None:
+        name = Path(video).name if isinstance(video, (str, os.PathLike)) else "video"
+        activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
+        count = len(analysis.reps)
+        title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"
+    columns = len(wanted) + (1 if scalars else 0)
+    sheet = contact_sheet(cells, columns, cell_width=cell_width, title=title)
+    if path is not None:
+        save_image(sheet, path)
+    return sheet

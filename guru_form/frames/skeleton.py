@@ -1,0 +1,296 @@
+"""The tracked side's skeleton and a joint-angle arc, drawn on a frame with OpenCV.
+
+Drawing takes joints as a plain mapping ``name -> (x, y)`` in pixels of the displayed frame, so it
+works with any source: a :class:`~guru_form.pose.PoseTrack`, another pose model, or hand-placed
+points. :func:`joints_at` reads one frame's joints out of a pose track (a ``PoseTrack`` or its
+DataFrame: columns ``frame``, ``time_ms``, ``<joint>_x``, ``<joint>_y``, ``<joint>_visibility``).
+
+The key angle of each activity (:data:`KEY_ANGLES`) is the one a coach checks at the turning point:
+the knee for a squat, the hip for a deadlift, the elbow for bench press and push-up. Its value is
+computed with :func:`guru_form.kinematics.joint_angle`, the same definition the analyses use.
+
+Examples
+--------
+>>> import numpy as np
+>>> img = np.zeros((480, 640, 3), np.uint8)
+>>> joints = {"hip": (300, 200), "knee": (380, 260), "ankle": (320, 360)}
+>>> draw_skeleton(img, joints)
+>>> round(draw_angle_arc(img, joints["hip"], joints["knee"], joints["ankle"]), 1)
+76.5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.frames.annotate import Color, draw_outlined_text, overlay_scale
+from guru_form.kinematics import joint_angle
+from guru_form.models import Activity
+
+__all__ = [
+    "BONES",
+    "JOINTS",
+    "KEY_ANGLES",
+    "Point",
+    "PoseJoints",
+    "draw_angle_arc",
+    "draw_skeleton",
+    "joints_at",
+]
+
+ImageArray = npt.NDArray[np.uint8]
+Point = tuple[float, float]
+
+#: Joint names a pose track may carry for the tracked side.
+JOINTS: tuple[str, ...] = (
+    "nose",
+    "shoulder",
+    "elbow",
+    "wrist",
+    "hip",
+    "knee",
+    "ankle",
+    "heel",
+    "foot_index",
+)
+
+#: Segments drawn between joints.
+BONES: tuple[tuple[str, str], ...] = (
+    ("nose", "shoulder"),
+    ("shoulder", "elbow"),
+    ("elbow", "wrist"),
+    ("shoulder", "hip"),
+    ("hip", "knee"),
+    ("knee", "ankle"),
+    ("ankle", "heel"),
+    ("heel", "foot_index"),
+    ("ankle", "foot_index"),
+)
+
+#: ``activity -> (a, vertex, c)``: the angle at ``vertex`` a coach checks for that activity.
+KEY_ANGLES: dict[Activity, tuple[str, str, str]] = {
+    Activity.SQUAT: ("hip", "knee", "ankle"),
+    Activity.DEADLIFT: ("shoulder", "hip", "knee"),
+    Activity.BENCH_PRESS: ("shoulder", "elbow", "wrist"),
+    Activity.PUSH_UP: ("shoulder", "elbow", "wrist"),
+}
+
+BONE_COLOR: Color = (245, 245, 245)
+JOINT_COLOR: Color = (255, 190, 40)
+ARC_COLOR: Color = (80, 200, 255)
+OUTLINE: Color = (0, 0, 0)
+
+
+def _point(value: Any) -> tuple[int, int] | None:
+    try:
+        x, y = float(value[0]), float(value[1])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if math.isnan(x) or math.isnan(y):
+        return None
+    return round(x), round(y)
+
+
+def draw_skeleton(
+    image: ImageArray,
+    joints: Mapping[str, Point],
+    *,
+    bone_color: Color = BONE_COLOR,
+    joint_color: Color = JOINT_COLOR,
+    scale: float | None = None,
+) -> None:
+    """Draw bones (outlined lines) and joints (dots) of the given joints, in place.
+
+    Joints that are missing or NaN are skipped, with their bones.
+    """
+    s = overlay_scale(image) if scale is None else scale
+    width = max(2, round(4 * s))
+    points = {name: p for name, value in joints.items() if (p := _point(value)) is not None}
+    for a, b in BONES:
+        if a in points and b in points:
+            cv2.line(
+                image, points[a], points[b], OUTLINE, width + max(2, round(3 * s)), cv2.LINE_AA
+            )
+            cv2.line(image, points[a], points[b], bone_color, width, cv2.LINE_AA)
+    radius = max(3, round(6 * s))
+    for p in points.values():
+        cv2.circle(image, p, radius + max(1, round(2 * s)), OUTLINE, -1, cv2.LINE_AA)
+        cv2.circle(image, p, radius, joint_color, -1, cv2.LINE_AA)
+
+
+def draw_angle_arc(
+    image: ImageArray,
+    a: Point,
+    vertex: Point,
+    c: Point,
+    *,
+    color: Color = ARC_COLOR,
+    label: bool = True,
+    scale: float | None = None,
+) -> float:
+    """Draw the interior angle ``a-vertex-c`` as a shaded wedge with its value, in place.
+
+    Returns
+    -------
+    float
+        The angle in degrees (NaN, and nothing drawn, when a point is missing or a segment has
+        zero length).
+    """
+    pa, pv, pc = _point(a), _point(vertex), _point(c)
+    if pa is None or pv is None or pc is None:
+        return math.nan
+    angle = float(
+        joint_angle(np.asarray(a, float), np.asarray(vertex, float), np.asarray(c, float))
+    )
+    if math.isnan(angle):
+        return angle
+    s = overlay_scale(image) if scale is None else scale
+    len_a = math.dist(pa, pv)
+    len_c = math.dist(pc, pv)
+    radius = round(max(14 * s, min(0.45 * min(len_a, len_c), 70 * s)))
+    # Image angles grow clockwise (y down), which is also how cv2.ellipse counts them.
+    ang_a = math.degrees(math.atan2(pa[1] - pv[1], pa[0] - pv[0]))
+    ang_c = math.degrees(math.atan2(pc[1] - pv[1], pc[0] - pv[0]))
+    sweep = (ang_c - ang_a) % 360
+    start, end = (ang_a, ang_a + sweep) if sweep <= 180 else (ang_c, ang_c + 360 - sweep)
+    wedge = image.copy()
+    cv2.ellipse(wedge, pv, (radius, radius), 0, start, end, color, -1, cv2.LINE_AA)
+    cv2.addWeighted(wedge, 0.35, image, 0.65, 0, dst=image)
+    thick = max(2, round(3 * s))
+    cv2.ellipse(image, pv, (radius, radius), 0, start, end, OUTLINE, thick + 2, cv2.LINE_AA)
+    cv2.ellipse(image, pv, (radius, radius), 0, start, end, color, thick, cv2.LINE_AA)
+    if label:
+        # Put the value outside the wedge, on the far side of the vertex from the bisector.
+        mid = math.radians((start + end) / 2)
+        text = f"{angle:.0f} deg"
+        (tw, th), _ = cv2.getTextSize(
+            text, cv2.FONT_HERSHEY_DUPLEX, 0.6 * s, max(1, round(1.4 * s))
+        )
+        dist = radius + 10 * s
+        cx, cy = pv[0] - math.cos(mid) * dist, pv[1] - math.sin(mid) * dist
+        x = round(min(max(cx - tw / 2, 2), image.shape[1] - tw - 2))
+        y = round(min(max(cy + th / 2, th + 2), image.shape[0] - 2))
+        draw_outlined_text(image, text, (x, y), color=color, scale=s)
+    return angle
+
+
+class PoseJoints:
+    """Fast per-frame joint lookup in a pose track (converted to arrays once).
+
+    Parameters
+    ----------
+    track
+        A ``PoseTrack`` (its ``.frame`` is used) or a DataFrame with ``frame``/``time_ms`` and
+        ``<joint>_x``, ``<joint>_y`` (optionally ``<joint>_visibility``) columns.
+    tolerance_ms
+        A time lookup matches the nearest row only if it lies this close.
+    min_visibility
+        Joints seen with less confidence than this are left out.
+    """
+
+    def __init__(
+        self, track: Any, *, tolerance_ms: float = 50.0, min_visibility: float = 0.5
+    ) -> None:
+        # A DataFrame has a "frame" column, so look for the PoseTrack wrapper only otherwise.
+        frame: Any = track if hasattr(track, "columns") else getattr(track, "frame", None)
+        self.tolerance_ms = tolerance_ms
+        self.min_visibility = min_visibility
+        n = 0 if frame is None else len(frame)
+        columns = set() if frame is None else set(frame.columns)
+
+        def column(name: str) -> npt.NDArray[np.float64] | None:
+            if name not in columns:
+                return None
+            return np.asarray(frame[name].to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
+
+        frames = column("frame")
+        self._row_of_frame: dict[int, int] = {}
+        if frames is not None:
+            for row, value in enumerate(frames):
+                if not math.isnan(value):
+                    self._row_of_frame.setdefault(int(value), row)
+        self._times = column("time_ms")
+        self._joints: dict[
+            str,
+            tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64] | None],
+        ] = {}
+        for name in JOINTS:
+            xs, ys = column(f"{name}_x"), column(f"{name}_y")
+            if xs is not None and ys is not None:
+                self._joints[name] = (xs, ys, column(f"{name}_visibility"))
+        self._n = n
+
+    def _row(self, frame_index: int | None, time_ms: float | None) -> int | None:
+        if frame_index is not None and frame_index in self._row_of_frame:
+            return self._row_of_frame[frame_index]
+        if time_ms is None or self._times is None or self._n == 0:
+            return None
+        gaps = np.abs(self._times - time_ms)
+        if np.isnan(gaps).all():
+            return None
+        nearest = int(np.nanargmin(gaps))
+        return nearest if gaps[nearest] <= self.tolerance_ms else None
+
+    def points(self) -> npt.NDArray[np.float64]:
+        """Every known, visible joint position of the whole track, shape ``(n, 2)``."""
+        chunks = []
+        for xs, ys, vis in self._joints.values():
+            keep = ~(np.isnan(xs) | np.isnan(ys))
+            if vis is not None:
+                keep &= np.nan_to_num(vis, nan=0.0) >= self.min_visibility
+            chunks.append(np.column_stack([xs[keep], ys[keep]]))
+        return np.concatenate(chunks) if chunks else np.zeros((0, 2))
+
+    def at(
+        self, *, frame_index: int | None = None, time_ms: float | None = None
+    ) -> dict[str, Point]:
+        """``{joint: (x, y)}`` for the row of ``frame_index`` (else nearest ``time_ms``); may be empty."""
+        row = self._row(frame_index, time_ms)
+        if row is None:
+            return {}
+        joints: dict[str, Point] = {}
+        for name, (xs, ys, vis) in self._joints.items():
+            x, y = float(xs[row]), float(ys[row])
+            if math.isnan(x) or math.isnan(y):
+                continue
+            if vis is not None and not float(vis[row]) >= self.min_visibility:
+                continue
+            joints[name] = (x, y)
+        return joints
+
+
+def joints_at(
+    track: Any,
+    *,
+    frame_index: int | None = None,
+    time_ms: float | None = None,
+    tolerance_ms: float = 50.0,
+    min_visibility: float = 0.5,
+) -> dict[str, Point]:
+    """One frame's joints from a pose track, as ``{joint: (x, y)}`` in display pixels.
+
+    Parameters
+    ----------
+    track
+        A ``PoseTrack`` (its ``.frame`` is used) or a DataFrame with ``frame``/``time_ms`` and
+        ``<joint>_x``, ``<joint>_y`` (optionally ``<joint>_visibility``) columns.
+    frame_index
+        The row whose ``frame`` equals this index is used when there is one.
+    time_ms
+        Otherwise the row nearest this time, if within ``tolerance_ms``.
+    min_visibility
+        Joints seen with less confidence than this are left out.
+
+    Returns
+    -------
+    dict
+        Empty when no row matches. For many frames, build one :class:`PoseJoints` instead.
+    """
+    lookup = PoseJoints(track, tolerance_ms=tolerance_ms, min_visibility=min_visibility)
+    return lookup.at(frame_index=frame_index, time_ms=time_ms)

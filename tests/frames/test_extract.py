@@ -1,0 +1,198 @@
+"""extract_rep_frames: the right frame for start, mid and end of every rep, on any file."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import guru_form as gf
+from guru_form.errors import InvalidInputError, InvalidVideoError, TimestampOutOfRangeError
+from guru_form.frames import RepFrame, Threshold, annotate_rep_frame, extract_rep_frames
+from guru_form.models import Activity
+from guru_form.synthetic.frame_code import read_frame_code
+from tests.frames.videos import analysis_for, frame_times
+
+REPS = [(0, 12, 30), (30, 41, 58), (64, 80, 99), (100, 118, 119)]
+
+
+@pytest.mark.parametrize("name", ["cfr", "vfr", "rot90", "rot270", "hflip"])
+def test_start_mid_end_of_every_rep_is_the_exact_frame(videos, name):
+    times = frame_times(videos[name])
+    n = times.size
+    reps = [(s % n, m % n, e % n) for s, m, e in REPS if e < n] or [(0, n // 2, n - 1)]
+    analysis = analysis_for(times, reps)
+    frames = extract_rep_frames(
+        videos[name], analysis, phases=("start", "mid", "end"), annotate=False
+    )
+    expected = [i for rep in reps for i in rep]
+    assert [f.frame_index for f in frames] == expected
+    assert [read_frame_code(f.image) for f in frames] == expected
+    assert [(f.rep, f.phase) for f in frames] == [
+        (r, p) for r in range(1, len(reps) + 1) for p in ("start", "mid", "end")
+    ]
+    for f in frames:
+        assert abs(f.frame_time_ms - f.time_ms) <= 0.5 + 1e-9
+
+
+def test_top_level_names_are_the_frames_functions():
+    assert gf.extract_rep_frames is extract_rep_frames
+    assert gf.RepFrame is RepFrame
+    assert gf.Threshold is Threshold
+
+
+def test_default_is_annotated_mid_frames(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
+    raw = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    annotated = extract_rep_frames(videos["cfr"], analysis)
+    assert [f.phase for f in annotated] == ["mid", "mid"]
+    assert [f.frame_index for f in annotated] == [20, 60]
+    assert all(f.annotated for f in annotated) and not any(f.annotated for f in raw)
+    for a, r in zip(annotated, raw, strict=True):
+        assert a.image.shape == r.image.shape
+        assert (a.image != r.image).any()
+        # The overlay sits in the top-left corner; the index strip at the bottom is untouched.
+        assert read_frame_code(a.image) == r.frame_index
+
+
+def test_phases_reps_and_order(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, REPS[:3])
+    frames = extract_rep_frames(
+        videos["cfr"], analysis, phases=("end", "start"), annotate=False, reps=[3, 1]
+    )
+    assert [(f.rep, f.phase, f.frame_index) for f in frames] == [
+        (3, "end", 99),
+        (3, "start", 64),
+        (1, "end", 30),
+        (1, "start", 0),
+    ]
+    single = extract_rep_frames(videos["cfr"], analysis, phases="end", annotate=False)
+    assert [f.frame_index for f in single] == [30, 58, 99]
+
+
+def test_shared_frame_gets_its_own_array(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 10, 30), (30, 40, 50)])  # rep 1 end == rep 2 start
+    frames = extract_rep_frames(videos["cfr"], analysis, phases=("start", "end"), annotate=False)
+    end1, start2 = frames[1], frames[2]
+    assert end1.frame_index == start2.frame_index == 30
+    assert end1.image is not start2.image
+    np.testing.assert_array_equal(end1.image, start2.image)
+
+
+def test_timestamps_at_zero_last_frame_and_end_of_video(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 75, 149)])
+    analysis.reps[0].end_ms = 5000  # the very end of the video (end of the last frame)
+    frames = extract_rep_frames(videos["cfr"], analysis, phases=("start", "end"), annotate=False)
+    assert [read_frame_code(f.image) for f in frames] == [0, 149]
+
+
+def test_past_the_end_is_an_error_unless_clamped(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 75, 149)])
+    analysis.reps[0].end_ms = 7200  # an analysis of a longer video
+    with pytest.raises(TimestampOutOfRangeError, match=r"past the end .*5000 ms long"):
+        extract_rep_frames(videos["cfr"], analysis, phases=("end",))
+    (frame,) = extract_rep_frames(
+        videos["cfr"], analysis, phases=("end",), annotate=False, past_end="clamp"
+    )
+    assert frame.frame_index == 149
+    assert frame.time_ms == 7200
+
+
+def test_bad_arguments_are_clear_errors(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 10, 20)])
+    with pytest.raises(InvalidInputError, match="unknown phase 'bottom'"):
+        extract_rep_frames(videos["cfr"], analysis, phases=("bottom",))
+    with pytest.raises(InvalidInputError, match="phases is empty"):
+        extract_rep_frames(videos["cfr"], analysis, phases=())
+    with pytest.raises(InvalidInputError, match="rep 2 does not exist; this analysis has 1 reps"):
+        extract_rep_frames(videos["cfr"], analysis, reps=[2])
+    with pytest.raises(InvalidInputError, match=r"expected a guru_form\.Analysis"):
+        extract_rep_frames(videos["cfr"], {"reps": []})  # type: ignore[arg-type]
+    with pytest.raises(InvalidVideoError, match="no such file"):
+        extract_rep_frames(tmp_path / "nope.mp4", analysis)
+    closed = io.BytesIO(videos["cfr"].read_bytes())
+    closed.close()
+    with pytest.raises(InvalidVideoError, match="closed"):
+        extract_rep_frames(closed, analysis)
+
+
+def test_no_reps_gives_no_frames(videos):
+    analysis = analysis_for([0.0], [])
+    assert extract_rep_frames(videos["cfr"], analysis) == []
+
+
+def _pose_track(times: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for i, t in enumerate(times):
+        rows.append(
+            {
+                "frame": i,
+                "time_ms": t,
+                "shoulder_x": 150.0,
+                "shoulder_y": 60.0,
+                "hip_x": 140.0,
+                "hip_y": 120.0,
+                "knee_x": 200.0,
+                "knee_y": 150.0,
+                "ankle_x": 170.0,
+                "ankle_y": 210.0,
+                **{f"{j}_visibility": 0.95 for j in ("shoulder", "hip", "knee", "ankle")},
+                "knee_angle": 90.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+class _Track:
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.activity = Activity.SQUAT
+
+
+def test_pose_track_adds_skeleton_and_key_angle(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)])
+    plain = extract_rep_frames(videos["cfr"], analysis)[0].image
+    analysis.pose_track = _Track(_pose_track(times))
+    with_pose = extract_rep_frames(videos["cfr"], analysis)[0].image
+    no_skeleton = extract_rep_frames(videos["cfr"], analysis, skeleton=False)[0].image
+    np.testing.assert_array_equal(plain, no_skeleton)
+    changed = np.abs(with_pose.astype(int) - plain.astype(int)).sum(axis=2) > 30
+    # bones between the joints were drawn (the knee at (200, 150) is covered)
+    assert changed[145:156, 195:206].any()
+    assert changed.sum() > 500
+
+
+def test_annotate_rep_frame_with_explicit_joints_and_thresholds(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)], analyses={"HIP_KNEE_ANGLE_DEGREES": 9.0})
+    (raw,) = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    passing = annotate_rep_frame(raw, analysis, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, 10)})
+    failing = annotate_rep_frame(raw, analysis, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, 0)})
+    joints = {"hip": (140, 120), "knee": (200, 150), "ankle": (170, 210)}
+    with_joints = annotate_rep_frame(raw, analysis, joints=joints)
+    assert raw.image is not passing.image and not raw.annotated
+
+    def count(img, rgb):
+        return int((np.abs(img.astype(int) - rgb).sum(axis=2) < 90).sum())
+
+    assert count(failing.image, (255, 85, 85)) > count(passing.image, (255, 85, 85)) + 20
+    assert count(passing.image, (90, 225, 120)) > count(failing.image, (90, 225, 120)) + 20
+    assert (with_joints.image[140:160, 190:210] != passing.image[140:160, 190:210]).any()
+
+
+def test_progress_bar_option_gives_the_same_frames(videos, capsys):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
+    quiet = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    loud = extract_rep_frames(videos["cfr"], analysis, annotate=False, progress=True)
+    assert [f.frame_index for f in loud] == [f.frame_index for f in quiet]
+    assert "frames" in capsys.readouterr().err

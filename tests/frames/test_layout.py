@@ -1,0 +1,206 @@
+"""Contact sheets, notebook display and image files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import guru_form as gf
+from guru_form.errors import InvalidInputError
+from guru_form.frames import (
+    DecodedFrame,
+    Threshold,
+    contact_sheet,
+    contact_sheet_for,
+    extract_rep_frames,
+    save_frames,
+    save_image,
+    show_frames,
+)
+from guru_form.synthetic.frame_code import read_frame_code
+from tests.frames.videos import analysis_for, frame_times
+
+
+def tiles(n: int, size=(90, 160)) -> list[np.ndarray]:
+    return [np.full((*size, 3), 20 * i, np.uint8) for i in range(n)]
+
+
+def test_grid_geometry_and_cell_placement():
+    sheet = contact_sheet(tiles(5), columns=2, cell_width=160, gap=4)
+    assert sheet.shape == (4 + 3 * (90 + 4), 4 + 2 * (160 + 4), 3)
+    # cell k sits at row k // 2, column k % 2, unscaled
+    for k in range(5):
+        r, c = divmod(k, 2)
+        y, x = 4 + r * 94, 4 + c * 164
+        assert (sheet[y + 10 : y + 80, x + 10 : x + 150] == 20 * k).all()
+    # the empty sixth cell is background
+    assert tuple(sheet[4 + 2 * 94 + 40, 4 + 164 + 80]) == (22, 24, 30)
+
+
+def test_mixed_sizes_are_letterboxed_and_scaled():
+    tall = np.full((200, 100, 3), 250, np.uint8)
+    wide = np.full((90, 160, 3), 100, np.uint8)
+    sheet = contact_sheet([wide, tall], columns=2, cell_width=160, gap=0)
+    assert sheet.shape == (320, 320, 3)  # cell height from the tallest aspect (2:1)
+    assert sheet[160, 240].tolist() == [250, 250, 250]  # tall frame scaled 1.6x fills cell 2
+    assert sheet[160, 80].tolist() == [100, 100, 100]  # wide frame centred in cell 1
+    assert sheet[20, 80].tolist() == [22, 24, 30]  # with letterbox bands above and below
+    assert sheet[300, 80].tolist() == [22, 24, 30]
+
+
+def test_columns_larger_than_the_frame_count_and_bad_input():
+    assert contact_sheet(tiles(2), columns=8, cell_width=160, gap=0).shape == (90, 320, 3)
+    with pytest.raises(InvalidInputError, match="no frames"):
+        contact_sheet([])
+    with pytest.raises(InvalidInputError, match="columns"):
+        contact_sheet(tiles(2), columns=0)
+    with pytest.raises(InvalidInputError, match="uint8"):
+        contact_sheet([np.zeros((10, 10, 3), np.float32)])
+
+
+def test_captions_and_title_add_ink(videos):
+    times = frame_times(videos["cfr"])
+    frames = extract_rep_frames(videos["cfr"], analysis_for(times, [(0, 20, 40)]), annotate=False)
+    plain = contact_sheet(frames, cell_width=320)
+    captioned = contact_sheet(frames, cell_width=320, captions=True)
+    titled = contact_sheet(frames, cell_width=320, title="squat.mp4")
+    assert captioned.shape == plain.shape and (captioned != plain).any()
+    assert titled.shape[0] > plain.shape[0]
+    # grey frames and DecodedFrames are accepted too
+    grey = np.zeros((20, 30), np.uint8)
+    decoded = DecodedFrame(3, 100.0, np.zeros((20, 30, 3), np.uint8))
+    assert contact_sheet([grey, decoded], captions=True).shape[2] == 3
+
+
+def test_show_frames_returns_axes_with_the_sheet(videos):
+    times = frame_times(videos["cfr"])
+    frames = extract_rep_frames(
+        videos["cfr"], analysis_for(times, [(0, 20, 40), (40, 60, 80)]), annotate=False
+    )
+    ax = show_frames(frames, columns=2, title="mid frames")
+    try:
+        (image,) = ax.get_images()
+        assert image.get_array().shape[:2] == contact_sheet(frames, 2).shape[:2]
+        assert [t.get_text() for t in ax.texts] == [
+            "Rep 1 | mid | 0.67 s",
+            "Rep 2 | mid | 2.00 s",
+        ]
+        assert ax.get_title() == "mid frames"
+        fig, own = plt.subplots()
+        assert show_frames(frames, ax=own) is own
+        assert len(own.texts) == 2
+        plt.close(fig)
+        annotated = extract_rep_frames(videos["cfr"], analysis_for(times, [(0, 20, 40)]))
+        assert len(show_frames(annotated).texts) == 0  # already labelled on the image
+    finally:
+        plt.close("all")
+
+
+def test_save_frames_names_and_content(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    frames = extract_rep_frames(
+        videos["cfr"],
+        analysis_for(times, [(0, 20, 40), (40, 60, 80)]),
+        phases=("start", "mid"),
+        annotate=False,
+    )
+    paths = save_frames(frames, tmp_path / "out", prefix="squat_")
+    assert [p.name for p in paths] == [
+        "squat_rep01_start.png",
+        "squat_rep01_mid.png",
+        "squat_rep02_start.png",
+        "squat_rep02_mid.png",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in paths)
+    back = cv2.imread(str(paths[1]))[..., ::-1]  # PNG is lossless: RGB round trip
+    np.testing.assert_array_equal(back, frames[1].image)
+    assert read_frame_code(back) == 20
+    jpgs = save_frames([frames[0].image], tmp_path / "jpg", format="jpg")
+    assert [p.name for p in jpgs] == ["image000.jpg"]
+
+
+def test_save_frames_writes_all_or_nothing(videos, tmp_path, monkeypatch):
+    images = tiles(4)
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "keep.txt").write_text("x")
+    calls = {"n": 0}
+    original = Path.write_bytes
+
+    def failing(self, data):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        save_frames(images, target)
+    monkeypatch.undo()
+    assert sorted(p.name for p in target.iterdir()) == ["keep.txt"]  # no images, no staging
+
+
+def test_save_frames_rejects_bad_targets(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InvalidInputError, match="is a file"):
+        save_frames(tiles(1), tmp_path / "file")
+    with pytest.raises(InvalidInputError, match=r"cannot write images as '\.gif'"):
+        save_frames(tiles(1), tmp_path / "d", format="gif")
+    with pytest.raises(InvalidInputError, match="same file name"):
+        frame = DecodedFrame(1, 0.0, tiles(1)[0])
+        save_frames([frame, frame], tmp_path / "d")
+
+
+def test_save_image_is_atomic(tmp_path):
+    path = tmp_path / "sheet.png"
+    save_image(tiles(1)[0], path)
+    before = path.read_bytes()
+    with pytest.raises(InvalidInputError):
+        save_image(np.zeros((4, 4, 3), np.float64), path)  # type: ignore[arg-type]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.png"]
+
+
+def test_contact_sheet_for_one_row_per_rep_plus_scalar_card(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80), (80, 100, 120)])
+    sheet = contact_sheet_for(
+        videos["cfr"],
+        analysis,
+        cell_width=200,
+        thresholds={"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)},
+        path=tmp_path / "sheet.png",
+    )
+    cell_h = 150  # 320x240 scaled to 200 wide
+    gap = 6
+    assert sheet.shape[1] == gap + 4 * (200 + gap)
+    title = sheet.shape[0] - (gap + 3 * (cell_h + gap))
+    assert title > 0
+    assert (tmp_path / "sheet.png").exists()
+    assert gf.contact_sheet_for is contact_sheet_for
+    # every frame cell is the right frame: read the strip from the cell at full size
+    for r, rep in enumerate([(0, 20, 40), (40, 60, 80), (80, 100, 120)]):
+        for c, expected in enumerate(rep):
+            x0 = gap + c * (200 + gap)
+            y0 = title + gap + r * (cell_h + gap)
+            cell = cv2.resize(
+                sheet[y0 : y0 + cell_h, x0 : x0 + 200], (320, 240), interpolation=cv2.INTER_NEAREST
+            )
+            assert read_frame_code(cell) == expected
+    # the scalar card: the failing depth (-4 passes <= 0, so green) is coloured
+    card = sheet[title + gap : title + gap + cell_h, gap + 3 * 206 : gap + 3 * 206 + 200]
+    greens = (np.abs(card.astype(int) - (90, 225, 120)).sum(axis=2) < 60).sum()
+    assert greens > 20
+    no_cards = contact_sheet_for(
+        videos["cfr"], analysis, cell_width=200, scalars=False, phases="mid"
+    )
+    assert no_cards.shape[1] == gap + (200 + gap)
+
+
+def test_contact_sheet_for_needs_reps(videos):
+    with pytest.raises(InvalidInputError, match="no reps"):
+        contact_sheet_for(videos["cfr"], analysis_for([0.0], []))
