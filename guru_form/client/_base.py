@@ -117,7 +117,7 @@ class BaseGuruClient:
         self._timeout = timeout
         self._policy = policy
         self._cache = ResultCache(
-            cache_dir if cache_dir is not None else default_cache_dir(), config.base_url
+            cache_dir if cache_dir is not None else default_cache_dir(), config.server_identity
         )
         self._closed = False
 

@@ -67,6 +67,10 @@ class ClientConfig:
         True when this is guru_form's embedded local server (no credentials were given).
     allow_insecure_http
         True when plain http to a non-loopback host was explicitly allowed.
+    server_identity
+        What the result cache keys results by: the base URL, or for the embedded server its data
+        folder and engine (its port may change between sessions; a result from one engine must not
+        answer for another).
     """
 
     base_url: str
@@ -75,6 +79,11 @@ class ClientConfig:
     credentials: Credentials
     local: bool = False
     allow_insecure_http: bool = False
+    server_identity: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.server_identity:
+            object.__setattr__(self, "server_identity", self.base_url)
 
     def url(self, path: str) -> str:
         """An absolute API URL for ``path`` (which starts with ``/``)."""
@@ -172,6 +181,7 @@ def _local_config() -> ClientConfig:
         audience=str(server.audience),
         credentials=Credentials(str(server.client_id), str(server.client_secret)),
         local=True,
+        server_identity=f"guru-form-local:{server.data_dir}:{server.engine}",
     )
 
 

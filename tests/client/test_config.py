@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from guru_form.client._config import (
@@ -81,3 +83,33 @@ def test_secret_not_in_repr() -> None:
     assert "env-secret-XYZ" not in repr(config)
     assert "env-secret-XYZ" not in repr(config.credentials)
     assert "env-id" in repr(config)
+
+
+def test_local_results_are_cached_per_data_folder_and_engine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A result from the reference engine must not answer once the pose engine is installed."""
+    from guru_form.client import _config
+    from guru_form.server import embedded
+
+    def fake_server(engine: str) -> embedded.EmbeddedServer:
+        return embedded.EmbeddedServer(
+            url="http://127.0.0.1:5000",
+            auth_url="http://127.0.0.1:5000/oauth/token",
+            audience="aud",
+            client_id="id",
+            client_secret="secret",
+            data_dir=tmp_path,
+            engine=engine,
+        )
+
+    identities = set()
+    for engine in ("reference", "pose"):
+        monkeypatch.setattr(embedded, "ensure_local_server", lambda e=engine: fake_server(e))
+        config = _config._local_config()
+        assert config.local and config.base_url == "http://127.0.0.1:5000"
+        identities.add(config.server_identity)
+    assert len(identities) == 2
+    assert all(str(tmp_path) in i for i in identities)
+    hosted = _config.ClientConfig("https://api.example", "https://auth", "aud", config.credentials)
+    assert hosted.server_identity == "https://api.example"
