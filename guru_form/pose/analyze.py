@@ -8,6 +8,7 @@ analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -297,7 +298,9 @@ def analyze_videos(
     executor
         Where to run: any :class:`concurrent.futures.Executor` (a process pool, a Dask
         ``distributed.Client.get_executor()``, ...). By default a process pool of
-        ``max_workers`` processes (default: the number of CPUs) made and shut down here.
+        ``max_workers`` processes (default: the number of CPUs) made and shut down here. Its
+        processes are started with ``spawn``: forking a process in which MediaPipe has run
+        crashes the child, so give a ``fork`` pool only from a process that has not run it.
     progress
         Show a progress bar over videos.
 
@@ -326,7 +329,9 @@ def analyze_videos(
         resolve_activity(a)
     options: dict[str, Any] = {"stride": stride, "athlete_height_cm": athlete_height_cm}
     own = executor is None
-    pool: Executor = executor or ProcessPoolExecutor(max_workers=max_workers or os.cpu_count())
+    pool: Executor = executor or ProcessPoolExecutor(
+        max_workers=max_workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+    )
     bar: Any = None
     if progress:
         from tqdm.auto import tqdm

@@ -66,6 +66,10 @@ class SegmentationRule:
     min_height_travel
         Its smallest travel between start and turning point, in torso lengths; positive when it
         moves down the image (squat, presses), negative when up (deadlift).
+    bottom_joint
+        When set, the turning point is where this joint is lowest in the image (the bottom of
+        the movement) rather than the signal's extreme; the joint's height is what "bottom"
+        means, and joint angles can turn a little earlier or later than the body does.
     posture
         ``"upright"`` (trunk lean below 60° at the rep's start), ``"horizontal"`` (trunk lean
         above 45° at the turning point), or None.
@@ -90,6 +94,7 @@ class SegmentationRule:
     height_joint: str
     min_height_travel: float
     posture: Literal["upright", "horizontal"] | None
+    bottom_joint: str | None = None
     min_duration_s: float = 0.5
     max_duration_s: float = 20.0
     max_drift: float = 0.6
@@ -101,10 +106,14 @@ class SegmentationRule:
 
 #: The rule of each activity.
 RULES: dict[Activity, SegmentationRule] = {
-    Activity.SQUAT: SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright"),
+    Activity.SQUAT: SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", "hip"),
     Activity.DEADLIFT: SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None),
-    Activity.BENCH_PRESS: SegmentationRule("elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal"),
-    Activity.PUSH_UP: SegmentationRule("elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal"),
+    Activity.BENCH_PRESS: SegmentationRule(
+        "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", "wrist"
+    ),
+    Activity.PUSH_UP: SegmentationRule(
+        "elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal", "shoulder"
+    ),
 }
 
 
@@ -169,8 +178,8 @@ def segment_reps(
     >>> hip_y = 500 + (175 - knee) * 2.0
     >>> joints = {"hip": np.c_[np.full_like(t, 300), hip_y], "shoulder": np.c_[np.full_like(t, 300), hip_y - 200]}
     >>> reps = segment_reps("squat", {"knee_angle": knee, "trunk_lean": np.zeros_like(t)}, joints, t)
-    >>> [(round(t[r.start]), round(t[r.mid]), round(t[r.end])) for r in reps]
-    [(1099, 1998, 2897)]
+    >>> [(round(t[r.start] / 1000, 1), round(t[r.mid] / 1000, 1), round(t[r.end] / 1000, 1)) for r in reps]
+    [(1.0, 2.0, 3.0)]
     """
     act = Activity(activity)
     r = rule or RULES[act]
@@ -185,6 +194,9 @@ def segment_reps(
         for a, b in runs(in_shot & np.isfinite(x)):
             candidates += _reps_in_run(r, x, t, a, b)
     reps = [c for c in candidates if _passes(r, c, series, joints, t, torso)]
+    if r.bottom_joint is not None and r.bottom_joint in joints:
+        y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
+        reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
     if rep_count is not None and 0 < rep_count < len(reps):
         keep = sorted(sorted(reps, key=lambda c: -c.range_deg)[:rep_count], key=lambda c: c.mid)
         reps = keep
@@ -245,6 +257,18 @@ def _reps_in_run(
         mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
         out.append(RepWindow(a + start, a + mid, a + end, float(peak - max(rest_l, rest_r))))
     return out
+
+
+def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
+    """Move ``mid`` to the centre of the frames where ``y`` (pixels, down) is near its largest."""
+    window = y[c.start : c.end + 1]
+    if not np.isfinite(window).all():
+        return c
+    deepest = int(np.argmax(window))
+    rest = min(float(window[0]), float(window[-1]))
+    near = window >= window[deepest] - band * (window[deepest] - rest)
+    first, stop = _run_containing(near, deepest)
+    return RepWindow(c.start, c.start + (first + stop - 1) // 2, c.end, c.range_deg)
 
 
 def _rest_level(d: FloatArray, peak: float) -> float:

@@ -76,8 +76,8 @@ COLUMNS: tuple[str, ...] = (
     *SERIES,
 )
 
-#: A thumbnail difference above this between analysed frames is an edited cut.
-CUT_THRESHOLD = 0.12
+#: A thumbnail difference (0..1) above this, and a spike against its neighbours, is an edited cut.
+CUT_THRESHOLD = 0.03
 
 
 @dataclass
@@ -231,11 +231,12 @@ class PoseTrack:
 def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[np.bool_]:
     """``(n,)`` True on analysed frames that start a new shot after an edited cut.
 
-    A cut is a jump of the frame's grey thumbnail (mean absolute difference above
-    ``threshold``) or of the athlete's position and size at once (the hips move more than a
+    A cut is a jump of the frame's grey thumbnail: a mean absolute difference to the previous
+    analysed frame above ``threshold`` and three times the typical difference of the frames
+    around it (movement changes the picture steadily, a cut at once), or of the athlete's position and size at once (the hips move more than a
     torso length and the torso's length changes by more than a third between two frames).
     """
-    cuts = np.asarray(raw.scene_change > threshold)
+    cuts = _scene_spikes(np.asarray(raw.scene_change, dtype=np.float64), threshold)
     lm = raw.landmarks
     if len(lm) > 1:
         hip = (lm[:, joint_index("left", "hip"), :2] + lm[:, joint_index("right", "hip"), :2]) / 2
@@ -251,6 +252,16 @@ def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[
     if len(cuts):
         cuts[0] = False
     return cuts
+
+
+def _scene_spikes(change: FloatArray, threshold: float) -> npt.NDArray[np.bool_]:
+    n = len(change)
+    out = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(change > threshold):
+        around = np.r_[change[max(0, i - 6) : max(0, i - 1)], change[i + 2 : i + 7]]
+        typical = float(np.median(around)) if len(around) else 0.0
+        out[i] = change[i] > 3.0 * typical
+    return out
 
 
 def _shots(
