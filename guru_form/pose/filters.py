@@ -97,10 +97,8 @@ def hampel(
     if len(values) < 3:
         return values
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 33.0
-    width = max(3, int(round(window_s * 1000.0 / max(dt, 1e-6))) | 1)
-    median = (
-        pd.Series(values).rolling(width, center=True, min_periods=width).median().to_numpy()
-    )
+    width = max(3, round(window_s * 1000.0 / max(dt, 1e-6)) | 1)
+    median = pd.Series(values).rolling(width, center=True, min_periods=width).median().to_numpy()
     residual = np.abs(values - median)
     finite = residual[np.isfinite(residual)]
     if len(finite) == 0:

@@ -78,7 +78,7 @@ def test_a_half_second_clip(squat_clip: Path, tmp_path: Path) -> None:
 def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
     import cv2
 
-    ok, data = cv2.imencode(".jpg", np.full((240, 320, 3), 90, np.uint8))
+    _ok, data = cv2.imencode(".jpg", np.full((240, 320, 3), 90, np.uint8))
     path = tmp_path / "photo.mp4"
     path.write_bytes(data.tobytes())
     with pytest.raises(EngineError, match="not a usable video: this is a still image"):

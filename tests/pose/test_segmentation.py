@@ -18,7 +18,7 @@ def _squat_session(
     knee, hip_y, ankle_x, lean, mids = [], [], [], [], []
     t0 = 0.0
     for kind, seconds in pattern:
-        n = int(round(seconds * FPS))
+        n = round(seconds * FPS)
         u = np.arange(n) / max(n - 1, 1)
         x_here = float(ankle_x[-1][-1]) if ankle_x else 300.0
         if kind == "rep":

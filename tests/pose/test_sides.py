@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 
 from guru_form.kinematics import angle_series
 from guru_form.pose.joints import SIDE_JOINTS, joint_index
 from guru_form.pose.sides import choose_side, repair_label_swaps
 from guru_form.pose.track import build_track
+from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 
 
 def _knee_of(lm: np.ndarray, side: str) -> np.ndarray:

@@ -78,7 +78,7 @@ def test_reps_of_the_figure(figure_track) -> None:
     analysis = analyze_track(track, athlete_height_cm=180)
     assert analysis.status is Status.COMPLETE and analysis.activity is Activity.SQUAT
     assert len(analysis.reps) == 3
-    for rep, (_, mid, _) in zip(analysis.reps, truth):
+    for rep, (_, mid, _) in zip(analysis.reps, truth, strict=True):
         assert rep.mid_ms / 1000 == pytest.approx(mid, abs=0.05)
         assert rep.analyses["KNEE_ANGLE_DEGREES"] == pytest.approx(
             np.min(angle_series(near)["knee_angle"]), abs=1.0
@@ -117,7 +117,7 @@ def test_reading_something_else_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_no_person_gives_an_empty_track() -> None:
-    fig, t, _ = squat_figure(n_reps=1)
+    _fig, t, _ = squat_figure(n_reps=1)
     lm = np.full((len(t), 17, 4), np.nan)
     track = build_track(raw_pose(lm, t), "squat")
     assert track.person_frames == 0 and track.side is None
