@@ -6,7 +6,7 @@ each stretch of footage that is continuous (no cut, no long absence of the athle
 1. **Visibility gating** — values whose visibility is below ``min_visibility`` (0.3) are dropped:
    the model says itself that it is guessing there.
 2. **Outlier rejection** — a Hampel-type filter: a value further from the running median of the
-   surrounding ``0.4 s`` than 4 robust standard deviations of those residuals (and at least 3 %
+   surrounding ``0.4 s`` than 4 robust standard deviations of those residuals (and at least 10 %
    of the body's size) is dropped. Single-frame jumps of a joint to a wrong limb are the model's typical
    failure; a median-based test removes them without touching real fast movement.
 3. **Gap filling** — gaps up to ``max_gap_s`` (0.5 s) are filled by linear interpolation in time
@@ -42,6 +42,7 @@ FloatArray = npt.NDArray[np.float64]
 MIN_VISIBILITY = 0.3
 HAMPEL_WINDOW_S = 0.4
 HAMPEL_SIGMAS = 4.0
+OUTLIER_MIN_FRACTION = 0.1
 MAX_GAP_S = 0.5
 CUTOFF_HZ = 4.0
 
@@ -174,12 +175,12 @@ def clean_series(
     visibility
         ``(n,)`` the model's visibility of the joint; no gating when None.
     scale
-        The body's size in pixels (e.g. torso length); outliers must deviate by at least 3 % of it.
+        The body's size in pixels (e.g. torso length); outliers must deviate by at least ``OUTLIER_MIN_FRACTION`` (10 %) of it.
     """
     values = np.asarray(x, dtype=np.float64)
     if visibility is not None:
         values = gate_visibility(values, visibility, min_visibility)
-    values = hampel(values, time_ms, min_deviation=0.03 * scale)
+    values = hampel(values, time_ms, min_deviation=OUTLIER_MIN_FRACTION * scale)
     values = interpolate_gaps(values, time_ms, max_gap_s=max_gap_s)
     if smooth:
         values = butterworth_zero_phase(values, time_ms, cutoff_hz=cutoff_hz)

@@ -233,22 +233,10 @@ def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[
 
     A cut is a jump of the frame's grey thumbnail: a mean absolute difference to the previous
     analysed frame above ``threshold`` and three times the typical difference of the frames
-    around it (movement changes the picture steadily, a cut at once), or of the athlete's position and size at once (the hips move more than a
-    torso length and the torso's length changes by more than a third between two frames).
+    around it (movement changes the picture steadily, a cut at once). Cross-dissolves are not
+    found; a rep is rarely cut by one.
     """
     cuts = _scene_spikes(np.asarray(raw.scene_change, dtype=np.float64), threshold)
-    lm = raw.landmarks
-    if len(lm) > 1:
-        hip = (lm[:, joint_index("left", "hip"), :2] + lm[:, joint_index("right", "hip"), :2]) / 2
-        shoulder = (
-            lm[:, joint_index("left", "shoulder"), :2] + lm[:, joint_index("right", "shoulder"), :2]
-        ) / 2
-        torso = np.linalg.norm(shoulder - hip, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            moved = np.linalg.norm(np.diff(hip, axis=0), axis=1) / torso[:-1]
-            resized = np.abs(np.log(torso[1:] / torso[:-1]))
-        jump = (moved > 1.0) & (resized > np.log(1.5))
-        cuts[1:] |= np.nan_to_num(jump, nan=0.0).astype(bool)
     if len(cuts):
         cuts[0] = False
     return cuts
