@@ -36,10 +36,20 @@ from guru_form.models import (
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
     "unit_of": "guru_form.analysis_types",
+    "sample_analysis": "guru_form.samples",
+    "sample_names": "guru_form.samples",
+    "sample_path": "guru_form.samples",
+    "sample_truth": "guru_form.samples",
 }
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.samples import (  # noqa: F401
+        sample_analysis,
+        sample_names,
+        sample_path,
+        sample_truth,
+    )
 
 __all__ = [  # noqa: PLE0604
     "Activity",
