@@ -22,14 +22,17 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    back to it. Swaying, shifting weight, a partial rep cut by the start or the end of the clip and
    a rep cut by an edit have a small prominence on one side and are dropped; so is a rep whose
    two sides differ by more than 40 % (it did not start where it ended).
-2. ``start`` is the last frame before the turning point where the excursion is within
-   ``rest_fraction`` (10 %) of the rep's range from its rest level; ``end`` the first frame after
-   it. ``mid`` is the extreme itself for a sharp turn; for a pause at the bottom, the pause's centre
-   (frames within 3 % of the range from the extreme); for a held deadlift lockout, the moment the
-   lockout is reached (within 5 %).
+2. ``start`` is the last frame at rest before the turning point: found where the excursion
+   crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
+   changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
+   frame back at rest.
+   ``mid`` is where the body turns: the moving joint lowest in the image (the centre of the frames
+   within 3 % of its travel from the lowest, so the middle of a pause at the bottom); for the
+   deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of its
+   range from the largest), not the middle of a held lockout.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
    joint travels far enough vertically (walking bends the knees without lowering the hips), the
-   hips stay in place horizontally (walking in or out of the frame moves them), and the posture
+   feet stay in place (walking in or out of the frame moves them), and the posture
    fits (lying on a bench, horizontal in a push-up).
 """
 
@@ -68,7 +71,7 @@ class SegmentationRule:
         moves down the image (squat, presses), negative when up (deadlift).
     bottom_joint
         When set, the turning point is where this joint is lowest in the image (the bottom of
-        the movement) rather than the signal's extreme; the joint's height is what "bottom"
+        the movement) rather than the signal's extreme: the body's height is what "bottom"
         means, and joint angles can turn a little earlier or later than the body does.
     posture
         ``"upright"`` (trunk lean below 60° at the rep's start), ``"horizontal"`` (trunk lean
@@ -79,13 +82,17 @@ class SegmentationRule:
         Largest horizontal travel of the feet (ankle) across the rep, in torso lengths.
     rest_fraction
         ``start``/``end`` are where the excursion is within this fraction of the range from rest.
+    still_speed
+        The signal is at rest while it changes by less than this fraction of the rep's range per
+        second; ``start`` and ``end`` are moved out from the ``rest_fraction`` crossings to the
+        last / first frame at rest.
     min_symmetry
         The shorter side of a rep (rest to turning point, turning point to rest) must be at least
         this fraction of the longer one.
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
-        ``mid`` is the centre of those frames for a bottom (``turning="min"``) and the first of
-        them for a lockout (``turning="max"``: when the lockout is reached).
+        ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
+        (``turning="max"``), the first of them (when the lockout is reached).
     """
 
     signal: str
@@ -100,6 +107,7 @@ class SegmentationRule:
     max_drift: float = 0.6
     rest_fraction: float = 0.1
     min_symmetry: float = 0.6
+    still_speed: float = 0.05
     bottom_band: float = 0.03
     lockout_band: float = 0.05
 
@@ -249,6 +257,16 @@ def _reps_in_run(
             continue
         start = lo + int(left[-1])
         end = p + int(right[0])
+        # From there, back to where the movement begins: the last frame before the signal moves
+        # away from rest faster than ``still_speed`` (ranges per second).
+        # Judged over 0.15 s so that a flat instant in the model's output does
+        # not stop it.
+        step = r.still_speed * (peak - max(rest_l, rest_r)) * dt / 1000.0
+        ahead = max(1, round(150.0 / dt))
+        while start > lo and d[max(start - ahead, lo)] < d[start] - step * min(ahead, start - lo):
+            start -= 1
+        while end < hi and d[min(end + ahead, hi)] < d[end] - step * min(ahead, hi - end):
+            end += 1
         # The turning point, from the frames near the extreme (a pause at the bottom, a held
         # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
