@@ -35,6 +35,7 @@ from guru_form.models import (
 # name -> module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
     "ANALYSIS_TYPES": "guru_form.analysis_types",
+    "PoseTrack": "guru_form.pose.track",
     "unit_of": "guru_form.analysis_types",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
@@ -44,6 +45,7 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of  # noqa: F401
+    from guru_form.pose.track import PoseTrack  # noqa: F401
     from guru_form.samples import (  # noqa: F401
         sample_analysis,
         sample_names,
