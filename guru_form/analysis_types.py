@@ -31,9 +31,9 @@ BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame,
                                                    lies below the shoulder-ankle line (sag) and negative
                                                    above it (pike); per rep, the value of largest size.
 MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the moving joint (hip
-                                                   for squat and deadlift, shoulder for push-up and bench
-                                                   press) over the concentric phase, scaled to metres by
-                                                   the athlete's height.
+                                                   for squat and deadlift, shoulder for push-up, wrist -
+                                                   the bar - for bench press) over the concentric phase,
+                                                   scaled to metres by the athlete's height.
 MEAN_CONCENTRIC_VELOCITY_BH_PER_S         BH/s     As above in body heights per second, when the athlete's
                                                    height is not given.
 ========================================  =======  ===================================================

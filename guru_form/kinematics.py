@@ -174,8 +174,14 @@ def body_height_px(joints: Mapping[str, npt.ArrayLike]) -> float:
 
 
 def moving_joint(activity: Activity) -> str:
-    """The joint whose vertical travel gives the rep's velocity: hip (squat, deadlift) or shoulder."""
-    return "hip" if activity in (Activity.SQUAT, Activity.DEADLIFT) else "shoulder"
+    """The joint whose vertical travel gives the rep's velocity.
+
+    The hip for squat and deadlift, the shoulder for the push-up (the body rises and falls), the
+    wrist for the bench press (the bar moves in the hands; the shoulders stay on the bench).
+    """
+    if activity in (Activity.SQUAT, Activity.DEADLIFT):
+        return "hip"
+    return "wrist" if activity is Activity.BENCH_PRESS else "shoulder"
 
 
 def rep_analyses(
@@ -203,8 +209,9 @@ def rep_analyses(
     time_s
         Per-frame presentation time in seconds.
     moving_joint_y
-        Per-frame image y (pixels) of the moving joint — the hip for squat and deadlift, the
-        shoulder for push-up and bench press. Needed for the velocity estimate.
+        Per-frame image y (pixels) of the moving joint (:func:`moving_joint`): the hip for squat
+        and deadlift, the shoulder for the push-up, the wrist for the bench press. Needed for the
+        velocity estimate.
     body_height
         The athlete's standing height in pixels (see :func:`body_height_px`).
     athlete_height_cm

@@ -110,6 +110,7 @@ def test_deadlift_concentric_is_start_to_mid_and_lockout_at_mid() -> None:
     assert out["HIP_ANGLE_DEGREES"] == 70
     assert out["MEAN_CONCENTRIC_VELOCITY_BH_PER_S"] == pytest.approx(1.0)
     assert moving_joint(Activity.DEADLIFT) == "hip" and moving_joint(Activity.PUSH_UP) == "shoulder"
+    assert moving_joint(Activity.BENCH_PRESS) == "wrist"
 
 
 def test_push_up_body_line_keeps_sign_of_largest_bend() -> None:
