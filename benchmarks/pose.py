@@ -37,7 +37,8 @@ def accuracy() -> None:
     print("Accuracy on the sample videos (engine's own side choice)")
     header = (
         f"{'sample':<12} {'stride':>6} {'reps':>6} {'knee°':>6} {'hip°':>6} {'elbow°':>7} "
-        f"{'start':>6} {'mid':>5} {'end':>5}   (angle MAE per frame; boundary error, frames)"
+        f"{'start':>6} {'mid':>5} {'end':>5} {'vel BH/s':>9}   (angle MAE per frame; boundary "
+        "error, frames; mean concentric velocity error)"
     )
     print(header)
     for name in samples.sample_names():
@@ -51,7 +52,8 @@ def accuracy() -> None:
             print(
                 f"{name:<12} {stride:>6} {acc.reps_found:>3}/{acc.reps_true:<2} "
                 f"{mae['knee_angle']:>6.1f} {mae['hip_angle']:>6.1f} {mae['elbow_angle']:>7.1f} "
-                f"{b['start']:>6.0f} {b['mid']:>5.0f} {b['end']:>5.0f}"
+                f"{b['start']:>6.0f} {b['mid']:>5.0f} {b['end']:>5.0f} "
+                f"{acc.analysis_error.get('MEAN_CONCENTRIC_VELOCITY_BH_PER_S', float('nan')):>9.3f}"
             )
     print()
 

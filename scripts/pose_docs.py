@@ -152,7 +152,10 @@ def main() -> None:
     series_chart(footage / "squat_side_01.mp4", OUT / "squat_side_01_series.png")
     for name in samples.sample_names():
         rep_sheet(
-            samples.sample_path(name), name, OUT / f"sample_{name}.png", truth=samples.sample_truth(name)
+            samples.sample_path(name),
+            name,
+            OUT / f"sample_{name}.png",
+            truth=samples.sample_truth(name),
         )
 
 

@@ -18,7 +18,8 @@ The steps are separate modules, each a pure step on documented data:
 - :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack`;
 - :mod:`~guru_form.pose.segmentation` finds the reps;
 - :mod:`~guru_form.pose.analyze` computes per-rep analyses with :mod:`guru_form.kinematics`;
-- :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine.
+- :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine;
+- :mod:`~guru_form.pose.accuracy` compares an analysis with a video's ground truth.
 
 Importing this package does not need mediapipe; running the model does (``pip install
 'guru-form[pose]'``), and says so with :class:`~guru_form.errors.MissingDependencyError`.
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 # ``track`` is both a submodule (where PoseTrack lives) and the function users call: importing the
 # submodule first and binding the function afterwards makes ``pose.track(...)`` the function.
 from guru_form.pose import track as _track_module  # noqa: F401
+from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
 from guru_form.pose.analyze import analyze_track, analyze_video, analyze_videos, track
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
@@ -44,12 +46,14 @@ if TYPE_CHECKING:
 __all__ = [
     "ESTIMATORS",
     "RULES",
+    "Accuracy",
     "MediaPipeEstimator",
     "PoseEngine",
     "PoseEstimator",
     "PoseTrack",
     "RawPose",
     "RepWindow",
+    "accuracy_against_truth",
     "analyze_track",
     "analyze_video",
     "analyze_videos",

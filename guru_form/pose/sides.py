@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.pose.joints import ARM, JOINTS, LEG, SIDE_JOINTS, SIDES, Side, joint_index
+from guru_form.pose.joints import ARM, LEG, SIDE_JOINTS, SIDES, Side, joint_index
 
 __all__ = ["SideChoice", "choose_side", "repair_label_swaps", "side_evidence"]
 
@@ -302,6 +302,3 @@ def _merge_short_runs(
         right_len = durations[shortest + 1] if shortest + 1 < len(starts) else -1.0
         neighbour = values[a - 1] if left_len >= right_len else values[b]
         out[idx[a:b]] = neighbour
-
-
-assert JOINTS[0] == "nose"

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,7 +359,3 @@ def build_track(
             "side_score_mean": float(np.nanmean(choice.score)) if present.any() else None,
         },
     )
-
-
-def _as_mapping(x: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(x)
