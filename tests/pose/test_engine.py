@@ -94,7 +94,15 @@ def test_no_activity_or_a_mismatched_domain(empty_room: Path) -> None:
 
 @pytest.mark.slow
 def test_analyze_video_attaches_the_track(squat_clip: Path) -> None:
-    analysis = analyze_video(squat_clip, "squat", stride=3, athlete_height_cm=175)
+    calls: list[tuple[int, int]] = []
+    analysis = analyze_video(
+        squat_clip,
+        "squat",
+        stride=3,
+        athlete_height_cm=175,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[-1] == (45, 45) and [d for d, _ in calls] == list(range(1, 46))
     assert analysis.status is Status.COMPLETE and len(analysis.reps) == 1
     assert isinstance(analysis.pose_track, PoseTrack)
     assert "MEAN_CONCENTRIC_VELOCITY_M_PER_S" in analysis.reps[0].analyses
