@@ -56,6 +56,7 @@ _LAZY: dict[str, str] = {
     "show_frames": "guru_form.frames",
     "Threshold": "guru_form.frames",
     "VideoReader": "guru_form.frames",
+    "PoseTrack": "guru_form.pose.track",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
     "sample_path": "guru_form.samples",
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
+    from guru_form.pose.track import PoseTrack
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
         analyses_frame,

@@ -29,6 +29,8 @@ from guru_form.errors import InvalidInputError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from guru_form.pose.track import PoseTrack
+
 __all__ = [
     "ACTIVITY_DOMAINS",
     "Activity",
@@ -250,7 +252,7 @@ class Analysis:
     reps: list[Rep] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
-    pose_track: Any = field(default=None, repr=False, compare=False)
+    pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:

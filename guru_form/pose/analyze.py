@@ -1,0 +1,355 @@
+"""From a video to an :class:`~guru_form.models.Analysis` in the Guru schema, locally.
+
+``track`` runs the pose model and builds the :class:`~guru_form.pose.track.PoseTrack`;
+``analyze_track`` finds the reps (:mod:`guru_form.pose.segmentation`) and computes each rep's
+analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does both;
+``analyze_videos`` does it for many videos in a process pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guru_form.errors import EngineError, GuruError, MissingDependencyError
+from guru_form.kinematics import body_height_px, moving_joint, rep_analyses
+from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
+from guru_form.pose.segmentation import RepWindow, segment_reps
+from guru_form.pose.track import PoseTrack, build_track
+from guru_form.pose.video import probe_video
+
+__all__ = [
+    "MIN_DURATION_S",
+    "MIN_PERSON_FRACTION",
+    "MIN_PERSON_SECONDS",
+    "analyze_track",
+    "analyze_video",
+    "analyze_videos",
+    "check_person",
+    "track",
+]
+
+#: Videos shorter than this cannot hold a rep.
+MIN_DURATION_S = 1.0
+#: The athlete must be found on at least this fraction of the analysed frames ...
+MIN_PERSON_FRACTION = 0.2
+#: ... and for at least this long.
+MIN_PERSON_SECONDS = 1.0
+
+_FILMING_ADVICE = (
+    "film the athlete's whole body from the side, in good light, with the camera still"
+)
+
+
+def _check_duration(path: str | os.PathLike[str]) -> None:
+    info = probe_video(path)
+    if info.duration_s < MIN_DURATION_S:
+        raise EngineError(
+            f"the video is only {info.duration_s:.1f} s long ({info.frame_count} frames); "
+            f"a rep takes at least {MIN_DURATION_S:.0f} s: record the whole set"
+        )
+
+
+def check_person(raw: RawPose) -> None:
+    """Raise :class:`EngineError` when the athlete is found on too few frames to analyse.
+
+    The video needs a person on at least :data:`MIN_PERSON_FRACTION` of the analysed frames and
+    for at least :data:`MIN_PERSON_SECONDS`.
+    """
+    n = len(raw)
+    found = int(raw.person_found.sum())
+    if n == 0:
+        raise EngineError("the video has no frames that could be decoded; export it again")
+    if found == 0:
+        raise EngineError(
+            f"no person was found on any of the {n} analysed frames; {_FILMING_ADVICE}"
+        )
+    rate = raw.video.fps / raw.stride if raw.video.fps > 0 else 30.0
+    if found < MIN_PERSON_FRACTION * n or found < MIN_PERSON_SECONDS * rate:
+        raise EngineError(
+            f"a person was found on only {found} of {n} analysed frames "
+            f"({100.0 * found / n:.0f} %); {_FILMING_ADVICE}"
+        )
+
+
+def track(
+    path: str | os.PathLike[str],
+    activity: Activity | str | None = None,
+    *,
+    stride: int = 1,
+    estimator: EstimatorSpec = "mediapipe",
+    progress: Progress = None,
+) -> PoseTrack:
+    """Run the pose model over a video and build its pose track.
+
+    Parameters
+    ----------
+    path
+        The video file.
+    activity
+        Recorded on the track; needed later to find reps.
+    stride
+        Analyse every ``stride``-th frame (2 halves the time; gaps are interpolated).
+    estimator
+        A backend name (``"mediapipe"``) or a factory of :class:`~guru_form.pose.PoseEstimator`.
+    progress
+        ``True`` for a progress bar, or a callable ``(frames_done, frames_total)``.
+
+    Returns
+    -------
+    PoseTrack
+        Even when no person is found (then every joint is missing).
+
+    Raises
+    ------
+    InvalidVideoError
+        When the file is not a readable video.
+    MissingDependencyError
+        When the ``pose`` extra is not installed.
+
+    Examples
+    --------
+    >>> from guru_form import pose
+    >>> t = pose.track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
+    >>> t.frame[["time_ms", "knee_angle"]].describe()  # doctest: +SKIP
+    """
+    raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
+    return build_track(raw, activity)
+
+
+def analyze_track(
+    pose_track: PoseTrack,
+    activity: Activity | str | None = None,
+    *,
+    athlete_height_cm: float | None = None,
+    rep_count: int | None = None,
+) -> Analysis:
+    """Find the reps in a pose track and compute their analyses.
+
+    Parameters
+    ----------
+    pose_track
+        From :func:`track`.
+    activity
+        Defaults to the track's activity; one of them must be given.
+    athlete_height_cm
+        The athlete's standing height: velocities in m/s instead of body heights per second.
+    rep_count
+        The number of reps the video holds, if known (see
+        :func:`~guru_form.pose.segmentation.segment_reps`).
+
+    Returns
+    -------
+    Analysis
+        Status ``Complete``, with the track attached as ``pose_track``.
+    """
+    act, domain = resolve_activity(activity or pose_track.activity)
+    if act is None:
+        raise GuruError("analyze_track needs an activity (squat, deadlift, bench_press, push_up)")
+    if athlete_height_cm is not None and not 50.0 <= athlete_height_cm <= 260.0:
+        raise GuruError(
+            f"athlete_height_cm={athlete_height_cm} is not a human height; give it in centimetres"
+        )
+    frame = pose_track.frame
+    time_ms = frame["time_ms"].to_numpy(dtype=np.float64)
+    series = pose_track.series()
+    joints = pose_track.joints()
+    windows = segment_reps(
+        act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
+    )
+    reps = [_rep(act, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    pose_track.activity = act
+    analysis = Analysis(
+        video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
+    )
+    analysis.raw = analysis.to_json()
+    analysis.pose_track = pose_track
+    return analysis
+
+
+def _rep(
+    activity: Activity,
+    window: RepWindow,
+    series: dict[str, Any],
+    joints: dict[str, Any],
+    time_ms: Any,
+    athlete_height_cm: float | None,
+) -> Rep:
+    height = body_height_px(joints)
+    analyses = rep_analyses(
+        activity,
+        series,
+        window.start,
+        window.mid,
+        window.end,
+        time_s=np.asarray(time_ms) / 1000.0,
+        moving_joint_y=joints[moving_joint(activity)][:, 1],
+        body_height=height if np.isfinite(height) and height > 0 else None,
+        athlete_height_cm=athlete_height_cm,
+    )
+    return Rep(
+        start_ms=round(float(time_ms[window.start])),
+        mid_ms=round(float(time_ms[window.mid])),
+        end_ms=round(float(time_ms[window.end])),
+        analyses=analyses,
+    )
+
+
+def analyze_video(
+    path: str | os.PathLike[str],
+    activity: Activity | str,
+    *,
+    stride: int = 1,
+    athlete_height_cm: float | None = None,
+    progress: Progress = None,
+    estimator: EstimatorSpec = "mediapipe",
+    rep_count: int | None = None,
+) -> Analysis:
+    """Analyse a workout video locally, with no account and no network.
+
+    Parameters
+    ----------
+    path
+        The video file.
+    activity
+        ``squat``, ``deadlift``, ``bench_press`` or ``push_up``.
+    stride
+        Analyse every ``stride``-th frame.
+    athlete_height_cm
+        The athlete's height: velocities in m/s instead of body heights per second.
+    progress
+        ``True`` for a progress bar, or a callable ``(frames_done, frames_total)``.
+    estimator
+        The pose backend (see :func:`track`).
+    rep_count
+        The number of reps the video holds, if known.
+
+    Returns
+    -------
+    Analysis
+        Status ``Complete``, its domain, activity and reps in the Guru schema; the pose track is
+        attached as ``pose_track`` (``frames`` draws skeletons from it).
+
+    Raises
+    ------
+    InvalidVideoError
+        When the file is not a readable video (missing, empty, a still image, ...).
+    EngineError
+        When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
+        few frames (the message says on how many).
+    MissingDependencyError
+        When the ``pose`` extra is not installed.
+
+    Examples
+    --------
+    >>> from guru_form import pose
+    >>> analysis = pose.analyze_video("squat.mp4", "squat", athlete_height_cm=178)  # doctest: +SKIP
+    >>> analysis.to_frame()  # doctest: +SKIP
+    """
+    act, _ = resolve_activity(activity)
+    if stride < 1:
+        raise GuruError(f"stride must be 1 or more, got {stride}")
+    _check_duration(path)
+    raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
+    check_person(raw)
+    pose_track = build_track(raw, act)
+    return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)
+
+
+def _analyze_or_fail(path: str, activity: str, options: dict[str, Any]) -> Analysis:
+    try:
+        return analyze_video(path, activity, **options)
+    except MissingDependencyError:
+        raise
+    except GuruError as exc:
+        act, dom = resolve_activity(activity)
+        return Analysis(
+            video_id=None, status=Status.FAILED, domain=dom, activity=act, reason=str(exc)
+        )
+
+
+def analyze_videos(
+    paths: Iterable[str | os.PathLike[str]],
+    activity: Activity | str | Sequence[Activity | str],
+    *,
+    stride: int = 1,
+    athlete_height_cm: float | None = None,
+    executor: Executor | None = None,
+    max_workers: int | None = None,
+    progress: bool = False,
+) -> list[Analysis]:
+    """Analyse several videos in parallel; a video that cannot be analysed does not stop the rest.
+
+    Parameters
+    ----------
+    paths
+        The videos.
+    activity
+        One activity for all, or one per video.
+    stride, athlete_height_cm
+        As :func:`analyze_video`.
+    executor
+        Where to run: any :class:`concurrent.futures.Executor` (a process pool, a Dask
+        ``distributed.Client.get_executor()``, ...). By default a process pool of
+        ``max_workers`` processes (default: the number of CPUs) made and shut down here. Its
+        processes are started with ``spawn``: forking a process in which MediaPipe has run
+        crashes the child, so give a ``fork`` pool only from a process that has not run it.
+    progress
+        Show a progress bar over videos.
+
+    Returns
+    -------
+    list of Analysis
+        In the order of ``paths``; a video that could not be analysed gives a ``Failed`` analysis
+        whose ``reason`` says why (other errors are raised).
+
+    Examples
+    --------
+    >>> from guru_form import pose
+    >>> results = pose.analyze_videos(["a.mp4", "b.mp4"], "squat", stride=2)  # doctest: +SKIP
+    """
+    files = [os.fspath(Path(p)) for p in paths]
+    if isinstance(activity, (str, Activity)):
+        activities = [str(Activity(activity) if isinstance(activity, Activity) else activity)]
+        activities *= len(files)
+    else:
+        activities = [str(a) for a in activity]
+        if len(activities) != len(files):
+            raise GuruError(
+                f"got {len(activities)} activities for {len(files)} videos; give one per video"
+            )
+    for a in activities:
+        resolve_activity(a)
+    options: dict[str, Any] = {"stride": stride, "athlete_height_cm": athlete_height_cm}
+    own = executor is None
+    pool: Executor = executor or ProcessPoolExecutor(
+        max_workers=max_workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+    )
+    bar: Any = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(files), unit="video", desc="pose")
+    try:
+        futures = [
+            pool.submit(_analyze_or_fail, f, a, options)
+            for f, a in zip(files, activities, strict=False)
+        ]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if bar is not None:
+                bar.update(1)
+        return results
+    finally:
+        if bar is not None:
+            bar.close()
+        if own:
+            pool.shutdown()

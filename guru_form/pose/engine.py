@@ -1,0 +1,140 @@
+"""The pose engine as the local server runs it: a picklable object with ``analyze()``.
+
+The local server (``guru_form.server``) loads engines by name; ``"pose"`` is
+``guru_form.pose.engine:PoseEngine``. It runs in a process pool or on Dask workers, so it holds
+only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
+from guru_form.models import Activity, Domain, resolve_activity
+from guru_form.pose.analyze import analyze_video
+
+__all__ = ["POSE_TRACK_FILENAME", "PoseEngine"]
+
+#: The file the engine writes the pose track to, inside ``artifacts_dir``.
+POSE_TRACK_FILENAME = "pose_track.parquet"
+
+
+class PoseEngine:
+    """Local pose analysis behind the Guru schema.
+
+    Parameters
+    ----------
+    stride
+        Analyse every ``stride``-th frame.
+    athlete_height_cm
+        When set, velocities are reported in m/s.
+    estimator
+        The pose backend's name (see :data:`guru_form.pose.estimator.ESTIMATORS`).
+
+    Notes
+    -----
+    With several people in view the model follows one person: the first it finds, for as long
+    as it keeps track of them. Film one athlete, or crop the video to them.
+
+    Examples
+    --------
+    >>> engine = PoseEngine(stride=2)
+    >>> engine.name
+    'pose'
+    >>> result = engine.analyze("squat.mp4", activity="squat", domain=None, rep_count=None)  # doctest: +SKIP
+    >>> result["status"], len(result["reps"])  # doctest: +SKIP
+    ('Complete', 5)
+    """
+
+    name = "pose"
+
+    def __init__(
+        self,
+        *,
+        stride: int = 1,
+        athlete_height_cm: float | None = None,
+        estimator: str = "mediapipe",
+    ) -> None:
+        if stride < 1:
+            raise ValueError(f"stride must be 1 or more, got {stride}")
+        self.stride = stride
+        self.athlete_height_cm = athlete_height_cm
+        self.estimator = estimator
+
+    def __repr__(self) -> str:
+        return (
+            f"PoseEngine(stride={self.stride}, athlete_height_cm={self.athlete_height_cm}, "
+            f"estimator={self.estimator!r})"
+        )
+
+    def analyze(
+        self,
+        video_path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None,
+        domain: Domain | str | None = None,
+        rep_count: int | None = None,
+        artifacts_dir: Path | None = None,
+    ) -> dict[str, Any]:
+        """Analyse one video and return the Guru analysis JSON.
+
+        Parameters
+        ----------
+        video_path
+            The uploaded video.
+        activity, domain
+            As given when the video was created; the activity is required.
+        rep_count
+            The user's rep count, if given (a hint: never more reps than this are reported).
+        artifacts_dir
+            When given, the pose track is written there as :data:`POSE_TRACK_FILENAME`.
+
+        Returns
+        -------
+        dict
+            ``{"status": "Complete", "domain", "activity", "reps": [...]}`` in the Guru schema.
+
+        Raises
+        ------
+        EngineError
+            When the video cannot be analysed: no activity given, not a readable video, too
+            short, or the athlete found on too few frames. The message is the reason to show.
+        MissingDependencyError
+            When the ``pose`` extra is not installed.
+        """
+        try:
+            act, _ = resolve_activity(activity, domain)
+        except InvalidInputError as exc:
+            raise EngineError(str(exc)) from None
+        if act is None:
+            raise EngineError(
+                "the local pose engine needs the activity (squat, deadlift, bench_press or "
+                "push_up); create the video with activity=..."
+            )
+        try:
+            analysis = analyze_video(
+                video_path,
+                act,
+                stride=self.stride,
+                athlete_height_cm=self.athlete_height_cm,
+                estimator=self.estimator,
+                rep_count=rep_count,
+            )
+        except (EngineError, MissingDependencyError):
+            raise
+        except InvalidInputError as exc:
+            raise EngineError(_video_reason(exc)) from None
+        if artifacts_dir is not None and analysis.pose_track is not None:
+            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
+            analysis.pose_track.to_parquet(Path(artifacts_dir) / POSE_TRACK_FILENAME)
+        result = analysis.to_json()
+        result.pop("videoId", None)
+        result.pop("reason", None)
+        return result
+
+
+def _video_reason(exc: InvalidInputError) -> str:
+    reason = getattr(exc, "reason", None)
+    return f"the upload is not a usable video: {reason or exc}"

@@ -1,0 +1,221 @@
+"""The pose estimator interface, the backends registry, and running an estimator over a video.
+
+An estimator is anything with an ``estimate(image, time_ms)`` method that takes one RGB frame and
+returns the joints of :data:`guru_form.pose.joints.JOINTS` as an array of shape
+``(len(JOINTS), 4)`` (``x``, ``y``, ``depth``, ``visibility``), or ``None`` when it finds no
+person. One estimator instance serves one video, in frame order (it may track between frames);
+``close()`` frees it. Backends are named in :data:`ESTIMATORS`; MediaPipe is the default and the
+only one shipped. To add one, write a class with this interface and register it::
+
+    ESTIMATORS["mymodel"] = "mypackage.pose_backend:MyEstimator"
+
+Nothing else in :mod:`guru_form.pose` needs to change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.pose.joints import JOINTS
+from guru_form.pose.video import VideoInfo, iter_frames, probe_video
+
+__all__ = [
+    "ESTIMATORS",
+    "EstimatorSpec",
+    "PoseEstimator",
+    "Progress",
+    "RawPose",
+    "estimate_video",
+    "make_estimator",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@runtime_checkable
+class PoseEstimator(Protocol):
+    """Frames in, named joints with visibility out (see the module docstring)."""
+
+    name: str
+
+    def estimate(self, image: npt.NDArray[np.uint8], time_ms: float) -> FloatArray | None:
+        """Joints of one RGB frame as ``(len(JOINTS), 4)``, or ``None`` when no person is found."""
+        ...
+
+    def close(self) -> None:
+        """Free the model's resources."""
+        ...
+
+
+#: A backend's name in :data:`ESTIMATORS`, or a callable that makes a fresh estimator.
+EstimatorSpec: TypeAlias = "str | Callable[[], PoseEstimator]"
+
+#: Backends by name -> ``"module:Class"`` (the class is constructed with no arguments).
+ESTIMATORS: dict[str, str] = {
+    "mediapipe": "guru_form.pose.mediapipe_backend:MediaPipeEstimator",
+}
+
+#: ``progress`` arguments: ``None``/``False`` for none, ``True`` for a tqdm bar, or a callable
+#: ``(frames_done, frames_total)``.
+Progress: TypeAlias = "bool | Callable[[int, int], None] | None"
+
+
+def make_estimator(spec: EstimatorSpec = "mediapipe") -> PoseEstimator:
+    """A fresh estimator from a backend name or a factory.
+
+    Raises
+    ------
+    ValueError
+        For an unknown backend name.
+    MissingDependencyError
+        When the backend's package is not installed.
+    """
+    if callable(spec):
+        return spec()
+    target = ESTIMATORS.get(spec)
+    if target is None:
+        raise ValueError(f"unknown pose estimator {spec!r}; known: {', '.join(ESTIMATORS)}")
+    module_name, _, class_name = target.partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    estimator: PoseEstimator = cls()
+    return estimator
+
+
+@dataclass
+class RawPose:
+    """An estimator's output for one video, before any side choice or filtering.
+
+    Attributes
+    ----------
+    video
+        What the container says about the video.
+    frame
+        ``(n,)`` index of each analysed frame in the video.
+    time_ms
+        ``(n,)`` presentation time of each analysed frame.
+    landmarks
+        ``(n, len(JOINTS), 4)``: ``x``, ``y`` (pixels, display-oriented), ``depth``,
+        ``visibility``; all NaN on frames without a person.
+    scene_change
+        ``(n,)`` mean absolute difference (0..1) between the grey thumbnails of this analysed
+        frame and the previous one; large at cuts.
+    brightness
+        ``(n,)`` mean grey level (0..1) of each analysed frame; low during fades to black.
+    stride
+        Every ``stride``-th frame was analysed.
+    estimator
+        The backend's name.
+    """
+
+    video: VideoInfo
+    frame: npt.NDArray[np.int64]
+    time_ms: FloatArray
+    landmarks: FloatArray
+    scene_change: FloatArray
+    brightness: FloatArray
+    stride: int
+    estimator: str
+
+    @property
+    def person_found(self) -> npt.NDArray[np.bool_]:
+        """``(n,)`` True on frames where the estimator found a person."""
+        found: npt.NDArray[np.bool_] = np.isfinite(self.landmarks[:, :, 0]).any(axis=1)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _progress_callback(progress: Progress, total: int) -> tuple[Callable[[int], None], Any]:
+    if progress is None or progress is False:
+        return (lambda n: None), None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        bar: Any = tqdm(total=total, unit="frame", desc="pose")
+        return bar.update, bar
+    done = 0
+    callback = progress
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        callback(done, total)
+
+    return step, None
+
+
+def estimate_video(
+    path: str | os.PathLike[str],
+    *,
+    estimator: EstimatorSpec = "mediapipe",
+    stride: int = 1,
+    progress: Progress = None,
+) -> RawPose:
+    """Run a pose estimator over every ``stride``-th frame of a video.
+
+    Memory stays flat in the length of the video: frames are decoded one at a time and only the
+    joints are kept.
+
+    Parameters
+    ----------
+    path
+        The video.
+    estimator
+        A backend name from :data:`ESTIMATORS` or a factory returning a fresh estimator.
+    stride
+        Analyse frames ``0, stride, 2*stride, ...``.
+    progress
+        ``True`` for a tqdm progress bar, or a callable ``(frames_done, frames_total)``.
+
+    Raises
+    ------
+    InvalidVideoError
+        When the file is not a readable video.
+    MissingDependencyError
+        When the backend's package is not installed.
+    """
+    info = probe_video(path)
+    total = max(1, -(-info.frame_count // stride))
+    step, bar = _progress_callback(progress, total)
+    model = make_estimator(estimator)
+    frames: list[int] = []
+    times: list[float] = []
+    rows: list[FloatArray] = []
+    changes: list[float] = []
+    bright: list[float] = []
+    empty = np.full((len(JOINTS), 4), np.nan)
+    previous: npt.NDArray[np.float32] | None = None
+    try:
+        for decoded in iter_frames(path, stride=stride):
+            joints = model.estimate(decoded.image, decoded.time_ms)
+            frames.append(decoded.index)
+            times.append(decoded.time_ms)
+            rows.append(empty if joints is None else np.asarray(joints, dtype=np.float64))
+            thumb = decoded.thumbnail
+            changes.append(0.0 if previous is None else float(np.abs(thumb - previous).mean()))
+            bright.append(float(thumb.mean()))
+            previous = thumb
+            step(1)
+    finally:
+        model.close()
+        if bar is not None:
+            bar.close()
+    landmarks = np.stack(rows) if rows else np.empty((0, len(JOINTS), 4))
+    return RawPose(
+        video=info,
+        frame=np.asarray(frames, dtype=np.int64),
+        time_ms=np.asarray(times, dtype=np.float64),
+        landmarks=landmarks,
+        scene_change=np.asarray(changes, dtype=np.float64),
+        brightness=np.asarray(bright, dtype=np.float64),
+        stride=stride,
+        estimator=getattr(model, "name", type(model).__name__),
+    )

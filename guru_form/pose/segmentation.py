@@ -1,0 +1,347 @@
+"""Rep segmentation: where each rep starts, turns and ends, from a pose track's angle series.
+
+Each activity has a rule (:data:`RULES`): the angle that defines a rep, which extreme of it is the
+turning point, and the checks a candidate must pass to count.
+
+============  ==============  =========================  ========================================
+activity      signal          turning point (``mid``)    checks besides the angle's range
+============  ==============  =========================  ========================================
+squat         ``knee_angle``  smallest knee angle        hip drops >= 0.25 torso, upright at rest
+deadlift      ``hip_angle``   largest hip angle          hip rises >= 0.2 torso
+bench_press   ``elbow_angle`` smallest elbow angle       wrist drops >= 0.2 torso, trunk lying
+push_up       ``elbow_angle`` smallest elbow angle       shoulder drops >= 0.15 torso, body
+                                                         horizontal
+============  ==============  =========================  ========================================
+
+How a rep is found, within each shot (a continuous stretch of footage, see
+:mod:`guru_form.pose.track`) and each stretch where the signal is known:
+
+1. Candidate turning points are peaks of the signal's excursion from the rest position (rest is
+   standing for squat, lockout for the presses, the floor for the deadlift) with a prominence of
+   at least ``min_range_deg`` on **both** sides: the athlete must leave the rest position and come
+   back to it. Swaying, shifting weight, a partial rep cut by the start or the end of the clip and
+   a rep cut by an edit have a small prominence on one side and are dropped; so is a rep whose
+   two sides differ by more than 40 % (it did not start where it ended).
+2. ``start`` is the last frame at rest before the turning point: found where the excursion
+   crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
+   changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
+   frame back at rest.
+   ``mid`` is where the body turns: the moving joint lowest in the image (the centre of the frames
+   within 3 % of its travel from the lowest, so the middle of a pause at the bottom); for the
+   deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of its
+   range from the largest), not the middle of a held lockout.
+3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
+   joint travels far enough vertically (walking bends the knees without lowering the hips), the
+   feet stay in place (walking in or out of the frame moves them), and the posture
+   fits (lying on a bench, horizontal in a push-up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from guru_form.models import Activity
+from guru_form.pose.filters import runs
+
+__all__ = ["RULES", "RepWindow", "SegmentationRule", "segment_reps"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SegmentationRule:
+    """How reps of one activity are found.
+
+    Attributes
+    ----------
+    signal
+        The angle series (column of the pose track) that defines a rep.
+    turning
+        ``"min"`` when the turning point is the signal's smallest value, ``"max"`` its largest.
+    min_range_deg
+        Smallest excursion of the signal, on both sides of the turning point.
+    height_joint
+        The joint whose vertical travel confirms a rep.
+    min_height_travel
+        Its smallest travel between start and turning point, in torso lengths; positive when it
+        moves down the image (squat, presses), negative when up (deadlift).
+    bottom_joint
+        When set, the turning point is where this joint is lowest in the image (the bottom of
+        the movement) rather than the signal's extreme: the body's height is what "bottom"
+        means, and joint angles can turn a little earlier or later than the body does.
+    posture
+        ``"upright"`` (trunk lean below 60° at the rep's start), ``"horizontal"`` (trunk lean
+        above 45° at the turning point), or None.
+    min_duration_s, max_duration_s
+        Bounds of a rep's duration.
+    max_drift
+        Largest horizontal travel of the feet (ankle) across the rep, in torso lengths.
+    rest_fraction
+        ``start``/``end`` are where the excursion is within this fraction of the range from rest.
+    still_speed
+        The signal is at rest while it changes by less than this fraction of the rep's range per
+        second; ``start`` and ``end`` are moved out from the ``rest_fraction`` crossings to the
+        last / first frame at rest.
+    min_symmetry
+        The shorter side of a rep (rest to turning point, turning point to rest) must be at least
+        this fraction of the longer one.
+    bottom_band, lockout_band
+        Frames within this fraction of the range from the extreme are "at" the turning point:
+        ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
+        (``turning="max"``), the first of them (when the lockout is reached).
+    """
+
+    signal: str
+    turning: Literal["min", "max"]
+    min_range_deg: float
+    height_joint: str
+    min_height_travel: float
+    posture: Literal["upright", "horizontal"] | None
+    bottom_joint: str | None = None
+    min_duration_s: float = 0.5
+    max_duration_s: float = 20.0
+    max_drift: float = 0.6
+    rest_fraction: float = 0.1
+    min_symmetry: float = 0.6
+    still_speed: float = 0.05
+    bottom_band: float = 0.03
+    lockout_band: float = 0.05
+
+
+#: The rule of each activity.
+RULES: dict[Activity, SegmentationRule] = {
+    Activity.SQUAT: SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", "hip"),
+    Activity.DEADLIFT: SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None),
+    Activity.BENCH_PRESS: SegmentationRule(
+        "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", "wrist"
+    ),
+    Activity.PUSH_UP: SegmentationRule(
+        "elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal", "shoulder"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """One rep as row positions in the pose track (``start <= mid <= end``).
+
+    Attributes
+    ----------
+    start, mid, end
+        Row positions (0-based) of the rep's start, turning point and end.
+    range_deg
+        The signal's excursion in the rep (the smaller of the two sides).
+    """
+
+    start: int
+    mid: int
+    end: int
+    range_deg: float
+
+
+def segment_reps(
+    activity: Activity | str,
+    series: dict[str, FloatArray],
+    joints: dict[str, FloatArray],
+    time_ms: npt.ArrayLike,
+    *,
+    shot: npt.ArrayLike | None = None,
+    rule: SegmentationRule | None = None,
+    rep_count: int | None = None,
+) -> list[RepWindow]:
+    """Find the reps in a pose track's series.
+
+    Parameters
+    ----------
+    activity
+        Selects the rule from :data:`RULES`.
+    series
+        Angle series by name (``PoseTrack.series()``), each ``(n,)``.
+    joints
+        Joint positions by name (``PoseTrack.joints()``), each ``(n, 2)`` pixels.
+    time_ms
+        ``(n,)`` frame times.
+    shot
+        ``(n,)`` shot index; reps never span two shots.
+    rule
+        Overrides the activity's rule.
+    rep_count
+        The number of reps the user says the video holds: when more candidates pass every check,
+        only the ``rep_count`` with the largest range are kept (never more reps are invented).
+
+    Returns
+    -------
+    list of RepWindow
+        In time order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 6000, 33.3)
+    >>> knee = 175 - 90 * np.clip(np.sin(np.pi * (t - 1000) / 2000), 0, None) * (t < 3000)
+    >>> hip_y = 500 + (175 - knee) * 2.0
+    >>> joints = {"hip": np.c_[np.full_like(t, 300), hip_y], "shoulder": np.c_[np.full_like(t, 300), hip_y - 200]}
+    >>> reps = segment_reps("squat", {"knee_angle": knee, "trunk_lean": np.zeros_like(t)}, joints, t)
+    >>> [(round(t[r.start] / 1000, 1), round(t[r.mid] / 1000, 1), round(t[r.end] / 1000, 1)) for r in reps]
+    [(1.0, 2.0, 3.0)]
+    """
+    act = Activity(activity)
+    r = rule or RULES[act]
+    t = np.asarray(time_ms, dtype=np.float64)
+    n = len(t)
+    x = np.asarray(series.get(r.signal, np.full(n, np.nan)), dtype=np.float64)
+    shots = np.zeros(n, dtype=np.int64) if shot is None else np.asarray(shot, dtype=np.int64)
+    torso = _torso(joints)
+    candidates: list[RepWindow] = []
+    for s in np.unique(shots):
+        in_shot = shots == s
+        for a, b in runs(in_shot & np.isfinite(x)):
+            candidates += _reps_in_run(r, x, t, a, b)
+    reps = [c for c in candidates if _passes(r, c, series, joints, t, torso)]
+    if r.bottom_joint is not None and r.bottom_joint in joints:
+        y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
+        reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
+    if rep_count is not None and 0 < rep_count < len(reps):
+        keep = sorted(sorted(reps, key=lambda c: -c.range_deg)[:rep_count], key=lambda c: c.mid)
+        reps = keep
+    return reps
+
+
+def _torso(joints: dict[str, FloatArray]) -> float:
+    if "shoulder" not in joints or "hip" not in joints:
+        return float("nan")
+    d = np.linalg.norm(np.asarray(joints["shoulder"]) - np.asarray(joints["hip"]), axis=1)
+    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+
+
+def _reps_in_run(
+    r: SegmentationRule, x: FloatArray, t: FloatArray, a: int, b: int
+) -> list[RepWindow]:
+    """Candidate reps in the finite stretch ``x[a:b]``."""
+    from scipy.signal import find_peaks
+
+    # Excursion from rest: peaks are turning points.
+    d = -x[a:b] if r.turning == "min" else x[a:b]
+    if len(d) < 3:
+        return []
+    dt = float(np.median(np.diff(t[a:b]))) if b - a > 1 else 33.0
+    distance = max(1, round(0.5 * r.min_duration_s * 1000.0 / max(dt, 1e-6)))
+    peaks, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    out: list[RepWindow] = []
+    for k, p in enumerate(peaks):
+        lb, rb = int(props["left_bases"][k]), int(props["right_bases"][k])
+        # Both sides must come down to (near) the rest level by themselves.
+        left_rest = float(np.min(d[lb : p + 1]))
+        right_rest = float(np.min(d[p : rb + 1]))
+        peak = float(d[p])
+        if peak - max(left_rest, right_rest) < r.min_range_deg:
+            continue
+        # Bound the search by the neighbouring turning points.
+        lo = int(peaks[k - 1]) if k > 0 else 0
+        hi = int(peaks[k + 1]) if k + 1 < len(peaks) else len(d) - 1
+        rest_l = _rest_level(d[lo : p + 1], peak)
+        rest_r = _rest_level(d[p : hi + 1], peak)
+        # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
+        # a half rep, leaves one side much shorter than the other.
+        if min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(peak - rest_l, peak - rest_r):
+            continue
+        thr_l = rest_l + r.rest_fraction * (peak - rest_l)
+        thr_r = rest_r + r.rest_fraction * (peak - rest_r)
+        left = np.flatnonzero(d[lo : p + 1] <= thr_l)
+        right = np.flatnonzero(d[p : hi + 1] <= thr_r)
+        if len(left) == 0 or len(right) == 0:
+            continue
+        start = lo + int(left[-1])
+        end = p + int(right[0])
+        # From there, back to where the movement begins: the last frame before the signal moves
+        # away from rest faster than ``still_speed`` (ranges per second).
+        # Judged over 0.15 s so that a flat instant in the model's output does
+        # not stop it.
+        step = r.still_speed * (peak - max(rest_l, rest_r)) * dt / 1000.0
+        ahead = max(1, round(150.0 / dt))
+        while start > lo and d[max(start - ahead, lo)] < d[start] - step * min(ahead, start - lo):
+            start -= 1
+        while end < hi and d[min(end + ahead, hi)] < d[end] - step * min(ahead, hi - end):
+            end += 1
+        # The turning point, from the frames near the extreme (a pause at the bottom, a held
+        # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
+        band = r.lockout_band if r.turning == "max" else r.bottom_band
+        near = d[start : end + 1] >= peak - band * (peak - max(rest_l, rest_r))
+        first, stop = _run_containing(near, p - start)
+        mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
+        out.append(RepWindow(a + start, a + mid, a + end, float(peak - max(rest_l, rest_r))))
+    return out
+
+
+def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
+    """Move ``mid`` to the centre of the frames where ``y`` (pixels, down) is near its largest."""
+    window = y[c.start : c.end + 1]
+    if not np.isfinite(window).all():
+        return c
+    deepest = int(np.argmax(window))
+    rest = min(float(window[0]), float(window[-1]))
+    near = window >= window[deepest] - band * (window[deepest] - rest)
+    first, stop = _run_containing(near, deepest)
+    return RepWindow(c.start, c.start + (first + stop - 1) // 2, c.end, c.range_deg)
+
+
+def _rest_level(d: FloatArray, peak: float) -> float:
+    """The typical excursion at rest: median of the values in the lowest fifth of the range."""
+    low = float(np.min(d))
+    near_rest = d[d <= low + 0.2 * (peak - low)]
+    return float(np.median(near_rest))
+
+
+def _run_containing(mask: npt.NDArray[np.bool_], i: int) -> tuple[int, int]:
+    lo = i
+    while lo > 0 and mask[lo - 1]:
+        lo -= 1
+    hi = i + 1
+    while hi < len(mask) and mask[hi]:
+        hi += 1
+    return lo, hi
+
+
+def _passes(
+    r: SegmentationRule,
+    c: RepWindow,
+    series: dict[str, FloatArray],
+    joints: dict[str, FloatArray],
+    t: FloatArray,
+    torso: float,
+) -> bool:
+    duration = (t[c.end] - t[c.start]) / 1000.0
+    if not r.min_duration_s <= duration <= r.max_duration_s:
+        return False
+    if np.isfinite(torso) and torso > 0:
+        if r.height_joint in joints:
+            y = np.asarray(joints[r.height_joint])[:, 1]
+            travel = _travel(y, c) / torso
+            if not np.isfinite(travel):
+                return False
+            if r.min_height_travel >= 0 and travel < r.min_height_travel:
+                return False
+            if r.min_height_travel < 0 and travel > r.min_height_travel:
+                return False
+        if "ankle" in joints:
+            ax = np.asarray(joints["ankle"])[c.start : c.end + 1, 0]
+            if np.isfinite(ax).any() and np.nanmax(ax) - np.nanmin(ax) > r.max_drift * torso:
+                return False
+    lean = series.get("trunk_lean")
+    if lean is not None and r.posture is not None:
+        lean = np.asarray(lean)
+        if r.posture == "upright" and not (np.nanmin(lean[[c.start, c.end]]) < 60.0):
+            return False
+        if r.posture == "horizontal" and not (lean[c.mid] > 45.0):
+            return False
+    return True
+
+
+def _travel(y: FloatArray, c: RepWindow) -> float:
+    """Downward travel of ``y`` (pixels, y down) from the rep's start/end to its turning point."""
+    rest = np.nanmean([y[c.start], y[c.end]])
+    return float(y[c.mid] - rest)

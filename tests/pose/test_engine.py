@@ -1,0 +1,140 @@
+"""The pose engine end to end on small real clips, and what it says about videos it cannot use."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guru_form.errors import EngineError
+from guru_form.models import Status
+from guru_form.pose import PoseEngine, analyze_video, analyze_videos
+from guru_form.pose.track import PoseTrack
+from tests.pose.conftest import requires_mediapipe, write_video
+
+pytestmark = [pytest.mark.pose, requires_mediapipe]
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def test_engine_is_a_plain_picklable_object() -> None:
+    engine = pickle.loads(pickle.dumps(PoseEngine(stride=2)))
+    assert engine.name == "pose" and engine.stride == 2
+    assert PoseEngine().stride == 1
+
+
+@pytest.mark.slow
+def test_engine_returns_guru_json_and_writes_the_track(squat_clip: Path, tmp_path: Path) -> None:
+    result = PoseEngine(stride=2).analyze(
+        squat_clip, activity="squat", domain="weightlifting", rep_count=None, artifacts_dir=tmp_path
+    )
+    assert set(result) == {"status", "domain", "activity", "reps"}
+    assert (result["status"], result["domain"], result["activity"]) == (
+        "Complete",
+        "weightlifting",
+        "squat",
+    )
+    (rep,) = result["reps"]
+    assert set(rep) == {"startTimestampMs", "midTimestampMs", "endTimestampMs", "analyses"}
+    # The clip starts at 8.0 s of squat_side_01.mp4, whose first bottom is at 10.55 s.
+    assert rep["midTimestampMs"] / 1000 == pytest.approx(10.55 - 8.0, abs=0.3)
+    types = {a["analysisType"] for a in rep["analyses"]}
+    assert {"HIP_KNEE_ANGLE_DEGREES", "KNEE_ANGLE_DEGREES", "TRUNK_LEAN_DEGREES"} <= types
+    track = PoseTrack.read_parquet(tmp_path / "pose_track.parquet")
+    assert track.side == "right" and track.stride == 2
+
+
+def test_a_video_without_a_person(empty_room: Path) -> None:
+    with pytest.raises(EngineError, match=r"no person was found on any of the 45 analysed frames"):
+        PoseEngine(stride=2).analyze(empty_room, activity="squat", domain=None, rep_count=None)
+
+
+def test_a_person_on_too_few_frames(empty_room: Path, squat_clip: Path, tmp_path: Path) -> None:
+    import cv2
+
+    room = _frames(empty_room)
+    h, w = room[0].shape[:2]
+    person = [cv2.resize(f, (w, h)) for f in _frames(squat_clip)[:8]]
+    mixed = write_video(tmp_path / "mostly_empty.mp4", room + person + room)
+    with pytest.raises(EngineError, match=r"a person was found on only \d+ of 188 analysed frames"):
+        PoseEngine().analyze(mixed, activity="squat", domain=None, rep_count=None)
+
+
+def test_a_half_second_clip(squat_clip: Path, tmp_path: Path) -> None:
+    short = write_video(tmp_path / "short.mp4", _frames(squat_clip)[:15])
+    with pytest.raises(EngineError, match=r"only 0\.5 s long"):
+        PoseEngine().analyze(short, activity="squat", domain=None, rep_count=None)
+
+
+def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
+    import cv2
+
+    _ok, data = cv2.imencode(".jpg", np.full((240, 320, 3), 90, np.uint8))
+    path = tmp_path / "photo.mp4"
+    path.write_bytes(data.tobytes())
+    with pytest.raises(EngineError, match="not a usable video: this is a still image"):
+        PoseEngine().analyze(path, activity="squat", domain=None, rep_count=None)
+
+
+def test_no_activity_or_a_mismatched_domain(empty_room: Path) -> None:
+    with pytest.raises(EngineError, match="needs the activity"):
+        PoseEngine().analyze(empty_room, activity=None, domain=None, rep_count=None)
+    with pytest.raises(EngineError, match="belongs to domain"):
+        PoseEngine().analyze(empty_room, activity="push_up", domain="weightlifting", rep_count=None)
+
+
+@pytest.mark.slow
+def test_analyze_video_attaches_the_track(squat_clip: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    analysis = analyze_video(
+        squat_clip,
+        "squat",
+        stride=3,
+        athlete_height_cm=175,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[-1] == (45, 45) and [d for d, _ in calls] == list(range(1, 46))
+    assert analysis.status is Status.COMPLETE and len(analysis.reps) == 1
+    assert isinstance(analysis.pose_track, PoseTrack)
+    assert "MEAN_CONCENTRIC_VELOCITY_M_PER_S" in analysis.reps[0].analyses
+
+
+@pytest.mark.slow
+def test_analyze_videos_in_a_process_pool(squat_clip: Path, empty_room: Path) -> None:
+    done, failed = analyze_videos([squat_clip, empty_room], "squat", stride=3, max_workers=2)
+    assert done.status is Status.COMPLETE and len(done.reps) == 1
+    assert failed.status is Status.FAILED and "no person was found" in (failed.reason or "")
+
+
+BLOCK_MEDIAPIPE = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "mediapipe" or name.startswith("mediapipe."):
+            raise ImportError("blocked for the test")
+sys.meta_path.insert(0, Block())
+import guru_form.pose as pose
+from guru_form.errors import MissingDependencyError
+assert "mediapipe" not in sys.modules
+try:
+    pose.MediaPipeEstimator()
+except MissingDependencyError as exc:
+    print(exc)
+"""
+
+
+def test_guru_form_pose_imports_without_mediapipe() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", BLOCK_MEDIAPIPE], capture_output=True, text=True, check=True
+    ).stdout
+    assert "local pose analysis needs the optional 'pose' extra" in out
+    assert "pip install 'guru-form[pose]'" in out

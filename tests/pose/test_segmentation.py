@@ -1,0 +1,159 @@
+"""Rep segmentation on constructed signals: what must and must not become a rep."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guru_form.pose.segmentation import RULES, segment_reps
+
+FPS = 30.0
+
+
+def _squat_session(
+    pattern: list[tuple[str, float]], *, rng_seed: int = 0, noise: float = 1.0
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray, list[float]]:
+    """Build knee angle, hip/ankle/shoulder positions from ("stand"|"rep"|"sway"|...) pieces."""
+    rng = np.random.default_rng(rng_seed)
+    knee, hip_y, ankle_x, lean, mids = [], [], [], [], []
+    t0 = 0.0
+    for kind, seconds in pattern:
+        n = round(seconds * FPS)
+        u = np.arange(n) / max(n - 1, 1)
+        x_here = float(ankle_x[-1][-1]) if ankle_x else 300.0
+        if kind == "rep":
+            depth = np.sin(np.pi * u) ** 2
+            mids.append(t0 + seconds / 2)
+        elif kind == "sway":
+            depth = 0.12 * np.sin(2 * np.pi * 3 * u) ** 2
+        elif kind == "half_start":  # the clip starts at the bottom and comes up
+            depth = np.cos(np.pi * u / 2) ** 2
+        elif kind == "half_end":  # the clip ends on the way down
+            depth = np.sin(np.pi * u / 2) ** 2
+        elif kind == "walk":  # legs swing (knee bends) while the body crosses the frame
+            depth = 0.55 * np.clip(np.sin(2 * np.pi * 1.8 * seconds * u), 0, None)
+        else:
+            depth = np.zeros(n)
+        knee.append(175 - 100 * depth + rng.normal(0, noise, n))
+        drop = 0 if kind == "walk" else 120
+        hip_y.append(400 + drop * depth)
+        lean.append(5 + 30 * depth)
+        if kind == "walk":
+            ankle_x.append(x_here + np.linspace(0, 400, n))
+        else:
+            ankle_x.append(np.full(n, x_here))
+        t0 += n / FPS
+    k = np.concatenate(knee)
+    y = np.concatenate(hip_y)
+    ax = np.concatenate(ankle_x)
+    t = np.arange(len(k)) * 1000.0 / FPS
+    joints = {
+        "hip": np.c_[ax, y],
+        "shoulder": np.c_[ax, y - 160],
+        "ankle": np.c_[ax, np.full_like(y, 640)],
+    }
+    series = {"knee_angle": k, "trunk_lean": np.concatenate(lean)}
+    return series, joints, t, mids
+
+
+def _mids(reps, t) -> list[float]:
+    return [t[r.mid] / 1000 for r in reps]
+
+
+def test_standing_still_and_swaying_are_not_reps() -> None:
+    series, joints, t, mids = _squat_session(
+        [("stand", 9.0), ("sway", 3.0), ("rep", 2.0), ("stand", 2.0), ("rep", 2.4), ("stand", 1)]
+    )
+    reps = segment_reps("squat", series, joints, t)
+    assert len(reps) == 2
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+
+
+def test_partial_reps_at_the_clip_edges_are_dropped() -> None:
+    series, joints, t, mids = _squat_session(
+        [("half_start", 1.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("half_end", 1.0)]
+    )
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    assert len(reps) == 1
+
+
+def test_walking_in_and_out_is_not_a_rep() -> None:
+    series, joints, t, mids = _squat_session(
+        [("walk", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("walk", 2.0)]
+    )
+    assert np.nanmin(series["knee_angle"][: int(2 * FPS)]) < 125  # the legs do bend
+    reps = segment_reps("squat", series, joints, t)
+    assert len(reps) == 1
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+
+
+def test_a_cut_in_the_middle_of_a_rep_splits_it_into_two_partial_reps() -> None:
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    shot = np.zeros(len(t), dtype=int)
+    cut = int((1.0 + 2.0 + 1.0 + 0.6) * FPS)  # edited cut during the second rep's descent
+    shot[cut:] = 1
+    reps = segment_reps("squat", series, joints, t, shot=shot)
+    assert len(reps) == 1
+    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+
+
+def test_a_fade_to_black_loses_the_person_and_the_rep_with_it() -> None:
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    fade = slice(int(4.5 * FPS), int(5.6 * FPS))  # the person is not found around the bottom
+    for name in series:
+        series[name] = series[name].copy()
+        series[name][fade] = np.nan
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+
+
+def test_a_pause_at_the_bottom_puts_mid_in_the_pause() -> None:
+    n = int(6 * FPS)
+    t = np.arange(n) * 1000.0 / FPS
+    depth = np.interp(t / 1000, [0, 1, 2, 3.5, 4.5, 6], [0, 0, 1, 1, 0, 0])
+    series = {"knee_angle": 175 - 100 * depth, "trunk_lean": 5 + 30 * depth}
+    joints = {
+        "hip": np.c_[np.full(n, 300.0), 400 + 120 * depth],
+        "shoulder": np.c_[np.full(n, 300.0), 240 + 120 * depth],
+    }
+    (rep,) = segment_reps("squat", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.75, abs=0.1)
+    assert t[rep.start] / 1000 == pytest.approx(1.0, abs=0.07)
+    assert t[rep.end] / 1000 == pytest.approx(4.5, abs=0.07)
+
+
+def test_deadlift_mid_is_when_lockout_is_reached() -> None:
+    n = int(8 * FPS)
+    t = np.arange(n) * 1000.0 / FPS
+    lift = np.interp(t / 1000, [0, 1, 2.5, 4.5, 6, 8], [0, 0, 1, 1, 0, 0])
+    series = {"hip_angle": 60 + 115 * lift, "trunk_lean": 70 - 65 * lift}
+    joints = {
+        "shoulder": np.c_[np.full(n, 300.0), 300 - 150 * lift],
+        "hip": np.c_[np.full(n, 280.0), 380 - 40 * lift],
+    }
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
+
+
+def test_rep_count_hint_keeps_the_largest_and_never_invents() -> None:
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    series["knee_angle"][int(4 * FPS) : int(6 * FPS)] = 175 - 0.6 * (
+        175 - series["knee_angle"][int(4 * FPS) : int(6 * FPS)]
+    )
+    assert len(segment_reps("squat", series, joints, t)) == 2
+    (only,) = segment_reps("squat", series, joints, t, rep_count=1)
+    assert t[only.mid] / 1000 == pytest.approx(mids[0], abs=0.1)
+    assert len(segment_reps("squat", series, joints, t, rep_count=5)) == 2
+
+
+def test_every_activity_has_a_rule() -> None:
+    from guru_form.models import Activity
+
+    assert set(RULES) == set(Activity)
