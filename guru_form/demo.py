@@ -118,6 +118,7 @@ def run_demo(
             say(f"uploaded {name} as video {uploads[name]}")
         for name in chosen:
             analysis = client.wait_for_analysis(uploads[name], progress=progress)
+            analysis.pose_track = client.get_pose_track(uploads[name])
             truth = truths[name]
             folder = out / name
             folder.mkdir(exist_ok=True)

@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 POSE_TRACK_SUFFIX = ".pose.parquet"
+#: The file name under which an engine leaves a pose track among a job's artifacts.
+POSE_TRACK_ARTIFACT = "pose_track.parquet"
 
 
 class _StrEnum(str, Enum):

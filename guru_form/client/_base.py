@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 
@@ -35,8 +35,11 @@ from guru_form.client._validate import (
     check_video_id,
     video_metadata,
 )
-from guru_form.errors import APIError, InvalidInputError, InvalidVideoError
-from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
+from guru_form.errors import APIError, InvalidInputError, InvalidVideoError, NotFoundError
+from guru_form.models import Activity, Analysis, Domain, Status, UploadTarget, Video
+
+if TYPE_CHECKING:
+    from guru_form.pose.track import PoseTrack
 
 __all__ = ["BaseGuruClient", "UploadJob", "WaitOptions"]
 
@@ -312,6 +315,21 @@ class BaseGuruClient:
         body = decode_body(response)
         answered = body.get("id") if isinstance(body, dict) else None
         return str(answered) if answered is not None else video_id
+
+    @staticmethod
+    def _pose_track(response: httpx.Response) -> PoseTrack:
+        from guru_form.pose.track import PoseTrack
+
+        return PoseTrack.from_parquet_bytes(response.content)
+
+    @staticmethod
+    def _no_pose_track(error: NotFoundError) -> bool:
+        """True when a 404 means "this analysis has no pose track", not "no such video"."""
+        body = error.body if isinstance(error.body, dict) else {}
+        return body.get("error") in ("no_pose_track", "not_ready")
+
+    def _wants_pose_track(self, analysis: Analysis) -> bool:
+        return self.is_local and analysis.status is Status.COMPLETE and analysis.pose_track is None
 
     def _analysis(self, response: httpx.Response, video_id: str) -> tuple[Analysis, float | None]:
         analysis = Analysis.from_json(self._json_object(response), video_id=video_id)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guru_form.models import Activity, Analysis, Status
+from guru_form.models import POSE_TRACK_SUFFIX, Activity, Analysis, Status
 
 __all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
 
@@ -112,7 +112,21 @@ class ResultCache:
             return None
         if analysis is not None and analysis.status is not Status.COMPLETE:
             analysis = None
+        if analysis is not None and self._track_path(key).exists():
+            analysis.pose_track = self._read_track(key)
         return CacheEntry(video_id=video_id, analysis=analysis)
+
+    def _track_path(self, key: str) -> Path:
+        return self._dir / f"{key}{POSE_TRACK_SUFFIX}"
+
+    def _read_track(self, key: str) -> Any:
+        from guru_form.pose.track import PoseTrack
+
+        try:
+            return PoseTrack.read_parquet(self._track_path(key))
+        except (OSError, ValueError, ImportError) as exc:
+            logger.warning("ignoring unreadable cached pose track of %s (%s)", key, exc)
+            return None
 
     def record_uploaded(self, key: str, video_id: str, *, source_path: Path) -> None:
         """Record that the video was uploaded as ``video_id`` (its analysis not collected yet)."""
@@ -121,6 +135,9 @@ class ResultCache:
     def record_complete(self, key: str, analysis: Analysis, *, source_path: Path) -> None:
         """Record a finished analysis."""
         assert analysis.video_id is not None
+        if analysis.pose_track is not None:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            analysis.pose_track.to_parquet(self._track_path(key))
         self._write(
             key,
             {"video_id": analysis.video_id, "path": str(source_path), "analysis": analysis.raw},
@@ -129,6 +146,7 @@ class ResultCache:
     def forget(self, key: str) -> None:
         """Drop an entry (the server no longer knows the video)."""
         self._path(key).unlink(missing_ok=True)
+        self._track_path(key).unlink(missing_ok=True)
 
     def _write(self, key: str, data: dict[str, Any]) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)

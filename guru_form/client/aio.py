@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
@@ -39,6 +40,9 @@ from guru_form.client._validate import check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
 from guru_form.errors import GuruError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
+
+if TYPE_CHECKING:
+    from guru_form.pose.track import PoseTrack
 
 __all__ = ["AsyncGuruClient"]
 
@@ -236,6 +240,32 @@ class AsyncGuruClient(BaseGuruClient):
         response = await self._send(self._video_request("GET", video_id, "/analysis"))
         return self._analysis(response, video_id)
 
+    async def get_pose_track(self, video_id: str) -> PoseTrack | None:
+        """The pose engine's per-frame track of a video, from guru_form's local server.
+
+        The local server keeps the pose track its pose engine made (landmarks and joint angles per
+        frame); :mod:`guru_form.frames` draws skeletons from it. :meth:`wait_for_analysis` and
+        :meth:`analyze` attach it to the analysis by themselves when talking to the local server.
+        The hosted Guru API has no pose tracks.
+
+        Returns
+        -------
+        PoseTrack or None
+            None when the analysis is not finished or was not made by the pose engine.
+
+        Raises
+        ------
+        NotFoundError
+            No such video.
+        """
+        try:
+            response = await self._send(self._video_request("GET", video_id, "/pose-track"))
+        except NotFoundError as error:
+            if self._no_pose_track(error):
+                return None
+            raise
+        return self._pose_track(response)
+
     async def wait_for_analysis(
         self,
         video_id: str,
@@ -255,6 +285,8 @@ class AsyncGuruClient(BaseGuruClient):
                 else:
                     next_delay = poller.after_poll(analysis, retry_after)
                     if next_delay is None:
+                        if self._wants_pose_track(analysis):
+                            analysis.pose_track = await self.get_pose_track(video_id)
                         return analysis
                     delay = next_delay
                 await anyio.sleep(delay)

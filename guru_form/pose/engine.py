@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import Activity, Domain, resolve_activity
+from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Domain, resolve_activity
 from guru_form.pose.analyze import analyze_video
 
 __all__ = ["POSE_TRACK_FILENAME", "PoseEngine"]
 
 #: The file the engine writes the pose track to, inside ``artifacts_dir``.
-POSE_TRACK_FILENAME = "pose_track.parquet"
+POSE_TRACK_FILENAME = POSE_TRACK_ARTIFACT
 
 
 class PoseEngine:

@@ -207,7 +207,23 @@ class PoseTrack:
         source = Path(path)
         if not source.exists():
             raise InvalidInputError(f"{source}: no such pose track file")
-        table = pq.read_table(source)
+        return cls._from_table(pq.read_table(source), str(source))
+
+    @classmethod
+    def from_parquet_bytes(cls, data: bytes) -> PoseTrack:
+        """Read a track from the bytes of a file written by :meth:`to_parquet`.
+
+        The local server sends a pose track this way (``GET /videos/{id}/pose-track``).
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        return cls._from_table(pq.read_table(pa.BufferReader(data)), "the pose track received")
+
+    @classmethod
+    def _from_table(cls, table: Any, source: str) -> PoseTrack:
+        from guru_form.errors import InvalidInputError
+
         raw = (table.schema.metadata or {}).get(_META_KEY)
         if raw is None:
             raise InvalidInputError(f"{source}: not a guru_form pose track (no track metadata)")

@@ -8,6 +8,8 @@
 ``PUT /videos/{id}``                   update ``repCount``, ``domain``, ``activity``
 ``GET /videos/{id}/analysis``          the analysis: Pending | Complete (reps) | Failed (reason)
 ``GET /videos/{id}/content``           the raw uploaded video (the ``uri`` above)
+``GET /videos/{id}/pose-track``        guru_form's extension: the pose engine's per-frame track
+                                       (Parquet), once the analysis is Complete
 ``GET /health``                        liveness and the engine in use (no auth)
 =====================================  =========================================================
 
@@ -34,6 +36,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from guru_form.models import POSE_TRACK_ARTIFACT
 from guru_form.server._auth import TokenError
 from guru_form.server._signing import UploadRejectedError
 from guru_form.server._store import VideoRecord
@@ -265,6 +268,28 @@ class _Api:
         media_type = mimetypes.guess_type(record.filename)[0] or "application/octet-stream"
         return FileResponse(record.content_path, media_type=media_type, filename=record.filename)
 
+    async def get_pose_track(self, request: Request) -> Response:
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        record = self.video_or_404(request.path_params["video_id"])
+        if isinstance(record, Response):
+            return record
+        if record.analysis().get("status") != "Complete":
+            return _error(
+                404, "not_ready", f"video {record.id} has no finished analysis yet; wait for it"
+            )
+        track = (
+            self.rt.runner.artifacts_dir(record.id, record.upload_generation) / POSE_TRACK_ARTIFACT
+        )
+        if not track.is_file():
+            return _error(
+                404,
+                "no_pose_track",
+                f"the analysis of video {record.id} has no pose track: it was not made by the "
+                "pose engine",
+            )
+        return FileResponse(track, media_type="application/vnd.apache.parquet")
+
     # --- upload ---------------------------------------------------------------------------------
 
     async def upload(self, request: Request) -> Response:
@@ -359,6 +384,7 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
         Route("/videos/{video_id}", api.update_video, methods=["PUT"]),
         Route("/videos/{video_id}/analysis", api.get_analysis, methods=["GET"]),
         Route("/videos/{video_id}/content", api.get_content, methods=["GET"]),
+        Route("/videos/{video_id}/pose-track", api.get_pose_track, methods=["GET"]),
         Route("/uploads/{video_id}", api.upload, methods=["POST"]),
         Route("/health", api.health, methods=["GET"]),
     ]

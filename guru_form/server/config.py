@@ -125,6 +125,7 @@ class ServerRuntime:
             self.config.executor,
             faults=self.faults,
             max_workers=self.config.max_workers,
+            artifacts_root=self.config.data_dir / "artifacts",
         )
         self._runner.start()
 

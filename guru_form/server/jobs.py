@@ -12,6 +12,7 @@ loses nothing.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -66,6 +67,13 @@ def _engine(spec: EngineSpec) -> AnalysisEngine:
     return cache[spec]
 
 
+def _takes_artifacts_dir(engine: AnalysisEngine) -> bool:
+    try:
+        return "artifacts_dir" in inspect.signature(engine.analyze).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def _failed(reason: str, activity: str | None, domain: str | None) -> dict[str, Any]:
     return {
         "status": "Failed",
@@ -107,6 +115,7 @@ def run_analysis(
     activity: str | None,
     domain: str | None,
     rep_count: int | None,
+    artifacts_dir: str | None = None,
 ) -> dict[str, Any]:
     """Analyse one uploaded video; never raises.
 
@@ -118,6 +127,9 @@ def run_analysis(
         The uploaded content, as a path the worker can read.
     activity, domain, rep_count
         What the uploader declared (API strings), or None.
+    artifacts_dir
+        A folder for what the engine makes beside the analysis (the pose engine's
+        ``pose_track.parquet``); given only to engines whose ``analyze`` takes ``artifacts_dir``.
 
     Returns
     -------
@@ -132,11 +144,16 @@ def run_analysis(
         if problem is not None:
             return _failed(problem, activity, domain)
         engine = _engine(spec)
+        extra: dict[str, Any] = {}
+        if artifacts_dir is not None and _takes_artifacts_dir(engine):
+            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
+            extra["artifacts_dir"] = Path(artifacts_dir)
         result = engine.analyze(
             path,
             activity=None if activity is None else Activity(activity),
             domain=None if domain is None else Domain(domain),
             rep_count=rep_count,
+            **extra,
         )
         return _checked(result, spec.name, activity, domain)
     except EngineFailure as exc:
@@ -195,6 +212,8 @@ class JobRunner:
         A given executor is not shut down by :meth:`stop`.
     faults
         Injected slow or failing analyses (tests only).
+    artifacts_root
+        Where each job's artifacts go (:meth:`artifacts_dir`); None keeps none.
     """
 
     def __init__(
@@ -205,8 +224,10 @@ class JobRunner:
         *,
         faults: AnalysisFaultSource | None = None,
         max_workers: int | None = None,
+        artifacts_root: Path | None = None,
     ) -> None:
         self.store = store
+        self.artifacts_root = artifacts_root
         self.spec = spec
         self._owns_executor = executor is None
         self._executor = executor if executor is not None else default_executor(max_workers)
@@ -248,12 +269,21 @@ class JobRunner:
                 record.activity,
                 record.domain,
                 record.rep_count,
+                None
+                if self.artifacts_root is None
+                else str(self.artifacts_dir(video_id, generation)),
             )
         except RuntimeError:
             if self.stopped:  # stopped meanwhile: the job stays pending for the next start
                 return
             raise
         future.add_done_callback(lambda f: self._job_done(f, job))
+
+    def artifacts_dir(self, video_id: str, generation: int) -> Path:
+        """The folder of the artifacts of ``video_id``'s upload ``generation``."""
+        if self.artifacts_root is None:
+            raise GuruError("this job runner keeps no artifacts")
+        return self.artifacts_root / f"{video_id}-{generation}"
 
     def _job_done(self, future: Future[dict[str, Any]], job: _Job) -> None:
         try:

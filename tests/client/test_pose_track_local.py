@@ -1,0 +1,82 @@
+"""The local server's pose engine: its per-frame track travels to the client and into the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guru_form import GuruClient
+from guru_form.pose.track import PoseTrack
+from guru_form.samples import sample_path
+from guru_form.server.testing import LocalServer
+
+pytest.importorskip("mediapipe")
+pytestmark = [pytest.mark.pose, pytest.mark.slow]
+
+
+def _client(server: LocalServer, cache: Path) -> GuruClient:
+    return GuruClient(
+        server.client_id,
+        server.client_secret,
+        base_url=server.url,
+        auth_url=server.auth_url,
+        audience=server.audience,
+        cache_dir=cache,
+    )
+
+
+def test_pose_engine_track_is_served_attached_and_cached(tmp_path: Path) -> None:
+    with LocalServer(data_dir=tmp_path / "server", engine="pose") as server:
+        client = _client(server, tmp_path / "cache")
+        # The client attaches tracks only for the embedded server; here we ask explicitly.
+        video_id = client.upload_video(sample_path("push_up"), activity="push_up", progress=False)
+        analysis = client.wait_for_analysis(video_id, poll_interval=0.2, progress=False)
+        assert (
+            analysis.pose_track is None
+        )  # not the embedded server: nothing fetched behind our back
+        track = client.get_pose_track(video_id)
+        assert isinstance(track, PoseTrack)
+        assert len(track.frame) > 100
+        assert {"frame", "time_ms", "elbow_angle", "shoulder_x"} <= set(track.frame.columns)
+        client.close()
+
+
+def test_reference_engine_has_no_track(tmp_path: Path) -> None:
+    with LocalServer(data_dir=tmp_path / "server", engine="reference") as server:
+        client = _client(server, tmp_path / "cache")
+        video_id = client.upload_video(sample_path("squat"), activity="squat", progress=False)
+        client.wait_for_analysis(video_id, poll_interval=0.1, progress=False)
+        assert client.get_pose_track(video_id) is None
+        client.close()
+
+
+def test_embedded_server_results_carry_their_track_through_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guru_form.server import embedded
+
+    with LocalServer(data_dir=tmp_path / "server", engine="pose") as server:
+        info = embedded.EmbeddedServer(
+            url=server.url,
+            auth_url=server.auth_url,
+            audience=server.audience,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            data_dir=tmp_path / "server",
+            engine="pose",
+        )
+        monkeypatch.setattr(embedded, "ensure_local_server", lambda: info)
+        monkeypatch.delenv("GURU_CLIENT_ID", raising=False)
+        monkeypatch.delenv("GURU_CLIENT_SECRET", raising=False)
+        for attempt in range(2):
+            with GuruClient(cache_dir=tmp_path / "cache") as client:
+                assert client.is_local
+                analysis = client.analyze(
+                    sample_path("push_up"), activity="push_up", poll_interval=0.2, progress=False
+                )
+            assert analysis.pose_track is not None, f"attempt {attempt}"
+            assert len(analysis.pose_track.frame) > 100
+        assert (
+            server.faults.count("/uploads/*", method="POST") == 1
+        )  # the second came from the cache
