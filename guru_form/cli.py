@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 
 from guru_form._version import __version__
 from guru_form.errors import GuruError
@@ -56,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
     from guru_form.demo import run_demo
 
-    result = run_demo(args.out, engine=args.engine, progress=not args.no_progress, log=print)
+    result = run_demo(args.out, engine=args.engine, progress=not args.no_progress, log=tqdm.write)
     print()
     print(f"{'sample':<12} {'reps':>9} {'mid err':>9}  analysis error (mean |found - truth|)")
     for sample in result.samples:
@@ -67,7 +71,7 @@ def _demo(args: argparse.Namespace) -> int:
         mid = errors.pop("mid_error_ms", None)
         mid_text = "-" if mid is None else f"{mid:.0f} ms"
         detail = ", ".join(
-            f"{name.removesuffix('_error')} {value:.1f}"
+            f"{name.removesuffix('_error')} {value:.3g}"
             for name, value in errors.items()
             if not name.endswith("_ms")
         )
@@ -99,12 +103,43 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send what native libraries write to file descriptor 2 to /dev/null; keep Python's stderr.
+
+    MediaPipe's C++ core logs start-up notices straight to descriptor 2, which would bury the
+    command's own output. Python's ``sys.stderr`` (progress bars, error messages) is re-pointed at a
+    copy of the real stderr first, so it is unaffected.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (e.g. captured in tests)
+        yield
+        return
+    python_stderr = sys.stderr
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr.close()
+        sys.stderr = python_stderr
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     commands = {"demo": _demo, "serve": _serve}
+    quiet = native_stderr_silenced() if args.command == "demo" else nullcontext()
     try:
-        return commands[args.command](args)
+        with quiet:
+            return commands[args.command](args)
     except GuruError as exc:
         print(f"guru-form: error: {exc}", file=sys.stderr)
         return 1
