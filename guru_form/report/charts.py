@@ -102,6 +102,23 @@ def set_charts(
     return pictures
 
 
+#: Session labels longer than this are shortened in chart legends and axes (not in tables).
+MAX_CHART_LABEL = 24
+
+
+def _short_labels(sessions: pd.Series) -> pd.Series:
+    """The session column with labels cut to fit a legend; still distinct and in order."""
+    categories = [str(c) for c in sessions.cat.categories]
+    short: list[str] = []
+    for label in categories:
+        text = label if len(label) <= MAX_CHART_LABEL else label[: MAX_CHART_LABEL - 1] + "…"
+        while text in short:
+            text += "'"
+        short.append(text)
+    renamed: pd.Series = sessions.cat.rename_categories(short)
+    return renamed
+
+
 def progress_charts(
     combined: pd.DataFrame, key_metric: str | None, thresholds: Mapping[str, Threshold]
 ) -> list[Picture]:
@@ -117,6 +134,7 @@ def progress_charts(
     thresholds
         Targets drawn as a band where both bounds are given.
     """
+    combined = combined.assign(session=_short_labels(combined["session"]))
     pictures: list[Picture] = []
     if key_metric is not None and key_metric in combined.columns:
         label = metric_label(key_metric)

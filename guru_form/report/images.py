@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,8 @@ def figure_png(figure: Figure, *, dpi: int = CHART_DPI) -> bytes:
 def figure_picture(figure: Figure, alt: str, *, dpi: int = CHART_DPI) -> Picture:
     """A figure as an embedded PNG."""
     data = figure_png(figure, dpi=dpi)
-    width, height = (round(v) for v in figure.get_size_inches() * dpi)
+    # The size as written (PNG's IHDR chunk), not as computed: the renderer rounds its own way.
+    width, height = struct.unpack(">II", data[16:24])
     return Picture(_data_uri(data, "image/png"), width, height, alt)
 
 
