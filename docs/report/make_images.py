@@ -33,7 +33,9 @@ NOTES = (
 
 
 def _truth_pose_track(name: str) -> object:
-    spec = importlib.util.spec_from_file_location("frames_images", ROOT / "docs/frames/make_images.py")
+    spec = importlib.util.spec_from_file_location(
+        "frames_images", ROOT / "docs/frames/make_images.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -9,6 +9,7 @@ traceback (the traceback of an unexpected error goes to the ``guru_form.widgets`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import math
@@ -207,10 +208,12 @@ class UploadPanel:
     ) -> None:
         if concurrency < 1:
             raise InvalidInputError(f"concurrency must be at least 1, got {concurrency}")
+        owns = client is None
         if isinstance(client, GuruClient):
-            client = AsyncGuruClient._twin_of(client)
+            client, owns = AsyncGuruClient._twin_of(client), True  # same settings and token
         self._client: AsyncGuruClient | None = client
-        self._owns_client = client is None
+        self._owns_client = owns
+        self._own_loop: asyncio.AbstractEventLoop | None = None
         self._thresholds = thresholds
         self.timeout = float(timeout)
         self.concurrency = int(concurrency)
@@ -347,11 +350,17 @@ class UploadPanel:
     # -- running -------------------------------------------------------------------------------
 
     def _start(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
-        """Run ``work`` on the running event loop (Jupyter's), or to the end when there is none."""
+        """Run ``work`` on the running event loop (Jupyter's), or to the end when there is none.
+
+        Without a running loop (a plain script) the panel keeps a loop of its own, so the client's
+        connections, bound to the loop that opened them, stay usable from one click to the next.
+        """
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            asyncio.run(work)
+            if self._own_loop is None:
+                self._own_loop = asyncio.new_event_loop()
+            self._own_loop.run_until_complete(work)
             return None
         task = loop.create_task(work)
         self._task = task
@@ -583,5 +592,14 @@ class UploadPanel:
             try:
                 asyncio.get_running_loop().create_task(client.aclose())
             except RuntimeError:
-                asyncio.run(client.aclose())
+                if self._own_loop is not None:
+                    self._own_loop.run_until_complete(client.aclose())
+                else:
+                    # Its connections belong to the loop that opened them; if that loop is gone
+                    # they are gone with it, and there is nothing left to close.
+                    with contextlib.suppress(RuntimeError):
+                        asyncio.run(client.aclose())
+        if self._own_loop is not None:
+            self._own_loop.close()
+            self._own_loop = None
         self.widget.close()

@@ -108,9 +108,9 @@ def test_the_rep_table_has_every_rep_and_marks_what_is_off_target(squat_report: 
 
 def test_thresholds_can_be_given_or_turned_off() -> None:
     analysis = gf.sample_analysis("squat")
-    custom = _page(
-        report_html(analysis, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, 5.0)})
-    ).part("flags")
+    custom = _page(report_html(analysis, thresholds={"HIP_KNEE_ANGLE_DEGREES": (None, 5.0)})).part(
+        "flags"
+    )
     assert "(target ≤ 5.0°)" in custom.text
     assert "2.4° (target" not in custom.text  # 2.4 is within 5
     none = _page(

@@ -35,9 +35,9 @@ def test_the_pdf_has_the_reports_content_on_a4_pages(tmp_path: Path) -> None:
         assert len(pdf) >= 2
         width, height = pdf[0].get_size()
         assert (round(width), round(height)) == (595, 842)  # A4 in points
-        text = " ".join(
-            pdf[i].get_textpage().get_text_range() for i in range(len(pdf))
-        ).replace("\r\n", " ")
+        text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace(
+            "\r\n", " "
+        )
         for words in ("Squat set, 4 reps", "Set summary", "Flagged reps", "Every rep", "Rep 4"):
             assert words.lower() in text.lower().replace("\n", " ")
         assert "<script>" in text  # the athlete's text, printed as typed

@@ -53,7 +53,11 @@ def test_rules_flag_exactly_the_reps_outside_their_targets() -> None:
         }
     )
     flagged, rules = apply_rules(frame, {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)})
-    assert [r.flag for r in rules] == ["flag_hip_knee_angle_degrees", "flag_tempo", "flag_velocity_loss"]
+    assert [r.flag for r in rules] == [
+        "flag_hip_knee_angle_degrees",
+        "flag_tempo",
+        "flag_velocity_loss",
+    ]
     assert flagged["flag_hip_knee_angle_degrees"].tolist() == [False, False, True, False]
     assert flagged["flag_tempo"].tolist() == [False, False, False, True]
     assert flagged["flag_velocity_loss"].tolist() == [False, False, True, True]  # 25 %, 37.5 %
