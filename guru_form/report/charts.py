@@ -24,7 +24,7 @@ from guru_form.report.images import Picture, figure_picture
 from guru_form.report.rules import Rule, metric_label
 from guru_form.tables._schema import CONCENTRIC_S, DURATION_S, VELOCITY_COLUMNS
 
-__all__ = ["progress_charts", "set_charts"]
+__all__ = ["bounds_for", "progress_charts", "set_charts"]
 
 CHART_SIZE = (5.4, 3.4)
 TIMELINE_SIZE = (5.4, 2.7)
@@ -35,8 +35,10 @@ def _axes(size: tuple[float, float]) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def _bounds(threshold: Threshold | None) -> dict[str, object]:
-    """A threshold as :func:`plot_metric`'s ``target`` band or ``threshold`` line."""
+def bounds_for(threshold: Threshold | None) -> dict[str, object]:
+    """A threshold as the ``target`` band or ``threshold`` line of :func:`plot_metric` (and of
+    :func:`~guru_form.plots.plot_dashboard`): ``{}``, ``{"target": (lo, hi)}`` or
+    ``{"threshold": limit}``."""
     if threshold is None:
         return {}
     if threshold.low is not None and threshold.high is not None:
@@ -85,7 +87,7 @@ def set_charts(
             ax=ax,
             title=f"{label} per rep",
             flags=flag_of.get(column, False),
-            **_bounds(thresholds.get(column)),  # type: ignore[arg-type]
+            **bounds_for(thresholds.get(column)),  # type: ignore[arg-type]
         )
         pictures.append(figure_picture(figure, f"{label} of each rep"))
     figure, ax = _axes(CHART_SIZE)

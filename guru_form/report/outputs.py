@@ -17,7 +17,8 @@ from guru_form.frames import contact_sheet_for
 from guru_form.frames.annotate import ThresholdLike
 from guru_form.models import Analysis, Status
 from guru_form.report.builder import build_report
-from guru_form.report.rules import apply_rules
+from guru_form.report.charts import bounds_for
+from guru_form.report.rules import apply_rules, flag_labels
 from guru_form.report.thresholds import as_thresholds
 
 __all__ = ["SetOutputs", "write_set_outputs"]
@@ -91,21 +92,16 @@ def write_set_outputs(
     out.files["json"] = analysis.save(out.folder / "analysis.json")
     frame = reps_frame(analysis)
     if analysis.status is Status.COMPLETE and len(frame):
-        frame, _ = apply_rules(frame, checks)
+        frame, rules = apply_rules(frame, checks)
         out.files["csv"] = to_csv(frame, out.folder / "reps.csv")
         key = next((c for c in checks if c in frame.columns), None)
-        bounds: dict[str, object] = {}
-        if key is not None:
-            low, high = checks[key].low, checks[key].high
-            if low is not None and high is not None:
-                bounds["target"] = (low, high)
-            else:
-                bounds["threshold"] = low if low is not None else high
+        bounds = bounds_for(checks[key]) if key is not None else {}
         count = len(frame)
         name = Path(video).name if video is not None else analysis.video_id or "set"
         figure = plot_dashboard(
             frame,
             metric=key,
+            flags=flag_labels(rules),
             title=title or f"{name} · {count} rep{'s' if count != 1 else ''}",
             **bounds,  # type: ignore[arg-type]
         )

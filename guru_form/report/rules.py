@@ -12,7 +12,7 @@ Examples
 >>> frame = reps_frame(example_analysis("squat"))
 >>> flagged, rules = apply_rules(frame, {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)})
 >>> [rule.flag for rule in rules]
-['flag_hip_knee_angle_degrees', 'flag_tempo', 'flag_velocity_loss']
+['flag_shallow', 'flag_tempo', 'flag_velocity_loss']
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from guru_form.tables._schema import (
     VELOCITY_LOSS,
 )
 
-__all__ = ["Rule", "apply_rules", "format_number", "metric_label"]
+__all__ = ["Rule", "apply_rules", "flag_labels", "format_number", "metric_label"]
 
 #: The least number of timed reps for which "off the set's median" means something.
 MIN_REPS_FOR_TEMPO = 3
@@ -95,7 +95,7 @@ class Rule:
     text
         The check in words, for the report's list of targets.
     short
-        A one- or two-word name ("depth", "tempo"), for tags and chart legends.
+        A one- or two-word name ("shallow", "tempo"), for tags and chart legends.
     reason
         ``reason(row)``: why this rep (a row of the flagged frame) failed the check.
     """
@@ -115,13 +115,14 @@ def _threshold_rule(column: str, threshold: Threshold) -> Rule:
     def reason(row: pd.Series) -> str:
         return f"{label} {format_number(row[column], unit)} (target {target})"
 
+    # Named as guru_form.tables names the same flags (flag_depth -> flag_shallow, ...).
     if column in DEPTH_COLUMN.values():
-        short = "depth"
+        flag, short = "flag_shallow", "shallow"
     elif column in LOCKOUT_COLUMN.values():
-        short = "lockout"
+        flag, short = "flag_soft_lockout", "soft lockout"
     else:
-        short = label.split(" (")[0].lower()
-    return Rule(f"flag_{column.lower()}", column, f"{label}: {target}", short, reason)
+        flag, short = f"flag_{column.lower()}", label.split(" (")[0].lower()
+    return Rule(flag, column, f"{label}: {target}", short, reason)
 
 
 def _target_text(threshold: Threshold, unit: str | None) -> str:
@@ -130,6 +131,11 @@ def _target_text(threshold: Threshold, unit: str | None) -> str:
     if threshold.low is not None:
         return f"≥ {format_number(threshold.low, unit)}"
     return f"≤ {format_number(threshold.high, unit)}"
+
+
+def flag_labels(rules: list[Rule]) -> dict[str, str]:
+    """``flag column -> short label`` of the checks, for chart legends (``{"flag_tempo": "Tempo"}``)."""
+    return {rule.flag: rule.short[:1].upper() + rule.short[1:] for rule in rules}
 
 
 def apply_rules(

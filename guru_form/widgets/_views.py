@@ -17,18 +17,21 @@ from guru_form.analysis_types import unit_of
 from guru_form.frames import contact_sheet_for
 from guru_form.frames.annotate import Threshold
 from guru_form.models import Analysis
+from guru_form.report.charts import bounds_for
 from guru_form.report.images import jpeg_bytes
-from guru_form.report.rules import apply_rules, format_number, metric_label
+from guru_form.report.rules import apply_rules, flag_labels, format_number, metric_label
 from guru_form.tables import reps_frame
 from guru_form.tables._schema import END_MS, MID_MS, START_MS
 
 __all__ = ["contact_sheet_jpeg", "dashboard_png", "flagged_frame", "rep_table_html", "summary_html"]
 
 
-def flagged_frame(analysis: Analysis, thresholds: Mapping[str, Threshold]) -> pd.DataFrame:
-    """The rep frame with the report's checks as ``flag_*`` columns."""
-    frame, _ = apply_rules(reps_frame(analysis), thresholds)
-    return frame
+def flagged_frame(
+    analysis: Analysis, thresholds: Mapping[str, Threshold]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The rep frame with the report's checks as ``flag_*`` columns, and each flag's label."""
+    frame, rules = apply_rules(reps_frame(analysis), thresholds)
+    return frame, flag_labels(rules)
 
 
 def summary_html(name: str, analysis: Analysis, frame: pd.DataFrame) -> str:
@@ -47,8 +50,10 @@ def summary_html(name: str, analysis: Analysis, frame: pd.DataFrame) -> str:
     return " · ".join(parts)
 
 
-def rep_table_html(frame: pd.DataFrame) -> str:
-    """The rep table as escaped HTML: times in seconds, each metric with its unit in the header."""
+def rep_table_html(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+    """The rep table as escaped HTML: times in seconds, each metric with its unit in the header,
+    a ⚑ in each flag's column (headed by its label from ``labels``)."""
+    labels = labels or {}
     shown = frame.drop(columns=[MID_MS, END_MS], errors="ignore").copy()
     columns: dict[str, str] = {}
     for column in shown.columns:
@@ -58,7 +63,7 @@ def rep_table_html(frame: pd.DataFrame) -> str:
             columns[name] = "start (s)"
         elif name.startswith("flag_"):
             shown[column] = shown[column].map({True: "⚑", False: ""})
-            columns[name] = name.removeprefix("flag_").replace("_", " ")
+            columns[name] = "⚑ " + labels.get(name, name.removeprefix("flag_").replace("_", " "))
         elif name != "rep":
             unit = unit_of(name)
             label = metric_label(name).split(" (")[0]
@@ -71,8 +76,16 @@ def rep_table_html(frame: pd.DataFrame) -> str:
     return f'<div style="overflow-x:auto">{table}</div>'
 
 
-def dashboard_png(frame: pd.DataFrame, title: str, *, dpi: int = 90) -> bytes:
-    """The set's dashboard (:func:`guru_form.plots.plot_dashboard`) as PNG bytes.
+def dashboard_png(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    thresholds: Mapping[str, Threshold] | None = None,
+    labels: Mapping[str, str] | None = None,
+    dpi: int = 90,
+) -> bytes:
+    """The set's dashboard (:func:`guru_form.plots.plot_dashboard`) as PNG bytes, its key metric
+    against its target from ``thresholds``, flags named by ``labels``.
 
     Call it from the thread that owns pyplot (the notebook's): the dashboard is a pyplot figure,
     closed before returning.
@@ -81,7 +94,16 @@ def dashboard_png(frame: pd.DataFrame, title: str, *, dpi: int = 90) -> bytes:
 
     from guru_form.plots import plot_dashboard
 
-    figure = plot_dashboard(frame, title=title)
+    checks = thresholds or {}
+    key = next((c for c in checks if c in frame.columns), None)
+    bounds = bounds_for(checks[key]) if key is not None else {}
+    figure = plot_dashboard(
+        frame,
+        metric=key,
+        title=title,
+        flags=dict(labels) if labels else None,
+        **bounds,  # type: ignore[arg-type]
+    )
     try:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")

@@ -181,6 +181,10 @@ class UploadPanel:
         The local file of each analysed video (for frames and reports).
     running : bool
         True while a run is under way (the *Analyse* button is disabled meanwhile).
+    message : str
+        The last message the panel showed (status or report line), as plain text.
+    report : Path or None
+        The last report saved.
 
     Examples
     --------
@@ -225,6 +229,7 @@ class UploadPanel:
         self.videos: dict[str, Path] = {}
         self.running = False
         self.report: Path | None = None
+        self.message = ""
         self._build()
 
     # -- layout --------------------------------------------------------------------------------
@@ -246,7 +251,8 @@ class UploadPanel:
             description="Activity",
         )
         self.domain = w.HTML()
-        self.rep_count = w.Text(placeholder="optional", description="Expected reps")
+        wide = {"description_width": "initial"}
+        self.rep_count = w.Text(placeholder="optional", description="Expected reps", style=wide)
         self.source = w.Text(placeholder="optional, e.g. gym camera 2", description="Source")
         self.analyse_button = w.Button(
             description="Analyse", button_style="primary", icon="play", tooltip="Analyse the videos"
@@ -255,7 +261,9 @@ class UploadPanel:
         self.progress = w.VBox([])
         self.output = w.Tab(children=())
         self.athlete = w.Text(placeholder="optional", description="Athlete")
-        self.report_path = w.Text(value="guru_form_report.html", description="Report file")
+        self.report_path = w.Text(
+            value="guru_form_report.html", description="Report file", style=wide
+        )
         self.save_button = w.Button(
             description="Save report", icon="file", disabled=True, tooltip="Analyse videos first"
         )
@@ -295,6 +303,7 @@ class UploadPanel:
         self.domain.value = f"<span style='color:#5d6575'>domain: {domain}</span>"
 
     def _say(self, message: str, *, error: bool = False, target: w.HTML | None = None) -> None:
+        self.message = message
         colour = "#c14c00" if error else "#1d2330"
         (
             target or self.status
@@ -507,12 +516,14 @@ class UploadPanel:
 
     async def _show(self, name: str, analysis: Analysis, video: Path) -> None:
         checks = as_thresholds(self._thresholds, analysis.activity)
-        frame = flagged_frame(analysis, checks)
+        frame, labels = flagged_frame(analysis, checks)
         parts: list[w.Widget] = [w.HTML(summary_html(name, analysis, frame))]
         if len(frame):
-            parts.append(w.HTML(rep_table_html(frame)))
+            parts.append(w.HTML(rep_table_html(frame, labels)))
             # pyplot belongs to the notebook's thread; the frames are decoded in a worker.
-            dashboard = dashboard_png(frame, title=f"{name} · {len(frame)} reps")
+            dashboard = dashboard_png(
+                frame, f"{name} · {len(frame)} reps", thresholds=checks, labels=labels
+            )
             parts.append(w.Image(value=dashboard, format="png", layout=w.Layout(width="100%")))
             sheet = await asyncio.to_thread(contact_sheet_jpeg, video, analysis, checks)
             parts.append(w.Image(value=sheet, format="jpeg", layout=w.Layout(width="100%")))

@@ -54,15 +54,15 @@ def test_rules_flag_exactly_the_reps_outside_their_targets() -> None:
     )
     flagged, rules = apply_rules(frame, {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)})
     assert [r.flag for r in rules] == [
-        "flag_hip_knee_angle_degrees",
+        "flag_shallow",
         "flag_tempo",
         "flag_velocity_loss",
     ]
-    assert flagged["flag_hip_knee_angle_degrees"].tolist() == [False, False, True, False]
+    assert flagged["flag_shallow"].tolist() == [False, False, True, False]
     assert flagged["flag_tempo"].tolist() == [False, False, False, True]
     assert flagged["flag_velocity_loss"].tolist() == [False, False, True, True]  # 25 %, 37.5 %
     reasons = {r.short: r.reason(flagged.iloc[2]) for r in rules}
-    assert reasons["depth"] == "Squat depth (thigh vs horizontal) 0.1° (target ≤ 0.0°)"
+    assert reasons["shallow"] == "Squat depth (thigh vs horizontal) 0.1° (target ≤ 0.0°)"
     assert reasons["velocity loss"] == "Velocity loss 25 % (limit 20 %)"
 
 
@@ -81,7 +81,7 @@ def test_a_sets_folder_holds_json_csv_dashboard_contact_sheet_and_report(tmp_pat
     assert gf.Analysis.load(out.files["json"]).reps == analysis.reps
     csv = read_csv(out.files["csv"])
     assert len(csv) == analysis.rep_count
-    assert {"flag_elbow_angle_degrees", "flag_lockout_elbow_angle_degrees"} <= set(csv.columns)
+    assert {"flag_shallow", "flag_soft_lockout"} <= set(csv.columns)
     for kind in ("dashboard", "contact_sheet"):
         image = cv2.imread(str(out.files[kind]))
         assert image is not None and image.shape[0] > 300 and image.std() > 10

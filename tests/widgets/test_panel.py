@@ -75,7 +75,7 @@ def test_bad_input_is_shown_and_nothing_starts(
         panel.paths.value = paths.replace("KNOWN", str(known_videos["squat"].path))
         panel.rep_count.value = reps
         panel.analyse_button.click()
-        assert words in panel.status.value
+        assert words in panel.status.value and words in panel.message
         assert "#c14c00" in panel.status.value  # shown as an error
         assert not panel.running and not panel.analyse_button.disabled
         assert panel._task is None
