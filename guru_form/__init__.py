@@ -56,6 +56,7 @@ _LAZY: dict[str, str] = {
     "show_frames": "guru_form.frames",
     "Threshold": "guru_form.frames",
     "VideoReader": "guru_form.frames",
+    "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
     "sample_path": "guru_form.samples",
@@ -73,6 +74,7 @@ _LAZY: dict[str, str] = {
     "set_velocity_loss": "guru_form.tables",
     "summarize": "guru_form.tables",
     "velocity_loss": "guru_form.tables",
+    "UploadPanel": "guru_form.widgets",
 }
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
+    from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
         analyses_frame,
@@ -112,6 +115,7 @@ if TYPE_CHECKING:
         summarize,
         velocity_loss,
     )
+    from guru_form.widgets import UploadPanel
 
 __all__ = [  # noqa: PLE0604
     "Activity",
