@@ -57,6 +57,7 @@ _LAZY: dict[str, str] = {
     "Threshold": "guru_form.frames",
     "VideoReader": "guru_form.frames",
     "PoseTrack": "guru_form.pose.track",
+    "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
     "sample_path": "guru_form.samples",
@@ -74,6 +75,7 @@ _LAZY: dict[str, str] = {
     "set_velocity_loss": "guru_form.tables",
     "summarize": "guru_form.tables",
     "velocity_loss": "guru_form.tables",
+    "UploadPanel": "guru_form.widgets",
 }
 
 if TYPE_CHECKING:
@@ -98,6 +100,7 @@ if TYPE_CHECKING:
         show_frames,
     )
     from guru_form.pose.track import PoseTrack
+    from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
         analyses_frame,
@@ -114,6 +117,7 @@ if TYPE_CHECKING:
         summarize,
         velocity_loss,
     )
+    from guru_form.widgets import UploadPanel
 
 __all__ = [  # noqa: PLE0604
     "Activity",

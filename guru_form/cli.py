@@ -14,6 +14,7 @@ from contextlib import contextmanager, nullcontext
 
 from guru_form._version import __version__
 from guru_form.errors import GuruError
+from guru_form.models import Activity
 
 ENGINES = "auto, pose, reference, or package.module:Class"
 
@@ -35,6 +36,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--engine", default="auto", help=f"local analysis engine: {ENGINES}")
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    analyze = sub.add_parser(
+        "analyze",
+        help="analyse your videos; write JSON, CSV, charts, frames and a report for each",
+        description=(
+            "Analyse workout videos and write, for each, analysis.json, reps.csv, dashboard.png, "
+            "contact_sheet.png and report.html in a folder named after the video (and, for "
+            "several videos, one report.html comparing them). Uses the hosted Guru API when "
+            "GURU_CLIENT_ID and GURU_CLIENT_SECRET are set, else the local server."
+        ),
+    )
+    analyze.add_argument("videos", nargs="+", metavar="VIDEO", help="video files")
+    analyze.add_argument(
+        "--activity",
+        required=True,
+        choices=[a.value for a in Activity],
+        help="what the videos show",
+    )
+    analyze.add_argument(
+        "--out", default="guru_form_output", help="output folder (default: %(default)s)"
+    )
+    analyze.add_argument("--rep-count", type=int, metavar="N", help="expected reps per video")
+    analyze.add_argument("--athlete", metavar="NAME", help="athlete's name, for the report")
+    analyze.add_argument("--title", help="report title (default: from the activity and reps)")
+    analyze.add_argument("--notes", help="coach's notes, for the report")
+    analyze.add_argument("--pdf", action="store_true", help="also write report.pdf (pdf extra)")
+    analyze.add_argument(
+        "--engine", default="auto", help=f"local analysis engine (no credentials): {ENGINES}"
+    )
+    analyze.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
     serve = sub.add_parser("serve", help="run the Guru-compatible API server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -81,7 +112,36 @@ def _demo(args: argparse.Namespace) -> int:
         )
     print()
     print(f"results in {result.out_dir.resolve()}")
+    if result.report is not None:
+        print(f"report: {result.report.resolve()}")
     return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from guru_form.analyze import run_analyze
+
+    result = run_analyze(
+        args.videos,
+        activity=args.activity,
+        out_dir=args.out,
+        rep_count=args.rep_count,
+        athlete=args.athlete,
+        title=args.title,
+        notes=args.notes,
+        engine=args.engine,
+        pdf=args.pdf,
+        progress=not args.no_progress,
+        log=tqdm.write,
+    )
+    print()
+    print(f"results in {result.out_dir.resolve()}")
+    if result.report is not None:
+        print(f"report: {result.report.resolve()}")
+    for failed in result.failed:
+        print(f"guru-form: {failed.path}: {failed.error}", file=sys.stderr)
+    return 1 if result.failed else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -135,8 +195,8 @@ def native_stderr_silenced() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    commands = {"demo": _demo, "serve": _serve}
-    quiet = native_stderr_silenced() if args.command == "demo" else nullcontext()
+    commands = {"demo": _demo, "analyze": _analyze, "serve": _serve}
+    quiet = native_stderr_silenced() if args.command in ("demo", "analyze") else nullcontext()
     try:
         with quiet:
             return commands[args.command](args)

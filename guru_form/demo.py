@@ -1,8 +1,9 @@
 """The ``guru-form demo`` job: the bundled sample videos, analysed end to end on the local server.
 
 Starts the embedded local server (no credentials, no internet), uploads every sample video through
-the real client, waits for the analyses, and writes for each sample its analysis JSON, reps CSV and
-dashboard chart, comparing each analysis with the sample's ground truth.
+the real client, waits for the analyses, and writes for each sample its analysis JSON, reps CSV,
+dashboard chart, contact sheet and HTML report (:func:`guru_form.report.write_set_outputs`),
+comparing each analysis with the sample's ground truth; then one ``report.html`` with every sample.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class DemoSample:
     comparison
         The analysis against the sample's ground truth.
     outputs
-        What was written, by kind (``json``, ``csv``, ``dashboard``, ...).
+        What was written, by kind (``json``, ``csv``, ``dashboard``, ``contact_sheet``,
+        ``report``).
     """
 
     name: str
@@ -45,12 +47,14 @@ class DemoSample:
 
 @dataclass
 class DemoResult:
-    """What the demo did: where, with which engine, and each sample's result."""
+    """What the demo did: where, with which engine, each sample's result, and the report of
+    every sample (``report``)."""
 
     out_dir: Path
     engine: str
     server_url: str
     samples: list[DemoSample]
+    report: Path | None = None
 
 
 def run_demo(
@@ -84,10 +88,10 @@ def run_demo(
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    from guru_form import plots, samples, tables
+    from guru_form import samples, tables
     from guru_form.client import GuruClient
+    from guru_form.report import build_report, write_set_outputs
     from guru_form.server.embedded import ensure_local_server
 
     say = log or (lambda _line: None)
@@ -120,20 +124,15 @@ def run_demo(
             analysis = client.wait_for_analysis(uploads[name], progress=progress)
             analysis.pose_track = client.get_pose_track(uploads[name])
             truth = truths[name]
-            folder = out / name
-            folder.mkdir(exist_ok=True)
-            frame = tables.reps_frame(analysis)
-            outputs = {
-                "json": analysis.save(folder / "analysis.json"),
-                "csv": tables.to_csv(frame, folder / "reps.csv"),
-            }
-            if len(frame):
-                figure = plots.plot_dashboard(
-                    frame, title=f"{name} · sample video · {len(frame)} reps"
-                )
-                outputs["dashboard"] = folder / "dashboard.png"
-                figure.savefig(outputs["dashboard"], dpi=100)
-                plt.close(figure)
+            written = write_set_outputs(
+                analysis,
+                out / name,
+                video=samples.sample_path(name),
+                title=f"{name.replace('_', ' ').capitalize()} sample · {analysis.rep_count} reps",
+                notes="guru-form demo: a synthetic sample video analysed on the local server.",
+            )
+            outputs = written.files
+            say(f"wrote {name}: {', '.join(p.name for p in outputs.values())}")
             results.append(
                 DemoSample(
                     name=name,
@@ -143,4 +142,16 @@ def run_demo(
                     outputs=outputs,
                 )
             )
-    return DemoResult(out_dir=out, engine=server.engine, server_url=server.url, samples=results)
+    complete = {s.name: s for s in results if "report" in s.outputs and s.analysis.reps}
+    report = None
+    if complete:
+        report = build_report(
+            {name.replace("_", " ").capitalize(): s.analysis for name, s in complete.items()},
+            {name.replace("_", " ").capitalize(): s.video for name, s in complete.items()},
+            out / "report.html",
+            title="guru-form demo: the sample videos",
+            notes=f"Analysed on the local server (engine: {server.engine}).",
+        )
+    return DemoResult(
+        out_dir=out, engine=server.engine, server_url=server.url, samples=results, report=report
+    )

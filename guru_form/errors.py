@@ -102,13 +102,19 @@ class MissingDependencyError(GuruError, ImportError):
         What the user tried to do, e.g. ``"local pose analysis"``.
     extra
         The extra that provides it, e.g. ``"pose"``.
+    reason
+        What exactly is missing and how to install it, when it is not the extra's Python packages
+        (e.g. a system library the extra needs).
     """
 
-    def __init__(self, feature: str, extra: str) -> None:
+    def __init__(self, feature: str, extra: str, *, reason: str | None = None) -> None:
         self.feature = feature
         self.extra = extra
+        self.reason = reason
         super().__init__(
             f"{feature} needs the optional '{extra}' extra: pip install 'guru-form[{extra}]'"
+            if reason is None
+            else f"{feature}: {reason}"
         )
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import pytest
 
 from guru_form.cli import build_parser
@@ -48,6 +49,15 @@ def test_demo_on_the_reference_engine_writes_results_that_match_the_truth(tmp_pa
         assert (out / name / "dashboard.png").stat().st_size > 10_000
     squat_line = next(line for line in done.stdout.splitlines() if line.startswith("squat"))
     assert "0 ms" in squat_line
+    for name in ("squat", "push_up", "deadlift", "bench_press"):
+        sheet = cv2.imread(str(out / name / "contact_sheet.png"))
+        assert sheet is not None and sheet.shape[0] > 300
+        assert "Flagged reps" in (out / name / "report.html").read_text()
+    # It ends by printing the report of every sample.
+    last = done.stdout.strip().splitlines()[-1]
+    assert last == f"report: {(out / 'report.html').resolve()}"
+    combined = (out / "report.html").read_text()
+    assert combined.count('<section class="set"') == 4
 
 
 def test_errors_exit_1_with_a_message_and_no_traceback(tmp_path: Path) -> None:
@@ -57,9 +67,81 @@ def test_errors_exit_1_with_a_message_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
+def test_analyze_writes_everything_for_each_video_and_a_comparison(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    videos = [ROOT / "sample_videos" / "squat.mp4", tmp_path / "again" / "squat.mp4"]
+    videos[1].parent.mkdir()
+    videos[1].write_bytes(videos[0].read_bytes())
+    done = _run(
+        "analyze",
+        *map(str, videos),
+        "--activity",
+        "squat",
+        "--out",
+        str(out),
+        "--athlete",
+        "<Sam>",
+        "--engine",
+        "reference",
+        home=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "engine: reference" in done.stdout
+    truth = json.loads((ROOT / "sample_videos" / "squat.json").read_text())
+    for label in ("squat", "squat-2"):
+        folder = out / label
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == [
+            "analysis.json",
+            "contact_sheet.png",
+            "dashboard.png",
+            "report.html",
+            "reps.csv",
+        ]
+        assert json.loads((folder / "analysis.json").read_text())["reps"] == truth["reps"]
+        assert len(read_csv(folder / "reps.csv")) == len(truth["reps"])
+        assert "&lt;Sam&gt;" in (folder / "report.html").read_text()
+    assert done.stdout.strip().splitlines()[-1] == f"report: {(out / 'report.html').resolve()}"
+    assert "Progress across sessions" in (out / "report.html").read_text()
+    assert "uploading" in done.stderr or "analysing" in done.stderr  # tqdm progress bars
+
+
+def test_analyze_reports_a_failed_video_and_exits_1(tmp_path: Path) -> None:
+    from guru_form.server.testing import make_video
+
+    video = make_video(tmp_path / "unknown.mp4", seed=5)
+    out = tmp_path / "out"
+    done = _run(
+        "analyze", str(video), "--activity", "squat", "--out", str(out), "--engine",
+        "reference", "--no-progress", home=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"guru-form: {video}: analysis of video" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (out / "unknown").exists()
+
+
+def test_analyze_checks_its_input_before_starting_anything(tmp_path: Path) -> None:
+    done = _run("analyze", str(tmp_path / "nope.mp4"), "--activity", "squat", home=tmp_path)
+    assert done.returncode == 1
+    assert "nope.mp4: no such file" in done.stderr
+    assert not (tmp_path / "server").exists()  # no local server was started
+    bad = _run("analyze", "x.mp4", "--activity", "curl", home=tmp_path)
+    assert bad.returncode == 2 and "invalid choice: 'curl'" in bad.stderr
+
+
 def test_parser_knows_every_command() -> None:
     parser = build_parser()
     assert parser.parse_args(["serve", "--port", "0"]).port == 0
     assert parser.parse_args(["demo"]).engine == "auto"
+    args = parser.parse_args(["analyze", "a.mp4", "b.mp4", "--activity", "push_up"])
+    assert (args.videos, args.activity, args.out) == (
+        ["a.mp4", "b.mp4"],
+        "push_up",
+        "guru_form_output",
+    )
+    with pytest.raises(SystemExit):
+        parser.parse_args(["analyze", "a.mp4"])  # --activity is required
     with pytest.raises(SystemExit):
         parser.parse_args(["frobnicate"])

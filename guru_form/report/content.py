@@ -1,0 +1,474 @@
+"""What a report says, computed from analyses: numbers, flags with reasons, tables and pictures.
+
+Everything here is plain data (text already formatted, pictures already encoded); the templates only
+lay it out. User-supplied text (title, athlete, notes, session labels) stays raw here and is escaped
+by the templates.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.frames import contact_sheet_for
+from guru_form.frames.annotate import Threshold
+from guru_form.models import Activity, Analysis, Status
+from guru_form.plots.reps import default_metric
+from guru_form.report.charts import progress_charts, set_charts
+from guru_form.report.images import Picture, image_picture
+from guru_form.report.rules import Rule, apply_rules, format_number, metric_label
+from guru_form.tables import combine, reps_frame, set_summary, summarize
+from guru_form.tables._schema import (
+    CONCENTRIC_S,
+    DURATION_S,
+    ECCENTRIC_S,
+    END_MS,
+    MID_MS,
+    REP,
+    START_MS,
+    VELOCITY_LOSS,
+)
+
+__all__ = [
+    "Cell",
+    "Definition",
+    "FlaggedRep",
+    "ProgressSection",
+    "SetSection",
+    "Stat",
+    "Table",
+    "progress_section",
+    "set_section",
+]
+
+#: Reps per contact-sheet image: each image then fits on one printed page.
+REPS_PER_SHEET = 5
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A headline number: ``label``, ``value`` and a smaller ``detail`` line."""
+
+    label: str
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text and a style (``"num"``, ``"bad"``, ``"text"``)."""
+
+    text: str
+    style: str = "num"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: header cells (name, unit) and rows of cells."""
+
+    header: list[tuple[str, str]]
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class FlaggedRep:
+    """A rep that failed one or more checks: its number, when it happened, and why."""
+
+    rep: int
+    at: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What a metric means, for the report's glossary."""
+
+    label: str
+    unit: str
+    text: str
+
+
+@dataclass
+class SetSection:
+    """Everything the report shows about one set."""
+
+    anchor: str
+    heading: str
+    label: str | None
+    facts: list[tuple[str, str]]
+    notice: str | None = None
+    stats: list[Stat] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    flagged: list[FlaggedRep] = field(default_factory=list)
+    charts: list[Picture] = field(default_factory=list)
+    sheets: list[Picture] = field(default_factory=list)
+    sheet_note: str | None = None
+    reps: Table | None = None
+    metrics: Table | None = None
+    definitions: list[Definition] = field(default_factory=list)
+
+
+@dataclass
+class ProgressSection:
+    """The comparison of several sets: one row per set, and charts across them."""
+
+    heading: str
+    intro: str
+    overview: Table
+    charts: list[Picture] = field(default_factory=list)
+
+
+def _anchor(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "set"
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def _activity_name(activity: Activity | None) -> str:
+    return activity.value.replace("_", " ") if activity is not None else "activity unknown"
+
+
+def _key_metric(frame: pd.DataFrame) -> str | None:
+    try:
+        return default_metric(frame)
+    except ValueError:
+        return None
+
+
+def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[Stat]:
+    summary = set_summary(frame).iloc[0]
+    stats = [
+        Stat("Reps", str(int(summary["rep_count"])), f"{flagged} flagged" if flagged else ""),
+        Stat(
+            "Mean rep time",
+            format_number(summary["mean_duration_s"], "s"),
+            f"lowering {format_number(summary['mean_eccentric_s'], 's')} · "
+            f"lifting {format_number(summary['mean_concentric_s'], 's')}"
+            if not math.isnan(float(summary["mean_eccentric_s"]))
+            else "",
+        ),
+        Stat(
+            "Time under tension",
+            format_number(summary["time_under_tension_s"], "s"),
+            f"set lasted {format_number(summary['set_duration_s'], 's')}",
+        ),
+    ]
+    if VELOCITY_LOSS in summary.index:
+        stats.append(
+            Stat(
+                "Velocity loss",
+                format_number(summary[VELOCITY_LOSS], "%"),
+                "last rep against the fastest",
+            )
+        )
+    if key_metric is not None:
+        values = frame[key_metric].astype("float64").dropna()
+        if len(values):
+            unit = unit_of(key_metric)
+            stats.append(
+                Stat(
+                    metric_label(key_metric),
+                    format_number(values.mean(), unit),
+                    f"mean · range {format_number(values.min(), unit)} "
+                    f"to {format_number(values.max(), unit)}",
+                )
+            )
+    return stats
+
+
+def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
+    out: list[FlaggedRep] = []
+    for _, row in frame.iterrows():
+        reasons = [rule.reason(row) for rule in rules if bool(row[rule.flag])]
+        if reasons:
+            out.append(
+                FlaggedRep(
+                    int(row[REP]), format_number(float(row[START_MS]) / 1000.0, "s"), reasons
+                )
+            )
+    return out
+
+
+def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
+    metric_columns = [c for c in frame.columns if c in ANALYSIS_TYPES or c not in _FIXED]
+    metric_columns = [
+        c
+        for c in metric_columns
+        if not str(c).startswith("flag_") and pd.api.types.is_numeric_dtype(frame[c].dtype)
+    ]
+    columns = [START_MS, DURATION_S, ECCENTRIC_S, CONCENTRIC_S, *metric_columns]
+    header = [("Rep", "")] + [
+        (
+            _HEADERS.get(c, metric_label(c).split(" (")[0]),
+            "s" if c == START_MS else unit_of(c) or "",
+        )
+        for c in columns
+    ]
+    if rules:
+        header.append(("Flags", ""))
+    marked: dict[str, list[str]] = {}
+    for rule in rules:
+        marked.setdefault(rule.column, []).append(rule.flag)
+    rows: list[list[Cell]] = []
+    for _, row in frame.iterrows():
+        cells = [Cell(str(int(row[REP])))]
+        for column in columns:
+            value = float(row[column]) / 1000.0 if column == START_MS else row[column]
+            unit = "s" if column == START_MS else unit_of(column)
+            bad = any(bool(row[flag]) for flag in marked.get(column, []))
+            # The unit is in the header; the cells stay short enough for a phone.
+            text = format_number(value, unit, with_unit=False)
+            cells.append(Cell(text, "num bad" if bad else "num"))
+        if rules:
+            names = [rule.short for rule in rules if bool(row[rule.flag])]
+            cells.append(Cell(", ".join(names), "tags bad" if names else "tags"))
+        rows.append(cells)
+    return Table(header, rows)
+
+
+_FIXED = frozenset({REP, START_MS, MID_MS, END_MS, DURATION_S, ECCENTRIC_S, CONCENTRIC_S})
+_HEADERS = {
+    START_MS: "Start",
+    DURATION_S: "Rep time",
+    ECCENTRIC_S: "Lowering",
+    CONCENTRIC_S: "Lifting",
+    VELOCITY_LOSS: "Velocity loss",
+}
+
+
+def _metric_table(frame: pd.DataFrame) -> Table:
+    summary = summarize(frame.drop(columns=[c for c in frame.columns if c == VELOCITY_LOSS]))
+    header = [
+        ("Metric", ""),
+        ("Mean", ""),
+        ("SD", ""),
+        ("Min", ""),
+        ("Max", ""),
+        ("Trend", "per rep"),
+        ("First → last", "change"),
+    ]
+    ordered = frame.sort_values(REP)
+    rows: list[list[Cell]] = []
+    for metric, row in summary.iterrows():
+        unit = unit_of(str(metric))
+        if int(row["count"]) == 0:
+            continue
+        values = ordered[str(metric)].astype("float64").dropna()
+        # A change in the metric's own unit: a percentage means nothing for an angle near 0.
+        change = float(values.iloc[-1] - values.iloc[0]) if len(values) >= 2 else float("nan")
+        rows.append(
+            [
+                Cell(_HEADERS.get(str(metric), metric_label(str(metric))), "text"),
+                Cell(format_number(row["mean"], unit)),
+                Cell(format_number(row["std"], unit)),
+                Cell(format_number(row["min"], unit)),
+                Cell(format_number(row["max"], unit)),
+                Cell(format_number(row["slope_per_rep"], unit, signed=True)),
+                Cell(format_number(change, unit, signed=True)),
+            ]
+        )
+    return Table(header, rows)
+
+
+def _definitions(frame: pd.DataFrame) -> list[Definition]:
+    out = [
+        Definition(
+            "Rep time, lowering, lifting",
+            "s",
+            "A rep runs from leaving the rest position to returning to it; lowering (eccentric) "
+            "and lifting (concentric) split it at the turning point.",
+        )
+    ]
+    for column in frame.columns:
+        known = ANALYSIS_TYPES.get(str(column))
+        if known is not None:
+            out.append(Definition(known.label, known.unit, " ".join(known.description.split())))
+    if VELOCITY_LOSS in frame.columns:
+        out.append(
+            Definition(
+                "Velocity loss",
+                "%",
+                "How much slower a rep's lifting phase was than the fastest rep so far.",
+            )
+        )
+    return out
+
+
+def _sheets(video: Path, analysis: Analysis, thresholds: Mapping[str, Threshold]) -> list[Picture]:
+    count = len(analysis.reps)
+    pictures: list[Picture] = []
+    for first in range(1, count + 1, REPS_PER_SHEET):
+        reps = list(range(first, min(first + REPS_PER_SHEET, count + 1)))
+        span = f"rep {first}" if len(reps) == 1 else f"reps {reps[0]}-{reps[-1]}"
+        image = contact_sheet_for(
+            video,
+            analysis,
+            thresholds=thresholds,
+            reps=reps,
+            cell_width=360,
+            title=f"{video.name} | {span} of {count}",
+        )
+        pictures.append(
+            image_picture(image, f"Start, turning point and end of {span}, with each rep's numbers")
+        )
+    return pictures
+
+
+def set_section(
+    analysis: Analysis,
+    *,
+    video: str | os.PathLike[str] | None,
+    thresholds: Mapping[str, Threshold],
+    label: str | None = None,
+    anchors: set[str] | None = None,
+    tempo_tolerance: float | None = 0.2,
+    velocity_loss_limit: float | None = 20.0,
+) -> SetSection:
+    """Compute the section of one set.
+
+    Parameters
+    ----------
+    analysis
+        The set's analysis.
+    video
+        Its video, for the contact sheet (None: no frames).
+    thresholds
+        Targets each rep is checked against (analysisType -> range).
+    label
+        The set's label in a multi-set report (a session's name).
+    anchors
+        HTML ids already used in the page (the section's id is added).
+    tempo_tolerance, velocity_loss_limit
+        As in :func:`guru_form.report.rules.apply_rules`.
+    """
+    used = anchors if anchors is not None else set()
+    activity = analysis.activity
+    heading = label if label is not None else f"{_activity_name(activity).capitalize()} set"
+    video_path = Path(video) if video is not None else None
+    facts = [("Activity", _activity_name(activity))]
+    if video_path is not None:
+        facts.append(("Video", video_path.name))
+    if analysis.video_id:
+        facts.append(("Video id", analysis.video_id))
+    section = SetSection(_anchor(heading, used), heading, label, facts)
+    if analysis.status is not Status.COMPLETE:
+        why = f": {analysis.reason}" if analysis.reason else ""
+        section.notice = (
+            f"The analysis failed{why}."
+            if analysis.status is Status.FAILED
+            else "The analysis was still pending when this report was made."
+        )
+        return section
+    frame = reps_frame(analysis)
+    if frame.empty:
+        section.notice = "The analysis found no reps in this video."
+        return section
+    frame, rules = apply_rules(
+        frame,
+        thresholds,
+        tempo_tolerance=tempo_tolerance,
+        velocity_loss_limit=velocity_loss_limit,
+    )
+    key_metric = _key_metric(frame)
+    section.flagged = _flagged(frame, rules)
+    section.stats = _stats(frame, key_metric, len(section.flagged))
+    section.rules = [rule.text for rule in rules]
+    section.charts = set_charts(
+        frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit
+    )
+    if video_path is not None:
+        section.sheets = _sheets(video_path, analysis, thresholds)
+    else:
+        section.sheet_note = "No video was given, so there are no frames to show."
+    section.reps = _rep_table(frame, rules)
+    section.metrics = _metric_table(frame)
+    section.definitions = _definitions(frame)
+    return section
+
+
+def progress_section(
+    analyses: Mapping[str, Analysis],
+    thresholds: Mapping[str, Threshold],
+    *,
+    tempo_tolerance: float | None = 0.2,
+    velocity_loss_limit: float | None = 20.0,
+) -> ProgressSection:
+    """Compute the comparison of several sets (sessions) of one athlete.
+
+    Sets of one activity get charts across sessions; sets of different activities only the
+    overview table (their metrics do not compare).
+    """
+    complete = {k: a for k, a in analyses.items() if a.status is Status.COMPLETE and a.reps}
+    activities = {a.activity for a in analyses.values()}
+    same = len(activities) == 1 and None not in activities
+    key_metric = None
+    if same and complete:
+        key_metric = _key_metric(reps_frame(next(iter(complete.values()))))
+    header = [
+        ("Session" if same else "Set", ""),
+        ("Reps", ""),
+        ("Flagged", ""),
+        ("Rep time", "s"),
+        ("Lowering", "s"),
+        ("Lifting", "s"),
+        ("Velocity loss", "%"),
+    ]
+    if not same:
+        header.insert(1, ("Activity", ""))
+    if key_metric is not None:
+        header.append((metric_label(key_metric), unit_of(key_metric) or ""))
+    rows: list[list[Cell]] = []
+    for label, analysis in analyses.items():
+        row = [Cell(str(label), "text")]
+        if not same:
+            row.append(Cell(_activity_name(analysis.activity), "text"))
+        if label not in complete:
+            status = "failed" if analysis.status is Status.FAILED else "no reps"
+            row += [Cell(status, "text bad")] + [Cell("–") for _ in header[len(row) + 1 :]]
+            rows.append(row)
+            continue
+        frame, rules = apply_rules(
+            reps_frame(analysis),
+            thresholds,
+            tempo_tolerance=tempo_tolerance,
+            velocity_loss_limit=velocity_loss_limit,
+        )
+        summary = set_summary(frame).iloc[0]
+        flagged = int(frame[[r.flag for r in rules]].any(axis=1).sum()) if rules else 0
+        row += [
+            Cell(str(int(summary["rep_count"]))),
+            Cell(str(flagged), "bad" if flagged else "num"),
+            Cell(format_number(summary["mean_duration_s"], "s")),
+            Cell(format_number(summary["mean_eccentric_s"], "s")),
+            Cell(format_number(summary["mean_concentric_s"], "s")),
+            Cell(format_number(summary.get(VELOCITY_LOSS, float("nan")), "%")),
+        ]
+        if key_metric is not None:
+            value = frame[key_metric].mean() if key_metric in frame.columns else float("nan")
+            row.append(Cell(format_number(value, unit_of(key_metric))))
+        rows.append(row)
+    charts: list[Picture] = []
+    if same and len(complete) >= 2:
+        charts = progress_charts(
+            combine(complete, key="session", wide=True), key_metric, thresholds
+        )
+    if same:
+        heading = "Progress across sessions"
+        intro = (
+            f"{len(analyses)} sessions of {_activity_name(next(iter(activities)))}; "
+            "each row is one set (means over its reps)."
+        )
+    else:
+        heading = "Sets in this report"
+        intro = f"{len(analyses)} sets of different movements; each has its own section below."
+    return ProgressSection(heading, intro, Table(header, rows), charts)

@@ -1,0 +1,216 @@
+"""The checks a report runs on every rep, and why a rep was flagged, in words.
+
+Each check is one of :mod:`guru_form.tables`' flag functions with an explicit limit; this module
+only adds the sentence a coach reads ("Squat depth 3.2° (target ≤ 0°)") and which column of the
+rep table the flag belongs to.
+
+Examples
+--------
+>>> from guru_form.frames import Threshold
+>>> from guru_form.tables import reps_frame
+>>> from guru_form.tables.examples import example_analysis
+>>> frame = reps_frame(example_analysis("squat"))
+>>> flagged, rules = apply_rules(frame, {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)})
+>>> [rule.flag for rule in rules]
+['flag_shallow', 'flag_tempo', 'flag_velocity_loss']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.frames.annotate import Threshold
+from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
+from guru_form.tables._schema import (
+    DEPTH_COLUMN,
+    DURATION_S,
+    LOCKOUT_COLUMN,
+    VELOCITY_COLUMNS,
+    VELOCITY_LOSS,
+)
+
+__all__ = ["Rule", "apply_rules", "flag_labels", "format_number", "metric_label"]
+
+#: The least number of timed reps for which "off the set's median" means something.
+MIN_REPS_FOR_TEMPO = 3
+
+_UNIT_TEXT = {"deg": "°", "%": " %", "s": " s", "ms": " ms", "m/s": " m/s", "BH/s": " BH/s"}
+_DECIMALS = {"deg": 1, "%": 0, "s": 2, "ms": 0, "m/s": 2, "BH/s": 2}
+
+
+def format_number(
+    value: object, unit: str | None = None, *, signed: bool = False, with_unit: bool = True
+) -> str:
+    """A number with its unit, at a precision that suits the unit; an en dash when missing.
+
+    ``with_unit=False`` keeps the precision but leaves the unit out (for a table whose header
+    names it).
+
+    Examples
+    --------
+    >>> format_number(-5.91, "deg"), format_number(0.377, "m/s"), format_number(float("nan"), "s")
+    ('-5.9°', '0.38 m/s', '–')
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    if math.isnan(number):
+        return "–"
+    decimals = _DECIMALS.get(unit or "", 2)
+    sign = "+" if signed else ""
+    text = f"{number:{sign}.{decimals}f}"
+    if not with_unit or not unit:
+        return text
+    return text + _UNIT_TEXT.get(unit, f" {unit}")
+
+
+def metric_label(column: str) -> str:
+    """A column's short human name, without its unit ("Squat depth (thigh vs horizontal)")."""
+    known = ANALYSIS_TYPES.get(column)
+    if known is not None:
+        return known.label
+    from guru_form.tables._schema import axis_label
+
+    unit = unit_of(column)
+    label = axis_label(column)
+    return label.removesuffix(f" ({unit})") if unit else label
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check on every rep.
+
+    Attributes
+    ----------
+    flag
+        The boolean ``flag_*`` column it adds to the rep frame.
+    column
+        The rep-table column the flag is about (a flagged rep's cell there is marked).
+    text
+        The check in words, for the report's list of targets.
+    short
+        A one- or two-word name ("shallow", "tempo"), for tags and chart legends.
+    reason
+        ``reason(row)``: why this rep (a row of the flagged frame) failed the check.
+    """
+
+    flag: str
+    column: str
+    text: str
+    short: str
+    reason: Callable[[pd.Series], str]
+
+
+def _threshold_rule(column: str, threshold: Threshold) -> Rule:
+    unit = unit_of(column)
+    label = metric_label(column)
+    target = _target_text(threshold, unit)
+
+    def reason(row: pd.Series) -> str:
+        return f"{label} {format_number(row[column], unit)} (target {target})"
+
+    # Named as guru_form.tables names the same flags (flag_depth -> flag_shallow, ...).
+    if column in DEPTH_COLUMN.values():
+        flag, short = "flag_shallow", "shallow"
+    elif column in LOCKOUT_COLUMN.values():
+        flag, short = "flag_soft_lockout", "soft lockout"
+    else:
+        flag, short = f"flag_{column.lower()}", label.split(" (")[0].lower()
+    return Rule(flag, column, f"{label}: {target}", short, reason)
+
+
+def _target_text(threshold: Threshold, unit: str | None) -> str:
+    if threshold.low is not None and threshold.high is not None:
+        return f"{format_number(threshold.low, unit)} to {format_number(threshold.high, unit)}"
+    if threshold.low is not None:
+        return f"≥ {format_number(threshold.low, unit)}"
+    return f"≤ {format_number(threshold.high, unit)}"
+
+
+def flag_labels(rules: list[Rule]) -> dict[str, str]:
+    """``flag column -> short label`` of the checks, for chart legends (``{"flag_tempo": "Tempo"}``)."""
+    return {rule.flag: rule.short[:1].upper() + rule.short[1:] for rule in rules}
+
+
+def apply_rules(
+    frame: pd.DataFrame,
+    thresholds: Mapping[str, Threshold],
+    *,
+    tempo_tolerance: float | None = 0.2,
+    velocity_loss_limit: float | None = 20.0,
+) -> tuple[pd.DataFrame, list[Rule]]:
+    """Flag the reps of one set and describe each check.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame`.
+    thresholds
+        analysisType -> acceptable range; a type the frame lacks is skipped.
+    tempo_tolerance
+        Flag reps whose duration is more than this fraction off the set's median (None: no
+        tempo check; skipped below three timed reps).
+    velocity_loss_limit
+        Flag reps that lost more than this many percent of the set's best velocity (None: no
+        check; skipped when the frame has no velocity column).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of Rule)
+        The frame with one ``flag_*`` column per check run (and ``velocity_loss_percent`` when
+        velocity was checked), and the checks run, in order.
+    """
+    rules: list[Rule] = []
+    for column, threshold in thresholds.items():
+        if column not in frame.columns:
+            continue
+        rule = _threshold_rule(column, threshold)
+        frame = flag_threshold(
+            frame, column, above=threshold.high, below=threshold.low, name=rule.flag
+        )
+        rules.append(rule)
+    timed = frame[DURATION_S].notna().sum() if DURATION_S in frame.columns else 0
+    if tempo_tolerance is not None and timed >= MIN_REPS_FOR_TEMPO:
+        frame = flag_tempo(frame, tempo_tolerance)
+        median = float(frame[DURATION_S].median())
+
+        def tempo_reason(row: pd.Series) -> str:
+            off = 100.0 * (float(row[DURATION_S]) - median) / median
+            return (
+                f"Rep time {format_number(row[DURATION_S], 's')}, {off:+.0f} % off the set's "
+                f"median {format_number(median, 's')}"
+            )
+
+        rules.append(
+            Rule(
+                "flag_tempo",
+                DURATION_S,
+                f"Rep time: within ±{100 * tempo_tolerance:.0f} % of the set's median",
+                "tempo",
+                tempo_reason,
+            )
+        )
+    velocity = next((c for c in VELOCITY_COLUMNS if c in frame.columns), None)
+    if velocity_loss_limit is not None and velocity is not None:
+        frame = flag_velocity_loss(frame, velocity_loss_limit, column=velocity)
+        limit = velocity_loss_limit
+
+        def loss_reason(row: pd.Series) -> str:
+            return f"Velocity loss {format_number(row[VELOCITY_LOSS], '%')} (limit {limit:g} %)"
+
+        rules.append(
+            Rule(
+                "flag_velocity_loss",
+                VELOCITY_LOSS,
+                f"Velocity loss: at most {limit:g} % below the set's fastest rep",
+                "velocity loss",
+                loss_reason,
+            )
+        )
+    return frame, rules

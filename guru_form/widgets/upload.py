@@ -1,0 +1,616 @@
+"""``UploadPanel``: pick videos, analyse them, see the reps, frames and charts, save a report.
+
+The panel runs its work as a task on the notebook's own event loop (Jupyter's kernel runs one), so
+the kernel stays free while videos upload and analyses run: other cells can run meanwhile. Every
+step reports into the panel; errors are shown as one readable line per video, never as a
+traceback (the traceback of an unexpected error goes to the ``guru_form.widgets`` logger).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import math
+import os
+import time
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from guru_form.client import AsyncGuruClient, GuruClient
+from guru_form.errors import (
+    AnalysisFailedError,
+    GuruError,
+    InvalidInputError,
+    InvalidVideoError,
+)
+from guru_form.frames.annotate import ThresholdLike
+from guru_form.models import Activity, Analysis
+from guru_form.report.thresholds import as_thresholds
+from guru_form.widgets._files import UploadFolder, display_name
+from guru_form.widgets._views import (
+    contact_sheet_jpeg,
+    dashboard_png,
+    flagged_frame,
+    rep_table_html,
+    summary_html,
+)
+
+__all__ = ["UploadPanel"]
+
+logger = logging.getLogger("guru_form.widgets")
+
+#: The analysis half of a progress bar moves on this time scale (seconds); the API does not say
+#: how far an analysis has got, so the bar shows time passing and never fills before the end.
+ANALYSIS_TIME_SCALE_S = 30.0
+
+_ACTIVITY_LABELS = {
+    Activity.SQUAT: "Squat",
+    Activity.DEADLIFT: "Deadlift",
+    Activity.BENCH_PRESS: "Bench press",
+    Activity.PUSH_UP: "Push-up",
+}
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One video to analyse: its shown name and either a local path or uploaded bytes."""
+
+    name: str
+    path: Path | None = None
+    content: bytes | memoryview | None = None
+    original_name: str = ""
+
+
+@dataclass(frozen=True)
+class _Options:
+    activity: Activity
+    rep_count: int | None
+    source: str | None
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+class _ProgressRow:
+    """One video's line in the panel: name, bar, and what is happening."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.bar = w.FloatProgress(
+            value=0.0, min=0.0, max=1.0, bar_style="info", layout=w.Layout(width="40%")
+        )
+        self.text = w.HTML("waiting", layout=w.Layout(width="auto"))
+        self.box = w.HBox(
+            [w.Label(name, layout=w.Layout(width="25%")), self.bar, self.text],
+            layout=w.Layout(align_items="center"),
+        )
+        self._analysis_started: float | None = None
+        self._status = "Pending"
+
+    def uploading(self, sent: int, total: int) -> None:
+        fraction = sent / total if total else 1.0
+        self.bar.value = 0.5 * fraction
+        self.text.value = f"uploading {_megabytes(sent)} of {_megabytes(total)}"
+
+    def analysing(self) -> None:
+        self._analysis_started = time.monotonic()
+        self.bar.value = 0.5
+        self.text.value = "analysing"
+
+    def polled(self, analysis: Analysis) -> None:
+        self._status = analysis.status.value
+        self.tick()
+
+    def tick(self) -> None:
+        if self._analysis_started is None:
+            return
+        elapsed = time.monotonic() - self._analysis_started
+        self.bar.value = 0.5 + 0.45 * (1.0 - math.exp(-elapsed / ANALYSIS_TIME_SCALE_S))
+        self.text.value = f"analysing ({self._status.lower()}, {elapsed:.0f} s)"
+
+    def done(self, analysis: Analysis) -> None:
+        self.bar.value = 1.0
+        self.bar.bar_style = "success"
+        count = analysis.rep_count
+        self.text.value = f"done: {count} rep{'s' if count != 1 else ''}"
+
+    def failed(self, message: str) -> None:
+        self.bar.bar_style = "danger"
+        self.bar.value = max(self.bar.value, 0.05)
+        self.text.value = f'<span style="color:#c14c00">{html.escape(message)}</span>'
+
+
+def _friendly(error: BaseException, job: _Job, path: Path | None) -> str:
+    """An error as one line a coach can act on, naming the video as the coach knows it."""
+    if isinstance(error, InvalidVideoError):
+        text = f"{job.name}: {error.reason}"
+    elif isinstance(error, AnalysisFailedError):
+        text = f"the analysis failed: {error.reason or 'the server gave no reason'}"
+    elif isinstance(error, GuruError):
+        text = str(error)
+    elif isinstance(error, OSError):
+        text = f"could not read or write a file: {error.strerror or error}"
+    else:
+        text = f"unexpected error ({type(error).__name__}): {error}"
+    if path is not None:  # a temporary upload's path means nothing to the user
+        text = text.replace(str(path), job.name)
+    return text
+
+
+class UploadPanel:
+    """A notebook panel to upload videos, analyse them and look at the results.
+
+    Pick videos with the file picker (or type paths of videos on this machine, better for large
+    files), choose the activity (the domain follows), optionally the expected rep count and a
+    source, and press *Analyse*. Each video gets a progress bar through its upload and its
+    analysis; then the panel shows its rep table, dashboard and contact sheet, and *Save report*
+    writes an HTML (or PDF) report of everything analysed.
+
+    Parameters
+    ----------
+    client
+        A :class:`~guru_form.client.AsyncGuruClient` (or a :class:`~guru_form.client.GuruClient`,
+        whose settings are used). None: one is made on first use, which talks to the hosted API
+        when ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET`` are set and to guru_form's local server
+        otherwise.
+    thresholds
+        Targets each rep is checked against (see :func:`guru_form.report.build_report`);
+        default: the activity's common standards.
+    timeout
+        Seconds to wait for each analysis.
+    concurrency
+        Videos uploaded and analysed at once.
+    upload_dir
+        Where uploaded files are kept while the panel lives (default: a new private temporary
+        folder, removed by :meth:`close`).
+
+    Attributes
+    ----------
+    results : dict of str to Analysis
+        The analyses of the last run, by the video's name, in the order given.
+    errors : dict of str to str
+        What went wrong with the videos that failed, by name.
+    videos : dict of str to Path
+        The local file of each analysed video (for frames and reports).
+    running : bool
+        True while a run is under way (the *Analyse* button is disabled meanwhile).
+    message : str
+        The last message the panel showed (status or report line), as plain text.
+    report : Path or None
+        The last report saved.
+
+    Examples
+    --------
+    >>> from guru_form.widgets import UploadPanel
+    >>> panel = UploadPanel()  # doctest: +SKIP
+    >>> panel  # doctest: +SKIP
+    >>> panel.results["squat.mp4"].to_frame()  # after analysing  # doctest: +SKIP
+
+    Driven from code (what the buttons do):
+
+    >>> panel.paths.value = "videos/squat.mp4"  # doctest: +SKIP
+    >>> panel.activity.value = "squat"  # doctest: +SKIP
+    >>> results = await panel.analyse()  # doctest: +SKIP
+    >>> path = await panel.save_report("squat_report.html")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        client: AsyncGuruClient | GuruClient | None = None,
+        *,
+        thresholds: Mapping[str, ThresholdLike] | None = None,
+        timeout: float = 600.0,
+        concurrency: int = 4,
+        upload_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise InvalidInputError(f"concurrency must be at least 1, got {concurrency}")
+        owns = client is None
+        if isinstance(client, GuruClient):
+            client, owns = AsyncGuruClient._twin_of(client), True  # same settings and token
+        self._client: AsyncGuruClient | None = client
+        self._owns_client = owns
+        self._own_loop: asyncio.AbstractEventLoop | None = None
+        self._thresholds = thresholds
+        self.timeout = float(timeout)
+        self.concurrency = int(concurrency)
+        self._upload_parent = upload_dir
+        self._uploads: UploadFolder | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self.results: dict[str, Analysis] = {}
+        self.errors: dict[str, str] = {}
+        self.videos: dict[str, Path] = {}
+        self.running = False
+        self.report: Path | None = None
+        self.message = ""
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.files = w.FileUpload(
+            accept="video/*,.mp4,.mov,.m4v,.avi,.mkv,.webm",
+            multiple=True,
+            description="Choose videos",
+            layout=w.Layout(width="auto"),
+        )
+        self.paths = w.Textarea(
+            placeholder="…or paths of videos on this machine, one per line (best for large files)",
+            layout=w.Layout(width="98%", height="4em"),
+        )
+        self.activity = w.Dropdown(
+            options=[(label, a.value) for a, label in _ACTIVITY_LABELS.items()],
+            value=Activity.SQUAT.value,
+            description="Activity",
+        )
+        self.domain = w.HTML()
+        wide = {"description_width": "initial"}
+        self.rep_count = w.Text(placeholder="optional", description="Expected reps", style=wide)
+        self.source = w.Text(placeholder="optional, e.g. gym camera 2", description="Source")
+        self.analyse_button = w.Button(
+            description="Analyse", button_style="primary", icon="play", tooltip="Analyse the videos"
+        )
+        self.status = w.HTML()
+        self.progress = w.VBox([])
+        self.output = w.Tab(children=())
+        self.athlete = w.Text(placeholder="optional", description="Athlete")
+        self.report_path = w.Text(
+            value="guru_form_report.html", description="Report file", style=wide
+        )
+        self.save_button = w.Button(
+            description="Save report", icon="file", disabled=True, tooltip="Analyse videos first"
+        )
+        self.report_status = w.HTML()
+        self.activity.observe(self._show_domain, names="value")
+        self._show_domain()
+        self.analyse_button.on_click(self._on_analyse)
+        self.save_button.on_click(self._on_save)
+        self._inputs = [
+            self.files,
+            self.paths,
+            self.activity,
+            self.rep_count,
+            self.source,
+            self.analyse_button,
+        ]
+        self.widget = w.VBox(
+            [
+                w.HTML("<h3 style='margin:0'>Analyse workout videos</h3>"),
+                self.files,
+                self.paths,
+                w.HBox([self.activity, self.domain]),
+                w.HBox([self.rep_count, self.source]),
+                w.HBox([self.analyse_button, self.status]),
+                self.progress,
+                self.output,
+                w.HBox([self.athlete, self.report_path, self.save_button]),
+                self.report_status,
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _show_domain(self, _change: object = None) -> None:
+        domain = Activity(self.activity.value).domain.value
+        self.domain.value = f"<span style='color:#5d6575'>domain: {domain}</span>"
+
+    def _say(self, message: str, *, error: bool = False, target: w.HTML | None = None) -> None:
+        self.message = message
+        colour = "#c14c00" if error else "#1d2330"
+        (
+            target or self.status
+        ).value = f"<span style='color:{colour}'>{html.escape(message)}</span>"
+
+    # -- reading the inputs (before anything is sent) ------------------------------------------
+
+    def _options(self) -> _Options:
+        activity = Activity(self.activity.value)
+        text = self.rep_count.value.strip()
+        rep_count: int | None = None
+        if text:
+            try:
+                rep_count = int(text)
+            except ValueError:
+                rep_count = -1
+            if rep_count < 0:
+                raise InvalidInputError(
+                    f"expected reps must be a whole number of 0 or more (or empty), not {text!r}"
+                )
+        source = self.source.value.strip() or None
+        return _Options(activity, rep_count, source)
+
+    def _jobs(self) -> list[_Job]:
+        taken: set[str] = set()
+        jobs: list[_Job] = []
+        for item in self.files.value:
+            content = item.get("content")
+            if content is None or len(content) == 0:
+                raise InvalidInputError(f"{display_name(item.get('name'), set())} is empty")
+            jobs.append(
+                _Job(
+                    display_name(item.get("name", "video"), taken),
+                    content=content,
+                    original_name=str(item.get("name", "")),
+                )
+            )
+        for line in self.paths.value.splitlines():
+            text = line.strip().strip('"').strip("'")
+            if not text:
+                continue
+            path = Path(text).expanduser()
+            if not path.is_file():
+                reason = "is a folder, not a video" if path.is_dir() else "no such file"
+                raise InvalidVideoError(path, reason)
+            jobs.append(_Job(display_name(path.name, taken), path=path))
+        if not jobs:
+            raise InvalidInputError(
+                "choose a video with the file picker, or type the path of a video, first"
+            )
+        return jobs
+
+    # -- running -------------------------------------------------------------------------------
+
+    def _start(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+        """Run ``work`` on the running event loop (Jupyter's), or to the end when there is none.
+
+        Without a running loop (a plain script) the panel keeps a loop of its own, so the client's
+        connections, bound to the loop that opened them, stay usable from one click to the next.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            if self._own_loop is None:
+                self._own_loop = asyncio.new_event_loop()
+            self._own_loop.run_until_complete(work)
+            return None
+        task = loop.create_task(work)
+        self._task = task
+        return task
+
+    def _on_analyse(self, _button: object = None) -> None:
+        if self.running:
+            return
+        try:
+            jobs = self._jobs()
+            options = self._options()
+        except GuruError as error:
+            self._say(str(error), error=True)
+            return
+        self._set_running(True)
+        self._start(self._run(jobs, options))
+
+    async def analyse(self) -> dict[str, Analysis]:
+        """Analyse what the inputs hold, as the *Analyse* button does, and wait for the end.
+
+        Returns
+        -------
+        dict of str to Analysis
+            :attr:`results`. Videos that failed are in :attr:`errors`; invalid inputs are shown in
+            the panel and raised as :class:`~guru_form.errors.InvalidInputError`.
+        """
+        if self.running:
+            await self.wait()
+        jobs = self._jobs()
+        options = self._options()
+        self._set_running(True)
+        await self._run(jobs, options)
+        return self.results
+
+    async def wait(self) -> None:
+        """Wait until the current run (or report) started by a button is over."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        for widget in self._inputs:
+            widget.disabled = running
+        self.save_button.disabled = running or not self.results
+        self.save_button.tooltip = (
+            "Save a report of the analysed videos" if self.results else "Analyse videos first"
+        )
+
+    async def _ready_client(self) -> AsyncGuruClient:
+        if self._client is None:
+            # Making a client may start the local server: a blocking call, so off the loop.
+            self._client = await asyncio.to_thread(AsyncGuruClient)
+        return self._client
+
+    async def _run(self, jobs: list[_Job], options: _Options) -> None:
+        self.results = {}
+        self.errors = {}
+        self.videos = {}
+        self.output.children = ()
+        rows = {job.name: _ProgressRow(job.name) for job in jobs}
+        self.progress.children = [row.box for row in rows.values()]
+        self._say(f"analysing {len(jobs)} video{'s' if len(jobs) != 1 else ''}…")
+        try:
+            try:
+                client = await self._ready_client()
+            except Exception as error:
+                message = _friendly(error, _Job("video"), None)
+                if not isinstance(error, GuruError):
+                    logger.exception("could not make a Guru client")
+                for job in jobs:
+                    self.errors[job.name] = message
+                    rows[job.name].failed(message)
+                self._say(message, error=True)
+                return
+            limit = asyncio.Semaphore(self.concurrency)
+            outcomes = await asyncio.gather(
+                *(self._one(client, job, rows[job.name], options, limit) for job in jobs)
+            )
+            # Keep the order the videos were given in, whatever order they finished in.
+            self.results = {job.name: a for job, a in zip(jobs, outcomes, strict=True) if a}
+            done, failed = len(self.results), len(self.errors)
+            summary = f"{done} of {len(jobs)} analysed"
+            self._say(
+                summary + (f"; {failed} failed (see above)" if failed else ""), error=failed > 0
+            )
+        finally:
+            self._set_running(False)
+
+    async def _one(
+        self,
+        client: AsyncGuruClient,
+        job: _Job,
+        row: _ProgressRow,
+        options: _Options,
+        limit: asyncio.Semaphore,
+    ) -> Analysis | None:
+        path = job.path
+        async with limit:
+            try:
+                if path is None:
+                    path = await asyncio.to_thread(self._save_upload, job)
+                video_id = await client.upload_video(
+                    path,
+                    activity=options.activity,
+                    rep_count=options.rep_count,
+                    source=options.source,
+                    progress=row.uploading,
+                )
+                row.analysing()
+                ticker = asyncio.ensure_future(self._tick(row))
+                try:
+                    analysis = await client.wait_for_analysis(
+                        video_id,
+                        timeout=self.timeout,
+                        poll_interval=1.0,
+                        max_poll_interval=5.0,
+                        progress=row.polled,
+                    )
+                finally:
+                    ticker.cancel()
+                row.done(analysis)
+                self.videos[job.name] = path
+                await self._show(job.name, analysis, path)
+                return analysis
+            except Exception as error:
+                if not isinstance(error, (GuruError, OSError)):
+                    logger.exception("analysing %s failed", job.name)
+                message = _friendly(error, job, path if job.path is None else None)
+                self.errors[job.name] = message
+                row.failed(message)
+                return None
+
+    @staticmethod
+    async def _tick(row: _ProgressRow) -> None:
+        while True:
+            row.tick()
+            await asyncio.sleep(0.5)
+
+    def _save_upload(self, job: _Job) -> Path:
+        if self._uploads is None:
+            self._uploads = UploadFolder(self._upload_parent)
+        assert job.content is not None
+        return self._uploads.write(job.content, job.original_name)
+
+    async def _show(self, name: str, analysis: Analysis, video: Path) -> None:
+        checks = as_thresholds(self._thresholds, analysis.activity)
+        frame, labels = flagged_frame(analysis, checks)
+        parts: list[w.Widget] = [w.HTML(summary_html(name, analysis, frame))]
+        if len(frame):
+            parts.append(w.HTML(rep_table_html(frame, labels)))
+            # pyplot belongs to the notebook's thread; the frames are decoded in a worker.
+            dashboard = dashboard_png(
+                frame, f"{name} · {len(frame)} reps", thresholds=checks, labels=labels
+            )
+            parts.append(w.Image(value=dashboard, format="png", layout=w.Layout(width="100%")))
+            sheet = await asyncio.to_thread(contact_sheet_jpeg, video, analysis, checks)
+            parts.append(w.Image(value=sheet, format="jpeg", layout=w.Layout(width="100%")))
+        self.output.children = (*self.output.children, w.VBox(parts))
+        self.output.titles = (*self.output.titles[: len(self.output.children) - 1], name)
+
+    # -- the report ----------------------------------------------------------------------------
+
+    def _on_save(self, _button: object = None) -> None:
+        if self.running:
+            return
+        self._start(self._save_quietly())
+
+    async def _save_quietly(self) -> None:
+        try:
+            await self.save_report()
+        except Exception as error:
+            if not isinstance(error, (GuruError, OSError)):
+                logger.exception("saving the report failed")
+            self._say(_friendly(error, _Job("report"), None), error=True, target=self.report_status)
+
+    async def save_report(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Write a report of the analysed videos, as the *Save report* button does.
+
+        One video gives a set report; several give a report comparing them (see
+        :func:`guru_form.report.build_report`). The athlete's name comes from the panel.
+
+        Parameters
+        ----------
+        path
+            Where to write (``*.html`` or ``*.pdf``); default: the panel's *Report file*.
+
+        Returns
+        -------
+        pathlib.Path
+            The report written (also shown in the panel and kept as :attr:`report`).
+        """
+        from guru_form.report import build_report
+
+        if not self.results:
+            raise InvalidInputError("there is nothing to report yet: analyse a video first")
+        target = Path(path if path is not None else self.report_path.value.strip())
+        athlete = self.athlete.value.strip() or None
+        data: Analysis | dict[str, Analysis]
+        videos: Path | dict[str, Path] | None
+        if len(self.results) == 1:
+            name, data = next(iter(self.results.items()))
+            videos = self.videos.get(name)
+        else:
+            data = dict(self.results)
+            videos = {k: v for k, v in self.videos.items() if k in data}
+        self.save_button.disabled = True
+        self._say("writing the report…", target=self.report_status)
+        try:
+            written = await asyncio.to_thread(
+                build_report,
+                data,
+                videos,
+                target,
+                athlete=athlete,
+                thresholds=self._thresholds,
+            )
+        finally:
+            self.save_button.disabled = not self.results or self.running
+        self.report = written.resolve()
+        self._say(f"report saved: {self.report}", target=self.report_status)
+        return written
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Remove the uploaded files, close the widgets and the client the panel made."""
+        if self._uploads is not None:
+            self._uploads.cleanup()
+        client, self._client = self._client, None
+        if client is not None and self._owns_client:
+            try:
+                asyncio.get_running_loop().create_task(client.aclose())
+            except RuntimeError:
+                if self._own_loop is not None:
+                    self._own_loop.run_until_complete(client.aclose())
+                else:
+                    # Its connections belong to the loop that opened them; if that loop is gone
+                    # they are gone with it, and there is nothing left to close.
+                    with contextlib.suppress(RuntimeError):
+                        asyncio.run(client.aclose())
+        if self._own_loop is not None:
+            self._own_loop.close()
+            self._own_loop = None
+        self.widget.close()
