@@ -133,13 +133,7 @@ def run_analyze(
         from guru_form.server.embedded import ensure_local_server
 
         server = ensure_local_server(engine=engine)
-        client = GuruClient(
-            server.client_id,
-            server.client_secret,
-            base_url=server.url,
-            auth_url=server.auth_url,
-            audience=server.audience,
-        )
+        client = GuruClient.local(engine)
         where = f"the local server {server.url} (engine: {server.engine})"
     say(f"analysing {len(paths)} video{'s' if len(paths) != 1 else ''} on {where}")
     result = AnalyzeResult(out_dir=out, where=where)

@@ -101,13 +101,7 @@ def run_demo(
     say(f"local server {server.url} (engine: {server.engine}, data in {server.data_dir})")
     chosen = names or samples.sample_names()
     results: list[DemoSample] = []
-    with GuruClient(
-        server.client_id,
-        server.client_secret,
-        base_url=server.url,
-        auth_url=server.auth_url,
-        audience=server.audience,
-    ) as client:
+    with GuruClient.local(engine) as client:
         truths = {name: samples.sample_analysis(name) for name in chosen}
         uploads: dict[str, str] = {}
         for name in chosen:
@@ -122,7 +116,6 @@ def run_demo(
             say(f"uploaded {name} as video {uploads[name]}")
         for name in chosen:
             analysis = client.wait_for_analysis(uploads[name], progress=progress)
-            analysis.pose_track = client.get_pose_track(uploads[name])
             truth = truths[name]
             written = write_set_outputs(
                 analysis,

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -18,7 +18,12 @@ from guru_form._http import RetryPolicy, parse_retry_after, safe_url
 from guru_form._http.errors import decode_body, request_id
 from guru_form.client._auth import OAuthClientCredentials
 from guru_form.client._cache import ResultCache, default_cache_dir
-from guru_form.client._config import ClientConfig, check_url_allowed, resolve_config
+from guru_form.client._config import (
+    ClientConfig,
+    check_url_allowed,
+    local_config,
+    resolve_config,
+)
 from guru_form.client._polling import Poller
 from guru_form.client._progress import AnalysisProgress, ByteProgress, ByteReporter
 from guru_form.client._transport import (
@@ -72,6 +77,9 @@ class WaitOptions:
     progress: AnalysisProgress = None
 
 
+_Client = TypeVar("_Client", bound="BaseGuruClient")
+
+
 class BaseGuruClient:
     """Settings and request/answer handling shared by :class:`GuruClient` and
     :class:`AsyncGuruClient`. Not used directly."""
@@ -108,6 +116,52 @@ class BaseGuruClient:
             allow_insecure_http=allow_insecure_http,
         )
         self._setup(config, timeouts, policy, None if cache_dir is None else Path(cache_dir))
+
+    @classmethod
+    def local(
+        cls: type[_Client],
+        engine: str = "auto",
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> _Client:
+        """A client of guru_form's embedded local server, whatever credentials are set.
+
+        ``GuruClient()`` with no credentials does the same with the default engine; use this to
+        choose the engine or the server's data folder, or to stay local when ``GURU_CLIENT_ID`` is
+        set. Results from the pose engine carry their pose track.
+
+        Parameters
+        ----------
+        engine
+            ``"auto"`` (the pose engine when the ``pose`` extra is installed), ``"pose"``,
+            ``"reference"`` or ``"package.module:Class"``.
+        data_dir
+            The server's data folder (default ``$GURU_FORM_HOME/server``).
+        timeout, max_retries, retry, cache_dir
+            As for the constructor.
+
+        Examples
+        --------
+        >>> with GuruClient.local(engine="pose") as client:  # doctest: +SKIP
+        ...     analysis = client.analyze("squats.mp4", activity="squat")
+        """
+        client = cls.__new__(cls)
+        client._setup(
+            local_config(engine, data_dir),
+            make_timeout(timeout),
+            make_retry_policy(max_retries, retry),
+            None if cache_dir is None else Path(cache_dir),
+        )
+        client._start_io()
+        return client
+
+    def _start_io(self) -> None:
+        """Open the connections and the token flow (each mode its own)."""
+        raise NotImplementedError
 
     def _setup(
         self,

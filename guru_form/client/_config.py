@@ -157,7 +157,7 @@ def resolve_config(
                 f"client_id and client_secret (or set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}), "
                 "or choose no server to use the local one"
             )
-        return _local_config()
+        return local_config()
 
     config = ClientConfig(
         base_url=(api or DEFAULT_API_URL).rstrip("/"),
@@ -171,10 +171,13 @@ def resolve_config(
     return config
 
 
-def _local_config() -> ClientConfig:
+def local_config(
+    engine: str = "auto", data_dir: str | os.PathLike[str] | None = None
+) -> ClientConfig:
+    """The settings of this process' embedded local server (started if need be)."""
     from guru_form.server.embedded import ensure_local_server
 
-    server = ensure_local_server()
+    server = ensure_local_server(data_dir, engine=engine)
     return ClientConfig(
         base_url=str(server.url).rstrip("/"),
         auth_url=str(server.auth_url),

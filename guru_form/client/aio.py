@@ -85,16 +85,16 @@ class AsyncGuruClient(BaseGuruClient):
             cache_dir=cache_dir,
             allow_insecure_http=allow_insecure_http,
         )
-        self._start_io(TokenStore())
+        self._start_io()
 
-    def _start_io(self, store: TokenStore) -> None:
+    def _start_io(self, store: TokenStore | None = None) -> None:
         self._http = build_async_http(self._timeout)
         self._auth = OAuthClientCredentials(
             self._config.credentials,
             token_url=self._config.auth_url,
             audience=self._config.audience,
             send_async=self._send_token_request,
-            store=store,
+            store=store if store is not None else TokenStore(),
         )
         self._key_locks: dict[str, anyio.Lock] = {}
 

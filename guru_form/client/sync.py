@@ -105,6 +105,9 @@ class GuruClient(BaseGuruClient):
             cache_dir=cache_dir,
             allow_insecure_http=allow_insecure_http,
         )
+        self._start_io()
+
+    def _start_io(self) -> None:
         self._http = build_sync_http(self._timeout)
         self._auth = OAuthClientCredentials(
             self._config.credentials,

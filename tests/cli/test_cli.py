@@ -145,3 +145,36 @@ def test_parser_knows_every_command() -> None:
         parser.parse_args(["analyze", "a.mp4"])  # --activity is required
     with pytest.raises(SystemExit):
         parser.parse_args(["frobnicate"])
+
+
+@pytest.mark.slow
+@pytest.mark.pose
+def test_analyze_real_footage_offline_with_the_pose_engine(tmp_path: Path) -> None:
+    """Issue 8's promise: `guru-form analyze my_squats.mp4 --activity squat` works offline, and
+    the frames carry the skeleton (the pose track travels from the local server to the outputs)."""
+    pytest.importorskip("mediapipe")
+    from guru_form import Analysis
+
+    video = ROOT / "tests" / "footage" / "squat_side_01.mp4"
+    out = tmp_path / "out"
+    done = _run(
+        "analyze",
+        str(video),
+        "--activity",
+        "squat",
+        "--engine",
+        "pose",
+        "--out",
+        str(out),
+        "--no-progress",
+        home=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    folder = out / "squat_side_01"
+    analysis = Analysis.load(folder / "analysis.json")
+    assert analysis.rep_count == 2
+    assert analysis.pose_track is not None  # saved beside the JSON as analysis.pose.parquet
+    assert len(analysis.pose_track.frame) > 300
+    assert len((folder / "reps.csv").read_text().splitlines()) == 2 + 2  # header, units, 2 reps
+    for name in ("dashboard.png", "contact_sheet.png", "report.html"):
+        assert (folder / name).stat().st_size > 10_000, name

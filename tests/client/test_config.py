@@ -105,8 +105,10 @@ def test_local_results_are_cached_per_data_folder_and_engine(
 
     identities = set()
     for engine in ("reference", "pose"):
-        monkeypatch.setattr(embedded, "ensure_local_server", lambda e=engine: fake_server(e))
-        config = _config._local_config()
+        monkeypatch.setattr(
+            embedded, "ensure_local_server", lambda *_a, e=engine, **_k: fake_server(e)
+        )
+        config = _config.local_config()
         assert config.local and config.base_url == "http://127.0.0.1:5000"
         identities.add(config.server_identity)
     assert len(identities) == 2

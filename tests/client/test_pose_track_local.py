@@ -66,7 +66,7 @@ def test_embedded_server_results_carry_their_track_through_the_cache(
             data_dir=tmp_path / "server",
             engine="pose",
         )
-        monkeypatch.setattr(embedded, "ensure_local_server", lambda: info)
+        monkeypatch.setattr(embedded, "ensure_local_server", lambda *_a, **_k: info)
         monkeypatch.delenv("GURU_CLIENT_ID", raising=False)
         monkeypatch.delenv("GURU_CLIENT_SECRET", raising=False)
         for attempt in range(2):
