@@ -46,13 +46,24 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 @contextlib.contextmanager
 def staged_directory(directory: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a hidden staging folder inside ``directory``; move its files into ``directory`` on
-    success, delete it on failure (so a batch is written whole or not at all)."""
+    success, delete it on failure (so a batch is written whole or not at all).
+
+    A ``directory`` that this call created is removed again when the batch fails, so a failed
+    export leaves no empty folder behind.
+    """
+    created = not Path(directory).exists()
     final = ensure_directory(directory)
     stage = Path(tempfile.mkdtemp(prefix=".guru_form-", dir=final))
     try:
         yield stage
         for item in sorted(stage.iterdir()):
             item.replace(final / item.name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                final.rmdir()  # only if empty: never removes what someone else put there
+        raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

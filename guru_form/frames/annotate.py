@@ -417,7 +417,7 @@ def annotate_frame(
     if title:
         lines.append((" | ".join(title), WHITE, 1.25))
     if time_ms is not None:
-        lines.append((f"t {_format_time(time_ms)}", MUTED, 0.85))
+        lines.append((f"t {_format_time(time_ms)}", MUTED, 0.95))
     if analyses:
         lines.extend(analysis_lines(analyses, thresholds, include=include))
     draw_text_panel(out, lines, corner=corner, scale=scale)

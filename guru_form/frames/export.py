@@ -233,8 +233,8 @@ def _write_clip(
 
 
 def export_rep_clips(
-    video: VideoSource,
-    analysis: Analysis,
+    video_path: VideoSource,
+    analysis: Analysis | dict[str, Any],
     directory: str | os.PathLike[str],
     *,
     margin_s: float | tuple[float, float] = 0.0,
@@ -254,7 +254,7 @@ def export_rep_clips(
 
     Parameters
     ----------
-    video, analysis
+    video_path, analysis
         The analysed video (path or open binary file) and its analysis.
     directory
         Folder for the clips (created if needed); clips are named ``rep01.mp4``, ``rep02.mp4``,
@@ -285,11 +285,11 @@ def export_rep_clips(
     list of Path
         The clips, in the order of ``reps``. All are written, or (on any error) none.
     """
-    analysis = _check_analysis(analysis)
+    analysis = _check_analysis(analysis, "export_rep_clips")
     pre, post = _margins(margin_s)
     numbers = select_reps(analysis, reps)
     paths: list[Path] = []
-    with VideoReader(video) as reader:
+    with VideoReader(video_path) as reader:
         info = reader.info
         spans = []
         for number in numbers:
@@ -342,8 +342,8 @@ def export_rep_clips(
 
 
 def export_annotated_video(
-    video: VideoSource,
-    analysis: Analysis,
+    video_path: VideoSource,
+    analysis: Analysis | dict[str, Any],
     path: str | os.PathLike[str],
     *,
     thresholds: Mapping[str, ThresholdLike] | None = None,
@@ -364,8 +364,8 @@ def export_annotated_video(
 
     Parameters
     ----------
-    video, analysis
-        The analysed video and its analysis.
+    video_path, analysis
+        The analysed video (path or open binary file) and its analysis.
     path
         The ``.mp4`` to write; replaced only once the new file is complete.
     thresholds, include, skeleton, corner, crf, preset
@@ -381,11 +381,11 @@ def export_annotated_video(
     Path
         ``path``.
     """
-    analysis = _check_analysis(analysis)
+    analysis = _check_analysis(analysis, "export_annotated_video")
     target = Path(path)
     if target.is_dir():
         raise InvalidInputError(f"{target} is a folder; pass the path of the .mp4 to write")
-    with VideoReader(video) as reader:
+    with VideoReader(video_path) as reader:
         stamps = [t for r in analysis.reps for t in (r.start_ms, r.mid_ms, r.end_ms)]
         reader.frame_index_at(stamps, past_end=past_end)
         overlay = _Overlay(

@@ -24,6 +24,7 @@ from guru_form.frames.phases import Phase, check_phases, phase_time_ms
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
 from guru_form.frames.skeleton import KEY_ANGLES, draw_angle_arc, draw_skeleton, joints_at
 from guru_form.models import Analysis
+from guru_form.tables._schema import as_analysis
 
 __all__ = ["RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
 
@@ -75,13 +76,8 @@ def select_reps(analysis: Analysis, reps: Iterable[int] | None) -> list[int]:
     return chosen
 
 
-def _check_analysis(analysis: Any) -> Analysis:
-    if not isinstance(analysis, Analysis):
-        raise InvalidInputError(
-            f"expected a guru_form.Analysis, got {type(analysis).__name__}; load one with "
-            "Analysis.load(path) or client.wait_for_analysis(video_id)"
-        )
-    return analysis
+def _check_analysis(analysis: Any, what: str = "extract_rep_frames") -> Analysis:
+    return as_analysis(analysis, what)
 
 
 def annotate_rep_frame(
@@ -150,8 +146,8 @@ def annotate_rep_frame(
 
 
 def extract_rep_frames(
-    video: VideoSource,
-    analysis: Analysis,
+    video_path: VideoSource,
+    analysis: Analysis | dict[str, Any],
     phases: Sequence[Phase] | Phase = ("mid",),
     annotate: bool = True,
     *,
@@ -169,10 +165,10 @@ def extract_rep_frames(
 
     Parameters
     ----------
-    video
+    video_path
         The analysed video: a path or an open binary file object.
     analysis
-        Its analysis.
+        Its analysis (an :class:`~guru_form.Analysis`, or the API's analysis JSON as a dict).
     phases
         Which of ``"start"``, ``"mid"``, ``"end"`` to take from each rep.
     annotate
@@ -218,7 +214,7 @@ def extract_rep_frames(
         for number in numbers
         for phase in wanted_phases
     ]
-    with VideoReader(video) as reader:
+    with VideoReader(video_path) as reader:
         indices = reader.frame_index_at([t for *_, t in requests], past_end=past_end)
         decoded = {}
         unique = np.unique(indices).tolist()

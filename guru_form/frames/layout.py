@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -28,7 +28,12 @@ import numpy.typing as npt
 from guru_form.errors import InvalidInputError
 from guru_form.frames._files import atomic_path, encode_image, staged_directory
 from guru_form.frames.annotate import PANEL, WHITE, Color, ThresholdLike, overlay_scale, rep_card
-from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
+from guru_form.frames.extract import (
+    RepFrame,
+    _check_analysis,
+    annotate_rep_frame,
+    extract_rep_frames,
+)
 from guru_form.frames.phases import Phase, check_phases
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoSource
 from guru_form.models import Analysis
@@ -338,8 +343,8 @@ def save_frames(
 
 
 def contact_sheet_for(
-    video: VideoSource,
-    analysis: Analysis,
+    video_path: VideoSource,
+    analysis: Analysis | dict[str, Any],
     *,
     phases: Sequence[Phase] | Phase = ("start", "mid", "end"),
     cell_width: int = 400,
@@ -361,8 +366,8 @@ def contact_sheet_for(
 
     Parameters
     ----------
-    video, analysis
-        The video and its analysis.
+    video_path, analysis
+        The video (path or open binary file) and its analysis.
     phases
         Phases per rep (columns, in this order).
     cell_width
@@ -394,18 +399,19 @@ def contact_sheet_for(
     ...     path="out/squat_sheet.png",
     ... )  # doctest: +SKIP
     """
+    analysis = _check_analysis(analysis, "contact_sheet_for")
     wanted = check_phases(phases)
     if not analysis.reps:
         raise InvalidInputError("the analysis has no reps, so there is nothing to show")
     raw = extract_rep_frames(
-        video, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
+        video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
     )
     cells: list[FrameLike] = []
     for i, frame in enumerate(raw):
         height, width = frame.image.shape[:2]
         cell_height = round(cell_width * height / width)
         # Annotate at full size with overlays sized for the cell, then shrink: sharp and legible.
-        scale = max(0.65, min(cell_width, cell_height) / 720.0) * (width / cell_width)
+        scale = max(0.8, min(cell_width, cell_height) / 720.0) * (width / cell_width)
         # The key-angle arc only at the turning point: a near-straight joint at rest would cover
         # the athlete with a half circle that says little.
         arc = frame.phase == "mid" or "mid" not in wanted
@@ -422,7 +428,7 @@ def contact_sheet_for(
                 )
             )
     if title is None:
-        name = Path(video).name if isinstance(video, (str, os.PathLike)) else "video"
+        name = Path(video_path).name if isinstance(video_path, (str, os.PathLike)) else "video"
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
         count = len(analysis.reps)
         title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"

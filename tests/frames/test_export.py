@@ -138,6 +138,29 @@ def test_a_failing_clip_leaves_no_clips_behind(videos, tmp_path, monkeypatch):
     assert (target / "rep02.mp4").read_bytes() == b"an older clip"
 
 
+def test_a_failing_export_into_a_new_folder_leaves_no_folder(videos, tmp_path, monkeypatch):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(10, 20, 40), (50, 60, 75)])
+    target = tmp_path / "new" / "clips"
+
+    def failing(self, image, *, time_ms):
+        raise RuntimeError("encoder crashed")
+
+    monkeypatch.setattr(writer_module.H264Writer, "write", failing)
+    with pytest.raises(RuntimeError, match="encoder crashed"):
+        export_rep_clips(videos["cfr"], analysis, target, annotate=False)
+    assert not target.exists()
+
+
+def test_clip_functions_take_the_api_json_and_video_path_keyword(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(10, 20, 40)])
+    paths = export_rep_clips(
+        video_path=videos["cfr"], analysis=analysis.to_json(), directory=tmp_path / "c"
+    )
+    assert [p.name for p in paths] == ["rep01.mp4"]
+
+
 def test_bad_input_is_rejected_before_writing(videos, tmp_path):
     times = frame_times(videos["cfr"])
     analysis = analysis_for(times, [(10, 20, 40), (50, 60, 75)])

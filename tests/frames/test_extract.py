@@ -114,14 +114,21 @@ def test_bad_arguments_are_clear_errors(videos, tmp_path):
         extract_rep_frames(videos["cfr"], analysis, phases=())
     with pytest.raises(InvalidInputError, match="rep 2 does not exist; this analysis has 1 reps"):
         extract_rep_frames(videos["cfr"], analysis, reps=[2])
-    with pytest.raises(InvalidInputError, match=r"expected a guru_form\.Analysis"):
-        extract_rep_frames(videos["cfr"], {"reps": []})  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=r"takes an Analysis \(or the API's analysis JSON"):
+        extract_rep_frames(videos["cfr"], [analysis])  # type: ignore[arg-type]
     with pytest.raises(InvalidVideoError, match="no such file"):
         extract_rep_frames(tmp_path / "nope.mp4", analysis)
     closed = io.BytesIO(videos["cfr"].read_bytes())
     closed.close()
     with pytest.raises(InvalidVideoError, match="closed"):
         extract_rep_frames(closed, analysis)
+
+
+def test_the_api_json_and_the_video_path_keyword_are_accepted(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 10, 20), (30, 40, 50)])
+    from_json = extract_rep_frames(video_path=videos["cfr"], analysis=analysis.to_json())
+    assert [f.frame_index for f in from_json] == [10, 40]
 
 
 def test_no_reps_gives_no_frames(videos):
