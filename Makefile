@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest system-deps clean
+.PHONY: demo test lint typecheck pytest run-deps system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip check
 	touch $@ $(VENV)/.installed-run
 
-demo: $(VENV)/.installed-run
+demo: run-deps $(VENV)/.installed-run
 	$(BIN)/guru-form demo
 
 lint: $(VENV)/.installed-dev
@@ -33,25 +33,33 @@ typecheck: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
-# Debian packages some tests need: chromium (the browser tests) and Pango (WeasyPrint's PDF
-# reports). Installed with apt-get when missing and we are root; otherwise those tests are skipped
-# and say why.
-system-deps:
+# Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
+# chromium (the browser tests) and Pango (WeasyPrint's PDF reports). Each is installed with
+# apt-get when missing and we are root; otherwise a note says what to install (the browser and PDF
+# tests are then skipped and say why).
+RUN_DEBS := libgl1 libglib2.0-0
+TEST_DEBS := chromium libpango-1.0-0 libpangoft2-1.0-0
+
+define install_debs
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if command -v dpkg >/dev/null 2>&1; then \
-	  for p in libpango-1.0-0 libpangoft2-1.0-0; do \
-	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
-	  done; \
+	  for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing system packages:$$missing"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } \
-	    || echo "warning: apt-get could not install$$missing: the tests that need them will be skipped"; \
+	    || echo "warning: apt-get could not install$$missing"; \
 	else \
-	  echo "note: not installing$$missing (needs root and apt-get): the browser and PDF tests will be skipped"; \
+	  echo "note: not installing$$missing (needs root and apt-get); install them with your package manager"; \
 	fi
+endef
+
+run-deps:
+	$(call install_debs,$(RUN_DEBS))
+
+system-deps:
+	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
 
 test: system-deps lint typecheck pytest
 
