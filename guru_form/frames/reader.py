@@ -500,21 +500,68 @@ class VideoReader:
             decoding.
         """
         indices = self.frame_index_at(times_ms, past_end=past_end)
-        by_target = {
-            target: self._to_decoded(index, frame)
-            for target, index, frame in self._decode_indices(np.unique(indices).tolist())
-        }
+        by_target = dict(self.iter_frames_for_indices(np.unique(indices).tolist()))
         return [by_target[int(i)] for i in indices]
 
-    def iter_frames_by_index(self, indices: Iterable[int]) -> Iterator[DecodedFrame]:
-        """Frames at the given 0-based indices, yielded in ascending index order."""
+    def _check_indices(self, indices: Iterable[int]) -> list[int]:
         wanted = sorted({int(i) for i in indices})
         if wanted and (wanted[0] < 0 or wanted[-1] >= self.info.frame_count):
             raise TimestampOutOfRangeError(
                 f"{self._name}: frame indices must lie in [0, {self.info.frame_count - 1}]"
             )
+        return wanted
+
+    def iter_frames_for_indices(self, indices: Iterable[int]) -> Iterator[tuple[int, DecodedFrame]]:
+        """``(requested index, frame)`` for each distinct requested index, in ascending order.
+
+        The frame's own ``index`` equals the requested one, except when that frame cannot be
+        decoded (a damaged or cut-short file): then the last decodable frame before it stands in,
+        with its own ``index`` and ``time_ms``, as in :meth:`read_frames`.
+
+        Parameters
+        ----------
+        indices
+            0-based frame indices, in any order; duplicates are served once.
+
+        Yields
+        ------
+        tuple of (int, DecodedFrame)
+            The requested index and the frame shown for it.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            An index outside ``[0, frame_count - 1]`` (checked before decoding).
+        InvalidVideoError
+            No frame at or before a requested one can be decoded.
+        """
+        for target, index, frame in self._decode_indices(self._check_indices(indices)):
+            yield target, self._to_decoded(index, frame)
+
+    def iter_frames_by_index(self, indices: Iterable[int]) -> Iterator[DecodedFrame]:
+        """Frames at the given 0-based indices, yielded in ascending index order.
+
+        A frame that cannot be decoded is replaced by the last decodable frame before it, which
+        is yielded once (so fewer frames than indices may come out); use
+        :meth:`iter_frames_for_indices` to know which request each frame answers.
+
+        Parameters
+        ----------
+        indices
+            0-based frame indices, in any order; duplicates are served once.
+
+        Yields
+        ------
+        DecodedFrame
+            One per distinct decoded frame, ascending by ``index``.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            An index outside ``[0, frame_count - 1]`` (checked before decoding).
+        """
         last = -1
-        for _, index, frame in self._decode_indices(wanted):
+        for _, index, frame in self._decode_indices(self._check_indices(indices)):
             if index != last:  # a stand-in for an undecodable frame is yielded once
                 yield self._to_decoded(index, frame)
             last = index
