@@ -130,14 +130,47 @@ def overlay_scale(image: ImageArray) -> float:
     return max(0.5, min(image.shape[0], image.shape[1]) / 720.0)
 
 
-def format_value(value: float, unit: str | None) -> str:
-    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``)."""
+def _decimals(unit: str | None) -> int:
+    if unit == "ms":
+        return 0
+    return 1 if unit in ("deg", "%", "cm") else 2
+
+
+def format_value(value: float, unit: str | None, threshold: Threshold | None = None) -> str:
+    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``).
+
+    Parameters
+    ----------
+    value
+        The scalar (NaN or None gives ``"n/a"``).
+    unit
+        Its unit (from :func:`~guru_form.analysis_types.unit_of`), or None.
+    threshold
+        The range the value is checked against. When the value fails it, enough decimals are
+        shown that the printed number fails it too: 10.049 against ``<= 10`` reads ``"10.05"``,
+        never ``"10.0"``.
+
+    Returns
+    -------
+    str
+        The value with its unit.
+
+    Examples
+    --------
+    >>> format_value(10.049, "deg"), format_value(10.049, "deg", Threshold(-10, 10))
+    ('10.0 deg', '10.05 deg')
+    """
     if value is None or math.isnan(value):
         return "n/a"
-    if unit in ("deg", "ms", "%", "cm"):
-        text = f"{value:.1f}" if unit != "ms" else f"{value:.0f}"
-    else:
-        text = f"{value:.2f}"
+    decimals = _decimals(unit)
+    text = f"{value:.{decimals}f}"
+    if threshold is not None and threshold.passes(value) is False:
+        # Rounding must not carry a failing value back onto (or inside) its bound.
+        while threshold.passes(float(text)) is not False and decimals < 12:
+            decimals += 1
+            text = f"{value:.{decimals}f}"
+        if threshold.passes(float(text)) is not False:
+            text = repr(float(value))
     return f"{text} {unit}" if unit else text
 
 
@@ -298,7 +331,8 @@ def scalar_rows(
             elif verdict is False:
                 color, missed = FAIL_RED, f"target {check.describe()}"
         label = known.label if known else name
-        rows.append(ScalarRow(name, label, format_value(value, unit_of(name)), color, missed))
+        text = format_value(value, unit_of(name), check)
+        rows.append(ScalarRow(name, label, text, color, missed))
     return rows
 
 

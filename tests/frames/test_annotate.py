@@ -87,6 +87,32 @@ def test_scalar_rows_use_labels_units_and_thresholds():
     assert format_value(3.14159, None) == "3.14"
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "threshold", "shown"),
+    [
+        (10.049470514810935, "deg", Threshold(-10, 10), "10.05 deg"),  # push-up rep 5's body line
+        (-10.04, "deg", Threshold(-10, 10), "-10.04 deg"),
+        (169.96, "deg", Threshold(low=170), "169.96 deg"),
+        (0.0001, "deg", Threshold(high=0), "0.0001 deg"),
+        (400.4, "ms", Threshold(high=400), "400.4 ms"),
+        (0.2999, "m/s", Threshold(low=0.3), "0.2999 m/s"),
+        (12.5, "deg", Threshold(-10, 10), "12.5 deg"),  # plainly out: usual precision
+        (9.96, "deg", Threshold(-10, 10), "10.0 deg"),  # passes: usual precision
+    ],
+)
+def test_a_failing_value_never_prints_as_its_bound(value, unit, threshold, shown):
+    assert format_value(value, unit, threshold) == shown
+    printed = float(shown.split()[0])
+    assert threshold.passes(printed) is threshold.passes(value)
+
+
+def test_push_up_body_line_just_past_its_target_reads_as_past_it():
+    (row,) = scalar_rows(
+        {"BODY_LINE_ANGLE_DEGREES": 10.0495}, {"BODY_LINE_ANGLE_DEGREES": Threshold(-10, 10)}
+    )
+    assert (row.value, row.color, row.missed) == ("10.05 deg", FAIL_RED, "target -10 to 10")
+
+
 def test_phase_labels_follow_the_activity():
     assert phase_label("mid", Activity.SQUAT) == "bottom"
     assert phase_label("mid", Activity.DEADLIFT) == "lockout"
