@@ -52,6 +52,7 @@ __all__ = [
     "overlay_scale",
     "panel_box",
     "rep_card",
+    "rep_card_scale",
     "scalar_rows",
 ]
 
@@ -350,22 +351,12 @@ def analysis_lines(
     return lines
 
 
-def rep_card(
+def _card_lines(
     analyses: Mapping[str, float],
-    *,
     title: str,
-    width: int,
-    height: int,
-    thresholds: Mapping[str, ThresholdLike] | None = None,
-    include: Sequence[str] | None = None,
-) -> ImageArray:
-    """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
-
-    Each scalar takes two lines: its label, then its value with unit (green/red against a
-    threshold, with the missed target). Used as the last column of a contact sheet.
-    """
-    card = np.empty((height, width, 3), np.uint8)
-    card[...] = CARD
+    thresholds: Mapping[str, ThresholdLike] | None,
+    include: Sequence[str] | None,
+) -> list[tuple[str, Color, float]]:
     rows = scalar_rows(analyses, thresholds, include=include)
     lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
     for row in rows:
@@ -374,16 +365,91 @@ def rep_card(
         lines.append((value, row.color, 1.05))
     if not rows:
         lines.append(("no analyses", MUTED, 0.9))
-    # Measure at scale 1, then fit the block into the card.
-    gap_rel = 0.45
+    return lines
+
+
+_CARD_GAP = 0.45 * 14  # gap between lines at text scale 1, in pixels
+
+
+def _card_block(lines: Sequence[tuple[str, Color, float]]) -> tuple[float, float]:
+    """Width and height of the card's text block at text scale 1."""
     widths, heights = [], []
     for text, _, rel in lines:
         (w, h), base = cv2.getTextSize(text, FONT, 0.62 * rel, max(1, round(1.3 * rel)))
         widths.append(w)
         heights.append(h + base)
-    need_w = max(widths)
-    need_h = sum(heights) + gap_rel * 14 * (len(lines) - 1)
-    scale = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+    return float(max(widths)), sum(heights) + _CARD_GAP * (len(lines) - 1)
+
+
+def rep_card_scale(
+    analyses: Mapping[str, float],
+    *,
+    title: str,
+    width: int,
+    height: int,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+) -> float:
+    """The text scale at which :func:`rep_card` fills a ``width`` x ``height`` card.
+
+    Parameters
+    ----------
+    analyses, title, width, height, thresholds, include
+        As for :func:`rep_card`.
+
+    Returns
+    -------
+    float
+        Text scale (1.0 is :func:`rep_card`'s body size at 720 px); at most 1.6. The smallest
+        over several cards, passed back as ``text_scale``, sets them all in one size.
+    """
+    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include))
+    return min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+
+
+def rep_card(
+    analyses: Mapping[str, float],
+    *,
+    title: str,
+    width: int,
+    height: int,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+    text_scale: float | None = None,
+) -> ImageArray:
+    """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
+
+    Each scalar takes two lines: its label, then its value with unit (green/red against a
+    threshold, with the missed target). Used as the last column of a contact sheet.
+
+    Parameters
+    ----------
+    analyses
+        The rep's ``analysisType -> scalar``.
+    title
+        The card's heading, e.g. ``"Rep 3"``.
+    width, height
+        Size of the card in pixels.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``) for green/red values.
+    include
+        Show only these analysis types, in this order.
+    text_scale
+        Text size; default :func:`rep_card_scale` of this card (the largest that fits). A
+        contact sheet passes the smallest over its cards, so every card reads in one size.
+
+    Returns
+    -------
+    numpy.ndarray
+        The card, RGB ``uint8`` of shape ``(height, width, 3)``.
+    """
+    card = np.empty((height, width, 3), np.uint8)
+    card[...] = CARD
+    lines = _card_lines(analyses, title, thresholds, include)
+    # Measure at scale 1, then fit the block into the card.
+    need_w, need_h = _card_block(lines)
+    fit = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+    scale = fit if text_scale is None else min(text_scale, fit)
     x = round(0.05 * width)
     y = (height - need_h * scale) / 2
     for text, color, rel in lines:
@@ -392,7 +458,7 @@ def rep_card(
         (_, th), base = cv2.getTextSize(text, FONT, font_scale, thick)
         y += th
         cv2.putText(card, text, (x, round(y)), FONT, font_scale, color, thick, cv2.LINE_AA)
-        y += base + gap_rel * 14 * scale
+        y += base + _CARD_GAP * scale
     return card
 
 

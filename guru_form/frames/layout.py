@@ -27,7 +27,15 @@ import numpy.typing as npt
 
 from guru_form.errors import InvalidInputError
 from guru_form.frames._files import atomic_path, encode_image, staged_directory
-from guru_form.frames.annotate import PANEL, WHITE, Color, ThresholdLike, overlay_scale, rep_card
+from guru_form.frames.annotate import (
+    PANEL,
+    WHITE,
+    Color,
+    ThresholdLike,
+    overlay_scale,
+    rep_card,
+    rep_card_scale,
+)
 from guru_form.frames.extract import (
     RepFrame,
     _check_analysis,
@@ -407,6 +415,21 @@ def contact_sheet_for(
         video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
     )
     cells: list[FrameLike] = []
+    card_scale: float | None = None
+    if scalars and raw:
+        # One text size for every rep's card: the largest at which the wordiest card fits.
+        height, width = raw[0].image.shape[:2]
+        card_scale = min(
+            rep_card_scale(
+                analysis.reps[number - 1].analyses,
+                title=f"Rep {number}",
+                width=cell_width,
+                height=round(cell_width * height / width),
+                thresholds=thresholds,
+                include=include,
+            )
+            for number in sorted({f.rep for f in raw})
+        )
     for i, frame in enumerate(raw):
         height, width = frame.image.shape[:2]
         cell_height = round(cell_width * height / width)
@@ -425,6 +448,7 @@ def contact_sheet_for(
                     height=cell_height,
                     thresholds=thresholds,
                     include=include,
+                    text_scale=card_scale,
                 )
             )
     if title is None:

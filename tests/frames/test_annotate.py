@@ -218,6 +218,30 @@ def test_angle_arc_measures_and_draws_the_interior_angle():
     assert math.isnan(draw_angle_arc(img, (1, 1), (np.nan, 2), (5, 5)))
 
 
+@pytest.mark.parametrize("scale", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("turn", range(0, 360, 45))
+def test_angle_label_stays_clear_of_the_joint(scale, turn):
+    # Short bones (a push-up's elbow in a small frame): the label's box, halo included, must not
+    # reach the joint dot, whichever way the wedge points.
+    vertex = (320.0, 240.0)
+
+    def ray(degrees: float, length: float) -> tuple[float, float]:
+        r = math.radians(degrees)
+        return vertex[0] + length * math.cos(r), vertex[1] + length * math.sin(r)
+
+    a, c = ray(turn - 40, 30), ray(turn + 40, 26)
+    plain = np.full((480, 640, 3), 128, np.uint8)
+    draw_angle_arc(plain, a, vertex, c, label=False, scale=scale)
+    labelled = np.full((480, 640, 3), 128, np.uint8)
+    draw_angle_arc(labelled, a, vertex, c, label=True, scale=scale)
+    ys, xs = np.nonzero((plain != labelled).any(axis=2))
+    assert xs.size > 0
+    distance = np.hypot(xs - vertex[0], ys - vertex[1])
+    dot = max(3, round(6 * scale)) + max(1, round(2 * scale))  # draw_skeleton's outlined dot
+    assert distance.min() > dot + 2
+    assert distance.min() < dot + 12 * scale + 4  # still beside its joint, not adrift
+
+
 def test_skeleton_skips_missing_joints():
     img = np.zeros((300, 300, 3), np.uint8)
     draw_skeleton(img, {"hip": (100, 100), "knee": (150, 200), "ankle": (np.nan, 5)})
