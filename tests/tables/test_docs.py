@@ -21,6 +21,12 @@ MODULES = [
     "guru_form.plots.reps",
     "guru_form.plots.sessions",
     "guru_form.plots.dashboard",
+    "guru_form.plots.timeline",
+    "guru_form.frames.annotate",
+    "guru_form.frames.skeleton",
+    "guru_form.frames.layout",
+    "guru_form.frames.phases",
+    "guru_form.frames.orientation",
 ]
 
 
@@ -31,4 +37,5 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     plt.close("all")
+    assert result.attempted > 0, f"{name} has no docstring example that runs"
     assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
