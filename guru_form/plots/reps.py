@@ -160,7 +160,7 @@ def plot_metric(
             color=target_color,
             alpha=0.18,
             lw=0,
-            label=f"Target {fmt(low)} to {fmt(high)} {unit_of(column) or ''}".rstrip(),
+            label=f"Target {low:g} to {high:g} {unit_of(column) or ''}".rstrip(),
         )
     if threshold is not None:
         ax.axhline(
@@ -168,7 +168,7 @@ def plot_metric(
             color=threshold_color,
             lw=1.4,
             ls="--",
-            label=f"Threshold {fmt(threshold)} {unit_of(column) or ''}".rstrip(),
+            label=f"Threshold {threshold:g} {unit_of(column) or ''}".rstrip(),
         )
     if len(data):
         ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
@@ -176,13 +176,15 @@ def plot_metric(
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         if annotate:
+            # Above the point, and above the flag rings drawn around it when there are any.
+            rise = max(9.0, ring_radius_points(styles) + 2.0)
             for xi, yi in zip(x, y, strict=True):
                 if np.isfinite(yi):
                     ax.annotate(
                         fmt(yi),
                         (xi, yi),
                         textcoords="offset points",
-                        xytext=(0, 9),
+                        xytext=(0, rise),
                         ha="center",
                         fontsize="x-small",
                         color=THRESHOLD_COLOR,

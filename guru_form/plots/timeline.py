@@ -127,6 +127,8 @@ def plot_timeline(
             Patch(color=eccentric_color, label="Eccentric (lowering)"),
             Patch(color=concentric_color, label="Concentric (lifting)"),
         ]
+        if not lowers_first:  # the deadlift lifts first: the legend reads in the bars' order
+            phases.reverse()
     legend(
         ax,
         extra=phases if len(data) else (),

@@ -153,6 +153,24 @@ def test_tempo_flag_rings_clear_the_bar_labels(where: str, reps: int) -> None:
             assert abs(cx - (label.x0 + label.x1) / 2) < 1
 
 
+def test_metric_value_labels_sit_above_the_flag_rings() -> None:
+    df = reps_frame(example_analysis("push_up", reps=5, seed=2))
+    df = df.assign(flag_shallow=True, flag_tempo=True)  # two ring sizes round every point
+    ax = plot_metric(df, target=(60, 90))
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = {round(t.xy[0]): t.get_window_extent(renderer) for t in ax.texts if hasattr(t, "xy")}
+    assert len(labels) == 5
+    rings = [c for c in ax.collections if c.get_label().split(" (")[0] in ("Shallow", "Tempo")]
+    assert len(rings) == 2
+    for ring in rings:
+        centres = ring.get_offset_transform().transform(ring.get_offsets())
+        radius = (np.sqrt(ring.get_sizes()[0]) / 2 + ring.get_linewidths()[0]) * fig.dpi / 72
+        for (_, cy), x in zip(centres, ring.get_offsets()[:, 0], strict=True):
+            assert labels[round(x)].y0 >= cy + radius, f"rep {x:g}: value label on its ring"
+
+
 def test_tempo_without_activity_draws_whole_reps() -> None:
     a = example_analysis("squat", reps=3)
     unknown = Analysis.from_json({**a.to_json(), "activity": None, "domain": None})
@@ -212,6 +230,9 @@ def test_timeline_spans_match_the_reps() -> None:
     starts = sorted(path.get_extents().x0 for path in ax.collections[0].get_paths())
     np.testing.assert_allclose(starts, df["start_ms"] / 1000)
     assert ax.get_xlabel() == "Video time (s)"
+    deadlift = plot_timeline(reps_frame(example_analysis("deadlift", reps=3)))
+    labels = [t.get_text() for t in deadlift.get_legend().get_texts()]
+    assert labels[:2] == ["Concentric (lifting)", "Eccentric (lowering)"]  # as the bars go
 
 
 def test_dashboard_is_one_figure_from_an_analysis() -> None:
@@ -223,6 +244,26 @@ def test_dashboard_is_one_figure_from_an_analysis() -> None:
     )
     fig = plot_dashboard(no_velocity)
     assert fig.axes[3].get_title(loc="left") == "Knee angle (smallest) per rep"
+
+
+def test_dashboard_numbers_stay_in_their_columns() -> None:
+    # The squat's key metric has a long name ("Squat depth (thigh vs horizontal)").
+    from guru_form import sample_analysis
+
+    fig = plot_dashboard(flag_depth(reps_frame(sample_analysis("squat")), 0.0), target=(-20, 0))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    (table,) = [t for ax in fig.axes for t in ax.tables]
+    cells = table.get_celld()
+    rows = sorted({r for r, _ in cells})
+    names = [cells[r, 0].get_text().get_text() for r in rows]
+    assert "Squat depth (thigh vs horizontal)" in names
+    for r in rows:
+        text = cells[r, 0].get_text().get_window_extent(renderer)
+        boundary = cells[r, 1].get_window_extent(renderer).x0
+        assert text.x1 <= boundary, f"{names[r]!r} runs into the value column"
+        value = cells[r, 1].get_text().get_window_extent(renderer)
+        assert value.x1 <= fig.bbox.x1
 
 
 def test_charts_draw_on_a_given_axes() -> None:
