@@ -94,7 +94,18 @@ class Threshold:
             raise InvalidInputError(f"Threshold low={self.low} is above high={self.high}")
 
     def passes(self, value: float) -> bool | None:
-        """True inside the range, False outside, None for a missing (NaN) value."""
+        """True inside the range, False outside, None for a missing (NaN) value.
+
+        Parameters
+        ----------
+        value
+            The scalar, in the analysis type's unit.
+
+        Returns
+        -------
+        bool or None
+            Bounds are inclusive: ``Threshold(high=0).passes(0)`` is True.
+        """
         if value is None or math.isnan(value):
             return None
         if self.low is not None and value < self.low:
@@ -102,7 +113,13 @@ class Threshold:
         return not (self.high is not None and value > self.high)
 
     def describe(self) -> str:
-        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``."""
+        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``.
+
+        Returns
+        -------
+        str
+            The bounds as given (``:g`` format), without a unit.
+        """
         if self.low is not None and self.high is not None:
             return f"{self.low:g} to {self.high:g}"
         if self.low is not None:
@@ -127,7 +144,23 @@ def _as_threshold(value: ThresholdLike) -> Threshold:
 
 
 def overlay_scale(image: ImageArray) -> float:
-    """The size factor for overlays on ``image``: shorter side / 720, at least 0.5."""
+    """The size factor for overlays on ``image``: shorter side / 720, at least 0.5.
+
+    Parameters
+    ----------
+    image
+        The frame, ``(height, width, 3)``.
+
+    Returns
+    -------
+    float
+        1.0 for a 720 px frame (1280x720 or 720x1280), 1.5 for 1080 px, 0.5 at the smallest.
+
+    Examples
+    --------
+    >>> overlay_scale(np.zeros((1080, 1920, 3), np.uint8))
+    1.5
+    """
     return max(0.5, min(image.shape[0], image.shape[1]) / 720.0)
 
 
@@ -189,7 +222,29 @@ def draw_outlined_text(
     color: Color = WHITE,
     scale: float | None = None,
 ) -> None:
-    """Draw ``text`` with a dark outline at ``origin`` (its baseline-left corner), in place."""
+    """Draw ``text`` with a dark outline at ``origin`` (its baseline-left corner), in place.
+
+    Used for text drawn straight on the picture (angle labels): the outline keeps it readable
+    on light and dark backgrounds alike.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame, drawn on in place.
+    text
+        The text (OpenCV's Hershey font: ASCII only).
+    origin
+        ``(x, y)`` pixels of the text's baseline-left corner.
+    color
+        RGB colour of the text.
+    scale
+        Size factor; default :func:`overlay_scale` of the image.
+
+    Returns
+    -------
+    None
+        ``image`` is changed in place.
+    """
     s = overlay_scale(image) if scale is None else scale
     font_scale = 0.6 * s
     thick = max(1, round(1.4 * s))
@@ -273,8 +328,24 @@ def panel_box(
     *,
     scale: float,
 ) -> tuple[int, int, int, int]:
-    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame:
-    ``(x0, y0, x1, y1)``."""
+    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame.
+
+    Parameters
+    ----------
+    lines
+        ``(text, rgb colour, relative size)`` per line, as for :func:`draw_text_panel`.
+    corner
+        ``"top-left"``, ``"top-right"``, ``"bottom-left"`` or ``"bottom-right"``.
+    width, height
+        The frame's size in pixels.
+    scale
+        Overlay size factor (see :func:`overlay_scale`).
+
+    Returns
+    -------
+    tuple of int
+        ``(x0, y0, x1, y1)`` in pixels; ``(0, 0, 0, 0)`` for no lines.
+    """
     if not lines:
         return (0, 0, 0, 0)
     pad, gap, sizes = _panel_metrics(lines, scale)
@@ -314,6 +385,27 @@ def scalar_rows(
     Labels come from :data:`~guru_form.analysis_types.ANALYSIS_TYPES` (unknown types keep their
     API name), units from :func:`~guru_form.analysis_types.unit_of`. With a threshold for a type,
     its value is green inside the range and red outside (and ``missed`` says the range).
+
+    Parameters
+    ----------
+    analyses
+        The rep's ``analysisType -> scalar``.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``).
+    include
+        Only these analysis types, in this order (names the rep lacks are skipped).
+
+    Returns
+    -------
+    list of ScalarRow
+        One per shown scalar; a failing value has enough decimals to read as failing (see
+        :func:`format_value`).
+
+    Examples
+    --------
+    >>> (row,) = scalar_rows({"HIP_KNEE_ANGLE_DEGREES": 7.46}, {"HIP_KNEE_ANGLE_DEGREES": (None, 0)})
+    >>> row.label, row.value, row.missed
+    ('Squat depth (thigh vs horizontal)', '7.5 deg', 'target <= 0')
     """
     checks = {k: _as_threshold(v) for k, v in (thresholds or {}).items()}
     names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
@@ -343,7 +435,18 @@ def analysis_lines(
     *,
     include: Sequence[str] | None = None,
 ) -> list[tuple[str, Color, float]]:
-    """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`."""
+    """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`.
+
+    Parameters
+    ----------
+    analyses, thresholds, include
+        As for :func:`scalar_rows`.
+
+    Returns
+    -------
+    list of tuple
+        ``(text, rgb colour, relative size)`` per scalar, a missed target in brackets.
+    """
     lines = []
     for row in scalar_rows(analyses, thresholds, include=include):
         text = f"{row.label}: {row.value}" + (f"  ({row.missed})" if row.missed else "")

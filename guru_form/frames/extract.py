@@ -66,7 +66,25 @@ class RepFrame:
 
 
 def select_reps(analysis: Analysis, reps: Iterable[int] | None) -> list[int]:
-    """Validate 1-based rep numbers against an analysis (all reps when ``reps`` is None)."""
+    """Validate 1-based rep numbers against an analysis (all reps when ``reps`` is None).
+
+    Parameters
+    ----------
+    analysis
+        The analysis.
+    reps
+        1-based rep numbers, or None for every rep.
+
+    Returns
+    -------
+    list of int
+        The rep numbers, in the order given.
+
+    Raises
+    ------
+    InvalidInputError
+        A rep number the analysis does not have.
+    """
     count = len(analysis.reps)
     if reps is None:
         return list(range(1, count + 1))
@@ -120,6 +138,11 @@ def annotate_rep_frame(
         ``{joint: (x, y)}`` in pixels of this frame; overrides the pose track.
     scale
         Overlay size factor (default: from the frame size, 1.0 at 720 px).
+
+    Returns
+    -------
+    RepFrame
+        A new frame with ``annotated=True``; ``frame`` itself is not changed.
     """
     rep = analysis.reps[frame.rep - 1]
     image = frame.image.copy()

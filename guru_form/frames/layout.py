@@ -312,8 +312,30 @@ def _file_name(frame: FrameLike, i: int, prefix: str, suffix: str) -> str:
     return f"{prefix}image{i:03d}{suffix}"
 
 
-def save_image(image: ImageArray, path: str | os.PathLike[str]) -> Path:
-    """Write one RGB image (PNG, JPEG or WebP by suffix) atomically; returns the path."""
+def save_image(image: FrameLike, path: str | os.PathLike[str]) -> Path:
+    """Write one RGB image (PNG, JPEG or WebP by suffix) atomically.
+
+    The file appears whole or not at all: it is written beside its target and renamed.
+
+    Parameters
+    ----------
+    image
+        A :class:`RepFrame`, :class:`DecodedFrame` or RGB ``uint8`` array (greyscale and RGBA
+        are accepted too).
+    path
+        The file to write; its suffix picks the format (``.png`` when there is none). Missing
+        folders are created.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    InvalidInputError
+        The image is not ``uint8`` with 2 or 3 dimensions.
+    """
     target = Path(path)
     data = encode_image(_image_of(image), target.suffix or ".png")
     with atomic_path(target) as tmp:
@@ -332,6 +354,17 @@ def save_frames(
 
     Files are named ``rep03_mid.png`` for RepFrames, ``frame000123.png`` for DecodedFrames and
     ``image004.png`` for arrays, after ``prefix``. Existing files of the same name are replaced.
+
+    Parameters
+    ----------
+    frames
+        :class:`RepFrame`, :class:`DecodedFrame` or RGB ``uint8`` arrays.
+    directory
+        Where to write; created when missing (and removed again if writing fails).
+    format
+        ``"png"`` (default), ``"jpg"`` or ``"webp"``.
+    prefix
+        Put before every file name, e.g. ``"squat_"``.
 
     Returns
     -------

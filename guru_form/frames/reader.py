@@ -342,6 +342,18 @@ class VideoReader:
     ) -> npt.NDArray[np.int64]:
         """The index of the frame shown at each time (nearest presentation time; ties: earlier).
 
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame.
+        past_end
+            ``"error"``: a time past ``duration_ms`` raises; ``"clamp"``: it gives the last frame.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``int64`` frame indices, one per time, in the order given. Nothing is decoded.
+
         Raises
         ------
         TimestampOutOfRangeError
@@ -483,6 +495,24 @@ class VideoReader:
 
         Every time is checked before anything is decoded. Use :meth:`read_frames` to get one
         frame per requested time, in the order requested.
+
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame, in any order.
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Yields
+        ------
+        DecodedFrame
+            Ascending by ``index``; a frame that cannot be decoded is replaced by the last
+            decodable one before it.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            A time is negative or past the end (raised before any decoding).
         """
         wanted = np.unique(self.frame_index_at(times_ms, past_end=past_end))
         for _, index, frame in self._decode_indices(wanted.tolist()):
@@ -492,6 +522,21 @@ class VideoReader:
         self, times_ms: Sequence[float] | npt.ArrayLike, *, past_end: PastEnd = "error"
     ) -> list[DecodedFrame]:
         """One frame per requested time, in the order requested (decoded in time order).
+
+        A frame that cannot be decoded (a damaged or cut-short file) is replaced by the last
+        decodable frame before it, which keeps its own ``index`` and ``time_ms``.
+
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame, in any order, repeats allowed.
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Returns
+        -------
+        list of DecodedFrame
+            ``len(times_ms)`` frames; a frame asked for twice is decoded once.
 
         Raises
         ------
@@ -572,6 +617,18 @@ class VideoReader:
         """Every frame from the one shown at ``start_ms`` to the one shown at ``end_ms``.
 
         One seek, then a single forward decode.
+
+        Parameters
+        ----------
+        start_ms, end_ms
+            The range's ends in milliseconds from the first frame (both frames included).
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Returns
+        -------
+        Iterator of DecodedFrame
+            In presentation order (see :meth:`iter_frames_by_index` for undecodable frames).
         """
         first, last = self.frame_index_at([start_ms, end_ms], past_end=past_end).tolist()
         return self.iter_frames_by_index(range(first, last + 1))
@@ -606,6 +663,21 @@ def probe_video(source: VideoSource) -> VideoInfo:
     """Size (as displayed), frame count, duration, frame rate and orientation of a video.
 
     Reads the container and its packet index and decodes only the first frame.
+
+    Parameters
+    ----------
+    source
+        A path or an open binary file object (left open).
+
+    Returns
+    -------
+    VideoInfo
+        What the video holds.
+
+    Raises
+    ------
+    InvalidVideoError
+        The file is missing, empty, not a video, or has no video stream.
 
     Examples
     --------

@@ -313,7 +313,14 @@ class PoseJoints:
         return nearest if gaps[nearest] <= self.tolerance_ms else None
 
     def points(self) -> npt.NDArray[np.float64]:
-        """Every known, visible joint position of the whole track, shape ``(n, 2)``."""
+        """Every known, visible joint position of the whole track.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, 2)`` pixel positions ``(x, y)``, all joints and frames together (e.g. to find
+            where the athlete is in the picture).
+        """
         chunks = []
         for xs, ys, vis in self._joints.values():
             keep = ~(np.isnan(xs) | np.isnan(ys))
@@ -325,7 +332,21 @@ class PoseJoints:
     def at(
         self, *, frame_index: int | None = None, time_ms: float | None = None
     ) -> dict[str, Point]:
-        """``{joint: (x, y)}`` for the row of ``frame_index`` (else nearest ``time_ms``); may be empty."""
+        """One frame's joints: the row of ``frame_index``, else the row nearest ``time_ms``.
+
+        Parameters
+        ----------
+        frame_index
+            The row whose ``frame`` equals this index is used when there is one.
+        time_ms
+            Otherwise the row nearest this time, if within ``tolerance_ms``.
+
+        Returns
+        -------
+        dict
+            ``{joint: (x, y)}`` in display pixels, without joints that are missing or seen with
+            less than ``min_visibility``; empty when no row matches.
+        """
         row = self._row(frame_index, time_ms)
         if row is None:
             return {}

@@ -57,7 +57,24 @@ __all__ = ["default_metric", "plot_metric", "plot_tempo", "plot_velocity"]
 
 def default_metric(frame: pd.DataFrame) -> str:
     """The metric a coach looks at first: the activity's depth (or lockout) angle, else the
-    frame's first analysisType column."""
+    frame's first analysisType column.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame`.
+
+    Returns
+    -------
+    str
+        The column's name: ``HIP_KNEE_ANGLE_DEGREES`` for a squat, ``ELBOW_ANGLE_DEGREES`` for a
+        push-up or bench press, ``LOCKOUT_HIP_ANGLE_DEGREES`` for a deadlift.
+
+    Raises
+    ------
+    InvalidInputError
+        The frame has no metric column at all.
+    """
     activity = frame_activity(frame)
     for table in (DEPTH_COLUMN, LOCKOUT_COLUMN):
         if activity is not None and table.get(activity) in frame.columns:
