@@ -13,6 +13,10 @@ Units are those of :func:`guru_form.tables.column_units` (from
 A frame with a meaningful index (a summary's ``metric``, a combined frame's labels) is written with
 its index as leading columns. Parquet and Excel need the ``export`` extra
 (``pip install 'guru-form[export]'``: pyarrow, openpyxl).
+
+These functions are reached as ``guru_form.tables.to_csv`` and so on (``from guru_form import
+tables as gt``), not from ``guru_form`` itself: beside pandas, a top-level ``read_csv`` would read
+as pandas' own, and it takes a CSV's second line for units.
 """
 
 from __future__ import annotations
