@@ -63,7 +63,9 @@ _LAZY: dict[str, str] = {
     "sample_path": "guru_form.samples",
     "sample_truth": "guru_form.samples",
     "analyses_frame": "guru_form.tables",
+    "column_units": "guru_form.tables",
     "combine": "guru_form.tables",
+    "compare_reps": "guru_form.tables",
     "flag_depth": "guru_form.tables",
     "flag_drift": "guru_form.tables",
     "flag_lockout": "guru_form.tables",
@@ -71,6 +73,7 @@ _LAZY: dict[str, str] = {
     "flag_threshold": "guru_form.tables",
     "flag_velocity_loss": "guru_form.tables",
     "reps_frame": "guru_form.tables",
+    "RepComparison": "guru_form.tables",
     "set_summary": "guru_form.tables",
     "set_velocity_loss": "guru_form.tables",
     "summarize": "guru_form.tables",
@@ -103,8 +106,11 @@ if TYPE_CHECKING:
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
+        RepComparison,
         analyses_frame,
+        column_units,
         combine,
+        compare_reps,
         flag_depth,
         flag_drift,
         flag_lockout,

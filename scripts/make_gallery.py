@@ -4,10 +4,12 @@ Usage::
 
     python scripts/make_gallery.py [ANALYSIS.json ...] [--out docs/gallery] [--dpi 100]
 
-With no files it uses every ``sample_videos/*.json`` that parses as an analysis, else the
-synthetic example sets of ``guru_form.tables.examples`` (squat, deadlift, push-up, and four weeks
-of squats for the session comparison). The thresholds below are the gallery's coaching choices
-(parallel squat, 90 degree push-up, 170 degree lockout, 20 % velocity loss), passed explicitly.
+With no files it renders the sample videos' analyses (``sample_videos/*.json``: squat, deadlift,
+bench press and push-up), five charts each, and compares the sets on the metric they share
+(mean concentric velocity) for the two session charts. Only when no analysis file is found do the
+synthetic example sets of ``guru_form.tables.examples`` stand in. The thresholds below are the
+gallery's coaching choices (parallel squat, 90 degree push-up and bench, 170 degree lockout, 20 %
+velocity loss), passed explicitly.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from guru_form import (
     plots,
 )
 from guru_form import tables as gt
+from guru_form.analysis_types import ANALYSIS_TYPES
 from guru_form.errors import InvalidInputError
+from guru_form.plots._style import activity_name
 from guru_form.plots.reps import default_metric
 from guru_form.tables.examples import example_analysis, example_sessions
 
@@ -48,6 +52,8 @@ LOCKOUT_LIMIT = {Activity.DEADLIFT: 170.0}
 LOCKOUT_TARGET = {Activity.DEADLIFT: (170.0, 182.0)}
 TEMPO_TOLERANCE = 0.2
 LOSS_THRESHOLD = 20.0
+#: Metrics the session charts prefer when the sets are of different activities.
+SHARED_METRICS = ("MEAN_CONCENTRIC_VELOCITY_M_PER_S", "MEAN_CONCENTRIC_VELOCITY_BH_PER_S")
 
 
 def load_inputs(paths: list[Path]) -> dict[str, Analysis]:
@@ -108,21 +114,47 @@ def render(analyses: dict[str, Analysis], out: Path, dpi: int) -> None:
             save(ax.figure, out, f"{name}_velocity", dpi)
         save(plots.plot_dashboard(frame, target=target), out, f"{name}_dashboard", dpi)
 
+    sessions, key, metric = comparison(analyses)
+    combined = gt.combine(sessions, key=key)
+    activities = {a.activity for a in sessions.values()}
+    target = target_for(activities.pop()) if len(activities) == 1 else None
+    ax = plots.plot_session_comparison(combined, metric, key=key, target=target)
+    save(ax.figure, out, "sessions_box", dpi)
+    ax = plots.plot_session_comparison(combined, metric, key=key, kind="line", target=target)
+    save(ax.figure, out, "sessions_line", dpi)
+
+
+def comparison(analyses: dict[str, Analysis]) -> tuple[dict[str, Analysis], str, str]:
+    """What the session charts compare: ``(label -> analysis, key, metric)``.
+
+    Two or more sets of one activity are compared on that activity's key metric (sessions of
+    one athlete, say). Otherwise every set that has the first metric they share -- mean concentric
+    velocity first, whose per-rep line shows how each set slowed -- is compared on it (the four
+    sample videos). Only with nothing shared do the example weeks of squats stand in.
+    """
     by_activity: dict[Activity | None, dict[str, Analysis]] = {}
     for name, analysis in analyses.items():
         by_activity.setdefault(analysis.activity, {})[name] = analysis
-    sessions = next((group for group in by_activity.values() if len(group) >= 2), None)
-    if sessions is None:
-        print("fewer than two analyses of one activity: session comparison uses example weeks")
-        sessions = dict(example_sessions("squat"))
-    combined = gt.combine(sessions)
-    first = next(iter(sessions.values()))
-    metric = default_metric(gt.reps_frame(first))
-    target = target_for(first.activity)
-    ax = plots.plot_session_comparison(combined, metric, target=target)
-    save(ax.figure, out, "sessions_box", dpi)
-    ax = plots.plot_session_comparison(combined, metric, kind="line", target=target)
-    save(ax.figure, out, "sessions_line", dpi)
+    same = next((group for group in by_activity.values() if len(group) >= 2), None)
+    if same is not None:
+        first = next(iter(same.values()))
+        return same, "session", default_metric(gt.reps_frame(first))
+    columns = {name: set(gt.reps_frame(a).columns) for name, a in analyses.items()}
+    shared = set.intersection(*columns.values()) if len(columns) >= 2 else set()
+    for metric in (*SHARED_METRICS, *sorted(shared)):
+        if metric in shared and metric in ANALYSIS_TYPES:
+            labelled = {activity_label(name, a): a for name, a in analyses.items()}
+            return labelled, "set", metric
+    print("no two analyses share a metric: the session charts use example weeks of squats")
+    weeks = dict(example_sessions("squat"))
+    return weeks, "session", default_metric(gt.reps_frame(next(iter(weeks.values()))))
+
+
+def activity_label(name: str, analysis: Analysis) -> str:
+    """``"Bench press"`` for the sample ``bench_press``; the file name for anything else."""
+    if analysis.activity is not None and name == analysis.activity.value:
+        return activity_name(analysis.activity)
+    return name
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,7 @@ __all__ = [
     "overlay_scale",
     "panel_box",
     "rep_card",
+    "rep_card_scale",
     "scalar_rows",
 ]
 
@@ -93,7 +94,18 @@ class Threshold:
             raise InvalidInputError(f"Threshold low={self.low} is above high={self.high}")
 
     def passes(self, value: float) -> bool | None:
-        """True inside the range, False outside, None for a missing (NaN) value."""
+        """True inside the range, False outside, None for a missing (NaN) value.
+
+        Parameters
+        ----------
+        value
+            The scalar, in the analysis type's unit.
+
+        Returns
+        -------
+        bool or None
+            Bounds are inclusive: ``Threshold(high=0).passes(0)`` is True.
+        """
         if value is None or math.isnan(value):
             return None
         if self.low is not None and value < self.low:
@@ -101,7 +113,13 @@ class Threshold:
         return not (self.high is not None and value > self.high)
 
     def describe(self) -> str:
-        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``."""
+        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``.
+
+        Returns
+        -------
+        str
+            The bounds as given (``:g`` format), without a unit.
+        """
         if self.low is not None and self.high is not None:
             return f"{self.low:g} to {self.high:g}"
         if self.low is not None:
@@ -126,18 +144,67 @@ def _as_threshold(value: ThresholdLike) -> Threshold:
 
 
 def overlay_scale(image: ImageArray) -> float:
-    """The size factor for overlays on ``image``: shorter side / 720, at least 0.5."""
+    """The size factor for overlays on ``image``: shorter side / 720, at least 0.5.
+
+    Parameters
+    ----------
+    image
+        The frame, ``(height, width, 3)``.
+
+    Returns
+    -------
+    float
+        1.0 for a 720 px frame (1280x720 or 720x1280), 1.5 for 1080 px, 0.5 at the smallest.
+
+    Examples
+    --------
+    >>> overlay_scale(np.zeros((1080, 1920, 3), np.uint8))
+    1.5
+    """
     return max(0.5, min(image.shape[0], image.shape[1]) / 720.0)
 
 
-def format_value(value: float, unit: str | None) -> str:
-    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``)."""
+def _decimals(unit: str | None) -> int:
+    if unit == "ms":
+        return 0
+    return 1 if unit in ("deg", "%", "cm") else 2
+
+
+def format_value(value: float, unit: str | None, threshold: Threshold | None = None) -> str:
+    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``).
+
+    Parameters
+    ----------
+    value
+        The scalar (NaN or None gives ``"n/a"``).
+    unit
+        Its unit (from :func:`~guru_form.analysis_types.unit_of`), or None.
+    threshold
+        The range the value is checked against. When the value fails it, enough decimals are
+        shown that the printed number fails it too: 10.049 against ``<= 10`` reads ``"10.05"``,
+        never ``"10.0"``.
+
+    Returns
+    -------
+    str
+        The value with its unit.
+
+    Examples
+    --------
+    >>> format_value(10.049, "deg"), format_value(10.049, "deg", Threshold(-10, 10))
+    ('10.0 deg', '10.05 deg')
+    """
     if value is None or math.isnan(value):
         return "n/a"
-    if unit in ("deg", "ms", "%", "cm"):
-        text = f"{value:.1f}" if unit != "ms" else f"{value:.0f}"
-    else:
-        text = f"{value:.2f}"
+    decimals = _decimals(unit)
+    text = f"{value:.{decimals}f}"
+    if threshold is not None and threshold.passes(value) is False:
+        # Rounding must not carry a failing value back onto (or inside) its bound.
+        while threshold.passes(float(text)) is not False and decimals < 12:
+            decimals += 1
+            text = f"{value:.{decimals}f}"
+        if threshold.passes(float(text)) is not False:
+            text = repr(float(value))
     return f"{text} {unit}" if unit else text
 
 
@@ -155,7 +222,29 @@ def draw_outlined_text(
     color: Color = WHITE,
     scale: float | None = None,
 ) -> None:
-    """Draw ``text`` with a dark outline at ``origin`` (its baseline-left corner), in place."""
+    """Draw ``text`` with a dark outline at ``origin`` (its baseline-left corner), in place.
+
+    Used for text drawn straight on the picture (angle labels): the outline keeps it readable
+    on light and dark backgrounds alike.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame, drawn on in place.
+    text
+        The text (OpenCV's Hershey font: ASCII only).
+    origin
+        ``(x, y)`` pixels of the text's baseline-left corner.
+    color
+        RGB colour of the text.
+    scale
+        Size factor; default :func:`overlay_scale` of the image.
+
+    Returns
+    -------
+    None
+        ``image`` is changed in place.
+    """
     s = overlay_scale(image) if scale is None else scale
     font_scale = 0.6 * s
     thick = max(1, round(1.4 * s))
@@ -239,8 +328,24 @@ def panel_box(
     *,
     scale: float,
 ) -> tuple[int, int, int, int]:
-    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame:
-    ``(x0, y0, x1, y1)``."""
+    """Where :func:`draw_text_panel` puts these lines in a ``width`` x ``height`` frame.
+
+    Parameters
+    ----------
+    lines
+        ``(text, rgb colour, relative size)`` per line, as for :func:`draw_text_panel`.
+    corner
+        ``"top-left"``, ``"top-right"``, ``"bottom-left"`` or ``"bottom-right"``.
+    width, height
+        The frame's size in pixels.
+    scale
+        Overlay size factor (see :func:`overlay_scale`).
+
+    Returns
+    -------
+    tuple of int
+        ``(x0, y0, x1, y1)`` in pixels; ``(0, 0, 0, 0)`` for no lines.
+    """
     if not lines:
         return (0, 0, 0, 0)
     pad, gap, sizes = _panel_metrics(lines, scale)
@@ -280,6 +385,27 @@ def scalar_rows(
     Labels come from :data:`~guru_form.analysis_types.ANALYSIS_TYPES` (unknown types keep their
     API name), units from :func:`~guru_form.analysis_types.unit_of`. With a threshold for a type,
     its value is green inside the range and red outside (and ``missed`` says the range).
+
+    Parameters
+    ----------
+    analyses
+        The rep's ``analysisType -> scalar``.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``).
+    include
+        Only these analysis types, in this order (names the rep lacks are skipped).
+
+    Returns
+    -------
+    list of ScalarRow
+        One per shown scalar; a failing value has enough decimals to read as failing (see
+        :func:`format_value`).
+
+    Examples
+    --------
+    >>> (row,) = scalar_rows({"HIP_KNEE_ANGLE_DEGREES": 7.46}, {"HIP_KNEE_ANGLE_DEGREES": (None, 0)})
+    >>> row.label, row.value, row.missed
+    ('Squat depth (thigh vs horizontal)', '7.5 deg', 'target <= 0')
     """
     checks = {k: _as_threshold(v) for k, v in (thresholds or {}).items()}
     names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
@@ -298,7 +424,8 @@ def scalar_rows(
             elif verdict is False:
                 color, missed = FAIL_RED, f"target {check.describe()}"
         label = known.label if known else name
-        rows.append(ScalarRow(name, label, format_value(value, unit_of(name)), color, missed))
+        text = format_value(value, unit_of(name), check)
+        rows.append(ScalarRow(name, label, text, color, missed))
     return rows
 
 
@@ -308,12 +435,79 @@ def analysis_lines(
     *,
     include: Sequence[str] | None = None,
 ) -> list[tuple[str, Color, float]]:
-    """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`."""
+    """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`.
+
+    Parameters
+    ----------
+    analyses, thresholds, include
+        As for :func:`scalar_rows`.
+
+    Returns
+    -------
+    list of tuple
+        ``(text, rgb colour, relative size)`` per scalar, a missed target in brackets.
+    """
     lines = []
     for row in scalar_rows(analyses, thresholds, include=include):
         text = f"{row.label}: {row.value}" + (f"  ({row.missed})" if row.missed else "")
         lines.append((text, row.color, 0.85))
     return lines
+
+
+def _card_lines(
+    analyses: Mapping[str, float],
+    title: str,
+    thresholds: Mapping[str, ThresholdLike] | None,
+    include: Sequence[str] | None,
+) -> list[tuple[str, Color, float]]:
+    rows = scalar_rows(analyses, thresholds, include=include)
+    lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
+    for row in rows:
+        lines.append((row.label, MUTED, 0.8))
+        value = row.value + (f"  ({row.missed})" if row.missed else "")
+        lines.append((value, row.color, 1.05))
+    if not rows:
+        lines.append(("no analyses", MUTED, 0.9))
+    return lines
+
+
+_CARD_GAP = 0.45 * 14  # gap between lines at text scale 1, in pixels
+
+
+def _card_block(lines: Sequence[tuple[str, Color, float]]) -> tuple[float, float]:
+    """Width and height of the card's text block at text scale 1."""
+    widths, heights = [], []
+    for text, _, rel in lines:
+        (w, h), base = cv2.getTextSize(text, FONT, 0.62 * rel, max(1, round(1.3 * rel)))
+        widths.append(w)
+        heights.append(h + base)
+    return float(max(widths)), sum(heights) + _CARD_GAP * (len(lines) - 1)
+
+
+def rep_card_scale(
+    analyses: Mapping[str, float],
+    *,
+    title: str,
+    width: int,
+    height: int,
+    thresholds: Mapping[str, ThresholdLike] | None = None,
+    include: Sequence[str] | None = None,
+) -> float:
+    """The text scale at which :func:`rep_card` fills a ``width`` x ``height`` card.
+
+    Parameters
+    ----------
+    analyses, title, width, height, thresholds, include
+        As for :func:`rep_card`.
+
+    Returns
+    -------
+    float
+        Text scale (1.0 is :func:`rep_card`'s body size at 720 px); at most 1.6. The smallest
+        over several cards, passed back as ``text_scale``, sets them all in one size.
+    """
+    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include))
+    return min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
 
 
 def rep_card(
@@ -324,32 +518,41 @@ def rep_card(
     height: int,
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
+    text_scale: float | None = None,
 ) -> ImageArray:
     """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
 
     Each scalar takes two lines: its label, then its value with unit (green/red against a
     threshold, with the missed target). Used as the last column of a contact sheet.
+
+    Parameters
+    ----------
+    analyses
+        The rep's ``analysisType -> scalar``.
+    title
+        The card's heading, e.g. ``"Rep 3"``.
+    width, height
+        Size of the card in pixels.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``) for green/red values.
+    include
+        Show only these analysis types, in this order.
+    text_scale
+        Text size; default :func:`rep_card_scale` of this card (the largest that fits). A
+        contact sheet passes the smallest over its cards, so every card reads in one size.
+
+    Returns
+    -------
+    numpy.ndarray
+        The card, RGB ``uint8`` of shape ``(height, width, 3)``.
     """
     card = np.empty((height, width, 3), np.uint8)
     card[...] = CARD
-    rows = scalar_rows(analyses, thresholds, include=include)
-    lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
-    for row in rows:
-        lines.append((row.label, MUTED, 0.8))
-        value = row.value + (f"  ({row.missed})" if row.missed else "")
-        lines.append((value, row.color, 1.05))
-    if not rows:
-        lines.append(("no analyses", MUTED, 0.9))
+    lines = _card_lines(analyses, title, thresholds, include)
     # Measure at scale 1, then fit the block into the card.
-    gap_rel = 0.45
-    widths, heights = [], []
-    for text, _, rel in lines:
-        (w, h), base = cv2.getTextSize(text, FONT, 0.62 * rel, max(1, round(1.3 * rel)))
-        widths.append(w)
-        heights.append(h + base)
-    need_w = max(widths)
-    need_h = sum(heights) + gap_rel * 14 * (len(lines) - 1)
-    scale = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+    need_w, need_h = _card_block(lines)
+    fit = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
+    scale = fit if text_scale is None else min(text_scale, fit)
     x = round(0.05 * width)
     y = (height - need_h * scale) / 2
     for text, color, rel in lines:
@@ -358,7 +561,7 @@ def rep_card(
         (_, th), base = cv2.getTextSize(text, FONT, font_scale, thick)
         y += th
         cv2.putText(card, text, (x, round(y)), FONT, font_scale, color, thick, cv2.LINE_AA)
-        y += base + gap_rel * 14 * scale
+        y += base + _CARD_GAP * scale
     return card
 
 

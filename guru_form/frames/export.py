@@ -85,6 +85,28 @@ def overlay_lines(
     Given ``frame_index`` and ``rep_frames`` (the indices of the frames shown at each rep's start,
     mid and end), progress is decided by frame, so the frame shown at a rep's end counts it done
     even when the analysis rounded that timestamp up by a fraction of a millisecond.
+
+    Parameters
+    ----------
+    analysis
+        The analysis of the video.
+    time_ms
+        The video time of the frame, in milliseconds from its first frame.
+    focus_rep
+        A rep's own clip: always name this rep and show its scalars.
+    counter
+        Start with the ``"Reps <done> / <total>"`` counter.
+    thresholds
+        ``analysisType -> Threshold`` (or ``(low, high)``) for green/red scalars.
+    include
+        Show only these analysis types, in this order.
+    frame_index, rep_frames
+        The frame's index and, per rep, the indices of its start, mid and end frames.
+
+    Returns
+    -------
+    list of tuple
+        ``(text, rgb colour, relative size)`` per line, for :func:`draw_text_panel`.
     """
     if frame_index is not None and rep_frames is not None:
         progress = progress_at(analysis, frame_index, bounds=rep_frames)

@@ -47,6 +47,9 @@ class RepFrame:
         0-based index of the frame shown at ``time_ms`` (nearest presentation time).
     frame_time_ms
         That frame's own presentation time (within half a frame interval of ``time_ms``).
+        When that frame cannot be decoded (a damaged or cut-short file), the last decodable
+        frame before it stands in, as :meth:`VideoReader.read_frames` does, and ``frame_index``
+        and ``frame_time_ms`` are the stand-in's: compare them with ``time_ms`` to spot it.
     image
         RGB ``uint8`` array ``(height, width, 3)`` in display orientation, annotated or not.
     annotated
@@ -63,7 +66,25 @@ class RepFrame:
 
 
 def select_reps(analysis: Analysis, reps: Iterable[int] | None) -> list[int]:
-    """Validate 1-based rep numbers against an analysis (all reps when ``reps`` is None)."""
+    """Validate 1-based rep numbers against an analysis (all reps when ``reps`` is None).
+
+    Parameters
+    ----------
+    analysis
+        The analysis.
+    reps
+        1-based rep numbers, or None for every rep.
+
+    Returns
+    -------
+    list of int
+        The rep numbers, in the order given.
+
+    Raises
+    ------
+    InvalidInputError
+        A rep number the analysis does not have.
+    """
     count = len(analysis.reps)
     if reps is None:
         return list(range(1, count + 1))
@@ -117,6 +138,11 @@ def annotate_rep_frame(
         ``{joint: (x, y)}`` in pixels of this frame; overrides the pose track.
     scale
         Overlay size factor (default: from the frame size, 1.0 at 720 px).
+
+    Returns
+    -------
+    RepFrame
+        A new frame with ``annotated=True``; ``frame`` itself is not changed.
     """
     rep = analysis.reps[frame.rep - 1]
     image = frame.image.copy()
@@ -161,7 +187,9 @@ def extract_rep_frames(
     """The frames shown at the rep timestamps of ``analysis``.
 
     Frames are decoded in time order with seeking where it pays (see
-    :mod:`guru_form.frames.reader`); the whole video is never decoded to get a few frames.
+    :mod:`guru_form.frames.reader`); the whole video is never decoded to get a few frames. A
+    frame that cannot be decoded (a damaged or cut-short file) is replaced by the last decodable
+    frame before it, whose own index and time the :class:`RepFrame` carries.
 
     Parameters
     ----------
@@ -216,15 +244,14 @@ def extract_rep_frames(
     ]
     with VideoReader(video_path) as reader:
         indices = reader.frame_index_at([t for *_, t in requests], past_end=past_end)
-        decoded = {}
         unique = np.unique(indices).tolist()
-        frames_iter: Iterable[DecodedFrame] = reader.iter_frames_by_index(unique)
+        frames_iter: Iterable[tuple[int, DecodedFrame]] = reader.iter_frames_for_indices(unique)
         if progress:
             from tqdm.auto import tqdm
 
             frames_iter = tqdm(frames_iter, total=len(unique), desc="frames", unit="frame")
-        for f in frames_iter:
-            decoded[f.index] = f
+        # Keyed by the requested index: a stand-in for an undecodable frame has its own index.
+        decoded = dict(frames_iter)
     out: list[RepFrame] = []
     used: set[int] = set()
     for (number, phase, t), index in zip(requests, indices.tolist(), strict=True):

@@ -27,7 +27,15 @@ import numpy.typing as npt
 
 from guru_form.errors import InvalidInputError
 from guru_form.frames._files import atomic_path, encode_image, staged_directory
-from guru_form.frames.annotate import PANEL, WHITE, Color, ThresholdLike, overlay_scale, rep_card
+from guru_form.frames.annotate import (
+    PANEL,
+    WHITE,
+    Color,
+    ThresholdLike,
+    overlay_scale,
+    rep_card,
+    rep_card_scale,
+)
 from guru_form.frames.extract import (
     RepFrame,
     _check_analysis,
@@ -304,8 +312,30 @@ def _file_name(frame: FrameLike, i: int, prefix: str, suffix: str) -> str:
     return f"{prefix}image{i:03d}{suffix}"
 
 
-def save_image(image: ImageArray, path: str | os.PathLike[str]) -> Path:
-    """Write one RGB image (PNG, JPEG or WebP by suffix) atomically; returns the path."""
+def save_image(image: FrameLike, path: str | os.PathLike[str]) -> Path:
+    """Write one RGB image (PNG, JPEG or WebP by suffix) atomically.
+
+    The file appears whole or not at all: it is written beside its target and renamed.
+
+    Parameters
+    ----------
+    image
+        A :class:`RepFrame`, :class:`DecodedFrame` or RGB ``uint8`` array (greyscale and RGBA
+        are accepted too).
+    path
+        The file to write; its suffix picks the format (``.png`` when there is none). Missing
+        folders are created.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    InvalidInputError
+        The image is not ``uint8`` with 2 or 3 dimensions.
+    """
     target = Path(path)
     data = encode_image(_image_of(image), target.suffix or ".png")
     with atomic_path(target) as tmp:
@@ -324,6 +354,17 @@ def save_frames(
 
     Files are named ``rep03_mid.png`` for RepFrames, ``frame000123.png`` for DecodedFrames and
     ``image004.png`` for arrays, after ``prefix``. Existing files of the same name are replaced.
+
+    Parameters
+    ----------
+    frames
+        :class:`RepFrame`, :class:`DecodedFrame` or RGB ``uint8`` arrays.
+    directory
+        Where to write; created when missing (and removed again if writing fails).
+    format
+        ``"png"`` (default), ``"jpg"`` or ``"webp"``.
+    prefix
+        Put before every file name, e.g. ``"squat_"``.
 
     Returns
     -------
@@ -407,6 +448,21 @@ def contact_sheet_for(
         video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
     )
     cells: list[FrameLike] = []
+    card_scale: float | None = None
+    if scalars and raw:
+        # One text size for every rep's card: the largest at which the wordiest card fits.
+        height, width = raw[0].image.shape[:2]
+        card_scale = min(
+            rep_card_scale(
+                analysis.reps[number - 1].analyses,
+                title=f"Rep {number}",
+                width=cell_width,
+                height=round(cell_width * height / width),
+                thresholds=thresholds,
+                include=include,
+            )
+            for number in sorted({f.rep for f in raw})
+        )
     for i, frame in enumerate(raw):
         height, width = frame.image.shape[:2]
         cell_height = round(cell_width * height / width)
@@ -425,6 +481,7 @@ def contact_sheet_for(
                     height=cell_height,
                     thresholds=thresholds,
                     include=include,
+                    text_scale=card_scale,
                 )
             )
     if title is None:

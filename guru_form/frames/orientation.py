@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from guru_form.errors import InvalidInputError
+
 __all__ = ["Orientation"]
 
 _FIXED_ONE = 65536.0  # display matrix entries 0, 1, 3, 4 are 16.16 fixed point
@@ -62,11 +64,33 @@ class Orientation:
         return (-90 * self.quarter_turns) % 360
 
     def display_size(self, width: int, height: int) -> tuple[int, int]:
-        """``(width, height)`` of a ``width`` x ``height`` picture once oriented."""
+        """``(width, height)`` of a ``width`` x ``height`` picture once oriented.
+
+        Parameters
+        ----------
+        width, height
+            The stored picture's size in pixels.
+
+        Returns
+        -------
+        tuple of int
+            ``(width, height)`` as displayed: swapped by a quarter turn.
+        """
         return (height, width) if self.swaps_axes else (width, height)
 
     def apply(self, image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-        """The picture as displayed (a contiguous array; the input is not changed)."""
+        """The picture as displayed (a contiguous array; the input is not changed).
+
+        Parameters
+        ----------
+        image
+            The stored picture, ``(height, width, channels)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The picture turned and flipped for display.
+        """
         out = np.rot90(image, self.quarter_turns % 4) if self.quarter_turns % 4 else image
         if self.flip:
             out = out[::-1]
@@ -78,10 +102,28 @@ class Orientation:
 
         Mirrors ``fftools``: the rotation is ``-av_display_rotation_get(matrix)`` degrees
         clockwise, and the sign of the matrix entries picks the transpose/flip variant.
+
+        Parameters
+        ----------
+        matrix
+            The 9 entries of the frame's display-matrix side data (16.16 fixed point).
+
+        Returns
+        -------
+        Orientation
+            The identity for a degenerate matrix.
+
+        Raises
+        ------
+        InvalidInputError
+            Not 9 entries.
         """
         m = [int(v) for v in matrix]
         if len(m) != 9:
-            raise ValueError(f"a display matrix has 9 entries, got {len(m)}")
+            raise InvalidInputError(
+                f"a display matrix has 9 entries, got {len(m)}; pass the frame's DISPLAYMATRIX "
+                "side data as 9 int32"
+            )
         a, b, c, d = (m[i] / _FIXED_ONE for i in (0, 1, 3, 4))
         scale_x, scale_y = math.hypot(a, c), math.hypot(b, d)
         if scale_x == 0.0 or scale_y == 0.0:
@@ -106,7 +148,18 @@ class Orientation:
 
     @classmethod
     def from_rotate_tag(cls, value: str | int | float) -> Orientation:
-        """Read a legacy ``rotate`` metadata tag (degrees clockwise, as players apply it)."""
+        """Read a legacy ``rotate`` metadata tag (degrees clockwise, as players apply it).
+
+        Parameters
+        ----------
+        value
+            The tag, e.g. ``"90"``; rounded to quarter turns.
+
+        Returns
+        -------
+        Orientation
+            The identity for a tag that is not a number.
+        """
         try:
             degrees = float(value)
         except (TypeError, ValueError):

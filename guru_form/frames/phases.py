@@ -43,7 +43,17 @@ PHASES: tuple[Phase, ...] = ("start", "mid", "end")
 
 
 def check_phases(phases: Sequence[str] | str) -> tuple[Phase, ...]:
-    """Validate a phase or a sequence of phases; returns them as a tuple.
+    """Validate a phase or a sequence of phases.
+
+    Parameters
+    ----------
+    phases
+        ``"start"``, ``"mid"`` or ``"end"``, or a sequence of them.
+
+    Returns
+    -------
+    tuple of str
+        The phases in the order given.
 
     Raises
     ------
@@ -63,12 +73,43 @@ def check_phases(phases: Sequence[str] | str) -> tuple[Phase, ...]:
 
 
 def phase_time_ms(rep: Rep, phase: Phase) -> int:
-    """The rep's timestamp for a phase, in milliseconds."""
+    """The rep's timestamp for a phase, in milliseconds.
+
+    Parameters
+    ----------
+    rep
+        A rep of an analysis.
+    phase
+        ``"start"``, ``"mid"`` or ``"end"``.
+
+    Returns
+    -------
+    int
+        ``rep.start_ms``, ``rep.mid_ms`` or ``rep.end_ms``.
+    """
     return {"start": rep.start_ms, "mid": rep.mid_ms, "end": rep.end_ms}[phase]
 
 
 def phase_label(phase: Phase, activity: Activity | None) -> str:
-    """A coach's word for a phase: ``mid`` is ``bottom``, or ``lockout`` for a deadlift."""
+    """A coach's word for a phase: ``mid`` is ``bottom``, or ``lockout`` for a deadlift.
+
+    Parameters
+    ----------
+    phase
+        ``"start"``, ``"mid"`` or ``"end"``.
+    activity
+        The analysis's activity (None: ``mid`` stays ``"mid"``).
+
+    Returns
+    -------
+    str
+        ``"start"``, ``"bottom"``, ``"lockout"``, ``"mid"`` or ``"end"``.
+
+    Examples
+    --------
+    >>> phase_label("mid", Activity.SQUAT), phase_label("mid", Activity.DEADLIFT)
+    ('bottom', 'lockout')
+    """
     if phase != "mid":
         return phase
     if activity is None:
@@ -125,6 +166,11 @@ def progress_at(
     bounds
         ``(start, mid, end)`` per rep replacing the reps' timestamps, e.g. the indices of the frames
         shown at them, so that the frame shown at a rep's end already counts it as done.
+
+    Returns
+    -------
+    RepProgress
+        Reps done, the rep in progress (None between reps), its movement and the last rep done.
     """
     edges = (
         bounds if bounds is not None else [(r.start_ms, r.mid_ms, r.end_ms) for r in analysis.reps]

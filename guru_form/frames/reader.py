@@ -342,6 +342,18 @@ class VideoReader:
     ) -> npt.NDArray[np.int64]:
         """The index of the frame shown at each time (nearest presentation time; ties: earlier).
 
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame.
+        past_end
+            ``"error"``: a time past ``duration_ms`` raises; ``"clamp"``: it gives the last frame.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``int64`` frame indices, one per time, in the order given. Nothing is decoded.
+
         Raises
         ------
         TimestampOutOfRangeError
@@ -483,6 +495,24 @@ class VideoReader:
 
         Every time is checked before anything is decoded. Use :meth:`read_frames` to get one
         frame per requested time, in the order requested.
+
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame, in any order.
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Yields
+        ------
+        DecodedFrame
+            Ascending by ``index``; a frame that cannot be decoded is replaced by the last
+            decodable one before it.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            A time is negative or past the end (raised before any decoding).
         """
         wanted = np.unique(self.frame_index_at(times_ms, past_end=past_end))
         for _, index, frame in self._decode_indices(wanted.tolist()):
@@ -493,6 +523,21 @@ class VideoReader:
     ) -> list[DecodedFrame]:
         """One frame per requested time, in the order requested (decoded in time order).
 
+        A frame that cannot be decoded (a damaged or cut-short file) is replaced by the last
+        decodable frame before it, which keeps its own ``index`` and ``time_ms``.
+
+        Parameters
+        ----------
+        times_ms
+            Times in milliseconds from the first frame, in any order, repeats allowed.
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Returns
+        -------
+        list of DecodedFrame
+            ``len(times_ms)`` frames; a frame asked for twice is decoded once.
+
         Raises
         ------
         TimestampOutOfRangeError
@@ -500,21 +545,68 @@ class VideoReader:
             decoding.
         """
         indices = self.frame_index_at(times_ms, past_end=past_end)
-        by_target = {
-            target: self._to_decoded(index, frame)
-            for target, index, frame in self._decode_indices(np.unique(indices).tolist())
-        }
+        by_target = dict(self.iter_frames_for_indices(np.unique(indices).tolist()))
         return [by_target[int(i)] for i in indices]
 
-    def iter_frames_by_index(self, indices: Iterable[int]) -> Iterator[DecodedFrame]:
-        """Frames at the given 0-based indices, yielded in ascending index order."""
+    def _check_indices(self, indices: Iterable[int]) -> list[int]:
         wanted = sorted({int(i) for i in indices})
         if wanted and (wanted[0] < 0 or wanted[-1] >= self.info.frame_count):
             raise TimestampOutOfRangeError(
                 f"{self._name}: frame indices must lie in [0, {self.info.frame_count - 1}]"
             )
+        return wanted
+
+    def iter_frames_for_indices(self, indices: Iterable[int]) -> Iterator[tuple[int, DecodedFrame]]:
+        """``(requested index, frame)`` for each distinct requested index, in ascending order.
+
+        The frame's own ``index`` equals the requested one, except when that frame cannot be
+        decoded (a damaged or cut-short file): then the last decodable frame before it stands in,
+        with its own ``index`` and ``time_ms``, as in :meth:`read_frames`.
+
+        Parameters
+        ----------
+        indices
+            0-based frame indices, in any order; duplicates are served once.
+
+        Yields
+        ------
+        tuple of (int, DecodedFrame)
+            The requested index and the frame shown for it.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            An index outside ``[0, frame_count - 1]`` (checked before decoding).
+        InvalidVideoError
+            No frame at or before a requested one can be decoded.
+        """
+        for target, index, frame in self._decode_indices(self._check_indices(indices)):
+            yield target, self._to_decoded(index, frame)
+
+    def iter_frames_by_index(self, indices: Iterable[int]) -> Iterator[DecodedFrame]:
+        """Frames at the given 0-based indices, yielded in ascending index order.
+
+        A frame that cannot be decoded is replaced by the last decodable frame before it, which
+        is yielded once (so fewer frames than indices may come out); use
+        :meth:`iter_frames_for_indices` to know which request each frame answers.
+
+        Parameters
+        ----------
+        indices
+            0-based frame indices, in any order; duplicates are served once.
+
+        Yields
+        ------
+        DecodedFrame
+            One per distinct decoded frame, ascending by ``index``.
+
+        Raises
+        ------
+        TimestampOutOfRangeError
+            An index outside ``[0, frame_count - 1]`` (checked before decoding).
+        """
         last = -1
-        for _, index, frame in self._decode_indices(wanted):
+        for _, index, frame in self._decode_indices(self._check_indices(indices)):
             if index != last:  # a stand-in for an undecodable frame is yielded once
                 yield self._to_decoded(index, frame)
             last = index
@@ -525,6 +617,18 @@ class VideoReader:
         """Every frame from the one shown at ``start_ms`` to the one shown at ``end_ms``.
 
         One seek, then a single forward decode.
+
+        Parameters
+        ----------
+        start_ms, end_ms
+            The range's ends in milliseconds from the first frame (both frames included).
+        past_end
+            ``"error"`` or ``"clamp"``; see :meth:`frame_index_at`.
+
+        Returns
+        -------
+        Iterator of DecodedFrame
+            In presentation order (see :meth:`iter_frames_by_index` for undecodable frames).
         """
         first, last = self.frame_index_at([start_ms, end_ms], past_end=past_end).tolist()
         return self.iter_frames_by_index(range(first, last + 1))
@@ -559,6 +663,21 @@ def probe_video(source: VideoSource) -> VideoInfo:
     """Size (as displayed), frame count, duration, frame rate and orientation of a video.
 
     Reads the container and its packet index and decodes only the first frame.
+
+    Parameters
+    ----------
+    source
+        A path or an open binary file object (left open).
+
+    Returns
+    -------
+    VideoInfo
+        What the video holds.
+
+    Raises
+    ------
+    InvalidVideoError
+        The file is missing, empty, not a video, or has no video stream.
 
     Examples
     --------

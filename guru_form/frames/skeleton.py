@@ -16,7 +16,7 @@ Examples
 >>> joints = {"hip": (300, 200), "knee": (380, 260), "ankle": (320, 360)}
 >>> draw_skeleton(img, joints)
 >>> round(draw_angle_arc(img, joints["hip"], joints["knee"], joints["ankle"]), 1)
-76.5
+95.9
 """
 
 from __future__ import annotations
@@ -108,6 +108,31 @@ def draw_skeleton(
     """Draw bones (outlined lines) and joints (dots) of the given joints, in place.
 
     Joints that are missing or NaN are skipped, with their bones.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame, drawn on in place.
+    joints
+        ``{joint: (x, y)}`` in pixels of ``image``; names from :data:`JOINTS`, bones from
+        :data:`BONES` (other names get a dot and no bone).
+    bone_color, joint_color
+        RGB colours of the bones and of the joint dots (both get a dark outline).
+    scale
+        Line and dot size factor; default :func:`~guru_form.frames.annotate.overlay_scale` of the
+        image (1.0 at 720 px).
+
+    Returns
+    -------
+    None
+        ``image`` is changed in place.
+
+    Examples
+    --------
+    >>> img = np.zeros((480, 640, 3), np.uint8)
+    >>> draw_skeleton(img, {"hip": (300, 200), "knee": (380, 260), "ankle": (float("nan"), 0)})
+    >>> bool(img[230, 340].any()), bool(img[0, 0].any())  # on the thigh; far from it
+    (True, False)
     """
     s = overlay_scale(image) if scale is None else scale
     width = max(2, round(4 * s))
@@ -118,10 +143,31 @@ def draw_skeleton(
                 image, points[a], points[b], OUTLINE, width + max(2, round(3 * s)), cv2.LINE_AA
             )
             cv2.line(image, points[a], points[b], bone_color, width, cv2.LINE_AA)
-    radius = max(3, round(6 * s))
+    radius, outlined = _joint_radii(s)
     for p in points.values():
-        cv2.circle(image, p, radius + max(1, round(2 * s)), OUTLINE, -1, cv2.LINE_AA)
+        cv2.circle(image, p, outlined, OUTLINE, -1, cv2.LINE_AA)
         cv2.circle(image, p, radius, joint_color, -1, cv2.LINE_AA)
+
+
+def _joint_radii(s: float) -> tuple[int, int]:
+    """Radius of a joint dot, and of the dot with its outline, at overlay scale ``s``."""
+    radius = max(3, round(6 * s))
+    return radius, radius + max(1, round(2 * s))
+
+
+def _clear_distance(ux: float, uy: float, half_w: float, half_h: float, gap: float) -> float:
+    """How far along the unit direction ``(ux, uy)`` to centre a ``2 half_w`` x ``2 half_h`` box
+    so that its nearest point lies ``gap`` from the origin (the smallest such distance)."""
+
+    def clearance(t: float) -> float:
+        return math.hypot(max(abs(t * ux) - half_w, 0.0), max(abs(t * uy) - half_h, 0.0))
+
+    # Clearance grows with t; at the support-line distance it is at least ``gap``.
+    low, high = 0.0, gap + abs(ux) * half_w + abs(uy) * half_h
+    for _ in range(30):
+        middle = (low + high) / 2
+        low, high = (middle, high) if clearance(middle) < gap else (low, middle)
+    return high
 
 
 def draw_angle_arc(
@@ -136,11 +182,33 @@ def draw_angle_arc(
 ) -> float:
     """Draw the interior angle ``a-vertex-c`` as a shaded wedge with its value, in place.
 
+    The value (``"81 deg"``) goes on the far side of the vertex from the wedge, its box clear of
+    the joint dot that :func:`draw_skeleton` draws there, however wide the text.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame, drawn on in place.
+    a, vertex, c
+        ``(x, y)`` pixels of the three joints; the angle is measured at ``vertex``.
+    color
+        RGB colour of the wedge, its rim and the label.
+    label
+        Write the angle's value beside the wedge.
+    scale
+        Size factor; default :func:`~guru_form.frames.annotate.overlay_scale` of the image.
+
     Returns
     -------
     float
         The angle in degrees (NaN, and nothing drawn, when a point is missing or a segment has
         zero length).
+
+    Examples
+    --------
+    >>> img = np.zeros((480, 640, 3), np.uint8)
+    >>> draw_angle_arc(img, (400, 100), (400, 300), (600, 300))
+    90.0
     """
     pa, pv, pc = _point(a), _point(vertex), _point(c)
     if pa is None or pv is None or pc is None:
@@ -166,16 +234,23 @@ def draw_angle_arc(
     cv2.ellipse(image, pv, (radius, radius), 0, start, end, OUTLINE, thick + 2, cv2.LINE_AA)
     cv2.ellipse(image, pv, (radius, radius), 0, start, end, color, thick, cv2.LINE_AA)
     if label:
-        # Put the value outside the wedge, on the far side of the vertex from the bisector.
+        # Put the value outside the wedge, on the far side of the vertex from the bisector, as
+        # close as it can go with the nearest point of its box a gap beyond the joint dot: wide
+        # text moves further out than narrow text, so it never covers the joint.
         mid = math.radians((start + end) / 2)
+        ux, uy = -math.cos(mid), -math.sin(mid)
         text = f"{angle:.0f} deg"
-        (tw, th), _ = cv2.getTextSize(
+        (tw, th), base = cv2.getTextSize(
             text, cv2.FONT_HERSHEY_DUPLEX, 0.6 * s, max(1, round(1.4 * s))
         )
-        dist = radius + 10 * s
-        cx, cy = pv[0] - math.cos(mid) * dist, pv[1] - math.sin(mid) * dist
+        outline = max(2, round(2.5 * s))  # draw_outlined_text's halo around the glyphs
+        half_w, half_h = tw / 2 + outline, (th + base) / 2 + outline
+        gap = _joint_radii(s)[1] + 6 * s
+        dist = _clear_distance(ux, uy, half_w, half_h, gap)
+        cx, cy = pv[0] + ux * dist, pv[1] + uy * dist
+        # (x, y) is the baseline-left corner; the box (descender included) is centred on (cx, cy).
         x = round(min(max(cx - tw / 2, 2), image.shape[1] - tw - 2))
-        y = round(min(max(cy + th / 2, th + 2), image.shape[0] - 2))
+        y = round(min(max(cy + (th - base) / 2, th + 2), image.shape[0] - base - 2))
         draw_outlined_text(image, text, (x, y), color=color, scale=s)
     return angle
 
@@ -238,7 +313,14 @@ class PoseJoints:
         return nearest if gaps[nearest] <= self.tolerance_ms else None
 
     def points(self) -> npt.NDArray[np.float64]:
-        """Every known, visible joint position of the whole track, shape ``(n, 2)``."""
+        """Every known, visible joint position of the whole track.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, 2)`` pixel positions ``(x, y)``, all joints and frames together (e.g. to find
+            where the athlete is in the picture).
+        """
         chunks = []
         for xs, ys, vis in self._joints.values():
             keep = ~(np.isnan(xs) | np.isnan(ys))
@@ -250,7 +332,21 @@ class PoseJoints:
     def at(
         self, *, frame_index: int | None = None, time_ms: float | None = None
     ) -> dict[str, Point]:
-        """``{joint: (x, y)}`` for the row of ``frame_index`` (else nearest ``time_ms``); may be empty."""
+        """One frame's joints: the row of ``frame_index``, else the row nearest ``time_ms``.
+
+        Parameters
+        ----------
+        frame_index
+            The row whose ``frame`` equals this index is used when there is one.
+        time_ms
+            Otherwise the row nearest this time, if within ``tolerance_ms``.
+
+        Returns
+        -------
+        dict
+            ``{joint: (x, y)}`` in display pixels, without joints that are missing or seen with
+            less than ``min_visibility``; empty when no row matches.
+        """
         row = self._row(frame_index, time_ms)
         if row is None:
             return {}

@@ -103,7 +103,25 @@ class H264Writer:
             raise
 
     def write(self, image: npt.NDArray[np.uint8], *, time_ms: float) -> None:
-        """Append an RGB frame shown at ``time_ms`` (milliseconds from the clip's start)."""
+        """Append an RGB frame shown at ``time_ms`` (milliseconds from the clip's start).
+
+        Parameters
+        ----------
+        image
+            RGB ``uint8`` ``(height, width, 3)``, at least the writer's size (larger is cropped
+            at the right and bottom).
+        time_ms
+            Presentation time; a time not after the previous frame's is moved just after it.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        InvalidInputError
+            Not an RGB ``uint8`` image, or smaller than the video.
+        """
         import av
 
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
@@ -127,7 +145,18 @@ class H264Writer:
         self.frames_written += 1
 
     def close(self) -> Path:
-        """Flush the encoder, finish the file and move it into place; returns its path."""
+        """Flush the encoder, finish the file and move it into place.
+
+        Returns
+        -------
+        Path
+            The finished video.
+
+        Raises
+        ------
+        InvalidInputError
+            No frame was written (nothing is left on disk).
+        """
         if self.frames_written == 0:
             error = InvalidInputError(f"{self.path}: no frames were written")
             self._abort(error)

@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity
@@ -58,6 +59,7 @@ FLAG_COLORS: tuple[str, ...] = (
     OKABE_ITO["orange"],
 )
 FLAG_MARKERS: tuple[str, ...] = ("o", "s", "D", "^")
+FLAG_LINEWIDTH = 2.0
 #: Above this many reps, per-rep text labels are thinned out.
 MAX_LABELLED_REPS = 16
 
@@ -184,9 +186,32 @@ def mark_flags(
     y: Any,
     *,
     zorder: float = 4.0,
+    offset_points: float = 0.0,
 ) -> None:
-    """Ring the flagged reps at ``(x, y)``; one ring shape and colour per flag column."""
+    """Ring the flagged reps at ``(x, y)``; one ring shape and colour per flag column.
+
+    Parameters
+    ----------
+    ax
+        The chart.
+    frame
+        The rows drawn, in the order of ``x`` and ``y``, with the flag columns.
+    styles
+        From :func:`flag_styles`.
+    x, y
+        Where each row's ring goes, in data coordinates.
+    zorder
+        Drawing order of the rings.
+    offset_points
+        Move the rings this many points up from ``(x, y)`` (clear of a label drawn there),
+        whatever the chart's size.
+    """
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    transform = ax.transData
+    if offset_points:
+        transform = ax.transData + ScaledTranslation(
+            0, offset_points / 72, ax.figure.dpi_scale_trans
+        )
     for style in styles:
         mask = frame[style.column].to_numpy(dtype=bool)
         count = int(mask.sum())
@@ -197,10 +222,32 @@ def mark_flags(
             marker=style.marker,
             facecolors="none",
             edgecolors=style.color,
-            linewidths=2.0,
+            linewidths=FLAG_LINEWIDTH,
             zorder=zorder,
+            transform=transform,
             label=f"{style.label} ({count} rep{'s' if count != 1 else ''})",
         )
+
+
+def ring_radius_points(styles: list[FlagStyle]) -> float:
+    """Outer radius in points of the largest ring :func:`mark_flags` draws for ``styles``."""
+    if not styles:
+        return 0.0
+    return float(np.sqrt(max(style.size for style in styles))) / 2 + FLAG_LINEWIDTH
+
+
+def headroom(ax: Axes, points: float, *, least: float = 0.36, most: float = 2.0) -> float:
+    """How far above its tallest bar (as a fraction of the bar) an axis must reach so that
+    ``points`` of marks fit above that bar: at least ``least``.
+
+    The axes' height is read from its figure as laid out now (constrained layout may shrink it a
+    little later, which the 15 % margin covers).
+    """
+    height = ax.get_window_extent().height / ax.figure.dpi * 72.0 * 0.85
+    if height <= 0:
+        return least
+    share = min(points / height, 0.9)
+    return float(min(max(least, share / (1.0 - share)), most))
 
 
 def sorted_reps(frame: pd.DataFrame) -> pd.DataFrame:

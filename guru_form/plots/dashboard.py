@@ -169,7 +169,9 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         stats = summarize(frame, metrics=[metric]).iloc[0]
         unit = unit_of(metric)
         name = _label(metric)
-        lines.append((f"{name}: mean ± sd", f"{_num(stats['mean'])} ± {_num(stats['std'], unit)}"))
+        # The metric's name on a row of its own: a long one never runs into the value column.
+        lines.append((name, ""))
+        lines.append(("   mean ± sd", f"{_num(stats['mean'])} ± {_num(stats['std'], unit)}"))
         lines.append(("   change per rep", _num(stats["slope_per_rep"], unit, signed=True)))
     for column in frame.columns:
         if str(column).startswith("flag_") and frame[column].dtype == bool:

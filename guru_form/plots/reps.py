@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
@@ -22,11 +24,13 @@ from guru_form.plots._style import (
     Flags,
     flag_styles,
     format_value,
+    headroom,
     legend,
     mark_flags,
     new_axes,
     no_data,
     rep_axis,
+    ring_radius_points,
     sorted_reps,
     style_axes,
     text_box,
@@ -53,7 +57,24 @@ __all__ = ["default_metric", "plot_metric", "plot_tempo", "plot_velocity"]
 
 def default_metric(frame: pd.DataFrame) -> str:
     """The metric a coach looks at first: the activity's depth (or lockout) angle, else the
-    frame's first analysisType column."""
+    frame's first analysisType column.
+
+    Parameters
+    ----------
+    frame
+        A wide frame from :func:`guru_form.tables.reps_frame`.
+
+    Returns
+    -------
+    str
+        The column's name: ``HIP_KNEE_ANGLE_DEGREES`` for a squat, ``ELBOW_ANGLE_DEGREES`` for a
+        push-up or bench press, ``LOCKOUT_HIP_ANGLE_DEGREES`` for a deadlift.
+
+    Raises
+    ------
+    InvalidInputError
+        The frame has no metric column at all.
+    """
     activity = frame_activity(frame)
     for table in (DEPTH_COLUMN, LOCKOUT_COLUMN):
         if activity is not None and table.get(activity) in frame.columns:
@@ -156,7 +177,7 @@ def plot_metric(
             color=target_color,
             alpha=0.18,
             lw=0,
-            label=f"Target {fmt(low)} to {fmt(high)} {unit_of(column) or ''}".rstrip(),
+            label=f"Target {low:g} to {high:g} {unit_of(column) or ''}".rstrip(),
         )
     if threshold is not None:
         ax.axhline(
@@ -164,7 +185,7 @@ def plot_metric(
             color=threshold_color,
             lw=1.4,
             ls="--",
-            label=f"Threshold {fmt(threshold)} {unit_of(column) or ''}".rstrip(),
+            label=f"Threshold {threshold:g} {unit_of(column) or ''}".rstrip(),
         )
     if len(data):
         ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
@@ -172,13 +193,15 @@ def plot_metric(
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         if annotate:
+            # Above the point, and above the flag rings drawn around it when there are any.
+            rise = max(9.0, ring_radius_points(styles) + 2.0)
             for xi, yi in zip(x, y, strict=True):
                 if np.isfinite(yi):
                     ax.annotate(
                         fmt(yi),
                         (xi, yi),
                         textcoords="offset points",
-                        xytext=(0, 9),
+                        xytext=(0, rise),
                         ha="center",
                         fontsize="x-small",
                         color=THRESHOLD_COLOR,
@@ -246,6 +269,14 @@ def plot_tempo(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from guru_form.tables import reps_frame
+    >>> from guru_form.tables.examples import example_analysis
+    >>> ax = plot_tempo(reps_frame(example_analysis("deadlift", reps=3)))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
+    ['Concentric (lifting)', 'Eccentric (lowering)']
     """
     require_columns(frame, [REP, DURATION_S, ECCENTRIC_S, CONCENTRIC_S], "plot_tempo")
     styles = flag_styles(frame, flags)
@@ -275,6 +306,7 @@ def plot_tempo(
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
+        label_top = 0.0  # points above a bar that its total's label takes
         if annotate:
             for xi, ti in zip(x, total, strict=True):
                 ax.annotate(
@@ -288,9 +320,15 @@ def plot_tempo(
                     color=THRESHOLD_COLOR,
                     bbox=text_box(),
                 )
+            label_top = 3 + 1.6 * FontProperties(size="x-small").get_size_in_points()
+        # Rings a fixed distance in points above the bar (and its label), so they never sit on
+        # the label, whatever the chart's size; the y axis reaches high enough to show them.
+        radius = ring_radius_points(styles)
+        lift = label_top + 4 + radius
         top = float(np.nanmax(total)) if np.isfinite(total).any() else 1.0
-        mark_flags(ax, data, styles, x, total + 0.2 * top)
-        ax.set_ylim(0, top * 1.36)
+        mark_flags(ax, data, styles, x, total, offset_points=lift if styles else 0.0)
+        room = lift + radius + 4 if styles else label_top + 4
+        ax.set_ylim(0, top * (1 + headroom(ax, room)))
     else:
         phases = []
         no_data(ax)
@@ -299,6 +337,18 @@ def plot_tempo(
     ax.set_title(title_for(frame, "Tempo per rep", title), loc="left", fontweight="bold")
     legend(ax, extra=phases)
     return ax
+
+
+def _loss_reference(v: npt.NDArray[np.float64], reference: Reference) -> npt.NDArray[np.float64]:
+    """Per rep, the velocity its loss is measured against (see
+    :func:`guru_form.tables.velocity_loss`): the best so far, or the first measured rep."""
+    finite = np.isfinite(v)
+    if reference == "best":
+        ref = np.fmax.accumulate(np.where(finite, v, np.nan))
+    else:
+        ref = np.full(v.shape, v[finite][0] if finite.any() else np.nan)
+    out: npt.NDArray[np.float64] = np.where(ref > 0, ref, np.nan)
+    return out
 
 
 def plot_velocity(
@@ -325,8 +375,10 @@ def plot_velocity(
         The velocity column (default ``MEAN_CONCENTRIC_VELOCITY_M_PER_S``, else ``..._BH_PER_S``).
     loss_threshold
         Velocity loss in percent at which the set should stop (e.g. 20): reps past it are drawn in
-        ``over_color`` and hatched, and a dashed line marks the velocity of that loss against the
-        set's fastest rep (or its first, with ``reference="first"``).
+        ``over_color`` and hatched, and a dashed stop line marks, over each rep, the velocity at
+        that loss against the rep its loss is measured from: the best rep so far (the line steps
+        up where a faster rep comes), or the first rep with ``reference="first"``. A bar is
+        hatched exactly when it ends below the line.
     reference
         ``"best"`` or ``"first"``; see :func:`guru_form.tables.velocity_loss`.
     ax
@@ -343,6 +395,15 @@ def plot_velocity(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = [0.5, 0.8, 0.7, 0.6]  # the best rep is the second; the fourth lost 25 %
+    >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "MEAN_CONCENTRIC_VELOCITY_M_PER_S": v})
+    >>> ax = plot_velocity(df, loss_threshold=20)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Stop line: 20 % below the best rep so far', 'Past the stop line (> 20 % loss)']
     """
     require_columns(frame, [REP], "plot_velocity")
     group_keys(frame, None, "plot_velocity")
@@ -364,18 +425,27 @@ def plot_velocity(
                 color=over_color,
                 hatch="//",
                 edgecolor="white",
-                label=f"Past {loss_threshold:g} % loss",
+                label=f"Past the stop line (> {loss_threshold:g} % loss)",
             )
         if loss_threshold is not None:
-            finite = v[np.isfinite(v)]
-            ref = float(finite.max() if reference == "best" else finite[0])
+            # The same reference as each rep's loss: the best rep so far (a step up wherever a
+            # faster rep comes), or the first rep. A bar is hatched exactly when it ends below.
+            ref = _loss_reference(v, reference)
             limit = ref * (1.0 - loss_threshold / 100.0)
-            ax.axhline(
+            edges = np.concatenate([x - 0.5, [x[-1] + 0.5]]).astype(float)
+            against = "best rep so far" if reference == "best" else "first rep"
+            unit = unit_of(column) or ""
+            finite = limit[np.isfinite(limit)]
+            steps = np.unique(np.round(finite, 6)).size > 1
+            value = "" if steps or not finite.size else f", {finite[0]:.2f} {unit}".rstrip()
+            ax.stairs(
                 limit,
+                edges,
+                baseline=None,
                 color=threshold_color,
                 ls="--",
                 lw=1.4,
-                label=f"{loss_threshold:g} % loss ({limit:.2f} {unit_of(column) or ''})".rstrip(),
+                label=f"Stop line: {loss_threshold:g} % below the {against}{value}",
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS

@@ -62,6 +62,14 @@ def plot_timeline(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from guru_form.tables import reps_frame
+    >>> from guru_form.tables.examples import example_analysis
+    >>> ax = plot_timeline(reps_frame(example_analysis("push_up", reps=4)))
+    >>> ax.get_xlabel(), ax.get_title(loc="left")
+    ('Video time (s)', 'Push-up · Reps over the video')
     """
     require_columns(frame, [REP, START_MS, MID_MS, END_MS], "plot_timeline")
     styles = flag_styles(frame, flags)
@@ -119,6 +127,8 @@ def plot_timeline(
             Patch(color=eccentric_color, label="Eccentric (lowering)"),
             Patch(color=concentric_color, label="Concentric (lifting)"),
         ]
+        if not lowers_first:  # the deadlift lifts first: the legend reads in the bars' order
+            phases.reverse()
     legend(
         ax,
         extra=phases if len(data) else (),

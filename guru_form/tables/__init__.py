@@ -11,7 +11,15 @@ Frames (columns fixed by DESIGN.md; units from :func:`guru_form.analysis_types.u
 - Flags (:mod:`~guru_form.tables.flags`) — boolean ``flag_*`` columns from explicit thresholds.
 - :func:`velocity_loss` / :func:`set_velocity_loss` — velocity-based-training loss in percent.
 - :func:`compare_reps` — an analysis against ground truth (or another engine), rep by rep.
-- Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside.
+- Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside:
+  ``gt.to_csv``, ``gt.read_csv``, ``gt.to_parquet``, ``gt.read_parquet``, ``gt.to_excel`` with
+  ``from guru_form import tables as gt`` (they stay out of ``guru_form``'s top level, where they
+  would read like pandas' functions).
+
+Also importable from ``guru_form`` directly: :func:`reps_frame`, :func:`analyses_frame`,
+:func:`combine`, :func:`summarize`, :func:`set_summary`, the ``flag_*`` functions (not
+:func:`flag_columns`), :func:`velocity_loss`, :func:`set_velocity_loss`, :func:`compare_reps`
+(with :class:`RepComparison`) and :func:`column_units`.
 
 Examples
 --------

@@ -78,6 +78,16 @@ def column_units(frame: pd.DataFrame) -> dict[str, str | None]:
     ``duration_s`` -> ``s``, ``HIP_KNEE_ANGLE_DEGREES`` -> ``deg``, ``velocity_loss_percent`` ->
     ``%``); boolean, categorical and text columns and counters such as ``rep`` have none.
 
+    Parameters
+    ----------
+    frame
+        A frame from :mod:`guru_form.tables` (any frame works; unknown columns get None).
+
+    Returns
+    -------
+    dict
+        ``column -> unit`` (``None`` for a column without one), in column order.
+
     Examples
     --------
     >>> import pandas as pd
@@ -93,7 +103,28 @@ def column_units(frame: pd.DataFrame) -> dict[str, str | None]:
 
 
 def axis_label(column: str, *, label: str | None = None) -> str:
-    """``"Squat depth (thigh vs horizontal) (deg)"``: a column's human label and its unit."""
+    """``"Squat depth (thigh vs horizontal) (deg)"``: a column's human label and its unit.
+
+    Parameters
+    ----------
+    column
+        An analysisType (``HIP_KNEE_ANGLE_DEGREES``) or a column of :func:`reps_frame` and the
+        derived frames (``duration_s``, ``velocity_loss_percent``); others are humanised.
+    label
+        Use this label instead of the known one; the unit is still added.
+
+    Returns
+    -------
+    str
+        ``"<label> (<unit>)"``, or the label alone for a column without a unit.
+
+    Examples
+    --------
+    >>> axis_label("HIP_KNEE_ANGLE_DEGREES")
+    'Squat depth (thigh vs horizontal) (deg)'
+    >>> axis_label("duration_s"), axis_label("rep")
+    ('Rep duration (s)', 'Rep')
+    """
     from guru_form.analysis_types import ANALYSIS_TYPES
 
     if label is None:

@@ -40,7 +40,13 @@ class RepComparison:
         return self.found_count == self.reference_count and self.unmatched_reference == 0
 
     def mean_abs_errors(self) -> pd.Series:
-        """Mean absolute error of every error column (timestamps in ms, analyses in their units)."""
+        """Mean absolute error of every error column (timestamps in ms, analyses in their units).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by the ``*_error`` / ``*_error_ms`` column names of :attr:`reps`.
+        """
         cols = [c for c in self.reps.columns if c.endswith("_error") or c.endswith("_error_ms")]
         errors: pd.Series = self.reps[cols].abs().mean()
         return errors

@@ -177,6 +177,20 @@ def example_sessions(
 
     Later weeks fatigue less (the athlete adapts), so session comparisons have a story to show.
 
+    Parameters
+    ----------
+    activity
+        The activity of every set.
+    sessions
+        How many weeks.
+    seed
+        Seed of the first week (week ``n`` uses ``seed + n``); the same seed gives the same sets.
+
+    Returns
+    -------
+    dict
+        ``"Week n" -> Analysis``, in week order (ready for :func:`~guru_form.tables.combine`).
+
     Examples
     --------
     >>> list(example_sessions(sessions=2))

@@ -13,6 +13,10 @@ Units are those of :func:`guru_form.tables.column_units` (from
 A frame with a meaningful index (a summary's ``metric``, a combined frame's labels) is written with
 its index as leading columns. Parquet and Excel need the ``export`` extra
 (``pip install 'guru-form[export]'``: pyarrow, openpyxl).
+
+These functions are reached as ``guru_form.tables.to_csv`` and so on (``from guru_form import
+tables as gt``), not from ``guru_form`` itself: beside pandas, a top-level ``read_csv`` would read
+as pandas' own, and it takes a CSV's second line for units.
 """
 
 from __future__ import annotations
@@ -96,6 +100,25 @@ def read_csv(path: str | os.PathLike[str], *, units: bool = True) -> pd.DataFram
         The file.
     units
         Whether the file has a units line (as :func:`to_csv` writes by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with ``frame.attrs["units"]`` (``column -> unit or None``) when ``units``.
+
+    Raises
+    ------
+    InvalidInputError
+        The file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reps.csv"
+    >>> _ = to_csv(pd.DataFrame({"rep": [1], "duration_s": [2.5]}), path)
+    >>> back = read_csv(path)
+    >>> back["duration_s"].tolist(), back.attrs["units"]
+    ([2.5], {'rep': None, 'duration_s': 's'})
     """
     source = Path(path)
     if not source.exists():
@@ -113,6 +136,13 @@ def to_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``frame`` as Parquet, each column's unit in its field metadata (``unit``).
 
     Needs the ``export`` extra (pyarrow).
+
+    Parameters
+    ----------
+    frame
+        A frame from :mod:`guru_form.tables` (categorical label columns are kept).
+    path
+        The file to write (its folder must exist); written whole or not at all.
 
     Returns
     -------
@@ -139,7 +169,28 @@ def to_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
 
 
 def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a Parquet file written by :func:`to_parquet`, units in ``frame.attrs["units"]``."""
+    """Read a Parquet file written by :func:`to_parquet`, units in ``frame.attrs["units"]``.
+
+    Needs the ``export`` extra (pyarrow).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with ``frame.attrs["units"]`` (``column -> unit or None``; empty for a file
+        not written by :func:`to_parquet`).
+
+    Raises
+    ------
+    InvalidInputError
+        The file does not exist.
+    MissingDependencyError
+        pyarrow is not installed (``pip install 'guru-form[export]'``).
+    """
     try:
         import pyarrow.parquet as pq
     except ImportError:

@@ -51,7 +51,24 @@ Direction = Literal["any", "increase", "decrease"]
 
 
 def flag_columns(frame: pd.DataFrame) -> list[str]:
-    """The frame's flag columns: boolean columns whose name starts with ``flag_``."""
+    """The frame's flag columns: boolean columns whose name starts with ``flag_``.
+
+    Parameters
+    ----------
+    frame
+        Any DataFrame.
+
+    Returns
+    -------
+    list of str
+        The flag columns, in the frame's column order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flag_columns(pd.DataFrame({"rep": [1], "flag_shallow": [True], "flag_note": ["x"]}))
+    ['flag_shallow']
+    """
     return [
         str(c)
         for c in frame.columns
@@ -98,6 +115,12 @@ def flag_threshold(
         Thresholds in the column's unit; give one or both.
     name
         The flag column (default ``flag_<column in lower case>``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
+        never flagged).
 
     Examples
     --------
@@ -155,6 +178,12 @@ def flag_depth(
     name
         The flag column.
 
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
+        never flagged).
+
     Examples
     --------
     >>> import pandas as pd
@@ -188,6 +217,20 @@ def flag_lockout(
         The lockout column; by default chosen from the frame's activity.
     name
         The flag column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
+        never flagged).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2], "LOCKOUT_HIP_ANGLE_DEGREES": [174.0, 163.0]})
+    >>> df.attrs["activity"] = "deadlift"
+    >>> flag_lockout(df, 170)["flag_soft_lockout"].tolist()
+    [False, True]
     """
     column = _activity_column(frame, column, LOCKOUT_COLUMN, "flag_lockout")
     values = _values(frame, column, "flag_lockout")
@@ -220,6 +263,12 @@ def flag_tempo(
         Label column(s) that separate sets in a combined frame; each set has its own median.
     name
         The flag column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
+        never flagged).
 
     Examples
     --------
@@ -278,6 +327,12 @@ def flag_drift(
     name
         The flag column (default ``flag_<column in lower case>_drift``).
 
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
+        never flagged).
+
     Examples
     --------
     >>> import pandas as pd
@@ -332,6 +387,28 @@ def flag_velocity_loss(
 
     The usual velocity-based-training stop rule: end the set at the first rep past 20 % (strength)
     or 40 % (hypertrophy) loss. See :mod:`guru_form.tables.velocity` for the formula.
+
+    Parameters
+    ----------
+    frame
+        A wide frame with a velocity column.
+    threshold_percent
+        Loss in percent past which a rep is flagged (strictly more), e.g. ``20``.
+    column
+        The velocity column; see :func:`~guru_form.tables.velocity_column` for the default.
+    reference
+        ``"best"`` (the fastest rep so far) or ``"first"``; see
+        :func:`~guru_form.tables.velocity_loss`.
+    by
+        Label column(s) that separate sets in a combined frame.
+    name
+        The flag column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with ``velocity_loss_percent`` and the boolean flag column (a rep
+        without a velocity is never flagged).
 
     Examples
     --------

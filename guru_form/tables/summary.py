@@ -67,6 +67,26 @@ def metric_columns(frame: pd.DataFrame, exclude: Iterable[str] = ()) -> list[str
     """The frame's numeric metric columns: tempo, analysisTypes and derived numbers.
 
     Timestamps, rep numbers, label columns and boolean flags are not metrics.
+
+    Parameters
+    ----------
+    frame
+        A wide frame (:func:`reps_frame`, or ``combine(..., wide=True)``).
+    exclude
+        Columns to leave out as well.
+
+    Returns
+    -------
+    list of str
+        In the frame's column order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1], "start_ms": [0], "duration_s": [2.0],
+    ...                    "KNEE_ANGLE_DEGREES": [80.0], "flag_shallow": [False]})
+    >>> metric_columns(df)
+    ['duration_s', 'KNEE_ANGLE_DEGREES']
     """
     skip = _NOT_METRICS | set(exclude)
     return [

@@ -41,10 +41,28 @@ def velocity_column(frame: pd.DataFrame, column: str | None = None) -> str:
     """The velocity column to use: ``column`` if given, else the first present of
     ``MEAN_CONCENTRIC_VELOCITY_M_PER_S``, ``MEAN_CONCENTRIC_VELOCITY_BH_PER_S``.
 
+    Parameters
+    ----------
+    frame
+        A wide frame.
+    column
+        The column to use, checked to exist.
+
+    Returns
+    -------
+    str
+        The column's name.
+
     Raises
     ------
     InvalidInputError
         When the frame has no such column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> velocity_column(pd.DataFrame({"rep": [1], "MEAN_CONCENTRIC_VELOCITY_BH_PER_S": [0.3]}))
+    'MEAN_CONCENTRIC_VELOCITY_BH_PER_S'
     """
     if column is not None:
         if column not in frame.columns:

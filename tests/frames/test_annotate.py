@@ -87,6 +87,32 @@ def test_scalar_rows_use_labels_units_and_thresholds():
     assert format_value(3.14159, None) == "3.14"
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "threshold", "shown"),
+    [
+        (10.049470514810935, "deg", Threshold(-10, 10), "10.05 deg"),  # push-up rep 5's body line
+        (-10.04, "deg", Threshold(-10, 10), "-10.04 deg"),
+        (169.96, "deg", Threshold(low=170), "169.96 deg"),
+        (0.0001, "deg", Threshold(high=0), "0.0001 deg"),
+        (400.4, "ms", Threshold(high=400), "400.4 ms"),
+        (0.2999, "m/s", Threshold(low=0.3), "0.2999 m/s"),
+        (12.5, "deg", Threshold(-10, 10), "12.5 deg"),  # plainly out: usual precision
+        (9.96, "deg", Threshold(-10, 10), "10.0 deg"),  # passes: usual precision
+    ],
+)
+def test_a_failing_value_never_prints_as_its_bound(value, unit, threshold, shown):
+    assert format_value(value, unit, threshold) == shown
+    printed = float(shown.split()[0])
+    assert threshold.passes(printed) is threshold.passes(value)
+
+
+def test_push_up_body_line_just_past_its_target_reads_as_past_it():
+    (row,) = scalar_rows(
+        {"BODY_LINE_ANGLE_DEGREES": 10.0495}, {"BODY_LINE_ANGLE_DEGREES": Threshold(-10, 10)}
+    )
+    assert (row.value, row.color, row.missed) == ("10.05 deg", FAIL_RED, "target -10 to 10")
+
+
 def test_phase_labels_follow_the_activity():
     assert phase_label("mid", Activity.SQUAT) == "bottom"
     assert phase_label("mid", Activity.DEADLIFT) == "lockout"
@@ -190,6 +216,30 @@ def test_angle_arc_measures_and_draws_the_interior_angle():
     )
     assert math.isnan(draw_angle_arc(img, (1, 1), (1, 1), (5, 5)))
     assert math.isnan(draw_angle_arc(img, (1, 1), (np.nan, 2), (5, 5)))
+
+
+@pytest.mark.parametrize("scale", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("turn", range(0, 360, 45))
+def test_angle_label_stays_clear_of_the_joint(scale, turn):
+    # Short bones (a push-up's elbow in a small frame): the label's box, halo included, must not
+    # reach the joint dot, whichever way the wedge points.
+    vertex = (320.0, 240.0)
+
+    def ray(degrees: float, length: float) -> tuple[float, float]:
+        r = math.radians(degrees)
+        return vertex[0] + length * math.cos(r), vertex[1] + length * math.sin(r)
+
+    a, c = ray(turn - 40, 30), ray(turn + 40, 26)
+    plain = np.full((480, 640, 3), 128, np.uint8)
+    draw_angle_arc(plain, a, vertex, c, label=False, scale=scale)
+    labelled = np.full((480, 640, 3), 128, np.uint8)
+    draw_angle_arc(labelled, a, vertex, c, label=True, scale=scale)
+    ys, xs = np.nonzero((plain != labelled).any(axis=2))
+    assert xs.size > 0
+    distance = np.hypot(xs - vertex[0], ys - vertex[1])
+    dot = max(3, round(6 * scale)) + max(1, round(2 * scale))  # draw_skeleton's outlined dot
+    assert distance.min() > dot + 2
+    assert distance.min() < dot + 12 * scale + 4  # still beside its joint, not adrift
 
 
 def test_skeleton_skips_missing_joints():

@@ -328,3 +328,53 @@ def test_auto_corner_keeps_the_panel_off_the_athlete(videos, tmp_path):
     with VideoReader(fixed) as drawn:
         c = drawn.read_frames([times[40]])[0].image
     assert (np.abs(c.astype(int) - b).sum(axis=2) > 60)[0:20, 0:40].mean() > 0.2
+
+
+def test_annotated_video_draws_the_pose_tracks_skeleton_where_its_joints_are(videos, tmp_path):
+    import pandas as pd
+
+    times = frame_times(videos["cfr"])  # 150 frames, 320x240
+    # A side-view stick figure that steps 60 px to the left at frame 75; the track ends at 119.
+    pose_a = {"shoulder": (210, 70), "hip": (215, 130), "knee": (265, 160), "ankle": (240, 200)}
+    pose_b = {joint: (x - 60, y) for joint, (x, y) in pose_a.items()}
+    index = np.arange(120)
+    track = {"frame": index, "time_ms": times[:120]}
+    for joint in pose_a:
+        for axis in (0, 1):
+            name = f"{joint}_{'xy'[axis]}"
+            track[name] = np.where(index < 75, pose_a[joint][axis], pose_b[joint][axis]) * 1.0
+        track[f"{joint}_visibility"] = np.ones(120)
+    analysis = analysis_for(times, [(10, 30, 60), (80, 95, 110)])
+    analysis.pose_track = pd.DataFrame(track)
+    # The text panel bottom-left, clear of the shoulder-hip bones checked below.
+    out = export_annotated_video(
+        videos["cfr"], analysis, tmp_path / "pose.mp4", corner="bottom-left"
+    )
+    plain = export_annotated_video(
+        videos["cfr"], analysis, tmp_path / "no.mp4", corner="bottom-left", skeleton=False
+    )
+
+    def bone_white(image: np.ndarray, pose: dict[str, tuple[int, int]]) -> bool:
+        """Near-white pixels on the middle of the shoulder-hip bone (the picture's blue channel
+        never exceeds 120, so white is the bone)."""
+        (x0, y0), (x1, y1) = pose["shoulder"], pose["hip"]
+        x, y = (x0 + x1) // 2, (y0 + y1) // 2
+        patch = image[y - 3 : y + 4, x - 3 : x + 4].astype(int)
+        return bool((patch.min(axis=2) > 190).any())
+
+    def joint_dot(image: np.ndarray, point: tuple[int, int]) -> bool:
+        """The joint dot's orange (255, 190, 40) at the joint."""
+        x, y = point
+        patch = image[y - 1 : y + 2, x - 1 : x + 2].astype(int)
+        return bool((np.abs(patch - (255, 190, 40)).max(axis=2) < 45).any())
+
+    wanted = [times[40], times[100], times[140]]
+    with VideoReader(out) as drawn, VideoReader(plain) as bare:
+        a, b, after = (f.image for f in drawn.read_frames(wanted))
+        bare_a, bare_b, _ = (f.image for f in bare.read_frames(wanted))
+    assert bone_white(a, pose_a) and not bone_white(a, pose_b)
+    assert joint_dot(a, pose_a["shoulder"]) and joint_dot(a, pose_a["hip"])
+    assert bone_white(b, pose_b) and not bone_white(b, pose_a)  # it follows the track
+    assert joint_dot(b, pose_b["shoulder"])
+    assert not bone_white(after, pose_a) and not bone_white(after, pose_b)  # past the track
+    assert not bone_white(bare_a, pose_a) and not bone_white(bare_b, pose_b)  # skeleton=False

@@ -10,10 +10,18 @@ import pytest
 
 import guru_form as gf
 from guru_form.errors import InvalidInputError, InvalidVideoError, TimestampOutOfRangeError
-from guru_form.frames import RepFrame, Threshold, annotate_rep_frame, extract_rep_frames
+from guru_form.frames import (
+    H264Writer,
+    RepFrame,
+    Threshold,
+    VideoReader,
+    annotate_rep_frame,
+    contact_sheet_for,
+    extract_rep_frames,
+)
 from guru_form.models import Activity
 from guru_form.synthetic.frame_code import read_frame_code
-from tests.frames.videos import analysis_for, frame_times
+from tests.frames.videos import analysis_for, display_picture, frame_times
 
 REPS = [(0, 12, 30), (30, 41, 58), (64, 80, 99), (100, 118, 119)]
 
@@ -103,6 +111,34 @@ def test_past_the_end_is_an_error_unless_clamped(videos):
     )
     assert frame.frame_index == 149
     assert frame.time_ms == 7200
+
+
+def test_cut_short_video_gives_the_last_decodable_frame_as_the_reader_does(tmp_path):
+    # Index (moov) first, so the cut file still opens; its last packet is cut short, and the
+    # frames that need it cannot be decoded.
+    whole = tmp_path / "fast.mp4"
+    with H264Writer(whole, width=320, height=240, fps=30) as out:
+        for i in range(90):
+            out.write(display_picture(i, 320, 240), time_ms=i * 1000 / 30)
+    cut = tmp_path / "cut.mp4"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    with VideoReader(cut) as reader:
+        n = reader.info.frame_count
+        times = reader.frame_times_ms
+        expected = [f.index for f in reader.read_frames([times[0], times[n // 2], times[-1]])]
+    assert expected[2] < n - 1  # the last frame really is undecodable here
+    analysis = analysis_for(times, [(0, n // 2, n - 1)])
+    frames = extract_rep_frames(cut, analysis, phases=("start", "mid", "end"), annotate=False)
+    assert [f.frame_index for f in frames] == expected
+    assert [read_frame_code(f.image) for f in frames] == expected
+    end = frames[2]
+    assert end.time_ms == analysis.reps[0].end_ms
+    assert end.frame_time_ms == pytest.approx(times[end.frame_index])
+    # What builds on it works too: the annotated frames and the contact sheet.
+    assert len(extract_rep_frames(cut, analysis, phases=("start", "mid", "end"))) == 3
+    sheet = contact_sheet_for(cut, analysis, cell_width=160)
+    assert sheet.ndim == 3 and sheet.shape[1] > 3 * 160
 
 
 def test_bad_arguments_are_clear_errors(videos, tmp_path):

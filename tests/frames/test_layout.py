@@ -21,6 +21,7 @@ from guru_form.frames import (
     save_image,
     show_frames,
 )
+from guru_form.frames.annotate import rep_card
 from guru_form.synthetic.frame_code import read_frame_code
 from tests.frames.videos import analysis_for, frame_times
 
@@ -199,6 +200,44 @@ def test_contact_sheet_for_one_row_per_rep_plus_scalar_card(videos, tmp_path):
         videos["cfr"], analysis, cell_width=200, scalars=False, phases="mid"
     )
     assert no_cards.shape[1] == gap + (200 + gap)
+
+
+def test_contact_sheet_cards_share_one_text_size(videos, monkeypatch):
+    from guru_form.frames import layout
+    from guru_form.frames.annotate import rep_card_scale
+
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
+    # Rep 2 misses a two-sided target by a hair: its card has the widest line.
+    analysis.reps[1].analyses["BODY_LINE_ANGLE_DEGREES"] = 10.049
+    analysis.reps[0].analyses["BODY_LINE_ANGLE_DEGREES"] = 2.0
+    checks = {"BODY_LINE_ANGLE_DEGREES": Threshold(-10, 10)}
+    seen: list[float | None] = []
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs.get("text_scale"))
+        return rep_card(*args, **kwargs)
+
+    monkeypatch.setattr(layout, "rep_card", recording)
+    contact_sheet_for(videos["cfr"], analysis, cell_width=200, thresholds=checks)
+    fits = [
+        rep_card_scale(rep.analyses, title=f"Rep {i}", width=200, height=150, thresholds=checks)
+        for i, rep in enumerate(analysis.reps, start=1)
+    ]
+    assert fits[1] < fits[0]  # on its own, rep 1's card would use bigger text
+    assert seen == [pytest.approx(min(fits))] * 2
+
+
+def test_rep_card_text_scale_sets_the_size():
+    values = {"KNEE_ANGLE_DEGREES": 70.0}
+
+    def ink_height(card: np.ndarray) -> int:
+        rows = np.nonzero((card.astype(int).sum(axis=2) > 3 * 120).any(axis=1))[0]
+        return int(rows.max() - rows.min())
+
+    big = rep_card(values, title="Rep 1", width=300, height=170)
+    small = rep_card(values, title="Rep 1", width=300, height=170, text_scale=0.5)
+    assert ink_height(small) < 0.8 * ink_height(big)
 
 
 def test_contact_sheet_for_needs_reps(videos):

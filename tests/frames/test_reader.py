@@ -232,8 +232,14 @@ def test_truncated_faststart_video_reads_what_is_there(tmp_path):
         assert strip_indices(frames)[:2] == [0, n // 2]
         assert n - 8 <= frames[2].index <= n - 1
         assert strip_indices(frames[2:]) == [frames[2].index]
+        # By index: each request answered, keyed by what was asked for.
+        answered = dict(reader.iter_frames_for_indices([n - 1, 0, n - 1]))
+        assert sorted(answered) == [0, n - 1]
+        assert [answered[0].index, answered[n - 1].index] == [0, frames[2].index]
         with pytest.raises(TimestampOutOfRangeError):
             reader.read_frames([3000])
+        with pytest.raises(TimestampOutOfRangeError, match="frame indices"):
+            list(reader.iter_frames_for_indices([n]))
 
 
 def test_audio_only_file_is_rejected(tmp_path):

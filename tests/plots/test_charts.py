@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from guru_form import Analysis
 from guru_form.errors import InvalidInputError
@@ -58,10 +59,18 @@ def test_chart_renders(frame: pd.DataFrame, name: str) -> None:
     assert isinstance(result, (Axes, Figure))
     _render(fig)
     axes = [result] if isinstance(result, Axes) else [a for a in result.axes if a.axison]
+    with_y_axis = [ax for ax in axes if ax.get_yticks().size]
+    if name != "timeline":  # the timeline's only axis is time
+        assert with_y_axis, f"{name}: no chart with a y axis"
     for ax in axes:
         assert ax.get_xlabel(), f"{name}: x axis has no label"
-        if ax.get_yticks().size and ax.get_ylabel():
-            assert "(" in ax.get_ylabel(), f"{name}: y label {ax.get_ylabel()!r} has no unit"
+    for ax in with_y_axis:
+        ylabel = ax.get_ylabel()
+        assert ylabel, f"{name}: the y axis of {ax.get_title(loc='left')!r} has no label"
+        unit = ylabel.rsplit("(", 1)[-1]
+        assert "(" in ylabel and ylabel.endswith(")") and unit[:-1].strip(), (
+            f"{name}: y label {ylabel!r} has no unit"
+        )
     if frame.empty and isinstance(result, Axes):
         assert any(t.get_text() == "No reps to show" for t in result.texts)
 
@@ -113,6 +122,55 @@ def test_tempo_stacks_phases_in_the_order_they_happen() -> None:
     assert ax.get_ylabel() == "Time (s)"
 
 
+@pytest.mark.parametrize("where", ["alone", "dashboard"])
+@pytest.mark.parametrize("reps", [5, 12])
+def test_tempo_flag_rings_clear_the_bar_labels(where: str, reps: int) -> None:
+    df = reps_frame(example_analysis("push_up", reps=reps, seed=2))
+    # Every rep flagged twice: two ring sizes, on the tallest bar too.
+    df = df.assign(flag_shallow=True, flag_tempo=True)
+    if where == "alone":
+        ax = plot_tempo(df)
+    else:
+        fig = plot_dashboard(df, target=(60, 90))
+        (ax,) = [a for a in fig.axes if a.get_title(loc="left") == "Tempo per rep"]
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = {round(t.xy[0]): t.get_window_extent(renderer) for t in ax.texts if hasattr(t, "xy")}
+    assert len(labels) == reps
+    rings = [c for c in ax.collections if c.get_label().split(" (")[0] in ("Shallow", "Tempo")]
+    assert len(rings) == 2
+    axes_top = ax.get_window_extent(renderer).y1
+    for ring in rings:
+        centres = ring.get_offset_transform().transform(ring.get_offsets())
+        data_x = ring.get_offsets()[:, 0]
+        radius = (np.sqrt(ring.get_sizes()[0]) / 2 + ring.get_linewidths()[0]) * fig.dpi / 72
+        for (cx, cy), x in zip(centres, data_x, strict=True):
+            label = labels[round(x)]
+            gap = 4 * fig.dpi / 72  # 4 points of air between label and ring, at any size
+            assert cy - radius >= label.y1 + gap, f"rep {x:g}: ring tight on its label"
+            assert cy + radius <= axes_top, f"rep {x:g}: ring cut off by the top of the axes"
+            assert abs(cx - (label.x0 + label.x1) / 2) < 1
+
+
+def test_metric_value_labels_sit_above_the_flag_rings() -> None:
+    df = reps_frame(example_analysis("push_up", reps=5, seed=2))
+    df = df.assign(flag_shallow=True, flag_tempo=True)  # two ring sizes round every point
+    ax = plot_metric(df, target=(60, 90))
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = {round(t.xy[0]): t.get_window_extent(renderer) for t in ax.texts if hasattr(t, "xy")}
+    assert len(labels) == 5
+    rings = [c for c in ax.collections if c.get_label().split(" (")[0] in ("Shallow", "Tempo")]
+    assert len(rings) == 2
+    for ring in rings:
+        centres = ring.get_offset_transform().transform(ring.get_offsets())
+        radius = (np.sqrt(ring.get_sizes()[0]) / 2 + ring.get_linewidths()[0]) * fig.dpi / 72
+        for (_, cy), x in zip(centres, ring.get_offsets()[:, 0], strict=True):
+            assert labels[round(x)].y0 >= cy + radius, f"rep {x:g}: value label on its ring"
+
+
 def test_tempo_without_activity_draws_whole_reps() -> None:
     a = example_analysis("squat", reps=3)
     unknown = Analysis.from_json({**a.to_json(), "activity": None, "domain": None})
@@ -130,12 +188,51 @@ def test_velocity_marks_reps_past_the_threshold() -> None:
     assert ax.get_ylabel() == "Mean concentric velocity (m/s)"
 
 
+def _stop_line(ax: Axes) -> tuple[np.ndarray, np.ndarray, str]:
+    """The stop line's level under each bar centre, and its legend label."""
+    (line,) = [p for p in ax.patches if p.get_label().startswith("Stop line")]
+    values, edges, _ = line.get_data()  # StepPatch: values, edges, baseline
+    return np.asarray(values), np.asarray(edges), str(line.get_label())
+
+
+@pytest.mark.parametrize("reference", ["best", "first"])
+def test_velocity_stop_line_and_hatching_agree(reference: str) -> None:
+    # The fastest rep comes third: rep 2 lost 10 % against the best so far (rep 1), yet sits
+    # below 80 % of the set's fastest rep. A bar is hatched exactly when it ends below the line.
+    v = [0.50, 0.45, 0.80, 0.70, 0.62, np.nan, 0.55]
+    df = pd.DataFrame({"rep": range(1, 8), "MEAN_CONCENTRIC_VELOCITY_M_PER_S": v})
+    ax = plot_velocity(df, loss_threshold=20, reference=reference)  # type: ignore[arg-type]
+    levels, edges, label = _stop_line(ax)
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and np.isfinite(p.get_height())]
+    assert len(bars) == 6  # no bar for the rep without a velocity
+    for bar in bars:
+        centre = bar.get_x() + bar.get_width() / 2
+        level = levels[np.searchsorted(edges, centre) - 1]
+        below = bar.get_height() < level
+        assert bool(bar.get_hatch()) == below, f"rep {centre:g}: height {bar.get_height()}"
+    hatched = sorted(round(p.get_x() + 0.35) for p in bars if p.get_hatch())
+    assert hatched == ([5, 7] if reference == "best" else [])
+    against = "best rep so far" if reference == "best" else "first rep"
+    assert label.startswith(f"Stop line: 20 % below the {against}")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert label in legend
+    if reference == "best":
+        assert "Past the stop line (> 20 % loss)" in legend
+        np.testing.assert_allclose(levels[:2], 0.8 * 0.5)  # the best so far is rep 1 ...
+        np.testing.assert_allclose(levels[2:], 0.8 * 0.8)  # ... until rep 3
+    else:
+        assert label.endswith("0.40 m/s")
+
+
 def test_timeline_spans_match_the_reps() -> None:
     df = reps_frame(example_analysis("push_up", reps=4))
     ax = plot_timeline(df)
     starts = sorted(path.get_extents().x0 for path in ax.collections[0].get_paths())
     np.testing.assert_allclose(starts, df["start_ms"] / 1000)
     assert ax.get_xlabel() == "Video time (s)"
+    deadlift = plot_timeline(reps_frame(example_analysis("deadlift", reps=3)))
+    labels = [t.get_text() for t in deadlift.get_legend().get_texts()]
+    assert labels[:2] == ["Concentric (lifting)", "Eccentric (lowering)"]  # as the bars go
 
 
 def test_dashboard_is_one_figure_from_an_analysis() -> None:
@@ -147,6 +244,26 @@ def test_dashboard_is_one_figure_from_an_analysis() -> None:
     )
     fig = plot_dashboard(no_velocity)
     assert fig.axes[3].get_title(loc="left") == "Knee angle (smallest) per rep"
+
+
+def test_dashboard_numbers_stay_in_their_columns() -> None:
+    # The squat's key metric has a long name ("Squat depth (thigh vs horizontal)").
+    from guru_form import sample_analysis
+
+    fig = plot_dashboard(flag_depth(reps_frame(sample_analysis("squat")), 0.0), target=(-20, 0))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    (table,) = [t for ax in fig.axes for t in ax.tables]
+    cells = table.get_celld()
+    rows = sorted({r for r, _ in cells})
+    names = [cells[r, 0].get_text().get_text() for r in rows]
+    assert "Squat depth (thigh vs horizontal)" in names
+    for r in rows:
+        text = cells[r, 0].get_text().get_window_extent(renderer)
+        boundary = cells[r, 1].get_window_extent(renderer).x0
+        assert text.x1 <= boundary, f"{names[r]!r} runs into the value column"
+        value = cells[r, 1].get_text().get_window_extent(renderer)
+        assert value.x1 <= fig.bbox.x1
 
 
 def test_charts_draw_on_a_given_axes() -> None:

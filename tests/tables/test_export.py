@@ -104,3 +104,19 @@ def test_missing_extra_is_a_clear_error(
     monkeypatch.setitem(sys.modules, f"{module}.parquet", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'guru-form\[export\]'"):
         call(reps_frame(squat), tmp_path)  # type: ignore[operator]
+
+
+def test_top_level_names_and_where_the_file_functions_live() -> None:
+    import guru_form as gf
+    from guru_form import tables
+
+    for name in ("compare_reps", "RepComparison", "column_units", "reps_frame", "combine"):
+        assert getattr(gf, name) is getattr(tables, name)
+        assert name in gf.__all__
+    # The file functions keep their pandas-like names inside guru_form.tables only:
+    # ``gf.read_csv`` would read as pandas' and drop a plain CSV's first data row as "units".
+    for name in ("to_csv", "read_csv", "to_parquet", "read_parquet", "to_excel"):
+        assert callable(getattr(tables, name))
+        assert name not in gf.__all__
+        with pytest.raises(AttributeError):
+            getattr(gf, name)

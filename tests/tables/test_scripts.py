@@ -44,3 +44,15 @@ def test_gallery_renders_from_analysis_files(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out").glob("*.png"))
     assert "p1_dashboard.png" in names and "sessions_box.png" in names
     assert len(names) == 2 * 5 + 2
+
+
+def test_gallery_defaults_to_the_sample_videos_analyses() -> None:
+    gallery = _load("scripts/make_gallery.py")
+    analyses = gallery.load_inputs([])
+    assert sorted(analyses) == ["bench_press", "deadlift", "push_up", "squat"]
+    sessions, key, metric = gallery.comparison(analyses)
+    # Four activities: the sets are compared on the metric they share.
+    assert key == "set" and metric == "MEAN_CONCENTRIC_VELOCITY_BH_PER_S"
+    assert sorted(sessions) == ["Bench press", "Deadlift", "Push-up", "Squat"]
+    two_squats = {"mon": analyses["squat"], "thu": analyses["squat"]}
+    assert gallery.comparison(two_squats)[1:] == ("session", "HIP_KNEE_ANGLE_DEGREES")
