@@ -21,7 +21,7 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     │   └── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
     ├── AnalysisFailedError                       the analysis ended ``Failed``
     ├── AnalysisTimeoutError                      the analysis did not finish before the deadline
-    └── EngineError                               a local analysis engine could not analyse a video
+    └── EngineError                               an analysis engine could not analyse a video
 
 Messages say what happened and what to do next. They never contain secrets: client secrets, access
 tokens, API keys and upload signing fields are kept out of every message and ``repr``.
@@ -260,9 +260,27 @@ class AnalysisTimeoutError(GuruError):
 
 
 class EngineError(GuruError):
-    """A local analysis engine could not analyse a video.
+    """An analysis engine could not analyse a video: the one way an engine reports a failure.
 
-    The message is the reason, written for the user (for example "a person was found on only 3 of
-    120 frames; film the whole body from the side"); the local server reports it as the ``reason``
-    of a ``Failed`` analysis.
+    This is the contract of every analysis engine (the local server's, the pose engine,
+    a custom ``package.module:Class``): when a video cannot be analysed, ``analyze`` raises
+    ``EngineError(reason)``, and the analysis ends ``Failed`` with that ``reason``. Any other
+    exception an engine raises is treated as a crash: the analysis still ends ``Failed``, with a
+    reason that names the exception. ``guru_form.server.engines.EngineFailure`` is this same
+    class, under the name engines written for the server used first.
+
+    Parameters
+    ----------
+    reason
+        A sentence written for the user that says what to do next (for example "a person was
+        found on only 3 of 120 frames; film the whole body from the side").
+
+    Attributes
+    ----------
+    reason
+        The same sentence; the ``reason`` of the ``Failed`` analysis.
     """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -263,16 +264,55 @@ def analyze_video(
     return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)
 
 
+def _failed(activity: str, reason: str) -> Analysis:
+    act, dom = resolve_activity(activity)
+    return Analysis(video_id=None, status=Status.FAILED, domain=dom, activity=act, reason=reason)
+
+
+def _crash_reason(exc: BaseException) -> str:
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (
+        f"the pose engine crashed on this video: {what}. The other videos are not affected; "
+        f"run pose.analyze_video on this one alone to see the full error, and report it if "
+        f"the video plays normally"
+    )
+
+
 def _analyze_or_fail(path: str, activity: str, options: dict[str, Any]) -> Analysis:
+    """:func:`analyze_video` for the batch: every failure of this one video becomes ``Failed``.
+
+    Only a missing extra is raised (it would fail every video alike).
+    """
     try:
         return analyze_video(path, activity, **options)
     except MissingDependencyError:
         raise
     except GuruError as exc:
-        act, dom = resolve_activity(activity)
-        return Analysis(
-            video_id=None, status=Status.FAILED, domain=dom, activity=act, reason=str(exc)
+        return _failed(activity, str(exc))
+    except Exception as exc:
+        return _failed(activity, _crash_reason(exc))
+
+
+def _spawn_pool(max_workers: int | None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=max_workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+    )
+
+
+def _alone(path: str, activity: str, options: dict[str, Any]) -> Analysis:
+    """One video in a process of its own: a video that kills its process fails on its own."""
+    pool = _spawn_pool(1)
+    try:
+        return pool.submit(_analyze_or_fail, path, activity, options).result()
+    except BrokenProcessPool:
+        return _failed(
+            activity,
+            "the pose engine's process died while analysing this video (a crash inside the pose "
+            "model or too little memory). The other videos are not affected; check that the video "
+            "plays normally, or re-encode it (e.g. as H.264 MP4) and try again",
         )
+    finally:
+        pool.shutdown()
 
 
 def analyze_videos(
@@ -284,6 +324,7 @@ def analyze_videos(
     executor: Executor | None = None,
     max_workers: int | None = None,
     progress: bool = False,
+    estimator: EstimatorSpec = "mediapipe",
 ) -> list[Analysis]:
     """Analyse several videos in parallel; a video that cannot be analysed does not stop the rest.
 
@@ -293,8 +334,9 @@ def analyze_videos(
         The videos.
     activity
         One activity for all, or one per video.
-    stride, athlete_height_cm
-        As :func:`analyze_video`.
+    stride, athlete_height_cm, estimator
+        As :func:`analyze_video` (a factory ``estimator`` must be picklable: a module-level
+        function or class).
     executor
         Where to run: any :class:`concurrent.futures.Executor` (a process pool, a Dask
         ``distributed.Client.get_executor()``, ...). By default a process pool of
@@ -307,13 +349,27 @@ def analyze_videos(
     Returns
     -------
     list of Analysis
-        In the order of ``paths``; a video that could not be analysed gives a ``Failed`` analysis
-        whose ``reason`` says why (other errors are raised).
+        In the order of ``paths``. A video that could not be analysed gives a ``Failed``
+        analysis whose ``reason`` says why: no person, too short, not a video, the pose engine
+        crashed on it (the exception's type and message), or its process died. A process that
+        dies takes a process pool down with it: the videos that were still unfinished then run
+        again one at a time, each in a fresh process, so only the video that kills its process
+        fails. A job that another executor could not run (a Dask worker lost, ...) fails with
+        the executor's error.
+
+    Raises
+    ------
+    MissingDependencyError
+        When the ``pose`` extra is not installed (every video would fail alike).
+    GuruError
+        For an unknown activity, or a number of activities that does not match the videos.
 
     Examples
     --------
     >>> from guru_form import pose
     >>> results = pose.analyze_videos(["a.mp4", "b.mp4"], "squat", stride=2)  # doctest: +SKIP
+    >>> [a.status for a in results]  # doctest: +SKIP
+    [<Status.COMPLETE: 'Complete'>, <Status.FAILED: 'Failed'>]
     """
     files = [os.fspath(Path(p)) for p in paths]
     if isinstance(activity, (str, Activity)):
@@ -327,11 +383,15 @@ def analyze_videos(
             )
     for a in activities:
         resolve_activity(a)
-    options: dict[str, Any] = {"stride": stride, "athlete_height_cm": athlete_height_cm}
+    if stride < 1:
+        raise GuruError(f"stride must be 1 or more, got {stride}")
+    options: dict[str, Any] = {
+        "stride": stride,
+        "athlete_height_cm": athlete_height_cm,
+        "estimator": estimator,
+    }
     own = executor is None
-    pool: Executor = executor or ProcessPoolExecutor(
-        max_workers=max_workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
-    )
+    pool: Executor = executor or _spawn_pool(max_workers)
     bar: Any = None
     if progress:
         from tqdm.auto import tqdm
@@ -342,12 +402,34 @@ def analyze_videos(
             pool.submit(_analyze_or_fail, f, a, options)
             for f, a in zip(files, activities, strict=False)
         ]
-        results = []
-        for future in futures:
-            results.append(future.result())
+        results: list[Analysis | None] = []
+        for i, future in enumerate(futures):
+            try:
+                results.append(future.result())
+            except MissingDependencyError:
+                raise
+            except BrokenProcessPool:
+                results.append(None)  # a process died: run again below, alone
+                continue
+            except Exception as exc:  # the executor could not run the job
+                why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                results.append(
+                    _failed(
+                        activities[i],
+                        f"the analysis job could not run ({why}); try this video again",
+                    )
+                )
             if bar is not None:
                 bar.update(1)
-        return results
+        if any(r is None for r in results):
+            if own:
+                pool.shutdown()
+            for i, result in enumerate(results):
+                if result is None:
+                    results[i] = _alone(files[i], activities[i], options)
+                    if bar is not None:
+                        bar.update(1)
+        return [r for r in results if r is not None]  # none is None any more
     finally:
         if bar is not None:
             bar.close()

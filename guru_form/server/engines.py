@@ -2,8 +2,8 @@
 
 An engine is any object with a ``name`` and an ``analyze`` method (:class:`AnalysisEngine`). It returns
 the Guru analysis JSON (``status`` ``"Complete"``, ``domain``, ``activity``, ``reps``) or raises
-:class:`EngineFailure` with a reason a coach can act on; the analysis then ends ``Failed`` with that
-reason. Engines are chosen by name:
+:class:`guru_form.errors.EngineError` (also importable from here as :data:`EngineFailure`; the
+contract is documented on that class). Engines are chosen by name:
 
 ============  =================================================================================
 ``reference``  :class:`guru_form.server.reference.ReferenceEngine`: knows the sample videos by content
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from guru_form.errors import InvalidInputError, MissingDependencyError
+from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Domain
 
 __all__ = [
@@ -48,18 +48,9 @@ _BUILTIN_PATHS = {
 }
 
 
-class EngineFailure(Exception):  # noqa: N818  (the name engines already raise)
-    """The engine could not analyse this video; ``reason`` becomes the analysis' ``reason``.
-
-    Parameters
-    ----------
-    reason
-        A sentence a coach can act on, e.g. "no person found on 0 of 90 frames".
-    """
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
+#: The error engines raise when a video cannot be analysed: :class:`guru_form.errors.EngineError`
+#: itself (the contract is documented there), under the name the server's engines used first.
+EngineFailure = EngineError
 
 
 @runtime_checkable
@@ -98,8 +89,8 @@ class AnalysisEngine(Protocol):
 
         Raises
         ------
-        EngineFailure
-            When the video cannot be analysed; the reason is shown to the user.
+        guru_form.errors.EngineError
+            When the video cannot be analysed; its ``reason`` is shown to the user.
         """
         ...
 

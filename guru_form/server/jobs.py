@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from guru_form.errors import GuruError
+from guru_form.errors import EngineError, GuruError
 from guru_form.models import Activity, Analysis, Domain
 from guru_form.server._store import Store
-from guru_form.server.engines import AnalysisEngine, EngineFailure, EngineSpec, load_engine
+from guru_form.server.engines import AnalysisEngine, EngineSpec, load_engine
 
 __all__ = ["AnalysisFaultSource", "JobRunner", "default_executor", "run_analysis"]
 
@@ -92,14 +92,14 @@ def _jsonable(value: Any) -> Any:
 
 def _checked(result: Any, engine: str, activity: str | None, domain: str | None) -> dict[str, Any]:
     if not isinstance(result, dict):
-        raise EngineFailure(
+        raise EngineError(
             f"the {engine} engine returned {type(result).__name__} instead of an analysis"
         )
     status = result.get("status", "Complete")
     if status == "Failed":
-        raise EngineFailure(str(result.get("reason") or f"the {engine} engine gave no reason"))
+        raise EngineError(str(result.get("reason") or f"the {engine} engine gave no reason"))
     if status != "Complete":
-        raise EngineFailure(f"the {engine} engine returned status {status!r} instead of 'Complete'")
+        raise EngineError(f"the {engine} engine returned status {status!r} instead of 'Complete'")
     body: dict[str, Any] = json.loads(json.dumps(result, default=_jsonable))
     body["status"] = "Complete"
     body.setdefault("domain", domain)
@@ -135,8 +135,9 @@ def run_analysis(
     -------
     dict
         Guru analysis JSON: ``status`` ``"Complete"`` with reps, or ``"Failed"`` with ``reason``
-        (not a readable video; the engine's :class:`EngineFailure`; a missing engine; or the text of
-        whatever exception the engine raised).
+        (not a readable video; the reason of the engine's
+        :class:`~guru_form.errors.EngineError`; a missing engine; or, when the engine crashed,
+        the type and text of the exception it raised).
     """
     path = Path(video_path)
     try:
@@ -156,7 +157,7 @@ def run_analysis(
             **extra,
         )
         return _checked(result, spec.name, activity, domain)
-    except EngineFailure as exc:
+    except EngineError as exc:
         return _failed(exc.reason, activity, domain)
     except GuruError as exc:
         return _failed(str(exc), activity, domain)

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guru_form.errors import EngineError
 from guru_form.models import Activity, Analysis, Domain
 from guru_form.server._paths import sample_videos_dir
-from guru_form.server.engines import EngineFailure
 
 __all__ = ["VIDEO_SUFFIXES", "ReferenceEngine", "file_sha256"]
 
@@ -113,14 +113,14 @@ class ReferenceEngine:
 
         Raises
         ------
-        EngineFailure
+        EngineError
             When the video is not one of the known videos, or its sidecar cannot be read.
         """
         sidecar = self.find(Path(video_path))
         if sidecar is None:
             known = len(self.pairs())
             where = ", ".join(str(d) for d in self.dirs)
-            raise EngineFailure(
+            raise EngineError(
                 f"the server runs the reference engine, which knows only the {known} sample "
                 f"video(s) in {where} (matched by content), and this video is not one of them. "
                 f"Real analysis of any video needs the local pose engine: "
@@ -129,7 +129,7 @@ class ReferenceEngine:
         try:
             truth = Analysis.load(sidecar)
         except ValueError as exc:
-            raise EngineFailure(f"the ground truth {sidecar.name} cannot be read: {exc}") from exc
+            raise EngineError(f"the ground truth {sidecar.name} cannot be read: {exc}") from exc
         body = truth.to_json()
         body.pop("videoId", None)
         body["status"] = "Complete"

@@ -178,3 +178,38 @@ def test_analyze_real_footage_offline_with_the_pose_engine(tmp_path: Path) -> No
     assert len((folder / "reps.csv").read_text().splitlines()) == 2 + 2  # header, units, 2 reps
     for name in ("dashboard.png", "contact_sheet.png", "report.html"):
         assert (folder / name).stat().st_size > 10_000, name
+
+
+DEMO_WITH_ECHO = """
+import json, sys
+from guru_form.demo import run_demo
+result = run_demo(sys.argv[1], engine="tests.server._engines:EchoEngine", names=["squat"],
+                  progress=False)
+(sample,) = result.samples
+print(json.dumps([a.analyses for a in [sample.analysis.reps[0]]][0]))
+print(sample.comparison.found_count, sample.comparison.reference_count)
+"""
+
+
+@pytest.mark.slow
+def test_demo_never_tells_the_engine_the_true_rep_count(tmp_path: Path) -> None:
+    # The pose engine keeps at most rep_count reps: told the truth, it could never show an
+    # over-count. EchoEngine reports the rep count it was given as its one rep's scalar.
+    env = {**os.environ, "GURU_FORM_HOME": str(tmp_path), "MPLBACKEND": "Agg"}
+    env.pop("GURU_CLIENT_ID", None)
+    env.pop("GURU_CLIENT_SECRET", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", DEMO_WITH_ECHO, str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    analyses, counts = done.stdout.strip().splitlines()[-2:]
+    assert json.loads(analyses) == {"REP_COUNT_SEEN": 0.0}
+    truth = json.loads((ROOT / "sample_videos" / "squat.json").read_text())
+    assert len(truth["reps"]) > 1
+    assert counts == f"1 {len(truth['reps'])}"  # the engine's own count beside the truth's

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +15,9 @@ import pytest
 from guru_form.errors import EngineError
 from guru_form.models import Status
 from guru_form.pose import PoseEngine, analyze_video, analyze_videos
+from guru_form.pose.analyze import _analyze_or_fail
 from guru_form.pose.track import PoseTrack
+from tests.pose._estimators import DIE_COLOUR, RAISE_COLOUR, MarkedFrameEstimator
 from tests.pose.conftest import requires_mediapipe, write_video
 
 pytestmark = [pytest.mark.pose, requires_mediapipe]
@@ -124,6 +128,79 @@ def test_analyze_videos_in_a_process_pool(squat_clip: Path, empty_room: Path) ->
     done, failed = analyze_videos([squat_clip, empty_room], "squat", stride=3, max_workers=2)
     assert done.status is Status.COMPLETE and len(done.reps) == 1
     assert failed.status is Status.FAILED and "no person was found" in (failed.reason or "")
+
+
+def _solid(path: Path, colour: tuple[int, int, int], frames: int = 40) -> Path:
+    """A 1.3 s video of one colour (long enough to pass the duration check)."""
+    return write_video(path, np.full((frames, 240, 320, 3), colour, np.uint8))
+
+
+def test_a_crash_in_the_engine_is_a_failed_analysis(tmp_path: Path) -> None:
+    red = _solid(tmp_path / "red.mp4", RAISE_COLOUR)
+    result = _analyze_or_fail(
+        str(red),
+        "squat",
+        {"stride": 2, "athlete_height_cm": None, "estimator": MarkedFrameEstimator},
+    )
+    assert result.status is Status.FAILED and result.activity == "squat"
+    assert result.reason == (
+        "the pose engine crashed on this video: RuntimeError: out of memory in the pose model "
+        "(a test's red frame). The other videos are not affected; run pose.analyze_video on this "
+        "one alone to see the full error, and report it if the video plays normally"
+    )
+
+
+@pytest.mark.slow
+def test_a_batch_keeps_every_video_when_one_raises_and_one_kills_its_process(
+    squat_clip: Path, empty_room: Path, tmp_path: Path
+) -> None:
+    red = _solid(tmp_path / "red.mp4", RAISE_COLOUR)
+    green = _solid(tmp_path / "green.mp4", DIE_COLOUR)
+    done, raised, died, empty = analyze_videos(
+        [squat_clip, red, green, empty_room],
+        "squat",
+        stride=3,
+        max_workers=2,
+        estimator=MarkedFrameEstimator,
+    )
+    assert done.status is Status.COMPLETE and len(done.reps) == 1
+    assert raised.status is Status.FAILED
+    assert (raised.reason or "").startswith(
+        "the pose engine crashed on this video: RuntimeError: out of memory"
+    )
+    assert died.status is Status.FAILED
+    assert (died.reason or "").startswith(
+        "the pose engine's process died while analysing this video"
+    )
+    assert empty.status is Status.FAILED and "no person was found" in (empty.reason or "")
+
+
+def test_a_job_the_executor_cannot_run_fails_alone(squat_clip: Path, empty_room: Path) -> None:
+    class Refusing(ThreadPoolExecutor):
+        """Runs nothing for the second video: its future fails as a lost Dask worker's would."""
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if args and args[0] == str(empty_room):
+                future: Future[Any] = Future()
+                future.set_exception(OSError("worker lost"))
+                return future
+            return super().submit(fn, *args, **kwargs)
+
+    with Refusing(max_workers=1) as pool:
+        done, lost = analyze_videos(
+            [squat_clip, empty_room], "squat", stride=3, executor=pool, estimator=_no_person
+        )
+    assert done.status is Status.FAILED and "no person was found" in (done.reason or "")
+    assert lost.status is Status.FAILED
+    assert (
+        lost.reason == "the analysis job could not run (OSError: worker lost); try this video again"
+    )
+
+
+def _no_person() -> MarkedFrameEstimator:
+    estimator = MarkedFrameEstimator()
+    estimator.estimate = lambda image, time_ms: None  # type: ignore[method-assign]
+    return estimator
 
 
 BLOCK_MEDIAPIPE = """

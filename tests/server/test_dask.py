@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from guru_form.server.serve import dask_executor
@@ -14,11 +22,13 @@ from .conftest import Api
 
 distributed = pytest.importorskip("distributed")
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def scheduler_address() -> Iterator[str]:
     with distributed.LocalCluster(
-        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address="127.0.0.1:0"
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -76,3 +86,87 @@ def test_a_re_upload_while_the_first_job_runs_is_analysed_again(
             api.close()
     finally:
         close()
+
+
+def _wait_for_health(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, "the server exited"
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_guru_form_serve_runs_jobs_on_dask_worker_processes(tmp_path: Path) -> None:
+    from guru_form import GuruClient, samples
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "GURU_FORM_HOME": str(tmp_path / "home"),
+    }
+    with distributed.LocalCluster(
+        processes=True, n_workers=1, threads_per_worker=1, dashboard_address="127.0.0.1:0"
+    ) as cluster:
+        with distributed.Client(cluster) as watcher:
+            worker_pids = set(watcher.run(os.getpid).values())
+        data = tmp_path / "data"
+        # `guru-form serve`, as a team runs it, in a process of its own.
+        command = ["serve", "--port", "0", "--data-dir", str(data), "--engine", "reference"]
+        command += ["--dask-scheduler", cluster.scheduler_address, "--log-level", "warning"]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "guru_form", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        try:
+            assert server.stdout is not None
+            banner = [server.stdout.readline() for _ in range(6)]
+            match = re.search(r"guru-form server on (http://127\.0\.0\.1:\d+)", banner[0])
+            assert match, "".join(banner)
+            assert f"jobs run on Dask cluster at {cluster.scheduler_address}" in "".join(banner)
+            url = match.group(1)
+            _wait_for_health(url, server)
+            creds = json.loads((data / "credentials.json").read_text())
+            with GuruClient(
+                creds["client_id"],
+                creds["client_secret"],
+                base_url=url,
+                auth_url=f"{url}/oauth/token",
+                audience="https://guru-form.local/api/",
+                cache_dir=tmp_path / "cache",
+            ) as client:
+                analysis = client.analyze(
+                    samples.sample_path("squat"), activity="squat", progress=False, timeout=120
+                )
+            truth = samples.sample_analysis("squat")
+            assert analysis.status == "Complete"
+            assert analysis.reps == truth.reps
+            # The job reached the cluster's worker process: the scheduler ran run_analysis, and
+            # the worker is neither this process nor the server's.
+            with distributed.Client(cluster) as watcher:
+                prefixes = watcher.run_on_scheduler(
+                    lambda dask_scheduler: {
+                        str(name): dict(prefix.state_counts)
+                        for name, prefix in dask_scheduler.task_prefixes.items()
+                    }
+                )
+                assert set(watcher.run(os.getpid).values()) == worker_pids
+            assert prefixes["run_analysis"]["memory"] == 1, prefixes  # one result computed
+            assert not worker_pids & {os.getpid(), server.pid}
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                output, _ = server.communicate(timeout=30)
+            finally:
+                server.kill()
+                server.wait()
+    assert server.returncode == 0, output
+    assert "Traceback" not in output

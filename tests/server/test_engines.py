@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guru_form.errors import InvalidInputError, MissingDependencyError
+from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity
 from guru_form.server import engines
 from guru_form.server.engines import EngineFailure, EngineSpec, load_engine, resolve_engine_name
@@ -20,6 +20,15 @@ from guru_form.server.reference import ReferenceEngine
 from guru_form.server.testing import KnownVideo, LocalServer, make_reference_video, make_video
 
 from .conftest import Api
+
+
+def test_every_engine_raises_one_error_class() -> None:
+    # The server's EngineFailure and the pose engine's EngineError are one class: an engine
+    # that raises either is caught the same way, wherever the job runs.
+    assert EngineFailure is EngineError and issubclass(EngineError, GuruError)
+    error = pickle.loads(pickle.dumps(EngineFailure("no person found on 0 of 20 frames")))
+    assert type(error) is EngineError
+    assert error.reason == str(error) == "no person found on 0 of 20 frames"
 
 
 def test_auto_is_pose_only_when_pose_and_mediapipe_are_installed(
