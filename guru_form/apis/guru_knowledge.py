@@ -103,8 +103,24 @@ class GuruKnowledgeClient(BaseAPIClient):
 
         Any write (``post``, ``put``, ``delete``) through it raises
         :class:`~guru_form.errors.ReadOnlyCredentialsError` without sending anything.
+
+        Parameters
+        ----------
+        collection_id
+            The collection's id (list the team's collections with a user token to find it).
+        collection_token
+            The collection's read-only token (Apps & Integrations -> API Access -> Generate a
+            New Collection Token).
+        base_url, timeout, max_retries
+            As for :class:`GuruKnowledgeClient`.
         """
         require_text("collection_id", collection_id)
+        if not isinstance(collection_token, str) or not collection_token.strip():
+            raise InvalidInputError(
+                "collection_token must be the collection's read-only token (Apps & Integrations "
+                "-> API Access -> Generate a New Collection Token), given with that collection's "
+                "id; for a user token use GuruKnowledgeClient(username, token)"
+            )
         client = cls(
             collection_id,
             collection_token,

@@ -11,7 +11,9 @@ Provider quirks handled here and nowhere else:
   equivalent), one or several, normally with status 400 but sometimes with 200. A disabled API
   answers ``<reply>Private API not enabled</reply>`` (or ``Public``).
 - Where a list is expected, a single item comes as an object; it is made a one-item list.
-- Listings page with ``start`` (offset) and ``length`` (page size).
+- Listings page with ``start`` (offset) and ``length`` (page size). A server may cap ``length``
+  below what was asked and gives no total, so a short page is not taken as the last: the listing
+  ends with an empty page.
 """
 
 from __future__ import annotations
@@ -275,7 +277,9 @@ class HelpSpotClient(BaseAPIClient):
             Where the items are in the answer (``"request"`` for requests); None takes the
             answer's only list.
         page_size
-            Items per page (``length``). A page with fewer items is the last.
+            Items per page asked for (``length``). The server may send fewer (some installations
+            cap it), so pages go on until one comes back empty: the next ``start`` is the offset
+            after the items received.
         start
             Offset of the first item.
         **params
@@ -296,17 +300,33 @@ class HelpSpotClient(BaseAPIClient):
             "length": str(page_size),
         }
 
+        previous_items: list[dict[str, Any]] = []
+
         def parse(response: httpx.Response) -> Page:
+            nonlocal previous_items
             body = _body(response)
             items = items_at(body, key)
             url = response.request.url
             offset = int(url.params.get("start", "0"))
             length = int(url.params.get("length", str(page_size)))
-            more = len(items) >= length
+            if items and items == previous_items:
+                # A method that ignores start would otherwise be fetched forever.
+                raise APIError(
+                    f"HelpSpot answered {method} with the same items for start={offset} as for "
+                    "the page before: it seems to ignore start/length for this method; call it "
+                    "once with call() instead of paging it",
+                    status_code=response.status_code,
+                    body=body,
+                    request_id=request_id(response),
+                    method=response.request.method,
+                    url=safe_url(url),
+                )
+            previous_items = items
             return Page(
                 items=items,
                 url=str(url),
-                next=str(url.copy_set_param("start", str(offset + len(items)))) if more else None,
+                # Only an empty page ends a listing: a short one may be the server's cap.
+                next=str(url.copy_set_param("start", str(offset + len(items)))) if items else None,
                 previous=(
                     str(url.copy_set_param("start", str(max(0, offset - length))))
                     if offset > 0
@@ -315,7 +335,8 @@ class HelpSpotClient(BaseAPIClient):
                 raw=body,
             )
 
-        return self._iter_pages(ENDPOINT, query, parse, authenticate=is_private)
+        pages = self._iter_pages(ENDPOINT, query, parse, authenticate=is_private)
+        return _without_trailing_empty_page(pages)
 
     def paginate(
         self,
@@ -371,6 +392,13 @@ class HelpSpotClient(BaseAPIClient):
             )
             error.args = (error.message,)
         return error
+
+
+def _without_trailing_empty_page(pages: Iterator[Page]) -> Iterator[Page]:
+    """The pages, less the empty one that ends a listing (kept when it is the only page)."""
+    for number, page in enumerate(pages):
+        if page.items or number == 0:
+            yield page
 
 
 # -- answers ---------------------------------------------------------------------------------------
