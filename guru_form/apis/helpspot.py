@@ -82,8 +82,14 @@ class HelpSpotClient(BaseAPIClient):
 
     Examples
     --------
-    >>> with HelpSpotClient("https://help.example.com", api_key=key) as hs:  # doctest: +SKIP
+    With your installation it is ``HelpSpotClient("https://help.example.com", api_key=key)``;
+    here, offline, the local fake of :mod:`guru_form.apis.testing`:
+
+    >>> from guru_form.apis.testing import FakeHelpSpot
+    >>> with FakeHelpSpot() as fake, HelpSpotClient(fake.url, api_key=fake.api_key) as hs:
     ...     open_requests = hs.to_frame(hs.search_requests(is_open=True))
+    >>> len(open_requests), open_requests.loc[0, "sTitle"]
+    (15, 'Cannot upload bench press video')
     """
 
     provider = "HelpSpot"
@@ -158,7 +164,10 @@ class HelpSpotClient(BaseAPIClient):
 
         Examples
         --------
-        >>> hs.call("private.request.get", xRequest=12400)["sTitle"]  # doctest: +SKIP
+        ``hs`` as in the class's example:
+
+        >>> hs.call("private.request.get", xRequest=12400)["sTitle"]
+        'Knee pain on deep squats'
         """
         is_private = self._check_method(method)
         fields = _encode_params(params)
@@ -351,8 +360,12 @@ class HelpSpotClient(BaseAPIClient):
 
         Examples
         --------
-        >>> for req in hs.paginate("private.filter.get", key="request", xFilter=12):  # doctest: +SKIP
-        ...     print(req["xRequest"])
+        ``hs`` as in the class's example; its saved filter 1 holds the open requests:
+
+        >>> listing = hs.paginate("private.filter.get", key="request", xFilter=1, page_size=4)
+        >>> open_ids = [req["xRequest"] for req in listing]  # pages fetched as the loop goes
+        >>> len(open_ids), open_ids[:4]
+        (15, ['12401', '12402', '12404', '12405'])
         """
         pages = self.pages(method, key=key, page_size=page_size, start=start, **params)
         return (item for page in pages for item in page.items)

@@ -6,9 +6,15 @@ bytes on disk under safe names).
 
 Examples
 --------
+In a notebook, a cell that ends with the panel shows it:
+
 >>> from guru_form.widgets import UploadPanel
->>> panel = UploadPanel()  # doctest: +SKIP
->>> panel  # doctest: +SKIP
+>>> panel = UploadPanel()  # talks to the server only when Analyse is pressed
+>>> [label for label, _ in panel.activity.options]
+['Squat', 'Deadlift', 'Bench press', 'Push-up']
+>>> panel.save_button.disabled  # nothing analysed yet
+True
+>>> panel.close()
 """
 
 from __future__ import annotations

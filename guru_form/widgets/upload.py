@@ -241,17 +241,28 @@ class UploadPanel:
 
     Examples
     --------
+    Driven from code as the buttons drive it (``client`` is a :class:`GuruClient`; without one
+    the panel makes its own). In a notebook, ``await panel.analyse()`` and ``await
+    panel.save_report(path)`` do what the buttons do and return when done; in a plain script a
+    click runs to the end before it returns:
+
+    >>> import guru_form as gf
     >>> from guru_form.widgets import UploadPanel
-    >>> panel = UploadPanel()  # doctest: +SKIP
-    >>> panel  # doctest: +SKIP
-    >>> panel.results["squat.mp4"].to_frame()  # after analysing  # doctest: +SKIP
-
-    Driven from code (what the buttons do):
-
-    >>> panel.paths.value = "videos/squat.mp4"  # doctest: +SKIP
-    >>> panel.activity.value = "squat"  # doctest: +SKIP
-    >>> results = await panel.analyse()  # doctest: +SKIP
-    >>> path = await panel.save_report("squat_report.html")  # doctest: +SKIP
+    >>> panel = UploadPanel(client)
+    >>> panel.paths.value = str(gf.sample_path("squat"))
+    >>> panel.activity.value = "squat"
+    >>> panel.analyse_button.click()
+    >>> panel.message
+    '1 of 1 analysed'
+    >>> panel.results["squat.mp4"].to_frame()[["rep", "start_ms", "end_ms"]].iloc[:2]
+       rep  start_ms  end_ms
+    0    1       800    2767
+    1    2      3333    5267
+    >>> panel.report_path.value = "squat_report.html"
+    >>> panel.save_button.click()
+    >>> panel.report.name
+    'squat_report.html'
+    >>> panel.close()
     """
 
     def __init__(
