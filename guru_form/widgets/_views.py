@@ -96,7 +96,7 @@ def rep_table_html(table: Table) -> str:
     head = []
     for (name, unit), align in zip(table.header, aligns, strict=True):
         unit_html = (
-            f'<br><span style="font-weight:400;font-size:0.85em;color:{MUTED}">'
+            f'<span style="display:block;font-weight:400;font-size:0.85em;color:{MUTED}">'
             f"{html.escape(unit)}</span>"
             if unit
             else ""

@@ -25,6 +25,7 @@ MODULES = [
     "guru_form.report.builder",
     "guru_form.report.images",
     pytest.param("guru_form.report.outputs", marks=pytest.mark.slow),  # 5 s: five files
+    "guru_form.report.render",
     "guru_form.report.rules",
     "guru_form.report.thresholds",
     "guru_form.widgets",
