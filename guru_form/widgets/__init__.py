@@ -1,8 +1,8 @@
 """Notebook widgets: :class:`UploadPanel`, upload and analyse videos without writing code.
 
-Modules: :mod:`~guru_form.widgets.upload` (the panel), :mod:`~guru_form.widgets._views` (what it
-shows for a result, as plain HTML and image bytes) and :mod:`~guru_form.widgets._files` (uploaded
-bytes on disk under safe names).
+Modules: :mod:`~guru_form.widgets.upload` (the panel), :mod:`~guru_form.widgets._views` (the
+text of what it shows for a result, as escaped HTML; the numbers, charts and frames are the
+report's) and :mod:`~guru_form.widgets._files` (uploaded bytes on disk under safe names).
 
 Examples
 --------
