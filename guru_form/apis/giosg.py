@@ -55,9 +55,15 @@ class GiosgClient(BaseAPIClient):
 
     Examples
     --------
-    >>> with GiosgClient(api_token) as giosg:  # doctest: +SKIP
+    With your account it is ``GiosgClient(api_token)``; here, offline, the local fake of
+    :mod:`guru_form.apis.testing`:
+
+    >>> from guru_form.apis.testing import FakeGiosg
+    >>> with FakeGiosg() as fake, GiosgClient(fake.token, base_url=fake.url) as giosg:
     ...     org = giosg.me()["organization_id"]
     ...     teams = giosg.to_frame(giosg.paginate(f"/api/v6/orgs/{org}/teams"))
+    >>> len(teams), teams.loc[0, "name"], teams.loc[0, "settings.max_members"]
+    (11, 'Squad 1', 20)
     """
 
     provider = "Giosg"
@@ -152,9 +158,16 @@ class GiosgClient(BaseAPIClient):
 
         Examples
         --------
-        >>> first = next(giosg.pages(f"/api/v6/orgs/{org}/teams"))  # doctest: +SKIP
-        >>> later = list(giosg.paginate(first.next))  # doctest: +SKIP
-        >>> back = list(giosg.paginate(later_page.previous, backwards=True))  # doctest: +SKIP
+        ``giosg`` and ``org`` as in the class's example (the fake's 11 teams, in pages of 4, 2
+        and 5):
+
+        >>> pages = list(giosg.pages(f"/api/v6/orgs/{org}/teams"))
+        >>> [len(page.items) for page in pages]
+        [4, 2, 5]
+        >>> len(list(giosg.paginate(pages[0].next)))  # from the second page on
+        7
+        >>> [team["name"] for team in giosg.paginate(pages[1].previous, backwards=True)]
+        ['Squad 4', 'Squad 3', 'Squad 2', 'Squad 1']
         """
         pages = self.pages(path, params, backwards=backwards)
         if backwards:

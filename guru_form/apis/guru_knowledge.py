@@ -60,8 +60,17 @@ class GuruKnowledgeClient(BaseAPIClient):
 
     Examples
     --------
-    >>> with GuruKnowledgeClient("coach@example.com", token) as guru:  # doctest: +SKIP
+    With your account it is ``GuruKnowledgeClient("coach@example.com", token)``; here, offline,
+    the local fake of :mod:`guru_form.apis.testing`:
+
+    >>> from guru_form.apis.testing import FakeGuruKnowledge
+    >>> with (
+    ...     FakeGuruKnowledge() as fake,
+    ...     GuruKnowledgeClient(fake.username, fake.token, base_url=fake.base_url) as guru,
+    ... ):
     ...     cards = guru.to_frame(guru.search_cards("squat depth"))
+    >>> len(cards), cards.loc[0, "preferredPhrase"], cards.loc[0, "collection.name"]
+    (20, 'Squat depth cue #0', 'Squat coaching')
     """
 
     provider = "Guru"
@@ -103,8 +112,24 @@ class GuruKnowledgeClient(BaseAPIClient):
 
         Any write (``post``, ``put``, ``delete``) through it raises
         :class:`~guru_form.errors.ReadOnlyCredentialsError` without sending anything.
+
+        Parameters
+        ----------
+        collection_id
+            The collection's id (list the team's collections with a user token to find it).
+        collection_token
+            The collection's read-only token (Apps & Integrations -> API Access -> Generate a
+            New Collection Token).
+        base_url, timeout, max_retries
+            As for :class:`GuruKnowledgeClient`.
         """
         require_text("collection_id", collection_id)
+        if not isinstance(collection_token, str) or not collection_token.strip():
+            raise InvalidInputError(
+                "collection_token must be the collection's read-only token (Apps & Integrations "
+                "-> API Access -> Generate a New Collection Token), given with that collection's "
+                "id; for a user token use GuruKnowledgeClient(username, token)"
+            )
         client = cls(
             collection_id,
             collection_token,
@@ -157,8 +182,11 @@ class GuruKnowledgeClient(BaseAPIClient):
 
         Examples
         --------
-        >>> for card in guru.paginate("/search/query", {"searchTerms": "squat"}):  # doctest: +SKIP
-        ...     print(card["preferredPhrase"])
+        ``guru`` as in the class's example (the fake's 120 cards, 50 a page):
+
+        >>> phrases = [card["preferredPhrase"] for card in guru.paginate("/search/query")]
+        >>> len(phrases), phrases[-1]
+        (120, 'Bar path #119')
         """
         pages = self.pages(path, params)
         return (item for page in pages for item in page.items)

@@ -11,7 +11,9 @@ Provider quirks handled here and nowhere else:
   equivalent), one or several, normally with status 400 but sometimes with 200. A disabled API
   answers ``<reply>Private API not enabled</reply>`` (or ``Public``).
 - Where a list is expected, a single item comes as an object; it is made a one-item list.
-- Listings page with ``start`` (offset) and ``length`` (page size).
+- Listings page with ``start`` (offset) and ``length`` (page size). A server may cap ``length``
+  below what was asked and gives no total, so a short page is not taken as the last: the listing
+  ends with an empty page.
 """
 
 from __future__ import annotations
@@ -80,8 +82,14 @@ class HelpSpotClient(BaseAPIClient):
 
     Examples
     --------
-    >>> with HelpSpotClient("https://help.example.com", api_key=key) as hs:  # doctest: +SKIP
+    With your installation it is ``HelpSpotClient("https://help.example.com", api_key=key)``;
+    here, offline, the local fake of :mod:`guru_form.apis.testing`:
+
+    >>> from guru_form.apis.testing import FakeHelpSpot
+    >>> with FakeHelpSpot() as fake, HelpSpotClient(fake.url, api_key=fake.api_key) as hs:
     ...     open_requests = hs.to_frame(hs.search_requests(is_open=True))
+    >>> len(open_requests), open_requests.loc[0, "sTitle"]
+    (15, 'Cannot upload bench press video')
     """
 
     provider = "HelpSpot"
@@ -156,7 +164,10 @@ class HelpSpotClient(BaseAPIClient):
 
         Examples
         --------
-        >>> hs.call("private.request.get", xRequest=12400)["sTitle"]  # doctest: +SKIP
+        ``hs`` as in the class's example:
+
+        >>> hs.call("private.request.get", xRequest=12400)["sTitle"]
+        'Knee pain on deep squats'
         """
         is_private = self._check_method(method)
         fields = _encode_params(params)
@@ -275,7 +286,9 @@ class HelpSpotClient(BaseAPIClient):
             Where the items are in the answer (``"request"`` for requests); None takes the
             answer's only list.
         page_size
-            Items per page (``length``). A page with fewer items is the last.
+            Items per page asked for (``length``). The server may send fewer (some installations
+            cap it), so pages go on until one comes back empty: the next ``start`` is the offset
+            after the items received.
         start
             Offset of the first item.
         **params
@@ -296,17 +309,33 @@ class HelpSpotClient(BaseAPIClient):
             "length": str(page_size),
         }
 
+        previous_items: list[dict[str, Any]] = []
+
         def parse(response: httpx.Response) -> Page:
+            nonlocal previous_items
             body = _body(response)
             items = items_at(body, key)
             url = response.request.url
             offset = int(url.params.get("start", "0"))
             length = int(url.params.get("length", str(page_size)))
-            more = len(items) >= length
+            if items and items == previous_items:
+                # A method that ignores start would otherwise be fetched forever.
+                raise APIError(
+                    f"HelpSpot answered {method} with the same items for start={offset} as for "
+                    "the page before: it seems to ignore start/length for this method; call it "
+                    "once with call() instead of paging it",
+                    status_code=response.status_code,
+                    body=body,
+                    request_id=request_id(response),
+                    method=response.request.method,
+                    url=safe_url(url),
+                )
+            previous_items = items
             return Page(
                 items=items,
                 url=str(url),
-                next=str(url.copy_set_param("start", str(offset + len(items)))) if more else None,
+                # Only an empty page ends a listing: a short one may be the server's cap.
+                next=str(url.copy_set_param("start", str(offset + len(items)))) if items else None,
                 previous=(
                     str(url.copy_set_param("start", str(max(0, offset - length))))
                     if offset > 0
@@ -315,7 +344,8 @@ class HelpSpotClient(BaseAPIClient):
                 raw=body,
             )
 
-        return self._iter_pages(ENDPOINT, query, parse, authenticate=is_private)
+        pages = self._iter_pages(ENDPOINT, query, parse, authenticate=is_private)
+        return _without_trailing_empty_page(pages)
 
     def paginate(
         self,
@@ -330,8 +360,12 @@ class HelpSpotClient(BaseAPIClient):
 
         Examples
         --------
-        >>> for req in hs.paginate("private.filter.get", key="request", xFilter=12):  # doctest: +SKIP
-        ...     print(req["xRequest"])
+        ``hs`` as in the class's example; its saved filter 1 holds the open requests:
+
+        >>> listing = hs.paginate("private.filter.get", key="request", xFilter=1, page_size=4)
+        >>> open_ids = [req["xRequest"] for req in listing]  # pages fetched as the loop goes
+        >>> len(open_ids), open_ids[:4]
+        (15, ['12401', '12402', '12404', '12405'])
         """
         pages = self.pages(method, key=key, page_size=page_size, start=start, **params)
         return (item for page in pages for item in page.items)
@@ -371,6 +405,13 @@ class HelpSpotClient(BaseAPIClient):
             )
             error.args = (error.message,)
         return error
+
+
+def _without_trailing_empty_page(pages: Iterator[Page]) -> Iterator[Page]:
+    """The pages, less the empty one that ends a listing (kept when it is the only page)."""
+    for number, page in enumerate(pages):
+        if page.items or number == 0:
+            yield page
 
 
 # -- answers ---------------------------------------------------------------------------------------

@@ -202,8 +202,11 @@ def build_report(
     >>> build_report(
     ...     gf.sample_analysis("squat"), gf.sample_path("squat"), "squat_report.html",
     ...     athlete="Sam", notes="Week 3, 80 % of 1RM.",
-    ... )  # doctest: +SKIP
+    ... )
     PosixPath('squat_report.html')
+
+    Four sessions as a PDF (needs the ``pdf`` extra):
+
     >>> from guru_form.tables.examples import example_sessions
     >>> build_report(example_sessions("squat"), path="block.pdf")  # doctest: +SKIP
     PosixPath('block.pdf')

@@ -77,9 +77,11 @@ def write_set_outputs(
     >>> import guru_form as gf
     >>> out = write_set_outputs(
     ...     gf.sample_analysis("squat"), "out/squat", video=gf.sample_path("squat")
-    ... )  # doctest: +SKIP
-    >>> sorted(out.files)  # doctest: +SKIP
+    ... )
+    >>> sorted(out.files)
     ['contact_sheet', 'csv', 'dashboard', 'json', 'report']
+    >>> out.files["csv"].as_posix()
+    'out/squat/reps.csv'
     """
     import matplotlib.pyplot as plt
 

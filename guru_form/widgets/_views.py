@@ -1,120 +1,118 @@
-"""What the panel shows for one analysed video: the rep table, the dashboard and the contact sheet.
+"""What the panel shows for one analysed video, as escaped HTML text.
 
-Each function returns plain data (HTML text, PNG or JPEG bytes), so it can be tested without a
-browser; the panel puts it into widgets.
+The numbers, flags, charts and frames come from the report's own section of the set
+(:func:`guru_form.report.content.set_section`), so the panel shows what the saved report will
+show. This module only lays out its text parts for a widget, with inline styles (a notebook's own
+table styles differ from one front end to another, and a widget cannot carry a style sheet of
+its own).
+
+Examples
+--------
+>>> from guru_form.report.content import Cell, Table
+>>> table = Table([("Rep", ""), ("Depth", "deg"), ("Flags", "")],
+...               [[Cell("1"), Cell("2.4", "num bad"), Cell("shallow", "tags bad")]])
+>>> "shallow" in rep_table_html(table) and rep_table_html(table).count("<tr") == 2
+True
 """
 
 from __future__ import annotations
 
 import html
-import io
-import os
-from collections.abc import Mapping
 
-import pandas as pd
-
-from guru_form.analysis_types import unit_of
-from guru_form.frames import contact_sheet_for
-from guru_form.frames.annotate import Threshold
 from guru_form.models import Analysis
-from guru_form.report.charts import bounds_for
-from guru_form.report.images import jpeg_bytes
-from guru_form.report.rules import apply_rules, flag_labels, format_number, metric_label
-from guru_form.tables import reps_frame
-from guru_form.tables._schema import END_MS, MID_MS, START_MS
+from guru_form.report.content import Cell, SetSection, Table
 
-__all__ = ["contact_sheet_jpeg", "dashboard_png", "flagged_frame", "rep_table_html", "summary_html"]
+__all__ = ["notice_html", "rep_table_html", "summary_html"]
 
+INK, MUTED, LINE, BAD, BAD_BG = "#1d2330", "#5d6575", "#dde1e8", "#c14c00", "#fdf0e7"
 
-def flagged_frame(
-    analysis: Analysis, thresholds: Mapping[str, Threshold]
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The rep frame with the report's checks as ``flag_*`` columns, and each flag's label."""
-    frame, rules = apply_rules(reps_frame(analysis), thresholds)
-    return frame, flag_labels(rules)
+_CELL = f"padding:4px 8px;border-bottom:1px solid {LINE};vertical-align:middle"
+_HEAD = f"padding:4px 8px;border-bottom:2px solid {LINE};vertical-align:bottom;font-weight:600"
 
 
-def summary_html(name: str, analysis: Analysis, frame: pd.DataFrame) -> str:
-    """One line about the result: file, activity, reps and how many were flagged (escaped)."""
-    flags = [c for c in frame.columns if str(c).startswith("flag_")]
-    flagged = int(frame[flags].any(axis=1).sum()) if flags else 0
+def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
+    """One line about the result: file, activity, reps and how many were flagged (escaped).
+
+    Parameters
+    ----------
+    name
+        The video as the user knows it (the picked file's name, or the typed path's).
+    analysis
+        Its analysis.
+    section
+        The report's section of the set (its flagged reps and checks).
+    """
     activity = analysis.activity.value.replace("_", " ") if analysis.activity else "unknown"
-    count = len(frame)
+    count = len(analysis.reps)
     parts = [
         f"<b>{html.escape(name)}</b>",
         html.escape(activity),
         f"{count} rep{'s' if count != 1 else ''}",
     ]
-    if flags:
+    if section.rules:
+        flagged = len(section.flagged)
         parts.append(f"{flagged} flagged" if flagged else "none flagged")
     return " · ".join(parts)
 
 
-def rep_table_html(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
-    """The rep table as escaped HTML: times in seconds, each metric with its unit in the header,
-    a ⚑ in each flag's column (headed by its label from ``labels``)."""
-    labels = labels or {}
-    shown = frame.drop(columns=[MID_MS, END_MS], errors="ignore").copy()
-    columns: dict[str, str] = {}
-    for column in shown.columns:
-        name = str(column)
-        if name == START_MS:
-            shown[column] = shown[column] / 1000.0
-            columns[name] = "start (s)"
-        elif name.startswith("flag_"):
-            shown[column] = shown[column].map({True: "⚑", False: ""})
-            columns[name] = "⚑ " + labels.get(name, name.removeprefix("flag_").replace("_", " "))
-        elif name != "rep":
-            unit = unit_of(name)
-            label = metric_label(name).split(" (")[0]
-            columns[name] = f"{label} ({unit})" if unit else label
-            shown[column] = [format_number(v, unit, with_unit=False) for v in shown[column]]
-    shown = shown.rename(columns=columns)
-    if "start (s)" in shown.columns:
-        shown["start (s)"] = [format_number(v, "s", with_unit=False) for v in shown["start (s)"]]
-    table: str = shown.to_html(index=False, escape=True, border=0, na_rep="–")
-    return f'<div style="overflow-x:auto">{table}</div>'
+def notice_html(text: str) -> str:
+    """A set that has nothing to show (no reps, an analysis that did not complete), escaped."""
+    return f'<p style="color:{BAD}">{html.escape(text)}</p>'
 
 
-def dashboard_png(
-    frame: pd.DataFrame,
-    title: str,
-    *,
-    thresholds: Mapping[str, Threshold] | None = None,
-    labels: Mapping[str, str] | None = None,
-    dpi: int = 90,
-) -> bytes:
-    """The set's dashboard (:func:`guru_form.plots.plot_dashboard`) as PNG bytes, its key metric
-    against its target from ``thresholds``, flags named by ``labels``.
+def _align(cell_style: str, first: bool) -> str:
+    """The text alignment of a column, read from its cells' style (the header follows it)."""
+    if first:
+        return "left"
+    return "left" if ("tags" in cell_style or "text" in cell_style) else "right"
 
-    Call it from the thread that owns pyplot (the notebook's): the dashboard is a pyplot figure,
-    closed before returning.
+
+def _cell(cell: Cell, align: str, tag: str) -> str:
+    style = f"{_CELL};text-align:{align}"
+    if "num" in cell.style:
+        style += ";font-variant-numeric:tabular-nums;white-space:nowrap"
+    if "bad" in cell.style:
+        style += f";color:{BAD};font-weight:700;background:{BAD_BG}"
+    return f'<{tag} style="{style}">{html.escape(cell.text)}</{tag}>'
+
+
+def rep_table_html(table: Table) -> str:
+    """The report's rep table as escaped HTML with inline styles.
+
+    Each header holds its column's name with the unit on a line below, aligned as the column's
+    values are (numbers right, words left); values off target are in the report's orange, and
+    the last column names each rep's flags in words.
+
+    Parameters
+    ----------
+    table
+        The rep table of the set's report section (:attr:`SetSection.reps`).
     """
-    import matplotlib.pyplot as plt
-
-    from guru_form.plots import plot_dashboard
-
-    checks = thresholds or {}
-    key = next((c for c in checks if c in frame.columns), None)
-    bounds = bounds_for(checks[key]) if key is not None else {}
-    figure = plot_dashboard(
-        frame,
-        metric=key,
-        title=title,
-        flags=dict(labels) if labels else None,
-        **bounds,  # type: ignore[arg-type]
+    first_row = table.rows[0] if table.rows else []
+    aligns = [
+        _align(first_row[i].style if i < len(first_row) else "num", i == 0)
+        for i in range(len(table.header))
+    ]
+    head = []
+    for (name, unit), align in zip(table.header, aligns, strict=True):
+        unit_html = (
+            f'<span style="display:block;font-weight:400;font-size:0.85em;color:{MUTED}">'
+            f"{html.escape(unit)}</span>"
+            if unit
+            else ""
+        )
+        head.append(
+            f'<th scope="col" style="{_HEAD};text-align:{align}">{html.escape(name)}{unit_html}</th>'
+        )
+    rows = []
+    for row in table.rows:
+        cells = [
+            _cell(cell, align, "th" if i == 0 else "td")
+            for i, (cell, align) in enumerate(zip(row, aligns, strict=True))
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div style="overflow-x:auto"><table style="border-collapse:collapse;color:{INK};'
+        f'font-size:0.9em;margin:6px 0 10px">'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
-    try:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    finally:
-        plt.close(figure)
-    return buffer.getvalue()
-
-
-def contact_sheet_jpeg(
-    video: str | os.PathLike[str], analysis: Analysis, thresholds: Mapping[str, Threshold]
-) -> bytes:
-    """The contact sheet of every rep as JPEG bytes (safe to call from a worker thread)."""
-    sheet = contact_sheet_for(video, analysis, thresholds=thresholds, cell_width=320)
-    return jpeg_bytes(sheet)

@@ -9,7 +9,9 @@ traceback (the traceback of an unexpected error goes to the ``guru_form.widgets`
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import errno
 import html
 import logging
 import math
@@ -31,15 +33,11 @@ from guru_form.errors import (
 )
 from guru_form.frames.annotate import ThresholdLike
 from guru_form.models import Activity, Analysis
+from guru_form.report.content import set_section
+from guru_form.report.images import Picture
 from guru_form.report.thresholds import as_thresholds
 from guru_form.widgets._files import UploadFolder, display_name
-from guru_form.widgets._views import (
-    contact_sheet_jpeg,
-    dashboard_png,
-    flagged_frame,
-    rep_table_html,
-    summary_html,
-)
+from guru_form.widgets._views import notice_html, rep_table_html, summary_html
 
 __all__ = ["UploadPanel"]
 
@@ -48,6 +46,10 @@ logger = logging.getLogger("guru_form.widgets")
 #: The analysis half of a progress bar moves on this time scale (seconds); the API does not say
 #: how far an analysis has got, so the bar shows time passing and never fills before the end.
 ANALYSIS_TIME_SCALE_S = 30.0
+#: A message in the panel is cut to this many characters (a pasted path can be thousands long).
+MAX_MESSAGE_LENGTH = 300
+#: A path in a message is shortened to about this many characters.
+MAX_SHOWN_PATH = 100
 
 _ACTIVITY_LABELS = {
     Activity.SQUAT: "Squat",
@@ -127,6 +129,14 @@ class _ProgressRow:
         self.text.value = f'<span style="color:#c14c00">{html.escape(message)}</span>'
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut in its middle to about ``limit`` characters (both ends say most)."""
+    if len(text) <= limit:
+        return text
+    head = (limit * 2) // 3
+    return f"{text[:head]}…{text[-(limit - head - 1) :]}"
+
+
 def _friendly(error: BaseException, job: _Job, path: Path | None) -> str:
     """An error as one line a coach can act on, naming the video as the coach knows it."""
     if isinstance(error, InvalidVideoError):
@@ -141,7 +151,48 @@ def _friendly(error: BaseException, job: _Job, path: Path | None) -> str:
         text = f"unexpected error ({type(error).__name__}): {error}"
     if path is not None:  # a temporary upload's path means nothing to the user
         text = text.replace(str(path), job.name)
-    return text
+    return _shorten(" ".join(text.split()), MAX_MESSAGE_LENGTH)
+
+
+def _path_reason(error: OSError) -> str:
+    """Why a typed path cannot be looked at, in words a user can act on."""
+    if error.errno == errno.ENAMETOOLONG:
+        return (
+            "the path is too long for this system (check what was pasted: one path per line, "
+            "each the path of one video)"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied (choose a file you can open, or copy it)"
+    return f"cannot be read: {error.strerror or error}"
+
+
+def _local_video(text: str) -> Path:
+    """The video file a line of the path box names, or InvalidVideoError saying what is wrong.
+
+    Expanding ``~user`` and looking at the file are where a typed path fails (an unknown user, a
+    name too long for the system, a folder that may not be read): each becomes a readable reason.
+    """
+    shown = _shorten(text, MAX_SHOWN_PATH)
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~name" of a user this machine does not know (or no home at all)
+        home = text.replace("\\", "/").split("/", 1)[0]
+        raise InvalidVideoError(
+            shown, f"{home!r} is not a home folder on this machine; type the video's full path"
+        ) from None
+    try:
+        if path.is_file():
+            return path
+        reason = "is a folder, not a video" if path.is_dir() else "no such file"
+    except OSError as error:
+        reason = _path_reason(error)
+    raise InvalidVideoError(_shorten(str(path), MAX_SHOWN_PATH), reason)
+
+
+def _picture_bytes(picture: Picture) -> tuple[bytes, str]:
+    """A report picture's bytes and image format (``"png"``, ``"jpeg"``) for an Image widget."""
+    header, _, data = picture.src.partition(",")
+    return base64.b64decode(data), header.removeprefix("data:image/").split(";")[0]
 
 
 class UploadPanel:
@@ -150,8 +201,8 @@ class UploadPanel:
     Pick videos with the file picker (or type paths of videos on this machine, better for large
     files), choose the activity (the domain follows), optionally the expected rep count and a
     source, and press *Analyse*. Each video gets a progress bar through its upload and its
-    analysis; then the panel shows its rep table, dashboard and contact sheet, and *Save report*
-    writes an HTML (or PDF) report of everything analysed.
+    analysis; then the panel shows its rep table, the report's charts and its contact sheet, and
+    *Save report* writes an HTML (or PDF) report of everything analysed.
 
     Parameters
     ----------
@@ -180,7 +231,9 @@ class UploadPanel:
     videos : dict of str to Path
         The local file of each analysed video (for frames and reports).
     running : bool
-        True while a run is under way (the *Analyse* button is disabled meanwhile).
+        True while a run is under way (the inputs and both buttons are disabled meanwhile).
+    saving : bool
+        True while a report is being written (both buttons are disabled meanwhile).
     message : str
         The last message the panel showed (status or report line), as plain text.
     report : Path or None
@@ -188,17 +241,28 @@ class UploadPanel:
 
     Examples
     --------
+    Driven from code as the buttons drive it (``client`` is a :class:`GuruClient`; without one
+    the panel makes its own). In a notebook, ``await panel.analyse()`` and ``await
+    panel.save_report(path)`` do what the buttons do and return when done; in a plain script a
+    click runs to the end before it returns:
+
+    >>> import guru_form as gf
     >>> from guru_form.widgets import UploadPanel
-    >>> panel = UploadPanel()  # doctest: +SKIP
-    >>> panel  # doctest: +SKIP
-    >>> panel.results["squat.mp4"].to_frame()  # after analysing  # doctest: +SKIP
-
-    Driven from code (what the buttons do):
-
-    >>> panel.paths.value = "videos/squat.mp4"  # doctest: +SKIP
-    >>> panel.activity.value = "squat"  # doctest: +SKIP
-    >>> results = await panel.analyse()  # doctest: +SKIP
-    >>> path = await panel.save_report("squat_report.html")  # doctest: +SKIP
+    >>> panel = UploadPanel(client)
+    >>> panel.paths.value = str(gf.sample_path("squat"))
+    >>> panel.activity.value = "squat"
+    >>> panel.analyse_button.click()
+    >>> panel.message
+    '1 of 1 analysed'
+    >>> panel.results["squat.mp4"].to_frame()[["rep", "start_ms", "end_ms"]].iloc[:2]
+       rep  start_ms  end_ms
+    0    1       800    2767
+    1    2      3333    5267
+    >>> panel.report_path.value = "squat_report.html"
+    >>> panel.save_button.click()
+    >>> panel.report.name
+    'squat_report.html'
+    >>> panel.close()
     """
 
     def __init__(
@@ -228,6 +292,7 @@ class UploadPanel:
         self.errors: dict[str, str] = {}
         self.videos: dict[str, Path] = {}
         self.running = False
+        self.saving = False
         self.report: Path | None = None
         self.message = ""
         self._build()
@@ -345,10 +410,7 @@ class UploadPanel:
             text = line.strip().strip('"').strip("'")
             if not text:
                 continue
-            path = Path(text).expanduser()
-            if not path.is_file():
-                reason = "is a folder, not a video" if path.is_dir() else "no such file"
-                raise InvalidVideoError(path, reason)
+            path = _local_video(text)
             jobs.append(_Job(display_name(path.name, taken), path=path))
         if not jobs:
             raise InvalidInputError(
@@ -375,14 +437,29 @@ class UploadPanel:
         self._task = task
         return task
 
+    def _read_inputs(self) -> tuple[list[_Job], _Options]:
+        """The jobs and options the inputs hold; a failure is shown in the panel, then raised.
+
+        Invalid input raises a :class:`~guru_form.errors.GuruError` whose message is shown as it
+        is. Anything else is a bug: it is logged with its traceback and shown as one line.
+        """
+        try:
+            return self._jobs(), self._options()
+        except Exception as error:
+            if isinstance(error, GuruError):
+                message = _shorten(str(error), MAX_MESSAGE_LENGTH)
+            else:
+                logger.exception("reading the panel's inputs failed")
+                message = _friendly(error, _Job("video"), None)
+            self._say(message, error=True)
+            raise
+
     def _on_analyse(self, _button: object = None) -> None:
-        if self.running:
+        if self.running or self.saving:
             return
         try:
-            jobs = self._jobs()
-            options = self._options()
-        except GuruError as error:
-            self._say(str(error), error=True)
+            jobs, options = self._read_inputs()
+        except Exception:  # shown in the panel (and logged if unexpected) by _read_inputs
             return
         self._set_running(True)
         self._start(self._run(jobs, options))
@@ -393,13 +470,18 @@ class UploadPanel:
         Returns
         -------
         dict of str to Analysis
-            :attr:`results`. Videos that failed are in :attr:`errors`; invalid inputs are shown in
-            the panel and raised as :class:`~guru_form.errors.InvalidInputError`.
+            :attr:`results`. Videos that failed are in :attr:`errors`.
+
+        Raises
+        ------
+        InvalidInputError
+            The inputs are invalid (no video, a missing file, a bad rep count); the message is
+            also shown in the panel, and nothing is sent.
         """
-        if self.running:
+        if self.running or self.saving:
             await self.wait()
-        jobs = self._jobs()
-        options = self._options()
+        self._check_idle()
+        jobs, options = self._read_inputs()
         self._set_running(True)
         await self._run(jobs, options)
         return self.results
@@ -409,11 +491,27 @@ class UploadPanel:
         if self._task is not None:
             await asyncio.shield(self._task)
 
+    def _check_idle(self) -> None:
+        if self.running or self.saving:
+            doing = "analysing videos" if self.running else "writing a report"
+            raise InvalidInputError(
+                f"the panel is already {doing}; await that call before starting another"
+            )
+
     def _set_running(self, running: bool) -> None:
         self.running = running
+        self._update_controls()
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        """Inputs are locked during a run; both buttons while anything is under way."""
         for widget in self._inputs:
-            widget.disabled = running
-        self.save_button.disabled = running or not self.results
+            widget.disabled = self.running
+        self.analyse_button.disabled = self.running or self.saving
+        self.save_button.disabled = self.running or self.saving or not self.results
         self.save_button.tooltip = (
             "Save a report of the analysed videos" if self.results else "Analyse videos first"
         )
@@ -515,35 +613,59 @@ class UploadPanel:
         return self._uploads.write(job.content, job.original_name)
 
     async def _show(self, name: str, analysis: Analysis, video: Path) -> None:
+        """Add the video's tab: what its report will show (the same section, computed once).
+
+        The charts are drawn on figures of their own (no pyplot) and the frames decoded, both in
+        a worker thread, so the notebook's loop stays free.
+        """
         checks = as_thresholds(self._thresholds, analysis.activity)
-        frame, labels = flagged_frame(analysis, checks)
-        parts: list[w.Widget] = [w.HTML(summary_html(name, analysis, frame))]
-        if len(frame):
-            parts.append(w.HTML(rep_table_html(frame, labels)))
-            # pyplot belongs to the notebook's thread; the frames are decoded in a worker.
-            dashboard = dashboard_png(
-                frame, f"{name} · {len(frame)} reps", thresholds=checks, labels=labels
+        section = await asyncio.to_thread(set_section, analysis, video=video, thresholds=checks)
+        parts: list[w.Widget] = [w.HTML(summary_html(name, analysis, section))]
+        if section.notice or section.reps is None:
+            parts.append(w.HTML(notice_html(section.notice or "")))
+        else:
+            parts.append(w.HTML(rep_table_html(section.reps)))
+            charts = [
+                w.Image(value=data, format=kind, layout=w.Layout(width="100%", height="auto"))
+                for data, kind in map(_picture_bytes, section.charts)
+            ]
+            parts.append(
+                w.GridBox(
+                    charts,
+                    layout=w.Layout(
+                        grid_template_columns="repeat(auto-fit, minmax(420px, 1fr))",
+                        grid_gap="10px",
+                        width="100%",
+                    ),
+                )
             )
-            parts.append(w.Image(value=dashboard, format="png", layout=w.Layout(width="100%")))
-            sheet = await asyncio.to_thread(contact_sheet_jpeg, video, analysis, checks)
-            parts.append(w.Image(value=sheet, format="jpeg", layout=w.Layout(width="100%")))
+            sheets = [
+                w.Image(value=data, format=kind, layout=w.Layout(width="100%", height="auto"))
+                for data, kind in map(_picture_bytes, section.sheets)
+            ]
+            parts.append(w.VBox(sheets, layout=w.Layout(width="100%")))
         self.output.children = (*self.output.children, w.VBox(parts))
         self.output.titles = (*self.output.titles[: len(self.output.children) - 1], name)
 
     # -- the report ----------------------------------------------------------------------------
 
     def _on_save(self, _button: object = None) -> None:
-        if self.running:
+        if self.running or self.saving:
             return
+        # Locked before the work starts: a click on Analyse meanwhile must not reset the results
+        # the report is being written from.
+        self._set_saving(True)
         self._start(self._save_quietly())
 
     async def _save_quietly(self) -> None:
         try:
-            await self.save_report()
+            await self._save(None)
         except Exception as error:
             if not isinstance(error, (GuruError, OSError)):
                 logger.exception("saving the report failed")
             self._say(_friendly(error, _Job("report"), None), error=True, target=self.report_status)
+        finally:
+            self._set_saving(False)
 
     async def save_report(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write a report of the analysed videos, as the *Save report* button does.
@@ -560,7 +682,21 @@ class UploadPanel:
         -------
         pathlib.Path
             The report written (also shown in the panel and kept as :attr:`report`).
+
+        Raises
+        ------
+        InvalidInputError
+            Nothing was analysed yet, the path is neither ``*.html`` nor ``*.pdf``, or the panel
+            is still analysing or writing another report.
         """
+        self._check_idle()
+        self._set_saving(True)
+        try:
+            return await self._save(path)
+        finally:
+            self._set_saving(False)
+
+    async def _save(self, path: str | os.PathLike[str] | None) -> Path:
         from guru_form.report import build_report
 
         if not self.results:
@@ -575,19 +711,15 @@ class UploadPanel:
         else:
             data = dict(self.results)
             videos = {k: v for k, v in self.videos.items() if k in data}
-        self.save_button.disabled = True
         self._say("writing the report…", target=self.report_status)
-        try:
-            written = await asyncio.to_thread(
-                build_report,
-                data,
-                videos,
-                target,
-                athlete=athlete,
-                thresholds=self._thresholds,
-            )
-        finally:
-            self.save_button.disabled = not self.results or self.running
+        written = await asyncio.to_thread(
+            build_report,
+            data,
+            videos,
+            target,
+            athlete=athlete,
+            thresholds=self._thresholds,
+        )
         self.report = written.resolve()
         self._say(f"report saved: {self.report}", target=self.report_status)
         return written

@@ -209,6 +209,18 @@ def test_bad_arguments_fail_before_any_request() -> None:
         GuruKnowledgeClient("u", "t", base_url="api.getguru.com")
 
 
+@pytest.mark.parametrize("token", ["", "   ", None])
+def test_an_empty_collection_token_is_named_as_a_collection_token(token: object) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        GuruKnowledgeClient.for_collection("col-1", token)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message.startswith("collection_token must be the collection's read-only token")
+    assert "Generate a New Collection Token" in message
+    assert "your Guru API token" not in message  # the user token's message does not apply
+    with pytest.raises(InvalidInputError, match="collection_id"):
+        GuruKnowledgeClient.for_collection("", "token")
+
+
 def test_default_base_url_is_the_public_host() -> None:
     with GuruKnowledgeClient("u", "t") as guru:
         assert guru.base_url == "https://api.getguru.com/api/v1"

@@ -13,6 +13,7 @@ from guru_form.apis import HelpSpotClient
 from guru_form.apis.helpspot import as_list, items_at
 from guru_form.apis.testing import FakeHelpSpot
 from guru_form.errors import (
+    APIError,
     AuthenticationError,
     HelpSpotError,
     InvalidInputError,
@@ -259,7 +260,30 @@ def test_search_pages_with_start_and_length(helpspot: FakeHelpSpot) -> None:
         ("10", "5"),
         ("15", "5"),
         ("20", "5"),
+        ("23", "5"),  # the short page may be a cap: only an empty page ends the listing
     ]
+
+
+@pytest.mark.parametrize("cap", [7, 1])
+def test_a_server_capping_length_still_gives_every_item(helpspot: FakeHelpSpot, cap: int) -> None:
+    helpspot.max_length = cap  # asked for 10 a page, the server sends at most `cap`
+    with _keyed(helpspot) as hs:
+        ids = [r["xRequest"] for r in hs.search_requests(page_size=10)]
+        by_page = [len(p.items) for p in hs.pages("private.request.search", page_size=10)]
+    assert ids == [r["xRequest"] for r in helpspot.help_requests]  # all 23, in order, once
+    assert by_page == [cap] * (23 // cap) + ([23 % cap] if 23 % cap else [])
+    starts = [int(r.query["start"]) for r in helpspot.requests[: len(by_page) + 1]]
+    assert starts == [cap * i for i in range(len(by_page))] + [23]  # the last one came back empty
+    assert {r.query["length"] for r in helpspot.requests} == {"10"}
+
+
+def test_a_method_that_ignores_start_is_an_error_not_an_endless_loop(scripted: FakeServer) -> None:
+    page = {"request": [{"xRequest": "1"}, {"xRequest": "2"}]}
+    scripted.route("GET", "/api/index.php", *[Reply(200, json=page)] * 3)
+    with HelpSpotClient(scripted.url, api_key="k") as hs, pytest.raises(APIError) as info:
+        list(hs.paginate("private.filter.get", key="request", page_size=2, xFilter=1))
+    assert "ignore start/length" in str(info.value) and "call()" in str(info.value)
+    assert len(scripted.requests) == 2
 
 
 def test_exact_multiple_ends_with_an_empty_page(helpspot: FakeHelpSpot) -> None:

@@ -55,6 +55,48 @@ def test_the_pdf_has_the_reports_content_on_a4_pages(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["squat.pdf"]
 
 
+MM = 72 / 25.4  # PDF points per millimetre
+#: The report's print margins (report.css: @page margin 14mm 12mm 16mm).
+TOP_MARGIN, BOTTOM_MARGIN = 14 * MM, 16 * MM
+
+
+@needs_pdf
+def test_the_pages_are_filled_and_the_charts_start_on_the_first(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    path = build_report(
+        gf.sample_analysis("squat"),
+        gf.sample_path("squat"),
+        tmp_path / "squat.pdf",
+        athlete="Sam Rivera",
+        notes="Week 3 of the strength block, 4 reps at 80 % of 1RM.\n"
+        "Depth was good on the first two reps; the last two rose above parallel.",
+    )
+    shown = (pdfium.raw.FPDF_PAGEOBJ_TEXT, pdfium.raw.FPDF_PAGEOBJ_IMAGE)
+    pdf = pdfium.PdfDocument(path)
+    try:
+        fills, images, footers = [], [], []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            height = page.get_size()[1]
+            objects = [o for o in page.get_objects() if o.type in shown]
+            in_margin = [o for o in objects if o.get_bounds()[3] < BOTTOM_MARGIN]
+            lowest = min(o.get_bounds()[1] for o in objects if o not in in_margin)
+            fills.append((height - TOP_MARGIN - lowest) / (height - TOP_MARGIN - BOTTOM_MARGIN))
+            images.append(sum(1 for o in objects if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE))
+            footers.append(page.get_textpage().get_text_range().replace("\r\n", " "))
+    finally:
+        pdf.close()
+    # The first charts fill the rest of page 1 after the flagged reps; no page but the last is
+    # left a quarter empty by a section that would not split.
+    assert images[0] >= 2, "the first row of charts belongs on page 1"
+    assert all(fill > 0.8 for fill in fills[:-1]), fills
+    assert len(fills) <= 3
+    # The footer is in the last page's margin (never a page of its own), pages are numbered.
+    assert "Made with guru_form" in footers[-1]
+    assert all(f"{n} / {len(fills)}" in text for n, text in enumerate(footers, start=1))
+
+
 @needs_pdf
 def test_a_pdf_never_fetches_a_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from guru_form.report.pdf import write_pdf

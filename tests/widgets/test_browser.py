@@ -52,9 +52,9 @@ def test_clicking_analyse_and_save_in_the_browser(tmp_path: Path) -> None:
         browser.wait_for(CLICK % "Analyse", timeout=90)  # rendered, then clicked
         state = browser.wait_for(
             f"(() => {{ const s = {STATE}; return s.text.includes('1 of 1 analysed') && "
-            "s.images >= 2 && !s.analyseDisabled ? s : false; })()",
+            "s.images >= 5 && !s.analyseDisabled ? s : false; })()",
             timeout=180,
-        )
+        )  # 5 images: the report's four charts and the contact sheet
         assert "done: 4 reps" in state["text"]
         assert "squat.mp4 · squat · 4 reps" in state["text"]
         assert "Traceback" not in state["text"]

@@ -59,6 +59,9 @@ def test_the_panel_offers_the_activities_and_the_domain_follows(with_panel: Any)
         ("KNOWN", "abc", "whole number of 0 or more"),
         ("KNOWN", "-2", "whole number of 0 or more"),
         ("KNOWN", "2.5", "whole number of 0 or more"),
+        # expanduser() raises RuntimeError for an unknown user; stat() raises ENAMETOOLONG
+        ("~no-such-user-guru-form/squat.mp4", "", "is not a home folder on this machine"),
+        ("x" * 5000 + ".mp4", "", "the path is too long for this system"),
     ],
 )
 def test_bad_input_is_shown_and_nothing_starts(
@@ -77,10 +80,16 @@ def test_bad_input_is_shown_and_nothing_starts(
         panel.analyse_button.click()
         assert words in panel.status.value and words in panel.message
         assert "#c14c00" in panel.status.value  # shown as an error
+        assert len(panel.message) <= 300 and "\n" not in panel.message  # one readable line
         assert not panel.running and not panel.analyse_button.disabled
         assert panel._task is None
-        with pytest.raises(gf.InvalidInputError):
+        panel.status.value = panel.message = ""
+        with pytest.raises(gf.InvalidInputError) as raised:
             await panel.analyse()
+        assert words in str(raised.value)
+        # From code as from the button: the reason is shown in the panel too.
+        assert words in panel.status.value and words in panel.message
+        assert not panel.running
 
     with_panel(scenario)
     assert local_server.faults.count("/videos", method="POST") == before
@@ -118,10 +127,13 @@ def test_an_uploaded_file_is_written_under_a_safe_name_and_analysed(
         assert "1 of 1 analysed" in panel.status.value
         assert panel.output.titles == ("My squat.mp4",)
         (view,) = panel.output.children
-        summary, table, dashboard, sheet = view.children
+        summary, table, charts, sheets = view.children
         assert "My squat.mp4" in summary.value and "4 reps" in summary.value
         assert table.value.count("<tr") == 1 + 4  # header and one row per rep
-        assert dashboard.format == "png" and _decodes(dashboard.value).shape[1] > 800
+        # The report's charts: squat depth, tempo, velocity and the reps over the video.
+        assert [c.format for c in charts.children] == ["png"] * 4
+        assert all(_decodes(c.value).shape[1] > 600 for c in charts.children)
+        (sheet,) = sheets.children  # four reps fit on one contact sheet
         assert sheet.format == "jpeg" and _decodes(sheet.value).shape[0] > 300
         assert not panel.save_button.disabled
 
@@ -233,6 +245,64 @@ def test_an_unexpected_error_is_shown_briefly_and_logged_in_full(
     assert caplog.records[0].exc_info is not None
 
 
+def test_an_unexpected_error_reading_the_inputs_is_one_line_and_logged(
+    with_panel: Any, known_videos: dict[str, KnownVideo], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every input a user can give is checked (see above); a bug is the only way left to fail
+    # here, so one is planted.
+    async def scenario(panel: UploadPanel) -> None:
+        def broken() -> None:
+            raise LookupError("activity <list> changed")
+
+        panel._options = broken  # type: ignore[method-assign, assignment]
+        panel.paths.value = str(known_videos["squat"].path)
+        with caplog.at_level(logging.ERROR, logger="guru_form.widgets"):
+            panel.analyse_button.click()
+            expected = "unexpected error (LookupError): activity <list> changed"
+            assert panel.message.startswith(expected)
+            assert "&lt;list&gt;" in panel.status.value and "<list>" not in panel.status.value
+            assert "Traceback" not in panel.status.value
+            assert not panel.running and panel._task is None
+            panel.status.value = ""
+            with pytest.raises(LookupError):
+                await panel.analyse()
+            assert panel.message.startswith(expected) and "LookupError" in panel.status.value
+
+    with_panel(scenario)
+    logged = [r for r in caplog.records if r.name == "guru_form.widgets"]
+    assert len(logged) == 2 and all(r.exc_info is not None for r in logged)
+    assert "reading the panel's inputs failed" in caplog.text
+
+
+def test_while_a_report_is_written_neither_button_works(
+    with_panel: Any, known_videos: dict[str, KnownVideo], local_server: LocalServer, tmp_path: Path
+) -> None:
+    async def scenario(panel: UploadPanel) -> None:
+        panel.paths.value = str(known_videos["squat"].path)
+        results = await panel.analyse()
+        uploads = local_server.faults.count("/videos", method="POST")
+        panel.report_path.value = str(tmp_path / "r.html")
+        panel.save_button.click()
+        # Locked at once, before the report's work has even started.
+        assert panel.saving and not panel.running
+        assert panel.analyse_button.disabled and panel.save_button.disabled
+        assert not panel.paths.disabled  # the next run may be prepared meanwhile
+        saving = panel._task
+        panel._on_analyse()  # clicks that reach the handlers although the buttons are disabled
+        panel._on_save()
+        assert panel._task is saving and panel.results is results
+        with pytest.raises(gf.InvalidInputError, match="already writing a report"):
+            await panel.save_report(tmp_path / "other.html")
+        await panel.wait()
+        assert not panel.saving and panel.results is results
+        assert not panel.analyse_button.disabled and not panel.save_button.disabled
+        assert panel.report == (tmp_path / "r.html").resolve()
+        assert not (tmp_path / "other.html").exists()
+        assert local_server.faults.count("/videos", method="POST") == uploads  # nothing re-sent
+
+    with_panel(scenario)
+
+
 def test_a_temporary_path_never_appears_in_a_message(with_panel: Any, tmp_path: Path) -> None:
     async def scenario(panel: UploadPanel) -> None:
         panel.files.value = (uploaded("notes.txt", b"this is not a video at all"),)
@@ -269,7 +339,8 @@ def test_save_report_writes_an_escaped_report_of_the_results(
         assert panel.report == (tmp_path / "out" / "sam.html").resolve()
         assert "report saved: " in panel.report_status.value
         page = read_page(panel.report)
-        assert "<b>Sam</b>" in page.text and not page.find("b", class_="x")
+        assert "<b>Sam</b>" in page.text  # shown as typed...
+        assert not [b for b in page.find("b") if "Sam" in b.text]  # ...never made bold
         assert "&lt;b&gt;Sam&lt;/b&gt;" in panel.report.read_text()
         assert page.part("frames") and page.find("img")
         panel.report_path.value = str(tmp_path / "sam.docx")

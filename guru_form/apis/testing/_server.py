@@ -27,8 +27,14 @@ class LocalServer:
 
     Examples
     --------
-    >>> with LocalServer(app) as server:  # doctest: +SKIP
-    ...     httpx.get(server.url + "/ping")
+    >>> import httpx
+    >>> from starlette.applications import Starlette
+    >>> from starlette.responses import PlainTextResponse
+    >>> from starlette.routing import Route
+    >>> app = Starlette(routes=[Route("/ping", lambda request: PlainTextResponse("pong"))])
+    >>> with LocalServer(app) as server:
+    ...     httpx.get(server.url + "/ping").text
+    'pong'
     """
 
     def __init__(self, app: ASGIApp, *, startup_timeout: float = 10.0) -> None:

@@ -53,8 +53,12 @@ class FakeGuruKnowledge(FakeAPI):
 
     Examples
     --------
-    >>> with FakeGuruKnowledge() as fake:  # doctest: +SKIP
-    ...     client = GuruKnowledgeClient(fake.username, fake.token, base_url=fake.base_url)
+    >>> from guru_form.apis import GuruKnowledgeClient
+    >>> with FakeGuruKnowledge(cards=60) as fake:
+    ...     with GuruKnowledgeClient(fake.username, fake.token, base_url=fake.base_url) as guru:
+    ...         cards = list(guru.search_cards())
+    ...     len(cards), len(fake.requests)  # 50 cards a page
+    (60, 2)
     """
 
     def __init__(

@@ -59,6 +59,9 @@ class FakeHelpSpot(FakeAPI):
         Send errors as XML even when JSON was asked for.
     requests
         How many help desk requests to make.
+    max_length
+        The most items a listing page holds, whatever ``length`` asks for (some installations
+        cap it); None: no cap.
     """
 
     def __init__(
@@ -71,6 +74,7 @@ class FakeHelpSpot(FakeAPI):
         error_status: int = 400,
         xml_errors: bool = False,
         requests: int = 23,
+        max_length: int | None = None,
     ) -> None:
         super().__init__()
         self._options: dict[str, Any] = {
@@ -81,6 +85,7 @@ class FakeHelpSpot(FakeAPI):
             "error_status": error_status,
             "xml_errors": xml_errors,
             "requests": requests,
+            "max_length": max_length,
         }
         self.reset()
 
@@ -94,6 +99,7 @@ class FakeHelpSpot(FakeAPI):
         self.private_enabled: bool = o["private_enabled"]
         self.error_status: int = o["error_status"]
         self.xml_errors: bool = o["xml_errors"]
+        self.max_length: int | None = o["max_length"]
         self.categories = [
             {"xCategory": "1", "sCategory": "Coaching"},
             {"xCategory": "2", "sCategory": "Billing"},
@@ -202,10 +208,11 @@ class FakeHelpSpot(FakeAPI):
             found = [r for r in found if int(r["dtGMTOpened"]) < int(params["beforeDate"])]
         return found
 
-    @staticmethod
-    def _paged(items: list[dict[str, Any]], params: dict[str, str]) -> Any:
+    def _paged(self, items: list[dict[str, Any]], params: dict[str, str]) -> Any:
         start = int(params.get("start") or 0)
         length = int(params.get("length") or 100)
+        if self.max_length is not None:
+            length = min(length, self.max_length)
         return _one_or_many("request", items[start : start + length])
 
     def _create(self, params: dict[str, str]) -> str:
