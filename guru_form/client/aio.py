@@ -6,6 +6,7 @@ Same methods, awaited; everything that is not sending or waiting lives in
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
 
 __all__ = ["AsyncGuruClient"]
+
+logger = logging.getLogger("guru_form.client")
 
 
 class AsyncGuruClient(BaseGuruClient):
@@ -409,7 +412,10 @@ class AsyncGuruClient(BaseGuruClient):
                         max_poll_interval=max_poll_interval,
                         progress=False,
                     )
-                except (GuruError, OSError) as error:
+                except Exception as error:  # one video's failure must not end the batch
+                    # (cancellation and KeyboardInterrupt are BaseExceptions: they still stop it)
+                    if not isinstance(error, (GuruError, OSError)):
+                        logger.error("unexpected error analysing %s", path, exc_info=error)
                     outcomes[path] = error
             reporter.advance(failed=isinstance(outcomes[path], Exception))
 

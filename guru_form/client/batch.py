@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from guru_form.errors import AnalysisFailedError, AnalysisTimeoutError
+from guru_form.errors import AnalysisFailedError, AnalysisTimeoutError, GuruError
 from guru_form.models import Analysis
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class BatchFailure:
     error
         Why: a :class:`~guru_form.errors.GuruError` (e.g. ``InvalidVideoError``,
         ``AnalysisFailedError``, ``AnalysisTimeoutError``, ``ServerError``) or an ``OSError``.
+        Any other exception is unexpected (a bug): it is kept as raised, with its traceback,
+        and logged on the ``guru_form.client`` logger; the rest of the batch carries on.
     """
 
     path: Path
@@ -50,8 +52,19 @@ class BatchFailure:
             return self.error.video_id
         return None
 
+    @property
+    def expected(self) -> bool:
+        """False when the error is unexpected (not a ``GuruError`` or ``OSError``): a bug."""
+        return isinstance(self.error, (GuruError, OSError))
+
     def __str__(self) -> str:
-        return f"{self.path}: {type(self.error).__name__}: {self.error}"
+        if self.expected:
+            return f"{self.path}: {type(self.error).__name__}: {self.error}"
+        return (
+            f"{self.path}: unexpected {type(self.error).__name__}: {self.error} (the other videos "
+            "were not affected; run the batch again to retry this one, and report the traceback "
+            "in failure.error if it happens again)"
+        )
 
 
 @dataclass

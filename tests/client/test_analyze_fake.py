@@ -202,3 +202,62 @@ def test_batch_progress_bar(fake_client, video_dir, capsys) -> None:
     paths = sorted(video_dir.glob("clip0[0-1].avi"))
     fake_client.analyze_many(paths, activity="squat", progress=True, **FAST)
     assert "analysing videos" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_fails_only_its_video(
+    fake_client, fake: FakeGuru, video_dir, monkeypatch, caplog
+) -> None:
+    # A bug cannot be asked of a real server: make hashing one file raise something unforeseen.
+    import guru_form.client._cache as cache_module
+    import guru_form.client.aio as aio_module
+    import guru_form.client.sync as sync_module
+
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+    real = cache_module.file_sha256
+
+    def buggy(path: Path) -> str:
+        if path.name == "clip01.avi":
+            raise RuntimeError("a bug")
+        return real(path)
+
+    for module in (aio_module, sync_module):
+        monkeypatch.setattr(module, "file_sha256", buggy)
+    with caplog.at_level("ERROR", logger="guru_form.client"):
+        result = fake_client.analyze_many(paths, activity="squat", progress=False, **FAST)
+    assert list(result.succeeded) == [paths[0], paths[2]]
+    (failure,) = result.failed
+    assert isinstance(failure.error, RuntimeError) and not failure.expected
+    assert str(failure).startswith(f"{paths[1]}: unexpected RuntimeError: a bug (")
+    assert "clip01.avi" in caplog.text and "RuntimeError: a bug" in caplog.text
+
+
+def test_keyboard_interrupt_is_not_recorded_as_a_failure(
+    fake: FakeGuru, video_dir, tmp_path, monkeypatch
+) -> None:
+    import anyio
+
+    import guru_form.client.aio as aio_module
+    from guru_form import AsyncGuruClient
+
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+
+    def interrupted(path: Path) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aio_module, "file_sha256", interrupted)
+
+    async def go() -> BatchResult:
+        async with AsyncGuruClient(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            base_url=fake.url,
+            auth_url=fake.auth_url,
+            cache_dir=tmp_path,
+            retry=FAST_RETRY,
+        ) as client:
+            return await client.analyze_many(paths, activity="squat", progress=False, **FAST)
+
+    with pytest.raises(BaseException) as info:  # plain, or in a task group's exception group
+        anyio.run(go)
+    raised = [info.value, *getattr(info.value, "exceptions", ())]
+    assert any(isinstance(error, KeyboardInterrupt) for error in raised)
