@@ -5,7 +5,8 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     GuruError
     ├── InvalidInputError (also ValueError)       bad input, rejected before any network call
     │   ├── InvalidVideoError                     missing, empty or unreadable video file
-    │   └── TimestampOutOfRangeError              a rep timestamp lies outside the video
+    │   ├── TimestampOutOfRangeError              a rep timestamp lies outside the video
+    │   └── SchemaError                           Guru JSON that breaks the API's schema
     ├── MissingCredentialsError                   a call needs credentials that were not given
     ├── ReadOnlyCredentialsError                  a write through read-only credentials
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
@@ -18,7 +19,8 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     │   ├── ValidationError                       400/422 with per-field messages
     │   ├── RateLimitError                        429 (``retry_after`` in seconds, if given)
     │   ├── ServerError                           5xx
-    │   └── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
+    │   ├── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
+    │   └── MalformedResponseError                a success answer that breaks the API's schema
     ├── AnalysisFailedError                       the analysis ended ``Failed``
     ├── AnalysisTimeoutError                      the analysis did not finish before the deadline
     └── EngineError                               a local analysis engine could not analyse a video
@@ -44,12 +46,14 @@ __all__ = [
     "HelpSpotError",
     "InvalidInputError",
     "InvalidVideoError",
+    "MalformedResponseError",
     "MissingCredentialsError",
     "MissingDependencyError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReadOnlyCredentialsError",
+    "SchemaError",
     "ServerError",
     "TimestampOutOfRangeError",
     "ValidationError",
@@ -83,6 +87,26 @@ class InvalidVideoError(InvalidInputError):
 
 class TimestampOutOfRangeError(InvalidInputError):
     """A requested timestamp lies outside the video (for example an analysis of another video)."""
+
+
+class SchemaError(InvalidInputError):
+    """JSON in the Guru API's format (an analysis, a video record) does not follow its schema.
+
+    Raised when parsing, e.g. by :meth:`guru_form.Analysis.from_json` for a rep without
+    timestamps. The client reports a server's malformed answer as :class:`MalformedResponseError`.
+
+    Attributes
+    ----------
+    field
+        Where, as a path into the JSON, e.g. ``"reps[1].startTimestampMs"``.
+    problem
+        What is wrong with it, e.g. ``"is missing"`` or ``"is 'n/a', not a number"``.
+    """
+
+    def __init__(self, message: str, *, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(message)
 
 
 class MissingCredentialsError(GuruError):
@@ -222,6 +246,32 @@ class HelpSpotError(APIError):
         self, message: str, *, errors: Sequence[tuple[str, str]] = (), **kwargs: Any
     ) -> None:
         self.errors = list(errors)
+        super().__init__(message, **kwargs)
+
+
+class MalformedResponseError(APIError):
+    """The server answered with success, but its JSON does not follow the API's schema.
+
+    This is the server's fault, not the caller's: the message names the field that is wrong
+    (e.g. ``reps[1].startTimestampMs``). Trying again later may help; if it persists, report it
+    to whoever runs the server (or check that ``base_url`` is the Guru API).
+
+    Attributes
+    ----------
+    field, problem
+        As for :class:`SchemaError`, when one field is to blame (else None).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        problem: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.field = field
+        self.problem = problem
         super().__init__(message, **kwargs)
 
 

@@ -19,12 +19,13 @@ import importlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guru_form.errors import InvalidInputError
+from guru_form.errors import InvalidInputError, SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,19 +184,43 @@ class Rep:
     analyses: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Rep:
-        """Build a rep from the API's JSON object (``startTimestampMs``, ..., ``analyses``)."""
+    def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
+        """Build a rep from the API's JSON object (``startTimestampMs``, ..., ``analyses``).
+
+        Parameters
+        ----------
+        d
+            The rep's JSON object.
+        where
+            Its place in the enclosing JSON, for error messages (``"reps[2]"``).
+
+        Raises
+        ------
+        SchemaError
+            A timestamp is missing or not a number, or an ``analysisScalar`` is not a number
+            (null is allowed: it becomes NaN). The error names the field.
+        """
+        if not isinstance(d, dict):
+            raise _schema_error(where, f"is {_shown(d)}, not a JSON object")
+        items = d.get("analyses")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise _schema_error(f"{where}.analyses", f"is {_shown(items)}, not a list")
         analyses: dict[str, float] = {}
-        for item in d.get("analyses") or []:
+        for j, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise _schema_error(f"{where}.analyses[{j}]", f"is {_shown(item)}, not an object")
             name = item.get("analysisType")
             if name is None:
                 continue
-            scalar = item.get("analysisScalar")
-            analyses[str(name)] = math.nan if scalar is None else float(scalar)
+            analyses[str(name)] = _as_scalar(
+                item.get("analysisScalar"), f"{where}.analyses[{j}].analysisScalar"
+            )
         return cls(
-            start_ms=_as_ms(d.get("startTimestampMs")),
-            mid_ms=_as_ms(d.get("midTimestampMs")),
-            end_ms=_as_ms(d.get("endTimestampMs")),
+            start_ms=_as_ms(d, "startTimestampMs", where),
+            mid_ms=_as_ms(d, "midTimestampMs", where),
+            end_ms=_as_ms(d, "endTimestampMs", where),
             analyses=analyses,
         )
 
@@ -212,10 +237,70 @@ class Rep:
         }
 
 
-def _as_ms(value: Any) -> int:
+_REP_PATH = re.compile(r"reps\[(\d+)\]")
+
+
+def field_label(field: str) -> str:
+    """A JSON path for messages, naming the rep 1-based as tables count them.
+
+    Examples
+    --------
+    >>> field_label("reps[1].startTimestampMs")
+    'rep 2 (reps[1].startTimestampMs)'
+    """
+    match = _REP_PATH.match(field)
+    return f"rep {int(match.group(1)) + 1} ({field})" if match else field
+
+
+def _schema_error(field: str, problem: str, what: str = "analysis") -> SchemaError:
+    return SchemaError(
+        f"malformed {what} JSON: {field_label(field)} {problem}", field=field, problem=problem
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        text = repr(value) if not isinstance(value, bool) else str(value).lower()
+        return text if len(text) <= 40 else text[:37] + "..."
+    return f"a {type(value).__name__}"
+
+
+def _as_number(value: Any) -> float | None:
+    """``value`` as a float if it is a JSON number (or a string holding one), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_ms(rep: dict[str, Any], key: str, where: str) -> int:
+    field_path = f"{where}.{key}"
+    if rep.get(key) is None:
+        problem = "is missing" if key not in rep else "is null"
+        raise _schema_error(
+            field_path,
+            f"{problem}; every rep needs startTimestampMs, midTimestampMs and endTimestampMs "
+            "(milliseconds into the video)",
+        )
+    number = _as_number(rep[key])
+    if number is None or not math.isfinite(number):
+        raise _schema_error(field_path, f"is {_shown(rep[key])}, not a number of milliseconds")
+    return round(number)
+
+
+def _as_scalar(value: Any, field_path: str) -> float:
     if value is None:
-        return 0
-    return round(float(value))
+        return math.nan
+    number = _as_number(value)
+    if number is None:
+        raise _schema_error(field_path, f"is {_shown(value)}, not a number (or null)")
+    return number
 
 
 @dataclass
@@ -266,9 +351,19 @@ class Analysis:
             The decoded JSON object.
         video_id
             The video's id; defaults to a ``videoId`` or ``id`` key in ``d``.
+
+        Raises
+        ------
+        SchemaError
+            ``d`` breaks the API's schema: a rep without a timestamp, a value that is not a
+            number, ``reps`` that is not a list... The message names the field (and the rep).
         """
         if not isinstance(d, dict):
-            raise InvalidInputError(f"an analysis must be a JSON object, got {type(d).__name__}")
+            raise SchemaError(
+                f"an analysis must be a JSON object, got {type(d).__name__}",
+                field="",
+                problem=f"is {_shown(d)}, not a JSON object",
+            )
         status = _parse_enum(Status, d.get("status", "Pending"), "analysis status")
         activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
         vid = video_id if video_id is not None else d.get("videoId", d.get("id"))
@@ -278,7 +373,7 @@ class Analysis:
             status=status,
             domain=domain,
             activity=activity,
-            reps=[Rep.from_json(r) for r in d.get("reps") or []],
+            reps=_parse_reps(d.get("reps")),
             raw=d,
             reason=None if reason is None else str(reason),
         )
@@ -314,7 +409,14 @@ class Analysis:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Analysis:
-        """Read an analysis written by :meth:`save` (or any file holding the API's JSON)."""
+        """Read an analysis written by :meth:`save` (or any file holding the API's JSON).
+
+        Raises
+        ------
+        InvalidInputError
+            The file is missing or not JSON; :class:`~guru_form.errors.SchemaError` (a subclass)
+            when its JSON breaks the API's schema (the message names the file and the field).
+        """
         source = Path(path)
         try:
             data = json.loads(source.read_text(encoding="utf-8"))
@@ -322,7 +424,10 @@ class Analysis:
             raise InvalidInputError(f"{source}: no such analysis file") from None
         except json.JSONDecodeError as exc:
             raise InvalidInputError(f"{source}: not valid JSON ({exc})") from None
-        analysis = cls.from_json(data)
+        try:
+            analysis = cls.from_json(data)
+        except SchemaError as exc:
+            raise SchemaError(f"{source}: {exc}", field=exc.field, problem=exc.problem) from None
         sidecar = _pose_track_path(source)
         if sidecar.exists():
             track_module = importlib.import_module("guru_form.pose.track")
@@ -363,6 +468,14 @@ class Analysis:
             f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+
+
+def _parse_reps(value: Any) -> list[Rep]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _schema_error("reps", f"is {_shown(value)}, not a list")
+    return [Rep.from_json(r, where=f"reps[{i}]") for i, r in enumerate(value)]
 
 
 def _lenient_activity(activity: Any, domain: Any) -> tuple[Activity | None, Domain | None]:
@@ -418,13 +531,16 @@ class Video:
         """Parse the API's video JSON."""
         activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
         rep_count = d.get("repCount")
+        count = None if rep_count is None else _as_number(rep_count)
+        if rep_count is not None and (count is None or not count.is_integer()):
+            raise _schema_error("repCount", f"is {_shown(rep_count)}, not a whole number", "video")
         return cls(
             id=str(video_id if video_id is not None else d.get("id", "")),
             status=d.get("status"),
             uri=d.get("uri"),
             domain=domain,
             activity=activity,
-            rep_count=None if rep_count is None else int(rep_count),
+            rep_count=None if count is None else int(count),
             source=d.get("source"),
             raw=d,
         )

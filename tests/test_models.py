@@ -10,7 +10,7 @@ import pytest
 
 from guru_form import Activity, Analysis, Domain, Rep, Status, UploadTarget, Video, resolve_activity
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
-from guru_form.errors import InvalidInputError
+from guru_form.errors import InvalidInputError, SchemaError
 
 DOC_EXAMPLE = {
     "status": "Complete",
@@ -155,3 +155,78 @@ def test_lazy_top_level_names() -> None:
     assert guru_form.unit_of is unit_of
     with pytest.raises(AttributeError):
         guru_form.does_not_exist  # noqa: B018
+
+
+def _rep(**overrides: object) -> dict:
+    rep: dict = {"startTimestampMs": 0, "midTimestampMs": 5, "endTimestampMs": 9, "analyses": []}
+    rep.update(overrides)
+    return {key: value for key, value in rep.items() if value is not _DROP}
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize(
+    ("rep", "field", "problem"),
+    [
+        (_rep(midTimestampMs=_DROP), "reps[1].midTimestampMs", "is missing"),
+        (_rep(startTimestampMs=None), "reps[1].startTimestampMs", "is null"),
+        (_rep(endTimestampMs="n/a"), "reps[1].endTimestampMs", "is 'n/a', not a number"),
+        (_rep(endTimestampMs=True), "reps[1].endTimestampMs", "is true, not a number"),
+        (_rep(endTimestampMs="inf"), "reps[1].endTimestampMs", "is 'inf', not a number"),
+        (_rep(endTimestampMs=[1]), "reps[1].endTimestampMs", "is a list, not a number"),
+        (
+            _rep(analyses=[{"analysisType": "X", "analysisScalar": "tall"}]),
+            "reps[1].analyses[0].analysisScalar",
+            "is 'tall', not a number",
+        ),
+        (_rep(analyses={"X": 1}), "reps[1].analyses", "is a dict, not a list"),
+        (_rep(analyses=[3]), "reps[1].analyses[0]", "is 3, not an object"),
+        ("rep", "reps[1]", "is 'rep', not a JSON object"),
+    ],
+)
+def test_a_malformed_rep_names_its_field(rep: object, field: str, problem: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        Analysis.from_json({"status": "Complete", "reps": [_rep(), rep]})
+    assert info.value.field == field and info.value.problem.startswith(problem)
+    assert str(info.value).startswith(f"malformed analysis JSON: rep 2 ({field}) {problem}")
+    assert isinstance(info.value, InvalidInputError)  # and so a ValueError
+
+
+def test_malformed_reps_list_and_video_rep_count() -> None:
+    with pytest.raises(SchemaError, match=r"reps is 'none', not a list"):
+        Analysis.from_json({"status": "Complete", "reps": "none"})
+    with pytest.raises(SchemaError, match=r"malformed video JSON: repCount is 'ten'"):
+        Video.from_json({"id": "v1", "repCount": "ten"})
+    assert Video.from_json({"id": "v1", "repCount": 3.0}).rep_count == 3
+
+
+def test_load_names_the_file_and_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"status": "Complete", "reps": [_rep(startTimestampMs=_DROP)]}))
+    with pytest.raises(SchemaError, match=r"a\.json: malformed analysis JSON: rep 1 \(reps\[0\]"):
+        Analysis.load(path)
+
+
+class TimestamplessEngine:
+    """A custom engine that forgets the timestamps of its second rep."""
+
+    name = "timestampless"
+
+    def analyze(self, video_path: Path, **kwargs: object) -> dict:
+        return {"status": "Complete", "reps": [_rep(), {"analyses": []}]}
+
+
+def test_the_server_fails_an_engine_answer_without_timestamps(tmp_path: Path) -> None:
+    from guru_form.server.engines import EngineSpec
+    from guru_form.server.jobs import run_analysis
+    from guru_form.server.testing import make_video
+
+    video = make_video(tmp_path / "v.mp4", frames=3)
+    spec = EngineSpec(f"{__name__}:TimestamplessEngine")
+    body = run_analysis(spec, str(video), "squat", None, None)
+    assert body["status"] == "Failed" and body["reps"] == []
+    assert body["reason"].startswith(
+        f"the {__name__}:TimestamplessEngine engine returned a malformed analysis: "
+        "rep 2 (reps[1].startTimestampMs) is missing"
+    )

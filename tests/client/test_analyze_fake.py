@@ -204,6 +204,33 @@ def test_batch_progress_bar(fake_client, video_dir, capsys) -> None:
     assert "analysing videos" in capsys.readouterr().err
 
 
+def _malformed_for(fake: FakeGuru, filename: str, body: dict) -> None:
+    """Answer the analysis of ``filename`` with ``body`` (a reply that breaks the schema)."""
+    get = fake._get
+
+    def reply(rec):  # type: ignore[no-untyped-def]
+        vid = rec.path.split("/")[2]
+        video = fake.videos.get(vid)
+        if rec.path.endswith("/analysis") and video and video.meta["filename"] == filename:
+            return Reply(200, json=body)
+        return get(rec)
+
+    fake.server.route("GET", "/videos/*", reply)
+
+
+def test_a_malformed_analysis_fails_only_its_video(fake_client, fake: FakeGuru, video_dir) -> None:
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+    _malformed_for(
+        fake, "clip01.avi", {"status": "Complete", "reps": [{"startTimestampMs": "n/a"}]}
+    )
+    result = fake_client.analyze_many(paths, activity="squat", progress=False, **FAST)
+    assert list(result.succeeded) == [paths[0], paths[2]]
+    (failure,) = result.failed
+    assert failure.path == paths[1]
+    text = str(failure)
+    assert "clip01.avi" in text and "reps[0].startTimestampMs" in text and "'n/a'" in text
+
+
 def test_an_unexpected_error_fails_only_its_video(
     fake_client, fake: FakeGuru, video_dir, monkeypatch, caplog
 ) -> None:
