@@ -298,13 +298,24 @@ class AnalysisTimeoutError(GuruError):
 
     The video is uploaded and the analysis may still finish: call
     ``client.wait_for_analysis(error.video_id)`` later to collect it.
+
+    Attributes
+    ----------
+    video_id
+        The video.
+    waited_s
+        How long the client waited, in seconds.
+    status
+        The last status the server gave, as it worded it (e.g. ``"Processing"``), if known.
     """
 
-    def __init__(self, video_id: str, waited_s: float) -> None:
+    def __init__(self, video_id: str, waited_s: float, status: str | None = None) -> None:
         self.video_id = video_id
         self.waited_s = waited_s
+        self.status = status
+        said = f" (the server said {status!r})" if status and status != "Pending" else ""
         super().__init__(
-            f"analysis of video {video_id} was still pending after {waited_s:.0f} s; "
+            f"analysis of video {video_id} was still pending{said} after {waited_s:.0f} s; "
             f"call wait_for_analysis({video_id!r}) later to collect it"
         )
 

@@ -102,7 +102,13 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
 
 
 class Status(_StrEnum):
-    """The status of an analysis."""
+    """The status of an analysis.
+
+    The API documents ``Pending``, ``Complete`` and ``Failed``. Any other status a server sends
+    (say ``"Processing"``) is read as ``PENDING``: not final, so waiting goes on until the
+    analysis completes, fails or the deadline passes. :attr:`Analysis.status_text` keeps the
+    server's own word.
+    """
 
     PENDING = "Pending"
     COMPLETE = "Complete"
@@ -312,9 +318,11 @@ class Analysis:
     video_id
         The video's id (None for an analysis loaded from a bare JSON file without one).
     status
-        ``Pending``, ``Complete`` or ``Failed``.
+        ``Pending``, ``Complete`` or ``Failed``. A status the API does not document (say
+        ``"Processing"``) counts as ``Pending``; :attr:`status_text` keeps the server's word.
     domain, activity
-        As the server reported them (None if it did not).
+        As the server reported them (None if it did not, or if this version of guru_form does
+        not know the name; :attr:`raw` and :meth:`save` keep the server's string).
     reps
         The reps, in the order the server sent them.
     raw
@@ -364,7 +372,7 @@ class Analysis:
                 field="",
                 problem=f"is {_shown(d)}, not a JSON object",
             )
-        status = _parse_enum(Status, d.get("status", "Pending"), "analysis status")
+        status = _parse_status(d.get("status"))
         activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
         vid = video_id if video_id is not None else d.get("videoId", d.get("id"))
         reason = d.get("reason") or d.get("error") or d.get("message")
@@ -445,10 +453,25 @@ class Analysis:
         """Number of reps."""
         return len(self.reps)
 
+    @property
+    def status_text(self) -> str:
+        """The status as the server worded it (e.g. ``"Processing"``, read as ``Pending``).
+
+        Examples
+        --------
+        >>> a = Analysis.from_json({"status": "Processing"})
+        >>> a.status, a.status_text
+        (<Status.PENDING: 'Pending'>, 'Processing')
+        """
+        sent = self.raw.get("status")
+        if isinstance(sent, str) and sent.strip() and _parse_status(sent) is self.status:
+            return sent.strip()
+        return self.status.value
+
     def _repr_html_(self) -> str:
         title = html.escape(
             f"Analysis {self.video_id or ''} · {self.activity or 'unknown activity'} · "
-            f"{self.status.value} · {len(self.reps)} reps"
+            f"{self.status_text} · {len(self.reps)} reps"
         )
         if self.reason:
             title += "<br><em>" + html.escape(self.reason) + "</em>"
@@ -468,6 +491,19 @@ class Analysis:
             f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+
+
+def _parse_status(value: Any) -> Status:
+    """The API's status string as a :class:`Status`; an undocumented one counts as pending."""
+    if value is None:
+        return Status.PENDING
+    if not isinstance(value, str):
+        raise _schema_error("status", f"is {_shown(value)}, not a string")
+    text = value.strip().lower()
+    for member in Status:
+        if member.value.lower() == text:
+            return member
+    return Status.PENDING  # e.g. "Processing": not final, so keep waiting (up to the deadline)
 
 
 def _parse_reps(value: Any) -> list[Rep]:

@@ -81,9 +81,14 @@ def test_unknown_server_activity_is_not_fatal_when_parsing() -> None:
     assert a.activity is None and a.domain is Domain.WEIGHTLIFTING
 
 
-def test_unknown_status_is_rejected() -> None:
-    with pytest.raises(InvalidInputError, match="unknown analysis status 'Weird'"):
-        Analysis.from_json({"status": "Weird"})
+def test_an_undocumented_status_counts_as_pending_and_keeps_its_word() -> None:
+    a = Analysis.from_json({"status": "Processing"})
+    assert a.status is Status.PENDING and not a.status.is_final
+    assert a.status_text == "Processing" and "Processing" in a._repr_html_()
+    assert Analysis.from_json({"status": "complete"}).status is Status.COMPLETE
+    assert Analysis.from_json({}).status_text == "Pending"
+    with pytest.raises(SchemaError, match="status is 3, not a string"):
+        Analysis.from_json({"status": 3})
 
 
 def test_load_reports_missing_and_corrupt_files(tmp_path: Path) -> None:

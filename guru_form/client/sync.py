@@ -327,7 +327,9 @@ class GuruClient(BaseGuruClient):
         The wait between polls starts at ``poll_interval`` and grows by half each time, up to
         ``max_poll_interval``; a server's ``Retry-After`` is honoured. Tokens are refreshed as needed however
         long it takes. A poll failing for a passing reason (a dropped connection, 429, 5xx) is
-        tolerated a few times in a row.
+        tolerated a few times in a row. A status the API does not document (e.g.
+        ``"Processing"``) is taken as still pending: waiting goes on, and the progress bar and a
+        timeout's message show the server's word.
 
         Parameters
         ----------
@@ -348,6 +350,9 @@ class GuruClient(BaseGuruClient):
             The analysis ended ``Failed`` (``error.reason`` says why, if the server did).
         AnalysisTimeoutError
             Still pending after ``timeout``; ``error.video_id`` lets you come back later.
+        MalformedResponseError
+            The server's answer breaks the API's schema (e.g. a rep without timestamps); the
+            message names the field.
         """
         with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
             while True:
