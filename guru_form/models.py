@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from guru_form.errors import InvalidInputError, SchemaError
 
@@ -546,7 +547,8 @@ class Video:
     status
         ``Pending`` until the content is uploaded, then ``Success`` (the API's word).
     uri
-        Where the raw video can be downloaded, if the server says.
+        Where the raw video can be downloaded, if the server says. A hosted download URL is
+        presigned (its query string is a credential): ``repr`` shows it without the query.
     domain, activity, rep_count, source
         Metadata as last set by create or update, when the server reports it.
     raw
@@ -580,6 +582,18 @@ class Video:
             source=d.get("source"),
             raw=d,
         )
+
+    def __repr__(self) -> str:
+        shown = {
+            "id": self.id,
+            "status": self.status,
+            "uri": None if self.uri is None else _strip_query(self.uri),
+            "domain": self.domain,
+            "activity": self.activity,
+            "rep_count": self.rep_count,
+            "source": self.source,
+        }
+        return f"Video({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 @dataclass
@@ -616,4 +630,7 @@ class UploadTarget:
 
 
 def _strip_query(url: str) -> str:
-    return url.split("?", 1)[0]
+    """The URL without query, fragment or user info (where presigned URLs keep credentials)."""
+    parts = urlsplit(str(url))
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

@@ -141,6 +141,19 @@ def test_upload_target_hides_signing_fields() -> None:
     assert t.fields == {"signature": "SECRET"}
 
 
+def test_video_repr_hides_the_download_urls_signature() -> None:
+    uri = "https://bucket.s3.amazonaws.com/v1.mp4?X-Amz-Signature=SECRET&X-Amz-Credential=KEY"
+    v = Video.from_json({"id": "v1", "status": "Success", "uri": uri, "activity": "squat"})
+    assert v.uri == uri  # the attribute itself stays usable
+    text = repr(v)
+    assert "SECRET" not in text and "KEY" not in text
+    assert "uri='https://bucket.s3.amazonaws.com/v1.mp4'" in text
+    assert text.startswith("Video(id='v1', status='Success', ")
+    assert "rep_count=None" in text and "activity=<Activity.SQUAT: 'squat'>" in text
+    assert "PW" not in repr(Video("v2", uri="https://user:PW@host/v2.mp4#frag"))
+    assert "uri=None" in repr(Video("v3"))
+
+
 def test_video_parses_api_names() -> None:
     v = Video.from_json({"id": "v1", "status": "Pending", "repCount": 10, "activity": "squat"})
     assert (v.id, v.status, v.rep_count, v.domain) == ("v1", "Pending", 10, Domain.WEIGHTLIFTING)
