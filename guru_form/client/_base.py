@@ -7,7 +7,7 @@ shape of an upload job live here once; :mod:`.sync` and :mod:`.aio` only send an
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -436,3 +436,17 @@ class BaseGuruClient:
 
     def _cache_key(self, job: UploadJob, content_sha256: str) -> str:
         return self._cache.key(content_sha256, job.metadata.activity)
+
+    @staticmethod
+    def _upload_landed(video: Video) -> bool:
+        """Whether a video whose upload was never confirmed did receive its file.
+
+        Only ``Pending`` (the API's word for "not uploaded yet") means it did not; any other
+        status, or none, counts as received, since uploading the same file under a second id is
+        what must never happen.
+        """
+        return (video.status or "").strip().lower() != "pending"
+
+    def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
+        """The callback that records a created video's id before its upload starts."""
+        return lambda video_id: self._cache.record_created(key, video_id, source_path=job.path)

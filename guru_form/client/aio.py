@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +28,7 @@ from guru_form.client._base import (
     UploadJob,
     WaitOptions,
 )
-from guru_form.client._cache import file_sha256
+from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import (
     AnalysisProgress,
@@ -201,13 +201,20 @@ class AsyncGuruClient(BaseGuruClient):
             )
         )
 
-    async def _upload(self, job: UploadJob, progress: ByteProgress) -> str:
+    async def _upload(
+        self,
+        job: UploadJob,
+        progress: ByteProgress,
+        on_created: Callable[[str], None] | None = None,
+    ) -> str:
         with job.path.open("rb") as file:
             self._check_unchanged(job, file)
             payload = {"filename": job.filename, "size": job.size, **job.metadata.to_json()}
             target = self._upload_target(
                 await self._send(self._create_video_request(payload), resend_safe=True)
             )
+            if on_created is not None:
+                on_created(target.id)
             request, reporter = self._upload_request(target, file, job, progress)
             try:
                 response = await self._send(
@@ -320,14 +327,38 @@ class AsyncGuruClient(BaseGuruClient):
             entry = self._cache.get(key)
             if entry is not None and entry.analysis is not None:
                 return entry.analysis
-            if entry is not None:
+            resumed = None if entry is None else await self._resumable(key, job, entry)
+            if resumed is not None:
                 try:
-                    return await self._collect(key, job, entry.video_id, wait)
+                    return await self._collect(key, job, resumed, wait)
                 except NotFoundError:
                     self._cache.forget(key)  # the server no longer has it: upload again
-            video_id = await self._upload(job, progress)
+            video_id = await self._upload(job, progress, self._record_created(key, job))
             self._cache.record_uploaded(key, video_id, source_path=job.path)
             return await self._collect(key, job, video_id, wait)
+
+    async def _resumable(self, key: str, job: UploadJob, entry: CacheEntry) -> str | None:
+        """The recorded video to poll, or None to create and upload a new one.
+
+        A video whose upload was never confirmed is looked up first: if the server has its file
+        (only the answer was lost), it is polled; if the server says it never received it (or no
+        longer knows the video), a new video is created, so the file is never stored twice.
+        """
+        if entry.uploaded:
+            return entry.video_id
+        try:
+            video = await self.get_video(entry.video_id)
+        except NotFoundError:
+            self._cache.forget(key)
+            return None
+        if not self._upload_landed(video):
+            logger.info(
+                "video %s never received %s; uploading it to a new video", video.id, job.filename
+            )
+            self._cache.forget(key)
+            return None
+        self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
+        return entry.video_id
 
     async def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return await self.wait_for_analysis(
