@@ -3,7 +3,8 @@
 :class:`BatchResult` holds what succeeded (``path -> Analysis``, in the order given) and a list of
 what failed (:class:`BatchFailure`: the path and the error). Re-running the same batch resumes:
 finished analyses come from the result cache and uploaded-but-unfinished videos are polled, so
-nothing is uploaded twice.
+nothing is uploaded twice; a video whose analysis ended ``Failed`` is submitted afresh (a new
+video: a failed analysis never changes).
 """
 
 from __future__ import annotations
@@ -95,7 +96,14 @@ class BatchResult:
 
     @property
     def failed_paths(self) -> list[Path]:
-        """The paths that failed (pass them to ``analyze_many`` again to retry just those)."""
+        """The paths that failed; pass them to ``analyze_many`` again to retry just those.
+
+        What a retry does depends on the error: a video still pending (``AnalysisTimeoutError``)
+        is polled again, not uploaded again; one whose analysis ended ``Failed``
+        (``AnalysisFailedError``) is submitted afresh as a new video, since the failed analysis
+        will not change; one that never reached the server is uploaded. An
+        ``InvalidVideoError`` fails again until the file is fixed.
+        """
         return [f.path for f in self.failed]
 
     def __len__(self) -> int:
