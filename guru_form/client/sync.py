@@ -66,8 +66,8 @@ class GuruClient(BaseGuruClient):
         Retries of a request that failed for a passing reason (connection errors, timeouts,
         408, 429, 5xx), with exponential backoff and jitter, honouring ``Retry-After``.
     retry
-        A full :class:`~guru_form._http.RetryPolicy` instead of the default (overrides
-        ``max_retries``).
+        A full :class:`~guru_form.RetryPolicy` instead of the default (overrides
+        ``max_retries``), e.g. ``RetryPolicy(max_retries=5, max_delay=30)``.
     cache_dir
         Where :meth:`analyze` records uploads and results; default ``$GURU_FORM_HOME/cache`` or
         the platform's user cache directory.
