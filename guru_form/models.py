@@ -402,6 +402,11 @@ class Analysis:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the analysis as JSON; a pose track, if any, goes beside it as ``.pose.parquet``.
 
+        The file keeps what the server sent (:attr:`raw`): fields this version of guru_form does
+        not know, and values it could not read (an activity such as ``"lunge"`` is saved as
+        ``"lunge"``, not null). ``videoId`` is added, and a field changed since parsing (say,
+        reps removed) is written from the object.
+
         Returns
         -------
         Path
@@ -410,11 +415,33 @@ class Analysis:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(self._saved_json(), indent=2) + "\n", encoding="utf-8")
         tmp.replace(target)
         if self.pose_track is not None:
             self.pose_track.to_parquet(_pose_track_path(target))
         return target
+
+    def _saved_json(self) -> dict[str, Any]:
+        """:attr:`raw`, with ``videoId`` and every field that differs from it taken from the model."""
+        own = self.to_json()
+        try:
+            sent = Analysis.from_json(self.raw, video_id=self.video_id) if self.raw else None
+        except SchemaError:
+            sent = None
+        if sent is None:
+            return own
+        unchanged = {
+            "status": sent.status is self.status,
+            "domain": sent.domain is self.domain,
+            "activity": sent.activity is self.activity,
+            "reps": sent.reps == self.reps,
+            "reason": sent.reason == self.reason,
+        }
+        saved = dict(self.raw)
+        for key, value in own.items():
+            if not unchanged.get(key, False):
+                saved[key] = value
+        return saved
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Analysis:

@@ -46,6 +46,31 @@ def test_round_trip_through_json_file(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def test_save_keeps_what_the_server_sent(tmp_path: Path) -> None:
+    sent = {
+        "status": "Complete",
+        "domain": "weightlifting",
+        "activity": "lunge",  # not an activity this version knows
+        "model": {"version": "2026.1"},
+        "reps": [{**DOC_EXAMPLE["reps"][0], "confidence": 0.93}],
+    }
+    a = Analysis.from_json(sent, video_id="v1")
+    assert a.activity is None
+    first = a.save(tmp_path / "a.json")
+    assert json.loads(first.read_text()) == {**sent, "videoId": "v1"}
+    b = Analysis.load(first)
+    assert (b.video_id, b.status, b.domain, b.activity) == ("v1", a.status, a.domain, None)
+    assert b.reps == a.reps and b.raw["activity"] == "lunge"
+    second = b.save(tmp_path / "b.json")
+    assert second.read_text() == first.read_text()  # a round trip changes nothing
+
+    b.reps = []  # a field changed since parsing is written from the object
+    b.status = Status.FAILED
+    changed = json.loads(b.save(tmp_path / "c.json").read_text())
+    assert changed["reps"] == [] and changed["status"] == "Failed"
+    assert changed["activity"] == "lunge" and changed["model"] == {"version": "2026.1"}
+
+
 def test_missing_scalar_becomes_nan_and_unknown_type_is_kept() -> None:
     rep = Rep.from_json(
         {
