@@ -28,6 +28,20 @@ from guru_form import GuruClient
 
 
 def make_big_video(path: Path, size: int) -> Path:
+    """Write a tiny real video at ``path`` and pad it with zeros to ``size`` bytes.
+
+    Parameters
+    ----------
+    path
+        Where to write it.
+    size
+        The file size in bytes; the padding is sparse (no disk space, fast to read back).
+
+    Returns
+    -------
+    Path
+        ``path``; OpenCV still opens it, so the client's checks run as they would.
+    """
     import cv2
     import numpy as np
 
@@ -41,6 +55,20 @@ def make_big_video(path: Path, size: int) -> Path:
 
 
 def curl_upload(client: GuruClient, video: Path) -> float:
+    """The baseline: create a video with ``client``, then upload ``video`` with ``curl -F``.
+
+    Parameters
+    ----------
+    client
+        Creates the video (and so gets the presigned URL and signing fields).
+    video
+        The file to upload.
+
+    Returns
+    -------
+    float
+        Seconds for both steps.
+    """
     started = time.perf_counter()
     target = client.create_video(video.name, video.stat().st_size)
     form = [arg for k, v in target.fields.items() for arg in ("-F", f"{k}={v}")]
@@ -91,6 +119,7 @@ class RssPeak:
 
 
 def main() -> None:
+    """Run the benchmark with the command line's ``--size-mb`` and ``--rounds``; print results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)

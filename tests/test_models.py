@@ -273,3 +273,22 @@ def test_the_server_fails_an_engine_answer_without_timestamps(tmp_path: Path) ->
         f"the {__name__}:TimestamplessEngine engine returned a malformed analysis: "
         "rep 2 (reps[1].startTimestampMs) is missing"
     )
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "guru_form.models",
+        "guru_form.client._polling",
+        "guru_form.client._upload",
+        "guru_form.client.batch",
+        "guru_form._http.retry",
+        "guru_form._http.errors",
+    ],
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
