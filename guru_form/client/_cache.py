@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guru_form.errors import SchemaError
 from guru_form.models import POSE_TRACK_SUFFIX, Activity, Analysis, Status
 
 __all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
@@ -112,12 +113,17 @@ class ResultCache:
             video_id = str(data["video_id"])
             uploaded = data.get("state", "uploaded") != "created"
             raw = data.get("analysis")
-            analysis = None if raw is None else Analysis.from_json(raw, video_id=video_id)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             logger.warning("ignoring unreadable cache entry %s (%s)", path, exc)
             return None
+        try:
+            analysis = None if raw is None else Analysis.from_json(raw, video_id=video_id)
+        except SchemaError as exc:
+            # the video is known: poll it again rather than upload it under a second id
+            logger.warning("ignoring the malformed analysis cached in %s (%s)", path, exc)
+            analysis = None
         if analysis is not None and analysis.status is not Status.COMPLETE:
             analysis = None
         if analysis is not None and self._track_path(key).exists():

@@ -104,6 +104,19 @@ def test_corrupt_cache_entry_is_ignored(fake_client, fake: FakeGuru, video) -> N
     assert fake.uploads == 2
 
 
+def test_a_malformed_cached_analysis_is_polled_again_not_uploaded(
+    fake_client, fake: FakeGuru, video
+) -> None:
+    first = fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    (entry,) = (fake_client.cache_dir / "analyses").glob("*/*.json")
+    data = json.loads(entry.read_text())
+    del data["analysis"]["reps"][0]["midTimestampMs"]  # e.g. written by an older version
+    entry.write_text(json.dumps(data))
+    again = fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    assert again.video_id == first.video_id and again.reps == first.reps
+    assert fake.uploads == 1
+
+
 def _batch(video_dir: Path, tmp_path: Path) -> tuple[list[Path], Path, Path]:
     videos = sorted(video_dir.glob("clip0[0-5].avi"))
     broken = tmp_path / "broken.mp4"
