@@ -12,7 +12,7 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
     ├── APIConnectionError                        the server could not be reached / connection dropped
     │   └── APITimeoutError                       the request timed out
-    ├── APIError                                  the server answered with an error status
+    ├── APIError                                  an error status, or an answer that breaks the schema
     │   ├── AuthenticationError                   401, or an OAuth token error
     │   ├── PermissionDeniedError                 403
     │   ├── NotFoundError                         404
@@ -151,7 +151,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIError(GuruError):
-    """The server answered with an error status.
+    """The server answered with an error status (or, :class:`MalformedResponseError`, with an
+    answer that breaks the API's schema).
 
     Attributes
     ----------
