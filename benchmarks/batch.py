@@ -23,6 +23,7 @@ from guru_form.server.testing import make_reference_video
 
 
 def main() -> None:
+    """Run the benchmark with the command line's options (see the module docs); print results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=8)

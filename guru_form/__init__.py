@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     "BatchFailure": "guru_form.client",
     "BatchResult": "guru_form.client",
     "GuruClient": "guru_form.client",
+    "RetryPolicy": "guru_form._http",
     "annotate_frame": "guru_form.frames",
     "annotate_rep_frame": "guru_form.frames",
     "contact_sheet": "guru_form.frames",
@@ -82,6 +83,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from guru_form._http import RetryPolicy
     from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
     from guru_form.apis.giosg import GiosgClient
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient

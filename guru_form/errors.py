@@ -5,20 +5,22 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     GuruError
     ├── InvalidInputError (also ValueError)       bad input, rejected before any network call
     │   ├── InvalidVideoError                     missing, empty or unreadable video file
-    │   └── TimestampOutOfRangeError              a rep timestamp lies outside the video
+    │   ├── TimestampOutOfRangeError              a rep timestamp lies outside the video
+    │   └── SchemaError                           Guru JSON that breaks the API's schema
     ├── MissingCredentialsError                   a call needs credentials that were not given
     ├── ReadOnlyCredentialsError                  a write through read-only credentials
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
     ├── APIConnectionError                        the server could not be reached / connection dropped
     │   └── APITimeoutError                       the request timed out
-    ├── APIError                                  the server answered with an error status
+    ├── APIError                                  an error status, or an answer that breaks the schema
     │   ├── AuthenticationError                   401, or an OAuth token error
     │   ├── PermissionDeniedError                 403
     │   ├── NotFoundError                         404
     │   ├── ValidationError                       400/422 with per-field messages
     │   ├── RateLimitError                        429 (``retry_after`` in seconds, if given)
     │   ├── ServerError                           5xx
-    │   └── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
+    │   ├── HelpSpotError                         HelpSpot ``<errors>`` replies, whatever the status
+    │   └── MalformedResponseError                a success answer that breaks the API's schema
     ├── AnalysisFailedError                       the analysis ended ``Failed``
     ├── AnalysisTimeoutError                      the analysis did not finish before the deadline
     └── EngineError                               an analysis engine could not analyse a video
@@ -44,12 +46,14 @@ __all__ = [
     "HelpSpotError",
     "InvalidInputError",
     "InvalidVideoError",
+    "MalformedResponseError",
     "MissingCredentialsError",
     "MissingDependencyError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReadOnlyCredentialsError",
+    "SchemaError",
     "ServerError",
     "TimestampOutOfRangeError",
     "ValidationError",
@@ -83,6 +87,26 @@ class InvalidVideoError(InvalidInputError):
 
 class TimestampOutOfRangeError(InvalidInputError):
     """A requested timestamp lies outside the video (for example an analysis of another video)."""
+
+
+class SchemaError(InvalidInputError):
+    """JSON in the Guru API's format (an analysis, a video record) does not follow its schema.
+
+    Raised when parsing, e.g. by :meth:`guru_form.Analysis.from_json` for a rep without
+    timestamps. The client reports a server's malformed answer as :class:`MalformedResponseError`.
+
+    Attributes
+    ----------
+    field
+        Where, as a path into the JSON, e.g. ``"reps[1].startTimestampMs"``.
+    problem
+        What is wrong with it, e.g. ``"is missing"`` or ``"is 'n/a', not a number"``.
+    """
+
+    def __init__(self, message: str, *, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(message)
 
 
 class MissingCredentialsError(GuruError):
@@ -127,7 +151,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIError(GuruError):
-    """The server answered with an error status.
+    """The server answered with an error status (or, :class:`MalformedResponseError`, with an
+    answer that breaks the API's schema).
 
     Attributes
     ----------
@@ -225,6 +250,32 @@ class HelpSpotError(APIError):
         super().__init__(message, **kwargs)
 
 
+class MalformedResponseError(APIError):
+    """The server answered with success, but its JSON does not follow the API's schema.
+
+    This is the server's fault, not the caller's: the message names the field that is wrong
+    (e.g. ``reps[1].startTimestampMs``). Trying again later may help; if it persists, report it
+    to whoever runs the server (or check that ``base_url`` is the Guru API).
+
+    Attributes
+    ----------
+    field, problem
+        As for :class:`SchemaError`, when one field is to blame (else None).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        problem: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(message, **kwargs)
+
+
 class AnalysisFailedError(GuruError):
     """The analysis of a video ended with status ``Failed``.
 
@@ -248,13 +299,24 @@ class AnalysisTimeoutError(GuruError):
 
     The video is uploaded and the analysis may still finish: call
     ``client.wait_for_analysis(error.video_id)`` later to collect it.
+
+    Attributes
+    ----------
+    video_id
+        The video.
+    waited_s
+        How long the client waited, in seconds.
+    status
+        The last status the server gave, as it worded it (e.g. ``"Processing"``), if known.
     """
 
-    def __init__(self, video_id: str, waited_s: float) -> None:
+    def __init__(self, video_id: str, waited_s: float, status: str | None = None) -> None:
         self.video_id = video_id
         self.waited_s = waited_s
+        self.status = status
+        said = f" (the server said {status!r})" if status and status != "Pending" else ""
         super().__init__(
-            f"analysis of video {video_id} was still pending after {waited_s:.0f} s; "
+            f"analysis of video {video_id} was still pending{said} after {waited_s:.0f} s; "
             f"call wait_for_analysis({video_id!r}) later to collect it"
         )
 

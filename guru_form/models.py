@@ -19,12 +19,14 @@ import importlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
-from guru_form.errors import InvalidInputError
+from guru_form.errors import InvalidInputError, SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,7 +103,13 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
 
 
 class Status(_StrEnum):
-    """The status of an analysis."""
+    """The status of an analysis.
+
+    The API documents ``Pending``, ``Complete`` and ``Failed``. Any other status a server sends
+    (say ``"Processing"``) is read as ``PENDING``: not final, so waiting goes on until the
+    analysis completes, fails or the deadline passes. :attr:`Analysis.status_text` keeps the
+    server's own word.
+    """
 
     PENDING = "Pending"
     COMPLETE = "Complete"
@@ -183,19 +191,43 @@ class Rep:
     analyses: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Rep:
-        """Build a rep from the API's JSON object (``startTimestampMs``, ..., ``analyses``)."""
+    def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
+        """Build a rep from the API's JSON object (``startTimestampMs``, ..., ``analyses``).
+
+        Parameters
+        ----------
+        d
+            The rep's JSON object.
+        where
+            Its place in the enclosing JSON, for error messages (``"reps[2]"``).
+
+        Raises
+        ------
+        SchemaError
+            A timestamp is missing or not a number, or an ``analysisScalar`` is not a number
+            (null is allowed: it becomes NaN). The error names the field.
+        """
+        if not isinstance(d, dict):
+            raise _schema_error(where, f"is {_shown(d)}, not a JSON object")
+        items = d.get("analyses")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise _schema_error(f"{where}.analyses", f"is {_shown(items)}, not a list")
         analyses: dict[str, float] = {}
-        for item in d.get("analyses") or []:
+        for j, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise _schema_error(f"{where}.analyses[{j}]", f"is {_shown(item)}, not an object")
             name = item.get("analysisType")
             if name is None:
                 continue
-            scalar = item.get("analysisScalar")
-            analyses[str(name)] = math.nan if scalar is None else float(scalar)
+            analyses[str(name)] = _as_scalar(
+                item.get("analysisScalar"), f"{where}.analyses[{j}].analysisScalar"
+            )
         return cls(
-            start_ms=_as_ms(d.get("startTimestampMs")),
-            mid_ms=_as_ms(d.get("midTimestampMs")),
-            end_ms=_as_ms(d.get("endTimestampMs")),
+            start_ms=_as_ms(d, "startTimestampMs", where),
+            mid_ms=_as_ms(d, "midTimestampMs", where),
+            end_ms=_as_ms(d, "endTimestampMs", where),
             analyses=analyses,
         )
 
@@ -212,10 +244,70 @@ class Rep:
         }
 
 
-def _as_ms(value: Any) -> int:
+_REP_PATH = re.compile(r"reps\[(\d+)\]")
+
+
+def field_label(field: str) -> str:
+    """A JSON path for messages, naming the rep 1-based as tables count them.
+
+    Examples
+    --------
+    >>> field_label("reps[1].startTimestampMs")
+    'rep 2 (reps[1].startTimestampMs)'
+    """
+    match = _REP_PATH.match(field)
+    return f"rep {int(match.group(1)) + 1} ({field})" if match else field
+
+
+def _schema_error(field: str, problem: str, what: str = "analysis") -> SchemaError:
+    return SchemaError(
+        f"malformed {what} JSON: {field_label(field)} {problem}", field=field, problem=problem
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        text = repr(value) if not isinstance(value, bool) else str(value).lower()
+        return text if len(text) <= 40 else text[:37] + "..."
+    return f"a {type(value).__name__}"
+
+
+def _as_number(value: Any) -> float | None:
+    """``value`` as a float if it is a JSON number (or a string holding one), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_ms(rep: dict[str, Any], key: str, where: str) -> int:
+    field_path = f"{where}.{key}"
+    if rep.get(key) is None:
+        problem = "is missing" if key not in rep else "is null"
+        raise _schema_error(
+            field_path,
+            f"{problem}; every rep needs startTimestampMs, midTimestampMs and endTimestampMs "
+            "(milliseconds into the video)",
+        )
+    number = _as_number(rep[key])
+    if number is None or not math.isfinite(number):
+        raise _schema_error(field_path, f"is {_shown(rep[key])}, not a number of milliseconds")
+    return round(number)
+
+
+def _as_scalar(value: Any, field_path: str) -> float:
     if value is None:
-        return 0
-    return round(float(value))
+        return math.nan
+    number = _as_number(value)
+    if number is None:
+        raise _schema_error(field_path, f"is {_shown(value)}, not a number (or null)")
+    return number
 
 
 @dataclass
@@ -227,9 +319,11 @@ class Analysis:
     video_id
         The video's id (None for an analysis loaded from a bare JSON file without one).
     status
-        ``Pending``, ``Complete`` or ``Failed``.
+        ``Pending``, ``Complete`` or ``Failed``. A status the API does not document (say
+        ``"Processing"``) counts as ``Pending``; :attr:`status_text` keeps the server's word.
     domain, activity
-        As the server reported them (None if it did not).
+        As the server reported them (None if it did not, or if this version of guru_form does
+        not know the name; :attr:`raw` and :meth:`save` keep the server's string).
     reps
         The reps, in the order the server sent them.
     raw
@@ -266,10 +360,20 @@ class Analysis:
             The decoded JSON object.
         video_id
             The video's id; defaults to a ``videoId`` or ``id`` key in ``d``.
+
+        Raises
+        ------
+        SchemaError
+            ``d`` breaks the API's schema: a rep without a timestamp, a value that is not a
+            number, ``reps`` that is not a list... The message names the field (and the rep).
         """
         if not isinstance(d, dict):
-            raise InvalidInputError(f"an analysis must be a JSON object, got {type(d).__name__}")
-        status = _parse_enum(Status, d.get("status", "Pending"), "analysis status")
+            raise SchemaError(
+                f"an analysis must be a JSON object, got {type(d).__name__}",
+                field="",
+                problem=f"is {_shown(d)}, not a JSON object",
+            )
+        status = _parse_status(d.get("status"))
         activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
         vid = video_id if video_id is not None else d.get("videoId", d.get("id"))
         reason = d.get("reason") or d.get("error") or d.get("message")
@@ -278,7 +382,7 @@ class Analysis:
             status=status,
             domain=domain,
             activity=activity,
-            reps=[Rep.from_json(r) for r in d.get("reps") or []],
+            reps=_parse_reps(d.get("reps")),
             raw=d,
             reason=None if reason is None else str(reason),
         )
@@ -298,6 +402,11 @@ class Analysis:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the analysis as JSON; a pose track, if any, goes beside it as ``.pose.parquet``.
 
+        The file keeps what the server sent (:attr:`raw`): fields this version of guru_form does
+        not know, and values it could not read (an activity such as ``"lunge"`` is saved as
+        ``"lunge"``, not null). ``videoId`` is added, and a field changed since parsing (say,
+        reps removed) is written from the object.
+
         Returns
         -------
         Path
@@ -306,15 +415,44 @@ class Analysis:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(self._saved_json(), indent=2) + "\n", encoding="utf-8")
         tmp.replace(target)
         if self.pose_track is not None:
             self.pose_track.to_parquet(_pose_track_path(target))
         return target
 
+    def _saved_json(self) -> dict[str, Any]:
+        """:attr:`raw`, with ``videoId`` and every field that differs from it taken from the model."""
+        own = self.to_json()
+        try:
+            sent = Analysis.from_json(self.raw, video_id=self.video_id) if self.raw else None
+        except SchemaError:
+            sent = None
+        if sent is None:
+            return own
+        unchanged = {
+            "status": sent.status is self.status,
+            "domain": sent.domain is self.domain,
+            "activity": sent.activity is self.activity,
+            "reps": sent.reps == self.reps,
+            "reason": sent.reason == self.reason,
+        }
+        saved = dict(self.raw)
+        for key, value in own.items():
+            if not unchanged.get(key, False):
+                saved[key] = value
+        return saved
+
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Analysis:
-        """Read an analysis written by :meth:`save` (or any file holding the API's JSON)."""
+        """Read an analysis written by :meth:`save` (or any file holding the API's JSON).
+
+        Raises
+        ------
+        InvalidInputError
+            The file is missing or not JSON; :class:`~guru_form.errors.SchemaError` (a subclass)
+            when its JSON breaks the API's schema (the message names the file and the field).
+        """
         source = Path(path)
         try:
             data = json.loads(source.read_text(encoding="utf-8"))
@@ -322,7 +460,10 @@ class Analysis:
             raise InvalidInputError(f"{source}: no such analysis file") from None
         except json.JSONDecodeError as exc:
             raise InvalidInputError(f"{source}: not valid JSON ({exc})") from None
-        analysis = cls.from_json(data)
+        try:
+            analysis = cls.from_json(data)
+        except SchemaError as exc:
+            raise SchemaError(f"{source}: {exc}", field=exc.field, problem=exc.problem) from None
         sidecar = _pose_track_path(source)
         if sidecar.exists():
             track_module = importlib.import_module("guru_form.pose.track")
@@ -340,10 +481,25 @@ class Analysis:
         """Number of reps."""
         return len(self.reps)
 
+    @property
+    def status_text(self) -> str:
+        """The status as the server worded it (e.g. ``"Processing"``, read as ``Pending``).
+
+        Examples
+        --------
+        >>> a = Analysis.from_json({"status": "Processing"})
+        >>> a.status, a.status_text
+        (<Status.PENDING: 'Pending'>, 'Processing')
+        """
+        sent = self.raw.get("status")
+        if isinstance(sent, str) and sent.strip() and _parse_status(sent) is self.status:
+            return sent.strip()
+        return self.status.value
+
     def _repr_html_(self) -> str:
         title = html.escape(
             f"Analysis {self.video_id or ''} · {self.activity or 'unknown activity'} · "
-            f"{self.status.value} · {len(self.reps)} reps"
+            f"{self.status_text} · {len(self.reps)} reps"
         )
         if self.reason:
             title += "<br><em>" + html.escape(self.reason) + "</em>"
@@ -363,6 +519,27 @@ class Analysis:
             f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+
+
+def _parse_status(value: Any) -> Status:
+    """The API's status string as a :class:`Status`; an undocumented one counts as pending."""
+    if value is None:
+        return Status.PENDING
+    if not isinstance(value, str):
+        raise _schema_error("status", f"is {_shown(value)}, not a string")
+    text = value.strip().lower()
+    for member in Status:
+        if member.value.lower() == text:
+            return member
+    return Status.PENDING  # e.g. "Processing": not final, so keep waiting (up to the deadline)
+
+
+def _parse_reps(value: Any) -> list[Rep]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _schema_error("reps", f"is {_shown(value)}, not a list")
+    return [Rep.from_json(r, where=f"reps[{i}]") for i, r in enumerate(value)]
 
 
 def _lenient_activity(activity: Any, domain: Any) -> tuple[Activity | None, Domain | None]:
@@ -397,7 +574,8 @@ class Video:
     status
         ``Pending`` until the content is uploaded, then ``Success`` (the API's word).
     uri
-        Where the raw video can be downloaded, if the server says.
+        Where the raw video can be downloaded, if the server says. A hosted download URL is
+        presigned (its query string is a credential): ``repr`` shows it without the query.
     domain, activity, rep_count, source
         Metadata as last set by create or update, when the server reports it.
     raw
@@ -418,16 +596,31 @@ class Video:
         """Parse the API's video JSON."""
         activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
         rep_count = d.get("repCount")
+        count = None if rep_count is None else _as_number(rep_count)
+        if rep_count is not None and (count is None or not count.is_integer()):
+            raise _schema_error("repCount", f"is {_shown(rep_count)}, not a whole number", "video")
         return cls(
             id=str(video_id if video_id is not None else d.get("id", "")),
             status=d.get("status"),
             uri=d.get("uri"),
             domain=domain,
             activity=activity,
-            rep_count=None if rep_count is None else int(rep_count),
+            rep_count=None if count is None else int(count),
             source=d.get("source"),
             raw=d,
         )
+
+    def __repr__(self) -> str:
+        shown = {
+            "id": self.id,
+            "status": self.status,
+            "uri": None if self.uri is None else _strip_query(self.uri),
+            "domain": self.domain,
+            "activity": self.activity,
+            "rep_count": self.rep_count,
+            "source": self.source,
+        }
+        return f"Video({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 @dataclass
@@ -464,4 +657,7 @@ class UploadTarget:
 
 
 def _strip_query(url: str) -> str:
-    return url.split("?", 1)[0]
+    """The URL without query, fragment or user info (where presigned URLs keep credentials)."""
+    parts = urlsplit(str(url))
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

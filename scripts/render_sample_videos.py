@@ -41,6 +41,19 @@ COMMON: dict[str, Any] = {"size": (640, 480), "fps": 30.0, "crf": 26, "preset": 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Render the samples the command line asks for (see the module docs).
+
+    Parameters
+    ----------
+    argv
+        The arguments (default: ``sys.argv[1:]``): ``--out``, ``--only`` (repeatable),
+        ``--overlays``.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "sample_videos")
     parser.add_argument("--only", choices=sorted(SAMPLES), action="append")

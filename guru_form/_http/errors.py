@@ -83,23 +83,25 @@ def _message_from(body: Any) -> str | None:
 
 
 def _field_errors(body: Any) -> dict[str, list[str]]:
+    """``{field: [message, ...]}`` from a 400/422 body: every key whose value is a list of strings.
+
+    Examples
+    --------
+    >>> _field_errors({"message": "invalid", "errors": {"size": ["too big"]}})
+    {'size': ['too big']}
+    >>> _field_errors({"error": "bad_request", "name": ["required"]})
+    {'name': ['required']}
+    """
     if not isinstance(body, dict):
         return {}
     nested = body.get("errors")
     if isinstance(nested, dict) and nested:
         body = nested  # {"message": ..., "errors": {"field": ["...", ...]}}
-    fields: dict[str, list[str]] = {}
-    for key, value in body.items():
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            fields[str(key)] = list(value)
-        elif isinstance(value, str) and key not in (
-            "error",
-            "message",
-            "detail",
-            "error_description",
-        ):
-            continue
-    return fields
+    return {
+        str(key): list(value)
+        for key, value in body.items()
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+    }
 
 
 def error_for_response(response: httpx.Response, *, message: str | None = None) -> APIError:

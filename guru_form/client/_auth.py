@@ -171,6 +171,22 @@ class OAuthClientCredentials(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Authenticate ``request`` for ``httpx.Client`` (httpx calls this; see ``httpx.Auth``).
+
+        Adds a bearer token (fetched, or refreshed when expired, one thread at a time) and
+        yields the request; on a 401 it drops that token, gets a new one and yields the request
+        once more.
+
+        Parameters
+        ----------
+        request
+            The request to send.
+
+        Yields
+        ------
+        httpx.Request
+            The request, with its ``Authorization`` header; httpx sends back the response.
+        """
         flow = self._flow(request)
         step = next(flow)
         while True:
@@ -187,6 +203,20 @@ class OAuthClientCredentials(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Authenticate ``request`` for ``httpx.AsyncClient``: :meth:`sync_auth_flow`, awaited.
+
+        The token is fetched or refreshed one task at a time (the others wait for it).
+
+        Parameters
+        ----------
+        request
+            The request to send.
+
+        Yields
+        ------
+        httpx.Request
+            The request, with its ``Authorization`` header; httpx sends back the response.
+        """
         flow = self._flow(request)
         step = next(flow)
         while True:

@@ -7,7 +7,7 @@ shape of an upload job live here once; :mod:`.sync` and :mod:`.aio` only send an
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -40,8 +40,23 @@ from guru_form.client._validate import (
     check_video_id,
     video_metadata,
 )
-from guru_form.errors import APIError, InvalidInputError, InvalidVideoError, NotFoundError
-from guru_form.models import Activity, Analysis, Domain, Status, UploadTarget, Video
+from guru_form.errors import (
+    APIError,
+    InvalidInputError,
+    InvalidVideoError,
+    MalformedResponseError,
+    NotFoundError,
+    SchemaError,
+)
+from guru_form.models import (
+    Activity,
+    Analysis,
+    Domain,
+    Status,
+    UploadTarget,
+    Video,
+    field_label,
+)
 
 if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
@@ -338,7 +353,7 @@ class BaseGuruClient:
     def _json_object(response: httpx.Response) -> dict[str, Any]:
         body = decode_body(response)
         if not isinstance(body, dict):
-            raise APIError(
+            raise MalformedResponseError(
                 f"expected a JSON object, got {type(body).__name__}; is base_url the Guru API?",
                 status_code=response.status_code,
                 body=body
@@ -350,10 +365,25 @@ class BaseGuruClient:
             )
         return body
 
+    @staticmethod
+    def _malformed(response: httpx.Response, what: str, error: SchemaError) -> APIError:
+        """The server's malformed answer (``error`` names the field) as a typed API error."""
+        return MalformedResponseError(
+            f"the server's {what} does not follow the Guru API's schema: "
+            f"{field_label(error.field)} {error.problem}. This is the server's fault, not your "
+            "video's: try again later, and report it to whoever runs the server if it persists",
+            field=error.field,
+            problem=error.problem,
+            status_code=response.status_code,
+            request_id=request_id(response),
+            method=response.request.method,
+            url=safe_url(response.request.url),
+        )
+
     def _upload_target(self, response: httpx.Response) -> UploadTarget:
         body = self._json_object(response)
         if not isinstance(body.get("id"), (str, int)) or not isinstance(body.get("url"), str):
-            raise APIError(
+            raise MalformedResponseError(
                 "the create-video answer has no id or url; is base_url the Guru API?",
                 status_code=response.status_code,
                 request_id=request_id(response),
@@ -363,7 +393,10 @@ class BaseGuruClient:
         return UploadTarget.from_json(body)
 
     def _video(self, response: httpx.Response, video_id: str) -> Video:
-        return Video.from_json(self._json_object(response), video_id=video_id)
+        try:
+            return Video.from_json(self._json_object(response), video_id=video_id)
+        except SchemaError as error:
+            raise self._malformed(response, f"record of video {video_id}", error) from None
 
     def _updated_id(self, response: httpx.Response, video_id: str) -> str:
         body = decode_body(response)
@@ -386,7 +419,10 @@ class BaseGuruClient:
         return self.is_local and analysis.status is Status.COMPLETE and analysis.pose_track is None
 
     def _analysis(self, response: httpx.Response, video_id: str) -> tuple[Analysis, float | None]:
-        analysis = Analysis.from_json(self._json_object(response), video_id=video_id)
+        try:
+            analysis = Analysis.from_json(self._json_object(response), video_id=video_id)
+        except SchemaError as error:
+            raise self._malformed(response, f"analysis of video {video_id}", error) from None
         return analysis, parse_retry_after(response.headers)
 
     @staticmethod
@@ -400,3 +436,17 @@ class BaseGuruClient:
 
     def _cache_key(self, job: UploadJob, content_sha256: str) -> str:
         return self._cache.key(content_sha256, job.metadata.activity)
+
+    @staticmethod
+    def _upload_landed(video: Video) -> bool:
+        """Whether a video whose upload was never confirmed did receive its file.
+
+        Only ``Pending`` (the API's word for "not uploaded yet") means it did not; any other
+        status, or none, counts as received, since uploading the same file under a second id is
+        what must never happen.
+        """
+        return (video.status or "").strip().lower() != "pending"
+
+    def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
+        """The callback that records a created video's id before its upload starts."""
+        return lambda video_id: self._cache.record_created(key, video_id, source_path=job.path)

@@ -1,8 +1,11 @@
 """The on-disk record of what was uploaded and analysed, so no video is uploaded twice.
 
 An entry is keyed by the server (its base URL), the video's content (SHA-256) and the activity. It
-is either *uploaded* (the video's id, analysis not collected yet: a re-run polls that video instead
-of uploading again) or *complete* (the analysis itself: a re-run returns it without any request).
+is *created* (a video was created for the content and its upload began, but was not confirmed: a
+re-run asks the server whether the file arrived before creating another video), *uploaded* (the
+video's id, analysis not collected yet: a re-run polls that video instead of uploading again) or
+*complete* (the analysis itself: a re-run returns it without any request). An analysis that ended
+``Failed`` is not kept: the entry is dropped, so analysing the video again submits it afresh.
 
 Layout, under the cache directory::
 
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guru_form.errors import SchemaError
 from guru_form.models import POSE_TRACK_SUFFIX, Activity, Analysis, Status
 
 __all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
@@ -62,13 +66,17 @@ class CacheEntry:
     Attributes
     ----------
     video_id
-        The id it was uploaded as.
+        The id it was uploaded as (or created as, when ``uploaded`` is False).
     analysis
         The finished analysis, or None while it is not collected yet.
+    uploaded
+        False when the video was created and its upload began but never was confirmed (the
+        answer may have been lost after the server stored the file): ask the server.
     """
 
     video_id: str
     analysis: Analysis | None = None
+    uploaded: bool = True
 
 
 class ResultCache:
@@ -103,18 +111,24 @@ class ResultCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             video_id = str(data["video_id"])
+            uploaded = data.get("state", "uploaded") != "created"
             raw = data.get("analysis")
-            analysis = None if raw is None else Analysis.from_json(raw, video_id=video_id)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             logger.warning("ignoring unreadable cache entry %s (%s)", path, exc)
             return None
+        try:
+            analysis = None if raw is None else Analysis.from_json(raw, video_id=video_id)
+        except SchemaError as exc:
+            # the video is known: poll it again rather than upload it under a second id
+            logger.warning("ignoring the malformed analysis cached in %s (%s)", path, exc)
+            analysis = None
         if analysis is not None and analysis.status is not Status.COMPLETE:
             analysis = None
         if analysis is not None and self._track_path(key).exists():
             analysis.pose_track = self._read_track(key)
-        return CacheEntry(video_id=video_id, analysis=analysis)
+        return CacheEntry(video_id=video_id, analysis=analysis, uploaded=uploaded)
 
     def _track_path(self, key: str) -> Path:
         return self._dir / f"{key}{POSE_TRACK_SUFFIX}"
@@ -128,9 +142,13 @@ class ResultCache:
             logger.warning("ignoring unreadable cached pose track of %s (%s)", key, exc)
             return None
 
+    def record_created(self, key: str, video_id: str, *, source_path: Path) -> None:
+        """Record that ``video_id`` was created for this content and its upload is starting."""
+        self._write(key, {"video_id": video_id, "path": str(source_path), "state": "created"})
+
     def record_uploaded(self, key: str, video_id: str, *, source_path: Path) -> None:
         """Record that the video was uploaded as ``video_id`` (its analysis not collected yet)."""
-        self._write(key, {"video_id": video_id, "path": str(source_path)})
+        self._write(key, {"video_id": video_id, "path": str(source_path), "state": "uploaded"})
 
     def record_complete(self, key: str, analysis: Analysis, *, source_path: Path) -> None:
         """Record a finished analysis."""
@@ -140,11 +158,16 @@ class ResultCache:
             analysis.pose_track.to_parquet(self._track_path(key))
         self._write(
             key,
-            {"video_id": analysis.video_id, "path": str(source_path), "analysis": analysis.raw},
+            {
+                "video_id": analysis.video_id,
+                "path": str(source_path),
+                "state": "complete",
+                "analysis": analysis.raw,
+            },
         )
 
     def forget(self, key: str) -> None:
-        """Drop an entry (the server no longer knows the video)."""
+        """Drop an entry (the server no longer knows the video, or its analysis failed)."""
         self._path(key).unlink(missing_ok=True)
         self._track_path(key).unlink(missing_ok=True)
 

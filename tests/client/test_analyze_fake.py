@@ -58,12 +58,17 @@ def test_timeout_then_rerun_polls_the_same_video(fake_client, fake: FakeGuru, vi
     assert fake.uploads == 1
 
 
-def test_failed_analysis_is_not_uploaded_again(fake_client, fake: FakeGuru, video) -> None:
+def test_a_failed_analysis_is_submitted_afresh_on_retry(fake_client, fake: FakeGuru, video) -> None:
     fake.fail_filenames = {video.name}
-    for _ in range(2):
-        with pytest.raises(AnalysisFailedError, match=f"cannot analyse {video.name}"):
-            fake_client.analyze(video, activity="squat", progress=False, **FAST)
-    assert fake.uploads == 1
+    with pytest.raises(AnalysisFailedError, match=f"cannot analyse {video.name}") as info:
+        fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    failed_id = info.value.video_id
+    polls = fake.server.count("GET", f"/videos/{failed_id}/analysis")
+    fake.fail_filenames = set()  # e.g. the server's trouble has passed
+    analysis = fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    assert analysis.status is Status.COMPLETE and analysis.video_id != failed_id
+    assert fake.uploads == 2  # a new video: the failed analysis of the old one never changes
+    assert fake.server.count("GET", f"/videos/{failed_id}/analysis") == polls  # not re-polled
 
 
 def test_a_video_the_server_forgot_is_uploaded_again(fake_client, fake: FakeGuru, video) -> None:
@@ -97,6 +102,19 @@ def test_corrupt_cache_entry_is_ignored(fake_client, fake: FakeGuru, video) -> N
     entry.write_text("{not json")
     fake_client.analyze(video, activity="squat", progress=False, **FAST)
     assert fake.uploads == 2
+
+
+def test_a_malformed_cached_analysis_is_polled_again_not_uploaded(
+    fake_client, fake: FakeGuru, video
+) -> None:
+    first = fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    (entry,) = (fake_client.cache_dir / "analyses").glob("*/*.json")
+    data = json.loads(entry.read_text())
+    del data["analysis"]["reps"][0]["midTimestampMs"]  # e.g. written by an older version
+    entry.write_text(json.dumps(data))
+    again = fake_client.analyze(video, activity="squat", progress=False, **FAST)
+    assert again.video_id == first.video_id and again.reps == first.reps
+    assert fake.uploads == 1
 
 
 def _batch(video_dir: Path, tmp_path: Path) -> tuple[list[Path], Path, Path]:
@@ -152,8 +170,10 @@ def test_half_failed_batch_then_resume_without_reupload(
     again = fake_client.analyze_many(paths, activity="squat", progress=False, **FAST)
     assert set(again.succeeded) == set(paths[:6]) - {paths[1]}
     assert [f.path for f in again.failed] == [paths[1], broken, missing]
-    assert isinstance(again.failed[0].error, AnalysisFailedError)  # polled, not re-uploaded
-    assert fake.uploads == uploads_first_run + 1  # only clip03, which never was uploaded
+    assert isinstance(again.failed[0].error, AnalysisFailedError)  # submitted afresh, failed again
+    assert again.failed[0].video_id != failures["clip01.avi"].video_id
+    # clip03, which never was uploaded, and clip01, whose analysis had ended Failed
+    assert fake.uploads == uploads_first_run + 2
     assert again.succeeded[paths[2]].video_id == failures["clip02.avi"].video_id
 
 
@@ -202,3 +222,89 @@ def test_batch_progress_bar(fake_client, video_dir, capsys) -> None:
     paths = sorted(video_dir.glob("clip0[0-1].avi"))
     fake_client.analyze_many(paths, activity="squat", progress=True, **FAST)
     assert "analysing videos" in capsys.readouterr().err
+
+
+def _malformed_for(fake: FakeGuru, filename: str, body: dict) -> None:
+    """Answer the analysis of ``filename`` with ``body`` (a reply that breaks the schema)."""
+    get = fake._get
+
+    def reply(rec):  # type: ignore[no-untyped-def]
+        vid = rec.path.split("/")[2]
+        video = fake.videos.get(vid)
+        if rec.path.endswith("/analysis") and video and video.meta["filename"] == filename:
+            return Reply(200, json=body)
+        return get(rec)
+
+    fake.server.route("GET", "/videos/*", reply)
+
+
+def test_a_malformed_analysis_fails_only_its_video(fake_client, fake: FakeGuru, video_dir) -> None:
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+    _malformed_for(
+        fake, "clip01.avi", {"status": "Complete", "reps": [{"startTimestampMs": "n/a"}]}
+    )
+    result = fake_client.analyze_many(paths, activity="squat", progress=False, **FAST)
+    assert list(result.succeeded) == [paths[0], paths[2]]
+    (failure,) = result.failed
+    assert failure.path == paths[1]
+    text = str(failure)
+    assert "clip01.avi" in text and "reps[0].startTimestampMs" in text and "'n/a'" in text
+
+
+def test_an_unexpected_error_fails_only_its_video(
+    fake_client, fake: FakeGuru, video_dir, monkeypatch, caplog
+) -> None:
+    # A bug cannot be asked of a real server: make hashing one file raise something unforeseen.
+    import guru_form.client._cache as cache_module
+    import guru_form.client.aio as aio_module
+    import guru_form.client.sync as sync_module
+
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+    real = cache_module.file_sha256
+
+    def buggy(path: Path) -> str:
+        if path.name == "clip01.avi":
+            raise RuntimeError("a bug")
+        return real(path)
+
+    for module in (aio_module, sync_module):
+        monkeypatch.setattr(module, "file_sha256", buggy)
+    with caplog.at_level("ERROR", logger="guru_form.client"):
+        result = fake_client.analyze_many(paths, activity="squat", progress=False, **FAST)
+    assert list(result.succeeded) == [paths[0], paths[2]]
+    (failure,) = result.failed
+    assert isinstance(failure.error, RuntimeError) and not failure.expected
+    assert str(failure).startswith(f"{paths[1]}: unexpected RuntimeError: a bug (")
+    assert "clip01.avi" in caplog.text and "RuntimeError: a bug" in caplog.text
+
+
+def test_keyboard_interrupt_is_not_recorded_as_a_failure(
+    fake: FakeGuru, video_dir, tmp_path, monkeypatch
+) -> None:
+    import anyio
+
+    import guru_form.client.aio as aio_module
+    from guru_form import AsyncGuruClient
+
+    paths = sorted(video_dir.glob("clip0[0-2].avi"))
+
+    def interrupted(path: Path) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aio_module, "file_sha256", interrupted)
+
+    async def go() -> BatchResult:
+        async with AsyncGuruClient(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            base_url=fake.url,
+            auth_url=fake.auth_url,
+            cache_dir=tmp_path,
+            retry=FAST_RETRY,
+        ) as client:
+            return await client.analyze_many(paths, activity="squat", progress=False, **FAST)
+
+    with pytest.raises(BaseException) as info:  # plain, or in a task group's exception group
+        anyio.run(go)
+    raised = [info.value, *getattr(info.value, "exceptions", ())]
+    assert any(isinstance(error, KeyboardInterrupt) for error in raised)

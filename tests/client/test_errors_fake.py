@@ -8,6 +8,7 @@ from guru_form.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -127,3 +128,23 @@ def test_closed_client_refuses_to_send(make_client, fake: FakeGuru) -> None:
     client.close()
     with pytest.raises(RuntimeError, match="closed"):
         client.get_video("v1")
+
+
+def test_a_malformed_analysis_is_the_servers_fault(fake_client, fake: FakeGuru) -> None:
+    bad = {"status": "Complete", "reps": [{"startTimestampMs": 1, "endTimestampMs": 2}]}
+    fake.server.route("GET", "/videos/v1/analysis", Reply(200, json=bad, headers=RID))
+    with pytest.raises(MalformedResponseError) as info:
+        fake_client.wait_for_analysis("v1", poll_interval=0.01)
+    error = info.value
+    assert isinstance(error, APIError) and not isinstance(error, ValueError)
+    assert (error.field, error.problem.split(";")[0]) == ("reps[0].midTimestampMs", "is missing")
+    assert (error.status_code, error.request_id) == (200, "req-7")
+    assert "rep 1 (reps[0].midTimestampMs) is missing" in str(error)
+    assert "the server's fault, not your video's" in str(error)
+    assert fake.server.count("GET", "/videos/v1/analysis") == 1  # not retried: it would not pass
+
+
+def test_a_malformed_video_record(fake_client, fake: FakeGuru) -> None:
+    fake.server.route("GET", "/videos/v1", Reply(200, json={"id": "v1", "repCount": "many"}))
+    with pytest.raises(MalformedResponseError, match=r"record of video v1 .* repCount is 'many'"):
+        fake_client.get_video("v1")

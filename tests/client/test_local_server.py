@@ -195,12 +195,17 @@ def test_half_failed_batch_resumes_without_reupload(
         (unknown_video, AnalysisFailedError),
         (broken, InvalidVideoError),
     ]
-    assert uploads(fresh_server) == 0  # resumed: nothing uploaded again
-    # only the two unfinished videos and the failed one were polled; the rest came from the cache
+    # resumed: nothing uploaded again but the video whose analysis had ended Failed, which was
+    # submitted afresh (a new video)
+    assert uploads(fresh_server) == 1
+    (resubmitted,) = {f.error.video_id for f in second.failed if f.path == unknown_video}
+    assert _upload_ids(fresh_server) == [resubmitted]
+    assert resubmitted not in {f.video_id for f in first.failed}
+    # only the two unfinished videos and the new one were polled; the rest came from the cache
     polled = {
         r.path.split("/")[2] for r in fresh_server.faults.records if r.path.endswith("/analysis")
     }
-    assert len(polled) == 3
+    assert len(polled) == 3 and resubmitted in polled
 
 
 def test_no_credentials_means_the_embedded_local_server(
@@ -229,3 +234,65 @@ def test_sync_batch_from_a_copy_of_the_same_bytes(local_server, known_videos, tm
     with GuruClient(**local_server.client_kwargs(), cache_dir=tmp_path / "c") as client:
         result = client.analyze_many([known.path, copy], activity="squat", progress=False, **FAST)
     assert result.ok and result.succeeded[copy] == result.succeeded[known.path]
+
+
+def _upload_ids(server) -> list[str]:
+    return [
+        r.path.rsplit("/", 1)[1] for r in server.faults.records if r.path.startswith("/uploads/")
+    ]
+
+
+def test_an_upload_whose_answers_were_all_lost_is_not_uploaded_again(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    from guru_form.errors import APIConnectionError
+
+    path = known_videos["squat"].path
+    # the server stores every attempt's file, but the client never hears back
+    fresh_server.faults.drop(UPLOADS, method="POST", times=None, after_processing=True)
+    with pytest.raises(APIConnectionError):
+        fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    (video_id,) = set(_upload_ids(fresh_server))  # every retry went to the same URL
+    assert fresh_client.get_video(video_id).status == "Success"  # the file did land
+
+    fresh_server.faults.reset()
+    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    assert analysis.video_id == video_id and analysis.reps == known_videos["squat"].analysis.reps
+    assert uploads(fresh_server) == 0  # asked the server, which had the file: no second upload
+    assert fresh_server.faults.count("/videos", method="POST") == 0  # and no second video
+    assert fresh_server.faults.count(f"/videos/{video_id}", method="GET") == 1
+
+
+def test_an_upload_that_never_landed_goes_to_a_new_video(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    from guru_form.errors import APIConnectionError
+
+    path = known_videos["squat"].path
+    fresh_server.faults.drop(UPLOADS, method="POST", times=None)  # dropped before it is stored
+    with pytest.raises(APIConnectionError):
+        fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    (first_id,) = set(_upload_ids(fresh_server))
+
+    fresh_server.faults.reset()
+    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    assert analysis.video_id != first_id and analysis.status is Status.COMPLETE
+    assert _upload_ids(fresh_server) == [analysis.video_id]  # one upload, to the new video
+    assert fresh_client.get_video(first_id).status == "Pending"  # the old one never got a file
+
+
+def test_retrying_failed_paths_resubmits_a_failed_analysis(
+    fresh_client, fresh_server, make_known_video
+) -> None:
+    known = [make_known_video(activity="squat", reps=2) for _ in range(2)]
+    fresh_server.faults.fail_analysis("the GPU caught fire", times=1)
+    first = fresh_client.analyze_many(
+        [k.path for k in known], activity="squat", progress=False, **FAST
+    )
+    (failure,) = first.failed
+    assert isinstance(failure.error, AnalysisFailedError) and "GPU" in str(failure.error)
+
+    retry = fresh_client.analyze_many(first.failed_paths, activity="squat", progress=False, **FAST)
+    assert retry.ok and list(retry.succeeded) == first.failed_paths
+    assert retry.succeeded[failure.path].video_id != failure.video_id
+    assert uploads(fresh_server) == 3  # two, then the failed one again

@@ -32,3 +32,12 @@ def test_public_names_are_reexported() -> None:
     for name in ("GuruClient", "AsyncGuruClient", "BatchResult", "BatchFailure"):
         assert name in guru_form.__all__ and name in dir(guru_form)
     assert guru_form.BatchResult is BatchResult and guru_form.BatchFailure is BatchFailure
+
+
+def test_retry_policy_is_public() -> None:
+    from guru_form import RetryPolicy
+    from guru_form._http import RetryPolicy as Private
+
+    assert RetryPolicy is Private and "RetryPolicy" in guru_form.__all__
+    with GuruClient("id", "secret", retry=RetryPolicy(max_retries=5, max_delay=30)) as client:
+        assert client._policy.max_retries == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import tracemalloc
@@ -42,6 +43,21 @@ def test_progress_callback_counts_up_to_the_body_size(fake_client, fake: FakeGur
     total = len(upload.body)
     assert seen[0] == (0, total) and seen[-1] == (total, total)
     assert [s for s, _ in seen] == sorted(s for s, _ in seen)
+
+
+def test_the_file_goes_out_a_mebibyte_at_a_time(fake_client, fake: FakeGuru, tmp_path) -> None:
+    from guru_form.client._upload import UPLOAD_CHUNK_BYTES
+
+    big = write_video(tmp_path / "five.avi", seed=3)
+    with big.open("r+b") as fh:
+        fh.truncate(5 * 2**20)
+    seen: list[int] = []
+    vid = fake_client.upload_video(big, progress=lambda sent, total: seen.append(sent))
+    assert fake.videos[vid].uploaded == big.read_bytes()
+    steps = [b - a for a, b in itertools.pairwise(seen)]
+    # five full chunks of the file (not httpx's 64 KiB ones); the rest is multipart framing
+    assert UPLOAD_CHUNK_BYTES == 2**20 and steps.count(UPLOAD_CHUNK_BYTES) == 5
+    assert all(step < 1024 for step in steps if step != UPLOAD_CHUNK_BYTES)
 
 
 def test_progress_bar_runs(fake_client, video, capsys) -> None:

@@ -143,3 +143,30 @@ def test_progress_bar_for_the_wait(fake_client, fake: FakeGuru, video, capsys) -
     vid = fake_client.upload_video(video)
     fake_client.wait_for_analysis(vid, poll_interval=0.01, progress=True)
     assert f"analysing {vid}" in capsys.readouterr().err
+
+
+def test_an_undocumented_status_is_waited_through(fake_client, fake: FakeGuru, video) -> None:
+    vid = fake_client.upload_video(video)
+    real = fake._get
+    replies = [Reply(200, json={"status": "Processing"})] * 2
+
+    def processing(rec):  # type: ignore[no-untyped-def]
+        if rec.path.endswith("/analysis") and replies:
+            return replies.pop(0)
+        return real(rec)
+
+    fake.server.route("GET", "/videos/*", processing)
+    seen: list[tuple[Status, str]] = []
+    analysis = fake_client.wait_for_analysis(
+        vid, poll_interval=0.01, progress=lambda a: seen.append((a.status, a.status_text))
+    )
+    assert analysis.status is Status.COMPLETE
+    assert seen[:2] == [(Status.PENDING, "Processing")] * 2
+
+
+def test_a_timeout_says_what_the_server_last_said(fake_client, fake: FakeGuru) -> None:
+    fake.server.route("GET", "/videos/v1/analysis", Reply(200, json={"status": "Queued"}))
+    with pytest.raises(AnalysisTimeoutError) as info:
+        fake_client.wait_for_analysis("v1", timeout=0.1, poll_interval=0.02)
+    assert info.value.status == "Queued"
+    assert "still pending (the server said 'Queued') after" in str(info.value)
