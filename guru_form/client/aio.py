@@ -39,7 +39,7 @@ from guru_form.client._progress import (
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
 from guru_form.client._validate import check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
-from guru_form.errors import AnalysisFailedError, GuruError, NotFoundError
+from guru_form.errors import GuruError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
 
 if TYPE_CHECKING:
@@ -372,13 +372,7 @@ class AsyncGuruClient(BaseGuruClient):
     async def _collect(
         self, key: str, job: UploadJob, video_id: str, wait: WaitOptions
     ) -> Analysis:
-        try:
-            analysis = await self._wait(video_id, wait)
-        except AnalysisFailedError:
-            # Failed is final for this video: forget it, so that analysing the file again (a
-            # retry of a batch's failed_paths) submits it afresh instead of re-reading the failure
-            self._cache.forget(key)
-            raise
+        analysis = await self._wait(video_id, wait)
         self._cache.record_complete(key, analysis, source_path=job.path)
         return analysis
 
@@ -407,8 +401,7 @@ class AsyncGuruClient(BaseGuruClient):
         Up to ``concurrency`` videos are uploaded and waited for at the same time. Each goes
         through :meth:`analyze`, so results are cached: re-running the same batch after a crash,
         a timeout or a half-failed run returns what finished, polls what was uploaded, and
-        uploads only what never was, and what the server analysed as ``Failed`` (submitted
-        afresh). ``analyze_many(result.failed_paths, ...)`` retries just the failures that way.
+        uploads only what never was.
 
         Parameters
         ----------

@@ -3,8 +3,7 @@
 :class:`BatchResult` holds what succeeded (``path -> Analysis``, in the order given) and a list of
 what failed (:class:`BatchFailure`: the path and the error). Re-running the same batch resumes:
 finished analyses come from the result cache and uploaded-but-unfinished videos are polled, so
-nothing is uploaded twice; a video whose analysis ended ``Failed`` is submitted afresh (a new
-video: a failed analysis never changes).
+nothing is uploaded twice.
 """
 
 from __future__ import annotations
@@ -99,10 +98,11 @@ class BatchResult:
         """The paths that failed; pass them to ``analyze_many`` again to retry just those.
 
         What a retry does depends on the error: a video still pending (``AnalysisTimeoutError``)
-        is polled again, not uploaded again; one whose analysis ended ``Failed``
-        (``AnalysisFailedError``) is submitted afresh as a new video, since the failed analysis
-        will not change; one that never reached the server is uploaded. An
-        ``InvalidVideoError`` fails again until the file is fixed.
+        is polled again, not uploaded again; one that never reached the server is uploaded; an
+        ``InvalidVideoError`` fails again until the file is fixed. An analysis that ended
+        ``Failed`` (``AnalysisFailedError``) is the server's verdict on that video and is reported
+        again, without uploading the file under a second video id; to submit it afresh as a new
+        video, call ``client.analyze(path, activity=..., cache=False)``.
         """
         return [f.path for f in self.failed]
 

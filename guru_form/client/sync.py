@@ -32,7 +32,7 @@ from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
 from guru_form.client.batch import BatchResult, run_sync
-from guru_form.errors import AnalysisFailedError, NotFoundError
+from guru_form.errors import NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
 
 if TYPE_CHECKING:
@@ -403,9 +403,7 @@ class GuruClient(BaseGuruClient):
         again rather than uploaded again. The new video's id is recorded before its upload
         starts, so an upload whose answer was lost is not repeated either: the next call asks the
         server (``get_video``) and polls the video if its file arrived, or uploads to a new video
-        only if the server says the file never came. An analysis that ended ``Failed`` is not
-        recorded: analysing the same file again submits it afresh (a new video, since a failed
-        analysis never changes), so retrying a failure is a real retry.
+        only if the server says the file never came.
 
         Parameters
         ----------
@@ -487,13 +485,7 @@ class GuruClient(BaseGuruClient):
         )
 
     def _collect(self, key: str, job: UploadJob, video_id: str, wait: WaitOptions) -> Analysis:
-        try:
-            analysis = self._wait(video_id, wait)
-        except AnalysisFailedError:
-            # Failed is final for this video: forget it, so that analysing the file again (a
-            # retry of a batch's failed_paths) submits it afresh instead of re-reading the failure
-            self._cache.forget(key)
-            raise
+        analysis = self._wait(video_id, wait)
         self._cache.record_complete(key, analysis, source_path=job.path)
         return analysis
 
