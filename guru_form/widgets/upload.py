@@ -94,7 +94,7 @@ class _ProgressRow:
             layout=w.Layout(align_items="center"),
         )
         self._analysis_started: float | None = None
-        self._status = "Pending"
+        self._status = "pending"
 
     def uploading(self, sent: int, total: int) -> None:
         fraction = sent / total if total else 1.0
@@ -107,7 +107,7 @@ class _ProgressRow:
         self.text.value = "analysing"
 
     def polled(self, analysis: Analysis) -> None:
-        self._status = analysis.status.value
+        self._status = html.escape(analysis.status_text.lower())
         self.tick()
 
     def tick(self) -> None:
@@ -115,7 +115,7 @@ class _ProgressRow:
             return
         elapsed = time.monotonic() - self._analysis_started
         self.bar.value = 0.5 + 0.45 * (1.0 - math.exp(-elapsed / ANALYSIS_TIME_SCALE_S))
-        self.text.value = f"analysing ({self._status.lower()}, {elapsed:.0f} s)"
+        self.text.value = f"analysing ({self._status}, {elapsed:.0f} s)"
 
     def done(self, analysis: Analysis) -> None:
         self.bar.value = 1.0

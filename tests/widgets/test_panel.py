@@ -459,3 +459,12 @@ def test_with_no_client_and_no_credentials_the_local_server_answers(
         run(scenario())
     finally:
         stop_local_server()
+
+
+def test_a_progress_row_shows_the_servers_own_status_word_escaped() -> None:
+    from guru_form.widgets.upload import _ProgressRow
+
+    row = _ProgressRow("squat.mp4")
+    row.analysing()
+    row.polled(gf.Analysis.from_json({"status": "Processing<b>", "reps": []}))
+    assert row.text.value.startswith("analysing (processing&lt;b&gt;, ")
