@@ -153,3 +153,12 @@ def test_frame_code_round_trip_survives_noise(index: int) -> None:
 def test_frame_code_detects_missing_strip() -> None:
     with pytest.raises(ValueError, match="no frame-index strip"):
         read_frame_code(np.full((100, 100), 128, np.uint8))
+
+
+@pytest.mark.parametrize("module", ["guru_form.kinematics", "guru_form.analysis_types"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
