@@ -19,8 +19,9 @@ KNEE_ANGLE_DEGREES                        deg      Smallest interior knee angle 
                                                    the rep; 180 is a straight leg.
 HIP_ANGLE_DEGREES                         deg      Smallest interior hip angle (shoulder-hip-knee) during
                                                    the rep; 180 is a straight body.
-LOCKOUT_HIP_ANGLE_DEGREES                 deg      Deadlift lockout. Interior hip angle at the rep's
-                                                   lockout (``midTimestampMs``).
+LOCKOUT_HIP_ANGLE_DEGREES                 deg      Deadlift lockout. Largest interior hip angle
+                                                   (shoulder-hip-knee) during the rep: the fullest
+                                                   extension, reached at the lockout.
 TRUNK_LEAN_DEGREES                        deg      Largest angle of the trunk (hip -> shoulder) from the
                                                    vertical during the rep; 0 is upright.
 ELBOW_ANGLE_DEGREES                       deg      Press depth. Smallest interior elbow angle
@@ -29,7 +30,8 @@ LOCKOUT_ELBOW_ANGLE_DEGREES               deg      Largest interior elbow angle 
 BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame, 180 minus the interior
                                                    angle shoulder-hip-ankle, signed positive when the hip
                                                    lies below the shoulder-ankle line (sag) and negative
-                                                   above it (pike); per rep, the value of largest size.
+                                                   above it (pike); per rep, its value at the bottom
+                                                   (``midTimestampMs``).
 MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the moving joint (hip
                                                    for squat and deadlift, shoulder for push-up, wrist -
                                                    the bar - for bench press) over the concentric phase,
@@ -117,7 +119,8 @@ ANALYSIS_TYPES: dict[str, AnalysisType] = {
             "LOCKOUT_HIP_ANGLE_DEGREES",
             "deg",
             "Hip angle at lockout",
-            "Interior hip angle (shoulder-hip-knee) at the lockout (mid timestamp).",
+            "Largest interior hip angle (shoulder-hip-knee) during the rep: the fullest "
+            "extension, reached at the lockout.",
             (_DEADLIFT,),
             better="higher",
         ),
@@ -149,7 +152,8 @@ ANALYSIS_TYPES: dict[str, AnalysisType] = {
             "deg",
             "Body line (+ sag / - pike)",
             "Per frame 180 minus the interior angle shoulder-hip-ankle, + when the hip is below the "
-            "shoulder-ankle line (sag), - above (pike); per rep the value of largest size.",
+            "shoulder-ankle line (sag), - above (pike); per rep its value at the bottom (mid "
+            "timestamp).",
             (_PUSH,),
         ),
         AnalysisType(

@@ -254,16 +254,18 @@ def rep_analyses(
     if legs and "hip_angle" in s:
         put("HIP_ANGLE_DEGREES", smallest("hip_angle"))
     if activity is Activity.DEADLIFT and "hip_angle" in s:
-        put("LOCKOUT_HIP_ANGLE_DEGREES", s["hip_angle"][mid])
+        # The fullest extension, not the value at ``mid``: where a lockout is held, ``mid`` marks
+        # when it is reached, and the hip may still open a few degrees after that.
+        put("LOCKOUT_HIP_ANGLE_DEGREES", largest("hip_angle"))
     if legs and "trunk_lean" in s:
         put("TRUNK_LEAN_DEGREES", largest("trunk_lean"))
     if arms and "elbow_angle" in s:
         put("ELBOW_ANGLE_DEGREES", smallest("elbow_angle"))
         put("LOCKOUT_ELBOW_ANGLE_DEGREES", largest("elbow_angle"))
     if activity is Activity.PUSH_UP and "body_line" in s:
-        line = s["body_line"][window]
-        if _any_finite(line):
-            put("BODY_LINE_ANGLE_DEGREES", line[int(np.nanargmax(np.abs(line)))])
+        # At the bottom, where the trunk carries most load; the largest bend over the whole rep
+        # would include the plank at rest, and a few degrees of pike there would flip the sign.
+        put("BODY_LINE_ANGLE_DEGREES", s["body_line"][mid])
     if moving_joint_y is not None and body_height:
         velocity = _mean_concentric_velocity(
             activity, _xy(moving_joint_y), _xy(time_s), start, mid, end, body_height

@@ -1,11 +1,13 @@
 """Write the pose engine's documentation pictures to docs/pose/ (needs the ``pose`` extra).
 
-    python scripts/pose_docs.py
+    python scripts/pose_docs.py                  # everything
+    python scripts/pose_docs.py --samples-only   # only the sample sheets
 
 - ``<clip>_reps.png``: the measured side's skeleton (plain OpenCV) on each rep's turning point of
   the real clips in tests/footage/ (the first four reps), with the engine's angle at that frame.
 - ``sample_<name>.png``: the same on the sample videos' turning points, the ground-truth skeleton
-  drawn thin in white beside the engine's.
+  drawn thin in white beside the engine's; the caption gives the angle on that frame and, below
+  it, the rep's key per-rep value (the scalar a coach reads) beside the truth's for that rep.
 - ``squat_side_01_series.png``: the knee angle and hip height over time with the reps found.
 
 The polished overlays are ``guru_form.frames``'; these are for checking the engine by eye.
@@ -38,6 +40,13 @@ BONES = [
     ("heel", "foot_index"),
     ("ankle", "foot_index"),
 ]
+#: The per-rep analysisType captioned on the sample sheets.
+KEY_ANALYSIS = {
+    "squat": "KNEE_ANGLE_DEGREES",
+    "deadlift": "LOCKOUT_HIP_ANGLE_DEGREES",
+    "bench_press": "ELBOW_ANGLE_DEGREES",
+    "push_up": "ELBOW_ANGLE_DEGREES",
+}
 KEY_ANGLE = {
     "squat": ("knee_angle", "knee"),
     "deadlift": ("hip_angle", "hip"),
@@ -84,7 +93,14 @@ def _label(image, lines: list[str], scale: float) -> None:
         cv2.putText(image, text, org, font, 0.8 * scale, (255, 255, 255), 2, cv2.LINE_AA)
 
 
-def rep_sheet(path: Path, activity: str, out: Path, *, truth=None, stride: int = 1) -> None:
+def rep_sheet(
+    path: Path, activity: str, out: Path, *, truth=None, true_analysis=None, stride: int = 1
+) -> None:
+    """Write a sheet of the first four reps' turning points with the measured skeleton.
+
+    ``truth`` (the per-frame truth table) adds the true skeleton and angle; ``true_analysis``
+    (the true Analysis) adds the rep's key per-rep value beside the truth's.
+    """
     analysis = analyze_video(path, activity, stride=stride)
     track = analysis.pose_track
     frame = track.frame
@@ -107,7 +123,17 @@ def rep_sheet(path: Path, activity: str, out: Path, *, truth=None, stride: int =
         measured = f"{angle.replace('_angle', '')} {row[angle]:.0f} deg, {row['side']} side"
         if truth is not None:
             measured += f" (truth {t[angle]:.0f})"
-        _label(image, [f"rep {i}  {row['time_ms'] / 1000:.2f} s", measured], scale)
+        lines = [f"rep {i}  {row['time_ms'] / 1000:.2f} s", measured]
+        if true_analysis is not None and true_analysis.reps:
+            key = KEY_ANALYSIS[activity]
+            rep = reps[i - 1]
+            true_rep = min(true_analysis.reps, key=lambda r: abs(r.mid_ms - rep.mid_ms))
+            if key in rep.analyses and key in true_rep.analyses:
+                lines.append(
+                    f"rep's {key.removesuffix('_DEGREES').lower()} {rep.analyses[key]:.0f} "
+                    f"(truth {true_rep.analyses[key]:.0f})"
+                )
+        _label(image, lines, scale)
         height = 480 if image.shape[0] > image.shape[1] else 300
         tiles.append(cv2.resize(image, (round(image.shape[1] * height / image.shape[0]), height)))
     while len(tiles) % min(4, len(tiles)):
@@ -145,17 +171,20 @@ def series_chart(path: Path, out: Path) -> None:
 
 
 def main() -> None:
+    """Write the pictures (``--samples-only``: only the sample sheets)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    footage = ROOT / "tests" / "footage"
-    rep_sheet(footage / "squat_side_01.mp4", "squat", OUT / "squat_side_01_reps.png")
-    rep_sheet(footage / "pushup_side_01.mp4", "push_up", OUT / "pushup_side_01_reps.png")
-    series_chart(footage / "squat_side_01.mp4", OUT / "squat_side_01_series.png")
+    if "--samples-only" not in sys.argv[1:]:
+        footage = ROOT / "tests" / "footage"
+        rep_sheet(footage / "squat_side_01.mp4", "squat", OUT / "squat_side_01_reps.png")
+        rep_sheet(footage / "pushup_side_01.mp4", "push_up", OUT / "pushup_side_01_reps.png")
+        series_chart(footage / "squat_side_01.mp4", OUT / "squat_side_01_series.png")
     for name in samples.sample_names():
         rep_sheet(
             samples.sample_path(name),
             name,
             OUT / f"sample_{name}.png",
             truth=samples.sample_truth(name),
+            true_analysis=samples.sample_analysis(name),
         )
 
 

@@ -93,8 +93,9 @@ def test_squat_rep_analyses_by_hand() -> None:
     assert "MEAN_CONCENTRIC_VELOCITY_BH_PER_S" not in with_height
 
 
-def test_deadlift_concentric_is_start_to_mid_and_lockout_at_mid() -> None:
-    hip_angle = np.array([70.0, 120.0, 178.0, 120.0, 70.0])
+def test_deadlift_concentric_is_start_to_mid_and_lockout_is_the_fullest_extension() -> None:
+    # mid marks when the lockout is reached; the hip still opens 1° after it (a held lockout)
+    hip_angle = np.array([70.0, 120.0, 177.0, 178.0, 70.0])
     y = np.array([200.0, 150.0, 100.0, 150.0, 200.0])
     out = rep_analyses(
         Activity.DEADLIFT,
@@ -113,19 +114,24 @@ def test_deadlift_concentric_is_start_to_mid_and_lockout_at_mid() -> None:
     assert moving_joint(Activity.BENCH_PRESS) == "wrist"
 
 
-def test_push_up_body_line_keeps_sign_of_largest_bend() -> None:
+@pytest.mark.parametrize("bottom", [-9.0, 3.0])
+def test_push_up_body_line_is_its_signed_value_at_the_bottom(bottom: float) -> None:
+    # A larger pike at rest (-5°, the plank before and after the rep) does not decide the value.
     out = rep_analyses(
         Activity.PUSH_UP,
-        {"elbow_angle": np.array([170.0, 85, 172]), "body_line": np.array([2.0, -9, 4])},
+        {
+            "elbow_angle": np.array([170.0, 120, 85, 120, 172]),
+            "body_line": np.array([-5.0, 1, bottom, 1, -5]),
+        },
         0,
-        1,
         2,
-        time_s=np.arange(3.0),
+        4,
+        time_s=np.arange(5.0),
     )
     assert out == {
         "ELBOW_ANGLE_DEGREES": 85,
         "LOCKOUT_ELBOW_ANGLE_DEGREES": 172,
-        "BODY_LINE_ANGLE_DEGREES": -9,
+        "BODY_LINE_ANGLE_DEGREES": bottom,
     }
 
 
@@ -147,3 +153,12 @@ def test_frame_code_round_trip_survives_noise(index: int) -> None:
 def test_frame_code_detects_missing_strip() -> None:
     with pytest.raises(ValueError, match="no frame-index strip"):
         read_frame_code(np.full((100, 100), 128, np.uint8))
+
+
+@pytest.mark.parametrize("module", ["guru_form.kinematics", "guru_form.analysis_types"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

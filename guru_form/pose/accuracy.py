@@ -34,7 +34,14 @@ class Accuracy:
         ``"start"``, ``"mid"``, ``"end"`` -> the largest error in frames over the matched reps
         (each true rep matched to the found rep whose ``mid`` is nearest).
     analysis_error
-        analysisType -> mean absolute error over the matched reps.
+        analysisType -> mean absolute error of the per-rep value over the matched reps (the
+        scalar a coach reads, e.g. a rep's smallest knee angle, against the truth's).
+    analysis_max_error
+        analysisType -> the largest absolute error over the matched reps.
+    analysis_bias
+        analysisType -> the mean signed error (engine minus truth) over the matched reps.
+    analysis_missing
+        analysisTypes of the truth that the engine left out of at least one matched rep.
     """
 
     angle_mae: dict[str, float]
@@ -42,6 +49,9 @@ class Accuracy:
     reps_true: int
     boundary_error_frames: dict[str, float]
     analysis_error: dict[str, float] = field(default_factory=dict)
+    analysis_max_error: dict[str, float] = field(default_factory=dict)
+    analysis_bias: dict[str, float] = field(default_factory=dict)
+    analysis_missing: tuple[str, ...] = ()
 
     @property
     def count_exact(self) -> bool:
@@ -52,9 +62,14 @@ class Accuracy:
         """One line for a terminal."""
         angles = ", ".join(f"{k.replace('_angle', '')} {v:.1f}°" for k, v in self.angle_mae.items())
         bounds = ", ".join(f"{k} {v:.0f}" for k, v in self.boundary_error_frames.items())
+        per_rep = ", ".join(
+            f"{k.removesuffix('_DEGREES')} {v:.1f}° (max {self.analysis_max_error[k]:.1f})"
+            for k, v in self.analysis_error.items()
+            if k.endswith("_DEGREES")
+        )
         return (
             f"reps {self.reps_found}/{self.reps_true}; angle MAE {angles}; "
-            f"boundary error (frames) {bounds}"
+            f"boundary error (frames) {bounds}; per-rep error {per_rep or 'none'}"
         )
 
 
@@ -93,6 +108,7 @@ def accuracy_against_truth(
                     angle_mae[name] = float(np.nanmean(error))
     bounds: dict[str, list[float]] = {"start": [], "mid": [], "end": []}
     errors: dict[str, list[float]] = {}
+    missing: set[str] = set()
     for true_rep in truth.reps:
         if not analysis.reps:
             break
@@ -105,11 +121,16 @@ def accuracy_against_truth(
             bounds[key].append(abs(found - want) * fps / 1000.0)
         for name, value in true_rep.analyses.items():
             if name in rep.analyses:
-                errors.setdefault(name, []).append(abs(rep.analyses[name] - value))
+                errors.setdefault(name, []).append(rep.analyses[name] - value)
+            else:
+                missing.add(name)
     return Accuracy(
         angle_mae=angle_mae,
         reps_found=len(analysis.reps),
         reps_true=len(truth.reps),
         boundary_error_frames={k: max(v) if v else float("nan") for k, v in bounds.items()},
-        analysis_error={k: float(np.mean(v)) for k, v in errors.items()},
+        analysis_error={k: float(np.mean(np.abs(v))) for k, v in errors.items()},
+        analysis_max_error={k: float(np.max(np.abs(v))) for k, v in errors.items()},
+        analysis_bias={k: float(np.mean(v)) for k, v in errors.items()},
+        analysis_missing=tuple(sorted(missing)),
     )

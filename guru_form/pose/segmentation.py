@@ -6,12 +6,16 @@ turning point, and the checks a candidate must pass to count.
 ============  ==============  =========================  ========================================
 activity      signal          turning point (``mid``)    checks besides the angle's range
 ============  ==============  =========================  ========================================
-squat         ``knee_angle``  smallest knee angle        hip drops >= 0.25 torso, upright at rest
-deadlift      ``hip_angle``   largest hip angle          hip rises >= 0.2 torso
-bench_press   ``elbow_angle`` smallest elbow angle       wrist drops >= 0.2 torso, trunk lying
-push_up       ``elbow_angle`` smallest elbow angle       shoulder drops >= 0.15 torso, body
+squat         ``knee_angle``  hip lowest                 hip drops >= 0.25 torso, upright at rest
+deadlift      ``hip_angle``   hip angle reaches its      shoulder rises >= 0.3 torso
+                              largest (lockout)
+bench_press   ``elbow_angle`` wrist lowest               wrist drops >= 0.2 torso, trunk lying
+push_up       ``elbow_angle`` shoulder lowest            shoulder drops >= 0.15 torso, body
                                                          horizontal
 ============  ==============  =========================  ========================================
+
+The signal finds the reps (peaks of the angle); the turning point is then placed by the body's
+height where there is a bottom, and by the hip angle for the deadlift's lockout (step 2 below).
 
 How a rep is found, within each shot (a continuous stretch of footage, see
 :mod:`guru_form.pose.track`) and each stretch where the signal is known:

@@ -55,11 +55,20 @@ def test_zero_phase_smoothing_keeps_the_turning_point_in_time() -> None:
 
 
 def test_smoothing_respects_missing_stretches_and_low_frame_rates() -> None:
-    t = np.arange(0, 3000, 200.0)  # 5 frames/s: the cut-off is lowered below Nyquist
-    x = np.linspace(0, 10, len(t))
-    x[5] = np.nan
+    t = np.arange(0, 8000, 200.0)  # 5 frames/s: the 4 Hz cut-off is lowered below Nyquist
+    movement = 50 + 10 * np.sin(2 * np.pi * t / 4000.0)  # 0.25 Hz, to keep
+    jitter = np.where(np.arange(len(t)) % 2, 1.0, -1.0)  # at Nyquist, to remove
+    x = movement + jitter
+    x[15] = np.nan
     out = butterworth_zero_phase(x, t)
-    assert np.isnan(out[5])
+    assert np.isnan(out[15])
+    # Each finite stretch on either side of the gap is filtered by itself: the movement is kept
+    # (never further from it than the jitter was), and away from the stretch's ends the jitter
+    # is gone.
+    assert np.isfinite(np.delete(out, 15)).all()
+    assert np.abs(np.delete(out - movement, 15)).max() <= 1.05
+    inner = np.r_[3:12, 19:37]
+    assert np.abs(out - movement)[inner].max() < 0.15
 
 
 def test_clean_series_pipeline() -> None:

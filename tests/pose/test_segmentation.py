@@ -157,3 +157,20 @@ def test_every_activity_has_a_rule() -> None:
     from guru_form.models import Activity
 
     assert set(RULES) == set(Activity)
+
+
+def test_the_rules_table_in_the_module_docstring_matches_the_rules() -> None:
+    import re
+
+    from guru_form.pose import segmentation
+
+    doc = segmentation.__doc__ or ""
+    for activity, rule in RULES.items():
+        row = re.search(rf"^{activity.value}\s+``(\w+)``\s+(.+)$", doc, re.MULTILINE)
+        assert row is not None, f"no row for {activity.value}"
+        assert row.group(1) == rule.signal
+        verb = "drops" if rule.min_height_travel > 0 else "rises"
+        check = f"{rule.height_joint} {verb} >= {abs(rule.min_height_travel):g} torso"
+        assert check in row.group(2), f"{activity.value}: the table should say {check!r}"
+        if rule.bottom_joint is not None:
+            assert f"{rule.bottom_joint} lowest" in row.group(2)
