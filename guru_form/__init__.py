@@ -142,7 +142,16 @@ __all__ = [  # noqa: PLE0604
 ]
 
 
+# Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
+_SUBMODULES = frozenset(
+    {"analysis_types", "apis", "client", "frames", "kinematics", "plots", "pose", "report"}
+    | {"samples", "server", "tables", "widgets"}
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"guru_form.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'guru_form' has no attribute {name!r}")
@@ -152,4 +161,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)

@@ -200,6 +200,22 @@ def test_lazy_top_level_names() -> None:
         guru_form.does_not_exist  # noqa: B018
 
 
+def test_subpackages_are_attributes_and_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, guru_form as gf\n"
+        "heavy = {'cv2', 'matplotlib', 'httpx', 'mediapipe'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "from guru_form.tables.export import to_csv\n"
+        "assert gf.tables.to_csv is to_csv and gf.plots.plot_metric.__name__ == 'plot_metric'\n"
+        "assert {'tables', 'plots', 'frames', 'pose'} <= set(dir(gf))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def _rep(**overrides: object) -> dict:
     rep: dict = {"startTimestampMs": 0, "midTimestampMs": 5, "endTimestampMs": 9, "analyses": []}
     rep.update(overrides)
