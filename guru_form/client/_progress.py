@@ -69,12 +69,13 @@ class PollReporter:
 
     def __init__(self, progress: AnalysisProgress, *, video_id: str, timeout: float) -> None:
         self._callback = progress if callable(progress) else None
+        self._desc = f"analysing {video_id}"
         self._bar = (
             _bar(
                 total=round(timeout),
                 unit="s",
-                desc=f"analysing {video_id}",
-                bar_format="{desc}: {postfix} {n_fmt}/{total_fmt} s",
+                desc=self._desc,
+                bar_format="{desc}: {n_fmt}/{total_fmt} s",
                 leave=False,
             )
             if progress is True
@@ -85,7 +86,7 @@ class PollReporter:
         if self._callback is not None:
             self._callback(analysis)
         if self._bar is not None:
-            self._bar.set_postfix_str(analysis.status_text, refresh=False)
+            self._bar.set_description_str(f"{self._desc} ({analysis.status_text})")
             self._bar.update(max(0, round(elapsed) - self._bar.n))
 
     def close(self) -> None:

@@ -142,7 +142,8 @@ def test_unknown_video_is_not_found(fake_client, fake: FakeGuru) -> None:
 def test_progress_bar_for_the_wait(fake_client, fake: FakeGuru, video, capsys) -> None:
     vid = fake_client.upload_video(video)
     fake_client.wait_for_analysis(vid, poll_interval=0.01, progress=True)
-    assert f"analysing {vid}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"analysing {vid} (Complete): " in err and ": , " not in err
 
 
 def test_an_undocumented_status_is_waited_through(fake_client, fake: FakeGuru, video) -> None:
