@@ -6,6 +6,7 @@ shape of an upload job live here once; :mod:`.sync` and :mod:`.aio` only send an
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import httpx
 from guru_form._http import RetryPolicy, parse_retry_after, safe_url
 from guru_form._http.errors import decode_body, request_id
 from guru_form.client._auth import OAuthClientCredentials
-from guru_form.client._cache import ResultCache, default_cache_dir
+from guru_form.client._cache import CacheEntry, ResultCache, default_cache_dir
 from guru_form.client._config import (
     ClientConfig,
     check_url_allowed,
@@ -62,6 +63,8 @@ if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
 
 __all__ = ["BaseGuruClient", "UploadJob", "WaitOptions"]
+
+logger = logging.getLogger("guru_form.client")
 
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_POLL_INTERVAL = 2.0
@@ -437,15 +440,27 @@ class BaseGuruClient:
     def _cache_key(self, job: UploadJob, content_sha256: str) -> str:
         return self._cache.key(content_sha256, job.metadata.activity)
 
-    @staticmethod
-    def _upload_landed(video: Video) -> bool:
-        """Whether a video whose upload was never confirmed did receive its file.
+    def _resume_target(
+        self, key: str, job: UploadJob, entry: CacheEntry, video: Video | None
+    ) -> str | None:
+        """Decide, from the server's record of it, whether to poll a recorded video.
 
-        Only ``Pending`` (the API's word for "not uploaded yet") means it did not; any other
-        status, or none, counts as received, since uploading the same file under a second id is
-        what must never happen.
+        ``video`` is what ``get_video`` said of the video whose upload was never confirmed (None
+        when the server no longer knows it). Only ``Pending`` (the API's word for "not uploaded
+        yet") means the file never arrived: then the entry is forgotten and None returned, so a
+        new video is created. Any other status, or none, counts as received and the video id is
+        returned for polling, since uploading the same file under a second id is what must never
+        happen.
         """
-        return (video.status or "").strip().lower() != "pending"
+        if video is not None and (video.status or "").strip().lower() != "pending":
+            self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
+            return entry.video_id
+        if video is not None:
+            logger.info(
+                "video %s never received %s; uploading it to a new video", video.id, job.filename
+            )
+        self._cache.forget(key)
+        return None
 
     def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
         """The callback that records a created video's id before its upload starts."""

@@ -347,18 +347,10 @@ class AsyncGuruClient(BaseGuruClient):
         if entry.uploaded:
             return entry.video_id
         try:
-            video = await self.get_video(entry.video_id)
+            video: Video | None = await self.get_video(entry.video_id)
         except NotFoundError:
-            self._cache.forget(key)
-            return None
-        if not self._upload_landed(video):
-            logger.info(
-                "video %s never received %s; uploading it to a new video", video.id, job.filename
-            )
-            self._cache.forget(key)
-            return None
-        self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
-        return entry.video_id
+            video = None
+        return self._resume_target(key, job, entry, video)
 
     async def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return await self.wait_for_analysis(

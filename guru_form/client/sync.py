@@ -6,7 +6,6 @@ Everything that is not sending or waiting lives in :class:`~guru_form.client._ba
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
     from guru_form.pose.track import PoseTrack
 
 __all__ = ["GuruClient"]
-
-logger = logging.getLogger("guru_form.client")
 
 
 class GuruClient(BaseGuruClient):
@@ -462,18 +459,10 @@ class GuruClient(BaseGuruClient):
         if entry.uploaded:
             return entry.video_id
         try:
-            video = self.get_video(entry.video_id)
+            video: Video | None = self.get_video(entry.video_id)
         except NotFoundError:
-            self._cache.forget(key)
-            return None
-        if not self._upload_landed(video):
-            logger.info(
-                "video %s never received %s; uploading it to a new video", video.id, job.filename
-            )
-            self._cache.forget(key)
-            return None
-        self._cache.record_uploaded(key, entry.video_id, source_path=job.path)
-        return entry.video_id
+            video = None
+        return self._resume_target(key, job, entry, video)
 
     def _wait(self, video_id: str, wait: WaitOptions) -> Analysis:
         return self.wait_for_analysis(
