@@ -71,6 +71,7 @@ def run_analyze(
     title: str | None = None,
     notes: str | None = None,
     engine: str = "auto",
+    stride: int | None = None,
     pdf: bool = False,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
@@ -91,6 +92,9 @@ def run_analyze(
         For the reports.
     engine
         The local server's engine (``auto``, ``pose``, ``reference``); ignored with credentials.
+    stride
+        The local pose engine analyses every ``stride``-th frame (None: every frame); ignored
+        with credentials.
     pdf
         Also write each report as ``report.pdf`` (needs the ``pdf`` extra).
     progress
@@ -102,12 +106,20 @@ def run_analyze(
     -------
     AnalyzeResult
         Failed videos are in ``.failed`` with their error; the others have their files.
+
+    Raises
+    ------
+    InvalidInputError
+        For bad input (no activity, no videos, a missing file, a stride that is not a positive
+        int or is given for an engine without one), before anything is sent.
     """
     from guru_form.client import GuruClient
     from guru_form.report import build_report, write_set_outputs
     from guru_form.report.pdf import _weasyprint
+    from guru_form.server.engines import check_stride
 
     say = log or (lambda _line: None)
+    check_stride(stride)
     act, _ = resolve_activity(activity)
     if act is None:
         raise InvalidInputError("--activity is required: squat, deadlift, bench_press or push_up")
@@ -129,12 +141,14 @@ def run_analyze(
         where = f"the Guru API at {client.base_url}"
         if engine != "auto":
             say(f"note: --engine {engine} applies to the local server only; using {where}")
+        if stride is not None:
+            say(f"note: --stride {stride} applies to the local server only; using {where}")
     else:
         from guru_form.server.embedded import ensure_local_server
 
-        server = ensure_local_server(engine=engine)
-        client = GuruClient.local(engine)
-        where = f"the local server {server.url} (engine: {server.engine})"
+        server = ensure_local_server(engine=engine, stride=stride)
+        client = GuruClient.local(engine, stride=stride)
+        where = f"the local server {server.url} (engine: {server.engine_label})"
     say(f"analysing {len(paths)} video{'s' if len(paths) != 1 else ''} on {where}")
     result = AnalyzeResult(out_dir=out, where=where)
     with client:

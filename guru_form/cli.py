@@ -17,6 +17,27 @@ from guru_form.errors import GuruError
 from guru_form.models import Activity
 
 ENGINES = "auto, pose, reference, or package.module:Class"
+STRIDE_HELP = (
+    "the pose engine analyses every N-th frame (2: about 1.7x faster, same accuracy on lifts; "
+    "default: every frame)"
+)
+
+
+def _stride(text: str) -> int:
+    """``--stride``'s type: a whole number, 1 or more (argparse reports anything else)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number, 1 or more, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _add_stride(parser: argparse.ArgumentParser, where: str = "") -> None:
+    parser.add_argument("--stride", type=_stride, metavar="N", help=STRIDE_HELP + where)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="guru_form_output", help="output folder (default: %(default)s)"
     )
     demo.add_argument("--engine", default="auto", help=f"local analysis engine: {ENGINES}")
+    _add_stride(demo)
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
     analyze = sub.add_parser(
@@ -65,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--engine", default="auto", help=f"local analysis engine (no credentials): {ENGINES}"
     )
+    _add_stride(analyze, "; local server only")
     analyze.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
     serve = sub.add_parser("serve", help="run the Guru-compatible API server")
@@ -72,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--data-dir", help="where state lives (default: $GURU_FORM_HOME/server)")
     serve.add_argument("--engine", default="auto", help=f"analysis engine: {ENGINES}")
+    _add_stride(serve)
     serve.add_argument("--dask-scheduler", metavar="ADDRESS", help="run analyses on a Dask cluster")
     serve.add_argument("--workers", type=int, help="analysis threads (without --dask-scheduler)")
     serve.add_argument(
@@ -93,7 +117,13 @@ def _demo(args: argparse.Namespace) -> int:
 
     from guru_form.demo import run_demo
 
-    result = run_demo(args.out, engine=args.engine, progress=not args.no_progress, log=tqdm.write)
+    result = run_demo(
+        args.out,
+        engine=args.engine,
+        stride=args.stride,
+        progress=not args.no_progress,
+        log=tqdm.write,
+    )
     print()
     print(f"{'sample':<12} {'reps':>9} {'mid err':>9}  analysis error (mean |found - truth|)")
     for sample in result.samples:
@@ -131,6 +161,7 @@ def _analyze(args: argparse.Namespace) -> int:
         title=args.title,
         notes=args.notes,
         engine=args.engine,
+        stride=args.stride,
         pdf=args.pdf,
         progress=not args.no_progress,
         log=tqdm.write,
@@ -153,6 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.data_dir,
         args.engine,
         args.dask_scheduler,
+        stride=args.stride,
         workers=args.workers,
         reference_dirs=args.reference_dir,
         token_ttl_s=args.token_ttl,

@@ -62,6 +62,7 @@ def run_demo(
     out_dir: str | os.PathLike[str] = "guru_form_output",
     *,
     engine: str = "auto",
+    stride: int | None = None,
     names: list[str] | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
@@ -75,6 +76,8 @@ def run_demo(
     engine
         The local server's engine: ``"auto"`` (the pose engine when the ``pose`` extra is
         installed, else the sample-video reference engine), ``"pose"`` or ``"reference"``.
+    stride
+        The pose engine analyses every ``stride``-th frame; None means every frame.
     names
         Which samples (default: all of :func:`guru_form.samples.sample_names`).
     progress
@@ -85,6 +88,12 @@ def run_demo(
     Returns
     -------
     DemoResult
+
+    Raises
+    ------
+    InvalidInputError
+        For a stride that is not a positive int, or one given for an engine without one (the
+        reference engine), before the server starts.
     """
     import matplotlib
 
@@ -98,11 +107,11 @@ def run_demo(
     say = log or (lambda _line: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    server = ensure_local_server(engine=engine)
-    say(f"local server {server.url} (engine: {server.engine}, data in {server.data_dir})")
+    server = ensure_local_server(engine=engine, stride=stride)
+    say(f"local server {server.url} (engine: {server.engine_label}, data in {server.data_dir})")
     chosen = names or samples.sample_names()
     results: list[DemoSample] = []
-    with GuruClient.local(engine) as client:
+    with GuruClient.local(engine, stride=stride) as client:
         truths = {name: samples.sample_analysis(name) for name in chosen}
         uploads: dict[str, str] = {}
         for name in chosen:
@@ -145,7 +154,7 @@ def run_demo(
             {name.replace("_", " ").capitalize(): s.video for name, s in complete.items()},
             out / "report.html",
             title="guru-form demo: the sample videos",
-            notes=f"Analysed on the local server (engine: {server.engine}).",
+            notes=f"Analysed on the local server (engine: {server.engine_label}).",
         )
     return DemoResult(
         out_dir=out, engine=server.engine, server_url=server.url, samples=results, report=report

@@ -141,6 +141,7 @@ class BaseGuruClient:
         engine: str = "auto",
         data_dir: str | os.PathLike[str] | None = None,
         *,
+        stride: int | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -159,17 +160,31 @@ class BaseGuruClient:
             ``"reference"`` or ``"package.module:Class"``.
         data_dir
             The server's data folder (default ``$GURU_FORM_HOME/server``).
+        stride
+            The pose engine analyses every ``stride``-th frame (2 is about 1.7x faster with the
+            same accuracy on lifts); None means every frame. Results are cached per stride.
         timeout, max_retries, retry, cache_dir
             As for the constructor.
 
+        Raises
+        ------
+        InvalidInputError
+            For a stride that is not a positive int, or one given for an engine that has none
+            (the reference engine), before any server starts.
+        GuruError
+            When this process' local server already runs with another data folder, engine or
+            stride (call ``guru_form.server.embedded.stop_local_server()`` first).
+
         Examples
         --------
-        >>> with GuruClient.local(engine="pose") as client:  # doctest: +SKIP
+        >>> with GuruClient.local(engine="pose", stride=2) as client:  # doctest: +SKIP
         ...     analysis = client.analyze("squats.mp4", activity="squat")
+        >>> analysis.pose_track.stride  # doctest: +SKIP
+        2
         """
         client = cls.__new__(cls)
         client._setup(
-            local_config(engine, data_dir),
+            local_config(engine, data_dir, stride=stride),
             make_timeout(timeout),
             make_retry_policy(max_retries, retry),
             None if cache_dir is None else Path(cache_dir),

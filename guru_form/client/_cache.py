@@ -1,15 +1,17 @@
 """The on-disk record of what was uploaded and analysed, so no video is uploaded twice.
 
-An entry is keyed by the server (its base URL), the video's content (SHA-256) and the activity. It
-is *created* (a video was created for the content and its upload began, but was not confirmed: a
-re-run asks the server whether the file arrived before creating another video), *uploaded* (the
-video's id, analysis not collected yet: a re-run polls that video instead of uploading again) or
-*complete* (the analysis itself: a re-run returns it without any request). An analysis that ended
-``Failed`` is not kept: the entry is dropped, so analysing the video again submits it afresh.
+An entry is keyed by the server (its base URL; for guru_form's embedded server its data folder,
+engine and the engine's stride, so a stride-2 result never answers a stride-1 request), the video's
+content (SHA-256) and the activity. It is *created* (a video was created for the content and its
+upload began, but was not confirmed: a re-run asks the server whether the file arrived before
+creating another video), *uploaded* (the video's id, analysis not collected yet: a re-run polls
+that video instead of uploading again) or *complete* (the analysis itself: a re-run returns it
+without any request). An analysis that ended ``Failed`` is not kept: the entry is dropped, so
+analysing the video again submits it afresh.
 
 Layout, under the cache directory::
 
-    analyses/<server-key>/server.txt                    the server's base URL
+    analyses/<server-key>/server.txt                    the server's identity (its base URL)
     analyses/<server-key>/<sha256>.<activity>.json      one entry
 
 The directory is ``$GURU_FORM_HOME/cache`` when ``GURU_FORM_HOME`` is set, else the platform's
@@ -87,7 +89,8 @@ class ResultCache:
     root
         The cache directory (see the module docs for the default).
     server
-        The server's identity: its base URL.
+        The server's identity: its base URL, or for the embedded server
+        :attr:`guru_form.server.embedded.EmbeddedServer.identity`.
     """
 
     def __init__(self, root: Path, server: str) -> None:

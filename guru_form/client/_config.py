@@ -69,8 +69,8 @@ class ClientConfig:
         True when plain http to a non-loopback host was explicitly allowed.
     server_identity
         What the result cache keys results by: the base URL, or for the embedded server its data
-        folder and engine (its port may change between sessions; a result from one engine must not
-        answer for another).
+        folder, engine and the engine's stride (its port may change between sessions; a result
+        from one engine, or one stride, must not answer for another).
     """
 
     base_url: str
@@ -172,19 +172,29 @@ def resolve_config(
 
 
 def local_config(
-    engine: str = "auto", data_dir: str | os.PathLike[str] | None = None
+    engine: str = "auto",
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    stride: int | None = None,
 ) -> ClientConfig:
-    """The settings of this process' embedded local server (started if need be)."""
+    """The settings of this process' embedded local server (started if need be).
+
+    Raises
+    ------
+    InvalidInputError
+        For a stride that is not a positive int or that the engine cannot take (before anything
+        starts).
+    """
     from guru_form.server.embedded import ensure_local_server
 
-    server = ensure_local_server(data_dir, engine=engine)
+    server = ensure_local_server(data_dir, engine=engine, stride=stride)
     return ClientConfig(
         base_url=str(server.url).rstrip("/"),
         auth_url=str(server.auth_url),
         audience=str(server.audience),
         credentials=Credentials(str(server.client_id), str(server.client_secret)),
         local=True,
-        server_identity=f"guru-form-local:{server.data_dir}:{server.engine}",
+        server_identity=server.identity,
     )
 
 

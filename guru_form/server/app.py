@@ -10,7 +10,7 @@
 ``GET /videos/{id}/content``           the raw uploaded video (the ``uri`` above)
 ``GET /videos/{id}/pose-track``        guru_form's extension: the pose engine's per-frame track
                                        (Parquet), once the analysis is Complete
-``GET /health``                        liveness and the engine in use (no auth)
+``GET /health``                        liveness, the engine in use and its stride (no auth)
 =====================================  =========================================================
 
 Errors are JSON: ``{"error": code, "message": sentence}`` (plus ``field`` and ``errors`` for a 400 on
@@ -319,7 +319,8 @@ class _Api:
         return Response(status_code=204)
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "engine": self.rt.spec.name})
+        spec = self.rt.spec
+        return JSONResponse({"status": "ok", "engine": spec.name, "stride": spec.stride})
 
 
 def _content_suffix(filename: str) -> str:

@@ -26,6 +26,7 @@ from guru_form.server._paths import default_server_dir, write_private_file
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
 from guru_form.server.config import ServerConfig, ServerRuntime
+from guru_form.server.engines import engine_label
 
 __all__ = ["EmbeddedServer", "ensure_local_server", "stop_local_server"]
 
@@ -44,6 +45,9 @@ class EmbeddedServer:
         Where its state lives.
     engine
         The analysis engine it runs (``"pose"`` or ``"reference"``).
+    stride
+        The engine's stride (every ``stride``-th frame is analysed); None for an engine without
+        one, such as the reference engine.
     """
 
     url: str
@@ -53,6 +57,30 @@ class EmbeddedServer:
     client_secret: str = field(repr=False)
     data_dir: Path = field(compare=False)
     engine: str = "reference"
+    stride: int | None = None
+
+    @property
+    def engine_label(self) -> str:
+        """The engine for messages: ``"pose"``, or ``"pose, stride 2"`` off the default stride."""
+        return engine_label(self.engine, self.stride)
+
+    @property
+    def identity(self) -> str:
+        """What results from this server are cached under: its data folder, engine and stride.
+
+        Its port may change between sessions, so it is not part of it; the engine and a stride
+        other than the engine's default are, since a result of one must not answer for another
+        (a stride-1 result keeps the identity results had before strides could be chosen).
+
+        Examples
+        --------
+        >>> server = EmbeddedServer("u", "a", "aud", "id", "s", Path("/d"), "pose", 2)
+        >>> server.identity
+        'guru-form-local:/d:pose:stride=2'
+        """
+        base = f"guru-form-local:{self.data_dir}:{self.engine}"
+        label = self.engine_label
+        return base if label == self.engine else f"{base}:stride={self.stride}"
 
     def client_kwargs(self) -> dict[str, str]:
         """Keyword arguments for ``GuruClient(**server.client_kwargs())``."""
@@ -101,7 +129,10 @@ def _start_backend(runtime: ServerRuntime, port: int) -> ThreadedUvicorn:
 
 
 def ensure_local_server(
-    data_dir: str | os.PathLike[str] | None = None, *, engine: str = "auto"
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    engine: str = "auto",
+    stride: int | None = None,
 ) -> EmbeddedServer:
     """Start the embedded local server if this process has none; return how to reach it.
 
@@ -111,6 +142,9 @@ def ensure_local_server(
         Where its state lives; None means :func:`guru_form.server._paths.default_server_dir`.
     engine
         The analysis engine: ``"auto"`` (pose when installed, else the sample-video reference).
+    stride
+        The pose engine analyses every ``stride``-th frame; None means the engine's default
+        (every frame).
 
     Returns
     -------
@@ -119,8 +153,12 @@ def ensure_local_server(
 
     Raises
     ------
+    InvalidInputError
+        For a stride that is not a positive int, or one given for an engine that has none
+        (checked before anything starts).
     GuruError
-        When a server is already running in this process with another data folder or engine.
+        When a server is already running in this process with another data folder, engine or
+        stride.
 
     Examples
     --------
@@ -128,7 +166,7 @@ def ensure_local_server(
     >>> client = GuruClient(**server.client_kwargs())  # doctest: +SKIP
     """
     config = ServerConfig(
-        data_dir=Path(data_dir) if data_dir else default_server_dir(), engine=engine
+        data_dir=Path(data_dir) if data_dir else default_server_dir(), engine=engine, stride=stride
     )
     spec = config.engine_spec()
     with _singleton.lock:
@@ -136,10 +174,11 @@ def ensure_local_server(
             current = _singleton.running.info
             alive = _singleton.running.backend.running
             if alive and current.data_dir == config.data_dir:
-                if current.engine != spec.name:
+                if (current.engine, current.stride) != (spec.name, spec.stride):
                     raise GuruError(
-                        f"the local server of this process already runs engine {current.engine!r}; "
-                        f"call stop_local_server() before asking for {spec.name!r}"
+                        f"the local server of this process already runs engine "
+                        f"{current.engine_label!r}; call stop_local_server() before asking for "
+                        f"{spec.label!r}"
                     )
                 return current
             if alive:
@@ -166,6 +205,7 @@ def ensure_local_server(
             client_secret=runtime.credentials.client_secret,
             data_dir=config.data_dir,
             engine=runtime.spec.name,
+            stride=runtime.spec.stride,
         )
         _singleton.running = _Running(runtime, backend, info)
         return info

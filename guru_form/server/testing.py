@@ -52,6 +52,8 @@ class LocalServer:
         Where its state lives; None makes a temporary folder, removed by :meth:`stop`.
     engine
         The analysis engine (default ``"reference"``: deterministic answers for known videos).
+    stride
+        The engine's stride (see :class:`guru_form.server.config.ServerConfig`).
     reference_dirs
         Folders of known (video, sidecar) pairs; empty means the bundled sample videos.
     executor
@@ -77,6 +79,7 @@ class LocalServer:
         data_dir: str | os.PathLike[str] | None = None,
         *,
         engine: str = "reference",
+        stride: int | None = None,
         reference_dirs: Sequence[str | os.PathLike[str]] = (),
         executor: Executor | None = None,
         max_workers: int | None = None,
@@ -92,6 +95,7 @@ class LocalServer:
             data_dir=self.data_dir,
             engine=engine,
             reference_dirs=[Path(d) for d in reference_dirs],
+            stride=stride,
             executor=executor,
             max_workers=max_workers,
             audience=audience,

@@ -12,6 +12,8 @@ import cv2
 import pytest
 
 from guru_form.cli import build_parser
+from guru_form.errors import InvalidInputError
+from guru_form.server.testing import KnownVideo, LocalServer
 from guru_form.tables import read_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,3 +215,122 @@ def test_demo_never_tells_the_engine_the_true_rep_count(tmp_path: Path) -> None:
     truth = json.loads((ROOT / "sample_videos" / "squat.json").read_text())
     assert len(truth["reps"]) > 1
     assert counts == f"1 {len(truth['reps'])}"  # the engine's own count beside the truth's
+
+
+STRIDE_ENGINE = "tests.server._engines:StrideEngine"
+
+
+def test_every_command_takes_a_stride() -> None:
+    parser = build_parser()
+    for command in (["serve"], ["demo"], ["analyze", "a.mp4", "--activity", "squat"]):
+        assert parser.parse_args(command).stride is None  # the engine's default: every frame
+        assert parser.parse_args([*command, "--stride", "2"]).stride == 2
+        assert parser.parse_args([*command, "--stride=1"]).stride == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("0", "argument --stride: must be 1 or more, got 0"),
+        ("-2", "argument --stride: must be 1 or more, got -2"),
+        ("1.5", "argument --stride: must be a whole number, 1 or more, got '1.5'"),
+        ("two", "argument --stride: must be a whole number, 1 or more, got 'two'"),
+    ],
+)
+def test_a_bad_stride_is_a_usage_error(
+    value: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = build_parser()
+    for command in (["serve"], ["demo"], ["analyze", "a.mp4", "--activity", "squat"]):
+        with pytest.raises(SystemExit) as caught:
+            parser.parse_args([*command, f"--stride={value}"])
+        assert caught.value.code == 2
+        assert words in capsys.readouterr().err
+
+
+def test_a_stride_for_an_engine_without_one_exits_1_and_starts_nothing(tmp_path: Path) -> None:
+    squat = str(ROOT / "sample_videos" / "squat.mp4")
+    for args in (
+        ["analyze", squat, "--activity", "squat", "--engine", "reference", "--stride", "2"],
+        ["demo", "--engine", "reference", "--stride", "2", "--out", str(tmp_path / "out")],
+    ):
+        done = _run(*args, home=tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(
+            "guru-form: error: the 'reference' analysis engine has no stride"
+        ), done.stderr
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "server").exists()  # no local server was started
+    bad = _run("serve", "--stride", "0", home=tmp_path)
+    assert bad.returncode == 2 and "argument --stride: must be 1 or more" in bad.stderr
+
+
+@pytest.mark.slow
+def test_analyze_runs_the_local_engine_at_the_stride_given(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _run(
+        "analyze", str(ROOT / "sample_videos" / "squat.mp4"), "--activity", "squat",
+        "--engine", STRIDE_ENGINE, "--stride", "3", "--out", str(out), "--no-progress",
+        home=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"(engine: {STRIDE_ENGINE}, stride 3)" in done.stdout
+    (rep,) = json.loads((out / "squat" / "analysis.json").read_text())["reps"]
+    assert rep["analyses"] == [{"analysisType": "STRIDE_USED", "analysisScalar": 3.0}]
+
+
+@pytest.mark.slow
+def test_demo_runs_the_local_engine_at_the_stride_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guru_form.demo import run_demo
+    from guru_form.server.embedded import stop_local_server
+
+    monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))
+    lines: list[str] = []
+    stop_local_server()
+    try:
+        result = run_demo(
+            tmp_path / "out",
+            engine=STRIDE_ENGINE,
+            stride=2,
+            names=["squat"],
+            progress=False,
+            log=lines.append,
+        )
+    finally:
+        stop_local_server()
+    assert f"(engine: {STRIDE_ENGINE}, stride 2, data in" in lines[0]
+    (sample,) = result.samples
+    assert sample.analysis.reps[0].analyses == {"STRIDE_USED": 2.0}
+
+
+@pytest.mark.slow
+def test_analyze_on_the_hosted_api_notes_that_the_stride_is_for_the_local_server(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    local_server: LocalServer,
+    known_videos: dict[str, KnownVideo],
+) -> None:
+    from guru_form.analyze import run_analyze
+
+    # The "hosted API" here is a local server met through credentials, as a hosted one is.
+    monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GURU_CLIENT_ID", local_server.client_id)
+    monkeypatch.setenv("GURU_CLIENT_SECRET", local_server.client_secret)
+    monkeypatch.setenv("GURU_API_URL", local_server.url)
+    monkeypatch.setenv("GURU_AUTH_URL", local_server.auth_url)
+    monkeypatch.setenv("GURU_AUDIENCE", local_server.audience)
+    lines: list[str] = []
+    result = run_analyze(
+        [known_videos["squat"].path],
+        activity="squat",
+        out_dir=tmp_path / "out",
+        stride=2,
+        progress=False,
+        log=lines.append,
+    )
+    assert not result.failed
+    assert lines[0] == f"note: --stride 2 applies to the local server only; using {result.where}"
+    with pytest.raises(InvalidInputError, match="stride must be a whole number"):
+        run_analyze([known_videos["squat"].path], activity="squat", stride=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,82 @@ def test_local_results_are_cached_per_data_folder_and_engine(
     assert all(str(tmp_path) in i for i in identities)
     hosted = _config.ClientConfig("https://api.example", "https://auth", "aud", config.credentials)
     assert hosted.server_identity == "https://api.example"
+
+
+STRIDE_ENGINE = "tests.server._engines:StrideEngine"
+
+
+@pytest.fixture
+def no_local_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No embedded server before or after the test; its home (and data) under ``tmp_path``."""
+    from guru_form.server.embedded import stop_local_server
+
+    monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))
+    stop_local_server()
+    yield tmp_path / "home"
+    stop_local_server()
+
+
+def test_the_local_cache_identity_includes_a_stride_off_the_default(tmp_path: Path) -> None:
+    from guru_form.server.embedded import EmbeddedServer
+
+    def identity(engine: str, stride: int | None) -> str:
+        return EmbeddedServer("u", "a", "aud", "id", "s", tmp_path, engine, stride).identity
+
+    # Stride 1 is the pose engine's default: the identity results were cached under before.
+    assert identity("pose", 1) == f"guru-form-local:{tmp_path}:pose"
+    assert identity("pose", 2) == f"guru-form-local:{tmp_path}:pose:stride=2"
+    assert len({identity("pose", s) for s in (1, 2, 3)}) == 3
+    assert identity("reference", None) == f"guru-form-local:{tmp_path}:reference"
+    # A custom engine has no known default: any stride given is part of the identity.
+    assert identity("pkg.mod:E", 1) != identity("pkg.mod:E", None)
+
+
+@pytest.mark.parametrize(
+    ("engine", "stride", "words"),
+    [
+        ("auto", 0, "stride must be a whole number of frames, 1 or more"),
+        ("pose", "2", "stride must be a whole number of frames, 1 or more"),
+        ("pose", 1.5, "stride must be a whole number of frames, 1 or more"),
+        ("reference", 2, "'reference' analysis engine has no stride"),
+        ("tests.server._engines:EchoEngine", 2, "EchoEngine' takes no stride"),
+    ],
+)
+def test_a_bad_local_stride_is_refused_before_a_server_starts(
+    no_local_server: Path, engine: str, stride: object, words: str
+) -> None:
+    from guru_form import AsyncGuruClient, GuruClient
+    from guru_form.server import embedded
+
+    for client_class in (GuruClient, AsyncGuruClient):
+        with pytest.raises(InvalidInputError, match=words):
+            client_class.local(engine, stride=stride)  # type: ignore[arg-type]
+    assert embedded._singleton.running is None
+    assert not no_local_server.exists()  # no data folder, no credentials
+
+
+def test_local_results_are_cached_per_stride(no_local_server: Path, tmp_path: Path) -> None:
+    """Over real HTTP: a stride-2 result never answers a stride-3 request, nor the reverse."""
+    from guru_form import GuruClient
+    from guru_form.server.embedded import stop_local_server
+    from guru_form.server.testing import make_video
+
+    video = make_video(tmp_path / "set.mp4", seed=4242)
+
+    def run(stride: int | None) -> tuple[str | None, float]:
+        with GuruClient.local(
+            STRIDE_ENGINE, tmp_path / "server", stride=stride, cache_dir=tmp_path / "cache"
+        ) as client:
+            analysis = client.analyze(video, activity="squat", poll_interval=0.05, progress=False)
+        stop_local_server()  # the next run may ask for another stride
+        return analysis.video_id, analysis.reps[0].analyses["STRIDE_USED"]
+
+    first_id, used = run(2)
+    assert used == 2
+    assert run(2) == (first_id, 2)  # from the cache: same video, no new upload
+    third_id, used = run(3)
+    assert used == 3 and third_id != first_id  # uploaded again, analysed at stride 3
+    default_id, used = run(None)
+    assert used == 1 and default_id not in (first_id, third_id)  # the engine's own default
+    assert run(2) == (first_id, 2)  # and stride 2 still finds its own result
+    assert run(3) == (third_id, 3)

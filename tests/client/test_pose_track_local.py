@@ -10,9 +10,12 @@ from guru_form import GuruClient
 from guru_form.pose.track import PoseTrack
 from guru_form.samples import sample_path
 from guru_form.server.testing import LocalServer
+from tests.pose import conftest as pose_fixtures
 
 pytest.importorskip("mediapipe")
 pytestmark = [pytest.mark.pose, pytest.mark.slow]
+
+squat_clip = pose_fixtures.squat_clip  # a fixture: one squat rep, 4.5 s at 30 frames/s
 
 
 def _client(server: LocalServer, cache: Path) -> GuruClient:
@@ -80,3 +83,42 @@ def test_embedded_server_results_carry_their_track_through_the_cache(
         assert (
             server.faults.count("/uploads/*", method="POST") == 1
         )  # the second came from the cache
+
+
+def test_the_local_pose_engine_at_stride_2_says_so_in_the_track(
+    squat_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GuruClient.local(engine="pose", stride=2): the embedded server's pose engine analyses
+    every other frame, and the pose track it records (served, cached) says stride 2."""
+    import av
+    import httpx
+
+    from guru_form.server.embedded import stop_local_server
+
+    with av.open(str(squat_clip)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("GURU_CLIENT_ID", raising=False)
+    stop_local_server()
+    try:
+        for attempt in ("analysed", "cached"):
+            with GuruClient.local(
+                "pose", tmp_path / "server", stride=2, cache_dir=tmp_path / "cache"
+            ) as client:
+                health = httpx.get(f"{client.base_url}/health").json()
+                assert health == {"status": "ok", "engine": "pose", "stride": 2}
+                analysis = client.analyze(
+                    squat_clip, activity="squat", poll_interval=0.2, progress=False
+                )
+            track = analysis.pose_track
+            assert track is not None, attempt
+            assert track.stride == 2, attempt
+            assert track.frame_count == frames
+            assert list(track.frame["frame"]) == list(range(0, frames, 2)), attempt
+            assert analysis.rep_count == 1, attempt
+    finally:
+        stop_local_server()
+    (stored,) = (tmp_path / "server" / "artifacts").glob(
+        f"{analysis.video_id}-*/pose_track.parquet"
+    )
+    assert PoseTrack.read_parquet(stored).stride == 2  # the server's own record

@@ -137,3 +137,34 @@ class ProcessKillingEngine:
         import os
 
         os._exit(3)
+
+
+class StrideEngine:
+    """Takes a ``stride`` as the pose engine does, and reports it as its one rep's scalar."""
+
+    name = "stride"
+
+    def __init__(self, *, stride: int = 1) -> None:
+        self.stride = stride
+
+    def analyze(
+        self,
+        video_path: Path,
+        *,
+        activity: Activity | None,
+        domain: Domain | None,
+        rep_count: int | None,
+    ) -> dict[str, Any]:
+        return {
+            "status": "Complete",
+            "reps": [
+                {
+                    "startTimestampMs": 0,
+                    "midTimestampMs": 500,
+                    "endTimestampMs": 1000,
+                    "analyses": [
+                        {"analysisType": "STRIDE_USED", "analysisScalar": float(self.stride)}
+                    ],
+                }
+            ],
+        }

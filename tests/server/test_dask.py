@@ -88,6 +88,29 @@ def test_a_re_upload_while_the_first_job_runs_is_analysed_again(
         close()
 
 
+def test_the_engines_stride_reaches_the_dask_worker(
+    scheduler_address: str, tmp_path: Path, known_videos: dict[str, KnownVideo]
+) -> None:
+    executor, close = dask_executor(scheduler_address)
+    try:
+        with LocalServer(
+            tmp_path / "data",
+            engine="tests.server._engines:StrideEngine",
+            stride=3,
+            executor=executor,
+        ) as server:
+            api = Api(server)
+            body = api.wait(api.submit(known_videos["squat"].path), timeout=30)
+            assert body["status"] == "Complete", body
+            assert body["reps"][0]["analyses"][0] == {
+                "analysisType": "STRIDE_USED",
+                "analysisScalar": 3,
+            }
+            api.close()
+    finally:
+        close()
+
+
 def _wait_for_health(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guru_form.errors import GuruError
+from guru_form.errors import GuruError, InvalidInputError
 from guru_form.server.embedded import ensure_local_server, stop_local_server
 
 
@@ -91,3 +91,34 @@ def test_stopped_means_stopped(home: Path) -> None:
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{server.url}/health", timeout=2)
     stop_local_server()  # idempotent
+
+
+STRIDE_ENGINE = "tests.server._engines:StrideEngine"
+
+
+def test_a_server_at_one_stride_is_not_taken_for_another(home: Path) -> None:
+    server = ensure_local_server(engine=STRIDE_ENGINE, stride=2)
+    assert (server.engine, server.stride) == (STRIDE_ENGINE, 2)
+    assert ensure_local_server(engine=STRIDE_ENGINE, stride=2) is server
+    assert httpx.get(f"{server.url}/health").json()["stride"] == 2
+    with pytest.raises(
+        GuruError,
+        match=r"already runs engine '.*StrideEngine, stride 2'; call stop_local_server\(\) before "
+        r"asking for '.*StrideEngine, stride 3'",
+    ):
+        ensure_local_server(engine=STRIDE_ENGINE, stride=3)
+    with pytest.raises(GuruError, match="already runs engine"):
+        ensure_local_server(engine=STRIDE_ENGINE)  # no stride is the engine's own default
+    stop_local_server()
+    assert ensure_local_server(engine=STRIDE_ENGINE).stride is None
+
+
+def test_a_bad_stride_starts_nothing(home: Path) -> None:
+    with pytest.raises(InvalidInputError, match="stride must be a whole number"):
+        ensure_local_server(stride=0)
+    with pytest.raises(InvalidInputError, match="'reference' analysis engine has no stride"):
+        ensure_local_server(engine="reference", stride=2)
+    assert not home.exists()  # no folder, no credentials, no server
+    from guru_form.server import embedded
+
+    assert embedded._singleton.running is None

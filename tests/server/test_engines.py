@@ -9,11 +9,13 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity
 from guru_form.server import engines
+from guru_form.server.config import ServerConfig
 from guru_form.server.engines import EngineFailure, EngineSpec, load_engine, resolve_engine_name
 from guru_form.server.jobs import run_analysis
 from guru_form.server.reference import ReferenceEngine
@@ -179,4 +181,83 @@ def test_a_dead_worker_process_fails_the_analysis_with_a_reason(
         assert body["status"] == "Failed"
         assert "worker process died" in body["reason"]
         assert api.http.get("/health").status_code == 200
+        api.close()
+
+
+STRIDE_ENGINE = "tests.server._engines:StrideEngine"
+
+
+def test_the_pose_engine_spec_carries_its_stride_and_pickles() -> None:
+    spec = EngineSpec("pose", stride=2)
+    assert pickle.loads(pickle.dumps(spec)) == spec and spec.stride == 2
+    assert EngineSpec("pose").stride == 1  # the pose engine's default, said out loud
+    assert EngineSpec("pose") == EngineSpec("pose", stride=1) != spec
+    assert (spec.label, EngineSpec("pose").label) == ("pose, stride 2", "pose")
+    assert EngineSpec("reference").stride is None
+    assert EngineSpec("pose", stride=np.int64(3)).stride == 3  # a numpy integer is an int
+    assert type(EngineSpec("pose", stride=np.int64(3)).stride) is int
+
+
+def test_the_pose_engine_is_built_with_the_specs_stride() -> None:
+    pytest.importorskip("guru_form.pose.engine")
+    engine = load_engine(EngineSpec("pose", stride=2))
+    assert engine.name == "pose" and getattr(engine, "stride", None) == 2
+    assert getattr(load_engine(EngineSpec("pose")), "stride", None) == 1
+
+
+@pytest.mark.parametrize("stride", [0, -2, 1.5, 2.0, "2", True, False])
+def test_a_stride_that_is_not_a_positive_whole_number_is_refused(stride: object) -> None:
+    words = r"stride must be a whole number of frames, 1 or more .*got"
+    with pytest.raises(InvalidInputError, match=words):
+        EngineSpec("pose", stride=stride)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=words):
+        ServerConfig(data_dir=Path("unused"), engine="pose", stride=stride)  # type: ignore[arg-type]
+
+
+def test_a_stride_for_an_engine_without_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(InvalidInputError, match="'reference' analysis engine has no stride"):
+        EngineSpec("reference", stride=2)
+    with pytest.raises(InvalidInputError, match="'reference' analysis engine has no stride"):
+        ServerConfig(tmp_path / "data", engine="reference", stride=1).engine_spec()
+    # A custom engine takes one only if its constructor has a 'stride' argument.
+    echo = ServerConfig(tmp_path / "data", engine="tests.server._engines:EchoEngine", stride=2)
+    with pytest.raises(InvalidInputError, match=r"EchoEngine' takes no stride"):
+        echo.engine_spec()
+    with pytest.raises(InvalidInputError, match=r"EchoEngine' takes no stride"):
+        load_engine(EngineSpec("tests.server._engines:EchoEngine", stride=2))
+    # 'auto' without the pose extra is the reference engine: the stride cannot be honoured.
+    monkeypatch.setattr(engines, "_module_exists", lambda name: name != "mediapipe")
+    with pytest.raises(InvalidInputError, match=r"'auto' is the reference engine here.*\[pose\]"):
+        ServerConfig(tmp_path / "data", engine="auto", stride=2).engine_spec()
+    assert ServerConfig(tmp_path / "data", engine="auto").engine_spec().name == "reference"
+    # Refused before the server opens anything.
+    with pytest.raises(InvalidInputError, match="has no stride"):
+        LocalServer(tmp_path / "server", stride=2).start()
+    assert not (tmp_path / "server" / "signing.key").exists()
+    assert not (tmp_path / "server" / "guru.sqlite3").exists()
+
+
+def test_a_custom_engine_gets_the_stride_in_a_spawned_worker_process(
+    tmp_path: Path, known_videos: dict[str, KnownVideo]
+) -> None:
+    spec = ServerConfig(tmp_path / "unused", engine=STRIDE_ENGINE, stride=3).engine_spec()
+    assert (
+        spec == EngineSpec(STRIDE_ENGINE, stride=3) and spec.label == f"{STRIDE_ENGINE}, stride 3"
+    )
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=context) as pool,
+        LocalServer(tmp_path / "data", engine=STRIDE_ENGINE, stride=3, executor=pool) as server,
+    ):
+        api = Api(server)
+        assert api.http.get("/health").json() == {
+            "status": "ok",
+            "engine": STRIDE_ENGINE,
+            "stride": 3,
+        }
+        body = api.wait(api.submit(known_videos["squat"].path), timeout=60)
+        assert body["status"] == "Complete", body
+        assert body["reps"][0]["analyses"] == [{"analysisType": "STRIDE_USED", "analysisScalar": 3}]
         api.close()
