@@ -101,7 +101,9 @@ class SegmentationRule:
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
         ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
-        (``turning="max"``), the first of them (when the lockout is reached).
+        (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
+        is early for a figure that eases into it, but tighter bands and a rule on the angle's
+        speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
     """
 
     signal: str
