@@ -11,8 +11,9 @@ Accuracy: per sample video and stride, the engine's rep count, per-frame knee/hi
 MAE against ``<name>.truth.csv`` and rep-boundary errors in frames, through the engine's own side
 choice; then, per rep, the error of every analysis scalar the engine reports (the values a coach
 reads, e.g. a rep's smallest knee angle) against the truth's value for that rep: mean absolute
-error, largest error and mean signed error (engine minus truth) over the reps. ``--cache DIR``
-keeps the model's raw output per (video, stride) in ``DIR`` so that later runs skip the model.
+error, largest error and mean signed error (engine minus truth) over the reps, and for the
+velocity that signed error relative to the true value. ``--cache DIR`` keeps the model's raw
+output per (video, stride) in ``DIR`` so that later runs skip the model.
 
 Speed: synthetic squat clips at 640x480 and 1280x720 (rendered once into a temporary folder).
 The baseline, measured in the same run, is the raw model alone: MediaPipe ``Pose.process`` on
@@ -102,7 +103,8 @@ def accuracy(cache: Path | None = None) -> None:
     print()
     print(
         "Per-rep analyses against the truth's value for the same rep: mean absolute error "
-        "(largest) and mean signed error, engine - truth; degrees, velocity in body heights/s"
+        "(largest) and mean signed error, engine - truth; degrees, velocity in body heights/s "
+        "(and its mean signed error relative to the true value)"
     )
     print(f"{'sample':<12} {'analysisType':<34} {'stride 1':>22} {'stride 2':>22}")
     for name in samples.sample_names():
@@ -120,7 +122,11 @@ def accuracy(cache: Path | None = None) -> None:
                     f"{acc.analysis_bias[analysis_type]:>+7.{digits}f}"
                 )
             label = analysis_type.removesuffix("_DEGREES")
-            print(f"{name:<12} {label:<34} {cells[0]:>22} {cells[1]:>22}")
+            line = f"{name:<12} {label:<34} {cells[0]:>22} {cells[1]:>22}"
+            if analysis_type == VELOCITY:
+                rel = [results[name, s].analysis_relative_bias.get(VELOCITY) for s in (1, 2)]
+                line += "   (" + " / ".join(f"{100 * r:+.0f} %" for r in rel if r is not None) + ")"
+            print(line)
         missing = sorted({m for s in (1, 2) for m in results[name, s].analysis_missing})
         if missing:
             print(f"{name:<12} missing from some reps: {', '.join(missing)}")

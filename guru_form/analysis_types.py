@@ -43,6 +43,17 @@ MEAN_CONCENTRIC_VELOCITY_BH_PER_S         BH/s     As above in body heights per 
 Rep timing: ``startTimestampMs`` is when the athlete leaves the rest position, ``endTimestampMs``
 when they are back at it, ``midTimestampMs`` the turning point (bottom for squat, bench press and
 push-up; lockout for deadlift).
+
+"Smallest" and "largest" are over the rep's frames (start to end) of the pose track's cleaned
+series: angles of joint positions that went through the visibility gate, outlier rejection and the
+4 Hz low-pass of :mod:`guru_form.pose.filters`, so a joint that jumps for a frame or two does not
+set them. They are the rep's extreme pose, which need not be at ``midTimestampMs``: the turning
+point is placed by the moving joint's height, and an angle can reach its extreme a little before
+or after. In a side-view push-up the shoulder's last few centimetres down are forward over the
+hands: the shoulder-wrist span, and so the elbow's bend, stays the same for the last 0.2-0.4 s,
+while the model shortens the upper arm in the image; the elbow angle at the bottom then reads
+more open than the rep's smallest, reached 0.1-0.3 s earlier (on ``pushup_side_01.mp4`` 0-21°
+per rep, median 6° at stride 2 and 1° at stride 1).
 """
 
 from __future__ import annotations

@@ -40,6 +40,10 @@ class Accuracy:
         analysisType -> the largest absolute error over the matched reps.
     analysis_bias
         analysisType -> the mean signed error (engine minus truth) over the matched reps.
+    analysis_relative_bias
+        analysisType -> the mean signed error relative to the truth's value,
+        ``mean((engine - truth) / |truth|)`` over the matched reps whose true value is not 0
+        (e.g. ``0.17`` for a velocity that reads 17 % fast).
     analysis_missing
         analysisTypes of the truth that the engine left out of at least one matched rep.
     """
@@ -51,6 +55,7 @@ class Accuracy:
     analysis_error: dict[str, float] = field(default_factory=dict)
     analysis_max_error: dict[str, float] = field(default_factory=dict)
     analysis_bias: dict[str, float] = field(default_factory=dict)
+    analysis_relative_bias: dict[str, float] = field(default_factory=dict)
     analysis_missing: tuple[str, ...] = ()
 
     @property
@@ -108,6 +113,7 @@ def accuracy_against_truth(
                     angle_mae[name] = float(np.nanmean(error))
     bounds: dict[str, list[float]] = {"start": [], "mid": [], "end": []}
     errors: dict[str, list[float]] = {}
+    relative: dict[str, list[float]] = {}
     missing: set[str] = set()
     for true_rep in truth.reps:
         if not analysis.reps:
@@ -122,6 +128,8 @@ def accuracy_against_truth(
         for name, value in true_rep.analyses.items():
             if name in rep.analyses:
                 errors.setdefault(name, []).append(rep.analyses[name] - value)
+                if value != 0:
+                    relative.setdefault(name, []).append((rep.analyses[name] - value) / abs(value))
             else:
                 missing.add(name)
     return Accuracy(
@@ -132,5 +140,6 @@ def accuracy_against_truth(
         analysis_error={k: float(np.mean(np.abs(v))) for k, v in errors.items()},
         analysis_max_error={k: float(np.max(np.abs(v))) for k, v in errors.items()},
         analysis_bias={k: float(np.mean(v)) for k, v in errors.items()},
+        analysis_relative_bias={k: float(np.mean(v)) for k, v in relative.items()},
         analysis_missing=tuple(sorted(missing)),
     )

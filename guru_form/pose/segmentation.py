@@ -29,7 +29,10 @@ How a rep is found, within each shot (a continuous stretch of footage, see
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
    changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
-   frame back at rest.
+   frame back at rest. A rep ends where it started: when the movement goes on more than
+   ``rest_fraction`` of the range beyond the signal's value at ``start`` (standing up straight
+   out of the last push-up opens the elbows further and lifts the shoulders), ``end`` is the
+   last frame before the signal passes that value, not the end of the next movement.
    ``mid`` is where the body turns: the moving joint lowest in the image (the centre of the frames
    within 3 % of its travel from the lowest, so the middle of a pause at the bottom); for the
    deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of its
@@ -85,7 +88,9 @@ class SegmentationRule:
     max_drift
         Largest horizontal travel of the feet (ankle) across the rep, in torso lengths.
     rest_fraction
-        ``start``/``end`` are where the excursion is within this fraction of the range from rest.
+        ``start``/``end`` are where the excursion is within this fraction of the range from rest;
+        and the movement has gone past its start position (the rep is over) when it is more
+        than this fraction of the range beyond the signal's value at ``start``.
     still_speed
         The signal is at rest while it changes by less than this fraction of the rep's range per
         second; ``start`` and ``end`` are moved out from the ``rest_fraction`` crossings to the
@@ -96,7 +101,9 @@ class SegmentationRule:
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
         ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
-        (``turning="max"``), the first of them (when the lockout is reached).
+        (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
+        is early for a figure that eases into it, but tighter bands and a rule on the angle's
+        speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
     """
 
     signal: str
@@ -271,6 +278,7 @@ def _reps_in_run(
             start -= 1
         while end < hi and d[min(end + ahead, hi)] < d[end] - step * min(ahead, hi - end):
             end += 1
+        end = _back_at_start(r, d, start, p, end)
         # The turning point, from the frames near the extreme (a pause at the bottom, a held
         # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
@@ -279,6 +287,23 @@ def _reps_in_run(
         mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
         out.append(RepWindow(a + start, a + mid, a + end, float(peak - max(rest_l, rest_r))))
     return out
+
+
+def _back_at_start(r: SegmentationRule, d: FloatArray, start: int, p: int, end: int) -> int:
+    """``end``, or earlier when by then the movement has gone on past its start position.
+
+    ``d`` is the signal's excursion (low at rest), ``p`` the turning point. Past is more than
+    ``rest_fraction`` of the rep's excursion beyond the value at ``start``: the frames after
+    that belong to the next movement (standing up after the last push-up, racking the bar),
+    which the search for the first frame at rest may run into when that movement goes on in
+    the same direction. The rep then ends at the last frame before the signal goes beyond its
+    value at ``start``. A rep that ends a little more extended than it began (within the
+    margin) keeps its ``end``.
+    """
+    after = d[p + 1 : end + 1]
+    if not (after < d[start] - r.rest_fraction * (d[p] - d[start])).any():
+        return end
+    return p + int(np.argmax(after < d[start]))
 
 
 def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:

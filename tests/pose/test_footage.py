@@ -53,3 +53,29 @@ def test_squat_side_01_measures_the_near_side(raw_pose) -> None:
     # Nine seconds of standing still first: no rep there.
     analysis = analyze_track(track)
     assert all(rep.start_ms > 8000 for rep in analysis.reps)
+
+
+def test_pushup_side_01_last_rep_ends_in_the_plank_not_in_the_stand_up(raw_pose) -> None:
+    """He pushes up out of the last rep straight into standing up (hips rise from 24.36 s).
+
+    By eye, frame by frame: bottom 24.06 s, arms locked 24.42-24.49 s, then the shoulders rise
+    far above the plank and the feet walk in. The rep's end used to run on to 24.76 s (at
+    stride 2), half-way to standing: its concentric phase then took in 94 px of shoulder travel
+    for the 53 px of the descent.
+    """
+    track = build_track(raw_pose(FOOTAGE / "pushup_side_01.mp4", STRIDE), "push_up")
+    analysis = analyze_track(track)
+    last = analysis.reps[-1]
+    assert 24.3 <= last.end_ms / 1000 <= 24.5
+    t = track.frame["time_ms"].to_numpy()
+    y = track.frame["shoulder_y"].to_numpy()
+    start, mid, end = (
+        int(np.argmin(np.abs(t - ms))) for ms in (last.start_ms, last.mid_ms, last.end_ms)
+    )
+    down, up = y[mid] - y[start], y[mid] - y[end]
+    assert 0.8 <= up / down <= 1.2  # the shoulder comes back to the plank, not above it
+    # The concentric phase is the push's own: 0.36-0.43 s by eye (the other reps' 0.6-0.8 s:
+    # this last push is explosive, so its velocity is the set's highest).
+    assert 0.25 <= (last.end_ms - last.mid_ms) / 1000 <= 0.5
+    # The body line at the bottom: a plank's sag, like the other reps' (8-14°), not a pike.
+    assert 0.0 <= last.analyses["BODY_LINE_ANGLE_DEGREES"] <= 20.0

@@ -174,3 +174,63 @@ def test_the_rules_table_in_the_module_docstring_matches_the_rules() -> None:
         assert check in row.group(2), f"{activity.value}: the table should say {check!r}"
         if rule.bottom_joint is not None:
             assert f"{rule.bottom_joint} lowest" in row.group(2)
+
+
+def _push_up_then_stand_up(stand_up_elbow: float) -> tuple[dict, dict, np.ndarray]:
+    """Two push-ups from a plank (elbow 165°, shoulder at y=100); the second, which ends at
+    4.9 s, runs straight into standing up: the arms lock to ``165 + stand_up_elbow`` and the
+    shoulder rises 150 px above the plank."""
+    pieces = [("plank", 1.0), ("rep", 1.8), ("plank", 0.3), ("rep", 1.8), ("stand_up", 1.0)]
+    elbow, shoulder_y, lean = [], [], []
+    for kind, seconds in pieces:
+        n = round(seconds * FPS)
+        u = np.arange(n) / n
+        if kind == "rep":
+            depth = np.sin(np.pi * u) ** 2
+            elbow.append(165 - 85 * depth)
+            shoulder_y.append(100 + 70 * depth)
+            lean.append(np.full(n, 78.0))
+        elif kind == "stand_up":
+            g = 0.5 - 0.5 * np.cos(np.pi * u)
+            elbow.append(165 + stand_up_elbow * g)
+            shoulder_y.append(100 - 150 * g)
+            lean.append(78 - 60 * g)
+        else:
+            elbow.append(np.full(n, 165.0))
+            shoulder_y.append(np.full(n, 100.0))
+            lean.append(np.full(n, 78.0))
+    y = np.concatenate(shoulder_y)
+    x = np.full(len(y), 300.0)
+    t = np.arange(len(y)) * 1000.0 / FPS
+    joints = {
+        "shoulder": np.c_[x, y],
+        "hip": np.c_[x + 150, y + 20],
+        "ankle": np.c_[x + 300, np.full_like(y, 200.0)],
+    }
+    return {"elbow_angle": np.concatenate(elbow), "trunk_lean": np.concatenate(lean)}, joints, t
+
+
+def test_a_rep_ends_back_at_its_start_not_in_the_movement_that_follows() -> None:
+    # Standing up straight after the last push-up keeps the elbow opening (165 -> 178°) and
+    # the shoulders rising: the search for the first frame at rest used to run on to the end
+    # of the stand-up (5.8 s), and the rep's concentric phase took the stand-up's travel in.
+    series, joints, t = _push_up_then_stand_up(13.0)
+    first, last = segment_reps("push_up", series, joints, t)
+    assert t[first.end] / 1000 == pytest.approx(2.8, abs=0.07)
+    assert t[last.end] / 1000 == pytest.approx(4.9, abs=0.07)
+    assert joints["shoulder"][last.end, 1] == pytest.approx(100.0, abs=2.0)  # in the plank
+    assert series["elbow_angle"][last.end] == pytest.approx(165.0, abs=2.0)
+
+
+def test_a_rep_that_ends_a_little_more_extended_than_it_began_keeps_its_end() -> None:
+    # Locking out 5° further than the start is within the margin (10 % of the 85° range):
+    # still the rep's own lockout, the end is where the arms stop.
+    series, joints, t = _push_up_then_stand_up(0.0)
+    stop = round(4.9 * FPS)
+    settle = np.clip((t[stop:] / 1000 - 4.9) / 0.3, 0, 1)
+    series["elbow_angle"][stop:] = 165 + 5 * settle
+    for joint in joints.values():
+        joint[stop:, 1] = joint[stop - 1, 1]  # no stand-up this time
+    series["trunk_lean"][stop:] = 78.0
+    _, last = segment_reps("push_up", series, joints, t)
+    assert t[last.end] / 1000 == pytest.approx(5.2, abs=0.1)

@@ -178,3 +178,12 @@ def test_a_second_backend_plugs_in_by_name_and_a_perfect_one_reproduces_the_trut
     for analysis_type, error in acc.analysis_error.items():
         bound = 0.06 if analysis_type == VELOCITY else 1.0
         assert error <= bound, (analysis_type, acc.summary())
+    # Velocity within 5 % of the truth's, except the deadlift's: its concentric phase ends when
+    # the lockout is called reached, and the sample's figure eases into the lockout (the last
+    # 5 % of the hip's range takes about 14 % of the pull), so it reads 15-20 % fast (measured
+    # +19 % / +17 % at stride 1 / 2; README, "Accuracy").
+    relative = acc.analysis_relative_bias[VELOCITY]
+    if name == "deadlift":
+        assert 0.10 <= relative <= 0.22, relative
+    else:
+        assert abs(relative) <= 0.05, relative

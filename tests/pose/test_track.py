@@ -137,3 +137,23 @@ def test_no_person_gives_an_empty_track() -> None:
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_a_one_frame_glitch_of_the_model_does_not_set_a_rep_extreme() -> None:
+    """Per-rep extremes come from the cleaned series: a joint that jumps for one frame (the
+    model's typical failure) is dropped as an outlier and smoothed over, not reported."""
+    fig, t, truth = squat_figure(n_reps=3)
+    near = fig.near_joints()
+    clean = analyze_track(build_track(raw_pose(landmarks_from(near, fig.facing), t), "squat"))
+    glitch = {k: v.copy() for k, v in near.items()}
+    bottom = int(np.argmin(np.abs(t / 1000 - truth[1][1])))
+    frame = bottom - 4  # on the way down, next to the bottom
+    glitch["knee"][frame] += (40.0, -25.0)  # forward and up: a much sharper knee
+    glitched = angle_series(glitch)["knee_angle"][frame]
+    assert glitched < float(np.min(angle_series(near)["knee_angle"])) - 10.0
+    analysis = analyze_track(build_track(raw_pose(landmarks_from(glitch, fig.facing), t), "squat"))
+    assert len(analysis.reps) == 3
+    for rep, ref in zip(analysis.reps, clean.reps, strict=True):
+        assert rep.analyses["KNEE_ANGLE_DEGREES"] == pytest.approx(
+            ref.analyses["KNEE_ANGLE_DEGREES"], abs=1.0
+        )
