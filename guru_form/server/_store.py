@@ -3,6 +3,13 @@
 One connection, shared by the event loop and the job runner's callbacks behind a lock. SQLite in WAL
 mode answers these small queries in well under a millisecond, so calling it from async handlers is
 cheaper than a hop to a thread. Tokens are stored only as SHA-256 digests.
+
+Schema versions (``PRAGMA user_version``), migrated forward when a data folder is opened:
+
+1. videos and tokens.
+2. ``videos.engine_spec``: the engine settings (name, stride, reference folders; JSON) an upload
+   was queued with, so a restarted server analyses it with those, whatever it was started with.
+   Rows from version 1 have none (NULL) and are analysed by the server's own engine, as before.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (
@@ -35,7 +42,8 @@ CREATE TABLE IF NOT EXISTS videos (
     analysis_status TEXT NOT NULL DEFAULT 'Pending',
     analysis_json TEXT,
     analysis_reason TEXT,
-    analysis_finished_at REAL
+    analysis_finished_at REAL,
+    engine_spec TEXT
 );
 CREATE INDEX IF NOT EXISTS videos_pending ON videos (analysis_status, uploaded_at);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -47,6 +55,9 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 UPDATABLE_COLUMNS = frozenset({"rep_count", "domain", "activity"})
+
+# Columns added after version 1, with their SQL type: added to an older database when it is opened.
+_ADDED_VIDEO_COLUMNS = {"engine_spec": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,10 @@ class VideoRecord:
     analysis_status: str
     analysis_json: str | None
     analysis_reason: str | None
+    engine_spec: dict[str, Any] | None = None
+    """The engine settings the upload was queued with (see :meth:`EngineSpec.to_json
+    <guru_form.server.engines.EngineSpec.to_json>`); None for uploads stored before they were
+    recorded, and for videos not uploaded yet."""
 
     @property
     def uploaded(self) -> bool:
@@ -107,7 +122,19 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)  # idempotent; executescript manages its own transaction
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add the columns an older data folder lacks; raise ``user_version`` to ours."""
+        with self._transaction() as db:  # one opener at a time: a second sees the columns added
+            present = {row["name"] for row in db.execute("PRAGMA table_info(videos)")}
+            for column, sql_type in _ADDED_VIDEO_COLUMNS.items():
+                if column not in present:
+                    # Names and types come from _ADDED_VIDEO_COLUMNS, never from input.
+                    db.execute(f"ALTER TABLE videos ADD COLUMN {column} {sql_type}")
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version < SCHEMA_VERSION:  # a newer guru_form's folder keeps its number
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the connection; later calls raise ``sqlite3.ProgrammingError``."""
@@ -174,19 +201,22 @@ class Store:
                 )
         return self.get_video(video_id)
 
-    def mark_uploaded(self, video_id: str, content_path: str) -> int:
+    def mark_uploaded(
+        self, video_id: str, content_path: str, *, engine_spec: Mapping[str, Any]
+    ) -> int:
         """Record new content for ``video_id`` and reset its analysis; returns the new generation.
 
         Every upload bumps the generation, so a job still running on older content cannot overwrite
-        the analysis of newer content (see :meth:`finish_analysis`).
+        the analysis of newer content (see :meth:`finish_analysis`). ``engine_spec`` is the engine
+        settings the analysis is queued with (``EngineSpec.to_json()``), kept for a restart.
         """
         with self._transaction() as db:
             db.execute(
                 "UPDATE videos SET content_path = ?, uploaded_at = ?, "
                 "upload_generation = upload_generation + 1, analysis_status = 'Pending', "
-                "analysis_json = NULL, analysis_reason = NULL, analysis_finished_at = NULL "
-                "WHERE id = ?",
-                (content_path, time.time(), video_id),
+                "analysis_json = NULL, analysis_reason = NULL, analysis_finished_at = NULL, "
+                "engine_spec = ? WHERE id = ?",
+                (content_path, time.time(), json.dumps(dict(engine_spec)), video_id),
             )
             row = db.execute(
                 "SELECT upload_generation FROM videos WHERE id = ?", (video_id,)
@@ -194,6 +224,23 @@ class Store:
         if row is None:
             raise KeyError(video_id)
         return int(row["upload_generation"])
+
+    def adopt_engine_spec(
+        self, video_id: str, generation: int, engine_spec: Mapping[str, Any]
+    ) -> bool:
+        """Record the engine settings of an upload stored without them; True if recorded.
+
+        For a pending upload from before they were recorded (schema version 1), queued with the
+        server's own engine: a later restart then keeps to that engine. Recorded settings are
+        never replaced.
+        """
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE videos SET engine_spec = ? WHERE id = ? AND upload_generation = ? "
+                "AND engine_spec IS NULL",
+                (json.dumps(dict(engine_spec)), video_id, generation),
+            )
+            return cursor.rowcount == 1
 
     def finish_analysis(
         self,
@@ -263,4 +310,5 @@ def _record(row: sqlite3.Row) -> VideoRecord:
         analysis_status=row["analysis_status"],
         analysis_json=row["analysis_json"],
         analysis_reason=row["analysis_reason"],
+        engine_spec=None if row["engine_spec"] is None else json.loads(row["engine_spec"]),
     )

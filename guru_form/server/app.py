@@ -4,7 +4,8 @@
 ``POST /oauth/token``                  client-credentials exchange (form-encoded or JSON)
 ``POST /videos``                       create a video record; answers ``id``, ``url``, ``fields``
 ``POST /uploads/{id}``                 the presigned upload target (no bearer; signed form fields)
-``GET /videos/{id}``                   the video record: ``status`` Pending | Success, ``uri``, metadata
+``GET /videos/{id}``                   the video record: ``status`` Pending | Success, ``uri``, metadata,
+                                       and guru_form's ``analysisEngine`` (below)
 ``PUT /videos/{id}``                   update ``repCount``, ``domain``, ``activity``
 ``GET /videos/{id}/analysis``          the analysis: Pending | Complete (reps) | Failed (reason)
 ``GET /videos/{id}/content``           the raw uploaded video (the ``uri`` above)
@@ -12,6 +13,11 @@
                                        (Parquet), once the analysis is Complete
 ``GET /health``                        liveness, the engine in use and its stride (no auth)
 =====================================  =========================================================
+
+``analysisEngine`` is ``{"name": "pose", "stride": 1}``: the engine settings the upload was queued
+with, which its analysis is made with (also after a restart with other settings). It is null before
+an upload, and for uploads stored before guru_form recorded it. The analysis JSON itself stays as
+Guru's.
 
 Errors are JSON: ``{"error": code, "message": sentence}`` (plus ``field`` and ``errors`` for a 400 on
 one field), and the token endpoint answers Auth0's ``{"error", "error_description"}``. Every response
@@ -220,6 +226,7 @@ class _Api:
             "source": record.source,
             "createdAt": _iso(record.created_at),
             "uploadedAt": _iso(record.uploaded_at),
+            "analysisEngine": _engine_json(record),
         }
 
     async def get_video(self, request: Request) -> Response:
@@ -313,7 +320,9 @@ class _Api:
             return Response(status_code=400)
         final_path = self.rt.videos_dir / f"{video_id}{_content_suffix(record.filename)}"
         tmp_path.replace(final_path)  # atomic: readers see the old or the new content, whole
-        generation = self.rt.store.mark_uploaded(video_id, str(final_path))
+        generation = self.rt.store.mark_uploaded(
+            video_id, str(final_path), engine_spec=self.rt.runner.spec.to_json()
+        )
         self.rt.runner.submit(video_id, generation)
         logger.info("received content of video %s (upload %d)", video_id, generation)
         return Response(status_code=204)
@@ -321,6 +330,14 @@ class _Api:
     async def health(self, request: Request) -> Response:
         spec = self.rt.spec
         return JSONResponse({"status": "ok", "engine": spec.name, "stride": spec.stride})
+
+
+def _engine_json(record: VideoRecord) -> dict[str, Any] | None:
+    """``{"name", "stride"}`` of the engine settings recorded with the upload, or None."""
+    recorded = record.engine_spec
+    if not record.uploaded or recorded is None:
+        return None
+    return {"name": recorded.get("name"), "stride": recorded.get("stride")}
 
 
 def _content_suffix(filename: str) -> str:

@@ -206,6 +206,50 @@ class EngineSpec:
         """
         return engine_label(self.name, self.stride)
 
+    def to_json(self) -> dict[str, Any]:
+        """The spec as a JSON object, as the job store records it with each upload.
+
+        Examples
+        --------
+        >>> EngineSpec("pose", stride=2).to_json()
+        {'name': 'pose', 'stride': 2, 'reference_dirs': []}
+        """
+        return {
+            "name": self.name,
+            "stride": self.stride,
+            "reference_dirs": list(self.reference_dirs),
+        }
+
+    @classmethod
+    def from_json(cls, d: Any) -> EngineSpec:
+        """Rebuild a spec from :meth:`to_json`'s object.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``d`` is not such an object: a missing or mistyped value, or a key this version
+            of guru_form does not know (a spec written by a newer version, whose engine setting
+            this one could not honour).
+
+        Examples
+        --------
+        >>> EngineSpec.from_json({"name": "pose", "stride": 2, "reference_dirs": []}).label
+        'pose, stride 2'
+        """
+        known = {"name", "stride", "reference_dirs"}
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+            raise InvalidInputError(f"not an engine spec (no engine name): {d!r}")
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise InvalidInputError(
+                f"engine spec {d!r} has settings this version of guru_form does not know "
+                f"({', '.join(unknown)}); upgrade guru_form"
+            )
+        dirs = d.get("reference_dirs") or []
+        if not isinstance(dirs, list) or not all(isinstance(x, str) for x in dirs):
+            raise InvalidInputError(f"engine spec {d!r}: reference_dirs is not a list of folders")
+        return cls(d["name"], tuple(dirs), stride=d.get("stride"))
+
 
 def engine_label(name: str, stride: int | None) -> str:
     """``"pose"``, or ``"pose, stride 2"`` when the stride is not the engine's default.

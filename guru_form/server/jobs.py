@@ -7,7 +7,10 @@ reps, or ``Failed`` with a ``reason``).
 
 :class:`JobRunner` submits a job per upload, stores the outcome (unless the video was re-uploaded in the
 meantime) and re-queues, at start, every uploaded video whose analysis is still pending, so a restart
-loses nothing.
+loses nothing. A job runs with the engine settings its upload was queued with (recorded in the store),
+not with those the server was restarted with: a client that filed the pending video under one engine
+and stride gets a result made with them. When that engine cannot be built here (its module or extra
+is gone), the job ends ``Failed`` with a reason that names the settings and how to restart with them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import inspect
 import json
 import logging
 import os
+import shlex
 import threading
 import time
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
@@ -24,10 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from guru_form.errors import EngineError, GuruError, SchemaError
+from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
 from guru_form.models import Activity, Analysis, Domain, field_label
 from guru_form.server._store import Store
-from guru_form.server.engines import AnalysisEngine, EngineSpec, load_engine
+from guru_form.server.engines import (
+    AnalysisEngine,
+    EngineSpec,
+    check_engine_spec,
+    load_engine,
+    resolve_engine_name,
+)
 
 __all__ = ["AnalysisFaultSource", "JobRunner", "default_executor", "run_analysis"]
 
@@ -196,6 +206,52 @@ def default_executor(max_workers: int | None = None) -> Executor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guru-analysis")
 
 
+def _restart_command(spec: EngineSpec, data_dir: Path) -> str:
+    """How to start a server with ``spec``'s settings on ``data_dir``, for messages."""
+    folder, engine = shlex.quote(str(data_dir)), shlex.quote(spec.name)
+    serve = f"guru-form serve --data-dir {folder} --engine {engine}"
+    local = f"GuruClient.local(engine={spec.name!r}, data_dir={str(data_dir)!r}"
+    if spec.stride is not None:
+        serve += f" --stride {spec.stride}"
+        local += f", stride={spec.stride}"
+    return f"{serve} (from Python: {local}))"
+
+
+def _unrunnable_reason(recorded: Any, problem: str, data_dir: Path) -> str:
+    """The reason a pending job fails when the engine it was queued with cannot be built here.
+
+    Parameters
+    ----------
+    recorded
+        The engine settings stored with the upload (``EngineSpec.to_json()``).
+    problem
+        Why they cannot be honoured (the text of the error building them raised).
+    data_dir
+        The server's data folder, for the restart command the reason suggests.
+
+    Returns
+    -------
+    str
+        A sentence naming the engine and stride the video was queued with, why this server
+        cannot run them, and how to get the video analysed with them.
+    """
+    try:
+        spec = EngineSpec.from_json(recorded)
+    except InvalidInputError:
+        return (
+            f"this video was queued with analysis engine settings this server cannot honour "
+            f"({problem}); upload the video again to analyse it with this server's engine"
+        )
+    stride = "its default stride" if spec.stride is None else f"stride {spec.stride}"
+    return (
+        f"this video was queued for analysis by engine {spec.name!r} at {stride}, which this "
+        f"server cannot run: {problem}. It was not analysed with other settings, which the "
+        f"upload did not ask for. To analyse it with those: make that engine available, "
+        f"restart the server with them, {_restart_command(spec, data_dir)}, and upload the "
+        f"video again (client.analyze(path, cache=False) does)"
+    )
+
+
 @dataclass(frozen=True)
 class _Job:
     video_id: str
@@ -203,6 +259,7 @@ class _Job:
     ready_at: float  # monotonic time before which the outcome is not stored (slow-analysis fault)
     activity: str | None
     domain: str | None
+    spec: EngineSpec
 
 
 class JobRunner:
@@ -213,7 +270,8 @@ class JobRunner:
     store
         The server's database.
     spec
-        The engine to run.
+        The engine of new uploads, and of pending uploads stored before uploads recorded theirs.
+        A pending upload that recorded its engine settings runs with those.
     executor
         Where jobs run; None means :func:`default_executor` (owned and shut down by the runner).
         A given executor is not shut down by :meth:`stop`.
@@ -242,6 +300,9 @@ class JobRunner:
         self._lock = threading.Lock()
         self._timers: set[threading.Timer] = set()
         self._stopped = False
+        # Why each recorded engine setting cannot run here (None: it can); the server's own
+        # spec was checked where the server started.
+        self._problems: dict[EngineSpec, str | None] = {spec: None}
 
     def start(self) -> int:
         """Queue every uploaded video whose analysis is still pending; returns how many."""
@@ -252,15 +313,59 @@ class JobRunner:
             logger.info("re-queued %d pending analysis job(s)", len(pending))
         return len(pending)
 
+    def _problem(self, spec: EngineSpec) -> str | None:
+        """Why ``spec`` cannot be built here (missing extra or module, no stride), or None."""
+        if spec not in self._problems:
+            try:
+                resolve_engine_name(spec.name)
+                check_engine_spec(spec)
+                self._problems[spec] = None
+            except GuruError as exc:
+                self._problems[spec] = str(exc)
+        return self._problems[spec]
+
+    def _job_spec(self, video_id: str, generation: int, recorded: Any) -> EngineSpec | str:
+        """The engine a job runs with, or the reason it cannot run (a Failed analysis's reason)."""
+        if recorded is None:  # stored before uploads recorded their engine: today's engine
+            self.store.adopt_engine_spec(video_id, generation, self.spec.to_json())
+            return self.spec
+        data_dir = self.store.path.parent
+        try:
+            spec = EngineSpec.from_json(recorded)
+        except InvalidInputError as exc:
+            return _unrunnable_reason(recorded, str(exc), data_dir)
+        problem = self._problem(spec)
+        if problem is not None:
+            return _unrunnable_reason(recorded, problem, data_dir)
+        if spec != self.spec:
+            logger.info(
+                "video %s runs with the engine it was queued with (%s), not this server's (%s)",
+                video_id,
+                spec.label,
+                self.spec.label,
+            )
+        return spec
+
     def submit(self, video_id: str, generation: int) -> None:
-        """Queue the analysis of the content of ``video_id`` at upload ``generation``."""
+        """Queue the analysis of the content of ``video_id`` at upload ``generation``.
+
+        It runs with the engine settings recorded with the upload (:attr:`spec` for uploads
+        stored without them), or ends ``Failed`` when those cannot be built here.
+        """
         record = self.store.get_video(video_id)
         if record is None or record.content_path is None:
+            return
+        spec = self._job_spec(video_id, generation, record.engine_spec)
+        if isinstance(spec, str):
+            job = _Job(video_id, generation, 0.0, record.activity, record.domain, self.spec)
+            self._finish(job, _failed(spec, job.activity, job.domain))
             return
         delay, fail_reason = (0.0, None)
         if self._faults is not None:
             delay, fail_reason = self._faults.take_analysis_fault()
-        job = _Job(video_id, generation, time.monotonic() + delay, record.activity, record.domain)
+        job = _Job(
+            video_id, generation, time.monotonic() + delay, record.activity, record.domain, spec
+        )
         if fail_reason is not None:
             self._finish(job, _failed(fail_reason, job.activity, job.domain))
             return
@@ -271,7 +376,7 @@ class JobRunner:
         try:
             future = executor.submit(
                 run_analysis,
-                self.spec,
+                job.spec,
                 record.content_path,
                 record.activity,
                 record.domain,
