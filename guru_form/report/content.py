@@ -304,7 +304,9 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
     return out
 
 
-def _sheets(video: Path, analysis: Analysis, thresholds: Mapping[str, Threshold]) -> list[Picture]:
+def _sheets(
+    video: Path, name: str, analysis: Analysis, thresholds: Mapping[str, Threshold]
+) -> list[Picture]:
     count = len(analysis.reps)
     pictures: list[Picture] = []
     for first in range(1, count + 1, REPS_PER_SHEET):
@@ -316,10 +318,12 @@ def _sheets(video: Path, analysis: Analysis, thresholds: Mapping[str, Threshold]
             thresholds=thresholds,
             reps=reps,
             cell_width=360,
-            title=f"{video.name} | {span} of {count}",
+            title=f"{name} | {span} of {count}",
         )
         pictures.append(
-            image_picture(image, f"Start, turning point and end of {span}, with each rep's numbers")
+            image_picture(
+                image, f"{name}: start, turning point and end of {span}, with each rep's numbers"
+            )
         )
     return pictures
 
@@ -333,6 +337,7 @@ def set_section(
     anchors: set[str] | None = None,
     tempo_tolerance: float | None = 0.2,
     velocity_loss_limit: float | None = 20.0,
+    video_name: str | None = None,
 ) -> SetSection:
     """Compute the section of one set.
 
@@ -342,6 +347,10 @@ def set_section(
         The set's analysis.
     video
         Its video, for the contact sheet (None: no frames).
+    video_name
+        The video's name to show (the "Video" fact, the contact sheet's title and description)
+        instead of the file's own name; raw text, escaped by the templates. None: the file's
+        name.
     thresholds
         Targets each rep is checked against (analysisType -> range).
     label
@@ -355,9 +364,12 @@ def set_section(
     activity = analysis.activity
     heading = label if label is not None else f"{_activity_name(activity).capitalize()} set"
     video_path = Path(video) if video is not None else None
+    shown_name = video_path.name if video_path is not None else None
+    if video_name is not None and video_name.strip():
+        shown_name = video_name
     facts = [("Activity", _activity_name(activity))]
-    if video_path is not None:
-        facts.append(("Video", video_path.name))
+    if shown_name is not None:
+        facts.append(("Video", shown_name))
     if analysis.video_id:
         facts.append(("Video id", analysis.video_id))
     section = SetSection(_anchor(heading, used), heading, label, facts)
@@ -387,7 +399,7 @@ def set_section(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit
     )
     if video_path is not None:
-        section.sheets = _sheets(video_path, analysis, thresholds)
+        section.sheets = _sheets(video_path, shown_name or video_path.name, analysis, thresholds)
     else:
         section.sheet_note = "No video was given, so there are no frames to show."
     section.reps = _rep_table(frame, rules)
