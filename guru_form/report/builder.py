@@ -245,13 +245,17 @@ def build_report(
     ... )
     PosixPath('squat_report.html')
 
-    A video kept under a temporary name, shown under the name the coach gave it:
+    A video kept under another name (here a copy named as the upload panel names one), shown
+    under the name the coach gave it:
 
-    >>> build_report(
-    ...     gf.sample_analysis("squat"), "/tmp/upload-001-3f9c0a1be27d.mp4", "squat_report.html",
-    ...     video_name="Sam, week 3.mp4",
-    ... )  # doctest: +SKIP
-    PosixPath('squat_report.html')
+    >>> import shutil
+    >>> copy = shutil.copy(gf.sample_path("squat"), "upload-001-3f9c0a1be27d.mp4")
+    >>> report = build_report(
+    ...     gf.sample_analysis("squat"), copy, "sam.html", video_name="Sam, week 3.mp4"
+    ... )
+    >>> text = report.read_text()
+    >>> "Sam, week 3.mp4" in text, "upload-001" in text
+    (True, False)
 
     Four sessions as a PDF (needs the ``pdf`` extra):
 
