@@ -465,9 +465,12 @@ def contact_sheet_for(
     last column listing the rep's scalars.
 
     Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
-    carries a pose track, with the key-angle arc on the turning-point (mid) cells. Overlays are drawn at full resolution but sized for
-    the cell, so they stay legible once shrunk. The scalar card gives each analysis type's label and
-    value with its unit, green or red against ``thresholds`` (with the target it missed).
+    carries a pose track, with the key-angle arc on the turning-point (mid) cells, labelled with
+    the angle in that frame (``"89 deg here"``). Overlays are drawn at full resolution but sized
+    for the cell, so they stay legible once shrunk. The scalar card gives each analysis type's
+    label and the rep's value with its unit, green or red against ``thresholds`` (with the
+    target it missed). A rep's values are taken over all its frames, so its smallest angle can
+    come from a moment before the turning point and differ from the arc's.
 
     Parameters
     ----------

@@ -19,6 +19,7 @@ import pandas as pd
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.frames import contact_sheet_for
 from guru_form.frames.annotate import Threshold
+from guru_form.frames.skeleton import KEY_ANGLES
 from guru_form.models import Activity, Analysis, Status
 from guru_form.plots.reps import default_metric
 from guru_form.report.charts import progress_charts, set_charts
@@ -110,6 +111,7 @@ class SetSection:
     charts: list[Picture] = field(default_factory=list)
     sheets: list[Picture] = field(default_factory=list)
     sheet_note: str | None = None
+    angle_note: str | None = None
     reps: Table | None = None
     metrics: Table | None = None
     definitions: list[Definition] = field(default_factory=list)
@@ -328,6 +330,14 @@ def _sheets(
     return pictures
 
 
+#: Under the contact sheets when their frames carry an angle arc: two numbers for one joint.
+_ANGLE_NOTE = (
+    "The angle drawn on a frame is the angle in that frame (\u201c89 deg here\u201d); the rep's "
+    "numbers are taken over the whole rep, so its smallest or largest angle can come from a "
+    "moment just before or after the turning point."
+)
+
+
 def set_section(
     analysis: Analysis,
     *,
@@ -400,6 +410,8 @@ def set_section(
     )
     if video_path is not None:
         section.sheets = _sheets(video_path, shown_name or video_path.name, analysis, thresholds)
+        if analysis.pose_track is not None and activity in KEY_ANGLES:
+            section.angle_note = _ANGLE_NOTE
     else:
         section.sheet_note = "No video was given, so there are no frames to show."
     section.reps = _rep_table(frame, rules)
