@@ -40,6 +40,7 @@ from guru_form.frames.orientation import Orientation
 from guru_form.frames.phases import PHASES, RepProgress, progress_at
 from guru_form.frames.reader import DecodedFrame, VideoInfo, VideoReader, probe_video
 from guru_form.frames.skeleton import (
+    FRAME_ANGLE_LABEL,
     KEY_ANGLES,
     PoseJoints,
     draw_angle_arc,
@@ -49,6 +50,7 @@ from guru_form.frames.skeleton import (
 from guru_form.frames.writer import H264Writer
 
 __all__ = [
+    "FRAME_ANGLE_LABEL",
     "KEY_ANGLES",
     "PHASES",
     "DecodedFrame",

@@ -22,7 +22,13 @@ from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import ThresholdLike, annotate_frame
 from guru_form.frames.phases import Phase, check_phases, phase_time_ms
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
-from guru_form.frames.skeleton import KEY_ANGLES, draw_angle_arc, draw_skeleton, joints_at
+from guru_form.frames.skeleton import (
+    FRAME_ANGLE_LABEL,
+    KEY_ANGLES,
+    draw_angle_arc,
+    draw_skeleton,
+    joints_at,
+)
 from guru_form.models import Analysis
 from guru_form.tables._schema import as_analysis
 
@@ -120,6 +126,10 @@ def annotate_rep_frame(
     analysis's pose track at this frame -- then the caption panel: rep, phase, time and the rep's
     scalars with units, coloured by ``thresholds`` when given.
 
+    The arc's label is the angle in this frame (``"89 deg here"``); the panel's values are the
+    rep's, taken over all its frames, so a rep's smallest angle may come from a moment before
+    the frame at its turning point and differ from the arc's.
+
     Parameters
     ----------
     frame
@@ -155,7 +165,14 @@ def annotate_rep_frame(
         draw_skeleton(image, points, scale=scale)
     key = KEY_ANGLES.get(analysis.activity) if analysis.activity is not None else None
     if points and angle_arc and key is not None and all(k in points for k in key):
-        draw_angle_arc(image, points[key[0]], points[key[1]], points[key[2]], scale=scale)
+        draw_angle_arc(
+            image,
+            points[key[0]],
+            points[key[1]],
+            points[key[2]],
+            scale=scale,
+            label_format=FRAME_ANGLE_LABEL,
+        )
     annotate_frame(
         image,
         rep=frame.rep,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,15 +225,77 @@ def _caption(cell: ImageArray, text: str) -> None:
     )
 
 
+#: Typographic characters a file name often holds, as the ASCII that OpenCV's font can draw.
+_ASCII_LOOKALIKES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u00df": "ss",
+        "\u00e6": "ae",
+        "\u00c6": "AE",
+        "\u00f8": "o",
+        "\u00d8": "O",
+        "\u0153": "oe",
+        "\u0152": "OE",
+        "\u0142": "l",
+        "\u0141": "L",
+    }
+)
+
+
+def _drawable(text: str) -> str:
+    """``text`` as OpenCV's Hershey font can draw it: ASCII, accents dropped, no control
+    characters; a character with no ASCII likeness becomes ``?`` (one, not one per byte).
+
+    Examples
+    --------
+    >>> _drawable("Übung – Sam’s squat\x07.mp4")
+    "Ubung - Sam's squat.mp4"
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII_LOOKALIKES))
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Mn" or category[0] == "C":  # accents; control and format characters
+            continue
+        out.append(ch if ch.isascii() else "?")
+    return "".join(out)
+
+
+#: The title's text is shrunk to this fraction of its band's size at most before it is cut.
+_MIN_TITLE_SHRINK = 0.6
+
+
 def _title(sheet: ImageArray, text: str, band: int) -> None:
+    """Write ``text`` in the top ``band`` rows of ``sheet``, shrunk (then cut in its middle, where
+    ``...`` stands for what is left out) so that it fits the sheet's width."""
+    text = _drawable(text)
+    left = round(band * 0.3)
+    room = sheet.shape[1] - 2 * left
     font_scale = band / 44.0 * 0.8
     thick = max(1, round(band / 30))
+    width = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, thick)[0][0]
+    if width > room:
+        font_scale *= max(_MIN_TITLE_SHRINK, room / width)
+        full, keep = text, len(text)
+        while keep > 1 and (
+            cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, thick)[0][0] > room
+        ):
+            keep -= 1
+            head = (keep * 2) // 3  # the start names the video, the end says which reps
+            text = f"{full[:head]}...{full[len(full) - (keep - head) :]}"
     (_, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, thick)
     y = (band + th) // 2 + 2
     cv2.putText(
         sheet,
         text,
-        (round(band * 0.3), y),
+        (left, y),
         cv2.FONT_HERSHEY_DUPLEX,
         font_scale,
         WHITE,
@@ -396,14 +459,18 @@ def contact_sheet_for(
     title: str | None = None,
     path: str | os.PathLike[str] | None = None,
     past_end: PastEnd = "error",
+    video_name: str | None = None,
 ) -> ImageArray:
     """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
     last column listing the rep's scalars.
 
     Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
-    carries a pose track, with the key-angle arc on the turning-point (mid) cells. Overlays are drawn at full resolution but sized for
-    the cell, so they stay legible once shrunk. The scalar card gives each analysis type's label and
-    value with its unit, green or red against ``thresholds`` (with the target it missed).
+    carries a pose track, with the key-angle arc on the turning-point (mid) cells, labelled with
+    the angle in that frame (``"89 deg here"``). Overlays are drawn at full resolution but sized
+    for the cell, so they stay legible once shrunk. The scalar card gives each analysis type's
+    label and the rep's value with its unit, green or red against ``thresholds`` (with the
+    target it missed). A rep's values are taken over all its frames, so its smallest angle can
+    come from a moment before the turning point and differ from the arc's.
 
     Parameters
     ----------
@@ -420,11 +487,17 @@ def contact_sheet_for(
     reps
         1-based rep numbers (default: all).
     title
-        Heading; default ``"<file name> | <activity> | <n> reps"``.
+        Heading; default ``"<video name> | <activity> | <n> reps"``. Drawn in OpenCV's font:
+        accents are dropped, other non-ASCII characters shown as ``?``, and a title wider than
+        the sheet is shrunk, then cut in its middle.
     path
         Also write the sheet there (PNG/JPEG by suffix), atomically.
     past_end
         As in :func:`~guru_form.frames.extract.extract_rep_frames`.
+    video_name
+        The video's name in the default title, as the user knows it (default: the file's
+        name). Text only, never opened: for a video kept under another name, such as an
+        upload's temporary copy.
 
     Returns
     -------
@@ -438,6 +511,12 @@ def contact_sheet_for(
     ...     "sample_videos/squat.mp4", gf.Analysis.load("sample_videos/squat.json"),
     ...     thresholds={"HIP_KNEE_ANGLE_DEGREES": gf.Threshold(high=0)},
     ...     path="out/squat_sheet.png",
+    ... )  # doctest: +SKIP
+
+    An uploaded video saved under a temporary name, titled with the name the coach gave it:
+
+    >>> sheet = gf.contact_sheet_for(
+    ...     "/tmp/upload-001-3f9c0a1be27d.mp4", analysis, video_name="Sam, week 3.mp4"
     ... )  # doctest: +SKIP
     """
     analysis = _check_analysis(analysis, "contact_sheet_for")
@@ -485,7 +564,12 @@ def contact_sheet_for(
                 )
             )
     if title is None:
-        name = Path(video_path).name if isinstance(video_path, (str, os.PathLike)) else "video"
+        if video_name is not None:
+            name = str(video_name)
+        elif isinstance(video_path, (str, os.PathLike)):
+            name = Path(video_path).name
+        else:
+            name = "video"
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
         count = len(analysis.reps)
         title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"

@@ -29,12 +29,14 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import Color, draw_outlined_text, overlay_scale
 from guru_form.kinematics import joint_angle
 from guru_form.models import Activity
 
 __all__ = [
     "BONES",
+    "FRAME_ANGLE_LABEL",
     "JOINTS",
     "KEY_ANGLES",
     "Point",
@@ -80,6 +82,10 @@ KEY_ANGLES: dict[Activity, tuple[str, str, str]] = {
     Activity.BENCH_PRESS: ("shoulder", "elbow", "wrist"),
     Activity.PUSH_UP: ("shoulder", "elbow", "wrist"),
 }
+
+#: The arc's label on a rep's frames: the angle *in that frame*, which need not be the rep's
+#: value (a rep's smallest angle can come from a frame before its turning point).
+FRAME_ANGLE_LABEL = "{:.0f} deg here"
 
 BONE_COLOR: Color = (245, 245, 245)
 JOINT_COLOR: Color = (255, 190, 40)
@@ -179,6 +185,7 @@ def draw_angle_arc(
     color: Color = ARC_COLOR,
     label: bool = True,
     scale: float | None = None,
+    label_format: str = "{:.0f} deg",
 ) -> float:
     """Draw the interior angle ``a-vertex-c`` as a shaded wedge with its value, in place.
 
@@ -197,6 +204,10 @@ def draw_angle_arc(
         Write the angle's value beside the wedge.
     scale
         Size factor; default :func:`~guru_form.frames.annotate.overlay_scale` of the image.
+    label_format
+        The label, a :meth:`str.format` pattern given the angle in degrees (ASCII: OpenCV's
+        font has no other characters). The rep frames use :data:`FRAME_ANGLE_LABEL`,
+        ``"81 deg here"``: the angle in that frame, not the rep's value beside it.
 
     Returns
     -------
@@ -204,12 +215,26 @@ def draw_angle_arc(
         The angle in degrees (NaN, and nothing drawn, when a point is missing or a segment has
         zero length).
 
+    Raises
+    ------
+    InvalidInputError
+        ``label_format`` is not a pattern that formats one number.
+
     Examples
     --------
     >>> img = np.zeros((480, 640, 3), np.uint8)
     >>> draw_angle_arc(img, (400, 100), (400, 300), (600, 300))
     90.0
+    >>> draw_angle_arc(img, (400, 100), (400, 300), (600, 300), label_format=FRAME_ANGLE_LABEL)
+    90.0
     """
+    try:
+        label_format.format(0.0)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        raise InvalidInputError(
+            f"label_format {label_format!r} cannot format an angle ({error}); "
+            'use a pattern such as "{:.0f} deg"'
+        ) from None
     pa, pv, pc = _point(a), _point(vertex), _point(c)
     if pa is None or pv is None or pc is None:
         return math.nan
@@ -239,7 +264,7 @@ def draw_angle_arc(
         # text moves further out than narrow text, so it never covers the joint.
         mid = math.radians((start + end) / 2)
         ux, uy = -math.cos(mid), -math.sin(mid)
-        text = f"{angle:.0f} deg"
+        text = label_format.format(angle)
         (tw, th), base = cv2.getTextSize(
             text, cv2.FONT_HERSHEY_DUPLEX, 0.6 * s, max(1, round(1.4 * s))
         )

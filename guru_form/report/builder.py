@@ -21,6 +21,7 @@ __all__ = ["build_report", "report_html"]
 PathLike: TypeAlias = "str | os.PathLike[str]"
 Analyses: TypeAlias = "Analysis | Mapping[str, Analysis] | Sequence[Analysis]"
 VideoPaths: TypeAlias = "str | os.PathLike[str] | Mapping[str, str | os.PathLike[str]] | None"
+VideoNames: TypeAlias = "str | Mapping[str, str] | None"
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -77,6 +78,35 @@ def _videos(video_path: VideoPaths, labels: list[str], several: bool) -> dict[st
     return videos
 
 
+def _video_names(video_name: VideoNames, labels: list[str], several: bool) -> dict[str, str | None]:
+    """``label -> the video's name to show`` (None: the file's own name)."""
+    names: dict[str, str | None] = dict.fromkeys(labels)
+    if video_name is None:
+        return names
+    if isinstance(video_name, Mapping):
+        if not several:
+            raise InvalidInputError(
+                "video_name is a mapping but there is one analysis; pass the video's name"
+            )
+        unknown = sorted(set(map(str, video_name)) - set(labels))
+        if unknown:
+            raise InvalidInputError(
+                f"video_name has labels with no analysis: {unknown}; the analyses are {labels}"
+            )
+        names.update({str(k): str(v) for k, v in video_name.items()})
+    elif not isinstance(video_name, str):
+        raise InvalidInputError(
+            f"video_name must be text (or a mapping label -> text), not {type(video_name).__name__}"
+        )
+    elif several:
+        raise InvalidInputError(
+            "several analyses need their video names as a mapping label -> name"
+        )
+    else:
+        names[labels[0]] = video_name
+    return names
+
+
 def _default_title(items: Mapping[str, Analysis], several: bool) -> str:
     activities = {a.activity for a in items.values()}
     if len(activities) == 1 and None not in activities:
@@ -98,10 +128,12 @@ def report_html(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     tempo_tolerance: float | None = 0.2,
     velocity_loss_limit: float | None = 20.0,
+    video_name: VideoNames = None,
 ) -> str:
     """The report as an HTML string; see :func:`build_report` for the parameters."""
     items, several = _labelled(analysis_or_analyses)
     videos = _videos(video_path, list(items), several)
+    names = _video_names(video_name, list(items), several)
     checks = {"tempo_tolerance": tempo_tolerance, "velocity_loss_limit": velocity_loss_limit}
     anchors = {"progress"}
     sets: list[SetSection] = []
@@ -110,6 +142,7 @@ def report_html(
             set_section(
                 analysis,
                 video=videos[label],
+                video_name=names[label],
                 thresholds=as_thresholds(thresholds, analysis.activity),
                 label=label if several else None,
                 anchors=anchors,
@@ -146,6 +179,7 @@ def build_report(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     tempo_tolerance: float | None = 0.2,
     velocity_loss_limit: float | None = 20.0,
+    video_name: VideoNames = None,
 ) -> Path:
     """Write a report of one set, or of one athlete's progress across sessions.
 
@@ -180,6 +214,12 @@ def build_report(
         Flag reps whose duration is more than this fraction off the set's median (None: off).
     velocity_loss_limit
         Flag reps slower than the set's fastest by more than this many percent (None: off).
+    video_name
+        The video's name as the athlete and coach know it, shown in the report's "Video" line
+        and the contact sheet's title instead of the file's own name; for several analyses a
+        mapping ``label -> name`` (labels may be left out). Use it when the file was saved
+        under another name, such as an upload's temporary copy. Text only (escaped, never
+        opened); None: the file's name.
 
     Returns
     -------
@@ -204,6 +244,18 @@ def build_report(
     ...     athlete="Sam", notes="Week 3, 80 % of 1RM.",
     ... )
     PosixPath('squat_report.html')
+
+    A video kept under another name (here a copy named as the upload panel names one), shown
+    under the name the coach gave it:
+
+    >>> import shutil
+    >>> copy = shutil.copy(gf.sample_path("squat"), "upload-001-3f9c0a1be27d.mp4")
+    >>> report = build_report(
+    ...     gf.sample_analysis("squat"), copy, "sam.html", video_name="Sam, week 3.mp4"
+    ... )
+    >>> text = report.read_text()
+    >>> "Sam, week 3.mp4" in text, "upload-001" in text
+    (True, False)
 
     Four sessions as a PDF (needs the ``pdf`` extra):
 
@@ -231,6 +283,7 @@ def build_report(
         thresholds=thresholds,
         tempo_tolerance=tempo_tolerance,
         velocity_loss_limit=velocity_loss_limit,
+        video_name=video_name,
     )
     if suffix == ".pdf":
         from guru_form.report.pdf import write_pdf

@@ -19,6 +19,7 @@ import pandas as pd
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.frames import contact_sheet_for
 from guru_form.frames.annotate import Threshold
+from guru_form.frames.skeleton import KEY_ANGLES
 from guru_form.models import Activity, Analysis, Status
 from guru_form.plots.reps import default_metric
 from guru_form.report.charts import progress_charts, set_charts
@@ -110,6 +111,7 @@ class SetSection:
     charts: list[Picture] = field(default_factory=list)
     sheets: list[Picture] = field(default_factory=list)
     sheet_note: str | None = None
+    angle_note: str | None = None
     reps: Table | None = None
     metrics: Table | None = None
     definitions: list[Definition] = field(default_factory=list)
@@ -304,7 +306,9 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
     return out
 
 
-def _sheets(video: Path, analysis: Analysis, thresholds: Mapping[str, Threshold]) -> list[Picture]:
+def _sheets(
+    video: Path, name: str, analysis: Analysis, thresholds: Mapping[str, Threshold]
+) -> list[Picture]:
     count = len(analysis.reps)
     pictures: list[Picture] = []
     for first in range(1, count + 1, REPS_PER_SHEET):
@@ -316,12 +320,22 @@ def _sheets(video: Path, analysis: Analysis, thresholds: Mapping[str, Threshold]
             thresholds=thresholds,
             reps=reps,
             cell_width=360,
-            title=f"{video.name} | {span} of {count}",
+            title=f"{name} | {span} of {count}",
         )
         pictures.append(
-            image_picture(image, f"Start, turning point and end of {span}, with each rep's numbers")
+            image_picture(
+                image, f"{name}: start, turning point and end of {span}, with each rep's numbers"
+            )
         )
     return pictures
+
+
+#: Under the contact sheets when their frames carry an angle arc: two numbers for one joint.
+_ANGLE_NOTE = (
+    "The angle drawn on a frame is the angle in that frame (\u201c89 deg here\u201d); the rep's "
+    "numbers are taken over the whole rep, so its smallest or largest angle can come from a "
+    "moment just before or after the turning point."
+)
 
 
 def set_section(
@@ -333,6 +347,7 @@ def set_section(
     anchors: set[str] | None = None,
     tempo_tolerance: float | None = 0.2,
     velocity_loss_limit: float | None = 20.0,
+    video_name: str | None = None,
 ) -> SetSection:
     """Compute the section of one set.
 
@@ -342,6 +357,10 @@ def set_section(
         The set's analysis.
     video
         Its video, for the contact sheet (None: no frames).
+    video_name
+        The video's name to show (the "Video" fact, the contact sheet's title and description)
+        instead of the file's own name; raw text, escaped by the templates. None: the file's
+        name.
     thresholds
         Targets each rep is checked against (analysisType -> range).
     label
@@ -355,9 +374,12 @@ def set_section(
     activity = analysis.activity
     heading = label if label is not None else f"{_activity_name(activity).capitalize()} set"
     video_path = Path(video) if video is not None else None
+    shown_name = video_path.name if video_path is not None else None
+    if video_name is not None and video_name.strip():
+        shown_name = video_name
     facts = [("Activity", _activity_name(activity))]
-    if video_path is not None:
-        facts.append(("Video", video_path.name))
+    if shown_name is not None:
+        facts.append(("Video", shown_name))
     if analysis.video_id:
         facts.append(("Video id", analysis.video_id))
     section = SetSection(_anchor(heading, used), heading, label, facts)
@@ -387,7 +409,9 @@ def set_section(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit
     )
     if video_path is not None:
-        section.sheets = _sheets(video_path, analysis, thresholds)
+        section.sheets = _sheets(video_path, shown_name or video_path.name, analysis, thresholds)
+        if analysis.pose_track is not None and activity in KEY_ANGLES:
+            section.angle_note = _ANGLE_NOTE
     else:
         section.sheet_note = "No video was given, so there are no frames to show."
     section.reps = _rep_table(frame, rules)

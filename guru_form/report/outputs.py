@@ -51,6 +51,7 @@ def write_set_outputs(
     notes: str | None = None,
     thresholds: Mapping[str, ThresholdLike] | None = None,
     report: bool = True,
+    video_name: str | None = None,
 ) -> SetOutputs:
     """Write one set's JSON, CSV, dashboard, contact sheet and report into ``folder``.
 
@@ -67,6 +68,10 @@ def write_set_outputs(
         and ring them on the dashboard.
     report
         Also write ``report.html``.
+    video_name
+        The video's name to show in the dashboard's, the contact sheet's and the report's
+        titles instead of the file's own name (text only, see
+        :func:`~guru_form.report.build_report`).
 
     Returns
     -------
@@ -99,7 +104,7 @@ def write_set_outputs(
         key = next((c for c in checks if c in frame.columns), None)
         bounds = bounds_for(checks[key]) if key is not None else {}
         count = len(frame)
-        name = Path(video).name if video is not None else analysis.video_id or "set"
+        name = video_name or (Path(video).name if video is not None else analysis.video_id or "set")
         figure = plot_dashboard(
             frame,
             metric=key,
@@ -114,7 +119,13 @@ def write_set_outputs(
             plt.close(figure)
         if video is not None:
             out.files["contact_sheet"] = out.folder / "contact_sheet.png"
-            contact_sheet_for(video, analysis, thresholds=checks, path=out.files["contact_sheet"])
+            contact_sheet_for(
+                video,
+                analysis,
+                thresholds=checks,
+                path=out.files["contact_sheet"],
+                video_name=video_name,
+            )
     if report:
         out.files["report"] = build_report(
             analysis,
@@ -124,5 +135,6 @@ def write_set_outputs(
             athlete=athlete,
             notes=notes,
             thresholds=checks,
+            video_name=video_name,
         )
     return out

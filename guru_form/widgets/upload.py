@@ -204,6 +204,10 @@ class UploadPanel:
     analysis; then the panel shows its rep table, the report's charts and its contact sheet, and
     *Save report* writes an HTML (or PDF) report of everything analysed.
 
+    A picked file's bytes are written to a private temporary file under a name the panel makes;
+    the name the browser gave it (cleaned of path parts) is only shown: in the panel, on the
+    contact sheets' titles and in the report's "Video" line (escaped), never used as a path.
+
     Parameters
     ----------
     client
@@ -229,7 +233,8 @@ class UploadPanel:
     errors : dict of str to str
         What went wrong with the videos that failed, by name.
     videos : dict of str to Path
-        The local file of each analysed video (for frames and reports).
+        The local file of each analysed video (for frames and reports): for a picked file, its
+        temporary copy, shown under its key.
     running : bool
         True while a run is under way (the inputs and both buttons are disabled meanwhile).
     saving : bool
@@ -619,7 +624,10 @@ class UploadPanel:
         a worker thread, so the notebook's loop stays free.
         """
         checks = as_thresholds(self._thresholds, analysis.activity)
-        section = await asyncio.to_thread(set_section, analysis, video=video, thresholds=checks)
+        # The name the user knows (the picked file's), as text: the file may be a temporary copy.
+        section = await asyncio.to_thread(
+            set_section, analysis, video=video, video_name=name, thresholds=checks
+        )
         parts: list[w.Widget] = [w.HTML(summary_html(name, analysis, section))]
         if section.notice or section.reps is None:
             parts.append(w.HTML(notice_html(section.notice or "")))
@@ -705,12 +713,17 @@ class UploadPanel:
         athlete = self.athlete.value.strip() or None
         data: Analysis | dict[str, Analysis]
         videos: Path | dict[str, Path] | None
+        # Uploads live under names the panel made; the report names each video as the user
+        # knows it (the browser's file name, cleaned), as text only.
+        names: str | dict[str, str]
         if len(self.results) == 1:
             name, data = next(iter(self.results.items()))
             videos = self.videos.get(name)
+            names = name
         else:
             data = dict(self.results)
             videos = {k: v for k, v in self.videos.items() if k in data}
+            names = {k: k for k in data}
         self._say("writing the report…", target=self.report_status)
         written = await asyncio.to_thread(
             build_report,
@@ -719,6 +732,7 @@ class UploadPanel:
             target,
             athlete=athlete,
             thresholds=self._thresholds,
+            video_name=names,
         )
         self.report = written.resolve()
         self._say(f"report saved: {self.report}", target=self.report_status)

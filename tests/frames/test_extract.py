@@ -239,3 +239,39 @@ def test_progress_bar_option_gives_the_same_frames(videos, capsys):
     loud = extract_rep_frames(videos["cfr"], analysis, annotate=False, progress=True)
     assert [f.frame_index for f in loud] == [f.frame_index for f in quiet]
     assert "frames" in capsys.readouterr().err
+
+
+def test_the_arc_on_a_rep_frame_says_it_is_the_angle_in_that_frame(videos):
+    # The rep's value (its smallest knee angle, 61.5 deg) and the frame's (90 deg) differ, as
+    # on real footage: the arc's label must read as this frame's angle, "90 deg here".
+    from guru_form.frames import FRAME_ANGLE_LABEL, draw_angle_arc, draw_skeleton
+
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)], analyses={"KNEE_ANGLE_DEGREES": 61.5})
+    (raw,) = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    joints = {"hip": (140.0, 120.0), "knee": (200.0, 150.0), "ankle": (170.0, 210.0)}
+    shown = annotate_rep_frame(raw, analysis, joints=joints, scalars=False).image
+
+    def drawn(label_format: str) -> np.ndarray:
+        image = raw.image.copy()
+        draw_skeleton(image, joints)
+        draw_angle_arc(
+            image, *(joints[k] for k in ("hip", "knee", "ankle")), label_format=label_format
+        )
+        return image
+
+    here, plain = drawn(FRAME_ANGLE_LABEL), drawn("{:.0f} deg")
+    around_knee = np.s_[100:240, 150:320]
+    np.testing.assert_array_equal(shown[around_knee], here[around_knee])
+    assert (here[around_knee] != plain[around_knee]).any()
+    assert FRAME_ANGLE_LABEL.format(89.6) == "90 deg here"
+
+
+def test_a_bad_arc_label_format_is_refused():
+    from guru_form.frames import draw_angle_arc
+
+    image = np.zeros((100, 100, 3), np.uint8)
+    for bad in ("{} and {}", "{:d} deg", "{angle}"):
+        with pytest.raises(InvalidInputError, match="label_format"):
+            draw_angle_arc(image, (10, 50), (50, 50), (50, 10), label_format=bad)
+    assert not image.any()  # refused before anything is drawn

@@ -243,3 +243,41 @@ def test_rep_card_text_scale_sets_the_size():
 def test_contact_sheet_for_needs_reps(videos):
     with pytest.raises(InvalidInputError, match="no reps"):
         contact_sheet_for(videos["cfr"], analysis_for([0.0], []))
+
+
+def _title_band(sheet: np.ndarray, cell_h: int = 150, rows: int = 1, gap: int = 6) -> np.ndarray:
+    return sheet[: sheet.shape[0] - (gap + rows * (cell_h + gap))]
+
+
+def test_video_name_titles_the_sheet_instead_of_the_file_name(videos, tmp_path):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)])
+    copy = tmp_path / "upload-001-0123456789ab.mp4"  # as the upload panel keeps a file
+    copy.write_bytes(videos["cfr"].read_bytes())
+    kwargs = {"cell_width": 200, "phases": "mid", "scalars": False}
+    named = contact_sheet_for(copy, analysis, video_name="Sam <b>squats<b>.mp4", **kwargs)
+    expected = contact_sheet_for(
+        copy, analysis, title="Sam <b>squats<b>.mp4 | squat | 1 rep", **kwargs
+    )
+    default = contact_sheet_for(copy, analysis, **kwargs)
+    np.testing.assert_array_equal(named, expected)
+    assert (_title_band(named) != _title_band(default)).any()  # not the temporary name
+
+
+def test_the_title_is_drawn_in_ascii_and_kept_inside_the_sheet():
+    from guru_form.frames.layout import _drawable
+
+    assert _drawable("Übung – Sam’s squat\x07.mp4") == "Ubung - Sam's squat.mp4"
+    assert _drawable("深蹲.mp4") == "??.mp4"  # one ? per character, not per byte
+    frame = [np.full((90, 160, 3), 90, np.uint8)]
+
+    def ink_columns(title: str) -> np.ndarray:
+        sheet = contact_sheet(frame, 1, cell_width=160, title=title)
+        band = sheet[: sheet.shape[0] - (6 + 90 + 6)]
+        return np.nonzero((band.astype(int).sum(axis=2) > 3 * 120).any(axis=0))[0]
+
+    short = ink_columns("Rep 1")
+    long = ink_columns("a very long file name of a coach's phone video " * 5 + "| rep 1 of 1")
+    assert short.size and long.size
+    assert abs(int(long.min()) - int(short.min())) <= 3  # starts where a short title does...
+    assert long.max() < 172 - short.min() + 2  # ...and ends inside the sheet (172 px wide)

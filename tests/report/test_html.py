@@ -234,3 +234,23 @@ def test_numbers_in_the_report_match_the_tables(squat_report: Path) -> None:
     assert f"{summary['time_under_tension_s']:.2f} s" in text
     assert f"{summary['velocity_loss_percent']:.0f} %" in text
     assert not math.isnan(summary["velocity_loss_percent"])
+
+
+def test_frames_with_an_angle_arc_say_whose_angle_it_is() -> None:
+    # With a pose track the turning-point frames carry the key angle's arc ("81 deg here"),
+    # which can differ from the rep's smallest angle on the card: the report says why.
+    analysis = gf.sample_analysis("push_up")
+    without = _page(report_html(analysis, gf.sample_path("push_up"))).part("frames").text
+    assert "angle in that frame" not in without  # no track, no arc, nothing to explain
+    truth = gf.sample_truth("push_up")
+    track = truth[["frame", "time_ms"]].copy()
+    for joint in ("shoulder", "elbow", "wrist"):
+        track[f"{joint}_x"], track[f"{joint}_y"] = (
+            truth[f"near_{joint}_x"],
+            truth[f"near_{joint}_y"],
+        )
+        track[f"{joint}_visibility"] = 1.0
+    analysis.pose_track = track
+    text = _page(report_html(analysis, gf.sample_path("push_up"))).part("frames").text
+    assert "The angle drawn on a frame is the angle in that frame (“89 deg here”)" in text
+    assert "the rep's numbers are taken over the whole rep" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 from pathlib import Path
@@ -347,6 +348,49 @@ def test_save_report_writes_an_escaped_report_of_the_results(
         panel.save_button.click()
         await panel.wait()
         assert "*.html or *.pdf" in panel.report_status.value
+
+    with_panel(scenario)
+
+
+def test_an_upload_is_named_by_its_file_name_in_the_sheets_and_the_report(
+    with_panel: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bytes live in upload-001-<hex>.mp4; the coach knows the video by the name they
+    # picked, which is shown (as text, escaped) and never used as a path.
+    from guru_form.report import content
+
+    name = "Sam <b>squats<b> <img src=x onerror=alert(1)>.mp4"
+    titles: list[str] = []
+    real = content.contact_sheet_for
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        titles.append(kwargs["title"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(content, "contact_sheet_for", recording)
+
+    async def scenario(panel: UploadPanel) -> None:
+        panel.files.value = (uploaded(name, gf.sample_path("squat").read_bytes()),)
+        await panel.analyse()
+        assert list(panel.results) == [name]
+        assert re.fullmatch(r"upload-001-[0-9a-f]{12}\.mp4", panel.videos[name].name)
+        assert titles == [f"{name} | reps 1-4 of 4"]  # the tab's contact sheet
+        path = await panel.save_report(tmp_path / "sam.html")
+        assert titles == [f"{name} | reps 1-4 of 4"] * 2  # and the report's
+        raw = path.read_text()
+        assert "upload-0" not in raw
+        assert "<b>squats" not in raw and "<img src=x" not in raw
+        assert html.escape(name, quote=False) in raw
+        page = read_page(path)
+        assert not page.find("b") and not [i for i in page.find("img") if "onerror" in i.attrs]
+        videos = [
+            dd.text
+            for dt, dd in zip(page.find("dt"), page.find("dd"), strict=False)
+            if dt.text == "Video"
+        ]
+        assert videos == [name]
+        (sheet,) = [i for i in page.find("img") if "turning point" in i.attrs["alt"]]
+        assert sheet.attrs["alt"].startswith(f"{name}: ")
 
     with_panel(scenario)
 
