@@ -211,8 +211,8 @@ def moving_joint(activity: Activity) -> str:
     """The joint whose vertical travel gives the rep's velocity.
 
     The hip for the squat; the shoulder for the push-up (the body moves) and for the deadlift: the
-    bar hangs from the shoulders on straight arms and rises as far as they do, about twice as far
-    as the hip, which starts the pull already high; the wrist, on the bar, is behind the near
+    bar hangs from the shoulders on straight arms and rises as far as they do, more than twice as
+    far as the hip, which starts the pull already high; the wrist, on the bar, is behind the near
     plate in a side view. The wrist for the bench press: the athlete's shoulders rest on the
     bench, and the bar travels with the wrists.
     """
@@ -326,10 +326,10 @@ def _mean_concentric_velocity(
     """Net vertical displacement of the moving joint over the concentric phase / its duration.
 
     The concentric phase is ``mid -> end``, or ``start -> mid`` for the deadlift. The deadlift's
-    ``mid`` is when the hip angle reaches the lockout; the bar has stopped rising a little before
-    or after that (the last degrees of hip extension move the shoulders back, not up; a held
-    lockout may be called late), so its phase ends where the moving joint reaches the top: the
-    first frame within :data:`TOP_BAND` of its travel from the highest it gets by ``mid``.
+    ``mid`` is when the hip angle reaches the lockout; the bar stops rising at or before then (the
+    last degrees of hip extension move the shoulders back rather than up, and a lockout held while
+    the hip creeps open is called late), so its phase ends where the moving joint reaches the top:
+    the first frame within :data:`TOP_BAND` of its travel from the highest it gets by ``mid``.
     """
     if activity.lowers_first:
         a, b = mid, end
