@@ -33,9 +33,14 @@ BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame,
                                                    above it (pike); per rep, its value at the bottom
                                                    (``midTimestampMs``).
 MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the moving joint (hip
-                                                   for squat and deadlift, shoulder for push-up, wrist -
-                                                   the bar - for bench press) over the concentric phase,
-                                                   scaled to metres by the athlete's height.
+                                                   for squat, shoulder for push-up, the bar for bench
+                                                   press - the wrist - and deadlift - the shoulder, the
+                                                   bar hanging from it on straight arms) over the
+                                                   concentric phase: net rise / time, from the bottom to
+                                                   the rep's end; for the deadlift from the rep's start
+                                                   to the first frame within 3 % of the shoulder's
+                                                   travel from its top. Scaled to metres by the
+                                                   athlete's height.
 MEAN_CONCENTRIC_VELOCITY_BH_PER_S         BH/s     As above in body heights per second, when the athlete's
                                                    height is not given.
 ========================================  =======  ===================================================

@@ -31,7 +31,9 @@ from guru_form.models import Activity
 
 __all__ = [
     "HEAD_TOP_FACTOR",
+    "SEGMENT_PERCENTILE",
     "SERIES",
+    "TOP_BAND",
     "angle_series",
     "body_height_px",
     "body_line_angle",
@@ -59,6 +61,17 @@ SERIES: dict[str, str] = {
 #: to nose misses the ankle's height above the floor and the head above the nose; adult proportions
 #: put that chain at about 0.87 of standing height.
 HEAD_TOP_FACTOR = 1.0 / 0.87
+
+#: Each segment's length in :func:`body_height_px` is this percentile of its image lengths over the
+#: frames. A segment's image is shorter than the segment when something hides part of it (the
+#: deadlift's plate over the shin and thigh, for most of a set) or when it turns out of the image
+#: plane, rarely longer; the median then reads the deadlifter 5-8 % short (README, pose section).
+SEGMENT_PERCENTILE = 75.0
+
+#: The deadlift's concentric phase, for its velocity, ends on the first frame where the moving joint
+#: is within this fraction of its travel from the highest it gets before ``mid`` (the bar has
+#: stopped rising), as a bottom is found within 3 % of the lowest (:mod:`guru_form.pose.segmentation`).
+TOP_BAND = 0.03
 
 
 def _xy(p: npt.ArrayLike) -> FloatArray:
@@ -164,22 +177,46 @@ def angle_series(joints: Mapping[str, npt.ArrayLike]) -> dict[str, FloatArray]:
 def body_height_px(joints: Mapping[str, npt.ArrayLike]) -> float:
     """Estimated standing height of the athlete in pixels.
 
-    The median over frames of ankle->knee + knee->hip + hip->shoulder + shoulder->nose, times
+    ankle->knee + knee->hip + hip->shoulder + shoulder->nose, each segment's length taken as the
+    :data:`SEGMENT_PERCENTILE`-th percentile of its lengths over the frames, times
     :data:`HEAD_TOP_FACTOR`. Segment lengths do not change as the athlete bends, so this holds in
-    any pose; it assumes the segments lie roughly in the image plane (a side view).
+    any pose; it assumes the segments lie roughly in the image plane (a side view). The
+    percentile, rather than the median, keeps the frames where a segment is hidden or turned out
+    of the image (and reads shorter) from setting the scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = lambda *ys: np.array([[0.0, y] for y in ys])  # one joint over 4 frames, x = 0
+    >>> joints = {"ankle": f(100, 100, 100, 100), "knee": f(50, 50, 50, 50),
+    ...           "hip": f(0, 0, 0, 0), "shoulder": f(-60, -60, -60, -60),
+    ...           "nose": f(-80, -80, -80, -80)}
+    >>> round(body_height_px(joints) * 0.87)  # 50 + 50 + 60 + 20
+    180
+    >>> joints["ankle"] = f(100, 100, 80, 80)  # the shin half hidden on two frames: reads 30
+    >>> round(body_height_px(joints) * 0.87)  # the median would take 40 for the shin
+    180
     """
     chain = [("ankle", "knee"), ("knee", "hip"), ("hip", "shoulder"), ("shoulder", "nose")]
-    total = sum(np.linalg.norm(_xy(joints[b]) - _xy(joints[a]), axis=-1) for a, b in chain)
-    return float(np.nanmedian(total) * HEAD_TOP_FACTOR)
+    total = 0.0
+    for a, b in chain:
+        length = np.linalg.norm(_xy(joints[b]) - _xy(joints[a]), axis=-1)
+        if not np.isfinite(length).any():
+            return float("nan")
+        total += float(np.nanpercentile(length, SEGMENT_PERCENTILE))
+    return total * HEAD_TOP_FACTOR
 
 
 def moving_joint(activity: Activity) -> str:
     """The joint whose vertical travel gives the rep's velocity.
 
-    The hip for squat and deadlift, the shoulder for the push-up (the body moves), and the wrist for
-    the bench press: the athlete's shoulders rest on the bench, and the bar travels with the wrists.
+    The hip for the squat; the shoulder for the push-up (the body moves) and for the deadlift: the
+    bar hangs from the shoulders on straight arms and rises as far as they do, more than twice as
+    far as the hip, which starts the pull already high; the wrist, on the bar, is behind the near
+    plate in a side view. The wrist for the bench press: the athlete's shoulders rest on the
+    bench, and the bar travels with the wrists.
     """
-    if activity in (Activity.SQUAT, Activity.DEADLIFT):
+    if activity is Activity.SQUAT:
         return "hip"
     return "wrist" if activity is Activity.BENCH_PRESS else "shoulder"
 
@@ -209,9 +246,9 @@ def rep_analyses(
     time_s
         Per-frame presentation time in seconds.
     moving_joint_y
-        Per-frame image y (pixels) of the moving joint (:func:`moving_joint`): the hip for squat
-        and deadlift, the shoulder for push-up, the wrist (the bar) for bench press. Needed for
-        the velocity estimate.
+        Per-frame image y (pixels) of the moving joint (:func:`moving_joint`): the hip for the
+        squat, the shoulder for push-up and deadlift, the wrist (the bar) for bench press. Needed
+        for the velocity estimate.
     body_height
         The athlete's standing height in pixels (see :func:`body_height_px`).
     athlete_height_cm
@@ -286,12 +323,31 @@ def _mean_concentric_velocity(
     end: int,
     body_height: float,
 ) -> float:
-    """Net vertical displacement of the moving joint over the concentric phase / its duration."""
-    a, b = (mid, end) if activity.lowers_first else (start, mid)
+    """Net vertical displacement of the moving joint over the concentric phase / its duration.
+
+    The concentric phase is ``mid -> end``, or ``start -> mid`` for the deadlift. The deadlift's
+    ``mid`` is when the hip angle reaches the lockout; the bar stops rising at or before then (the
+    last degrees of hip extension move the shoulders back rather than up, and a lockout held while
+    the hip creeps open is called late), so its phase ends where the moving joint reaches the top:
+    the first frame within :data:`TOP_BAND` of its travel from the highest it gets by ``mid``.
+    """
+    if activity.lowers_first:
+        a, b = mid, end
+    else:
+        a, b = start, _top_reached(y, start, mid)
     duration = float(t[b] - t[a])
     if duration <= 0 or not (np.isfinite(y[a]) and np.isfinite(y[b])):
         return float("nan")
     return abs(float(y[b] - y[a])) / body_height / duration
+
+
+def _top_reached(y: FloatArray, start: int, mid: int) -> int:
+    """First frame in ``start..mid`` within :data:`TOP_BAND` of the travel from the top (y down)."""
+    rise = y[start : mid + 1]
+    if not np.isfinite(rise).all():
+        return mid
+    top = float(np.min(rise))
+    return start + int(np.argmax(rise <= top + TOP_BAND * (float(rise[0]) - top)))
 
 
 def _any_finite(x: FloatArray) -> bool:

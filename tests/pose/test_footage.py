@@ -20,6 +20,23 @@ from tests.pose.conftest import FOOTAGE, LABELS, requires_mediapipe
 pytestmark = [pytest.mark.pose, pytest.mark.slow, requires_mediapipe]
 
 STRIDE = 2
+VELOCITY = "MEAN_CONCENTRIC_VELOCITY_BH_PER_S"
+
+#: Each rep's mean concentric velocity measured by eye on the frames, body heights per second:
+#: (low, high) over the measurement's uncertainty (README, "Local pose analysis", velocity on real
+#: footage). Deadlift: the bar's rise (the near plate's centre, 45 cm plates, converted to the
+#: athlete's plane by perspective; 51-53 cm, 0.26-0.30 body heights) from leaving the floor to
+#: within 3 px of its top (1.23-1.46 s), over the athlete's height on the frame (head top to
+#: soles: 417 and 330-340 px). Squat: the hip, 130-150 px from the bottom (the centre of the
+#: pause) to standing (0.70-0.75 s), over 595 px.
+VELOCITY_BY_EYE: dict[str, list[tuple[float, float]]] = {
+    "external/deadlift_side_01.mp4": [(0.21, 0.24), (0.20, 0.22), (0.19, 0.22), (0.19, 0.21)],
+    "external/deadlift_side_02.mp4": [(0.19, 0.21), (0.20, 0.22)],
+    "squat_side_01.mp4": [(0.28, 0.37), (0.27, 0.35)],
+}
+#: How far the engine may read outside the range measured by eye (relative): the model's body
+#: height and joint heights are each good to about 10 %.
+VELOCITY_MARGIN = 0.2
 
 
 @pytest.mark.parametrize("name", sorted(LABELS))
@@ -79,3 +96,25 @@ def test_pushup_side_01_last_rep_ends_in_the_plank_not_in_the_stand_up(raw_pose)
     assert 0.25 <= (last.end_ms - last.mid_ms) / 1000 <= 0.5
     # The body line at the bottom: a plank's sag, like the other reps' (8-14°), not a pike.
     assert 0.0 <= last.analyses["BODY_LINE_ANGLE_DEGREES"] <= 20.0
+
+
+@pytest.mark.parametrize("name", sorted(VELOCITY_BY_EYE))
+def test_velocity_is_within_what_the_frames_show(raw_pose, name: str) -> None:
+    """The deadlift's velocity is the bar's (0.19-0.24 body heights/s by eye), not the hip's.
+
+    The hip of a conventional pull rises 0.11-0.12 body heights, less than half the bar's travel,
+    and MediaPipe put it 10-25 px low at lockout, behind the plate: measured on the hip, these
+    reps read 0.02-0.06.
+    """
+    path = FOOTAGE / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in git; fetch it with tests/footage/fetch_external.py")
+    analysis = analyze_track(build_track(raw_pose(path, STRIDE), LABELS[name]["activity"]))
+    by_eye = VELOCITY_BY_EYE[name]
+    assert len(analysis.reps) == len(by_eye)
+    for number, (rep, (low, high)) in enumerate(zip(analysis.reps, by_eye, strict=True), 1):
+        velocity = rep.analyses[VELOCITY]
+        assert low * (1 - VELOCITY_MARGIN) <= velocity <= high * (1 + VELOCITY_MARGIN), (
+            number,
+            velocity,
+        )

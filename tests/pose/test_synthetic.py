@@ -52,7 +52,7 @@ REP_BOUND: dict[str, dict[str, float]] = {
         "KNEE_ANGLE_DEGREES": 11.0,
         "HIP_ANGLE_DEGREES": 5.0,  # 2.1 / 0.8
         "TRUNK_LEAN_DEGREES": 6.0,  # 4.8 / 4.1: the model's shoulder ahead of the figure's
-        VELOCITY: 0.05,  # 0.02 / 0.03 (values 0.13-0.38)
+        VELOCITY: 0.05,  # 0.022 / 0.034 (values 0.13-0.37)
     },
     "deadlift": {
         # 14.9 / 18.7: the smallest knee angle is at the floor, where the near plate hides the
@@ -63,7 +63,9 @@ REP_BOUND: dict[str, dict[str, float]] = {
         # fuller extension than the figure's (172-180° for 163-175°), most on soft lockouts.
         "LOCKOUT_HIP_ANGLE_DEGREES": 9.0,
         "TRUNK_LEAN_DEGREES": 6.0,  # 4.6 / 4.4
-        VELOCITY: 0.05,  # 0.03 / 0.01 (values 0.18-0.30)
+        # 0.053 / 0.035 (values 0.28-0.48, the shoulder's: the bar's): +13 % / +9 %, the model's
+        # body height 1-2 % short and its shoulder's travel a few % long
+        VELOCITY: 0.05,
     },
     "bench_press": {
         # 6.2 / 6.0: at the bottom the elbow is beside the bench and the trunk; the model's
@@ -178,12 +180,9 @@ def test_a_second_backend_plugs_in_by_name_and_a_perfect_one_reproduces_the_trut
     for analysis_type, error in acc.analysis_error.items():
         bound = 0.06 if analysis_type == VELOCITY else 1.0
         assert error <= bound, (analysis_type, acc.summary())
-    # Velocity within 5 % of the truth's, except the deadlift's: its concentric phase ends when
-    # the lockout is called reached, and the sample's figure eases into the lockout (the last
-    # 5 % of the hip's range takes about 14 % of the pull), so it reads 15-20 % fast (measured
-    # +19 % / +17 % at stride 1 / 2; README, "Accuracy").
+    # Velocity within 5 % of the truth's, the deadlift's too: its concentric phase ends where the
+    # moving joint reaches the top, not when the hip angle is called locked out (4-6 frames
+    # before the figure's lockout: it used to read +17 % fast). Measured at stride 2: squat -1 %,
+    # deadlift +2 %, bench press +2 %, push-up -4 %.
     relative = acc.analysis_relative_bias[VELOCITY]
-    if name == "deadlift":
-        assert 0.10 <= relative <= 0.22, relative
-    else:
-        assert abs(relative) <= 0.05, relative
+    assert abs(relative) <= 0.05, relative
