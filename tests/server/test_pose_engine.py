@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from guru_form.server.testing import LocalServer
+from tests.pose.conftest import write_video
 
 from .conftest import Api
 
@@ -23,21 +24,6 @@ pytestmark = [
 FOOTAGE = Path(__file__).resolve().parents[1] / "footage"
 
 
-def _write(path: Path, frames: list[np.ndarray], fps: int = 30) -> Path:
-    import av
-
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        for image in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
 def _empty_room(path: Path) -> Path:
     """2 s of a gym-coloured gradient with a moving box, and nobody in it."""
     h, w = 240, 320
@@ -48,7 +34,7 @@ def _empty_room(path: Path) -> Path:
         image = base.copy()
         image[60:120, 20 + 4 * i : 70 + 4 * i] = (200, 60, 60)
         frames.append(image)
-    return _write(path, frames)
+    return write_video(path, frames)
 
 
 def _one_rep(path: Path) -> Path:
@@ -61,7 +47,7 @@ def _one_rep(path: Path) -> Path:
         for n, frame in enumerate(container.decode(video=0)):
             if frame.time is not None and 8.0 <= frame.time < 12.5 and n % 2 == 0:
                 frames.append(cv2.resize(frame.to_ndarray(format="rgb24"), (152, 270)))
-    return _write(path, frames, fps=15)
+    return write_video(path, frames, fps=15)
 
 
 @pytest.mark.slow
