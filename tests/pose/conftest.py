@@ -18,9 +18,14 @@ LABELS: dict[str, Any] = {
     k: v for k, v in json.loads((FOOTAGE / "labels.json").read_text()).items() if k[0] != "_"
 }
 HAS_MEDIAPIPE = importlib.util.find_spec("mediapipe") is not None
+HAS_LITERT = importlib.util.find_spec("ai_edge_litert") is not None
 
 requires_mediapipe = pytest.mark.skipif(
-    not HAS_MEDIAPIPE, reason="needs the 'pose' extra (mediapipe)"
+    not HAS_MEDIAPIPE,
+    reason="needs the 'mediapipe' extra (mediapipe 0.10.21, Python 3.12 or older)",
+)
+requires_litert = pytest.mark.skipif(
+    not HAS_LITERT, reason="needs the 'pose' extra (ai-edge-litert)"
 )
 
 
