@@ -36,7 +36,10 @@ Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
 
 Attributes kept with the frame (and in the parquet file): ``activity``, ``fps``, ``width``,
 ``height``, ``stride``, ``frame_count`` (frames in the video), ``source`` (file name),
-``estimator``, ``side`` (the side measured on most frames).
+``estimator``, ``side`` (the side measured on most frames), and ``extra``; with a backend that
+follows several people, ``extra["person"]`` says which person the track measures and why
+(:func:`guru_form.pose.people.choose_person`: their ``id``, the ``rule``, the ``people`` found,
+each one's ``frames``, and their typical ``box``).
 """
 
 from __future__ import annotations
@@ -370,6 +373,7 @@ def build_track(
         source=raw.video.path.name,
         estimator=raw.estimator,
         extra={
+            **({"person": raw.person_choice} if raw.person_choice else {}),
             "cuts": int(cuts.sum()),
             "label_swaps_repaired": int(swapped.any(axis=1).sum()),
             "side_score_mean": float(np.nanmean(choice.score)) if present.any() else None,
