@@ -260,7 +260,7 @@ def analyze_video(
         With several people in view, who is the athlete. By default, the person who does the
         most of the activity's movement (:func:`guru_form.pose.people.activity_movement`). Or:
         an index (people on the frame counted from 0, left to right, as
-        :func:`guru_form.frames.draw_people` numbers them), an ``(x, y)`` position or an
+        :func:`guru_form.frames.show_people` numbers them), an ``(x, y)`` position or an
         ``(x0, y0, x1, y1)`` box in pixels, on the frame at ``person_at_s``.
     person_at_s
         The time (seconds) of the frame ``person`` refers to; default: the first frame on which

@@ -6,7 +6,7 @@ The athlete is, by default, the person who does the most of the activity's movem
 someone in the mirror moves, but does not do reps. The user can choose instead with ``person=``:
 
 - an ``int``: the index of a person on a frame, counted left to right from 0 (the order in which
-  :func:`guru_form.frames.draw_people` numbers them);
+  :func:`guru_form.frames.show_people` numbers them);
 - ``(x, y)``: a position in pixels: the person there (the one whose body's box holds it, else the
   nearest);
 - ``(x0, y0, x1, y1)``: a box in pixels: the person whose body's box overlaps it most;
@@ -37,6 +37,7 @@ __all__ = [
     "activity_movement",
     "body_box",
     "choose_person",
+    "hip_x",
     "people_on_frame",
 ]
 
@@ -70,7 +71,8 @@ def body_box(joints: FloatArray) -> FloatArray | None:
     return np.array([x0 - mx, y0 - my, x1 + mx, y1 + my])
 
 
-def _hip_x(joints: FloatArray) -> float:
+def hip_x(joints: FloatArray) -> float:
+    """The x of a body's mid-hip (of its joints' mean when the hips are unknown), pixels."""
     hips = joints[[joint_index(s, "hip") for s in SIDES], 0]
     if np.isfinite(hips).any():
         return float(np.nanmean(hips))
@@ -84,7 +86,7 @@ def people_on_frame(raw: RawPose, row: int) -> list[tuple[int, FloatArray]]:
         at = np.searchsorted(series.rows, row)
         if at < len(series.rows) and series.rows[at] == row:
             here.append((pid, series.landmarks[at]))
-    return sorted(here, key=lambda item: _hip_x(item[1]))
+    return sorted(here, key=lambda item: hip_x(item[1]))
 
 
 def activity_movement(raw: RawPose, activity: Activity) -> tuple[float, float]:
@@ -161,7 +163,7 @@ def _describe(people: list[tuple[int, FloatArray]]) -> str:
 
 
 def _pick(people: list[tuple[int, FloatArray]], person: Any, when: str) -> tuple[int, str]:
-    hint = f"see who is where with guru_form.frames.draw_people(video, at_s={when})"
+    hint = f"see who is where with guru_form.frames.show_people(video, at_s={when})"
     if isinstance(person, (bool, np.bool_)):
         raise InvalidInputError(f"person must be an index, an (x, y) or a box, got {person!r}")
     if isinstance(person, (int, np.integer)):

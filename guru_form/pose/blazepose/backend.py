@@ -5,7 +5,7 @@
 (``model_complexity=1``), with the same pre- and post-processing, and tracks every person in view
 (:mod:`.tracker`): :meth:`~BlazePoseEstimator.estimate_people` gives each person's joints by id,
 and :meth:`~BlazePoseEstimator.estimate` the joints of the person found first, for code that wants
-one person. :meth:`~BlazePoseEstimator.find_people` reads one still frame without tracking.
+one person.
 """
 
 from __future__ import annotations
@@ -15,12 +15,7 @@ import numpy.typing as npt
 
 from guru_form.pose.blazepose.detector import MIN_DETECTION_SCORE, PersonDetector
 from guru_form.pose.blazepose.landmarks import LandmarkModel
-from guru_form.pose.blazepose.tracker import (
-    MIN_TRACKING_SCORE,
-    SAME_PERSON,
-    PeopleTracker,
-    engine_joints,
-)
+from guru_form.pose.blazepose.tracker import MIN_TRACKING_SCORE, PeopleTracker
 
 __all__ = ["BlazePoseEstimator"]
 
@@ -101,33 +96,6 @@ class BlazePoseEstimator:
         """Joints of the person found first among those on this frame, or ``None``."""
         people = self.estimate_people(image, time_ms)
         return people[min(people)] if people else None
-
-    def find_people(self, image: npt.NDArray[np.uint8]) -> list[FloatArray]:
-        """Everyone on one still frame, without tracking: joints ``(len(JOINTS), 4)`` each.
-
-        Each detection is read by the landmark model once; readings that land on one body are
-        kept once (the best detection's). In the detector's order (best score first).
-        """
-        height, width = image.shape[:2]
-        found: list[FloatArray] = []
-        hips: list[tuple[FloatArray, float]] = []
-        for detection in self._detector.detect(image):
-            roi = detection.roi()
-            if not roi.is_usable(width, height):
-                continue
-            reading = self._landmarks.read(image, roi)
-            if reading.flag < self._tracker.min_tracking_score:
-                continue
-            hip, top = reading.alignment
-            scale = float(np.hypot(*(top - hip)))
-            if any(
-                float(np.hypot(*(hip - other))) < SAME_PERSON * max(scale, size)
-                for other, size in hips
-            ):
-                continue
-            hips.append((hip, scale))
-            found.append(engine_joints(reading))
-        return found
 
     def reset(self) -> None:
         """Forget the people tracked so far (before another video)."""
