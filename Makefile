@@ -1,11 +1,15 @@
 # Two commands do all set-up on a fresh machine (see README.md):
 #   make demo   creates .venv, installs guru-form with local pose analysis, runs `guru-form demo`
-#   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest
+#   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest;
+#               then the pose tests again on Python 3.13 with numpy 2 (.venv313, `pytest-py313`)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The second test environment: Python 3.13 (pyenv's when there is one), the pose extra, numpy 2.
+PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+VENV313 ?= .venv313
 
-.PHONY: demo test lint typecheck pytest run-deps system-deps clean
+.PHONY: demo test lint typecheck pytest pytest-py313 run-deps system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +19,20 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[pose,export]"
 	touch $@
 
+# The main test environment (the interpreter of PYTHON, 3.11 here) also has the mediapipe extra,
+# for the tests that hold our BlazePose pipeline to MediaPipe's (it pins numpy < 2 there).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[all,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[all,mediapipe,dev]"
 	$(BIN)/python -m pip check
 	touch $@ $(VENV)/.installed-run
+
+$(VENV313)/.installed: pyproject.toml
+	$(PYTHON313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet -e ".[pose,export,dev]"
+	$(VENV313)/bin/python -m pip check
+	$(VENV313)/bin/python -c "import numpy, sys; assert sys.version_info >= (3, 13) and int(numpy.__version__.split('.')[0]) >= 2, (sys.version, numpy.__version__)"
+	touch $@
 
 demo: run-deps $(VENV)/.installed-run
 	$(BIN)/guru-form demo
@@ -32,6 +46,15 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# The pose tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement tests skip).
+pytest-py313:
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo "note: no Python 3.13 found (set PYTHON313=...): the pose tests on 3.13 are skipped"; \
+	else \
+	  $(MAKE) --no-print-directory $(VENV313)/.installed && \
+	  $(VENV313)/bin/python -m pytest tests/pose -p no:cacheprovider; \
+	fi
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
 # chromium (the browser tests) and Pango (WeasyPrint's PDF reports). Each is installed with
@@ -61,7 +84,7 @@ run-deps:
 system-deps:
 	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
 
-test: system-deps lint typecheck pytest
+test: system-deps lint typecheck pytest pytest-py313
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache

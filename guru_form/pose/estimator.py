@@ -324,10 +324,11 @@ def estimate_video(
     empty = np.full((len(JOINTS), 4), np.nan)
     previous: npt.NDArray[np.float32] | None = None
     decoded: DecodedFrame
+    several = isinstance(model, MultiPersonEstimator)
     try:
         for decoded in _prefetched(iter_frames(path, stride=stride)):
-            if isinstance(model, MultiPersonEstimator):
-                on_frame = model.estimate_people(decoded.image, decoded.time_ms)
+            if several:
+                on_frame = model.estimate_people(decoded.image, decoded.time_ms)  # type: ignore[attr-defined]
                 for pid, person_joints in on_frame.items():
                     found_rows.setdefault(pid, []).append(len(frames))
                     found_joints.setdefault(pid, []).append(
@@ -353,7 +354,7 @@ def estimate_video(
         for pid, joints in sorted(found_joints.items())
     }
     person: int | None = None
-    if isinstance(model, MultiPersonEstimator):
+    if several:
         person = max(people, key=lambda pid: (len(people[pid]), -pid)) if people else None
         landmarks = (
             people[person].dense(n) if person is not None else np.full((n, len(JOINTS), 4), np.nan)

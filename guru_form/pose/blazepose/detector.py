@@ -140,9 +140,9 @@ class PersonDetector:
         square = letterbox_roi(width, height)
         crop = square.crop(image, self._side, replicate_border=False)
         tensor = (crop.astype(np.float32) / 127.5 - 1.0)[None]
-        outputs = self._model.run(tensor)
-        raw_boxes = self._model.output(self._boxes_shape, outputs)[0].astype(np.float64)
-        raw_scores = self._model.output(self._scores_shape, outputs)[0, :, 0].astype(np.float64)
+        self._model.invoke(tensor)
+        raw_boxes = self._model.output(self._boxes_shape)[0].astype(np.float64)
+        raw_scores = self._model.output(self._scores_shape)[0, :, 0].astype(np.float64)
         scores, boxes, keypoints = decode_candidates(
             raw_boxes, raw_scores, self._anchors, min_score=self.min_score, input_size=self._side
         )

@@ -168,12 +168,12 @@ class LandmarkModel:
         """Run the model on ``roi`` of an RGB frame."""
         crop = roi.crop(image, self._side, replicate_border=True)
         tensor = (crop.astype(np.float32) * np.float32(1.0 / 255.0))[None]
-        outputs = self._model.run(tensor)
-        flag = float(self._model.output(self._flag_shape, outputs).reshape(-1)[0])
-        raw = self._model.output(self._landmarks_shape, outputs).reshape(MODEL_LANDMARKS, 5)
+        self._model.invoke(tensor)
+        flag = float(self._model.output(self._flag_shape).reshape(-1)[0])
+        raw = self._model.output(self._landmarks_shape).reshape(MODEL_LANDMARKS, 5)
         raw = raw.astype(np.float64)
         normalised = raw[:, :3] / self._side
-        heatmaps = self._model.output(self._heatmap_shape, outputs)[0].astype(np.float64)
+        heatmaps = self._model.output(self._heatmap_shape)[0]
         normalised[:, :2] = refine_from_heatmaps(normalised[:, :2], heatmaps)
         points = np.empty((MODEL_LANDMARKS, 5), dtype=np.float64)
         points[:, :2] = roi.to_image(normalised[:, :2])

@@ -107,16 +107,15 @@ class TFLiteModel:
         """The shapes of the outputs, in the model's order."""
         return [shape for _, shape in self._outputs]
 
-    def run(self, tensor: npt.NDArray[np.float32]) -> list[npt.NDArray[np.float32]]:
-        """Run the model on one input (of :attr:`input_shape`) and return every output."""
+    def invoke(self, tensor: npt.NDArray[np.float32]) -> None:
+        """Run the model on one input (of :attr:`input_shape`); read outputs with :meth:`output`."""
         self._interpreter.set_tensor(self._input_index, tensor)
         self._interpreter.invoke()
-        return [self._interpreter.get_tensor(index) for index, _ in self._outputs]
 
-    def output(self, shape: tuple[int, ...], outputs: list[Any]) -> npt.NDArray[np.float32]:
-        """The output of ``outputs`` (from :meth:`run`) that has this shape."""
-        for (_, own), array in zip(self._outputs, outputs, strict=True):
+    def output(self, shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
+        """A copy of the output of this shape, from the last :meth:`invoke`."""
+        for index, own in self._outputs:
             if own == shape:
-                result: npt.NDArray[np.float32] = array
-                return result
+                array: npt.NDArray[np.float32] = self._interpreter.get_tensor(index)
+                return array
         raise ValueError(f"{self.name} has no output of shape {shape}: {self.output_shapes}")
