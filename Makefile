@@ -5,6 +5,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# pytest workers (pytest-xdist); tests are independent, each file runs on one worker
+PYTEST_WORKERS ?= 2
 # The second test environment: Python 3.13 (pyenv's when there is one), the pose extra, numpy 2.
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 VENV313 ?= .venv313
@@ -45,7 +47,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The pose tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement tests skip).
 pytest-py313:
@@ -53,7 +55,7 @@ pytest-py313:
 	  echo "note: no Python 3.13 found (set PYTHON313=...): the pose tests on 3.13 are skipped"; \
 	else \
 	  $(MAKE) --no-print-directory $(VENV313)/.installed && \
-	  $(VENV313)/bin/python -m pytest tests/pose -p no:cacheprovider; \
+	  $(VENV313)/bin/python -m pytest tests/pose -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
 	fi
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
