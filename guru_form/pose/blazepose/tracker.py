@@ -11,8 +11,8 @@ Each person found is a :class:`PersonTrack` with an id of its own. On each frame
    was lost or is to be re-detected, or (when more than one person may be tracked) every
    ``detect_interval_ms`` to find people who came into view; for ``retry_ms`` after a person is
    lost it runs on every frame;
-4. its detections are matched to the people: a detection whose mid-hip lies on the body of a
-   person read on this frame is that person; a lost or recently lost person takes the nearest remaining
+4. its detections are matched to the people: a detection whose face box holds the face of a
+   person read on this frame (or whose mid-hip is near theirs) is that person; a lost or recently lost person takes the nearest remaining
    detection within reach (so a person keeps their id through a short loss), and when no one
    else is in view the person seen last takes the best detection wherever it is (after a cut);
    any other detection is a new person, while fewer than ``max_people`` are tracked;
@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from guru_form.pose.blazepose.detector import Detection, PersonDetector
 from guru_form.pose.blazepose.guard import ProportionGuard
-from guru_form.pose.blazepose.landmarks import BODY_LANDMARKS, LandmarkModel, PoseLandmarks
+from guru_form.pose.blazepose.landmarks import LandmarkModel, PoseLandmarks
 from guru_form.pose.blazepose.roi import RegionOfInterest, roi_from_alignment
 from guru_form.pose.blazepose.smoothing import AlignmentSmoother
 from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
@@ -49,6 +49,8 @@ MIN_TRACKING_SCORE = 0.5
 SAME_PERSON = 0.3
 #: ... and a lost person takes a detection within this fraction of their size.
 _REACQUIRE = 1.0
+#: The face's landmarks: nose, eyes, ears, mouth.
+FACE_LANDMARKS = 11
 #: Two people's sizes differ by less than this factor when they may be one.
 _SIZE_RATIO = 2.0
 
@@ -313,22 +315,25 @@ class PeopleTracker:
 
 
 def _claims(track: PersonTrack, detection: Detection) -> bool:
-    """True when ``detection`` is ``track``'s person: its mid-hip lies on their body.
+    """True when ``detection`` is ``track``'s person.
 
-    On the body: inside the box of the body landmarks the model sees (visibility 0.3 or more),
-    or near the person's mid-hip.
+    The detector's box is the face's: the detection is the person whose face (the mean of the
+    face landmarks the model sees) lies in it, enlarged by half; or whose mid-hip is near the
+    detection's. Faces tell people apart even when their bodies overlap (a child beside an
+    athlete, whose body the athlete's crop also covers).
     """
-    hip = detection.keypoints[0]
-    if _near(hip, track, SAME_PERSON, _detection_scale(detection)) is not None:
+    if _near(detection.keypoints[0], track, SAME_PERSON, _detection_scale(detection)) is not None:
         return True
     if track.last is None:
         return False
-    body = track.last.points[:BODY_LANDMARKS]
-    seen = body[body[:, 3] >= 0.3, :2]
-    if len(seen) < 3:
+    face = track.last.points[:FACE_LANDMARKS]
+    seen = face[face[:, 3] >= 0.3, :2]
+    if not len(seen):
         return False
-    (x0, y0), (x1, y1) = seen.min(axis=0), seen.max(axis=0)
-    return bool(x0 <= hip[0] <= x1 and y0 <= hip[1] <= y1)
+    x, y = seen.mean(axis=0)
+    x0, y0, x1, y1 = detection.box
+    mx, my = 0.25 * (x1 - x0), 0.25 * (y1 - y0)
+    return bool(x0 - mx <= x <= x1 + mx and y0 - my <= y <= y1 + my)
 
 
 def _nearest(track: PersonTrack, detections: list[Detection]) -> int | None:
