@@ -246,7 +246,7 @@ def choose_person(
     RawPose
         A copy whose ``landmarks`` are the chosen person's, with ``person`` (their id) and
         ``person_choice`` (how they were chosen: ``rule``, the ``people`` found, each one's
-        ``frames`` and, for the default, each one's ``movement``).
+        ``frames`` and, for the default among several, each one's ``movement``).
 
     Raises
     ------
@@ -267,7 +267,10 @@ def choose_person(
     choice: dict[str, Any] = {"people": len(raw.people), "frames": _keyed(frames)}
     if person is None and activity is None:
         return raw
-    if person is None:
+    if person is None and len(raw.people) == 1:
+        (chosen,) = raw.people
+        choice.update(rule="only person")
+    elif person is None:
         act = Activity(activity)
         movement = {
             pid: activity_movement(dataclasses.replace(raw, landmarks=series.dense(n)), act)

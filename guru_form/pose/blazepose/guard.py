@@ -75,11 +75,18 @@ class ProportionGuard:
         self.cooldown_frames = cooldown_frames
         self._since = cooldown_frames
         self._usual: deque[FloatArray] = deque(maxlen=history)
+        self._last: tuple[FloatArray, FloatArray] | None = None
+
+    def _proportions(self, joints: FloatArray) -> FloatArray:
+        """:func:`proportions`, computed once for the same joints array."""
+        if self._last is None or self._last[0] is not joints:
+            self._last = (joints, proportions(joints))
+        return self._last[1]
 
     def implausible(self, joints: FloatArray) -> bool:
         """True when this frame should be re-detected (counts the frame)."""
         self._since += 1
-        current = proportions(joints)
+        current = self._proportions(joints)
         if self._since < self.cooldown_frames or len(self._usual) < 30:
             return False
         usual = np.median(np.stack(self._usual), axis=0)
@@ -98,6 +105,6 @@ class ProportionGuard:
         Every clear frame counts, so the usual proportions follow the athlete (a new pose, a
         person walking in) instead of freezing on the first frames.
         """
-        current = proportions(joints)
+        current = self._proportions(joints)
         if np.isfinite(current).all():
             self._usual.append(current)

@@ -21,12 +21,14 @@ are the auxiliary alignment points that give the next frame's region; 35-38 are 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 from guru_form.pose.blazepose.roi import RegionOfInterest
 from guru_form.pose.blazepose.runtime import LANDMARK_MODEL, TFLiteModel
+from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
 
 __all__ = [
     "ALIGNMENT_LANDMARKS",
@@ -134,6 +136,12 @@ class PoseLandmarks:
     flag: float
     points: FloatArray
     roi: RegionOfInterest
+
+    @cached_property
+    def joints(self) -> FloatArray:
+        """The engine's joints ``(len(JOINTS), 4)``: x, y, depth, visibility."""
+        joints: FloatArray = self.points[list(JOINT_LANDMARKS), :4]
+        return joints
 
     @property
     def alignment(self) -> tuple[FloatArray, FloatArray]:

@@ -36,7 +36,6 @@ from guru_form.pose.blazepose.guard import ProportionGuard
 from guru_form.pose.blazepose.landmarks import LandmarkModel, PoseLandmarks
 from guru_form.pose.blazepose.roi import RegionOfInterest, roi_from_alignment
 from guru_form.pose.blazepose.smoothing import AlignmentSmoother
-from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
 
 __all__ = ["SAME_PERSON", "PeopleTracker", "PersonTrack", "engine_joints"]
 
@@ -113,8 +112,7 @@ class PersonTrack:
 
 def engine_joints(reading: PoseLandmarks) -> FloatArray:
     """The engine's joints ``(len(JOINTS), 4)``: x, y, depth, visibility."""
-    joints: FloatArray = reading.points[list(JOINT_LANDMARKS), :4]
-    return joints
+    return reading.joints
 
 
 def _near(point: FloatArray, track: PersonTrack, reach: float, scale: float) -> float | None:
