@@ -27,7 +27,14 @@ import pytest
 
 from tests.pose.conftest import FOOTAGE, requires_litert, requires_mediapipe
 
-pytestmark = [pytest.mark.pose, pytest.mark.slow, requires_litert, requires_mediapipe]
+#: Both backends over whole clips: a minute or two on 2 idle cores, far more on a shared machine.
+pytestmark = [
+    pytest.mark.pose,
+    pytest.mark.slow,
+    pytest.mark.timeout(1800),
+    requires_litert,
+    requires_mediapipe,
+]
 
 #: Ours may disagree with MediaPipe by this factor times MediaPipe's self-disagreement ...
 FACTOR = 1.5
