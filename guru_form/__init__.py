@@ -57,7 +57,7 @@ _LAZY: dict[str, str] = {
     "show_frames": "guru_form.frames",
     "Threshold": "guru_form.frames",
     "VideoReader": "guru_form.frames",
-    "PoseTrack": "guru_form.pose.track",
+    "PoseTrack": "guru_form.pose_track",
     "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
@@ -104,7 +104,7 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
-    from guru_form.pose.track import PoseTrack
+    from guru_form.pose_track import PoseTrack
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
