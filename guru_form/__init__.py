@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from guru_form._deprecation import alias_module
 from guru_form._version import __version__
 from guru_form.errors import *  # noqa: F403
 from guru_form.errors import __all__ as _error_names
@@ -142,9 +143,12 @@ __all__ = [  # noqa: PLE0604
 ]
 
 
+# Renamed: the CLI's analyse-and-write-outputs job, guru_form.analyze, is guru_form.batch_outputs.
+alias_module("guru_form.analyze", "guru_form.batch_outputs")
+
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(
-    {"analysis_types", "apis", "client", "frames", "kinematics", "plots", "pose", "report"}
+    {"analysis_types", "apis", "client", "frames", "io", "kinematics", "plots", "pose", "report"}
     | {"samples", "server", "tables", "widgets"}
 )
 

@@ -13,7 +13,7 @@ import os
 
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Analysis, Domain, resolve_activity
-from guru_form.pose.analyze import analyze_video
+from guru_form.pose.analysis import analyze_video
 
 __all__ = ["PoseEngine"]
 

@@ -9,12 +9,15 @@ near side chosen per frame (:mod:`guru_form.pose.sides`), its joints cleaned
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from guru_form._deprecation import warn_renamed
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
@@ -163,3 +166,16 @@ def build_track(
             "side_score_mean": float(np.nanmean(choice.score)) if present.any() else None,
         },
     )
+
+
+class _TrackModule(types.ModuleType):
+    """This module; calling it is the old name of :func:`guru_form.pose.estimate_track`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> PoseTrack:
+        warn_renamed("guru_form.pose.track(...)", "guru_form.pose.estimate_track(...)")
+        from guru_form.pose.analysis import estimate_track
+
+        return estimate_track(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _TrackModule

@@ -15,7 +15,7 @@ import pytest
 from guru_form.errors import EngineError
 from guru_form.models import Analysis, Status
 from guru_form.pose import PoseEngine, analyze_video, analyze_videos
-from guru_form.pose.analyze import _analyze_or_fail
+from guru_form.pose.analysis import _analyze_or_fail
 from guru_form.pose.track import PoseTrack
 from guru_form.server.engines import EngineSpec, load_engine
 from guru_form.server.jobs import _checked, run_analysis

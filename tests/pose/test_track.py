@@ -13,7 +13,7 @@ import pytest
 from guru_form.errors import InvalidInputError
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity, Analysis, Status
-from guru_form.pose.analyze import analyze_track
+from guru_form.pose.analysis import analyze_track
 from guru_form.pose.track import COLUMNS, PoseTrack, build_track
 from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 

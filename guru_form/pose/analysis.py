@@ -1,9 +1,9 @@
-"""From a video to an :class:`~guru_form.models.Analysis` in the Guru schema, locally.
+"""From a video, or from a pose track of any source, to an :class:`~guru_form.models.Analysis`.
 
-``track`` runs the pose model and builds the :class:`~guru_form.pose.track.PoseTrack`;
+``estimate_track`` runs the pose model and builds the :class:`~guru_form.pose_track.PoseTrack`;
 ``analyze_track`` finds the reps (:mod:`guru_form.pose.segmentation`) and computes each rep's
-analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does both;
-``analyze_videos`` does it for many videos in a process pool.
+analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does both (estimate a
+track, then analyse it); ``analyze_videos`` does it for many videos in a process pool.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = [
     "analyze_video",
     "analyze_videos",
     "check_person",
-    "track",
+    "estimate_track",
 ]
 
 #: Videos shorter than this cannot hold a rep.
@@ -80,7 +80,7 @@ def check_person(raw: RawPose) -> None:
         )
 
 
-def track(
+def estimate_track(
     path: str | os.PathLike[str],
     activity: Activity | str | None = None,
     *,
@@ -118,7 +118,7 @@ def track(
     Examples
     --------
     >>> from guru_form import pose
-    >>> t = pose.track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
+    >>> t = pose.estimate_track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
     >>> t.frame[["time_ms", "knee_angle"]].describe()  # doctest: +SKIP
     """
     raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
@@ -137,7 +137,8 @@ def analyze_track(
     Parameters
     ----------
     pose_track
-        From :func:`track`.
+        From :func:`estimate_track`, or from another tool (:meth:`PoseTrack.from_movement`,
+        :func:`guru_form.io.load_pose_track`).
     activity
         Defaults to the track's activity; one of them must be given.
     athlete_height_cm
@@ -228,7 +229,7 @@ def analyze_video(
     progress
         ``True`` for a progress bar, or a callable ``(frames_done, frames_total)``.
     estimator
-        The pose backend (see :func:`track`).
+        The pose backend (see :func:`estimate_track`).
     rep_count
         The number of reps the video holds, if known.
 
