@@ -50,11 +50,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from guru_form.joints import TRACK_JOINTS
+from guru_form.joints import JOINTS, TRACK_JOINTS
 from guru_form.kinematics import SERIES
 from guru_form.models import Activity
 
-__all__ = ["COLUMNS", "PoseTrack"]
+__all__ = ["COLUMNS", "PoseKeypoints", "PoseTrack"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -227,3 +227,196 @@ class PoseTrack:
         from guru_form.io.pose_parquet import from_pose_parquet_bytes
 
         return from_pose_parquet_bytes(data)
+
+    # --- other tools: movement, OpenSim ------------------------------------------------------
+
+    def to_movement(self, *, individual: str = "athlete") -> Any:
+        """The track as a `movement <https://movement.neuroinformatics.dev>`_ poses dataset.
+
+        ``position`` (``time``, ``space``, ``keypoints``, ``individuals``) holds the measured
+        side's joints in pixels, y down; ``confidence`` their visibility; ``side``, ``shot``,
+        ``person`` and the angle series (degrees) sit beside them. The layout is documented in
+        :mod:`guru_form.io.movement`. Needs xarray (the ``movement`` extra).
+
+        Returns
+        -------
+        xarray.Dataset
+            :meth:`from_movement` reads it back exactly.
+        """
+        from guru_form.io.movement import to_movement
+
+        return to_movement(self, individual=individual)
+
+    def to_trc(
+        self, path: str | os.PathLike[str], *, athlete_height_cm: float | None = None
+    ) -> Path:
+        """Write the joints as an OpenSim ``.trc`` (:func:`guru_form.io.to_trc`).
+
+        Metres in OpenSim's frame (Y up) when the athlete's height is given, else pixels.
+        """
+        from guru_form.io.opensim import to_trc
+
+        return to_trc(self, path, athlete_height_cm=athlete_height_cm)
+
+    def to_mot(self, path: str | os.PathLike[str]) -> Path:
+        """Write the angle series as an OpenSim ``.mot`` in degrees (:func:`guru_form.io.to_mot`)."""
+        from guru_form.io.opensim import to_mot
+
+        return to_mot(self, path)
+
+    @classmethod
+    def from_trc(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        activity: Activity | str | None = None,
+        plane: tuple[str, str] = ("X", "Y"),
+        y_up: bool | None = None,
+        aliases: dict[str, str] | None = None,
+        smooth: bool = False,
+    ) -> PoseTrack:
+        """A track from an OpenSim ``.trc`` (Sports2D's, Pose2Sim's, OpenCap's or guru_form's).
+
+        The markers are read as both sides' joints (:func:`guru_form.io.from_trc`: OpenPose and
+        HALPE names such as ``RKnee`` and ``LBigToe``), and the side facing the camera is chosen,
+        cleaned and measured as the video engine does
+        (:func:`guru_form.pose.track.track_from_keypoints`). Positions keep the file's unit
+        (``extra["position_unit"]``), with y pointing down as in an image.
+
+        Parameters
+        ----------
+        path
+            The ``.trc`` file.
+        activity
+            Recorded on the track.
+        plane, y_up, aliases
+            See :func:`guru_form.io.from_trc`.
+        smooth
+            Low-pass filter the joints as the video engine does. Off by default: Sports2D,
+            Pose2Sim and guru_form filter what they write, and filtering twice flattens the
+            turning points.
+        """
+        from guru_form.io.opensim import from_trc
+        from guru_form.pose.track import track_from_keypoints
+
+        keypoints = from_trc(path, plane=plane, y_up=y_up, aliases=aliases)
+        return track_from_keypoints(keypoints, activity, smooth=smooth)
+
+    @classmethod
+    def from_movement(
+        cls,
+        ds: Any,
+        *,
+        individual: str | None = None,
+        activity: Activity | str | None = None,
+        fps: float | None = None,
+        aliases: dict[str, str] | None = None,
+        plane: tuple[str, str] | None = None,
+        y_up: bool = False,
+        smooth: bool = True,
+    ) -> PoseTrack:
+        """A track from a movement poses dataset: DeepLabCut, SLEAP, LightningPose, NWB data...
+
+        A dataset written by :meth:`to_movement` comes back as it was. Any other is read as both
+        sides' keypoints (names mapped by :mod:`guru_form.io.keypoints`, e.g. COCO-17,
+        BlazePose-33, HALPE-26 and DeepLabCut-style labels), and the side facing the camera is
+        chosen, cleaned and measured as the video engine does
+        (:func:`guru_form.pose.track.track_from_keypoints`).
+
+        Parameters
+        ----------
+        ds
+            The dataset (``movement.io.load_poses.from_file(...)``, or
+            :func:`guru_form.io.from_movement_file`).
+        individual
+            Whose track, when the dataset holds several individuals.
+        activity
+            Recorded on the track.
+        fps, aliases, plane, y_up
+            See :func:`guru_form.io.movement.keypoints_from_movement`.
+        smooth
+            Low-pass filter the joints (as the video engine does); False keeps them as given.
+
+        Examples
+        --------
+        >>> from movement.io import load_poses  # doctest: +SKIP
+        >>> ds = load_poses.from_file("squat_DLC.h5", source_software="DeepLabCut", fps=30)  # doctest: +SKIP
+        >>> track = PoseTrack.from_movement(ds, activity="squat")  # doctest: +SKIP
+        >>> guru_form.pose.analyze_track(track).to_frame()  # doctest: +SKIP
+        """
+        from guru_form.io.movement import from_movement, is_guru_form_dataset
+
+        if is_guru_form_dataset(ds):
+            track = from_movement(ds, individual=individual)
+            if activity is not None:
+                track.activity = Activity(activity)
+            return track
+        from guru_form.io.movement import keypoints_from_movement
+        from guru_form.pose.track import track_from_keypoints
+
+        keypoints = keypoints_from_movement(
+            ds, individual=individual, fps=fps, aliases=aliases, plane=plane, y_up=y_up
+        )
+        return track_from_keypoints(keypoints, activity, smooth=smooth)
+
+
+@dataclass
+class PoseKeypoints:
+    """Both sides' joints on each frame, before the side facing the camera is chosen.
+
+    What another tool's pose data becomes (:func:`guru_form.io.from_movement`,
+    :func:`guru_form.io.from_trc`) on its way to a :class:`PoseTrack`:
+    :func:`guru_form.pose.track.track_from_keypoints` repairs left/right swaps, chooses the
+    measured side frame by frame, cleans its joints and computes the angles, as the video engine
+    does with a pose model's output.
+
+    Attributes
+    ----------
+    time_ms
+        ``(n,)`` time of each frame in milliseconds, increasing.
+    landmarks
+        ``(n, len(JOINTS), 4)``: for each joint of :data:`guru_form.joints.JOINTS`, ``x`` and ``y``
+        in the image plane (y down), a relative ``depth`` (NaN when unknown) and a confidence
+        (``visibility``, 0..1). NaN where the joint is unknown.
+    frame
+        ``(n,)`` frame numbers.
+    fps
+        Frames per second of the source (of the video, when there was one).
+    width, height
+        The image size in pixels (0 when unknown).
+    frame_count
+        Frames in the source.
+    stride
+        Every ``stride``-th frame of the source is here.
+    source
+        The file (or dataset) the keypoints came from.
+    estimator
+        The tool that estimated them (``"DeepLabCut"``, ``"Sports2D"``, ...).
+    extra
+        Other facts (JSON-ready), kept in the track's ``extra``: ``position_unit``
+        (``"px"`` unless the source says otherwise), ``keypoints`` (``{joint: their name}``),
+        ``ignored_keypoints``.
+    """
+
+    time_ms: FloatArray
+    landmarks: FloatArray
+    frame: npt.NDArray[np.int64]
+    fps: float = 30.0
+    width: int = 0
+    height: int = 0
+    frame_count: int = 0
+    stride: int = 1
+    source: str = ""
+    estimator: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.time_ms)
+        if self.landmarks.shape != (n, len(JOINTS), 4) or len(self.frame) != n:
+            raise ValueError(
+                f"keypoints of {n} frames need landmarks of shape {(n, len(JOINTS), 4)} and "
+                f"{n} frame numbers, got {self.landmarks.shape} and {len(self.frame)}"
+            )
+
+    def __len__(self) -> int:
+        return len(self.time_ms)

@@ -1,16 +1,23 @@
 """Every file format guru_form reads or writes, registered in one place, and one way to use them.
 
-A :class:`Format` names what it holds (an analysis, a pose track or a table), the file suffixes it
-is known by, and its loader and saver (the ``from_<format>`` / ``to_<format>`` functions of its
-module). :func:`load_analysis`, :func:`load_pose_track`, :func:`load_table` and the matching
-``save_*`` functions pick the format from the file name, or take ``format=`` by name.
+A :class:`Format` names what it reads (an analysis, a pose track, keypoints or a table), what it
+writes, the file suffixes it is known by, and its loader and saver (the ``from_<format>`` /
+``to_<format>`` functions of its module). ``load_*`` and ``save_*`` below pick the format from the
+file name, or take ``format=`` by name.
+
+Keypoints are both sides' joints as another tool gives them (:class:`~guru_form.pose_track.PoseKeypoints`):
+a file holds what it holds, and choosing the side facing the camera is analysis, done by
+:func:`guru_form.pose.track.track_from_keypoints` (``PoseTrack.from_trc`` and
+``PoseTrack.from_movement`` do both).
 
 Examples
 --------
->>> sorted(name for name, f in FORMATS.items() if f.kind == "table")
-['csv', 'excel', 'parquet']
+>>> sorted(name for name, f in FORMATS.items() if f.reads == "table")
+['csv', 'mot', 'parquet']
 >>> format_for("squats.pose.parquet", "pose_track").name
 'pose-parquet'
+>>> format_for("squat_px.trc", "pose_track", action="save").name
+'trc'
 """
 
 from __future__ import annotations
@@ -24,9 +31,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from guru_form.errors import InvalidInputError
-from guru_form.io import guru_json, pose_parquet, tables
+from guru_form.io import guru_json, movement, opensim, pose_parquet, tables
 from guru_form.models import Analysis
-from guru_form.pose_track import PoseTrack
+from guru_form.pose_track import PoseKeypoints, PoseTrack
 
 __all__ = [
     "FORMATS",
@@ -34,6 +41,7 @@ __all__ = [
     "Kind",
     "format_for",
     "load_analysis",
+    "load_keypoints",
     "load_pose_track",
     "load_table",
     "register",
@@ -43,7 +51,7 @@ __all__ = [
 ]
 
 #: What a file holds.
-Kind = Literal["analysis", "pose_track", "table"]
+Kind = Literal["analysis", "pose_track", "keypoints", "table"]
 
 
 @dataclass(frozen=True)
@@ -53,22 +61,24 @@ class Format:
     Attributes
     ----------
     name
-        The name ``format=`` takes (``"guru-json"``, ``"pose-parquet"``, ``"csv"``, ...).
-    kind
-        What it holds: ``"analysis"``, ``"pose_track"`` or ``"table"``.
+        The name ``format=`` takes (``"guru-json"``, ``"pose-parquet"``, ``"trc"``, ...).
+    reads, writes
+        What :attr:`load` returns and what :attr:`save` takes: ``"analysis"``,
+        ``"pose_track"``, ``"keypoints"`` or ``"table"`` (None when it does not).
     suffixes
-        File name endings it is recognised by, longest first where they overlap
-        (``".pose.parquet"`` before ``".parquet"``).
+        File name endings it is known by; the longest that fits wins (``.pose.parquet`` over
+        ``.parquet``).
     description
         One line for listings and error messages.
     load
-        ``load(path, **options)`` returns the object; None when guru_form only writes it.
+        ``load(path, **options)``; None when guru_form only writes the format.
     save
-        ``save(obj, path, **options)`` writes it and returns the path; None when only read.
+        ``save(obj, path, **options)`` returns the path written; None when it only reads it.
     """
 
     name: str
-    kind: Kind
+    reads: Kind | None
+    writes: Kind | None
     suffixes: tuple[str, ...]
     description: str
     load: Callable[..., Any] | None = None
@@ -87,13 +97,13 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
+def _able(kind: Kind, action: str) -> list[Format]:
+    side = "reads" if action == "load" else "writes"
+    return [f for f in FORMATS.values() if getattr(f, side) == kind]
+
+
 def _names(kind: Kind, action: str) -> str:
-    usable = [
-        f"{f.name} ({', '.join(f.suffixes)})"
-        for f in FORMATS.values()
-        if f.kind == kind and getattr(f, action) is not None
-    ]
-    return "; ".join(usable)
+    return "; ".join(f"{f.name} ({', '.join(f.suffixes)})" for f in _able(kind, action))
 
 
 def format_for(
@@ -104,37 +114,45 @@ def format_for(
     Raises
     ------
     InvalidInputError
-        For an unknown format name, a format of another kind, one that cannot do ``action``, or a
-        file name no format of this kind is known by. The message lists those that fit.
+        For an unknown format name or one that cannot do this, a file name no format is known
+        by, or one several formats share (``.h5``: DeepLabCut or SLEAP). The message lists the
+        formats that fit.
     """
     what = kind.replace("_", " ")
+    able = _able(kind, action)
     if format is not None:
         fmt = FORMATS.get(format)
-        if fmt is None or fmt.kind != kind or getattr(fmt, action) is None:
+        if fmt is None or fmt not in able:
             raise InvalidInputError(
-                f"cannot {action} a {what} as {format!r}; formats that can: {_names(kind, action)}"
+                f"cannot {action} {what} as {format!r}; formats that can: {_names(kind, action)}"
             )
         return fmt
     name = Path(path).name.lower()
-    candidates = [
+    fits = [
         (len(suffix), fmt)
         for fmt in FORMATS.values()
-        if fmt.kind == kind
         for suffix in fmt.suffixes
-        if name.endswith(suffix)
+        if name.endswith(suffix.lower())
     ]
-    if not candidates:
+    best = max((length for length, _ in fits), default=0)
+    chosen = list(dict.fromkeys(fmt for length, fmt in fits if length == best))
+    usable = [fmt for fmt in chosen if fmt in able]
+    if len(usable) == 1:
+        return usable[0]
+    if len(usable) > 1:
         raise InvalidInputError(
-            f"{Path(path).name}: no {what} format is known by this file name; name the file "
-            f"after one, or pass format=... ({_names(kind, action)})"
+            f"{Path(path).name}: {', '.join(f.name for f in usable)} all {action} {what} from "
+            f"this kind of file; pass format=... to say which"
         )
-    fmt = max(candidates, key=lambda c: c[0])[1]
-    if getattr(fmt, action) is None:
+    if chosen:
         raise InvalidInputError(
-            f"{Path(path).name}: cannot {action} a {what} as {fmt.name!r}; formats that can: "
-            f"{_names(kind, action)}"
+            f"{Path(path).name}: cannot {action} {what} as {chosen[0].name!r}; formats that "
+            f"can: {_names(kind, action)}"
         )
-    return fmt
+    raise InvalidInputError(
+        f"{Path(path).name}: no format is known by this file name; name the file after one, or "
+        f"pass format=... ({_names(kind, action)})"
+    )
 
 
 def load_analysis(path: str | os.PathLike[str], *, format: str | None = None) -> Analysis:
@@ -157,7 +175,11 @@ def save_analysis(
 def load_pose_track(
     path: str | os.PathLike[str], *, format: str | None = None, **options: Any
 ) -> PoseTrack:
-    """Read a pose track in any registered format (``options`` go to the format's loader)."""
+    """Read guru_form's own pose track file (``.pose.parquet``).
+
+    Other tools' files hold both sides' joints: :func:`load_keypoints` reads them, and
+    ``PoseTrack.from_trc`` / ``PoseTrack.from_movement`` choose the measured side.
+    """
     fmt = format_for(path, "pose_track", format)
     assert fmt.load is not None
     track: PoseTrack = fmt.load(path, **options)
@@ -167,10 +189,22 @@ def load_pose_track(
 def save_pose_track(
     track: PoseTrack, path: str | os.PathLike[str], *, format: str | None = None, **options: Any
 ) -> Path:
-    """Write a pose track in any registered format (``options`` go to the format's saver)."""
+    """Write a pose track: ``.pose.parquet``, OpenSim ``.trc`` (``athlete_height_cm=`` for
+    metres) or ``.mot`` (its angles). ``options`` go to the format's saver."""
     fmt = format_for(path, "pose_track", format, action="save")
     assert fmt.save is not None
     return Path(fmt.save(track, path, **options))
+
+
+def load_keypoints(
+    path: str | os.PathLike[str], *, format: str | None = None, **options: Any
+) -> PoseKeypoints:
+    """Read both sides' joints from another tool's file (OpenSim ``.trc``; through movement:
+    DeepLabCut, SLEAP, LightningPose, Anipose, NWB). ``options`` go to the format's loader."""
+    fmt = format_for(path, "keypoints", format)
+    assert fmt.load is not None
+    keypoints: PoseKeypoints = fmt.load(path, **options)
+    return keypoints
 
 
 def load_table(
@@ -193,60 +227,105 @@ def save_table(
     """Write a table, with ``{column: unit}`` when given."""
     fmt = format_for(path, "table", format, action="save")
     assert fmt.save is not None
-    if fmt.name == "excel":
-        return Path(
-            fmt.save({"reps": frame}, path, units=None if units is None else {"reps": units})
-        )
     return Path(fmt.save(frame, path, units=units))
 
 
-register(
+def _movement_loader(software: str) -> Callable[..., PoseKeypoints]:
+    def load(path: str | os.PathLike[str], *, fps: float | None = None, **options: Any) -> Any:
+        ds = movement.from_movement_file(path, software, fps=fps)
+        return movement.keypoints_from_movement(ds, fps=fps, **options)
+
+    load.__name__ = f"from_{software.lower()}"
+    load.__doc__ = f"Both sides' joints from a {software} file, read by movement."
+    return load
+
+
+def _excel_save(frame: pd.DataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
+    units = options.get("units")
+    return tables.to_excel({"reps": frame}, path, units=None if units is None else {"reps": units})
+
+
+_REGISTERED = (
     Format(
         "guru-json",
+        "analysis",
         "analysis",
         (".json",),
         "the Guru API's analysis JSON; a pose track beside it as name.pose.parquet",
         guru_json.from_guru_json,
         guru_json.to_guru_json,
-    )
-)
-register(
+    ),
     Format(
         "pose-parquet",
+        "pose_track",
         "pose_track",
         (pose_parquet.POSE_TRACK_SUFFIX, ".parquet"),
         "guru_form's own pose track file: the frame, with the track's attributes",
         pose_parquet.from_pose_parquet,
         pose_parquet.to_pose_parquet,
-    )
-)
-register(
+    ),
+    Format(
+        "trc",
+        "keypoints",
+        "pose_track",
+        (".trc",),
+        "OpenSim marker trajectories (Sports2D, Pose2Sim, OpenCap)",
+        opensim.from_trc,
+        opensim.to_trc,
+    ),
+    Format(
+        "mot",
+        "table",
+        "pose_track",
+        (".mot", ".sto"),
+        "OpenSim motion file: joint angles over time (degrees)",
+        opensim.from_mot,
+        opensim.to_mot,
+    ),
+    *(
+        Format(
+            software,
+            "keypoints",
+            None,
+            suffixes,
+            f"{software} pose file, read with movement (the movement extra)",
+            _movement_loader(software),
+        )
+        for software, suffixes in (
+            ("DeepLabCut", (".h5", ".csv")),
+            ("SLEAP", (".slp", ".h5")),
+            ("LightningPose", (".csv",)),
+            ("Anipose", (".csv",)),
+            ("NWB", (".nwb",)),
+        )
+    ),
     Format(
         "csv",
+        "table",
         "table",
         (".csv",),
         "CSV with a units line under the header",
         tables.from_csv,
         tables.to_csv,
-    )
-)
-register(
+    ),
     Format(
         "parquet",
+        "table",
         "table",
         (".parquet",),
         "Parquet with each column's unit in its field metadata",
         tables.from_parquet,
         tables.to_parquet,
-    )
-)
-register(
+    ),
     Format(
         "excel",
+        None,
         "table",
         (".xlsx",),
         "Excel workbook with a units row under the header (written only)",
         None,
-        tables.to_excel,
-    )
+        _excel_save,
+    ),
 )
+for _format in _REGISTERED:
+    register(_format)

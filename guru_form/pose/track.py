@@ -1,10 +1,12 @@
-"""Building a pose track from an estimator's output.
+"""Building a pose track from an estimator's output, or from another tool's keypoints.
 
 :func:`build_track` makes a :class:`~guru_form.pose_track.PoseTrack` (the data model, documented
 in :mod:`guru_form.pose_track` and re-exported here) from an estimator's raw output
 (:class:`~guru_form.pose.estimator.RawPose`): cuts are found, left/right label swaps undone, the
 near side chosen per frame (:mod:`guru_form.pose.sides`), its joints cleaned
 (:mod:`guru_form.pose.filters`) and the angles computed with :mod:`guru_form.kinematics`.
+:func:`track_from_keypoints` does the same with both sides' keypoints from any source
+(:class:`~guru_form.pose_track.PoseKeypoints`: movement, OpenSim files, ...).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
 from guru_form.pose.joints import TRACK_JOINTS, joint_index
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
-from guru_form.pose_track import COLUMNS, PoseTrack
+from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
 
-__all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts"]
+__all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts", "track_from_keypoints"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,6 +80,20 @@ def _shots(
     return np.asarray(renumbered, dtype=np.int64)
 
 
+def _one_side_torso(landmarks: FloatArray) -> float:
+    """Median shoulder-hip distance of either side, in pixels (NaN if never seen)."""
+    lengths = [
+        np.linalg.norm(
+            landmarks[:, joint_index(side, "shoulder"), :2]
+            - landmarks[:, joint_index(side, "hip"), :2],
+            axis=1,
+        )
+        for side in ("left", "right")
+    ]
+    both = np.concatenate(lengths)
+    return float(np.nanmedian(both)) if np.isfinite(both).any() else float("nan")
+
+
 def build_track(
     raw: RawPose,
     activity: Activity | str | None = None,
@@ -98,16 +114,70 @@ def build_track(
     min_run_s
         The measured side changes only when the other side faces the camera at least this long.
     """
+    keypoints = PoseKeypoints(
+        time_ms=raw.time_ms,
+        landmarks=raw.landmarks,
+        frame=raw.frame,
+        fps=raw.video.fps,
+        width=raw.video.width,
+        height=raw.video.height,
+        frame_count=raw.video.frame_count,
+        stride=raw.stride,
+        source=raw.video.path.name,
+        estimator=raw.estimator,
+    )
+    return _assemble(keypoints, find_cuts(raw), activity, smooth=smooth, min_run_s=min_run_s)
+
+
+def track_from_keypoints(
+    keypoints: PoseKeypoints,
+    activity: Activity | str | None = None,
+    *,
+    smooth: bool = True,
+    min_run_s: float = 1.5,
+) -> PoseTrack:
+    """Turn both sides' keypoints from any source into a :class:`PoseTrack`.
+
+    The same steps as :func:`build_track`: left/right label swaps are undone, the side facing
+    the camera is chosen frame by frame, its joints are cleaned (:mod:`guru_form.pose.filters`)
+    and the angles computed. There are no edited cuts to find: a new shot starts only after the
+    athlete is missing for longer than ``MAX_GAP_S``.
+
+    Parameters
+    ----------
+    keypoints
+        From :func:`guru_form.io.from_movement`, :func:`guru_form.io.from_trc`, or made by hand.
+    activity
+        Recorded on the track.
+    smooth
+        Apply the low-pass filter; off keeps the positions as given (outliers are still
+        dropped and gaps up to ``MAX_GAP_S`` filled).
+    min_run_s
+        The measured side changes only when the other side faces the camera at least this long.
+    """
+    cuts = np.zeros(len(keypoints), dtype=bool)
+    return _assemble(keypoints, cuts, activity, smooth=smooth, min_run_s=min_run_s)
+
+
+def _assemble(
+    keypoints: PoseKeypoints,
+    cuts: npt.NDArray[np.bool_],
+    activity: Activity | str | None,
+    *,
+    smooth: bool,
+    min_run_s: float,
+) -> PoseTrack:
     act = Activity(activity) if activity is not None else None
-    lm = raw.landmarks
+    lm = np.asarray(keypoints.landmarks, dtype=np.float64)
     n = len(lm)
-    t = raw.time_ms
-    present = raw.person_found
-    cuts = find_cuts(raw)
+    t = np.asarray(keypoints.time_ms, dtype=np.float64)
+    present: npt.NDArray[np.bool_] = np.isfinite(lm[:, :, 0]).any(axis=1)
     repaired, swapped = repair_label_swaps(lm, breaks=cuts)
     choice: SideChoice = choose_side(repaired, t, min_run_s=min_run_s)
     shots = _shots(cuts, present, t)
     scale = torso_length(repaired)
+    if not np.isfinite(scale):  # never both sides at once (a track written one side per frame)
+        scale = _one_side_torso(repaired)
     scale = 0.0 if not np.isfinite(scale) else scale
 
     # The chosen side's raw joints, frame by frame.
@@ -121,8 +191,8 @@ def build_track(
             picked[rows, i] = repaired[rows, joint_index(side, joint)]
 
     columns: dict[str, Any] = {
-        "frame": raw.frame.astype(np.int64),
-        "time_ms": t.astype(np.float64),
+        "frame": np.asarray(keypoints.frame).astype(np.int64),
+        "time_ms": t,
         "shot": shots,
         "person": present,
         "side": pd.array([s if s else None for s in choice.side], dtype="object"),
@@ -153,17 +223,20 @@ def build_track(
     return PoseTrack(
         frame=frame,
         activity=act,
-        fps=raw.video.fps,
-        width=raw.video.width,
-        height=raw.video.height,
-        stride=raw.stride,
-        frame_count=raw.video.frame_count,
-        source=raw.video.path.name,
-        estimator=raw.estimator,
+        fps=keypoints.fps,
+        width=keypoints.width,
+        height=keypoints.height,
+        stride=keypoints.stride,
+        frame_count=keypoints.frame_count,
+        source=keypoints.source,
+        estimator=keypoints.estimator,
         extra={
+            **keypoints.extra,
             "cuts": int(cuts.sum()),
             "label_swaps_repaired": int(swapped.any(axis=1).sum()),
-            "side_score_mean": float(np.nanmean(choice.score)) if present.any() else None,
+            "side_score_mean": (
+                float(np.nanmean(choice.score)) if np.isfinite(choice.score).any() else None
+            ),
         },
     )
 

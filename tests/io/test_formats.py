@@ -91,12 +91,16 @@ def test_pose_track_formats_are_chosen_by_file_name(tmp_path: Path) -> None:
 
 
 def test_unknown_formats_and_names_are_clear_errors(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match=r"t\.xyz: no pose track format .*pose-parquet"):
+    with pytest.raises(InvalidInputError, match=r"t\.xyz: no format is known .*pose-parquet"):
         io.load_pose_track(tmp_path / "t.xyz")
-    with pytest.raises(InvalidInputError, match=r"cannot load a table as 'excel'"):
+    with pytest.raises(InvalidInputError, match=r"t\.xlsx: cannot load table as 'excel'"):
         io.load_table(tmp_path / "t.xlsx")
-    with pytest.raises(InvalidInputError, match="cannot save a pose track as 'csv'"):
+    with pytest.raises(InvalidInputError, match=r"cannot save pose track as 'csv'; .*trc"):
         io.save_pose_track(small_track(), tmp_path / "t.csv", format="csv")
+    with pytest.raises(InvalidInputError, match=r"t\.h5: DeepLabCut, SLEAP all load keypoints"):
+        io.load_keypoints(tmp_path / "t.h5")
+    assert io.format_for("t.h5", "keypoints", "SLEAP").name == "SLEAP"
+    assert io.format_for("t.csv", "table").name == "csv"
     with pytest.raises(InvalidInputError, match="already registered"):
         io.register(io.FORMATS["csv"])
 
