@@ -8,6 +8,13 @@ A coach without a Guru account, or without a network, still gets real numbers fr
     analysis.to_frame()              # one row per rep, Guru's analysisType columns
     analysis.pose_track.frame        # per-frame joints and angles
 
+``analyze_video`` estimates a pose track, then analyses it. ``analyze_track`` does the second
+step on a track from any source: DeepLabCut, SLEAP, LightningPose or NWB data loaded by movement
+(``PoseTrack.from_movement``), or a Sports2D/Pose2Sim/OpenCap ``.trc`` (``PoseTrack.from_trc``)::
+
+    track = pose.PoseTrack.from_movement(ds, activity="squat")
+    pose.analyze_track(track).to_frame()
+
 The steps are separate modules, each a pure step on documented data:
 
 - :mod:`~guru_form.pose.video` decodes display-oriented frames;
@@ -33,12 +40,20 @@ from typing import TYPE_CHECKING, Any
 
 from guru_form._deprecation import alias_module
 from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
-from guru_form.pose.analysis import analyze_track, analyze_video, analyze_videos, estimate_track
+from guru_form.pose.analysis import (
+    analyze_track,
+    analyze_video,
+    analyze_videos,
+    estimate_track,
+    required_joints,
+)
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
+from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RULES, RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
-from guru_form.pose.track import PoseTrack, build_track
+from guru_form.pose.track import PoseTrack, build_track, track_from_keypoints
+from guru_form.pose_track import PoseKeypoints
 
 if TYPE_CHECKING:
     from guru_form.pose.mediapipe_backend import MediaPipeEstimator
@@ -50,6 +65,7 @@ __all__ = [
     "MediaPipeEstimator",
     "PoseEngine",
     "PoseEstimator",
+    "PoseKeypoints",
     "PoseTrack",
     "RawPose",
     "RepWindow",
@@ -61,7 +77,10 @@ __all__ = [
     "choose_side",
     "estimate_track",
     "estimate_video",
+    "recognize_activity",
+    "required_joints",
     "segment_reps",
+    "track_from_keypoints",
 ]
 
 # Renamed: the module pose.analyze is pose.analysis. (pose.track is the module that builds a track;
