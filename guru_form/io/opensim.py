@@ -22,9 +22,10 @@ Sports2D, Pose2Sim and OpenCap write these, and OpenSim reads them.
     OpenSim's storage header (a name, ``version=1``, ``nRows``, ``nColumns``,
     ``inDegrees=yes``, ``endheader``), then a ``time`` column (seconds) and one column per angle
     of :data:`guru_form.kinematics.SERIES` (degrees, guru_form's definitions: ``knee_angle`` is
-    the interior hip-knee-ankle angle of the measured side, 180 = straight). These are not
-    OpenSim model coordinates (``knee_angle_r``, ...): OpenSim's inverse kinematics makes those
-    from a ``.trc``.
+    the interior hip-knee-ankle angle of the measured side, 180 = straight); ``NaN`` where an
+    angle is unknown (OpenSim 4's ``TimeSeriesTable`` reads it; the older ``Storage`` class
+    stops at the first one). These are not OpenSim model coordinates (``knee_angle_r``, ...):
+    OpenSim's inverse kinematics makes those from a ``.trc``.
 
 Reading a ``.trc`` gives both sides' joints (:class:`~guru_form.pose_track.PoseKeypoints`);
 :meth:`PoseTrack.from_trc <guru_form.pose_track.PoseTrack.from_trc>` then chooses the measured side.
@@ -102,10 +103,10 @@ def _metre_frame(track: PoseTrack, athlete_height_cm: float) -> tuple[float, flo
             "ankle, knee, hip, shoulder or nose); write pixels (no athlete_height_cm)"
         )
     feet = np.stack([joints[j] for j in ("ankle", "heel", "foot_index")])  # (3, n, 2)
-    with np.errstate(all="ignore"):
-        lowest = np.nanmax(feet[:, :, 1], axis=0) if np.isfinite(feet[:, :, 1]).any() else None
-        x0 = float(np.nanmedian(feet[:, :, 0])) if np.isfinite(feet[:, :, 0]).any() else 0.0
-    y0 = float(np.nanmedian(lowest)) if lowest is not None else 0.0
+    seen = np.isfinite(feet[:, :, 1]).any(axis=0)
+    lowest = np.nanmax(feet[:, seen, 1], axis=0)  # the lowest foot point of each frame
+    y0 = float(np.median(lowest)) if seen.any() else 0.0
+    x0 = float(np.nanmedian(feet[:, seen, 0])) if seen.any() else 0.0
     return athlete_height_cm / 100.0 / height_px, x0, y0
 
 

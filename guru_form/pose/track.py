@@ -24,7 +24,7 @@ from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
-from guru_form.pose.joints import TRACK_JOINTS, joint_index
+from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
 from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
 
@@ -78,6 +78,22 @@ def _shots(
     # Renumber to 0, 1, 2, ... over the shot ids actually used.
     _, renumbered = np.unique(shot, return_inverse=True)
     return np.asarray(renumbered, dtype=np.int64)
+
+
+def _side_with_data(chosen: npt.NDArray[np.str_], landmarks: FloatArray) -> npt.NDArray[np.str_]:
+    """The chosen side per frame, or the other side where the chosen one has no joint at all.
+
+    A pose model reports both sides; a file that holds one side per frame (a track written as a
+    ``.trc``, or through movement) has nothing on the other, and that side cannot be measured.
+    """
+    has = {
+        side: np.isfinite(landmarks[:, [joint_index(side, j) for j in SIDE_JOINTS], 0]).any(axis=1)
+        for side in ("left", "right")
+    }
+    out = np.array(chosen, copy=True)
+    out[(out == "left") & ~has["left"] & has["right"]] = "right"
+    out[(out == "right") & ~has["right"] & has["left"]] = "left"
+    return out
 
 
 def _one_side_torso(landmarks: FloatArray) -> float:
@@ -174,6 +190,7 @@ def _assemble(
     present: npt.NDArray[np.bool_] = np.isfinite(lm[:, :, 0]).any(axis=1)
     repaired, swapped = repair_label_swaps(lm, breaks=cuts)
     choice: SideChoice = choose_side(repaired, t, min_run_s=min_run_s)
+    sides = _side_with_data(choice.side, repaired)
     shots = _shots(cuts, present, t)
     scale = torso_length(repaired)
     if not np.isfinite(scale):  # never both sides at once (a track written one side per frame)
@@ -187,7 +204,7 @@ def _assemble(
             picked[:, i] = repaired[:, joint_index(None, "nose")]
             continue
         for side in ("left", "right"):
-            rows = choice.side == side
+            rows = sides == side
             picked[rows, i] = repaired[rows, joint_index(side, joint)]
 
     columns: dict[str, Any] = {
@@ -195,7 +212,7 @@ def _assemble(
         "time_ms": t,
         "shot": shots,
         "person": present,
-        "side": pd.array([s if s else None for s in choice.side], dtype="object"),
+        "side": pd.array([s if s else None for s in sides], dtype="object"),
     }
     cleaned: dict[str, FloatArray] = {}
     for i, joint in enumerate(TRACK_JOINTS):

@@ -186,6 +186,16 @@ def test_opensim_reads_our_files(squat, tmp_path: Path) -> None:
     assert storage.getSize() == len(track) and storage.isInDegrees()
     labels = storage.getColumnLabels()
     assert [labels.get(i) for i in range(labels.getSize())] == ["time", *SERIES]
+    # Unknown angles (no person on a frame) are NaN, which OpenSim 4's tables read.
+    frame = track.frame.copy()
+    frame.loc[10:20, list(SERIES)] = np.nan
+    gappy = PoseTrack.from_metadata(frame, track.metadata())
+    motion = osim.TimeSeriesTable(str(gappy.to_mot(tmp_path / "gappy.mot")))
+    assert (
+        motion.getNumRows() == len(track) and motion.getTableMetaDataAsString("inDegrees") == "yes"
+    )
+    knee = np.array([motion.getRowAtIndex(i)[0] for i in range(motion.getNumRows())])
+    np.testing.assert_array_equal(knee, frame["knee_angle"])
 
 
 @requires_pose2sim
@@ -200,3 +210,16 @@ def test_pose2sim_reads_our_files(squat, tmp_path: Path) -> None:
     angles, times, _header = read_mot(str(track.to_mot(tmp_path / "s.mot")))
     assert list(angles.columns) == list(SERIES)
     np.testing.assert_allclose(angles["knee_angle"], track.frame["knee_angle"])
+
+
+def test_the_side_read_back_is_the_side_that_has_the_joints(squat, tmp_path: Path) -> None:
+    # The figure faces right, so the geometry says "right"; but the file holds the left side
+    # (as a track measured from the far side would): that is the side to measure.
+    track, *_ = squat
+    frame = track.frame.copy()
+    frame["side"] = "left"
+    frame.loc[50:80, "side"] = "right"
+    left = PoseTrack.from_metadata(frame, track.metadata())
+    back = PoseTrack.from_trc(left.to_trc(tmp_path / "left.trc"))
+    assert list(back.frame["side"]) == list(frame["side"])
+    np.testing.assert_allclose(back.frame["knee_angle"], track.frame["knee_angle"], atol=1e-6)
