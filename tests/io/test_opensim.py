@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +18,16 @@ from guru_form.kinematics import SERIES, body_height_px
 from guru_form.pose import analyze_track
 from guru_form.pose_track import PoseTrack
 
-DATA = Path(__file__).parent / "data"
-POSE2SIM_TRC = DATA / "S00_P00_T00_StaticTrial_0-12.trc"
+#: A real OpenSim marker file written by Pose2Sim (its demo session's static trial: 12 frames at
+#: 60 Hz, 21 HALPE-26 markers in metres), BSD-3-Clause. It is not kept in git: the test reads it
+#: from a local snapshot of the repository (``$GURU_PEERS_DIR/perfanalytics+pose2sim`` or
+#: ``/work/.mirror/perfanalytics+pose2sim``) at the pinned commit, and skips without one.
+POSE2SIM = ("perfanalytics+pose2sim", "a948c205cfe4ea5c22d6941929e8efaba591a59d")
+POSE2SIM_PATH = (
+    "Pose2Sim/S00_Demo_Session/S00_P00_SingleParticipant/S00_P00_T00_StaticTrial/pose-3d/"
+    "S00_P00_T00_StaticTrial_0-12.trc"
+)
+POSE2SIM_SHA256 = "c75dae63dd42aea77988c5a3c3f116cf8ce15c12e987254db0798fc6495a5e56"
 HEADER_KEYS = (
     "DataRate CameraRate NumFrames NumMarkers Units OrigDataRate OrigDataStartFrame OrigNumFrames"
 )
@@ -95,14 +106,39 @@ def test_sports2d_pixel_files_say_metres(squat, tmp_path: Path) -> None:
     np.testing.assert_array_equal(knee[:, 1], track.frame["knee_y"])  # not turned upside down
 
 
-def test_a_real_pose2sim_file_reads_back() -> None:
-    keypoints = io.load_keypoints(POSE2SIM_TRC)
+@pytest.fixture(scope="module")
+def pose2sim_trc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pose2Sim's static-trial .trc, taken from a local snapshot of its repository."""
+    name, commit = POSE2SIM
+    roots = [Path(os.environ["GURU_PEERS_DIR"])] if "GURU_PEERS_DIR" in os.environ else []
+    roots.append(Path("/work/.mirror"))
+    for root in roots:
+        for git_dir in (root / name / "repo", root / name):
+            if not git_dir.is_dir():
+                continue
+            shown = subprocess.run(
+                ["git", "--git-dir", str(git_dir), "show", f"{commit}:{POSE2SIM_PATH}"],
+                capture_output=True,
+                check=False,
+            )
+            if (
+                shown.returncode == 0
+                and hashlib.sha256(shown.stdout).hexdigest() == POSE2SIM_SHA256
+            ):
+                path = tmp_path_factory.mktemp("pose2sim") / Path(POSE2SIM_PATH).name
+                path.write_bytes(shown.stdout)
+                return path
+    pytest.skip(f"no snapshot of {name.replace('+', '/')} at {commit[:7]} (set GURU_PEERS_DIR)")
+
+
+def test_a_real_pose2sim_file_reads_back(pose2sim_trc: Path) -> None:
+    keypoints = io.load_keypoints(pose2sim_trc)
     assert len(keypoints) == 12 and keypoints.fps == 60.0
     assert keypoints.extra["position_unit"] == "m"
     assert keypoints.extra["ignored_keypoints"] == ["RSmallToe", "LSmallToe", "Neck", "Head"]
     assert set(keypoints.extra["keypoints"]) == set(JOINTS)
     np.testing.assert_allclose(keypoints.time_ms, np.arange(1, 13) / 60.0 * 1000.0)
-    track = PoseTrack.from_trc(POSE2SIM_TRC)
+    track = PoseTrack.from_trc(pose2sim_trc)
     frame = track.frame
     assert (frame["nose_y"] < frame["hip_y"]).all() and (frame["hip_y"] < frame["ankle_y"]).all()
     # Standing still: straight knees and hips, upright trunk.
