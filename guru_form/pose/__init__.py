@@ -36,7 +36,7 @@ from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
 from guru_form.pose.analyze import analyze_track, analyze_video, analyze_videos, track
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
-from guru_form.pose.segmentation import RULES, RepWindow, segment_reps
+from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
 from guru_form.pose.track import PoseTrack, build_track
 
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ESTIMATORS",
-    "RULES",
     "Accuracy",
     "MediaPipeEstimator",
     "PoseEngine",
@@ -71,4 +70,8 @@ def __getattr__(name: str) -> Any:
         from guru_form.pose.mediapipe_backend import MediaPipeEstimator
 
         return MediaPipeEstimator
+    if name == "RULES":  # deprecated: each activity's profile holds its rule
+        from guru_form.pose import segmentation
+
+        return segmentation.RULES
     raise AttributeError(f"module 'guru_form.pose' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 ``track`` runs the pose model and builds the :class:`~guru_form.pose.track.PoseTrack`;
 ``analyze_track`` finds the reps (:mod:`guru_form.pose.segmentation`) and computes each rep's
-analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does both;
+analyses as the activity's profile defines them (:func:`guru_form.activities.rep_analyses`); ``analyze_video`` does both;
 ``analyze_videos`` does it for many videos in a process pool.
 """
 
@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from guru_form import activities
+from guru_form.activities import ActivityProfile
 from guru_form.errors import EngineError, GuruError, MissingDependencyError
-from guru_form.kinematics import body_height_px, moving_joint, rep_analyses
+from guru_form.kinematics import body_height_px
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
 from guru_form.pose.segmentation import RepWindow, segment_reps
@@ -153,7 +155,9 @@ def analyze_track(
     """
     act, domain = resolve_activity(activity or pose_track.activity)
     if act is None:
-        raise GuruError("analyze_track needs an activity (squat, deadlift, bench_press, push_up)")
+        names = ", ".join(p.name for p in activities.registered())
+        raise GuruError(f"analyze_track needs an activity ({names})")
+    profile = activities.get(act)
     if athlete_height_cm is not None and not 50.0 <= athlete_height_cm <= 260.0:
         raise GuruError(
             f"athlete_height_cm={athlete_height_cm} is not a human height; give it in centimetres"
@@ -165,7 +169,7 @@ def analyze_track(
     windows = segment_reps(
         act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
     )
-    reps = [_rep(act, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    reps = [_rep(profile, window, series, joints, time_ms, athlete_height_cm) for window in windows]
     pose_track.activity = act
     analysis = Analysis(
         video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
@@ -176,7 +180,7 @@ def analyze_track(
 
 
 def _rep(
-    activity: Activity,
+    profile: ActivityProfile,
     window: RepWindow,
     series: dict[str, Any],
     joints: dict[str, Any],
@@ -184,14 +188,14 @@ def _rep(
     athlete_height_cm: float | None,
 ) -> Rep:
     height = body_height_px(joints)
-    analyses = rep_analyses(
-        activity,
+    analyses = activities.rep_analyses(
+        profile,
         series,
         window.start,
         window.mid,
         window.end,
         time_s=np.asarray(time_ms) / 1000.0,
-        moving_joint_y=joints[moving_joint(activity)][:, 1],
+        moving_joint_y=joints[profile.moving_joint][:, 1],
         body_height=height if np.isfinite(height) and height > 0 else None,
         athlete_height_cm=athlete_height_cm,
     )
@@ -220,7 +224,8 @@ def analyze_video(
     path
         The video file.
     activity
-        ``squat``, ``deadlift``, ``bench_press`` or ``push_up``.
+        An activity with a profile in :mod:`guru_form.activities` (``squat``, ``deadlift``,
+        ``bench_press``, ``push_up``, ...).
     stride
         Analyse every ``stride``-th frame.
     athlete_height_cm
@@ -242,6 +247,8 @@ def analyze_video(
     ------
     InvalidVideoError
         When the file is not a readable video (missing, empty, a still image, ...).
+    UnsupportedActivityError
+        When the activity has no profile (checked before the video is read).
     EngineError
         When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
         few frames (the message says on how many).
@@ -255,6 +262,7 @@ def analyze_video(
     >>> analysis.to_frame()  # doctest: +SKIP
     """
     act, _ = resolve_activity(activity)
+    activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
     _check_duration(path)

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Domain, resolve_activity
 from guru_form.pose.analyze import analyze_video
@@ -115,10 +116,15 @@ class PoseEngine:
         except InvalidInputError as exc:
             raise EngineError(str(exc)) from None
         if act is None:
+            names = ", ".join(p.name for p in activities.registered())
             raise EngineError(
-                "the local pose engine needs the activity (squat, deadlift, bench_press or "
-                "push_up); create the video with activity=..."
+                f"the local pose engine needs the activity ({names}); create the video with "
+                "activity=..."
             )
+        try:
+            activities.get(act)
+        except InvalidInputError as exc:
+            raise EngineError(str(exc)) from None
         try:
             analysis = analyze_video(
                 video_path,
