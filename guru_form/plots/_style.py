@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
+from guru_form import activities
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity
 from guru_form.tables._schema import FLAG_PREFIX, REP, frame_activity
@@ -124,12 +125,8 @@ def title_for(frame: pd.DataFrame, what: str, title: str | None) -> str:
 
 
 def activity_name(activity: Activity | None) -> str:
-    """``"Push-up"``, ``"Bench press"``, ... for titles."""
-    if activity is None:
-        return "Set"
-    return {Activity.PUSH_UP: "Push-up"}.get(
-        activity, activity.value.replace("_", " ").capitalize()
-    )
+    """``"Push-up"``, ``"Bench press"``, ... for titles (``"Set"`` when unknown)."""
+    return "Set" if activity is None else activities.display_name(activity)
 
 
 def flag_label(column: str) -> str:

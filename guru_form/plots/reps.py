@@ -9,9 +9,9 @@ from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
+from guru_form import activities
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
     ECCENTRIC_COLOR,
@@ -39,10 +39,8 @@ from guru_form.plots._style import (
 from guru_form.tables._grouping import group_keys
 from guru_form.tables._schema import (
     CONCENTRIC_S,
-    DEPTH_COLUMN,
     DURATION_S,
     ECCENTRIC_S,
-    LOCKOUT_COLUMN,
     REP,
     REP_COLUMNS,
     VELOCITY_LOSS,
@@ -56,8 +54,8 @@ __all__ = ["default_metric", "plot_metric", "plot_tempo", "plot_velocity"]
 
 
 def default_metric(frame: pd.DataFrame) -> str:
-    """The metric a coach looks at first: the activity's depth (or lockout) angle, else the
-    frame's first analysisType column.
+    """The metric a coach looks at first: the key metric of the activity's profile (its depth or
+    lockout angle), else the frame's first analysisType column.
 
     Parameters
     ----------
@@ -75,10 +73,11 @@ def default_metric(frame: pd.DataFrame) -> str:
     InvalidInputError
         The frame has no metric column at all.
     """
-    activity = frame_activity(frame)
-    for table in (DEPTH_COLUMN, LOCKOUT_COLUMN):
-        if activity is not None and table.get(activity) in frame.columns:
-            return table[activity]
+    profile = activities.find(frame_activity(frame))
+    if profile is not None:
+        for metric in (profile.key_metric, profile.depth_metric, profile.lockout_metric):
+            if metric is not None and metric in frame.columns:
+                return metric
     extra = [c for c in frame.columns if c not in REP_COLUMNS and c in ANALYSIS_TYPES]
     extra = extra or [
         str(c)
@@ -220,10 +219,10 @@ def plot_metric(
 
 def _phase_order(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(column, legend label, colour) of the phases in the order they happen."""
-    activity = frame_activity(frame)
+    profile = activities.find(frame_activity(frame))
     ecc = (ECCENTRIC_S, "Eccentric (lowering)", ECCENTRIC_COLOR)
     con = (CONCENTRIC_S, "Concentric (lifting)", CONCENTRIC_COLOR)
-    if activity is Activity.DEADLIFT:
+    if profile is not None and not profile.lowers_first:
         return [con, ecc]
     return [ecc, con]
 

@@ -71,7 +71,9 @@ def __getattr__(name: str) -> Any:
 
         return MediaPipeEstimator
     if name == "RULES":  # deprecated: each activity's profile holds its rule
+        from guru_form._deprecation import warn_moved
         from guru_form.pose import segmentation
 
-        return segmentation.RULES
+        warn_moved("guru_form.pose.RULES", "guru_form.activities.get(activity).rule")
+        return segmentation._rules()
     raise AttributeError(f"module 'guru_form.pose' has no attribute {name!r}")

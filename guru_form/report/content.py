@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from guru_form import activities
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.frames import contact_sheet_for
 from guru_form.frames.annotate import Threshold
-from guru_form.frames.skeleton import KEY_ANGLES
+from guru_form.frames.skeleton import activity_skeleton
 from guru_form.models import Activity, Analysis, Status
 from guru_form.plots.reps import default_metric
 from guru_form.report.charts import progress_charts, set_charts
@@ -137,7 +138,7 @@ def _anchor(text: str, used: set[str]) -> str:
 
 
 def _activity_name(activity: Activity | None) -> str:
-    return activity.value.replace("_", " ") if activity is not None else "activity unknown"
+    return activities.display_name(activity) if activity is not None else "Activity unknown"
 
 
 def _key_metric(frame: pd.DataFrame) -> str | None:
@@ -372,7 +373,7 @@ def set_section(
     """
     used = anchors if anchors is not None else set()
     activity = analysis.activity
-    heading = label if label is not None else f"{_activity_name(activity).capitalize()} set"
+    heading = label if label is not None else f"{_activity_name(activity)} set"
     video_path = Path(video) if video is not None else None
     shown_name = video_path.name if video_path is not None else None
     if video_name is not None and video_name.strip():
@@ -410,7 +411,7 @@ def set_section(
     )
     if video_path is not None:
         section.sheets = _sheets(video_path, shown_name or video_path.name, analysis, thresholds)
-        if analysis.pose_track is not None and activity in KEY_ANGLES:
+        if analysis.pose_track is not None and activity_skeleton(activity)[1] is not None:
             section.angle_note = _ANGLE_NOTE
     else:
         section.sheet_note = "No video was given, so there are no frames to show."
@@ -433,8 +434,8 @@ def progress_section(
     overview table (their metrics do not compare).
     """
     complete = {k: a for k, a in analyses.items() if a.status is Status.COMPLETE and a.reps}
-    activities = {a.activity for a in analyses.values()}
-    same = len(activities) == 1 and None not in activities
+    kinds = {a.activity for a in analyses.values()}
+    same = len(kinds) == 1 and None not in kinds
     key_metric = None
     if same and complete:
         key_metric = _key_metric(reps_frame(next(iter(complete.values()))))
@@ -489,7 +490,7 @@ def progress_section(
     if same:
         heading = "Progress across sessions"
         intro = (
-            f"{len(analyses)} sessions of {_activity_name(next(iter(activities)))}; "
+            f"{len(analyses)} sessions of {_activity_name(next(iter(kinds))).lower()}; "
             "each row is one set (means over its reps)."
         )
     else:

@@ -23,16 +23,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from guru_form import activities
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.frames.annotate import Threshold
 from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
-from guru_form.tables._schema import (
-    DEPTH_COLUMN,
-    DURATION_S,
-    LOCKOUT_COLUMN,
-    VELOCITY_COLUMNS,
-    VELOCITY_LOSS,
-)
+from guru_form.tables._schema import DURATION_S, VELOCITY_COLUMNS, VELOCITY_LOSS
 
 __all__ = ["Rule", "apply_rules", "flag_labels", "format_number", "metric_label"]
 
@@ -116,9 +111,10 @@ def _threshold_rule(column: str, threshold: Threshold) -> Rule:
         return f"{label} {format_number(row[column], unit)} (target {target})"
 
     # Named as guru_form.tables names the same flags (flag_depth -> flag_shallow, ...).
-    if column in DEPTH_COLUMN.values():
+    profiles = activities.registered()
+    if column in {p.depth_metric for p in profiles}:
         flag, short = "flag_shallow", "shallow"
-    elif column in LOCKOUT_COLUMN.values():
+    elif column in {p.lockout_metric for p in profiles}:
         flag, short = "flag_soft_lockout", "soft lockout"
     else:
         flag, short = f"flag_{column.lower()}", label.split(" (")[0].lower()

@@ -1,8 +1,9 @@
 """The targets a report checks each rep against, per activity, unless you pass your own.
 
-They are common coaching standards, meant as a starting point: a squat to parallel or below, a
-deadlift locked out to 170 degrees or more at the hip, a push-up or bench press lowered until the
-elbow is at 90 degrees or less and pressed back to 160 degrees or more. Pass ``thresholds=`` to
+The defaults are each activity's profile's ``thresholds`` (:mod:`guru_form.activities`): common
+coaching standards, meant as a starting point, such as a squat to parallel or below, a deadlift
+locked out to 170 degrees or more at the hip, a push-up or bench press lowered until the elbow is
+at 90 degrees or less and pressed back to 160 degrees or more. Pass ``thresholds=`` to
 :func:`~guru_form.report.build_report` to use yours (``{}`` for none).
 
 Examples
@@ -13,41 +14,56 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+from guru_form import activities
 from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import Threshold, ThresholdLike
 from guru_form.models import Activity, resolve_activity
 
 __all__ = ["DEFAULT_THRESHOLDS", "as_thresholds", "default_thresholds"]
 
-#: Default targets per activity: analysisType -> acceptable range.
-DEFAULT_THRESHOLDS: dict[Activity, dict[str, Threshold]] = {
-    Activity.SQUAT: {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0.0)},
-    Activity.DEADLIFT: {"LOCKOUT_HIP_ANGLE_DEGREES": Threshold(low=170.0)},
-    Activity.PUSH_UP: {
-        "ELBOW_ANGLE_DEGREES": Threshold(high=90.0),
-        "LOCKOUT_ELBOW_ANGLE_DEGREES": Threshold(low=160.0),
-    },
-    Activity.BENCH_PRESS: {
-        "ELBOW_ANGLE_DEGREES": Threshold(high=90.0),
-        "LOCKOUT_ELBOW_ANGLE_DEGREES": Threshold(low=160.0),
-    },
-}
+
+class _ProfileThresholds(Mapping[Activity, dict[str, Threshold]]):
+    """``activity -> default targets``, read from the registered activity profiles."""
+
+    def __getitem__(self, activity: Activity) -> dict[str, Threshold]:
+        profile = activities.find(activity)
+        if profile is None:
+            raise KeyError(activity)
+        return {name: Threshold(low, high) for name, (low, high) in profile.thresholds.items()}
+
+    def __iter__(self) -> Iterator[Activity]:
+        return (p.activity for p in activities.registered())
+
+    def __len__(self) -> int:
+        return len(activities.registered())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+#: Default targets per activity (analysisType -> acceptable range), from the activity profiles.
+DEFAULT_THRESHOLDS: Mapping[Activity, dict[str, Threshold]] = _ProfileThresholds()
 
 
 def default_thresholds(activity: Activity | str | None) -> dict[str, Threshold]:
-    """The default targets of ``activity`` (empty when it is unknown).
+    """The default targets of ``activity``: its profile's (empty when it has no profile).
 
     Parameters
     ----------
     activity
         An :class:`~guru_form.models.Activity` or its name; None gives no targets.
+
+    Raises
+    ------
+    InvalidInputError
+        For a name that is not an activity.
     """
     if activity is None:
         return {}
     act, _ = resolve_activity(activity)
-    return dict(DEFAULT_THRESHOLDS.get(act, {})) if act is not None else {}
+    return {} if act is None else DEFAULT_THRESHOLDS.get(act, {})
 
 
 def as_thresholds(

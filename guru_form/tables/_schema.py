@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from guru_form._deprecation import moved_names
 from guru_form.analysis_types import unit_of
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Analysis
@@ -44,18 +45,6 @@ SESSION_COLUMNS: tuple[str, ...] = ("video_id", "activity")
 FLAG_PREFIX = "flag_"
 VELOCITY_LOSS = "velocity_loss_percent"
 
-#: The depth metric of each activity: the lower, the deeper the rep.
-DEPTH_COLUMN: dict[Activity, str] = {
-    Activity.SQUAT: "HIP_KNEE_ANGLE_DEGREES",
-    Activity.PUSH_UP: "ELBOW_ANGLE_DEGREES",
-    Activity.BENCH_PRESS: "ELBOW_ANGLE_DEGREES",
-}
-#: The lockout metric of each activity: the higher, the fuller the lockout.
-LOCKOUT_COLUMN: dict[Activity, str] = {
-    Activity.DEADLIFT: "LOCKOUT_HIP_ANGLE_DEGREES",
-    Activity.PUSH_UP: "LOCKOUT_ELBOW_ANGLE_DEGREES",
-    Activity.BENCH_PRESS: "LOCKOUT_ELBOW_ANGLE_DEGREES",
-}
 #: Velocity columns in order of preference (metres per second when the height was known).
 VELOCITY_COLUMNS: tuple[str, ...] = (
     "MEAN_CONCENTRIC_VELOCITY_M_PER_S",
@@ -199,3 +188,28 @@ def as_analysis(value: object, what: str) -> Analysis:
         f"{what} takes an Analysis (or the API's analysis JSON as a dict), got "
         f"{type(value).__name__}; load one with Analysis.load(path) or client.get_analysis(id)"
     )
+
+
+def _per_activity(metric: str) -> dict[Activity, str]:
+    from guru_form import activities
+
+    return {
+        p.activity: value
+        for p in activities.registered()
+        if (value := p.depth_metric if metric == "depth" else p.lockout_metric) is not None
+    }
+
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "DEPTH_COLUMN": (
+            "guru_form.activities.get(activity).depth_metric",
+            lambda: _per_activity("depth"),
+        ),
+        "LOCKOUT_COLUMN": (
+            "guru_form.activities.get(activity).lockout_metric",
+            lambda: _per_activity("lockout"),
+        ),
+    },
+)
