@@ -81,7 +81,6 @@ __all__ = [
 ]
 
 
-
 def _key_angles() -> object:
     from guru_form.frames import skeleton
 
