@@ -34,8 +34,8 @@ from guru_form.models import (
 
 # name -> module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
-    "ANALYSIS_TYPES": "guru_form.analysis_types",
-    "unit_of": "guru_form.analysis_types",
+    "ANALYSIS_TYPES": "guru_form.metrics",
+    "unit_of": "guru_form.metrics",
     "GiosgClient": "guru_form.apis.giosg",
     "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
     "HelpSpotClient": "guru_form.apis.helpspot",
@@ -55,7 +55,7 @@ _LAZY: dict[str, str] = {
     "RepFrame": "guru_form.frames",
     "save_frames": "guru_form.frames",
     "show_frames": "guru_form.frames",
-    "Threshold": "guru_form.frames",
+    "Threshold": "guru_form.metrics",
     "VideoReader": "guru_form.frames",
     "PoseTrack": "guru_form.pose.track",
     "build_report": "guru_form.report",
@@ -84,14 +84,12 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from guru_form._http import RetryPolicy
-    from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
     from guru_form.apis.giosg import GiosgClient
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient
     from guru_form.apis.helpspot import HelpSpotClient
     from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
     from guru_form.frames import (
         RepFrame,
-        Threshold,
         VideoReader,
         annotate_frame,
         annotate_rep_frame,
@@ -104,6 +102,7 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
+    from guru_form.metrics import ANALYSIS_TYPES, Threshold, unit_of
     from guru_form.pose.track import PoseTrack
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
@@ -144,8 +143,8 @@ __all__ = [  # noqa: PLE0604
 
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(
-    {"analysis_types", "apis", "client", "frames", "kinematics", "plots", "pose", "report"}
-    | {"samples", "server", "tables", "widgets"}
+    {"activities", "analysis_types", "apis", "client", "frames", "kinematics", "metrics"}
+    | {"plots", "pose", "report", "samples", "server", "tables", "widgets"}
 )
 
 

@@ -27,7 +27,7 @@ Examples
 from __future__ import annotations
 
 from guru_form._deprecation import moved_names
-from guru_form.frames.annotate import Threshold, annotate_frame
+from guru_form.frames.annotate import annotate_frame
 from guru_form.frames.export import export_annotated_video, export_rep_clips
 from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
 from guru_form.frames.layout import (
@@ -49,6 +49,7 @@ from guru_form.frames.skeleton import (
     joints_at,
 )
 from guru_form.frames.writer import H264Writer
+from guru_form.metrics import Threshold
 
 __all__ = [
     "FRAME_ANGLE_LABEL",

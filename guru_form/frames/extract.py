@@ -29,8 +29,8 @@ from guru_form.frames.skeleton import (
     draw_skeleton,
     joints_at,
 )
+from guru_form.metrics import as_analysis
 from guru_form.models import Analysis
-from guru_form.tables._schema import as_analysis
 
 __all__ = ["RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
 

@@ -8,7 +8,15 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from guru_form import activities
-from guru_form.analysis_types import unit_of
+from guru_form.metrics import (
+    END_MS,
+    MID_MS,
+    REP,
+    START_MS,
+    frame_activity,
+    require_columns,
+    unit_of,
+)
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
     ECCENTRIC_COLOR,
@@ -23,7 +31,6 @@ from guru_form.plots._style import (
     no_data,
     title_for,
 )
-from guru_form.tables._schema import END_MS, MID_MS, REP, START_MS, frame_activity, require_columns
 
 __all__ = ["plot_timeline"]
 

@@ -17,8 +17,7 @@ import pandas as pd
 
 from guru_form.activities import find as find_profile
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity, Analysis, resolve_activity
-from guru_form.tables._schema import (
+from guru_form.metrics import (
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -28,6 +27,7 @@ from guru_form.tables._schema import (
     START_MS,
     as_analysis,
 )
+from guru_form.models import Activity, Analysis, resolve_activity
 
 __all__ = ["analyses_frame", "reps_frame"]
 

@@ -26,12 +26,13 @@ import pandas as pd
 from guru_form import activities
 from guru_form.activities import ActivityProfile
 from guru_form.errors import InvalidInputError
-from guru_form.tables._grouping import group_keys, rep_order
-from guru_form.tables._schema import (
+from guru_form.metrics import (
     DURATION_S,
     FLAG_PREFIX,
     VELOCITY_LOSS,
     frame_activity,
+    group_keys,
+    rep_order,
     require_columns,
 )
 from guru_form.tables.velocity import Reference, velocity_loss

@@ -32,7 +32,7 @@ from guru_form.errors import (
     InvalidInputError,
     InvalidVideoError,
 )
-from guru_form.frames.annotate import ThresholdLike
+from guru_form.metrics import ThresholdLike
 from guru_form.models import Activity, Analysis
 from guru_form.report.content import set_section
 from guru_form.report.images import Picture
