@@ -142,7 +142,8 @@ def format_bound(bound: float, unit: str | None = None, *, ascii: bool = False) 
     decimals = decimals_of(unit)
     while round(bound, decimals) != bound and decimals < _MAX_DECIMALS:
         decimals += 1
-    return _fixed(bound, decimals, False) + unit_text(unit, ascii=ascii)
+    text = _fixed(bound, decimals, False) if round(bound, decimals) == bound else repr(bound)
+    return text + unit_text(unit, ascii=ascii)
 
 
 def format_range(threshold: Threshold, unit: str | None = None, *, ascii: bool = False) -> str:
