@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from guru_form import activities
 from guru_form.models import Activity, Analysis, Rep, Status
 from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
 from guru_form.server._proxy import TcpProxy
@@ -298,7 +299,7 @@ def make_reference_video(
     name
         The file stem.
     activity
-        The activity of the ground truth.
+        The activity of the ground truth: one with a profile in :mod:`guru_form.activities`.
     reps
         How many evenly spaced reps it lists.
     seed
@@ -310,7 +311,8 @@ def make_reference_video(
     >>> known.analysis.rep_count  # doctest: +SKIP
     2
     """
-    act = Activity(activity)
+    profile = activities.get(activity)
+    act = profile.activity
     video = make_video(
         Path(folder) / f"{name}.mp4",
         seed=zlib.crc32(name.encode()) if seed is None else seed,
@@ -319,11 +321,8 @@ def make_reference_video(
     )
     length_ms = round(frames / fps * 1000)
     span = length_ms // max(reps, 1)
-    metric = (
-        "ELBOW_ANGLE_DEGREES"
-        if act in (Activity.PUSH_UP, Activity.BENCH_PRESS)
-        else "KNEE_ANGLE_DEGREES"
-    )
+    # A joint's smallest angle in the rep (a knee or an elbow): around 80 degrees is plausible.
+    metric = next(m.analysis_type for m in profile.measures if m.reduce == "smallest")
     analysis = Analysis(
         video_id=None,
         status=Status.COMPLETE,
