@@ -33,7 +33,11 @@ from guru_form.client._transport import (
     make_retry_policy,
     make_timeout,
 )
-from guru_form.client._upload import build_upload_request, upload_error
+from guru_form.client._upload import (
+    build_upload_request,
+    upload_already_received,
+    upload_error,
+)
 from guru_form.client._validate import (
     VideoMetadata,
     check_count,
@@ -447,7 +451,7 @@ class BaseGuruClient:
     def _check_upload_response(
         response: httpx.Response, target: UploadTarget, job: UploadJob
     ) -> None:
-        if not response.is_success:
+        if not (response.is_success or upload_already_received(response)):
             raise upload_error(response, filename=job.filename, secrets=target.fields)
 
     # -- the result cache -------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
 from guru_form.models import Activity, Analysis, Domain, field_label
+from guru_form.server._paths import ensure_private_dir, make_private_tree
 from guru_form.server._store import Store
 from guru_form.server.engines import (
     AnalysisEngine,
@@ -163,8 +164,7 @@ def run_analysis(
         engine = _engine(spec)
         extra: dict[str, Any] = {}
         if artifacts_dir is not None and _takes_artifacts_dir(engine):
-            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
-            extra["artifacts_dir"] = Path(artifacts_dir)
+            extra["artifacts_dir"] = ensure_private_dir(Path(artifacts_dir))
         result = engine.analyze(
             path,
             activity=None if activity is None else Activity(activity),
@@ -172,6 +172,8 @@ def run_analysis(
             rep_count=rep_count,
             **extra,
         )
+        if "artifacts_dir" in extra:
+            make_private_tree(extra["artifacts_dir"])  # what the engine wrote: owner-only
         return _checked(result, spec.name, activity, domain)
     except EngineError as exc:
         return _failed(exc.reason, activity, domain)

@@ -21,6 +21,7 @@ from typing import TextIO
 import uvicorn
 
 from guru_form.errors import GuruError, MissingDependencyError
+from guru_form.server._connections import uvicorn_options
 from guru_form.server._paths import default_server_dir
 from guru_form.server._threaded import bind_socket
 from guru_form.server.app import create_app
@@ -178,6 +179,7 @@ def run_server(
                     log_level=log_level,
                     timeout_graceful_shutdown=5,
                     server_header=False,
+                    **uvicorn_options(config.limits),
                 )
             )
             server.run(sockets=[sock])

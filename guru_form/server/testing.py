@@ -130,7 +130,7 @@ class LocalServer:
         runtime = ServerRuntime(self.config, self.faults)
         runtime.open()
         try:
-            backend = ThreadedUvicorn(create_app(runtime))
+            backend = ThreadedUvicorn(create_app(runtime), limits=self.config.limits)
             backend.start()
         except BaseException:
             runtime.close()
