@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 FILE_FIELD = "file"
 MAX_BOUNDARY = 70
-_WRITE_BLOCK = 1 << 20
+_WRITE_BLOCK = 1 << 18
 
 
 class _Parts:
@@ -130,6 +130,11 @@ class _Parts:
                 self.value.extend(data[start:end])
         # Parts after the file are ignored, as S3 does.
 
+    def take_pending(self) -> bytearray:
+        """The file bytes received since the last call (handed over, not copied)."""
+        block, self.pending = self.pending, bytearray()
+        return block
+
     def part_end(self) -> None:
         if self.in_file:
             self.in_file = False
@@ -191,9 +196,9 @@ async def receive_upload(
     Raises
     ------
     UploadRejectedError
-        400 for a malformed form, a missing file part or a size mismatch; 403 for a bad signature
-        or an expired form; 413 for a body larger than declared, or a form over its limits. The
-        rest of the body is not read.
+        400 for a malformed form, a missing file part or a file smaller than declared; 403 for a
+        bad signature or an expired form; 413 for a file or body larger than declared, or a form
+        over its limits. The rest of the body is not read.
     """
     limits = limits or Limits()
     parts = _Parts(limits)
@@ -225,9 +230,9 @@ async def receive_upload(
                 handle = _open_private(tmp_path)
             if signed is not None and parts.pending:
                 if written + len(parts.pending) > signed.size:
-                    raise _size_mismatch(f"more than {signed.size}", signed.size)
+                    raise _size_mismatch(f"more than {signed.size}", signed.size, status=413)
                 if len(parts.pending) >= _WRITE_BLOCK or parts.file_done:
-                    written += await _flush(handle, parts.pending)
+                    written += await _flush(handle, parts.take_pending())
         try:
             parser.finalize()
         except MultipartParseError as exc:
@@ -239,7 +244,7 @@ async def receive_upload(
                 "after the signing fields",
                 field=FILE_FIELD,
             )
-        written += await _flush(handle, parts.pending)
+        written += await _flush(handle, parts.take_pending())
         if written != signed.size:
             raise _size_mismatch(str(written), signed.size)
         assert handle is not None
@@ -261,18 +266,16 @@ def _open_private(path: Path) -> BinaryIO:
     return os.fdopen(fd, "wb")
 
 
-async def _flush(handle: BinaryIO | None, pending: bytearray) -> int:
-    if handle is None or not pending:
+async def _flush(handle: BinaryIO | None, block: bytearray) -> int:
+    if handle is None or not block:
         return 0
-    block = bytes(pending)
-    pending.clear()
     await anyio.to_thread.run_sync(handle.write, block)
     return len(block)
 
 
-def _size_mismatch(actual: str, declared: int) -> UploadRejectedError:
+def _size_mismatch(actual: str, declared: int, status: int = 400) -> UploadRejectedError:
     return UploadRejectedError(
-        400,
+        status,
         f"the file has {actual} bytes but the video was created with size {declared}; "
         f"create the video again with the file's real size (os.path.getsize)",
         field="size",
