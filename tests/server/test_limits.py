@@ -149,8 +149,9 @@ def test_an_upload_is_held_to_the_size_its_create_call_declared(api: Api) -> Non
         files={"file": ("small.mp4", _chunk_stream(4 * MB), "video/mp4")},
     )
     assert response.status_code == 413
-    assert "the file has more than 1000 bytes but the video was created with size 1000" in (
-        response.json()["message"]
+    assert (
+        "the file has more than 1000 bytes but the video was created with size 1000"
+        in (response.json()["message"])
     )
     assert response.json()["field"] == "size"
     assert api.request("GET", f"/videos/{target['id']}").json()["status"] == "Pending"
