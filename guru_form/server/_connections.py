@@ -38,6 +38,9 @@ logger = logging.getLogger("guru_form.server")
 # Descriptors kept for everything but connections: database, uploads being written, videos being
 # analysed, the event loop and imports.
 _RESERVED_FDS = 64
+# How many connections asyncio accepts in one go before any of them is seen (and, over the cap,
+# closed): uvicorn's ``backlog``, which asyncio also uses as its accept batch.
+ACCEPT_BATCH = 64
 _BUSY_BODY = (
     b'{"error": "too_many_connections", "message": "the server is at its connection cap; '
     b'try again in a second"}'
@@ -49,7 +52,11 @@ _BUSY = (
 
 
 def connection_cap(max_connections: int) -> int:
-    """``max_connections``, lowered to fit the open-file limit (two descriptors a connection).
+    """``max_connections``, lowered to fit the open-file limit.
+
+    A connection takes two descriptors at most (its socket, and an upload's file); some are kept
+    for the rest of the server, and one accept batch of sockets may be open before the cap sees
+    them.
 
     Examples
     --------
@@ -63,7 +70,7 @@ def connection_cap(max_connections: int) -> int:
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return max_connections
-    return max(1, min(max_connections, (soft - _RESERVED_FDS) // 2))
+    return max(1, min(max_connections, (soft - _RESERVED_FDS - ACCEPT_BATCH) // 2))
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -159,4 +166,4 @@ def guarded_protocol(limits: Limits) -> type[GuardedH11Protocol]:
 
 def uvicorn_options(limits: Limits) -> dict[str, Any]:
     """Keyword arguments for ``uvicorn.Config`` that apply ``limits`` to its connections."""
-    return {"http": guarded_protocol(limits), "timeout_keep_alive": 5}
+    return {"http": guarded_protocol(limits), "timeout_keep_alive": 5, "backlog": ACCEPT_BATCH}
