@@ -1,8 +1,9 @@
 """Log hygiene for the server: no query strings in access logs, no floods under error storms.
 
-- :class:`AccessLogPathFilter` cuts the query string off the path of every uvicorn access-log line:
-  a client that puts a secret in a URL (``/oauth/token?client_secret=...``) is refused, and the
-  secret is not written to the log either.
+- :class:`AccessLogPathFilter` cuts the query string off the path of every uvicorn access-log line
+  (and off the ASGI scopes uvicorn logs at its ``trace`` level): a client that puts a secret in a
+  URL (``/oauth/token?client_secret=...``) is refused, and the secret is not written to the log
+  either.
 - :class:`RateLimitFilter` lets through at most ``burst`` warnings and errors of one kind (one
   logger and message template) per ``period_s`` seconds; the first one let through afterwards
   says how many were dropped. Informational lines are never dropped.
@@ -16,22 +17,32 @@ import logging
 import threading
 import time
 
-__all__ = ["AccessLogPathFilter", "RateLimitFilter", "install_log_filters"]
+__all__ = ["AccessLogPathFilter", "RateLimitFilter", "install_log_filters", "reset_rate_limits"]
 
-ACCESS_LOGGER = "uvicorn.access"
+QUERY_LOGGERS = ("uvicorn.access", "uvicorn.asgi")
 STORM_LOGGERS = ("guru_form.server", "uvicorn.error", "uvicorn", "asyncio")
 
 
 class AccessLogPathFilter(logging.Filter):
-    """Drops the query string from uvicorn's access-log lines (``'%s - "%s %s HTTP/%s" %d'``)."""
+    """Drops query strings from uvicorn's log records.
+
+    Access-log lines (``'%s - "%s %s HTTP/%s" %d'``) lose the query of their path; the ASGI scopes
+    uvicorn logs at its ``trace`` level lose their ``query_string``.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            path, mark, _ = args[2].partition("?")
-            if mark:
-                record.args = (*args[:2], path, *args[3:])
+        if isinstance(args, tuple) and args:
+            record.args = tuple(_without_query(arg, i == 2) for i, arg in enumerate(args))
         return True
+
+
+def _without_query(arg: object, is_path: bool) -> object:
+    if is_path and isinstance(arg, str):
+        return arg.partition("?")[0]
+    if isinstance(arg, dict) and arg.get("query_string"):
+        return {**arg, "query_string": b"<hidden>"}
+    return arg
 
 
 class RateLimitFilter(logging.Filter):
@@ -52,6 +63,11 @@ class RateLimitFilter(logging.Filter):
         self._lock = threading.Lock()
         # kind -> (start of its period, records seen in it, records dropped since one passed)
         self._seen: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+    def reset(self) -> None:
+        """Forget every kind seen so far."""
+        with self._lock:
+            self._seen.clear()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
@@ -83,10 +99,17 @@ def install_log_filters() -> None:
     with _installed:
         if _filters:
             return
-        access = AccessLogPathFilter()
-        logging.getLogger(ACCESS_LOGGER).addFilter(access)
-        _filters[ACCESS_LOGGER] = access
+        queries = AccessLogPathFilter()
+        for name in QUERY_LOGGERS:
+            logging.getLogger(name).addFilter(queries)
         storms = RateLimitFilter()
         for name in STORM_LOGGERS:
             logging.getLogger(name).addFilter(storms)
-            _filters[name] = storms
+        _filters.update(queries=queries, storms=storms)
+
+
+def reset_rate_limits() -> None:
+    """Forget what the installed rate limit has seen (tests start each from a clean slate)."""
+    for installed in _filters.values():
+        if isinstance(installed, RateLimitFilter):
+            installed.reset()
