@@ -481,6 +481,16 @@ class BaseGuruClient:
         self._cache.forget(key)
         return None
 
+    def _forget_vanished(self, key: str, video_id: str) -> None:
+        """Drop ``key``'s entry if it still names ``video_id`` (a video the server lost).
+
+        Call it holding the entry's lock: another client may have recorded a new video meanwhile,
+        and that entry is kept.
+        """
+        entry = self._cache.get(key)
+        if entry is not None and entry.video_id == video_id:
+            self._cache.forget(key)
+
     def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
         """The callback that records a created video's id before its upload starts."""
         return lambda video_id: self._cache.record_created(key, video_id, source_path=job.path)
