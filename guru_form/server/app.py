@@ -112,6 +112,8 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            logger.info("request %s: the client went away before the answer", request_id)
         except Exception as exc:
             logger.error(
                 "request %s (%s %s) failed: %s",

@@ -72,7 +72,7 @@ def test_200_videos_under_injected_faults(
     assert len(list((fresh_server.data_dir / "videos").iterdir())) == VIDEOS
     stored_now = faults.count("/uploads/*", method="POST", status=204)
     resent = faults.count("/uploads/*", method="POST", status=409)  # their first answer was lost
-    assert stored_now + resent == VIDEOS
+    assert stored_now <= VIDEOS <= stored_now + resent
 
 
 def _inject(faults: Any) -> None:
