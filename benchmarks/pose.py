@@ -84,7 +84,7 @@ def accuracy(cache: Path | None = None) -> None:
     """
     from guru_form import samples
     from guru_form.pose.accuracy import accuracy_against_truth
-    from guru_form.pose.analyze import analyze_track
+    from guru_form.pose.analysis import analyze_track
     from guru_form.pose.people import choose_person
     from guru_form.pose.track import build_track
 
@@ -175,7 +175,7 @@ def _raw_models_seconds(frames: list[npt.NDArray[np.uint8]], stride: int) -> flo
 
 
 def _engine_seconds(path: Path, stride: int, estimator: str) -> float:
-    from guru_form.pose.analyze import analyze_video
+    from guru_form.pose.analysis import analyze_video
 
     start = time.perf_counter()
     analyze_video(path, "squat", stride=stride, estimator=estimator)

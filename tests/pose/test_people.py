@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from guru_form.errors import InvalidInputError
-from guru_form.pose.analyze import EXTENSION_KEY, analyze_track
+from guru_form.pose.analysis import EXTENSION_KEY, analyze_track
 from guru_form.pose.estimator import PersonSeries, RawPose
 from guru_form.pose.joints import JOINTS, joint_index
 from guru_form.pose.people import body_box, choose_person, people_on_frame
