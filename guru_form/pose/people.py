@@ -26,8 +26,9 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from guru_form import activities
 from guru_form.errors import InvalidInputError
-from guru_form.kinematics import body_height_px, moving_joint
+from guru_form.kinematics import body_height_px
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.joints import SIDES, joint_index
@@ -93,7 +94,8 @@ def activity_movement(raw: RawPose, activity: Activity) -> tuple[float, float]:
     """How much of the activity's movement one person's raw pose shows.
 
     The reps the engine finds in it (:func:`guru_form.pose.segmentation.segment_reps`) and the
-    vertical travel of the activity's moving joint (:func:`guru_form.kinematics.moving_joint`)
+    vertical travel of the activity's moving joint (its profile's ``moving_joint``,
+    :mod:`guru_form.activities`)
     through them, in body heights; then, to tell apart people who do no rep, that joint's
     vertical range over the video (5th to 95th percentile), in body heights.
 
@@ -119,7 +121,7 @@ def activity_movement(raw: RawPose, activity: Activity) -> tuple[float, float]:
     height = body_height_px(joints)
     if not (np.isfinite(height) and height > 0):
         return (0.0, 0.0)
-    y = joints[moving_joint(activity)][:, 1]
+    y = joints[activities.get(activity).moving_joint][:, 1]
     frame = track.frame
     windows = segment_reps(
         activity,
