@@ -13,6 +13,8 @@ One job per module:
   :func:`show_frames`, :func:`save_frames`, :func:`save_image`.
 - :mod:`~guru_form.frames.export` -- :func:`export_rep_clips`, :func:`export_annotated_video`
   (browser-playable H.264 via :mod:`~guru_form.frames.writer`).
+- :mod:`~guru_form.frames.people` -- :func:`show_people`: the people on a frame, numbered as
+  ``person=`` counts them (needs the ``pose`` extra).
 
 Images are RGB ``uint8`` arrays ``(height, width, 3)`` everywhere in this package.
 
@@ -38,6 +40,7 @@ from guru_form.frames.layout import (
     show_frames,
 )
 from guru_form.frames.orientation import Orientation
+from guru_form.frames.people import PeopleOnFrame, draw_people, people_at, show_people
 from guru_form.frames.phases import PHASES, RepProgress, progress_at
 from guru_form.frames.reader import DecodedFrame, VideoInfo, VideoReader, probe_video
 from guru_form.frames.skeleton import (
@@ -57,6 +60,7 @@ __all__ = [
     "DecodedFrame",
     "H264Writer",
     "Orientation",
+    "PeopleOnFrame",
     "PoseJoints",
     "RepFrame",
     "RepProgress",
@@ -69,16 +73,19 @@ __all__ = [
     "contact_sheet",
     "contact_sheet_for",
     "draw_angle_arc",
+    "draw_people",
     "draw_skeleton",
     "export_annotated_video",
     "export_rep_clips",
     "extract_rep_frames",
     "joints_at",
+    "people_at",
     "probe_video",
     "progress_at",
     "save_frames",
     "save_image",
     "show_frames",
+    "show_people",
 ]
 
 

@@ -4,8 +4,15 @@ An estimator is anything with an ``estimate(image, time_ms)`` method that takes 
 returns the joints of :data:`guru_form.pose.joints.JOINTS` as an array of shape
 ``(len(JOINTS), 4)`` (``x``, ``y``, ``depth``, ``visibility``), or ``None`` when it finds no
 person. One estimator instance serves one video, in frame order (it may track between frames);
-``close()`` frees it. Backends are named in :data:`ESTIMATORS`; MediaPipe is the default and the
-only one shipped. To add one, write a class with this interface and register it::
+``close()`` frees it. An estimator that follows several people also has
+``estimate_people(image, time_ms)``, which returns ``{person id: joints}`` for everyone on the
+frame (ids kept from frame to frame); :func:`estimate_video` then keeps every person
+(:attr:`RawPose.people`), and :mod:`guru_form.pose.people` chooses the athlete.
+
+Backends are named in :data:`ESTIMATORS`: ``"blazepose"`` (the default,
+:class:`~guru_form.pose.blazepose.BlazePoseEstimator`: our BlazePose pipeline on LiteRT, the
+``pose`` extra) and ``"mediapipe"`` (the same models through MediaPipe 0.10.21, to compare; the
+``mediapipe`` extra). To add one, write a class with this interface and register it::
 
     ESTIMATORS["mymodel"] = "mypackage.pose_backend:MyEstimator"
 
@@ -16,19 +23,24 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from guru_form.pose.joints import JOINTS
-from guru_form.pose.video import VideoInfo, iter_frames, probe_video
+from guru_form.pose.video import DecodedFrame, VideoInfo, iter_frames, probe_video
 
 __all__ = [
+    "DEFAULT_ESTIMATOR",
     "ESTIMATORS",
     "EstimatorSpec",
+    "MultiPersonEstimator",
+    "PersonSeries",
     "PoseEstimator",
     "Progress",
     "RawPose",
@@ -54,20 +66,35 @@ class PoseEstimator(Protocol):
         ...
 
 
+@runtime_checkable
+class MultiPersonEstimator(PoseEstimator, Protocol):
+    """An estimator that follows everyone in view (see the module docstring)."""
+
+    def estimate_people(
+        self, image: npt.NDArray[np.uint8], time_ms: float
+    ) -> dict[int, FloatArray]:
+        """Everyone on one RGB frame: person id -> joints ``(len(JOINTS), 4)``."""
+        ...
+
+
 #: A backend's name in :data:`ESTIMATORS`, or a callable that makes a fresh estimator.
 EstimatorSpec: TypeAlias = "str | Callable[[], PoseEstimator]"
 
 #: Backends by name -> ``"module:Class"`` (the class is constructed with no arguments).
 ESTIMATORS: dict[str, str] = {
+    "blazepose": "guru_form.pose.blazepose.backend:BlazePoseEstimator",
     "mediapipe": "guru_form.pose.mediapipe_backend:MediaPipeEstimator",
 }
+
+#: The backend used when none is named.
+DEFAULT_ESTIMATOR = "blazepose"
 
 #: ``progress`` arguments: ``None``/``False`` for none, ``True`` for a tqdm bar, or a callable
 #: ``(frames_done, frames_total)``.
 Progress: TypeAlias = "bool | Callable[[int, int], None] | None"
 
 
-def make_estimator(spec: EstimatorSpec = "mediapipe") -> PoseEstimator:
+def make_estimator(spec: EstimatorSpec = DEFAULT_ESTIMATOR) -> PoseEstimator:
     """A fresh estimator from a backend name or a factory.
 
     Raises
@@ -86,6 +113,35 @@ def make_estimator(spec: EstimatorSpec = "mediapipe") -> PoseEstimator:
     cls = getattr(importlib.import_module(module_name), class_name)
     estimator: PoseEstimator = cls()
     return estimator
+
+
+@dataclass
+class PersonSeries:
+    """One person's joints on the analysed frames where the estimator found them.
+
+    Attributes
+    ----------
+    id
+        The estimator's id for the person (0, 1, ... in the order they were first found).
+    rows
+        ``(m,)`` indices, into the :class:`RawPose`'s analysed frames, of the frames the person
+        is on (increasing).
+    landmarks
+        ``(m, len(JOINTS), 4)`` their joints on those frames.
+    """
+
+    id: int
+    rows: npt.NDArray[np.int64]
+    landmarks: FloatArray
+
+    def dense(self, n: int) -> FloatArray:
+        """``(n, len(JOINTS), 4)`` over all ``n`` analysed frames, NaN where the person is not."""
+        out = np.full((n, len(JOINTS), 4), np.nan)
+        out[self.rows] = self.landmarks
+        return out
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 @dataclass
@@ -112,6 +168,14 @@ class RawPose:
         Every ``stride``-th frame was analysed.
     estimator
         The backend's name.
+    people
+        Every person the estimator followed, by id (empty for a backend that follows one
+        person: then ``landmarks`` is that person).
+    person
+        The id of the person ``landmarks`` holds (None for a one-person backend).
+    person_choice
+        How that person was chosen, as JSON-ready values (see
+        :func:`guru_form.pose.people.choose_person`).
     """
 
     video: VideoInfo
@@ -122,6 +186,9 @@ class RawPose:
     brightness: FloatArray
     stride: int
     estimator: str
+    people: dict[int, PersonSeries] = field(default_factory=dict)
+    person: int | None = None
+    person_choice: dict[str, Any] = field(default_factory=dict)
 
     @property
     def person_found(self) -> npt.NDArray[np.bool_]:
@@ -152,16 +219,70 @@ def _progress_callback(progress: Progress, total: int) -> tuple[Callable[[int], 
     return step, None
 
 
+_T = TypeVar("_T")
+#: Frames decoded ahead of the model by the decoding thread.
+PREFETCH_FRAMES = 4
+
+
+def _prefetched(frames: Iterator[_T], depth: int = PREFETCH_FRAMES) -> Iterator[_T]:
+    """Iterate ``frames`` from a background thread, ``depth`` items ahead.
+
+    Decoding (FFmpeg, OpenCV) and the model (LiteRT) release the GIL, so the next frames decode
+    on one core while the model reads this one on the other. Memory stays at ``depth`` frames.
+    An exception in the decoder is raised here, at the item where it happened; leaving the loop
+    early stops the thread.
+    """
+    items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in frames:
+                if not put(("item", item)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(("error", exc))
+            return
+        put(("done", None))
+
+    thread = threading.Thread(target=work, name="guru-form-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = items.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()
+        close = getattr(frames, "close", None)
+        if close is not None:
+            close()
+
+
 def estimate_video(
     path: str | os.PathLike[str],
     *,
-    estimator: EstimatorSpec = "mediapipe",
+    estimator: EstimatorSpec = DEFAULT_ESTIMATOR,
     stride: int = 1,
     progress: Progress = None,
 ) -> RawPose:
     """Run a pose estimator over every ``stride``-th frame of a video.
 
-    Memory stays flat in the length of the video: frames are decoded one at a time and only the
+    Frames are decoded in a background thread while the model reads the previous ones. Memory
+    stays flat in the length of the video: a few frames are in memory at a time and only the
     joints are kept.
 
     Parameters
@@ -174,6 +295,13 @@ def estimate_video(
         Analyse frames ``0, stride, 2*stride, ...``.
     progress
         ``True`` for a tqdm progress bar, or a callable ``(frames_done, frames_total)``.
+
+    Returns
+    -------
+    RawPose
+        With every person the backend followed in :attr:`RawPose.people`; ``landmarks`` holds
+        the person found on the most frames until :func:`guru_form.pose.people.choose_person`
+        chooses the athlete.
 
     Raises
     ------
@@ -189,16 +317,28 @@ def estimate_video(
     frames: list[int] = []
     times: list[float] = []
     rows: list[FloatArray] = []
+    found_rows: dict[int, list[int]] = {}
+    found_joints: dict[int, list[FloatArray]] = {}
     changes: list[float] = []
     bright: list[float] = []
     empty = np.full((len(JOINTS), 4), np.nan)
     previous: npt.NDArray[np.float32] | None = None
+    decoded: DecodedFrame
+    several = isinstance(model, MultiPersonEstimator)
     try:
-        for decoded in iter_frames(path, stride=stride):
-            joints = model.estimate(decoded.image, decoded.time_ms)
+        for decoded in _prefetched(iter_frames(path, stride=stride)):
+            if several:
+                on_frame = model.estimate_people(decoded.image, decoded.time_ms)  # type: ignore[attr-defined]
+                for pid, person_joints in on_frame.items():
+                    found_rows.setdefault(pid, []).append(len(frames))
+                    found_joints.setdefault(pid, []).append(
+                        np.asarray(person_joints, dtype=np.float64)
+                    )
+            else:
+                joints = model.estimate(decoded.image, decoded.time_ms)
+                rows.append(empty if joints is None else np.asarray(joints, dtype=np.float64))
             frames.append(decoded.index)
             times.append(decoded.time_ms)
-            rows.append(empty if joints is None else np.asarray(joints, dtype=np.float64))
             thumb = decoded.thumbnail
             changes.append(0.0 if previous is None else float(np.abs(thumb - previous).mean()))
             bright.append(float(thumb.mean()))
@@ -208,7 +348,19 @@ def estimate_video(
         model.close()
         if bar is not None:
             bar.close()
-    landmarks = np.stack(rows) if rows else np.empty((0, len(JOINTS), 4))
+    n = len(frames)
+    people = {
+        pid: PersonSeries(pid, np.asarray(found_rows[pid], dtype=np.int64), np.stack(joints))
+        for pid, joints in sorted(found_joints.items())
+    }
+    person: int | None = None
+    if several:
+        person = max(people, key=lambda pid: (len(people[pid]), -pid)) if people else None
+        landmarks = (
+            people[person].dense(n) if person is not None else np.full((n, len(JOINTS), 4), np.nan)
+        )
+    else:
+        landmarks = np.stack(rows) if rows else np.empty((0, len(JOINTS), 4))
     return RawPose(
         video=info,
         frame=np.asarray(frames, dtype=np.int64),
@@ -218,4 +370,7 @@ def estimate_video(
         brightness=np.asarray(bright, dtype=np.float64),
         stride=stride,
         estimator=getattr(model, "name", type(model).__name__),
+        people=people,
+        person=person,
+        person_choice={"id": person, "rule": "most frames"} if person is not None else {},
     )
