@@ -13,6 +13,7 @@ from pathlib import Path
 
 from guru_form.errors import InvalidInputError, InvalidVideoError
 from guru_form.models import Activity, Domain, resolve_activity
+from guru_form.video.check import check_readable
 
 __all__ = [
     "VideoMetadata",
@@ -86,15 +87,16 @@ def check_video_id(video_id: object) -> str:
     return video_id
 
 
-def check_video_file(path: str | os.PathLike[str], *, open_with_opencv: bool = True) -> Path:
-    """Check that ``path`` is a non-empty file OpenCV can open and read a frame from.
+def check_video_file(path: str | os.PathLike[str], *, decode: bool = True) -> Path:
+    """Check that ``path`` is a non-empty video file whose first frame decodes.
 
     Parameters
     ----------
     path
         The video file.
-    open_with_opencv
-        Also open it with OpenCV and decode the first frame (a few milliseconds).
+    decode
+        Also open it and decode its first frame with :func:`guru_form.video.check_readable` (a
+        few milliseconds, whatever the video's length).
 
     Returns
     -------
@@ -104,7 +106,7 @@ def check_video_file(path: str | os.PathLike[str], *, open_with_opencv: bool = T
     Raises
     ------
     InvalidVideoError
-        When the file is missing, not a file, empty, or not a video OpenCV can read.
+        When the file is missing, not a file, empty, or not a video whose first frame decodes.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInputError(f"a video path must be a str or path, got {type(path).__name__}")
@@ -115,24 +117,6 @@ def check_video_file(path: str | os.PathLike[str], *, open_with_opencv: bool = T
         raise InvalidVideoError(file, "not a file; pass the path of a video file")
     if file.stat().st_size == 0:
         raise InvalidVideoError(file, "the file is empty")
-    if open_with_opencv:
-        _check_opencv_reads(file)
+    if decode:
+        check_readable(file)
     return file
-
-
-def _check_opencv_reads(file: Path) -> None:
-    import cv2
-
-    capture = cv2.VideoCapture(str(file))
-    try:
-        if not capture.isOpened():
-            raise InvalidVideoError(
-                file, "OpenCV cannot open it as a video; is it a video file (mp4, mov, avi)?"
-            )
-        ok, _frame = capture.read()
-        if not ok:
-            raise InvalidVideoError(
-                file, "OpenCV opened it but could not read a frame; the video may be corrupt"
-            )
-    finally:
-        capture.release()

@@ -2,8 +2,6 @@
 
 One job per module:
 
-- :mod:`~guru_form.frames.reader` -- :class:`VideoReader`: frames by presentation time with
-  keyframe seeking, rotation applied, RGB out (the rules are in its docstring).
 - :mod:`~guru_form.frames.extract` -- :func:`extract_rep_frames` -> :class:`RepFrame` list.
 - :mod:`~guru_form.frames.annotate` -- caption panel, scalars with units, :class:`Threshold`
   colouring.
@@ -12,7 +10,13 @@ One job per module:
 - :mod:`~guru_form.frames.layout` -- :func:`contact_sheet`, :func:`contact_sheet_for`,
   :func:`show_frames`, :func:`save_frames`, :func:`save_image`.
 - :mod:`~guru_form.frames.export` -- :func:`export_rep_clips`, :func:`export_annotated_video`
-  (browser-playable H.264 via :mod:`~guru_form.frames.writer`).
+  (browser-playable H.264 via :class:`~guru_form.video.H264Writer`).
+
+Videos are read with :class:`guru_form.video.VideoReader` (its docstring states which frame is
+shown at a time, time zero and orientation), so a skeleton from the pose engine lands on the frame
+it was measured on. ``VideoReader``, ``probe_video``, ``VideoInfo``, ``DecodedFrame``,
+``Orientation`` and ``H264Writer`` moved to :mod:`guru_form.video`; importing them from here still
+works for one release, with a :class:`DeprecationWarning`.
 
 Images are RGB ``uint8`` arrays ``(height, width, 3)`` everywhere in this package.
 
@@ -26,6 +30,9 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
+from guru_form._deprecation import moved_attribute
 from guru_form.frames.annotate import Threshold, annotate_frame
 from guru_form.frames.export import export_annotated_video, export_rep_clips
 from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
@@ -36,9 +43,7 @@ from guru_form.frames.layout import (
     save_image,
     show_frames,
 )
-from guru_form.frames.orientation import Orientation
 from guru_form.frames.phases import PHASES, RepProgress, progress_at
-from guru_form.frames.reader import DecodedFrame, VideoInfo, VideoReader, probe_video
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
     KEY_ANGLES,
@@ -47,21 +52,15 @@ from guru_form.frames.skeleton import (
     draw_skeleton,
     joints_at,
 )
-from guru_form.frames.writer import H264Writer
 
 __all__ = [
     "FRAME_ANGLE_LABEL",
     "KEY_ANGLES",
     "PHASES",
-    "DecodedFrame",
-    "H264Writer",
-    "Orientation",
     "PoseJoints",
     "RepFrame",
     "RepProgress",
     "Threshold",
-    "VideoInfo",
-    "VideoReader",
     "annotate_frame",
     "annotate_rep_frame",
     "contact_sheet",
@@ -72,9 +71,24 @@ __all__ = [
     "export_rep_clips",
     "extract_rep_frames",
     "joints_at",
-    "probe_video",
     "progress_at",
     "save_frames",
     "save_image",
     "show_frames",
 ]
+
+_MOVED = {
+    name: "guru_form.video"
+    for name in (
+        "DecodedFrame",
+        "H264Writer",
+        "Orientation",
+        "VideoInfo",
+        "VideoReader",
+        "probe_video",
+    )
+}
+
+
+def __getattr__(name: str) -> Any:
+    return moved_attribute(__name__, name, _MOVED)

@@ -10,8 +10,8 @@ A coach without a Guru account, or without a network, still gets real numbers fr
 
 The steps are separate modules, each a pure step on documented data:
 
-- :mod:`~guru_form.pose.video` decodes display-oriented frames;
-- :mod:`~guru_form.pose.estimator` runs a pose backend (:mod:`~guru_form.pose.mediapipe_backend`
+- :mod:`~guru_form.pose.estimator` runs a pose backend over the frames
+  :class:`guru_form.video.VideoReader` decodes (:mod:`~guru_form.pose.mediapipe_backend`
   by default) behind a small interface;
 - :mod:`~guru_form.pose.sides` chooses the side of the body facing the camera;
 - :mod:`~guru_form.pose.filters` gates, fills and smooths the joints;

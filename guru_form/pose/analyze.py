@@ -24,7 +24,7 @@ from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.track import PoseTrack, build_track
-from guru_form.pose.video import probe_video
+from guru_form.video import VideoInfo, VideoReader
 
 __all__ = [
     "MIN_DURATION_S",
@@ -49,8 +49,7 @@ _FILMING_ADVICE = (
 )
 
 
-def _check_duration(path: str | os.PathLike[str]) -> None:
-    info = probe_video(path)
+def _check_duration(info: VideoInfo) -> None:
     if info.duration_s < MIN_DURATION_S:
         raise EngineError(
             f"the video is only {info.duration_s:.1f} s long ({info.frame_count} frames); "
@@ -257,8 +256,9 @@ def analyze_video(
     act, _ = resolve_activity(activity)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
-    _check_duration(path)
-    raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
+    with VideoReader(path) as reader:  # opened once: probed, then read frame by frame
+        _check_duration(reader.info)
+        raw = estimate_video(reader, estimator=estimator, stride=stride, progress=progress)
     check_person(raw)
     pose_track = build_track(raw, act)
     return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)

@@ -14,8 +14,8 @@ Nothing else in :mod:`guru_form.pose` needs to change.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, runtime_checkable
@@ -24,10 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.pose.joints import JOINTS
-from guru_form.pose.video import VideoInfo, iter_frames, probe_video
+from guru_form.video import VideoInfo, VideoReader, VideoSource, reader_for
 
 __all__ = [
+    "DECODE_AHEAD",
     "ESTIMATORS",
+    "THUMB_SIZE",
     "EstimatorSpec",
     "PoseEstimator",
     "Progress",
@@ -37,6 +39,12 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Side length of the grey thumbnail kept per analysed frame to find shot changes.
+THUMB_SIZE = 32
+
+#: Frames decoded ahead of the model in a background thread (see :func:`estimate_video`).
+DECODE_AHEAD = 4
 
 
 @runtime_checkable
@@ -153,61 +161,85 @@ def _progress_callback(progress: Progress, total: int) -> tuple[Callable[[int], 
 
 
 def estimate_video(
-    path: str | os.PathLike[str],
+    video: VideoSource | VideoReader,
     *,
     estimator: EstimatorSpec = "mediapipe",
     stride: int = 1,
     progress: Progress = None,
+    decode_ahead: int = DECODE_AHEAD,
 ) -> RawPose:
     """Run a pose estimator over every ``stride``-th frame of a video.
 
-    Memory stays flat in the length of the video: frames are decoded one at a time and only the
-    joints are kept.
+    Frames come from :meth:`guru_form.video.VideoReader.iter_strided`: display-oriented, with the
+    reader's frame indices and times, so the joints land on the frames ``guru_form.frames``
+    decodes for the same times. Memory stays flat in the length of the video: frames are decoded
+    a few at a time and only the joints are kept.
 
     Parameters
     ----------
-    path
-        The video.
+    video
+        The video: a path, a binary file object, or an open
+        :class:`~guru_form.video.VideoReader` (left open).
     estimator
         A backend name from :data:`ESTIMATORS` or a factory returning a fresh estimator.
     stride
         Analyse frames ``0, stride, 2*stride, ...``.
     progress
         ``True`` for a tqdm progress bar, or a callable ``(frames_done, frames_total)``.
+    decode_ahead
+        Frames decoded ahead in a background thread while the model works (0: decode in this
+        thread, between model calls).
+
+    Returns
+    -------
+    RawPose
+        The estimator's joints for every analysed frame.
 
     Raises
     ------
     InvalidVideoError
         When the file is not a readable video.
+    InvalidInputError
+        For a ``stride`` or ``decode_ahead`` that is not a whole number in range.
     MissingDependencyError
         When the backend's package is not installed.
     """
-    info = probe_video(path)
-    total = max(1, -(-info.frame_count // stride))
-    step, bar = _progress_callback(progress, total)
-    model = make_estimator(estimator)
-    frames: list[int] = []
-    times: list[float] = []
-    rows: list[FloatArray] = []
-    changes: list[float] = []
-    bright: list[float] = []
-    empty = np.full((len(JOINTS), 4), np.nan)
-    previous: npt.NDArray[np.float32] | None = None
-    try:
-        for decoded in iter_frames(path, stride=stride):
-            joints = model.estimate(decoded.image, decoded.time_ms)
-            frames.append(decoded.index)
-            times.append(decoded.time_ms)
-            rows.append(empty if joints is None else np.asarray(joints, dtype=np.float64))
-            thumb = decoded.thumbnail
-            changes.append(0.0 if previous is None else float(np.abs(thumb - previous).mean()))
-            bright.append(float(thumb.mean()))
-            previous = thumb
-            step(1)
-    finally:
-        model.close()
-        if bar is not None:
-            bar.close()
+    with reader_for(video) as reader:
+        info = reader.info
+        frames_in = reader.iter_strided(stride, prefetch=decode_ahead, thumbnail_size=THUMB_SIZE)
+        total = max(1, len(range(0, info.frame_count, stride)))
+        step, bar = _progress_callback(progress, total)
+        frames: list[int] = []
+        times: list[float] = []
+        rows: list[FloatArray] = []
+        changes: list[float] = []
+        bright: list[float] = []
+        empty = np.full((len(JOINTS), 4), np.nan)
+        previous: npt.NDArray[np.float32] | None = None
+        try:
+            model = make_estimator(estimator)
+            try:
+                with contextlib.closing(frames_in):
+                    for decoded in frames_in:
+                        joints = model.estimate(decoded.image, decoded.time_ms)
+                        frames.append(decoded.index)
+                        times.append(decoded.time_ms)
+                        rows.append(
+                            empty if joints is None else np.asarray(joints, dtype=np.float64)
+                        )
+                        thumb = decoded.thumbnail
+                        assert thumb is not None  # asked for with thumbnail_size
+                        changes.append(
+                            0.0 if previous is None else float(np.abs(thumb - previous).mean())
+                        )
+                        bright.append(float(thumb.mean()))
+                        previous = thumb
+                        step(1)
+            finally:
+                model.close()
+        finally:
+            if bar is not None:
+                bar.close()
     landmarks = np.stack(rows) if rows else np.empty((0, len(JOINTS), 4))
     return RawPose(
         video=info,

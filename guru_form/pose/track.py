@@ -367,7 +367,7 @@ def build_track(
         height=raw.video.height,
         stride=raw.stride,
         frame_count=raw.video.frame_count,
-        source=raw.video.path.name,
+        source=raw.video.file_name,
         estimator=raw.estimator,
         extra={
             "cuts": int(cuts.sum()),

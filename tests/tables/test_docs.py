@@ -26,7 +26,7 @@ MODULES = [
     "guru_form.frames.skeleton",
     "guru_form.frames.layout",
     "guru_form.frames.phases",
-    "guru_form.frames.orientation",
+    "guru_form.video.orientation",
 ]
 
 
