@@ -31,7 +31,7 @@ def empty(tmp_path: Path) -> Path:
         ("missing", "no such file"),
         ("empty", "empty"),
         ("directory", "not a file"),
-        ("not_a_video", "OpenCV cannot open it"),
+        ("not_a_video", "cannot be read as a video"),
     ],
 )
 @pytest.mark.parametrize("method", ["upload_video", "analyze"])
