@@ -19,7 +19,9 @@ the model runs. This script measures, on the same video in the same run:
 ``--mediapipe`` adds the same comparison with the real MediaPipe pose model.
 
 Timings are the best of ``--repeat`` runs, interleaved, because the machine is shared; the load
-average is printed with them.
+average is printed with them, and so is each best run's CPU time over its wall time (the cores it
+kept busy: overlap can only pay when a second core is free). The CPU time of the caller's thread
+(where the model runs) shows, whatever the load, how much of the decoding work left that thread.
 
 Usage::
 
@@ -117,8 +119,9 @@ def run(
     prefetch: int,
     make_model: Callable[[], object] | None,
     threads: bool,
-) -> tuple[float, int, float]:
-    """Seconds, frames handed on, and peak RSS growth (MB) of one pass over the video.
+) -> tuple[float, int, float, float, float]:
+    """Seconds, frames handed on, peak RSS growth (MB), CPU seconds of the process and of the
+    caller's thread, for one pass.
 
     The model is made before the clock starts and closed after it stops.
     """
@@ -128,6 +131,8 @@ def run(
         with VideoReader(path, threads=threads) as reader:
             _reset_peak_rss()
             before = _rss_mb("VmRSS")
+            cpu = time.process_time()
+            own = time.thread_time()
             start = time.perf_counter()
             n = 0
             frames = reader.iter_strided(stride, prefetch=prefetch, thumbnail_size=THUMB)
@@ -137,12 +142,14 @@ def run(
                         estimate(frame.image, frame.time_ms)
                     n += 1
             seconds = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            own = time.thread_time() - own
             peak = _rss_mb("VmHWM") - before
     finally:
         close = getattr(model, "close", None)
         if close is not None:
             close()
-    return seconds, n, peak
+    return seconds, n, peak, cpu, own
 
 
 def model_alone(path: Path, stride: int, make_model: Callable[[], object]) -> float:
@@ -173,7 +180,7 @@ def compare(
         ("decode + model, prefetch 0, FFmpeg 1 thread", 0, make_model, False),
         ("decode + model, prefetch 2, FFmpeg 1 thread", 2, make_model, False),
     ]
-    best: dict[str, tuple[float, int, float]] = {}
+    best: dict[str, tuple[float, int, float, float, float]] = {}
     alone = float("inf")
     for _ in range(repeat):  # interleaved, so a burst of load hits every configuration alike
         alone = min(alone, model_alone(path, stride, make_model))
@@ -187,10 +194,11 @@ def compare(
     print(f"\n{label}: {n} frames handed on (stride {stride}); best of {repeat}")
     print(f"  model alone: {alone:6.2f} s ({1000 * alone / n:.1f} ms/frame)")
     for name, _, _, _ in configs:
-        seconds, frames, peak = best[name]
+        seconds, frames, peak, cpu, own = best[name]
         ratio = f"{baseline / seconds:5.2f}x vs baseline" if "model" in name else ""
         print(
             f"  {name:<46} {seconds:6.2f} s {frames / seconds:6.1f} fps  "
+            f"{cpu / seconds:4.2f} cores  caller's thread {own:5.2f} s CPU  "
             f"peak RSS +{peak:5.1f} MB  {ratio}"
         )
     bound = (decode + alone) / max(decode, alone)

@@ -44,7 +44,7 @@ FloatArray = npt.NDArray[np.float64]
 THUMB_SIZE = 32
 
 #: Frames decoded ahead of the model in a background thread (see :func:`estimate_video`).
-DECODE_AHEAD = 4
+DECODE_AHEAD = 2
 
 
 @runtime_checkable
@@ -103,7 +103,7 @@ class RawPose:
     Attributes
     ----------
     video
-        What the container says about the video.
+        The video's :class:`~guru_form.video.VideoInfo` (as displayed: size after orientation).
     frame
         ``(n,)`` index of each analysed frame in the video.
     time_ms
