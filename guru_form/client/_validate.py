@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from guru_form.errors import InvalidInputError, InvalidVideoError
+from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Domain, resolve_activity
 from guru_form.video.check import check_readable
 
@@ -87,16 +87,13 @@ def check_video_id(video_id: object) -> str:
     return video_id
 
 
-def check_video_file(path: str | os.PathLike[str], *, decode: bool = True) -> Path:
-    """Check that ``path`` is a non-empty video file whose first frame decodes.
+def check_video_file(path: str | os.PathLike[str]) -> Path:
+    """Check that ``path`` is a video file whose first frame decodes.
 
     Parameters
     ----------
     path
         The video file.
-    decode
-        Also open it and decode its first frame with :func:`guru_form.video.check_readable` (a
-        few milliseconds, whatever the video's length).
 
     Returns
     -------
@@ -105,18 +102,14 @@ def check_video_file(path: str | os.PathLike[str], *, decode: bool = True) -> Pa
 
     Raises
     ------
+    InvalidInputError
+        When ``path`` is not a str or path.
     InvalidVideoError
-        When the file is missing, not a file, empty, or not a video whose first frame decodes.
+        When the file is missing, a folder, empty, or not a video whose first frame decodes
+        (:func:`guru_form.video.check_readable`, a few milliseconds whatever the video's length).
     """
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInputError(f"a video path must be a str or path, got {type(path).__name__}")
     file = Path(path).expanduser().absolute()
-    if not file.exists():
-        raise InvalidVideoError(file, "no such file; check the path")
-    if not file.is_file():
-        raise InvalidVideoError(file, "not a file; pass the path of a video file")
-    if file.stat().st_size == 0:
-        raise InvalidVideoError(file, "the file is empty")
-    if decode:
-        check_readable(file)
+    check_readable(file)
     return file

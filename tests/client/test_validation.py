@@ -30,7 +30,7 @@ def empty(tmp_path: Path) -> Path:
     [
         ("missing", "no such file"),
         ("empty", "empty"),
-        ("directory", "not a file"),
+        ("directory", "is a folder"),
         ("not_a_video", "cannot be read as a video"),
     ],
 )
