@@ -29,7 +29,9 @@ MOVED = [
 @pytest.mark.parametrize(("module", "name"), MOVED)
 def test_an_old_import_path_gives_the_same_object_and_warns(module: str, name: str) -> None:
     old = importlib.import_module(module)
-    with pytest.warns(DeprecationWarning, match=rf"{module}\.{name} has moved to guru_form\.video"):
+    with pytest.warns(
+        DeprecationWarning, match=rf"{module}\.{name} is renamed guru_form\.video\.{name}"
+    ):
         value = getattr(old, name)
     assert value is getattr(video, name)
 
