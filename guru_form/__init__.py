@@ -35,8 +35,8 @@ from guru_form.models import (
 
 # name -> module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
-    "ANALYSIS_TYPES": "guru_form.analysis_types",
-    "unit_of": "guru_form.analysis_types",
+    "ANALYSIS_TYPES": "guru_form.metrics",
+    "unit_of": "guru_form.metrics",
     "GiosgClient": "guru_form.apis.giosg",
     "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
     "HelpSpotClient": "guru_form.apis.helpspot",
@@ -56,7 +56,7 @@ _LAZY: dict[str, str] = {
     "RepFrame": "guru_form.frames",
     "save_frames": "guru_form.frames",
     "show_frames": "guru_form.frames",
-    "Threshold": "guru_form.frames",
+    "Threshold": "guru_form.metrics",
     "VideoReader": "guru_form.video",
     "PoseTrack": "guru_form.pose_track",
     "build_report": "guru_form.report",
@@ -85,14 +85,12 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from guru_form._http import RetryPolicy
-    from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
     from guru_form.apis.giosg import GiosgClient
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient
     from guru_form.apis.helpspot import HelpSpotClient
     from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
     from guru_form.frames import (
         RepFrame,
-        Threshold,
         annotate_frame,
         annotate_rep_frame,
         contact_sheet,
@@ -103,6 +101,7 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
+    from guru_form.metrics import ANALYSIS_TYPES, Threshold, unit_of
     from guru_form.pose_track import PoseTrack
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
@@ -147,8 +146,8 @@ alias_module("guru_form.analyze", "guru_form.batch_outputs")
 
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(
-    {"analysis_types", "apis", "client", "frames", "io", "kinematics", "plots", "pose", "report"}
-    | {"samples", "server", "tables", "widgets"}
+    {"activities", "analysis_types", "apis", "client", "frames", "io", "kinematics", "metrics"}
+    | {"plots", "pose", "report", "samples", "server", "tables", "widgets"}
 )
 
 

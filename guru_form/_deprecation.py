@@ -1,15 +1,12 @@
-"""Old names kept working for one release, with a :class:`DeprecationWarning` that names the new one.
+"""Deprecation aliases: public names that moved keep working for one release, with a warning.
 
-:func:`alias_module` keeps an old module path importable without a file at that path (so the
-renamed file keeps its history, and changes made to the old file elsewhere merge into the new
-one): ``import guru_form.analyze`` and ``from guru_form.analyze import run_analyze`` reach
-:mod:`guru_form.batch_outputs`, importing it on first use.
-
-:func:`moved_attribute` serves single names that moved out of a module that stays, from that
-module's ``__getattr__``::
-
-    def __getattr__(name: str) -> Any:
-        return moved_attribute(__name__, name, {"VideoReader": "guru_form.video"})
+- A module whose names moved defines ``__getattr__ = moved_names(__name__, {...})``: reading such a
+  name warns (:class:`DeprecationWarning`, pointing at the caller) and returns the value from its
+  new home.
+- :func:`alias_module` keeps an old module path importable without a file at that path (so the
+  renamed file keeps its history, and changes made to the old file elsewhere merge into the new
+  one): ``import guru_form.analyze`` and ``from guru_form.analyze import run_analyze`` reach
+  :mod:`guru_form.batch_outputs`, importing it on first use.
 """
 
 from __future__ import annotations
@@ -18,10 +15,27 @@ import importlib
 import sys
 import types
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["alias_module", "moved_attribute", "warn_renamed"]
+__all__ = ["alias_module", "moved_names", "warn_moved", "warn_renamed"]
+
+
+def warn_moved(old: str, new: str, *, stacklevel: int = 3) -> None:
+    """Warn that ``old`` is deprecated in favour of ``new``.
+
+    Parameters
+    ----------
+    old, new
+        The old and new spellings, as a user would write them.
+    stacklevel
+        As for :func:`warnings.warn`, counted from the function that calls this one's caller.
+    """
+    warnings.warn(
+        f"{old} is deprecated and will be removed in the next release; use {new}",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def warn_renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
@@ -31,6 +45,34 @@ def warn_renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
         DeprecationWarning,
         stacklevel=stacklevel,
     )
+
+
+def moved_names(
+    module: str, names: Mapping[str, tuple[str, Callable[[], Any]]]
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that serves ``names`` from their new home, with a warning.
+
+    Parameters
+    ----------
+    module
+        The old module's name (``__name__``).
+    names
+        ``old name -> (new spelling for the message, a function returning the value)``.
+
+    Returns
+    -------
+    callable
+        To assign to the module's ``__getattr__``.
+    """
+
+    def module_getattr(name: str) -> Any:
+        if name not in names:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        new, load = names[name]
+        warn_moved(f"{module}.{name}", new, stacklevel=3)
+        return load()
+
+    return module_getattr
 
 
 class _ModuleAlias(types.ModuleType):
@@ -58,33 +100,3 @@ def alias_module(old: str, new: str) -> None:
     before ``old`` is looked up, so the alias is in place in time).
     """
     sys.modules.setdefault(old, _ModuleAlias(old, new))
-
-
-def moved_attribute(old_module: str, name: str, moves: Mapping[str, str]) -> Any:
-    """The attribute ``name`` of ``old_module``, fetched from where it moved, with a warning.
-
-    Parameters
-    ----------
-    old_module
-        The module asked (its ``__name__``).
-    name
-        The attribute asked for.
-    moves
-        ``name -> module`` that now defines it.
-
-    Returns
-    -------
-    Any
-        The object from its new module (the very same object).
-
-    Raises
-    ------
-    AttributeError
-        ``name`` did not move here (the module has no such attribute).
-    """
-    target = moves.get(name)
-    if target is None:
-        raise AttributeError(f"module {old_module!r} has no attribute {name!r}")
-    # 4: warn_renamed, this function, the module's __getattr__, then the importing line.
-    warn_renamed(f"{old_module}.{name}", f"{target}.{name}", stacklevel=4)
-    return getattr(importlib.import_module(target), name)

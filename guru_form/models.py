@@ -61,8 +61,6 @@ class Activity(_StrEnum):
     --------
     >>> Activity("squat").domain
     <Domain.WEIGHTLIFTING: 'weightlifting'>
-    >>> Activity.DEADLIFT.lowers_first
-    False
     """
 
     SQUAT = "squat"
@@ -77,13 +75,17 @@ class Activity(_StrEnum):
 
     @property
     def lowers_first(self) -> bool:
-        """True when a rep starts with the lowering (eccentric) phase.
+        """Deprecated: ``guru_form.activities.get(activity).lowers_first``.
 
-        Squat, bench press and push-up go down first, so ``midTimestampMs`` is the bottom and
-        start->mid is eccentric. A deadlift goes up first: mid is the lockout and start->mid is
-        concentric.
+        True when a rep starts with the lowering (eccentric) phase. What an activity does is its
+        profile's business (:mod:`guru_form.activities`); this property asks it, and raises
+        :class:`~guru_form.errors.UnsupportedActivityError` for an activity without a profile.
         """
-        return self is not Activity.DEADLIFT
+        from guru_form import activities
+        from guru_form._deprecation import warn_moved
+
+        warn_moved("Activity.lowers_first", "guru_form.activities.get(activity).lowers_first")
+        return activities.get(self).lowers_first
 
 
 ACTIVITY_DOMAINS: dict[Activity, Domain] = {

@@ -15,8 +15,9 @@ One job per module:
 Videos are read with :class:`guru_form.video.VideoReader` (its docstring states which frame is
 shown at a time, time zero and orientation), so a skeleton from the pose engine lands on the frame
 it was measured on. ``VideoReader``, ``probe_video``, ``VideoInfo``, ``DecodedFrame``,
-``Orientation`` and ``H264Writer`` moved to :mod:`guru_form.video`; importing them from here still
-works for one release, with a :class:`DeprecationWarning`.
+``Orientation`` and ``H264Writer``, and the modules ``frames.reader``, ``frames.writer`` and
+``frames.orientation``, moved to :mod:`guru_form.video`; the old names still work for one
+release, with a :class:`DeprecationWarning`.
 
 Images are RGB ``uint8`` arrays ``(height, width, 3)`` everywhere in this package.
 
@@ -30,10 +31,10 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
 
-from guru_form._deprecation import moved_attribute
-from guru_form.frames.annotate import Threshold, annotate_frame
+from guru_form._deprecation import alias_module, moved_names
+from guru_form.frames.annotate import annotate_frame
 from guru_form.frames.export import export_annotated_video, export_rep_clips
 from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
 from guru_form.frames.layout import (
@@ -46,21 +47,22 @@ from guru_form.frames.layout import (
 from guru_form.frames.phases import PHASES, RepProgress, progress_at
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
-    KEY_ANGLES,
     PoseJoints,
+    activity_skeleton,
     draw_angle_arc,
     draw_skeleton,
     joints_at,
 )
+from guru_form.metrics import Threshold
 
 __all__ = [
     "FRAME_ANGLE_LABEL",
-    "KEY_ANGLES",
     "PHASES",
     "PoseJoints",
     "RepFrame",
     "RepProgress",
     "Threshold",
+    "activity_skeleton",
     "annotate_frame",
     "annotate_rep_frame",
     "contact_sheet",
@@ -77,18 +79,30 @@ __all__ = [
     "show_frames",
 ]
 
-_MOVED = {
-    name: "guru_form.video"
-    for name in (
-        "DecodedFrame",
-        "H264Writer",
-        "Orientation",
-        "VideoInfo",
-        "VideoReader",
-        "probe_video",
-    )
-}
+
+def _key_angles() -> object:
+    from guru_form.frames import skeleton
+
+    return skeleton._key_angles()
 
 
-def __getattr__(name: str) -> Any:
-    return moved_attribute(__name__, name, _MOVED)
+def _from_video(name: str) -> tuple[str, object]:
+    def load() -> object:
+        return getattr(importlib.import_module("guru_form.video"), name)
+
+    return f"guru_form.video.{name}", load
+
+
+_VIDEO_NAMES = ("DecodedFrame", "H264Writer", "Orientation", "VideoInfo", "VideoReader", "probe_video")
+
+# Deprecated: each activity's profile holds its key angle; videos are read and written by
+# guru_form.video.
+__getattr__ = moved_names(
+    __name__,
+    {
+        "KEY_ANGLES": ("guru_form.activities.get(activity).key_angle", _key_angles),
+        **{name: _from_video(name) for name in _VIDEO_NAMES},  # type: ignore[misc]
+    },
+)
+for _module in ("reader", "writer", "orientation"):
+    alias_module(f"guru_form.frames.{_module}", f"guru_form.video.{_module}")

@@ -50,7 +50,7 @@ from guru_form.pose.analysis import (
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
 from guru_form.pose.recognition import recognize_activity
-from guru_form.pose.segmentation import RULES, RepWindow, segment_reps
+from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
 from guru_form.pose.track import PoseTrack, build_track, track_from_keypoints
 from guru_form.pose_track import PoseKeypoints
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ESTIMATORS",
-    "RULES",
     "Accuracy",
     "MediaPipeEstimator",
     "PoseEngine",
@@ -94,4 +93,10 @@ def __getattr__(name: str) -> Any:
         from guru_form.pose.mediapipe_backend import MediaPipeEstimator
 
         return MediaPipeEstimator
+    if name == "RULES":  # deprecated: each activity's profile holds its rule
+        from guru_form._deprecation import warn_moved
+        from guru_form.pose import segmentation
+
+        warn_moved("guru_form.pose.RULES", "guru_form.activities.get(activity).rule")
+        return segmentation._rules()
     raise AttributeError(f"module 'guru_form.pose' has no attribute {name!r}")

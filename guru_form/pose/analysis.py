@@ -2,8 +2,9 @@
 
 ``estimate_track`` runs the pose model and builds the :class:`~guru_form.pose_track.PoseTrack`;
 ``analyze_track`` finds the reps (:mod:`guru_form.pose.segmentation`) and computes each rep's
-analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does both (estimate a
-track, then analyse it); ``analyze_videos`` does it for many videos in a process pool.
+analyses as the activity's profile defines them (:func:`guru_form.activities.rep_analyses`);
+``analyze_video`` does both (estimate a track, then analyse it); ``analyze_videos`` does it for
+many videos in a process pool.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from guru_form import activities
+from guru_form.activities import ActivityProfile
 from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.joints import TRACK_JOINTS
-from guru_form.kinematics import angle_series, body_height_px, moving_joint, rep_analyses
+from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
 from guru_form.pose.recognition import recognize_activity
-from guru_form.pose.segmentation import RULES, RepWindow, segment_reps
+from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.video import VideoInfo, VideoReader
 
@@ -108,17 +111,14 @@ def required_joints(activity: Activity | str) -> tuple[str, ...]:
 
     The joints of the angle that defines a rep, the joint whose height confirms it and marks the
     turning point, and the shoulder and hip for the posture check and the body's scale (see
-    :data:`guru_form.pose.segmentation.RULES`).
+    :attr:`guru_form.activities.ActivityProfile.rule`).
 
     Examples
     --------
     >>> required_joints("squat")
     ('shoulder', 'hip', 'knee', 'ankle')
     """
-    act, _ = resolve_activity(activity)
-    if act is None or act not in RULES:
-        raise InvalidInputError(f"guru_form finds no reps of {activity!r} in a pose track")
-    rule = RULES[act]
+    rule = activities.get(activity).rule
     needed = set(_series_joints(rule.signal)) | {rule.height_joint, "shoulder", "hip"}
     if rule.bottom_joint is not None:
         needed.add(rule.bottom_joint)
@@ -197,7 +197,7 @@ def analyze_track(
     """Find the reps in a pose track from any source and compute their analyses.
 
     Segmentation (:mod:`guru_form.pose.segmentation`), each rep's analyses and its velocity
-    (:func:`guru_form.kinematics.rep_analyses`), whether the track came from a video
+    (:func:`guru_form.activities.rep_analyses`), whether the track came from a video
     (:func:`estimate_track`) or from another tool (:meth:`PoseTrack.from_movement
     <guru_form.pose_track.PoseTrack.from_movement>` for DeepLabCut, SLEAP, LightningPose or
     NWB data, :meth:`PoseTrack.from_trc <guru_form.pose_track.PoseTrack.from_trc>` for
@@ -249,6 +249,7 @@ def analyze_track(
     if act is None:
         act, domain = resolve_activity(recognize_activity(pose_track))
     assert act is not None
+    profile = activities.get(act)
     _check_joints(pose_track, act)
     if athlete_height_cm is not None and not 50.0 <= athlete_height_cm <= 260.0:
         raise GuruError(
@@ -261,7 +262,7 @@ def analyze_track(
     windows = segment_reps(
         act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
     )
-    reps = [_rep(act, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    reps = [_rep(profile, window, series, joints, time_ms, athlete_height_cm) for window in windows]
     pose_track.activity = act
     analysis = Analysis(
         video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
@@ -272,7 +273,7 @@ def analyze_track(
 
 
 def _rep(
-    activity: Activity,
+    profile: ActivityProfile,
     window: RepWindow,
     series: dict[str, Any],
     joints: dict[str, Any],
@@ -280,14 +281,14 @@ def _rep(
     athlete_height_cm: float | None,
 ) -> Rep:
     height = body_height_px(joints)
-    analyses = rep_analyses(
-        activity,
+    analyses = activities.rep_analyses(
+        profile,
         series,
         window.start,
         window.mid,
         window.end,
         time_s=np.asarray(time_ms) / 1000.0,
-        moving_joint_y=joints[moving_joint(activity)][:, 1],
+        moving_joint_y=joints[profile.moving_joint][:, 1],
         body_height=height if np.isfinite(height) and height > 0 else None,
         athlete_height_cm=athlete_height_cm,
     )
@@ -316,7 +317,8 @@ def analyze_video(
     path
         The video file.
     activity
-        ``squat``, ``deadlift``, ``bench_press`` or ``push_up``.
+        An activity with a profile in :mod:`guru_form.activities` (``squat``, ``deadlift``,
+        ``bench_press``, ``push_up``, ...).
     stride
         Analyse every ``stride``-th frame.
     athlete_height_cm
@@ -338,6 +340,8 @@ def analyze_video(
     ------
     InvalidVideoError
         When the file is not a readable video (missing, empty, a still image, ...).
+    UnsupportedActivityError
+        When the activity has no profile (checked before the video is read).
     EngineError
         When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
         few frames (the message says on how many).
@@ -351,6 +355,7 @@ def analyze_video(
     >>> analysis.to_frame()  # doctest: +SKIP
     """
     act, _ = resolve_activity(activity)
+    activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
     with VideoReader(path) as reader:  # opened once: probed, then read frame by frame

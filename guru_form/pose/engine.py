@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 import os
 
+from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose.analysis import analyze_video
@@ -109,10 +110,15 @@ class PoseEngine:
         except InvalidInputError as exc:
             raise EngineError(str(exc)) from None
         if act is None:
+            names = ", ".join(p.name for p in activities.registered())
             raise EngineError(
-                "the local pose engine needs the activity (squat, deadlift, bench_press or "
-                "push_up); create the video with activity=..."
+                f"the local pose engine needs the activity ({names}); create the video with "
+                "activity=..."
             )
+        try:
+            activities.get(act)
+        except InvalidInputError as exc:
+            raise EngineError(str(exc)) from None
         try:
             analysis = analyze_video(
                 video_path,

@@ -11,26 +11,35 @@ import pytest
 import guru_form as gf
 import guru_form.video as video
 
-MOVED = [
-    ("guru_form.frames", "VideoReader"),
-    ("guru_form.frames", "probe_video"),
-    ("guru_form.frames", "VideoInfo"),
-    ("guru_form.frames", "DecodedFrame"),
-    ("guru_form.frames", "Orientation"),
-    ("guru_form.frames", "H264Writer"),
-    ("guru_form.frames.reader", "VideoReader"),
-    ("guru_form.frames.reader", "probe_video"),
-    ("guru_form.frames.reader", "DecodedFrame"),
-    ("guru_form.frames.writer", "H264Writer"),
-    ("guru_form.frames.orientation", "Orientation"),
+NAMES = ["VideoReader", "probe_video", "VideoInfo", "DecodedFrame", "Orientation", "H264Writer"]
+MODULES = [
+    ("reader", "VideoReader"),
+    ("reader", "probe_video"),
+    ("reader", "DecodedFrame"),
+    ("writer", "H264Writer"),
+    ("orientation", "Orientation"),
 ]
 
 
-@pytest.mark.parametrize(("module", "name"), MOVED)
-def test_an_old_import_path_gives_the_same_object_and_warns(module: str, name: str) -> None:
-    old = importlib.import_module(module)
+@pytest.mark.parametrize("name", NAMES)
+def test_a_name_read_from_frames_is_the_same_object_and_warns(name: str) -> None:
+    import guru_form.frames as frames
+
     with pytest.warns(
-        DeprecationWarning, match=rf"{module}\.{name} is renamed guru_form\.video\.{name}"
+        DeprecationWarning,
+        match=rf"guru_form\.frames\.{name} is deprecated.*"
+        rf"use guru_form\.video\.{name}",
+    ):
+        value = getattr(frames, name)
+    assert value is getattr(video, name)
+
+
+@pytest.mark.parametrize(("module", "name"), MODULES)
+def test_an_old_module_path_gives_the_same_object_and_warns(module: str, name: str) -> None:
+    old = importlib.import_module(f"guru_form.frames.{module}")
+    with pytest.warns(
+        DeprecationWarning,
+        match=rf"module guru_form\.frames\.{module} is renamed guru_form\.video\.{module}",
     ):
         value = getattr(old, name)
     assert value is getattr(video, name)
@@ -38,7 +47,10 @@ def test_an_old_import_path_gives_the_same_object_and_warns(module: str, name: s
 
 def test_from_import_of_an_old_name_warns_at_the_importing_line() -> None:
     with pytest.warns(DeprecationWarning) as record:
-        from guru_form.frames.reader import VideoReader  # noqa: F401
+        from guru_form.frames import VideoReader  # noqa: F401
+    assert record[0].filename == __file__
+    with pytest.warns(DeprecationWarning) as record:
+        from guru_form.frames.reader import probe_video  # noqa: F401
     assert record[0].filename == __file__
 
 
