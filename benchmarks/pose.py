@@ -144,9 +144,10 @@ def accuracy(cache: Path | None = None) -> None:
 
 def _decode(path: Path) -> list[npt.NDArray[np.uint8]]:
     """Every frame of ``path`` as an RGB array, in memory (the raw models' input)."""
-    from guru_form.pose.video import iter_frames
+    from guru_form.video import VideoReader
 
-    return [f.image for f in iter_frames(path)]
+    with VideoReader(path) as reader:
+        return [f.image for f in reader.iter_strided()]
 
 
 def _raw_models_seconds(frames: list[npt.NDArray[np.uint8]], stride: int) -> float:

@@ -73,9 +73,10 @@ def clips() -> list[tuple[str, Path, str]]:
 
 
 def _frames(path: Path) -> list[Any]:
-    from guru_form.pose.video import iter_frames
+    from guru_form.video import VideoReader
 
-    return list(iter_frames(path))
+    with VideoReader(path) as reader:
+        return list(reader.iter_strided(1))
 
 
 def compare_video(path: Path, activity: str) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def compare_video(path: Path, activity: str) -> dict[str, Any]:
     from guru_form.pose.joints import JOINTS
     from guru_form.pose.mediapipe_backend import MediaPipeEstimator
     from guru_form.pose.people import choose_person
-    from guru_form.pose.video import probe_video
+    from guru_form.video import probe_video
 
     frames = _frames(path)
     n = len(frames)

@@ -16,6 +16,7 @@ does both into a matplotlib Axes. People are numbered from 0, left to right by t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,30 +112,37 @@ def people_at(
         When the ``pose`` extra is not installed.
     """
     from guru_form.pose.blazepose import BlazePoseEstimator
-    from guru_form.pose.video import iter_frames, probe_video
+    from guru_form.video import VideoReader
 
     model = estimator if estimator is not None else BlazePoseEstimator()
     model.reset()
-    info = probe_video(video)
-    if at_s is not None and not (np.isfinite(at_s) and 0 <= at_s <= info.duration_s):
-        raise InvalidInputError(
-            f"at_s={at_s} is not a time in the video (0 to {info.duration_s:.2f} s)"
-        )
-    half_frame_ms = 500.0 / info.fps if info.fps > 0 else 0.0
-    start_ms = 0.0 if at_s is None else 1000.0 * max(0.0, at_s - lookback_s) - half_frame_ms
-    last: PeopleOnFrame | None = None
-    for decoded in iter_frames(video):
-        if decoded.time_ms < start_ms:
-            continue
-        found = list(model.estimate_people(decoded.image, decoded.time_ms).values())
-        pairs = _left_to_right(found)
-        last = PeopleOnFrame(
-            decoded.image, decoded.time_ms / 1000.0, [j for j, _ in pairs], [b for _, b in pairs]
-        )
-        if (at_s is None and pairs) or (
-            at_s is not None and decoded.time_ms >= 1000.0 * at_s - half_frame_ms
-        ):
-            return last
+    with VideoReader(video) as reader:
+        info = reader.info
+        if at_s is not None and not (np.isfinite(at_s) and 0 <= at_s <= info.duration_s):
+            raise InvalidInputError(
+                f"at_s={at_s} is not a time in the video (0 to {info.duration_s:.2f} s)"
+            )
+        if at_s is None:
+            frames = reader.iter_strided(1)
+        else:
+            start_ms = 1000.0 * max(0.0, at_s - lookback_s)
+            frames = reader.iter_range(start_ms, 1000.0 * at_s, past_end="clamp")
+        last: PeopleOnFrame | None = None
+        with contextlib.closing(frames):
+            for decoded in frames:
+                found = list(model.estimate_people(decoded.image, decoded.time_ms).values())
+                pairs = _left_to_right(found)
+                last = PeopleOnFrame(
+                    decoded.image,
+                    decoded.time_ms / 1000.0,
+                    [j for j, _ in pairs],
+                    [b for _, b in pairs],
+                )
+                if at_s is None and pairs:
+                    break
+    if last is None:
+        raise InvalidInputError(f"{os.fspath(video)}: no frame could be decoded")
+    return last
     if last is None:
         raise InvalidInputError(f"{os.fspath(video)}: no frame could be decoded")
     return last

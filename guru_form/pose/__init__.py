@@ -17,9 +17,9 @@ step on a track from any source: DeepLabCut, SLEAP, LightningPose or NWB data lo
 
 The steps are separate modules, each a pure step on documented data:
 
-- :mod:`~guru_form.pose.video` decodes display-oriented frames;
-- :mod:`~guru_form.pose.estimator` runs a pose backend behind a small interface: our BlazePose
-  pipeline on LiteRT (:mod:`~guru_form.pose.blazepose`) by default, or MediaPipe
+- :mod:`~guru_form.pose.estimator` runs a pose backend over the frames
+  :class:`guru_form.video.VideoReader` decodes, behind a small interface: our BlazePose pipeline
+  on LiteRT (:mod:`~guru_form.pose.blazepose`) by default, or MediaPipe
   (:mod:`~guru_form.pose.mediapipe_backend`) to compare;
 - :mod:`~guru_form.pose.people` chooses the athlete among the people in view;
 - :mod:`~guru_form.pose.sides` chooses the side of the body facing the camera;

@@ -36,7 +36,7 @@ from guru_form.pose.people import PersonSpec, choose_person
 from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.track import PoseTrack, build_track
-from guru_form.pose.video import probe_video
+from guru_form.video import VideoInfo, VideoReader
 
 __all__ = [
     "EXTENSION_KEY",
@@ -67,8 +67,7 @@ _FILMING_ADVICE = (
 )
 
 
-def _check_duration(path: str | os.PathLike[str]) -> None:
-    info = probe_video(path)
+def _check_duration(info: VideoInfo) -> None:
     if info.duration_s < MIN_DURATION_S:
         raise EngineError(
             f"the video is only {info.duration_s:.1f} s long ({info.frame_count} frames); "
@@ -156,7 +155,7 @@ def _check_joints(track: PoseTrack, activity: Activity) -> None:
 
 
 def estimate_track(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | VideoReader,
     activity: Activity | str | None = None,
     *,
     stride: int = 1,
@@ -170,7 +169,7 @@ def estimate_track(
     Parameters
     ----------
     path
-        The video file.
+        The video file, or an open :class:`~guru_form.video.VideoReader` (left open).
     activity
         Recorded on the track; needed later to find reps.
     stride
@@ -400,16 +399,17 @@ def analyze_video(
     activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
-    _check_duration(path)
-    pose_track = estimate_track(
-        path,
-        act,
-        stride=stride,
-        estimator=estimator,
-        progress=progress,
-        person=person,
-        person_at_s=person_at_s,
-    )
+    with VideoReader(path) as reader:  # opened once: probed, then read frame by frame
+        _check_duration(reader.info)
+        pose_track = estimate_track(
+            reader,
+            act,
+            stride=stride,
+            estimator=estimator,
+            progress=progress,
+            person=person,
+            person_at_s=person_at_s,
+        )
     check_person(pose_track)
     return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)
 

@@ -152,5 +152,5 @@ def _checked_stride(stride: object) -> int:
 
 
 def _video_reason(exc: InvalidInputError) -> str:
-    reason = getattr(exc, "reason", None)
-    return f"the upload is not a usable video: {reason or exc}"
+    reason = getattr(exc, "reason", None)  # an InvalidVideoError's reason follows "it"
+    return f"the upload is not a usable video: it {reason}" if reason else f"{exc}"

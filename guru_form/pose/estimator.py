@@ -21,23 +21,23 @@ Nothing else in :mod:`guru_form.pose` needs to change.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import os
-import queue
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from guru_form.pose.joints import JOINTS
-from guru_form.pose.video import DecodedFrame, VideoInfo, iter_frames, probe_video
+from guru_form.video import VideoInfo, VideoReader, VideoSource, reader_for
 
 __all__ = [
+    "DECODE_AHEAD",
     "DEFAULT_ESTIMATOR",
     "ESTIMATORS",
+    "THUMB_SIZE",
     "EstimatorSpec",
     "MultiPersonEstimator",
     "PersonSeries",
@@ -49,6 +49,12 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Side length of the grey thumbnail kept per analysed frame to find shot changes.
+THUMB_SIZE = 32
+
+#: Frames decoded ahead of the model in a background thread (see :func:`estimate_video`).
+DECODE_AHEAD = 2
 
 
 @runtime_checkable
@@ -151,7 +157,7 @@ class RawPose:
     Attributes
     ----------
     video
-        What the container says about the video.
+        The video's :class:`~guru_form.video.VideoInfo` (as displayed: size after orientation).
     frame
         ``(n,)`` index of each analysed frame in the video.
     time_ms
@@ -219,87 +225,41 @@ def _progress_callback(progress: Progress, total: int) -> tuple[Callable[[int], 
     return step, None
 
 
-_T = TypeVar("_T")
-#: Frames decoded ahead of the model by the decoding thread.
-PREFETCH_FRAMES = 4
-
-
-def _prefetched(frames: Iterator[_T], depth: int = PREFETCH_FRAMES) -> Iterator[_T]:
-    """Iterate ``frames`` from a background thread, ``depth`` items ahead.
-
-    Decoding (FFmpeg, OpenCV) and the model (LiteRT) release the GIL, so the next frames decode
-    on one core while the model reads this one on the other. Memory stays at ``depth`` frames.
-    An exception in the decoder is raised here, at the item where it happened; leaving the loop
-    early stops the thread.
-    """
-    items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for item in frames:
-                if not put(("item", item)):
-                    return
-        except BaseException as exc:  # handed to the consumer, raised there
-            put(("error", exc))
-            return
-        put(("done", None))
-
-    thread = threading.Thread(target=work, name="guru-form-decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = items.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        thread.join()
-        close = getattr(frames, "close", None)
-        if close is not None:
-            close()
-
-
 def estimate_video(
-    path: str | os.PathLike[str],
+    video: VideoSource | VideoReader,
     *,
     estimator: EstimatorSpec = DEFAULT_ESTIMATOR,
     stride: int = 1,
     progress: Progress = None,
+    decode_ahead: int = DECODE_AHEAD,
 ) -> RawPose:
     """Run a pose estimator over every ``stride``-th frame of a video.
 
-    Frames are decoded in a background thread while the model reads the previous ones. Memory
-    stays flat in the length of the video: a few frames are in memory at a time and only the
-    joints are kept.
+    Frames come from :meth:`guru_form.video.VideoReader.iter_strided`: display-oriented, with the
+    reader's frame indices and times, so the joints land on the frames ``guru_form.frames``
+    decodes for the same times. They are decoded ``decode_ahead`` frames ahead in a background
+    thread while the model reads the previous ones. Memory stays flat in the length of the
+    video: frames are decoded a few at a time and only the joints are kept.
 
     Parameters
     ----------
-    path
-        The video.
+    video
+        The video: a path, a binary file object, or an open
+        :class:`~guru_form.video.VideoReader` (left open).
     estimator
         A backend name from :data:`ESTIMATORS` or a factory returning a fresh estimator.
     stride
         Analyse frames ``0, stride, 2*stride, ...``.
     progress
         ``True`` for a tqdm progress bar, or a callable ``(frames_done, frames_total)``.
+    decode_ahead
+        Frames decoded ahead in a background thread while the model works (0: decode in this
+        thread, between model calls).
 
     Returns
     -------
     RawPose
-        With every person the backend followed in :attr:`RawPose.people`; ``landmarks`` holds
+        The estimator's joints for every analysed frame, with every person the backend followed in :attr:`RawPose.people`; ``landmarks`` holds
         the person found on the most frames until :func:`guru_form.pose.people.choose_person`
         chooses the athlete.
 
@@ -307,13 +267,11 @@ def estimate_video(
     ------
     InvalidVideoError
         When the file is not a readable video.
+    InvalidInputError
+        For a ``stride`` or ``decode_ahead`` that is not a whole number in range.
     MissingDependencyError
         When the backend's package is not installed.
     """
-    info = probe_video(path)
-    total = max(1, -(-info.frame_count // stride))
-    step, bar = _progress_callback(progress, total)
-    model = make_estimator(estimator)
     frames: list[int] = []
     times: list[float] = []
     rows: list[FloatArray] = []
@@ -323,31 +281,44 @@ def estimate_video(
     bright: list[float] = []
     empty = np.full((len(JOINTS), 4), np.nan)
     previous: npt.NDArray[np.float32] | None = None
-    decoded: DecodedFrame
-    several = isinstance(model, MultiPersonEstimator)
-    try:
-        for decoded in _prefetched(iter_frames(path, stride=stride)):
-            if several:
-                on_frame = model.estimate_people(decoded.image, decoded.time_ms)  # type: ignore[attr-defined]
-                for pid, person_joints in on_frame.items():
-                    found_rows.setdefault(pid, []).append(len(frames))
-                    found_joints.setdefault(pid, []).append(
-                        np.asarray(person_joints, dtype=np.float64)
-                    )
-            else:
-                joints = model.estimate(decoded.image, decoded.time_ms)
-                rows.append(empty if joints is None else np.asarray(joints, dtype=np.float64))
-            frames.append(decoded.index)
-            times.append(decoded.time_ms)
-            thumb = decoded.thumbnail
-            changes.append(0.0 if previous is None else float(np.abs(thumb - previous).mean()))
-            bright.append(float(thumb.mean()))
-            previous = thumb
-            step(1)
-    finally:
-        model.close()
-        if bar is not None:
-            bar.close()
+    with reader_for(video) as reader:
+        info = reader.info
+        frames_in = reader.iter_strided(stride, prefetch=decode_ahead, thumbnail_size=THUMB_SIZE)
+        total = max(1, len(range(0, info.frame_count, stride)))
+        step, bar = _progress_callback(progress, total)
+        try:
+            model = make_estimator(estimator)
+            several = isinstance(model, MultiPersonEstimator)
+            try:
+                with contextlib.closing(frames_in):
+                    for decoded in frames_in:
+                        if several:
+                            on_frame = model.estimate_people(decoded.image, decoded.time_ms)  # type: ignore[attr-defined]
+                            for pid, person_joints in on_frame.items():
+                                found_rows.setdefault(pid, []).append(len(frames))
+                                found_joints.setdefault(pid, []).append(
+                                    np.asarray(person_joints, dtype=np.float64)
+                                )
+                        else:
+                            joints = model.estimate(decoded.image, decoded.time_ms)
+                            rows.append(
+                                empty if joints is None else np.asarray(joints, dtype=np.float64)
+                            )
+                        frames.append(decoded.index)
+                        times.append(decoded.time_ms)
+                        thumb = decoded.thumbnail
+                        assert thumb is not None  # asked for with thumbnail_size
+                        changes.append(
+                            0.0 if previous is None else float(np.abs(thumb - previous).mean())
+                        )
+                        bright.append(float(thumb.mean()))
+                        previous = thumb
+                        step(1)
+            finally:
+                model.close()
+        finally:
+            if bar is not None:
+                bar.close()
     n = len(frames)
     people = {
         pid: PersonSeries(pid, np.asarray(found_rows[pid], dtype=np.int64), np.stack(joints))

@@ -142,7 +142,7 @@ def build_track(
         height=raw.video.height,
         frame_count=raw.video.frame_count,
         stride=raw.stride,
-        source=raw.video.path.name,
+        source=raw.video.file_name,
         estimator=raw.estimator,
         extra={"person": raw.person_choice} if raw.person_choice else {},
     )

@@ -128,9 +128,10 @@ def test_alignment_smoothing_holds_still_and_follows_fast_moves() -> None:
 
 
 def _first_frame(name: str) -> np.ndarray:
-    from guru_form.pose.video import iter_frames
+    from guru_form.video import VideoReader
 
-    return next(iter(iter_frames(FOOTAGE / name))).image
+    with VideoReader(FOOTAGE / name) as reader:
+        return reader.read_frames([0])[0].image
 
 
 @requires_litert

@@ -105,7 +105,7 @@ def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
     _ok, data = cv2.imencode(".jpg", np.full((240, 320, 3), 90, np.uint8))
     path = tmp_path / "photo.mp4"
     path.write_bytes(data.tobytes())
-    with pytest.raises(EngineError, match="not a usable video: this is a still image"):
+    with pytest.raises(EngineError, match="not a usable video: it is a still image"):
         PoseEngine().analyze(path, activity="squat", domain=None, rep_count=None)
 
 

@@ -20,7 +20,7 @@ from guru_form.pose.estimator import PersonSeries, RawPose
 from guru_form.pose.joints import JOINTS, joint_index
 from guru_form.pose.people import body_box, choose_person, people_on_frame
 from guru_form.pose.track import build_track
-from guru_form.pose.video import VideoInfo
+from guru_form.video import Orientation, VideoInfo
 from tests.pose.conftest import requires_litert
 
 SQUAT_MIDS = [2.55, 9.30]
@@ -52,7 +52,17 @@ def _standing(x: float, scale: float = 100.0) -> np.ndarray:
 
 
 def _raw(people: dict[int, tuple[list[int], list[np.ndarray]]], n: int = 10) -> RawPose:
-    info = VideoInfo(Path("synthetic.mp4"), 640, 480, 30.0, n, n / 30.0, 0, "h264")
+    info = VideoInfo(
+        name="synthetic.mp4",
+        width=640,
+        height=480,
+        orientation=Orientation(),
+        frame_count=n,
+        duration_ms=n * 1000.0 / 30.0,
+        fps=30.0,
+        variable_frame_rate=False,
+        codec="h264",
+    )
     series = {
         pid: PersonSeries(pid, np.asarray(rows), np.stack(joints))
         for pid, (rows, joints) in people.items()
