@@ -100,7 +100,14 @@ def _from_video(name: str) -> tuple[str, object]:
     return f"guru_form.video.{name}", load
 
 
-_VIDEO_NAMES = ("DecodedFrame", "H264Writer", "Orientation", "VideoInfo", "VideoReader", "probe_video")
+_VIDEO_NAMES = (
+    "DecodedFrame",
+    "H264Writer",
+    "Orientation",
+    "VideoInfo",
+    "VideoReader",
+    "probe_video",
+)
 
 # Deprecated: each activity's profile holds its key angle; videos are read and written by
 # guru_form.video.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +112,7 @@ def people_at(
         When the ``pose`` extra is not installed.
     """
     from guru_form.pose.blazepose import BlazePoseEstimator
-    from guru_form.video import VideoReader
+    from guru_form.video import DecodedFrame, VideoReader
 
     model = estimator if estimator is not None else BlazePoseEstimator()
     model.reset()
@@ -122,13 +122,14 @@ def people_at(
             raise InvalidInputError(
                 f"at_s={at_s} is not a time in the video (0 to {info.duration_s:.2f} s)"
             )
+        frames: Iterator[DecodedFrame]
         if at_s is None:
             frames = reader.iter_strided(1)
         else:
             start_ms = 1000.0 * max(0.0, at_s - lookback_s)
             frames = reader.iter_range(start_ms, 1000.0 * at_s, past_end="clamp")
         last: PeopleOnFrame | None = None
-        with contextlib.closing(frames):
+        with contextlib.closing(frames):  # type: ignore[type-var]  # both are generators
             for decoded in frames:
                 found = list(model.estimate_people(decoded.image, decoded.time_ms).values())
                 pairs = _left_to_right(found)
@@ -140,9 +141,6 @@ def people_at(
                 )
                 if at_s is None and pairs:
                     break
-    if last is None:
-        raise InvalidInputError(f"{os.fspath(video)}: no frame could be decoded")
-    return last
     if last is None:
         raise InvalidInputError(f"{os.fspath(video)}: no frame could be decoded")
     return last
