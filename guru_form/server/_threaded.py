@@ -1,4 +1,9 @@
-"""Running uvicorn in a background thread, on a socket bound before it starts."""
+"""Running uvicorn in a background thread, on a socket bound before it starts.
+
+This is guru_form's one way to serve an ASGI app from a thread: the embedded local server
+(:mod:`guru_form.server.embedded`), the test server of :mod:`guru_form.testing` and the fake REST
+APIs of :mod:`guru_form.apis.testing` all run on :class:`ThreadedUvicorn`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import asyncio
 import socket
 import threading
 import time
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -52,10 +58,22 @@ class ThreadedUvicorn:
         Where to listen; port 0 picks a free port (see :attr:`port`).
     limits
         Connection cap and timeouts (see :mod:`guru_form.server._connections`).
+    lifespan
+        uvicorn's ``lifespan`` setting: ``"auto"`` runs the app's lifespan if it has one,
+        ``"off"`` never sends lifespan events.
+    name
+        The thread's name (the port is appended).
     """
 
     def __init__(
-        self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None
+        self,
+        app: ASGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: Limits | None = None,
+        *,
+        lifespan: Literal["auto", "on", "off"] = "auto",
+        name: str = "guru-form-server",
     ) -> None:
         self.host = host
         self._sock = bind_socket(host, port)
@@ -65,15 +83,14 @@ class ThreadedUvicorn:
             log_config=None,
             log_level="warning",
             access_log=False,
-            lifespan="auto",
+            lifespan=lifespan,
+            interface="asgi3",  # every app here is ASGI 3 (auto-detection misreads bound methods)
             timeout_graceful_shutdown=2,
             **uvicorn_options(limits or Limits()),
         )
         self._server = _QuickStopServer(config)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, name=f"guru-form-server-{self.port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name=f"{name}-{self.port}", daemon=True)
 
     def _run(self) -> None:
         try:
@@ -81,10 +98,10 @@ class ThreadedUvicorn:
         except BaseException as exc:  # SystemExit from a failed startup included
             self._error = exc
 
-    def start(self) -> None:
-        """Start serving; return once connections are accepted."""
+    def start(self, timeout: float = _START_TIMEOUT_S) -> None:
+        """Start serving; return once connections are accepted (RuntimeError after ``timeout`` s)."""
         self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT_S
+        deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
@@ -95,7 +112,10 @@ class ThreadedUvicorn:
             time.sleep(0.005)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving (in-flight requests get ``timeout_graceful_shutdown`` to finish)."""
+        """Stop serving (in-flight requests get ``timeout_graceful_shutdown`` to finish).
+
+        Stopping a server that was never started, or twice, does nothing more.
+        """
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(timeout)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
+from guru_form.server._threaded import ThreadedUvicorn
 
 __all__ = ["FakeAPI", "LocalServer", "RecordedRequest"]
 
@@ -23,7 +20,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class LocalServer:
-    """An ASGI app served by uvicorn on ``127.0.0.1`` (a free port) in a daemon thread.
+    """An ASGI app served on ``127.0.0.1`` (a free port) from a daemon thread.
+
+    It runs on :class:`guru_form.server._threaded.ThreadedUvicorn`, the package's one
+    uvicorn-in-a-thread runner, with the app's lifespan off.
 
     Examples
     --------
@@ -40,53 +40,28 @@ class LocalServer:
     def __init__(self, app: ASGIApp, *, startup_timeout: float = 10.0) -> None:
         self._app = app
         self._startup_timeout = startup_timeout
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._backend: ThreadedUvicorn | None = None
         self.url = ""
 
     def start(self) -> str:
         """Start serving; returns the base URL, e.g. ``http://127.0.0.1:53121``."""
-        if self._server is not None:
+        if self._backend is not None:
             return self.url
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it, and
-        # without it every keep-alive answer waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(
-            self._app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            interface="asgi3",
-            timeout_graceful_shutdown=1,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="guru-form-fake-api", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + self._startup_timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError("the local fake server did not start")
-            time.sleep(0.005)
-        self._server, self._thread, self._socket = server, thread, sock
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        backend = ThreadedUvicorn(self._app, lifespan="off", name="guru-form-fake-api")
+        try:
+            backend.start(timeout=self._startup_timeout)
+        except RuntimeError:
+            raise RuntimeError("the local fake server did not start") from None
+        self._backend = backend
+        self.url = f"http://127.0.0.1:{backend.port}"
         return self.url
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to end."""
-        if self._server is None:
+        if self._backend is None:
             return
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
+        self._backend.stop(timeout=5)
+        self._backend = None
 
     def __enter__(self) -> LocalServer:
         self.start()
