@@ -19,7 +19,7 @@ from pathlib import Path
 from _serve import local_server
 
 from guru_form import GuruClient
-from guru_form.server.testing import make_reference_video
+from guru_form.testing import make_reference_video
 
 
 def main() -> None:

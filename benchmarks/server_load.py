@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from guru_form import GuruClient  # noqa: E402
-from guru_form.server.testing import make_reference_video  # noqa: E402
+from guru_form.testing import make_reference_video  # noqa: E402
 
 AUDIENCE = "https://guru-form.local/api/"
 

@@ -1,6 +1,6 @@
 """Shared test configuration: charts render off-screen, nothing reaches the internet.
 
-Fixtures for talking to a real local Guru-compatible server (see ``guru_form.server.testing``):
+Fixtures for talking to a real local Guru-compatible server (see ``guru_form.testing``):
 
 - ``local_server`` (session): one server for the whole run. Do not leave faults behind on it; use
   ``fresh_server`` for tests that inject faults, restart, or count requests.
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from guru_form.server.testing import KnownVideo, LocalServer
+    from guru_form.testing import KnownVideo, LocalServer
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -45,7 +45,7 @@ def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def known_videos(reference_dir: Path) -> dict[str, KnownVideo]:
     """Two known videos: ``"squat"`` (2 reps) and ``"push_up"`` (3 reps)."""
-    from guru_form.server.testing import make_reference_video
+    from guru_form.testing import make_reference_video
 
     return {
         "squat": make_reference_video(reference_dir, "known-squat", activity="squat", reps=2),
@@ -56,7 +56,7 @@ def known_videos(reference_dir: Path) -> dict[str, KnownVideo]:
 @pytest.fixture
 def make_known_video(reference_dir: Path) -> Callable[..., KnownVideo]:
     """A factory of new, distinct known videos: ``make_known_video(activity="squat", reps=2)``."""
-    from guru_form.server.testing import make_reference_video
+    from guru_form.testing import make_reference_video
 
     def make(activity: str = "squat", reps: int = 2) -> KnownVideo:
         name = f"made-{os.getpid()}-{next(_known_counter)}"
@@ -68,7 +68,7 @@ def make_known_video(reference_dir: Path) -> Callable[..., KnownVideo]:
 @pytest.fixture
 def unknown_video(tmp_path: Path) -> Path:
     """A readable video that no reference folder holds."""
-    from guru_form.server.testing import make_video
+    from guru_form.testing import make_video
 
     return make_video(tmp_path / "unknown.mp4", seed=987654)
 
@@ -82,7 +82,7 @@ def _reference_dirs(reference_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def local_server(reference_dir: Path, known_videos: dict[str, KnownVideo]) -> Iterator[LocalServer]:
     """One local server (reference engine) for the whole test session."""
-    from guru_form.server.testing import LocalServer
+    from guru_form.testing import LocalServer
 
     with LocalServer(reference_dirs=_reference_dirs(reference_dir)) as server:
         yield server
@@ -93,7 +93,7 @@ def fresh_server(
     reference_dir: Path, known_videos: dict[str, KnownVideo], tmp_path: Path
 ) -> Iterator[LocalServer]:
     """A local server of this test's own: own data directory, no faults, empty request record."""
-    from guru_form.server.testing import LocalServer
+    from guru_form.testing import LocalServer
 
     with LocalServer(
         tmp_path / "server-data", reference_dirs=_reference_dirs(reference_dir)

@@ -279,7 +279,7 @@ class TimestamplessEngine:
 def test_the_server_fails_an_engine_answer_without_timestamps(tmp_path: Path) -> None:
     from guru_form.server.engines import EngineSpec
     from guru_form.server.jobs import run_analysis
-    from guru_form.server.testing import make_video
+    from guru_form.testing import make_video
 
     video = make_video(tmp_path / "v.mp4", frames=3)
     spec = EngineSpec(f"{__name__}:TimestamplessEngine")

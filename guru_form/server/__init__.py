@@ -5,7 +5,7 @@ update video, get analysis) with state in SQLite and files under a data director
 off the request path with a pluggable engine. It is the default when no Guru credentials are set
 (:func:`guru_form.server.embedded.ensure_local_server`), what ``guru-form serve`` runs
 (:func:`guru_form.server.serve.run_server`), and the peer every test talks to
-(:class:`guru_form.server.testing.LocalServer`).
+(:class:`guru_form.testing.LocalServer`).
 
 Heavy imports (Starlette, uvicorn) happen on first use of a name below.
 """

@@ -38,7 +38,7 @@ import mimetypes
 import re
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -64,7 +64,6 @@ from guru_form.server._validation import (
     validate_update,
 )
 from guru_form.server.config import ServerConfig, ServerRuntime
-from guru_form.server.faults import FaultMiddleware, Faults
 
 __all__ = ["create_app"]
 
@@ -518,7 +517,9 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status, {k.replace("_", "-"): v for k, v in headers.items()})
 
 
-def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = None) -> ASGIApp:
+def create_app(
+    config: ServerConfig | ServerRuntime, *, middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
+) -> ASGIApp:
     """The ASGI app of a local Guru-compatible server.
 
     Parameters
@@ -526,9 +527,11 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
     config
         The server's settings: the runtime (database, job runner) then opens on ASGI lifespan start
         and closes on shutdown. Or a :class:`ServerRuntime` the caller opens and closes itself.
-    faults
-        A fault-injection controller (tests only; see :mod:`guru_form.server.faults`); with a
-        runtime, the runtime's own controller is used.
+    middleware
+        ASGI middleware factories (``app -> app``) wrapped around the routes, first innermost,
+        inside the server's own layers: what they answer still gets an ``x-request-id`` and the
+        body limits, and what they raise is answered as JSON. For metrics, tracing, or tests
+        that make the server misbehave on purpose.
 
     Examples
     --------
@@ -538,7 +541,7 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
     if isinstance(config, ServerRuntime):
         runtime, managed = config, False
     else:
-        runtime, managed = ServerRuntime(config, faults), True
+        runtime, managed = ServerRuntime(config), True
     api = _Api(runtime)
 
     @asynccontextmanager
@@ -567,8 +570,8 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
-    if runtime.faults is not None:
-        app = FaultMiddleware(app, runtime.faults)
+    for wrap in middleware:
+        app = wrap(app)
     config = runtime.config
     app = BodyLimitMiddleware(
         app,

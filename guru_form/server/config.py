@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -22,7 +23,6 @@ from guru_form.server.engines import (
     check_stride,
     resolve_engine_name,
 )
-from guru_form.server.faults import Faults
 from guru_form.server.jobs import JobRunner
 
 __all__ = ["ServerConfig", "ServerRuntime"]
@@ -134,13 +134,21 @@ class ServerRuntime:
     ----------
     config
         The server's settings.
-    faults
-        Injected faults (tests only).
+
+    Attributes
+    ----------
+    token_ttl_s
+        Lifetime of newly issued tokens, in seconds: ``config.token_ttl_s`` at first; setting it
+        changes the lifetime of the tokens issued from then on.
+    revoked_before
+        Tokens issued at or before this time (:func:`time.time`) are refused; None refuses none.
+        Set by :meth:`revoke_tokens`.
     """
 
-    def __init__(self, config: ServerConfig, faults: Faults | None = None) -> None:
+    def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.faults = faults
+        self.token_ttl_s: float = config.token_ttl_s
+        self.revoked_before: float | None = None
         self.spec = config.engine_spec()
         self.folder = DataFolder(config.data_dir)
         self.videos_dir = config.data_dir / "videos"
@@ -183,7 +191,6 @@ class ServerRuntime:
             self._store,
             self.spec,
             self.config.executor,
-            faults=self.faults,
             max_workers=self.config.max_workers,
             artifacts_root=artifacts,
         )
@@ -225,14 +232,12 @@ class ServerRuntime:
             raise RuntimeError("the server is not running")
         return self._tokens
 
-    @property
-    def token_ttl_s(self) -> float:
-        """Lifetime of newly issued tokens (a fault may shorten it)."""
-        if self.faults is not None and self.faults.token_ttl_s is not None:
-            return self.faults.token_ttl_s
-        return self.config.token_ttl_s
+    def revoke_tokens(self, before: float | None = None) -> None:
+        """Refuse every token issued at or before ``before`` (default: now), while this runtime is open.
 
-    @property
-    def revoked_before(self) -> float | None:
-        """Tokens issued at or before this time are refused (set by a fault)."""
-        return None if self.faults is None else self.faults.revoked_before
+        A client holding such a token gets a 401 and asks for a new one, which works.
+        """
+        when = time.time() if before is None else before
+        self.revoked_before = (
+            when if self.revoked_before is None else max(self.revoked_before, when)
+        )

@@ -20,12 +20,11 @@ import logging
 import os
 import shlex
 import threading
-import time
 from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from guru_form.errors import (
     EngineError,
@@ -46,7 +45,7 @@ from guru_form.server.engines import (
 )
 from guru_form.video.check import check_readable
 
-__all__ = ["AnalysisFaultSource", "JobRunner", "default_executor", "run_analysis"]
+__all__ = ["JobRunner", "default_executor", "run_analysis"]
 
 logger = logging.getLogger("guru_form.server")
 
@@ -196,14 +195,6 @@ def run_analysis(
         )
 
 
-class AnalysisFaultSource(Protocol):
-    """Where the runner asks whether to slow down or fail the next analysis (tests only)."""
-
-    def take_analysis_fault(self) -> tuple[float, str | None]:
-        """``(extra seconds the job takes, failure reason or None)`` for the next job."""
-        ...
-
-
 def default_executor(max_workers: int | None = None) -> Executor:
     """The executor a server uses when none is given: a small thread pool (2 threads at most).
 
@@ -268,7 +259,6 @@ def _unrunnable_reason(recorded: Any, problem: str, data_dir: Path) -> str:
 class _Job:
     video_id: str
     generation: int
-    ready_at: float  # monotonic time before which the outcome is not stored (slow-analysis fault)
     activity: str | None
     domain: str | None
     spec: EngineSpec
@@ -287,8 +277,6 @@ class JobRunner:
     executor
         Where jobs run; None means :func:`default_executor` (owned and shut down by the runner).
         A given executor is not shut down by :meth:`stop`.
-    faults
-        Injected slow or failing analyses (tests only).
     artifacts_root
         Where each job's artifacts go (:meth:`artifacts_dir`); None keeps none.
     """
@@ -299,7 +287,6 @@ class JobRunner:
         spec: EngineSpec,
         executor: Executor | None = None,
         *,
-        faults: AnalysisFaultSource | None = None,
         max_workers: int | None = None,
         artifacts_root: Path | None = None,
     ) -> None:
@@ -308,9 +295,7 @@ class JobRunner:
         self.spec = spec
         self._owns_executor = executor is None
         self._executor = executor if executor is not None else default_executor(max_workers)
-        self._faults = faults
         self._lock = threading.Lock()
-        self._timers: set[threading.Timer] = set()
         self._stopped = False
         # Why each recorded engine setting cannot run here (None: it can); the server's own
         # spec was checked where the server started.
@@ -369,18 +354,10 @@ class JobRunner:
             return
         spec = self._job_spec(video_id, generation, record.engine_spec)
         if isinstance(spec, str):
-            job = _Job(video_id, generation, 0.0, record.activity, record.domain, self.spec)
+            job = _Job(video_id, generation, record.activity, record.domain, self.spec)
             self._finish(job, _failed(spec, job.activity, job.domain))
             return
-        delay, fail_reason = (0.0, None)
-        if self._faults is not None:
-            delay, fail_reason = self._faults.take_analysis_fault()
-        job = _Job(
-            video_id, generation, time.monotonic() + delay, record.activity, record.domain, spec
-        )
-        if fail_reason is not None:
-            self._finish(job, _failed(fail_reason, job.activity, job.domain))
-            return
+        job = _Job(video_id, generation, record.activity, record.domain, spec)
         with self._lock:
             if self._stopped:
                 return  # stays pending in the database; the next start queues it
@@ -430,25 +407,6 @@ class JobRunner:
         self._finish(job, result)
 
     def _finish(self, job: _Job, result: dict[str, Any]) -> None:
-        remaining = job.ready_at - time.monotonic()
-        if remaining <= 0:
-            self._store(job, result)
-            return
-
-        def fire() -> None:
-            with self._lock:
-                self._timers.discard(timer)
-            self._store(job, result)
-
-        timer = threading.Timer(remaining, fire)
-        timer.daemon = True
-        with self._lock:
-            if self._stopped:
-                return
-            self._timers.add(timer)
-        timer.start()
-
-    def _store(self, job: _Job, result: dict[str, Any]) -> None:
         with self._lock:
             if self._stopped:
                 return
@@ -467,9 +425,6 @@ class JobRunner:
         """Stop storing outcomes; cancel queued jobs (they stay pending for the next start)."""
         with self._lock:
             self._stopped = True
-            timers, self._timers = self._timers, set()
-        for timer in timers:
-            timer.cancel()
         if self._owns_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)
 

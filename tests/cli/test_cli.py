@@ -13,8 +13,8 @@ import pytest
 
 from guru_form.cli import build_parser
 from guru_form.errors import InvalidInputError
-from guru_form.server.testing import KnownVideo, LocalServer
 from guru_form.tables import read_csv
+from guru_form.testing import KnownVideo, LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,7 +110,7 @@ def test_analyze_writes_everything_for_each_video_and_a_comparison(tmp_path: Pat
 
 
 def test_analyze_reports_a_failed_video_and_exits_1(tmp_path: Path) -> None:
-    from guru_form.server.testing import make_video
+    from guru_form.testing import make_video
 
     video = make_video(tmp_path / "unknown.mp4", seed=5)
     out = tmp_path / "out"

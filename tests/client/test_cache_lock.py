@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from guru_form import AsyncGuruClient, GuruClient
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1, "timeout": 60, "progress": False}
 ROOT = Path(__file__).resolve().parents[2]

@@ -174,7 +174,7 @@ def test_local_results_are_cached_per_stride(no_local_server: Path, tmp_path: Pa
     """Over real HTTP: a stride-2 result never answers a stride-3 request, nor the reverse."""
     from guru_form import GuruClient
     from guru_form.server.embedded import stop_local_server
-    from guru_form.server.testing import make_video
+    from guru_form.testing import make_video
 
     video = make_video(tmp_path / "set.mp4", seed=4242)
 

@@ -9,7 +9,7 @@ import pytest
 from guru_form import GuruClient
 from guru_form.pose.track import PoseTrack
 from guru_form.samples import sample_path
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 from tests.pose import conftest as pose_fixtures
 
 pytest.importorskip("ai_edge_litert")

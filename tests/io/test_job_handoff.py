@@ -15,7 +15,7 @@ from guru_form.models import Activity, Analysis, Rep, Status
 from guru_form.pose_track import COLUMNS, PoseTrack
 from guru_form.server.engines import EngineSpec
 from guru_form.server.jobs import run_analysis
-from guru_form.server.testing import make_video
+from guru_form.testing import make_video
 
 
 def small_track(n: int = 5) -> PoseTrack:

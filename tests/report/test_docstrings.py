@@ -18,7 +18,7 @@ import pytest
 import guru_form.report
 import guru_form.widgets
 from guru_form.client import GuruClient
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 
 MODULES = [
     "guru_form.report",

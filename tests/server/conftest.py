@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 
 
 class Api:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from guru_form.models import Analysis
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

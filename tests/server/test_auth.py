@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 
 from .conftest import Api
 

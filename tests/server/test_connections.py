@@ -17,7 +17,7 @@ import pytest
 
 from guru_form.server._connections import connection_cap
 from guru_form.server._limits import Limits
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 
 from ._serve_process import ServeProcess
 

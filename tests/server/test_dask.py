@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from guru_form.server.serve import dask_executor
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from filelock import FileLock
 
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -17,7 +17,7 @@ import pytest
 from guru_form.errors import GuruError
 from guru_form.server import _upload
 from guru_form.server.config import ServerConfig, ServerRuntime
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from ._serve_process import ServeProcess
 from .conftest import Api

@@ -19,7 +19,7 @@ from guru_form.server.config import ServerConfig
 from guru_form.server.engines import EngineFailure, EngineSpec, load_engine, resolve_engine_name
 from guru_form.server.jobs import run_analysis
 from guru_form.server.reference import ReferenceEngine
-from guru_form.server.testing import KnownVideo, LocalServer, make_reference_video, make_video
+from guru_form.testing import KnownVideo, LocalServer, make_reference_video, make_video
 
 from .conftest import Api
 

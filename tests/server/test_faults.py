@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from guru_form.server.faults import Faults, compile_path_pattern
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
+from guru_form.testing.faults import Faults, compile_path_pattern
 
 from .conftest import Api
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from guru_form.server._limits import Limits
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from ._serve_process import PeakRss, ServeProcess
 from .conftest import Api

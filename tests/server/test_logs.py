@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from guru_form.server._logging import AccessLogPathFilter, RateLimitFilter
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from ._serve_process import ServeProcess
 from .conftest import Api

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 from tests.pose.conftest import write_video
 
 from .conftest import Api

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -10,7 +10,7 @@ import pytest
 from guru_form.server._auth import ClientCredentials
 from guru_form.server._signing import UploadSigner
 from guru_form.server.config import ServerRuntime
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from guru_form import GuruClient, RetryPolicy
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 
 VIDEOS = 200
 # Faults come in runs (each rule hits the next N matching requests, whoever sends them), so one

@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from guru_form.server._signing import UploadSigner
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 
 from .conftest import Api
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import pytest
 
 from guru_form.client import AsyncGuruClient
-from guru_form.server.testing import LocalServer
+from guru_form.testing import LocalServer
 from guru_form.widgets import UploadPanel
 
 T = TypeVar("T")

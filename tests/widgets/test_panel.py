@@ -15,7 +15,7 @@ import pytest
 
 import guru_form as gf
 from guru_form.client import AsyncGuruClient, GuruClient
-from guru_form.server.testing import KnownVideo, LocalServer
+from guru_form.testing import KnownVideo, LocalServer
 from guru_form.widgets import UploadPanel
 from tests.report.page import read_page
 from tests.widgets.conftest import run, uploaded

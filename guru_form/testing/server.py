@@ -1,48 +1,44 @@
-"""Test helpers: a real local server on an ephemeral port, with fault injection, and known videos.
+"""The test server: a real local server on an ephemeral port, with faults injected from outside.
 
-:class:`LocalServer` runs the Guru-compatible app under uvicorn in a background thread, behind a small
-TCP proxy on ``127.0.0.1`` (the proxy owns client sockets, so :meth:`Faults.drop` is a real dropped
-connection, and it keeps the public port across :meth:`LocalServer.restart`).
+:class:`LocalServer` runs the production Guru-compatible app (:func:`guru_form.server.create_app`)
+under uvicorn in a background thread (:class:`~guru_form.server._threaded.ThreadedUvicorn`, the
+runner the embedded server uses), behind a small TCP proxy on ``127.0.0.1``: the proxy owns client
+sockets, so :meth:`Faults.drop` is a real dropped connection, and it keeps the public port across
+:meth:`LocalServer.restart`. The app knows nothing of faults; they come through hooks it offers
+for any purpose: :class:`~guru_form.testing.faults.FaultMiddleware` is one of ``create_app``'s
+``middleware``, analysis jobs run in a :class:`~guru_form.testing.FaultyExecutor` (the server's
+``executor``), and token faults set the runtime's ``token_ttl_s`` and call its ``revoke_tokens``.
 
->>> from guru_form.server.testing import LocalServer  # doctest: +SKIP
+>>> from guru_form.testing import LocalServer  # doctest: +SKIP
 >>> with LocalServer() as server:  # doctest: +SKIP
 ...     server.faults.rate_limit("/videos", method="POST", retry_after=1)
 ...     client = GuruClient(**server.client_kwargs())
-
-:func:`make_reference_video` writes a tiny real video and its ground-truth sidecar, so the reference
-engine answers it with ``Complete``: each seed gives different bytes, hence a different video.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
-import zlib
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from guru_form import activities
-from guru_form.models import Activity, Analysis, Rep, Status
+from starlette.types import ASGIApp
+
 from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
 from guru_form.server._limits import Limits
-from guru_form.server._proxy import TcpProxy
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
 from guru_form.server.config import ServerConfig, ServerRuntime
-from guru_form.server.faults import Faults, RequestRecord
+from guru_form.server.jobs import default_executor
+from guru_form.testing._executor import FaultyExecutor
+from guru_form.testing._proxy import TcpProxy
+from guru_form.testing.faults import FaultMiddleware, Faults
 
-__all__ = [
-    "Faults",
-    "KnownVideo",
-    "LocalServer",
-    "RequestRecord",
-    "make_reference_video",
-    "make_video",
-]
+__all__ = ["LocalServer"]
 
 
 class LocalServer:
@@ -113,6 +109,7 @@ class LocalServer:
         self._proxy: TcpProxy | None = None
         self._backend: ThreadedUvicorn | None = None
         self._runtime: ServerRuntime | None = None
+        self._executor: FaultyExecutor | None = None
 
     def __repr__(self) -> str:
         state = "running" if self._backend is not None else "stopped"
@@ -133,24 +130,38 @@ class LocalServer:
 
     def _start_backend(self) -> None:
         assert self._proxy is not None
-        runtime = ServerRuntime(self.config, self.faults)
-        runtime.open()
+        given = self.config.executor
+        inner = given if given is not None else default_executor(self.config.max_workers)
+        executor = FaultyExecutor(inner, self.faults, owns_inner=given is None)
+        runtime = ServerRuntime(dataclasses.replace(self.config, executor=executor))
         try:
-            backend = ThreadedUvicorn(create_app(runtime), limits=self.config.limits)
+            runtime.open()
+            app = create_app(runtime, middleware=[self._fault_middleware])
+            backend = ThreadedUvicorn(app, limits=self.config.limits)
+            self.faults.attach_server(runtime)
             backend.start()
         except BaseException:
+            self.faults.attach_server(None)
             runtime.close()
+            executor.shutdown(wait=False, cancel_futures=True)
             raise
-        self._runtime, self._backend = runtime, backend
+        self._runtime, self._backend, self._executor = runtime, backend, executor
         self._proxy.set_backend(backend.port)
+
+    def _fault_middleware(self, app: ASGIApp) -> ASGIApp:
+        return FaultMiddleware(app, self.faults)
 
     def _stop_backend(self) -> None:
         if self._backend is not None:
             self._backend.stop()
             self._backend = None
         if self._runtime is not None:
+            self.faults.attach_server(None)
             self._runtime.close()
             self._runtime = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     def restart(self) -> None:
         """Stop the app and start it again on the same data directory and the same URL.
@@ -230,118 +241,3 @@ class LocalServer:
             "GURU_AUTH_URL": self.auth_url,
             "GURU_AUDIENCE": self.audience,
         }
-
-
-# --- known videos ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KnownVideo:
-    """A generated video and the analysis the reference engine answers for it."""
-
-    path: Path
-    sidecar: Path
-    analysis: Analysis
-
-
-def make_video(
-    path: str | os.PathLike[str],
-    *,
-    seed: int = 0,
-    frames: int = 20,
-    fps: float = 10.0,
-    size: tuple[int, int] = (64, 48),
-) -> Path:
-    """Write a tiny real MP4 (``mp4v``) whose bytes depend on ``seed``.
-
-    Parameters
-    ----------
-    path
-        Where to write it (parent folders are created).
-    seed
-        Different seeds give different content, so different content hashes.
-    frames, fps, size
-        Length, frame rate and ``(width, height)``.
-    """
-    import cv2
-    import numpy as np
-
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    width, height = size
-    writer = cv2.VideoWriter(str(target), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
-    if not writer.isOpened():
-        raise RuntimeError(f"OpenCV cannot write {target}")
-    rng = np.random.default_rng(seed)
-    try:
-        for index in range(frames):
-            frame = rng.integers(0, 255, size=(height, width, 3), dtype=np.uint8)
-            cv2.putText(
-                frame, str(index), (2, height - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255)
-            )
-            writer.write(frame)
-    finally:
-        writer.release()
-    return target
-
-
-def make_reference_video(
-    folder: str | os.PathLike[str],
-    name: str,
-    *,
-    activity: Activity | str = Activity.SQUAT,
-    reps: int = 2,
-    seed: int | None = None,
-    frames: int = 20,
-    fps: float = 10.0,
-) -> KnownVideo:
-    """Write ``<folder>/<name>.mp4`` and its ground truth ``<name>.json`` for the reference engine.
-
-    Parameters
-    ----------
-    folder
-        A folder the server's reference engine reads (see ``reference_dirs``).
-    name
-        The file stem.
-    activity
-        The activity of the ground truth: one with a profile in :mod:`guru_form.activities`.
-    reps
-        How many evenly spaced reps it lists.
-    seed
-        Content seed; None derives one from ``name``, so different names give different videos.
-
-    Examples
-    --------
-    >>> known = make_reference_video(tmp_path, "squat-a")  # doctest: +SKIP
-    >>> known.analysis.rep_count  # doctest: +SKIP
-    2
-    """
-    profile = activities.get(activity)
-    act = profile.activity
-    video = make_video(
-        Path(folder) / f"{name}.mp4",
-        seed=zlib.crc32(name.encode()) if seed is None else seed,
-        frames=frames,
-        fps=fps,
-    )
-    length_ms = round(frames / fps * 1000)
-    span = length_ms // max(reps, 1)
-    # A joint's smallest angle in the rep (a knee or an elbow): around 80 degrees is plausible.
-    metric = next(m.analysis_type for m in profile.measures if m.reduce == "smallest")
-    analysis = Analysis(
-        video_id=None,
-        status=Status.COMPLETE,
-        domain=act.domain,
-        activity=act,
-        reps=[
-            Rep(
-                start_ms=i * span,
-                mid_ms=i * span + span // 2,
-                end_ms=(i + 1) * span - 1,
-                analyses={metric: 80.0 + 5 * i},
-            )
-            for i in range(reps)
-        ],
-    )
-    sidecar = analysis.save(video.with_suffix(".json"))
-    return KnownVideo(video, sidecar, Analysis.load(sidecar))

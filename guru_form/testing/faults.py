@@ -1,12 +1,17 @@
 """Fault injection for tests: make the local server misbehave on purpose, and count what it received.
 
+The production server knows nothing of this module: :class:`guru_form.testing.LocalServer` wraps the
+server's app in :class:`FaultMiddleware`, runs analyses through :class:`~guru_form.testing.FaultyExecutor` (the server's
+``executor`` setting) and applies token faults through the runtime's ``token_ttl_s`` and
+:meth:`~guru_form.server.config.ServerRuntime.revoke_tokens`.
+
 A :class:`Faults` controller holds rules, each for a path pattern (``*`` matches within one path
 segment, ``**`` across segments) and optionally a method, applied to the next ``times`` matching
 requests (``times=None``: every one until :meth:`Faults.reset`):
 
 - :meth:`Faults.fail` / :meth:`Faults.rate_limit`: answer with a 5xx / 429 (with ``Retry-After``).
 - :meth:`Faults.drop`: close the TCP connection without a response, before or after the request is
-  processed (needs :class:`guru_form.server.testing.LocalServer`, whose proxy owns the client socket).
+  processed (needs :class:`guru_form.testing.LocalServer`, whose proxy owns the client socket).
 - :meth:`Faults.slow`: delay the response.
 - :meth:`Faults.slow_analysis` / :meth:`Faults.fail_analysis`: the next analyses take longer / end Failed.
 - :meth:`Faults.expire_tokens` / :meth:`Faults.set_token_ttl`: revoke every token issued so far / make
@@ -26,13 +31,23 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Faults", "RequestRecord"]
+__all__ = ["FaultMiddleware", "Faults", "RequestRecord"]
 
 Dropper = Callable[[tuple[str, int]], Awaitable[None]]
+
+
+class TokenSettings(Protocol):
+    """What token faults change on a running server (:class:`~guru_form.server.config.ServerRuntime`)."""
+
+    token_ttl_s: float
+
+    def revoke_tokens(self, before: float | None = None) -> None:
+        """Refuse every token issued at or before ``before``."""
+        ...
 
 
 @dataclass
@@ -118,6 +133,8 @@ class Faults:
         self.token_ttl_s: float | None = None
         self.revoked_before: float | None = None
         self._dropper: Dropper | None = None
+        self._server: TokenSettings | None = None
+        self._default_ttl_s: float | None = None
 
     def __repr__(self) -> str:
         with self._lock:
@@ -233,11 +250,26 @@ class Faults:
 
     def expire_tokens(self) -> None:
         """Revoke every token issued so far: the next request with one gets a 401."""
-        self.revoked_before = time.time()
+        with self._lock:
+            self.revoked_before = time.time()
+            self._apply_tokens()
 
     def set_token_ttl(self, seconds: float | None) -> None:
         """Issue new tokens with this lifetime (``expires_in``); None restores the server's."""
-        self.token_ttl_s = seconds
+        with self._lock:
+            self.token_ttl_s = seconds
+            self._apply_tokens()
+
+    def _apply_tokens(self) -> None:
+        server = self._server
+        if server is None:
+            return
+        if self._default_ttl_s is not None:
+            server.token_ttl_s = (
+                self._default_ttl_s if self.token_ttl_s is None else self.token_ttl_s
+            )
+        if self.revoked_before is not None:
+            server.revoke_tokens(self.revoked_before)
 
     # --- observation --------------------------------------------------------------------------------
 
@@ -274,12 +306,23 @@ class Faults:
             self._analysis.clear()
             self._records.clear()
             self.token_ttl_s = None
+            self._apply_tokens()
 
     # --- used by the middleware ---------------------------------------------------------------------
 
     def attach_dropper(self, dropper: Dropper | None) -> None:
         """Give the controller a way to close a client's connection (LocalServer's proxy)."""
         self._dropper = dropper
+
+    def attach_server(self, server: TokenSettings | None) -> None:
+        """Apply token faults to ``server`` (a running server's runtime), now and when they change.
+
+        The lifetime it has when attached is what :meth:`set_token_ttl` ``(None)`` restores.
+        """
+        with self._lock:
+            self._server = server
+            self._default_ttl_s = None if server is None else server.token_ttl_s
+            self._apply_tokens()
 
     def _begin(self, method: str, path: str) -> tuple[RequestRecord, float, _Rule | None]:
         record = RequestRecord(method, path)
