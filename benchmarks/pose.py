@@ -207,7 +207,7 @@ def speed(seconds: float, repeat: int = 1) -> None:
     import os
 
     from guru_form.pose.blazepose.runtime import default_threads
-    from guru_form.synthetic import render_video
+    from guru_form.testing.synthetic import render_video
 
     mediapipe = _has_mediapipe()
     print(

@@ -147,6 +147,11 @@ alias_module("guru_form.analyze", "guru_form.batch_outputs")
 # (aliased here, not in guru_form/server, so the server's modules carry no trace of them).
 alias_module("guru_form.server.testing", "guru_form.testing")
 alias_module("guru_form.server.faults", "guru_form.testing.faults")
+# Moved: the synthetic-video renderer is a test tool, guru_form.testing.synthetic.
+_SYNTHETIC_MODULES = ("", ".body", ".draw", ".frame_code", ".motion", ".movements", ".raster")
+for _module in (*_SYNTHETIC_MODULES, ".scene", ".truth", ".video"):
+    alias_module(f"guru_form.synthetic{_module}", f"guru_form.testing.synthetic{_module}")
+del _module, _SYNTHETIC_MODULES
 
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(

@@ -96,7 +96,7 @@ def sample_truth(name: str) -> pd.DataFrame:
     Columns: ``frame``, ``time_ms``, ``rep``, ``phase``, ``near_side``, every true landmark as
     ``<name>_x`` / ``<name>_y`` in pixels, and every angle series of
     :func:`guru_form.kinematics.angle_series` for the near side (see
-    :mod:`guru_form.synthetic.truth`).
+    :mod:`guru_form.testing.synthetic.truth`).
     """
     import pandas as pd
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from guru_form.synthetic import SyntheticVideo, render_video  # noqa: E402
+from guru_form.testing.synthetic import SyntheticVideo, render_video  # noqa: E402
 
 #: name -> keyword arguments of ``render_video``.
 SAMPLES: dict[str, dict[str, Any]] = {

@@ -16,7 +16,7 @@ from guru_form.kinematics import (
     segment_angle_to_horizontal,
 )
 from guru_form.models import Activity
-from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code
+from guru_form.testing.synthetic.frame_code import draw_frame_code, read_frame_code
 
 
 def test_joint_angle_right_straight_and_degenerate() -> None:

@@ -2,7 +2,7 @@
 
 Used by the tests, ``benchmarks/pose.py`` and the demo, against the sample videos' truth
 (``guru_form.samples.sample_truth`` / ``sample_analysis``) or any video rendered with
-``guru_form.synthetic`` with ``write_truth=True``.
+``guru_form.testing.synthetic`` with ``write_truth=True``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Test tools: a real local server with fault injection, known videos, and synthetic footage.
 
-Nothing here is imported by ``import guru_form`` or by the production server; tests, benchmarks
-and notebooks import it.
+Nothing here is imported by ``import guru_form`` or by the production server; tests, benchmarks,
+scripts and notebooks import it.
 
 - :class:`LocalServer`: the production app on ``127.0.0.1`` (an ephemeral port) in a background
   thread, behind a TCP proxy, with :attr:`LocalServer.faults`, a :class:`Faults` controller that
@@ -9,6 +9,11 @@ and notebooks import it.
   expiry, and records every request.
 - :func:`make_video`, :func:`make_reference_video`: tiny real videos, with the ground truth the
   reference engine answers for them (:class:`KnownVideo`).
+- :mod:`guru_form.testing.synthetic`: the renderer of synthetic workout videos with exact ground
+  truth (the bundled sample videos were made with it; make your own to test an engine).
+
+Names below are imported on first use, so ``guru_form.testing.synthetic`` does not start the
+server's imports.
 
 Examples
 --------
@@ -18,10 +23,27 @@ Examples
 ...     client = GuruClient(**server.client_kwargs())
 """
 
-from guru_form.testing._executor import FaultyExecutor
-from guru_form.testing.faults import FaultMiddleware, Faults, RequestRecord
-from guru_form.testing.server import LocalServer
-from guru_form.testing.videos import KnownVideo, make_reference_video, make_video
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY: dict[str, str] = {
+    "FaultMiddleware": "guru_form.testing.faults",
+    "Faults": "guru_form.testing.faults",
+    "FaultyExecutor": "guru_form.testing._executor",
+    "KnownVideo": "guru_form.testing.videos",
+    "LocalServer": "guru_form.testing.server",
+    "RequestRecord": "guru_form.testing.faults",
+    "make_reference_video": "guru_form.testing.videos",
+    "make_video": "guru_form.testing.videos",
+}
+
+if TYPE_CHECKING:
+    from guru_form.testing._executor import FaultyExecutor
+    from guru_form.testing.faults import FaultMiddleware, Faults, RequestRecord
+    from guru_form.testing.server import LocalServer
+    from guru_form.testing.videos import KnownVideo, make_reference_video, make_video
 
 __all__ = [
     "FaultMiddleware",
@@ -33,3 +55,16 @@ __all__ = [
     "make_reference_video",
     "make_video",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'guru_form.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

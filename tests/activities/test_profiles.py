@@ -176,11 +176,11 @@ def _docstrings(tree: ast.AST) -> set[int]:
 #: enum. The rest are argument defaults of example and test helpers, chosen for users.
 ALLOWED = {
     "activities": "the activity profiles",
-    "synthetic/movements": "the synthetic athlete's movement of each activity",
+    "testing/synthetic/movements": "the synthetic athlete's movement of each activity",
     "models.py": "the Activity enum and its domains",
     "tables/examples.py": "example_analysis(activity='squat') and example_sessions: defaults",
-    "synthetic/video.py": "render_rotated_video / render_vfr_video(activity='squat'): defaults",
-    "server/testing.py": "make_reference_video(activity=Activity.SQUAT): default",
+    "testing/synthetic/video.py": "render_rotated_video / render_vfr_video(activity='squat'): defaults",
+    "testing/videos.py": "make_reference_video(activity=Activity.SQUAT): default",
 }
 
 

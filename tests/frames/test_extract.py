@@ -18,7 +18,7 @@ from guru_form.frames import (
     extract_rep_frames,
 )
 from guru_form.models import Activity
-from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.testing.synthetic.frame_code import read_frame_code
 from guru_form.video import H264Writer, VideoReader
 from tests.frames.videos import analysis_for, display_picture, frame_times
 

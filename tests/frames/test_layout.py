@@ -21,7 +21,7 @@ from guru_form.frames import (
     show_frames,
 )
 from guru_form.frames.annotate import rep_card
-from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.testing.synthetic.frame_code import read_frame_code
 from guru_form.video import DecodedFrame
 from tests.frames.videos import analysis_for, frame_times
 

@@ -12,7 +12,7 @@ from tests.frames.videos import analysis_for, write_video
 
 
 def _small_picture(index: int, width: int, height: int) -> np.ndarray:
-    from guru_form.synthetic.frame_code import draw_frame_code
+    from guru_form.testing.synthetic.frame_code import draw_frame_code
 
     img = np.full((height, width, 3), 90, np.uint8)
     img[10:30, (index * 3) % (width - 20) :][:, :20] = 230

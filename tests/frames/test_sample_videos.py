@@ -8,8 +8,8 @@ import pytest
 
 import guru_form as gf
 from guru_form.frames import contact_sheet_for, extract_rep_frames
-from guru_form.synthetic import read_frame_code
-from guru_form.synthetic.video import render_rotated_video, render_vfr_video
+from guru_form.testing.synthetic import read_frame_code
+from guru_form.testing.synthetic.video import render_rotated_video, render_vfr_video
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 

@@ -15,7 +15,7 @@ import av
 import numpy as np
 
 from guru_form.models import Activity, Analysis, Rep, Status
-from guru_form.synthetic.frame_code import draw_frame_code
+from guru_form.testing.synthetic.frame_code import draw_frame_code
 
 MARKER = (230, 30, 30)  # RGB, top-left corner of the displayed picture
 

@@ -127,7 +127,7 @@ class TruthEstimator:
         self.frames_seen: list[int] = []
 
     def estimate(self, image: npt.NDArray[np.uint8], time_ms: float) -> npt.NDArray[np.float64]:
-        from guru_form.synthetic import read_frame_code
+        from guru_form.testing.synthetic import read_frame_code
 
         assert self.table is not None
         index = read_frame_code(image)

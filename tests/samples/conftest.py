@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guru_form.synthetic import SyntheticVideo, render_video
+from guru_form.testing.synthetic import SyntheticVideo, render_video
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,11 @@ import pytest
 
 MODULES = [
     "guru_form.samples",
-    "guru_form.synthetic",
-    "guru_form.synthetic.body",
-    "guru_form.synthetic.frame_code",
-    "guru_form.synthetic.motion",
-    "guru_form.synthetic.video",
+    "guru_form.testing.synthetic",
+    "guru_form.testing.synthetic.body",
+    "guru_form.testing.synthetic.frame_code",
+    "guru_form.testing.synthetic.motion",
+    "guru_form.testing.synthetic.video",
 ]
 
 

@@ -8,8 +8,8 @@ import pytest
 from guru_form.errors import InvalidInputError
 from guru_form.kinematics import angle_series
 from guru_form.models import Activity
-from guru_form.synthetic import RepSpec, plan_reps, simulate, synthesize
-from guru_form.synthetic.truth import near_joints
+from guru_form.testing.synthetic import RepSpec, plan_reps, simulate, synthesize
+from guru_form.testing.synthetic.truth import near_joints
 
 ACTIVITIES = list(Activity)
 

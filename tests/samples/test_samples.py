@@ -13,7 +13,7 @@ import pytest
 import guru_form as gf
 from guru_form.errors import InvalidInputError
 from guru_form.samples import sample_analysis, sample_dir, sample_names, sample_path, sample_truth
-from guru_form.synthetic import synthesize
+from guru_form.testing.synthetic import synthesize
 
 NAMES = ["bench_press", "deadlift", "push_up", "squat"]
 

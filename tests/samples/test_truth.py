@@ -10,8 +10,8 @@ from guru_form.analysis_types import ANALYSIS_TYPES
 from guru_form.kinematics import SERIES, angle_series, body_height_px, moving_joint, rep_analyses
 from guru_form.models import Activity, Analysis, Status
 from guru_form.samples import sample_analysis, sample_names, sample_truth
-from guru_form.synthetic import SyntheticVideo, synthesize
-from guru_form.synthetic.truth import TRUTH_LANDMARKS, near_joints
+from guru_form.testing.synthetic import SyntheticVideo, synthesize
+from guru_form.testing.synthetic.truth import TRUTH_LANDMARKS, near_joints
 
 JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "index", "heel", "foot_index")
 

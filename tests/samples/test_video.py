@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from guru_form.errors import InvalidInputError
-from guru_form.synthetic import (
+from guru_form.testing.synthetic import (
     SyntheticVideo,
     read_frame_code,
     render_rotated_video,
@@ -18,7 +18,7 @@ from guru_form.synthetic import (
     render_video,
     synthesize,
 )
-from guru_form.synthetic.frame_code import strip_height
+from guru_form.testing.synthetic.frame_code import strip_height
 
 
 def decode(path: Path) -> list[av.VideoFrame]:

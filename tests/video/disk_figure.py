@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.pose.joints import JOINTS, SIDE_JOINTS, joint_index
-from guru_form.synthetic.frame_code import draw_frame_code
+from guru_form.testing.synthetic.frame_code import draw_frame_code
 from tests.pose.figures import squat_figure
 
 #: Display size of the rendered video (portrait, like a phone held upright), and the figure's

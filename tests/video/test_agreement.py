@@ -17,7 +17,7 @@ import pytest
 
 from guru_form.frames import annotate_rep_frame, extract_rep_frames, joints_at
 from guru_form.pose import analyze_video
-from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.testing.synthetic.frame_code import read_frame_code
 from guru_form.video import VideoReader
 from tests.frames.videos import write_video
 from tests.video.disk_figure import (

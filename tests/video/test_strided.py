@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from guru_form.errors import InvalidInputError, InvalidVideoError
-from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.testing.synthetic.frame_code import read_frame_code
 from guru_form.video import VideoReader, probe_video
 from tests.frames.videos import MARKER, irregular_times, write_video
 

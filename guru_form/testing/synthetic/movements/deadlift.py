@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import (
+from guru_form.testing.synthetic.body import (
     GRIP_DROP,
     PLATE_RADIUS,
     Body,
@@ -27,7 +27,7 @@ from guru_form.synthetic.body import (
     point_at,
     two_link,
 )
-from guru_form.synthetic.movements._movement import MotionStyle, Movement
+from guru_form.testing.synthetic.movements._movement import MotionStyle, Movement
 
 
 def _setup(body: Body, shin_lean: float, shoulders_ahead: float) -> dict[str, float]:

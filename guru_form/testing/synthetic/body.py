@@ -3,12 +3,12 @@
 Poses are built in the athlete's sagittal plane, in metres, with ``x`` pointing the way the
 athlete faces (towards the feet for the bench press, where the athlete lies with the head
 towards ``-x``), ``y`` up and the floor at ``y = 0``. Both sides of the body share the sagittal
-positions unless a pose gives the far side its own; :mod:`guru_form.synthetic.scene` gives each
+positions unless a pose gives the far side its own; :mod:`guru_form.testing.synthetic.scene` gives each
 side its depth and projects to the image.
 
 How the athlete performs each activity (its *pose parameters*, the pose they give, its rest and
 turning-point poses) is the business of that activity's file in
-:mod:`guru_form.synthetic.movements`; the helpers here (:func:`point_at`, :func:`two_link`,
+:mod:`guru_form.testing.synthetic.movements`; the helpers here (:func:`point_at`, :func:`two_link`,
 :func:`feet`, :func:`head_pose`, ...) are what those files build poses with.
 
 Examples

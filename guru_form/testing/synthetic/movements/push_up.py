@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import (
+from guru_form.testing.synthetic.body import (
     Body,
     FloatArray,
     Pose,
@@ -23,7 +23,7 @@ from guru_form.synthetic.body import (
     head_pose,
     two_link,
 )
-from guru_form.synthetic.movements._movement import MotionStyle, Movement
+from guru_form.testing.synthetic.movements._movement import MotionStyle, Movement
 
 
 def rest(body: Body) -> dict[str, float]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import Body, Pose
+from guru_form.testing.synthetic.body import Body, Pose
 
 __all__ = ["DEFAULT_LAYERS", "LAYERS", "MotionStyle", "Movement"]
 
@@ -40,7 +40,7 @@ DEFAULT_LAYERS: tuple[str, ...] = ("far_leg", "far_arm", "torso", "head", "near_
 
 @dataclass(frozen=True)
 class MotionStyle:
-    """How a planned set varies from rep to rep and tires (see :func:`~guru_form.synthetic.plan_reps`).
+    """How a planned set varies from rep to rep and tires (see :func:`~guru_form.testing.synthetic.plan_reps`).
 
     Attributes
     ----------

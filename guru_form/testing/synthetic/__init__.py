@@ -12,7 +12,7 @@ truth comes from the figure's exact joints through :mod:`guru_form.kinematics`.
 
 Examples
 --------
->>> from guru_form.synthetic import synthesize
+>>> from guru_form.testing.synthetic import synthesize
 >>> video = synthesize("push_up", size=(320, 240), reps=2, seed=1)
 >>> video.frame(0).shape
 (240, 320, 3)
@@ -20,10 +20,10 @@ Examples
 [1633, 3633]
 """
 
-from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code
-from guru_form.synthetic.motion import Motion, RepSpec, plan_reps, simulate
-from guru_form.synthetic.truth import ground_truth, truth_table
-from guru_form.synthetic.video import (
+from guru_form.testing.synthetic.frame_code import draw_frame_code, read_frame_code
+from guru_form.testing.synthetic.motion import Motion, RepSpec, plan_reps, simulate
+from guru_form.testing.synthetic.truth import ground_truth, truth_table
+from guru_form.testing.synthetic.video import (
     SyntheticVideo,
     render_rotated_video,
     render_vfr_video,

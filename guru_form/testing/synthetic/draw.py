@@ -9,7 +9,7 @@ Two styles:
   only the frames matter, not pose estimation.
 
 Every frame carries its index as text in the top-left corner and as the machine-readable strip of
-:mod:`guru_form.synthetic.frame_code` along the bottom edge, which the figure and floor never
+:mod:`guru_form.testing.synthetic.frame_code` along the bottom edge, which the figure and floor never
 reach.
 """
 
@@ -23,11 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import PLATE_RADIUS
-from guru_form.synthetic.frame_code import draw_frame_code, strip_height
-from guru_form.synthetic.movements import movement
-from guru_form.synthetic.raster import Capsule, Ellipse, Polygon, paint, paint_flat
-from guru_form.synthetic.scene import Projected
+from guru_form.testing.synthetic.body import PLATE_RADIUS
+from guru_form.testing.synthetic.frame_code import draw_frame_code, strip_height
+from guru_form.testing.synthetic.movements import movement
+from guru_form.testing.synthetic.raster import Capsule, Ellipse, Polygon, paint, paint_flat
+from guru_form.testing.synthetic.scene import Projected
 
 __all__ = ["STYLES", "FrameDrawer", "Look"]
 
@@ -182,7 +182,7 @@ class FrameDrawer:
     projected
         The motion in image pixels.
     activity
-        The activity; its movement (:mod:`guru_form.synthetic.movements`) decides the
+        The activity; its movement (:mod:`guru_form.testing.synthetic.movements`) decides the
         equipment and the drawing order.
     look
         The athlete's colours.
@@ -248,7 +248,7 @@ class FrameDrawer:
             self._layer(img, f, layer)
 
     def _layer(self, img: Image, f: int, layer: str) -> None:
-        """Draw one layer of :data:`~guru_form.synthetic.movements.LAYERS`."""
+        """Draw one layer of :data:`~guru_form.testing.synthetic.movements.LAYERS`."""
         if layer == "torso":
             self._torso(img, f)
         elif layer == "head":

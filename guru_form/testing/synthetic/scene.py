@@ -19,10 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import HEAD_POINTS, LIMB_JOINTS, PLATE_RADIUS, Body, Pose
-from guru_form.synthetic.frame_code import strip_height
-from guru_form.synthetic.motion import Motion
-from guru_form.synthetic.movements import movement
+from guru_form.testing.synthetic.body import HEAD_POINTS, LIMB_JOINTS, PLATE_RADIUS, Body, Pose
+from guru_form.testing.synthetic.frame_code import strip_height
+from guru_form.testing.synthetic.motion import Motion
+from guru_form.testing.synthetic.movements import movement
 
 __all__ = ["Camera", "Projected", "fit_camera", "joint_depth", "project_motion"]
 
@@ -49,7 +49,7 @@ def joint_depth(activity: Activity, joint: str, body: Body) -> float:
     """Distance of ``joint`` from the mid-plane (m), positive; the near side is at ``+depth``.
 
     The standing body's depths, unless the activity's movement sets its own
-    (:attr:`~guru_form.synthetic.movements.Movement.depths`).
+    (:attr:`~guru_form.testing.synthetic.movements.Movement.depths`).
     """
     depth = movement(activity).depths.get(joint, _DEPTH[joint])
     return depth * body.height_m / 1.75
@@ -102,7 +102,7 @@ class Projected:
     ----------
     points
         Name -> ``(n_frames, 2)`` image positions. Limb joints are ``near_<joint>`` and
-        ``far_<joint>`` for every joint of :data:`~guru_form.synthetic.body.LIMB_JOINTS`; the head
+        ``far_<joint>`` for every joint of :data:`~guru_form.testing.synthetic.body.LIMB_JOINTS`; the head
         has ``nose``, ``near_eye``, ``far_eye``, ``near_ear``, ``far_ear``, ``mouth`` and
         ``head`` (its centre); the barbell, when there is one, ``bar_near``/``bar_far`` (its
         ends) and ``plate_near``/``plate_far`` (plate centres).

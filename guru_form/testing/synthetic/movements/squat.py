@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import Body, Pose, feet, head_pose, point_at
-from guru_form.synthetic.movements._movement import MotionStyle, Movement
+from guru_form.testing.synthetic.body import Body, Pose, feet, head_pose, point_at
+from guru_form.testing.synthetic.movements._movement import MotionStyle, Movement
 
 
 def rest(body: Body) -> dict[str, float]:

@@ -2,14 +2,14 @@
 
 A file ``<activity>.py`` here holds that activity's :class:`Movement` as ``MOVEMENT``: its pose
 parameters and poses, how reps vary and tire, the camera angle, joint depths, equipment and
-drawing order. :func:`movement` finds it; :mod:`guru_form.synthetic.motion`,
-:mod:`~guru_form.synthetic.scene`, :mod:`~guru_form.synthetic.draw` and
-:mod:`~guru_form.synthetic.video` ask it and name no activity themselves. Rendering an activity
+drawing order. :func:`movement` finds it; :mod:`guru_form.testing.synthetic.motion`,
+:mod:`~guru_form.testing.synthetic.scene`, :mod:`~guru_form.testing.synthetic.draw` and
+:mod:`~guru_form.testing.synthetic.video` ask it and name no activity themselves. Rendering an activity
 that has a profile (:mod:`guru_form.activities`) but no movement here is refused clearly.
 
 Examples
 --------
->>> from guru_form.synthetic.body import Body
+>>> from guru_form.testing.synthetic.body import Body
 >>> squat = movement("squat")
 >>> body = Body()
 >>> pose = squat.pose(squat.rest(body), body)
@@ -25,7 +25,7 @@ from functools import cache
 
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, resolve_activity
-from guru_form.synthetic.movements._movement import (
+from guru_form.testing.synthetic.movements._movement import (
     DEFAULT_LAYERS,
     LAYERS,
     MotionStyle,
@@ -84,6 +84,6 @@ def movement(activity: Activity | str) -> Movement:
         names = ", ".join(a.value for a in known)
         raise InvalidInputError(
             f"the synthetic athlete cannot do {activity!r}; it does {names} "
-            "(add a file to guru_form/synthetic/movements to teach it another)"
+            "(add a file to guru_form/testing/synthetic/movements to teach it another)"
         )
     return known[act]

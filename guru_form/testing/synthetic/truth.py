@@ -28,9 +28,9 @@ import numpy.typing as npt
 from guru_form import activities
 from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Analysis, Rep, Status
-from guru_form.synthetic.body import LIMB_JOINTS
-from guru_form.synthetic.motion import Motion
-from guru_form.synthetic.scene import Projected
+from guru_form.testing.synthetic.body import LIMB_JOINTS
+from guru_form.testing.synthetic.motion import Motion
+from guru_form.testing.synthetic.scene import Projected
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,8 +34,8 @@ import numpy.typing as npt
 
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity
-from guru_form.synthetic.body import Body, Pose
-from guru_form.synthetic.movements import movement
+from guru_form.testing.synthetic.body import Body, Pose
+from guru_form.testing.synthetic.movements import movement
 
 __all__ = ["Motion", "RepSpec", "plan_reps", "simulate"]
 
@@ -50,7 +50,7 @@ class RepSpec:
     ----------
     key_angle
         The rep's defining angle at the turning point, in degrees (see the activity's movement,
-        :mod:`guru_form.synthetic.movements`): thigh to horizontal for the squat, hip angle
+        :mod:`guru_form.testing.synthetic.movements`): thigh to horizontal for the squat, hip angle
         at lockout for the deadlift, elbow angle at the bottom for bench press and push-up.
     secondary
         A second angle of the movement (push-up: body-line angle at the bottom, + sag; squat:

@@ -33,12 +33,12 @@ import numpy.typing as npt
 from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Analysis
-from guru_form.synthetic.body import Body
-from guru_form.synthetic.draw import STYLES, FrameDrawer, Look
-from guru_form.synthetic.motion import Motion, RepSpec, simulate
-from guru_form.synthetic.movements import movement, movements
-from guru_form.synthetic.scene import Projected, fit_camera, project_motion
-from guru_form.synthetic.truth import ground_truth, truth_table
+from guru_form.testing.synthetic.body import Body
+from guru_form.testing.synthetic.draw import STYLES, FrameDrawer, Look
+from guru_form.testing.synthetic.motion import Motion, RepSpec, simulate
+from guru_form.testing.synthetic.movements import movement, movements
+from guru_form.testing.synthetic.scene import Projected, fit_camera, project_motion
+from guru_form.testing.synthetic.truth import ground_truth, truth_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,7 +61,7 @@ __getattr__ = moved_names(
     __name__,
     {
         "DEFAULT_YAW": (
-            "guru_form.synthetic.movements.movement(activity).yaw_deg",
+            "guru_form.testing.synthetic.movements.movement(activity).yaw_deg",
             _default_yaw,
         )
     },
@@ -132,11 +132,11 @@ class SyntheticVideo:
             yield self.drawer.draw(i)
 
     def analysis(self, *, athlete_height_cm: float | None = None) -> Analysis:
-        """The ground-truth analysis (see :func:`guru_form.synthetic.truth.ground_truth`)."""
+        """The ground-truth analysis (see :func:`guru_form.testing.synthetic.truth.ground_truth`)."""
         return ground_truth(self.motion, self.projected, athlete_height_cm=athlete_height_cm)
 
     def truth(self) -> pd.DataFrame:
-        """The per-frame truth table (see :func:`guru_form.synthetic.truth.truth_table`)."""
+        """The per-frame truth table (see :func:`guru_form.testing.synthetic.truth.truth_table`)."""
         return truth_table(self.motion, self.projected)
 
     def save_ground_truth(self, base: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
@@ -189,7 +189,7 @@ def synthesize(
     fps
         Frame rate.
     reps, duration_s
-        How many reps and/or how long (see :func:`guru_form.synthetic.motion.simulate`; neither
+        How many reps and/or how long (see :func:`guru_form.testing.synthetic.motion.simulate`; neither
         given: 5 reps).
     frame_times_s
         Explicit frame times, for variable frame rates.

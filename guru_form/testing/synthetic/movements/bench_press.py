@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import (
+from guru_form.testing.synthetic.body import (
     GRIP_DROP,
     Body,
     Pose,
@@ -21,7 +21,7 @@ from guru_form.synthetic.body import (
     point_at,
     two_link,
 )
-from guru_form.synthetic.movements._movement import MotionStyle, Movement
+from guru_form.testing.synthetic.movements._movement import MotionStyle, Movement
 
 #: Height of the bench's top, m.
 BENCH_TOP = 0.44
