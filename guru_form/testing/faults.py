@@ -206,7 +206,7 @@ class Faults:
         """
         if self._dropper is None:
             raise RuntimeError(
-                "dropping connections needs the TCP proxy of guru_form.server.testing.LocalServer"
+                "dropping connections needs the TCP proxy of guru_form.testing.LocalServer"
             )
         self._add("drop", path, method, times, after_processing=after_processing)
 
