@@ -36,3 +36,24 @@ def test_the_old_renderer_path_still_works_with_a_warning() -> None:
         from guru_form.synthetic.video import render_video
     assert synthesize is guru_form.testing.synthetic.synthesize
     assert render_video is guru_form.testing.synthetic.render_video
+
+
+def test_one_uvicorn_runner() -> None:
+    """Only the threaded runner and the foreground ``guru-form serve`` build a uvicorn server."""
+    import ast
+    from pathlib import Path
+
+    import guru_form
+
+    package = Path(guru_form.__file__).parent
+    builders = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "Server"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "uvicorn"
+            ):
+                builders.add(path.relative_to(package).as_posix())
+    assert builders == {"server/_threaded.py", "server/serve.py"}
