@@ -116,7 +116,9 @@ class BaseGuruClient:
         *,
         base_url: str | None = None,
         auth_url: str | None = None,
+        scope: str | None = None,
         audience: str | None = None,
+        auth_scheme: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -130,7 +132,9 @@ class BaseGuruClient:
             client_secret,
             base_url=base_url,
             auth_url=auth_url,
+            scope=scope,
             audience=audience,
+            auth_scheme=auth_scheme,
             allow_insecure_http=allow_insecure_http,
         )
         self._setup(config, timeouts, policy, None if cache_dir is None else Path(cache_dir))

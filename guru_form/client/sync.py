@@ -51,12 +51,20 @@ class GuruClient(BaseGuruClient):
     client_id, client_secret
         OAuth2 client credentials; default ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``.
     base_url
-        The API; default ``GURU_API_URL``, else ``https://api.getguru.fitness``.
+        The API; default ``GURU_API_URL``, else ``https://api.getguru.ai``.
     auth_url
-        The token endpoint; default ``GURU_AUTH_URL``, else
-        ``https://guru-prod.us.auth0.com/oauth/token``.
+        The token endpoint; default ``GURU_AUTH_URL``, else Guru's
+        ``https://customer-console-prod.auth.us-west-2.amazoncognito.com/oauth2/token``.
+    scope
+        The scope a token is asked for; default ``GURU_SCOPE``, else
+        ``https://api.getguru.ai/default`` unless an audience is set. ``""`` sends none.
     audience
-        Default ``GURU_AUDIENCE``, else ``https://api.formguru.fitness/``.
+        Sent with the token request only when set (default ``GURU_AUDIENCE``): for an Auth0-style
+        server such as Guru's 2022 API
+        (``GuruClient(id, secret, **guru_form.client.AUTH0_2022.client_kwargs())``).
+    auth_scheme
+        ``"raw"`` (the default, or ``GURU_AUTH_SCHEME``) sends ``Authorization: <token>`` as
+        Guru's API wants it; ``"Bearer"`` sends ``Authorization: Bearer <token>``.
     timeout
         Seconds per request (connect at most 10 s), or an ``httpx.Timeout``; default 60 s.
     max_retries
@@ -86,7 +94,9 @@ class GuruClient(BaseGuruClient):
         *,
         base_url: str | None = None,
         auth_url: str | None = None,
+        scope: str | None = None,
         audience: str | None = None,
+        auth_scheme: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -98,7 +108,9 @@ class GuruClient(BaseGuruClient):
             client_secret,
             base_url=base_url,
             auth_url=auth_url,
+            scope=scope,
             audience=audience,
+            auth_scheme=auth_scheme,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
@@ -112,7 +124,9 @@ class GuruClient(BaseGuruClient):
         self._auth = OAuthClientCredentials(
             self._config.credentials,
             token_url=self._config.auth_url,
+            scope=self._config.scope,
             audience=self._config.audience,
+            auth_scheme=self._config.auth_scheme,
             send_sync=self._send_token_request,
         )
         self._key_locks: dict[str, threading.Lock] = {}

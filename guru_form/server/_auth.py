@@ -89,6 +89,7 @@ def client_kwargs(server: ServerAccess) -> dict[str, str]:
         "base_url": server.url,
         "auth_url": server.auth_url,
         "audience": server.audience,
+        "auth_scheme": "Bearer",
     }
 
 
