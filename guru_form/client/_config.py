@@ -301,10 +301,9 @@ def local_config(
     return ClientConfig(
         base_url=str(server.url).rstrip("/"),
         auth_url=str(server.auth_url),
-        scope=None,
-        audience=str(server.audience),
+        scope=DEFAULT_SCOPE,
+        audience=None,
         credentials=Credentials(str(server.client_id), str(server.client_secret)),
-        auth_scheme="Bearer",
         local=True,
         server_identity=server.identity,
     )

@@ -1,7 +1,10 @@
 """The ASGI app: the Guru fitness API's endpoints over a :class:`~guru_form.server.config.ServerRuntime`.
 
 =====================================  =========================================================
-``POST /oauth/token``                  client-credentials exchange (form-encoded or JSON)
+``POST /oauth2/token``                 client-credentials exchange (form-encoded or JSON), as
+                                       Guru's Cognito endpoint: ``scope``, ``audience`` or
+                                       neither; client id and secret in the form or as HTTP
+                                       Basic. ``POST /oauth/token`` (Auth0's path) is the same.
 ``POST /videos``                       create a video record; answers ``id``, ``url``, ``fields``
 ``POST /uploads/{id}``                 the presigned upload target (no bearer; signed form fields)
 ``GET /videos/{id}``                   the video record: ``status`` Pending | Success, ``uri``, metadata,
@@ -19,13 +22,18 @@ with, which its analysis is made with (also after a restart with other settings)
 an upload, and for uploads stored before guru_form recorded it. The analysis JSON itself stays as
 Guru's.
 
+Every other endpoint but the upload wants the access token, raw (``Authorization: <token>``, as
+Guru's API) or as ``Authorization: Bearer <token>``.
+
 Errors are JSON: ``{"error": code, "message": sentence}`` (plus ``field`` and ``errors`` for a 400 on
-one field), and the token endpoint answers Auth0's ``{"error", "error_description"}``. Every response
-carries ``x-request-id``.
+one field), and the token endpoint answers OAuth2's ``{"error", "error_description"}``. Every
+response carries ``x-request-id``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import mimetypes
 import re
@@ -36,6 +44,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -43,11 +52,16 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guru_form.models import POSE_TRACK_ARTIFACT
-from guru_form.server._auth import TokenError
+from guru_form.server._auth import TOKEN_PATH, TokenError, parse_authorization
 from guru_form.server._signing import UploadRejectedError
 from guru_form.server._store import VideoRecord
 from guru_form.server._upload import receive_upload
-from guru_form.server._validation import FieldError, validate_create, validate_update
+from guru_form.server._validation import (
+    FieldError,
+    ignored_create_fields,
+    validate_create,
+    validate_update,
+)
 from guru_form.server.config import ServerConfig, ServerRuntime
 from guru_form.server.faults import FaultMiddleware, Faults
 
@@ -103,6 +117,31 @@ def _field_error(exc: FieldError) -> JSONResponse:
     )
 
 
+def _client_credentials(form: dict[str, str], headers: Headers) -> tuple[str, str]:
+    """The client id and secret, from an HTTP Basic ``Authorization`` header or the form.
+
+    Raises
+    ------
+    ValueError
+        An unreadable Basic header, or one that names another client than the form.
+    """
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return form.get("client_id", ""), form.get("client_secret", "")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError(
+            "the Basic Authorization header is not base64 of client_id:secret"
+        ) from None
+    client_id, sep, client_secret = decoded.partition(":")
+    if not sep:
+        raise ValueError("the Basic Authorization header is not base64 of client_id:secret")
+    if form.get("client_id") and form["client_id"] != client_id:
+        raise ValueError("client_id in the form and in the Authorization header differ")
+    return client_id, client_secret
+
+
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -129,8 +168,16 @@ class _Api:
                 form = {k: str(v) for k, v in (await request.form()).items()}
         except (ValueError, UnicodeDecodeError):
             return _oauth_error(400, "invalid_request", "the body must be form-encoded or JSON")
-        for name in ("grant_type", "client_id", "client_secret", "audience"):
-            if not form.get(name):
+        try:
+            client_id, client_secret = _client_credentials(form, request.headers)
+        except ValueError as exc:
+            return _oauth_error(400, "invalid_request", str(exc))
+        for name, value in (
+            ("grant_type", form.get("grant_type")),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+        ):
+            if not value:
                 return _oauth_error(400, "invalid_request", f"Missing required parameter: {name}")
         if form["grant_type"] != "client_credentials":
             return _oauth_error(
@@ -139,37 +186,48 @@ class _Api:
                 f"Grant type '{form['grant_type']}' not allowed for the client; "
                 f"use 'client_credentials'",
             )
-        if not self.rt.credentials.matches(form["client_id"], form["client_secret"]):
+        if not self.rt.credentials.matches(client_id, client_secret):
             return _oauth_error(
                 401, "access_denied", "Unauthorized: unknown client_id or wrong client_secret"
             )
-        if form["audience"] != self.rt.config.audience:
+        audience = form.get("audience")
+        if audience and audience != self.rt.config.audience:
             return _oauth_error(
                 403,
                 "access_denied",
-                f"Service not found: {form['audience']} (this server's audience is "
+                f"Service not found: {audience} (this server's audience is "
                 f"{self.rt.config.audience})",
             )
-        issued = self.rt.tokens.issue(form["client_id"], self.rt.token_ttl_s)
+        unknown = [s for s in form.get("scope", "").split() if s not in self.rt.config.scopes]
+        if unknown:
+            return _oauth_error(
+                400,
+                "invalid_scope",
+                f"Invalid scope requested: {' '.join(unknown)} (this server grants "
+                f"{', '.join(self.rt.config.scopes)})",
+            )
+        issued = self.rt.tokens.issue(client_id, self.rt.token_ttl_s)
         return JSONResponse(
             {"access_token": issued.value, "token_type": "Bearer", "expires_in": issued.expires_in},
             headers={"cache-control": "no-store"},
         )
 
     def authenticate(self, request: Request) -> Response | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        header = request.headers.get("authorization", "")
+        token = parse_authorization(header)
+        if token is None:
+            problem = "missing access token" if not header.strip() else "unreadable Authorization"
             return JSONResponse(
                 {
                     "error": "unauthorized",
-                    "message": "missing bearer token: send 'Authorization: Bearer <token>' "
-                    "with a token from POST /oauth/token",
+                    "message": f"{problem}: send 'Authorization: <token>' (or 'Authorization: "
+                    f"Bearer <token>') with a token from POST {TOKEN_PATH}",
                 },
                 status_code=401,
                 headers={"www-authenticate": 'Bearer realm="guru-form"'},
             )
         try:
-            self.rt.tokens.check(token.strip(), self.rt.revoked_before)
+            self.rt.tokens.check(token, self.rt.revoked_before)
         except TokenError as exc:
             return JSONResponse(
                 {"error": "invalid_token", "message": str(exc)},
@@ -196,14 +254,22 @@ class _Api:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
             return _error(400, "invalid_request", "the body must be a JSON object")
+        schemas = self.rt.config.schemas
         try:
-            columns = validate_create(body, self.rt.config.max_upload_bytes)
+            columns = validate_create(body, self.rt.config.max_upload_bytes, schemas)
         except FieldError as exc:
             return _field_error(exc)
         video_id = str(uuid.uuid4())
         self.rt.store.create_video(video_id, **columns)
         fields = self.rt.signer.sign(video_id, columns["size"], self.rt.config.upload_ttl_s)
         logger.info("created video %s", video_id)
+        ignored = ignored_create_fields(body, schemas)
+        if ignored:
+            logger.info(
+                "video %s: ignored field(s) %s, which this server does not use",
+                video_id,
+                ", ".join(ignored),
+            )
         return JSONResponse(
             {
                 "id": video_id,
@@ -396,6 +462,7 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
                 runtime.close()
 
     routes = [
+        Route(TOKEN_PATH, api.token, methods=["POST"]),
         Route("/oauth/token", api.token, methods=["POST"]),
         Route("/videos", api.create_video, methods=["POST"]),
         Route("/videos/{video_id}", api.get_video, methods=["GET"]),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from guru_form.errors import InvalidInputError
-from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, Tokens
+from guru_form.models import resolve_activity
+from guru_form.server._auth import GURU_SCOPES, LOCAL_AUDIENCE, ClientCredentials, Tokens
 from guru_form.server._paths import ensure_private_dir
 from guru_form.server._signing import UploadSigner
 from guru_form.server._store import Store
@@ -24,7 +25,7 @@ from guru_form.server.engines import (
 from guru_form.server.faults import Faults
 from guru_form.server.jobs import JobRunner
 
-__all__ = ["ServerConfig", "ServerRuntime"]
+__all__ = ["ServerConfig", "ServerRuntime", "check_schemas"]
 
 DATABASE_NAME = "guru.sqlite3"
 SIGNING_KEY_NAME = "signing.key"
@@ -56,7 +57,9 @@ class ServerConfig:
         The one client allowed to get tokens; None loads (or creates) ``credentials.json`` in
         ``data_dir``.
     audience
-        The audience the token endpoint accepts.
+        The audience the token endpoint accepts (when a client sends one).
+    scopes
+        The scopes the token endpoint grants (when a client asks for some): Guru's.
     token_ttl_s, upload_ttl_s
         Lifetime of access tokens and of upload forms, in seconds.
     max_upload_bytes
@@ -64,6 +67,10 @@ class ServerConfig:
     public_url
         The base URL clients reach the server at, for upload and download URLs; None uses the
         address each request was sent to.
+    schemas
+        ``schemaId -> activity``: an upload created with one of these ``schemaId`` values (as
+        Guru's clients send the id of a schema made in Guru's console) is analysed as that
+        activity. Other ``schemaId`` values are ignored.
     """
 
     data_dir: Path
@@ -74,14 +81,17 @@ class ServerConfig:
     max_workers: int | None = None
     credentials: ClientCredentials | None = field(default=None, repr=False)
     audience: str = LOCAL_AUDIENCE
+    scopes: tuple[str, ...] = GURU_SCOPES
     token_ttl_s: float = 86400.0
     upload_ttl_s: float = 3600.0
     max_upload_bytes: int = 20 * 1024**3
     public_url: str | None = None
+    schemas: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()
         self.stride = check_stride(self.stride)
+        self.schemas = check_schemas(self.schemas)
 
     def engine_spec(self) -> EngineSpec:
         """The engine to run, with ``"auto"`` resolved.
@@ -116,6 +126,30 @@ class ServerConfig:
             return self.credentials
         ensure_private_dir(self.data_dir)
         return ClientCredentials.load_or_create(self.data_dir / CREDENTIALS_NAME)
+
+
+def check_schemas(schemas: Mapping[str, str]) -> dict[str, str]:
+    """``schemaId -> activity`` with each activity checked and spelled as the API spells it.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty schema id or an activity the API does not list.
+
+    Examples
+    --------
+    >>> check_schemas({"my-squats": "SQUAT"})
+    {'my-squats': 'squat'}
+    """
+    checked: dict[str, str] = {}
+    for schema, activity in dict(schemas).items():
+        if not isinstance(schema, str) or not schema.strip():
+            raise InvalidInputError(f"a schema id must be a non-empty string, got {schema!r}")
+        act, _ = resolve_activity(activity)
+        if act is None:
+            raise InvalidInputError(f"schema {schema!r} needs an activity")
+        checked[schema] = act.value
+    return checked
 
 
 class ServerRuntime:

@@ -19,14 +19,14 @@ import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from guru_form.models import Activity, Analysis, Rep, Status
-from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
+from guru_form.server._auth import LOCAL_AUDIENCE, TOKEN_PATH, ClientCredentials, client_kwargs
 from guru_form.server._proxy import TcpProxy
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -62,6 +62,8 @@ class LocalServer:
         Lifetimes of access tokens and upload forms.
     audience
         The audience the token endpoint accepts.
+    schemas
+        ``schemaId -> activity`` (see :class:`~guru_form.server.config.ServerConfig`).
 
     Attributes
     ----------
@@ -86,6 +88,7 @@ class LocalServer:
         token_ttl_s: float = 3600.0,
         upload_ttl_s: float = 3600.0,
         audience: str = LOCAL_AUDIENCE,
+        schemas: Mapping[str, str] | None = None,
     ) -> None:
         self._own_dir = data_dir is None
         self.data_dir = Path(
@@ -101,6 +104,7 @@ class LocalServer:
             audience=audience,
             token_ttl_s=token_ttl_s,
             upload_ttl_s=upload_ttl_s,
+            schemas=dict(schemas or {}),
         )
         self.credentials: ClientCredentials = self.config.load_credentials()
         self.faults = Faults()
@@ -194,11 +198,11 @@ class LocalServer:
     @property
     def auth_url(self) -> str:
         """The token endpoint."""
-        return f"{self.url}/oauth/token"
+        return f"{self.url}{TOKEN_PATH}"
 
     @property
     def audience(self) -> str:
-        """The audience to ask tokens for."""
+        """The audience the token endpoint accepts, for clients that send one (Auth0-style)."""
         return self.config.audience
 
     @property
@@ -222,7 +226,6 @@ class LocalServer:
             "GURU_CLIENT_SECRET": self.client_secret,
             "GURU_API_URL": self.url,
             "GURU_AUTH_URL": self.auth_url,
-            "GURU_AUDIENCE": self.audience,
         }
 
 
