@@ -1,8 +1,9 @@
 """Fetch the real clips that may not be redistributed into tests/footage/external/.
 
 They stay out of git (see README.md: they carry third parties' branding, or their repository has
-no licence). Each is pinned to a commit and checked against its SHA-256. Tests that use them skip
-when they are missing.
+no licence, or they came from a repository snapshot). Each is pinned to a commit and checked
+against its SHA-256. Tests that use them skip when they are missing. The clips are the five below
+(the engine's first real clips) and every clip of the corpus manifests in ``corpus/*.json``.
 
     python tests/footage/fetch_external.py                 # download from raw.githubusercontent.com
     python tests/footage/fetch_external.py --mirror DIR    # copy from local git clones in DIR,
@@ -16,6 +17,8 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+
+from corpus import load_corpus  # this script's folder is on sys.path
 
 HERE = Path(__file__).resolve().parent
 EXTERNAL = HERE / "external"
@@ -76,13 +79,21 @@ def _download(repo: str, commit: str, path: str) -> bytes:
     return response.content
 
 
+def all_clips() -> dict[str, tuple[str, str, str, str]]:
+    """The clips above and the corpus manifests' clips, by destination file name."""
+    clips = dict(CLIPS)
+    for clip in load_corpus():
+        clips[clip.file] = (clip.repo, clip.commit, clip.source_path, clip.sha256)
+    return clips
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, help="folder of local git clones to copy from")
     args = parser.parse_args(argv)
     EXTERNAL.mkdir(exist_ok=True)
     failures = 0
-    for name, (repo, commit, path, digest) in CLIPS.items():
+    for name, (repo, commit, path, digest) in all_clips().items():
         target = EXTERNAL / name
         if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
             print(f"ok       {name}")

@@ -1,0 +1,88 @@
+"""The real-footage corpus: clips counted by eye, read from ``tests/footage/corpus/*.json``.
+
+Each manifest holds the clips of one activity (``{"_doc": ..., "clips": [...]}``); each clip names
+its file under ``tests/footage/external/``, its source (repository, commit, path, SHA-256,
+licence), the split (``tune`` or ``holdout``), the view, the reps and their turning points counted
+by eye (``mid_s``). ``tests/footage/corpus/<activity>.md`` says how each was counted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+EXTERNAL = HERE / "external"
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One labelled clip of the corpus."""
+
+    file: str
+    activity: str
+    split: str
+    view: str
+    repo: str
+    commit: str
+    source_path: str
+    sha256: str
+    mid_s: tuple[float, ...]
+    tolerance_s: float
+    conditions: tuple[str, ...]
+    leading_side: tuple[str, ...] | None
+    raw: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        """Where the clip lies once fetched."""
+        return EXTERNAL / self.file
+
+    @property
+    def reps(self) -> int:
+        """The number of reps counted by eye."""
+        return len(self.mid_s)
+
+
+def _clip(entry: dict[str, Any]) -> Clip:
+    source = entry["source"]
+    mids = tuple(float(t) for t in entry["mid_s"])
+    if int(entry.get("reps", len(mids))) != len(mids):
+        raise ValueError(f"{entry['file']}: reps {entry['reps']} but {len(mids)} mid_s")
+    sides = entry.get("leading_side")
+    return Clip(
+        file=entry["file"],
+        activity=entry["activity"],
+        split=entry["split"],
+        view=entry["view"],
+        repo=source["repo"],
+        commit=source["commit"],
+        source_path=source["path"],
+        sha256=source["sha256"],
+        mid_s=mids,
+        tolerance_s=float(entry.get("tolerance_s", 0.3)),
+        conditions=tuple(entry.get("conditions", ())),
+        leading_side=None if sides is None else tuple(sides),
+        raw=entry,
+    )
+
+
+def load_corpus(directory: Path = CORPUS) -> list[Clip]:
+    """Every clip of every manifest in ``directory``, in file then manifest order.
+
+    Raises
+    ------
+    ValueError
+        When two clips share a file name, or a clip's rep count disagrees with its turning points.
+    """
+    clips: list[Clip] = []
+    for manifest in sorted(directory.glob("*.json")):
+        clips.extend(_clip(entry) for entry in json.loads(manifest.read_text())["clips"])
+    names = [clip.file for clip in clips]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"clip file names used twice: {', '.join(duplicates)}")
+    return clips
