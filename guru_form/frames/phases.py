@@ -112,13 +112,13 @@ def phase_label(phase: Phase, activity: Activity | None) -> str:
     """
     if phase != "mid":
         return phase
-    if activity is None:
+    if activity is None or activity.lowers_first is None:
         return "mid"
     return "bottom" if activity.lowers_first else "lockout"
 
 
 def _movements(activity: Activity | None) -> tuple[str, str]:
-    if activity is None:
+    if activity is None or activity.lowers_first is None:
         return "start to mid", "mid to end"
     return ("lowering", "rising") if activity.lowers_first else ("lifting", "lowering")
 

@@ -36,7 +36,7 @@ from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, resolve_activity
 from guru_form.synthetic.body import Body, Pose, build_pose, rest_params, turn_params
 
-__all__ = ["Motion", "RepSpec", "plan_reps", "simulate"]
+__all__ = ["SYNTHETIC_ACTIVITIES", "Motion", "RepSpec", "plan_reps", "simulate"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -90,6 +90,9 @@ _STYLES: dict[Activity, _Style] = {
     Activity.BENCH_PRESS: _Style(72.0, 3.0, 20.0, 0.0, 0.0, 1.0, 0.0, 0.85, 0.9, 0.55),
     Activity.PUSH_UP: _Style(78.0, 3.0, 22.0, 3.0, 8.0, 0.8, 0.0, 0.7, 0.7, 0.45),
 }
+
+#: The activities synthetic videos can be drawn for.
+SYNTHETIC_ACTIVITIES: tuple[Activity, ...] = tuple(_STYLES)
 
 
 def plan_reps(
@@ -276,6 +279,11 @@ def _activity(activity: Activity | str) -> Activity:
     act, _ = resolve_activity(activity)
     if act is None:
         raise InvalidInputError("an activity is required")
+    if act not in _STYLES:
+        raise InvalidInputError(
+            f"synthetic videos are drawn for {', '.join(a.value for a in _STYLES)}; "
+            f"not {act.value!r}"
+        )
     return act
 
 

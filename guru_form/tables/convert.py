@@ -149,9 +149,7 @@ def rep_table(
     values[long_row, long_code] = long_value
 
     lowers = (
-        np.array(
-            [np.nan if act is None else float(act.lowers_first) for act in activities], np.float64
-        )[analysis]
+        np.array([_lowers_first(act) for act in activities], np.float64)[analysis]
         if n
         else np.zeros(0)
     )
@@ -173,6 +171,12 @@ def rep_table(
         long_code=long_code,
         long_value=long_value,
     )
+
+
+def _lowers_first(activity: Activity | None) -> float:
+    """1.0 when reps of ``activity`` go down first, 0.0 when up first, NaN when not known."""
+    order = None if activity is None else activity.lowers_first
+    return np.nan if order is None else float(order)
 
 
 def resolved_activity(analysis: Analysis, activity: Activity | str | None) -> Activity | None:
@@ -222,9 +226,9 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     -----
     Eccentric (lowering) is start->mid and concentric (lifting) mid->end for activities that go
     down first (squat, bench press, push-up: :attr:`Activity.lowers_first`); the reverse for the
-    deadlift, whose mid timestamp is the lockout. When the activity is unknown and not given,
-    ``eccentric_s`` and ``concentric_s`` are NaN (which phase came first cannot be known);
-    ``duration_s`` is always filled.
+    deadlift, whose mid timestamp is the lockout. When the activity is unknown and not given, or
+    its phase order is not known (a sprint's strides, the other activities the API lists),
+    ``eccentric_s`` and ``concentric_s`` are NaN; ``duration_s`` is always filled.
 
     Examples
     --------
