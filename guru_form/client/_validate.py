@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from guru_form.models import Activity, Domain, resolve_activity, warn_unknown
 __all__ = [
     "VideoMetadata",
     "check_count",
+    "check_include",
     "check_video_file",
     "check_video_id",
     "request_activity",
@@ -138,6 +140,35 @@ def video_metadata(
     if source is not None and (not isinstance(source, str) or not source.strip()):
         raise InvalidInputError(f"source must be a non-empty string, got {source!r}")
     return VideoMetadata(activity=act, domain=dom, rep_count=reps, source=source)
+
+
+#: What ``get_video(include=...)`` may ask for, as the API names it.
+INCLUDES = ("analysis", "j2p", "objects")
+#: ``include=``: one name, a comma-separated string, or an iterable of names.
+Include = str | Iterable[str] | None
+
+
+def check_include(include: Include) -> tuple[str, ...]:
+    """The parts ``include`` names, in order, each once (:data:`INCLUDES`).
+
+    Examples
+    --------
+    >>> check_include(("analysis", "j2p")), check_include("j2p,analysis"), check_include(None)
+    (('analysis', 'j2p'), ('j2p', 'analysis'), ())
+    """
+    if include is None:
+        return ()
+    items = include.split(",") if isinstance(include, str) else list(include)
+    parts: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInputError(f"include takes names ({', '.join(INCLUDES)}), got {item!r}")
+        name = item.strip()
+        if name not in INCLUDES:
+            raise InvalidInputError(f"include takes any of {', '.join(INCLUDES)}; got {name!r}")
+        if name not in parts:
+            parts.append(name)
+    return tuple(parts)
 
 
 def check_video_id(video_id: object) -> str:

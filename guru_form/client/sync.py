@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
+from guru_form.client._validate import Include
 from guru_form.client.batch import BatchResult, run_sync
 from guru_form.errors import NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
@@ -159,6 +161,7 @@ class GuruClient(BaseGuruClient):
         auth: httpx.Auth | None = None,
         resend_safe: bool = False,
         raise_for_status: bool = True,
+        stream: bool = False,
     ) -> httpx.Response:
         return send_with_retries(
             self._http,
@@ -167,6 +170,7 @@ class GuruClient(BaseGuruClient):
             auth=self._auth if auth is None else auth,
             resend_safe=resend_safe,
             raise_for_status=raise_for_status,
+            stream=stream,
         )
 
     def _send_token_request(self, request: httpx.Request) -> httpx.Response:
@@ -275,9 +279,114 @@ class GuruClient(BaseGuruClient):
         self._check_upload_response(response, target, job)
         return target.id
 
-    def get_video(self, video_id: str) -> Video:
-        """The video record (``status`` is ``Pending`` until its content is uploaded)."""
-        return self._video(self._send(self._video_request("GET", video_id)), video_id)
+    def get_video(self, video_id: str, include: Include = None) -> Video:
+        """The video record: ``status`` (``Pending`` until its content is uploaded, then
+        ``Success``, or ``Failed`` with ``reason``), ``fps`` and ``overlays``.
+
+        Parameters
+        ----------
+        video_id
+            The video's id.
+        include
+            Any of ``"analysis"``, ``"j2p"`` and ``"objects"`` (a tuple, or a comma-separated
+            string): each adds that part (``video.analysis``, ``video.j2p``, ``video.objects``).
+            With both ``analysis`` and ``j2p``, the joints are attached to the analysis as its
+            ``pose_track`` (once complete), so :mod:`guru_form.frames` draws its skeleton.
+
+        Examples
+        --------
+        >>> video = client.get_video(video_id, include=("analysis", "j2p"))  # doctest: +SKIP
+        >>> gf.contact_sheet_for("squat.mp4", video.analysis)  # skeletons drawn  # doctest: +SKIP
+        """
+        response = self._send(self._get_video_request(video_id, include))
+        return self._video_with_joints(response, video_id)
+
+    def get_joint_data(self, video_id: str) -> PoseTrack | None:
+        """The video's joints (``GET /videos/{id}/j2p``) as a pose track.
+
+        The same per-frame DataFrame the local pose engine makes (``track.frame``: positions in
+        pixels, one side per frame, joint angles; see :func:`guru_form.pose.j2p.track_from_j2p`);
+        attach it to an analysis (``analysis.pose_track = track``) and :mod:`guru_form.frames`
+        draws skeletons on the hosted API's analyses too.
+
+        Returns
+        -------
+        PoseTrack or None
+            None while the analysis is pending.
+
+        Raises
+        ------
+        AnalysisFailedError
+            The analysis failed, or (guru_form's local server) it has no joint data.
+        MalformedResponseError
+            The joint data break the documented shape (the message names the field).
+        """
+        response = self._send(self._video_request("GET", video_id, "/j2p"))
+        return self._joint_data(response, video_id)
+
+    def download_overlay(
+        self,
+        video_id: str,
+        path: str | os.PathLike[str],
+        *,
+        kind: str = "all",
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> Path:
+        """Download an overlay video (``skeleton``, or ``all``: wireframe, rep counts and
+        analytics), waiting until the server has built it.
+
+        The file is streamed to disk (memory stays flat whatever its size) under a temporary
+        name and renamed to ``path`` once complete.
+
+        Parameters
+        ----------
+        video_id
+            The video's id.
+        path
+            The ``.mp4`` to write.
+        kind
+            The overlay, as the server names it in ``video.overlays``.
+        timeout, poll_interval
+            How long to wait for it in all, and between looks, in seconds.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        InvalidInputError
+            The server offers no such overlay (the message lists those it offers).
+        GuruError
+            The server could not build it (with its reason).
+        AnalysisTimeoutError
+            It was still not built after ``timeout``.
+        """
+        target = self._download_target(path)
+        name, deadline = self._overlay_wait(kind, timeout, poll_interval)
+        while True:
+            video = self.get_video(video_id)
+            overlay = self._ready_overlay(video, name)
+            if overlay is not None and overlay.uri is not None:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._overlay_timeout(video, name, float(timeout))
+            time.sleep(min(float(poll_interval), remaining))
+        request, auth = self._download_request(overlay.uri)
+        response = self._send(request, auth=auth, resend_safe=True, stream=True)
+        part = target.with_name(target.name + ".part")
+        try:
+            with part.open("wb") as file:
+                for chunk in response.iter_bytes():
+                    file.write(chunk)
+            part.replace(target)
+        finally:
+            response.close()
+            part.unlink(missing_ok=True)
+        return target
 
     def update_video(
         self,

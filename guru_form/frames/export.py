@@ -150,8 +150,10 @@ class _Overlay:
         rep_frames: Sequence[tuple[int, int, int]],
         size: tuple[int, int],
         corner: str,
+        analytics: bool = True,
     ) -> None:
         self.analysis = analysis
+        self.analytics = analytics
         self.rep_frames = rep_frames
         self.thresholds = thresholds
         self.include = include
@@ -196,9 +198,11 @@ class _Overlay:
             points = self.joints.at(frame_index=frame.index, time_ms=frame.time_ms)
             if points:
                 draw_skeleton(image, points, scale=scale)
-                if self.key is not None and all(k in points for k in self.key):
+                if self.analytics and self.key is not None and all(k in points for k in self.key):
                     a, v, c = (points[k] for k in self.key)
                     draw_angle_arc(image, a, v, c, scale=scale)
+        if not self.analytics:
+            return image
         lines = overlay_lines(
             self.analysis,
             frame.time_ms,
@@ -376,6 +380,7 @@ def export_annotated_video(
     preset: str = "veryfast",
     past_end: PastEnd = "error",
     progress: bool = False,
+    analytics: bool = True,
 ) -> Path:
     """Write the whole video with a live overlay: rep counter, current rep and movement, scalars.
 
@@ -397,6 +402,9 @@ def export_annotated_video(
     progress
         Show a progress bar (this decodes every frame, so it takes about as long as the video
         plays on a slow machine).
+    analytics
+        False draws only the skeleton (no panel, counter or key-angle arc): the wireframe
+        video.
 
     Returns
     -------
@@ -419,6 +427,7 @@ def export_annotated_video(
             rep_frames=_rep_frames(reader, analysis),
             size=(reader.info.width, reader.info.height),
             corner=corner,
+            analytics=analytics,
         )
         info = reader.info
         frames = reader.iter_frames_by_index(range(info.frame_count))

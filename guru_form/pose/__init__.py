@@ -17,6 +17,7 @@ The steps are separate modules, each a pure step on documented data:
 - :mod:`~guru_form.pose.filters` gates, fills and smooths the joints;
 - :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack`;
 - :mod:`~guru_form.pose.segmentation` finds the reps;
+- :mod:`~guru_form.pose.recognition` tells which activity a track shows (when none is given);
 - :mod:`~guru_form.pose.analyze` computes per-rep analyses with :mod:`guru_form.kinematics`;
 - :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine;
 - :mod:`~guru_form.pose.accuracy` compares an analysis with a video's ground truth.
@@ -36,6 +37,7 @@ from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
 from guru_form.pose.analyze import analyze_track, analyze_video, analyze_videos, track
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
+from guru_form.pose.recognition import RecognizedActivity, recognize_activity
 from guru_form.pose.segmentation import RULES, RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
 from guru_form.pose.track import PoseTrack, build_track
@@ -52,6 +54,7 @@ __all__ = [
     "PoseEstimator",
     "PoseTrack",
     "RawPose",
+    "RecognizedActivity",
     "RepWindow",
     "accuracy_against_truth",
     "analyze_track",
@@ -60,6 +63,7 @@ __all__ = [
     "build_track",
     "choose_side",
     "estimate_video",
+    "recognize_activity",
     "segment_reps",
     "track",
 ]

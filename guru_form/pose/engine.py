@@ -3,6 +3,12 @@
 The local server (``guru_form.server``) loads engines by name; ``"pose"`` is
 ``guru_form.pose.engine:PoseEngine``. It runs in a process pool or on Dask workers, so it holds
 only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`.
+
+An upload that names no activity is tracked first, then
+:func:`~guru_form.pose.recognition.recognize_activity` is asked which activity the track shows:
+the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``), or, when it
+cannot tell, ends ``Failed`` with ``LOW_QUALITY_POSE_ESTIMATE`` and a message saying to name the
+activity.
 """
 
 from __future__ import annotations
@@ -13,13 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Domain, resolve_activity
-from guru_form.pose.analyze import analyze_video
+from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Analysis, Domain, resolve_activity
+from guru_form.pose import recognition
+from guru_form.pose.analyze import _check_duration as check_duration
+from guru_form.pose.analyze import analyze_track, analyze_video, check_person
+from guru_form.pose.estimator import estimate_video
+from guru_form.pose.segmentation import RULES
+from guru_form.pose.track import PoseTrack, build_track
 
-__all__ = ["POSE_TRACK_FILENAME", "PoseEngine"]
+__all__ = ["LOW_QUALITY_POSE_ESTIMATE", "POSE_TRACK_FILENAME", "RECOGNITION_FIELD", "PoseEngine"]
 
 #: The file the engine writes the pose track to, inside ``artifacts_dir``.
 POSE_TRACK_FILENAME = POSE_TRACK_ARTIFACT
+#: The analysis field (a guru_form extension of Guru's JSON) saying which activity was
+#: recognised, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
+RECOGNITION_FIELD = "recognizedActivity"
+#: The API's failure code for "no confident pose", used when the activity cannot be told.
+LOW_QUALITY_POSE_ESTIMATE = "LOW_QUALITY_POSE_ESTIMATE"
 
 
 class PoseEngine:
@@ -91,7 +107,8 @@ class PoseEngine:
         video_path
             The uploaded video.
         activity, domain
-            As given when the video was created; the activity is required.
+            As given when the video was created. With no activity, the engine tracks the video
+            and asks :func:`~guru_form.pose.recognition.recognize_activity` which it shows.
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
         artifacts_dir
@@ -100,13 +117,16 @@ class PoseEngine:
         Returns
         -------
         dict
-            ``{"status": "Complete", "domain", "activity", "reps": [...]}`` in the Guru schema.
+            ``{"status": "Complete", "domain", "activity", "reps": [...]}`` in the Guru schema;
+            with :data:`RECOGNITION_FIELD` when the activity was recognised.
 
         Raises
         ------
         EngineError
-            When the video cannot be analysed: no activity given, not a readable video, too
-            short, or the athlete found on too few frames. The message is the reason to show.
+            When the video cannot be analysed: an activity this engine does not analyse, not a
+            readable video, too short, the athlete found on too few frames, or (with code
+            ``LOW_QUALITY_POSE_ESTIMATE``) no activity given and none recognised. The message is
+            the reason to show.
         MissingDependencyError
             When the ``pose`` extra is not installed.
         """
@@ -114,20 +134,13 @@ class PoseEngine:
             act, _ = resolve_activity(activity, domain)
         except InvalidInputError as exc:
             raise EngineError(str(exc)) from None
-        if act is None:
-            raise EngineError(
-                "the local pose engine needs the activity (squat, deadlift, bench_press or "
-                "push_up); create the video with activity=..."
-            )
+        if act is not None:
+            _check_analysed(act)
         try:
-            analysis = analyze_video(
-                video_path,
-                act,
-                stride=self.stride,
-                athlete_height_cm=self.athlete_height_cm,
-                estimator=self.estimator,
-                rep_count=rep_count,
-            )
+            if act is None:
+                analysis, recognized = self._recognized(video_path, rep_count)
+            else:
+                analysis, recognized = self._analysed(video_path, act, rep_count), None
         except (EngineError, MissingDependencyError):
             raise
         except InvalidInputError as exc:
@@ -138,7 +151,60 @@ class PoseEngine:
         result = analysis.to_json()
         result.pop("videoId", None)
         result.pop("reason", None)
+        if recognized is not None:
+            result[RECOGNITION_FIELD] = recognized.to_json()
         return result
+
+    def _analysed(
+        self, video_path: str | os.PathLike[str], activity: Activity, rep_count: int | None
+    ) -> Analysis:
+        return analyze_video(
+            video_path,
+            activity,
+            stride=self.stride,
+            athlete_height_cm=self.athlete_height_cm,
+            estimator=self.estimator,
+            rep_count=rep_count,
+        )
+
+    def _recognized(
+        self, video_path: str | os.PathLike[str], rep_count: int | None
+    ) -> tuple[Analysis, recognition.RecognizedActivity]:
+        """Track the video, recognise its activity, then find the reps of that activity."""
+        track = self._track(video_path)
+        recognized = recognition.recognize_activity(track)
+        if recognized is None:
+            raise EngineError(
+                "the video names no activity, and the local pose engine could not tell which "
+                "activity it shows; create the video with its activity (squat, deadlift, "
+                "bench_press or push_up: activity=... in guru_form, 'activity' in the API)",
+                code=LOW_QUALITY_POSE_ESTIMATE,
+            )
+        _check_analysed(recognized.activity)
+        analysis = analyze_track(
+            track,
+            recognized.activity,
+            athlete_height_cm=self.athlete_height_cm,
+            rep_count=rep_count,
+        )
+        return analysis, recognized
+
+    def _track(self, video_path: str | os.PathLike[str]) -> PoseTrack:
+        """The video's pose track, built with no activity (the checks of ``analyze_video``)."""
+        check_duration(video_path)
+        raw = estimate_video(video_path, estimator=self.estimator, stride=self.stride)
+        check_person(raw)
+        return build_track(raw, None)
+
+
+def _check_analysed(activity: Activity) -> None:
+    """Raise :class:`EngineError` for an activity this engine has no rules for."""
+    if activity not in RULES:
+        known = ", ".join(a.value for a in RULES)
+        raise EngineError(
+            f"the local pose engine analyses {known}, not {activity.value!r}; analyse it with "
+            "the hosted Guru API (set GURU_CLIENT_ID and GURU_CLIENT_SECRET)"
+        )
 
 
 def _checked_stride(stride: object) -> int:

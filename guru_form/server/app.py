@@ -6,21 +6,41 @@
                                        neither; client id and secret in the form or as HTTP
                                        Basic. ``POST /oauth/token`` (Auth0's path) is the same.
 ``POST /videos``                       create a video record; answers ``id``, ``url``, ``fields``
-``POST /uploads/{id}``                 the presigned upload target (no bearer; signed form fields)
-``GET /videos/{id}``                   the video record: ``status`` Pending | Success, ``uri``, metadata,
-                                       and guru_form's ``analysisEngine`` (below)
+``POST /uploads/{id}``                 the presigned upload target (no token; signed form fields)
+``GET /videos/{id}``                   the video record: ``status`` Pending | Success | Failed (with
+                                       ``reason``), ``uri``, ``fps``, ``overlays``, metadata, and
+                                       guru_form's ``analysisEngine`` (below); ``include=`` any of
+                                       ``analysis``, ``j2p``, ``objects`` (comma-separated) adds
+                                       that part
 ``PUT /videos/{id}``                   update ``repCount``, ``domain``, ``activity``
 ``GET /videos/{id}/analysis``          the analysis: Pending | Complete (reps) | Failed (reason)
+``GET /videos/{id}/j2p``               the joint data: ``status``, ``resolutionWidth``/``Height``,
+                                       ``analysis`` (the reps) and ``jointToPoints`` (Guru's format,
+                                       from the pose engine's track)
 ``GET /videos/{id}/content``           the raw uploaded video (the ``uri`` above)
+``GET /videos/{id}/overlays/{kind}``   an overlay video (``skeleton`` or ``all``), once built
 ``GET /videos/{id}/pose-track``        guru_form's extension: the pose engine's per-frame track
                                        (Parquet), once the analysis is Complete
 ``GET /health``                        liveness, the engine in use and its stride (no auth)
 =====================================  =========================================================
 
+A video's ``status`` is ``Pending`` until its file is uploaded, then ``Success``, or ``Failed``
+(with the analysis's ``reason``, and ``message`` when the reason is a code such as
+``LOW_QUALITY_POSE_ESTIMATE``) once its analysis failed. ``overlays`` maps ``skeleton`` and ``all``
+to a ``status``: the first ``GET /videos/{id}`` after the analysis is Complete queues their build
+(``Pending``), and each is ``Complete`` with a ``uri`` once written (see
+:mod:`guru_form.server.overlays`). ``include=objects`` is an empty list: this server detects no
+objects.
+
+An upload created without an activity is given to the engine without one: the pose engine then
+recognises it, and its analysis carries guru_form's extension ``recognizedActivity``
+(``{"activity": "squat", "confidence": 0.93}``), or ends Failed with ``LOW_QUALITY_POSE_ESTIMATE``
+when it cannot tell.
+
 ``analysisEngine`` is ``{"name": "pose", "stride": 1}``: the engine settings the upload was queued
 with, which its analysis is made with (also after a restart with other settings). It is null before
 an upload, and for uploads stored before guru_form recorded it. The analysis JSON itself stays as
-Guru's.
+Guru's (``recognizedActivity`` aside).
 
 Every other endpoint but the upload wants the access token, raw (``Authorization: <token>``, as
 Guru's API) or as ``Authorization: Bearer <token>``.
@@ -41,9 +61,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -64,6 +86,7 @@ from guru_form.server._validation import (
 )
 from guru_form.server.config import ServerConfig, ServerRuntime
 from guru_form.server.faults import FaultMiddleware, Faults
+from guru_form.server.overlays import OVERLAY_KINDS, overlay_path
 
 __all__ = ["create_app"]
 
@@ -142,6 +165,48 @@ def _client_credentials(form: dict[str, str], headers: Headers) -> tuple[str, st
     return client_id, client_secret
 
 
+INCLUDES = ("analysis", "j2p", "objects")
+
+
+def _include(value: str | None) -> tuple[str, ...]:
+    """The parts ``include=`` asks for (comma-separated); an unknown one is a :class:`FieldError`."""
+    parts = tuple(p.strip() for p in (value or "").split(",") if p.strip())
+    unknown = [p for p in parts if p not in INCLUDES]
+    if unknown:
+        raise FieldError(
+            "include",
+            f"unknown part(s) {', '.join(map(repr, unknown))}; include takes a comma-separated "
+            f"list of {', '.join(INCLUDES)}",
+        )
+    return parts
+
+
+def _failure(analysis: dict[str, Any]) -> dict[str, Any]:
+    """``reason`` (and ``message``, when the reason is a code) of a Failed analysis."""
+    out = {"reason": analysis.get("reason") or "the analysis failed"}
+    if analysis.get("message"):
+        out["message"] = analysis["message"]
+    return out
+
+
+def _frame_rate(path: Path) -> float | None:
+    """The video's frame rate as its container states it, or None when it states none."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(path))
+    try:
+        fps = float(capture.get(cv2.CAP_PROP_FPS)) if capture.isOpened() else 0.0
+    finally:
+        capture.release()
+    return round(fps, 3) if fps > 0 else None
+
+
+def _read_track(path: Path) -> Any:
+    from guru_form.pose.track import PoseTrack
+
+    return PoseTrack.read_parquet(path)
+
+
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -153,6 +218,7 @@ class _Api:
 
     def __init__(self, runtime: ServerRuntime) -> None:
         self.rt = runtime
+        self.fps_cache: dict[tuple[str, int], float | None] = {}
 
     def base_url(self, request: Request) -> str:
         return (self.rt.config.public_url or str(request.base_url)).rstrip("/")
@@ -278,11 +344,16 @@ class _Api:
             }
         )
 
-    def video_json(self, request: Request, record: VideoRecord) -> dict[str, Any]:
-        uri = f"{self.base_url(request)}/videos/{record.id}/content" if record.uploaded else None
-        return {
+    async def video_json(
+        self, request: Request, record: VideoRecord, include: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        base = self.base_url(request)
+        uri = f"{base}/videos/{record.id}/content" if record.uploaded else None
+        analysis = record.analysis()
+        failed = record.uploaded and analysis.get("status") == "Failed"
+        body: dict[str, Any] = {
             "id": record.id,
-            "status": "Success" if record.uploaded else "Pending",
+            "status": "Failed" if failed else "Success" if record.uploaded else "Pending",
             "uri": uri,
             "filename": record.filename,
             "size": record.size,
@@ -293,6 +364,78 @@ class _Api:
             "createdAt": _iso(record.created_at),
             "uploadedAt": _iso(record.uploaded_at),
             "analysisEngine": _engine_json(record),
+            "fps": await self.fps(record),
+            "overlays": self.overlays_json(base, record, analysis),
+        }
+        if failed:
+            body.update(_failure(analysis))
+        if "analysis" in include:
+            body["analysis"] = analysis
+        if "j2p" in include:
+            body["j2p"] = await self.j2p_json(record, analysis)
+        if "objects" in include:
+            body["objects"] = []  # this server detects no objects besides the athlete's pose
+        return body
+
+    async def fps(self, record: VideoRecord) -> float | None:
+        """The uploaded video's frame rate (read once per upload), or None before an upload."""
+        if record.content_path is None:
+            return None
+        key = (record.id, record.upload_generation)
+        if key not in self.fps_cache:
+            self.fps_cache[key] = await run_in_threadpool(_frame_rate, Path(record.content_path))
+        return self.fps_cache[key]
+
+    def overlays_json(
+        self, base: str, record: VideoRecord, analysis: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``overlays``: each kind's status, and its ``uri`` once built (a build is queued here)."""
+        if record.content_path is None:
+            return {}
+        status = analysis.get("status")
+        if status != "Complete":
+            waiting = (
+                {"status": "Failed", "reason": "the analysis failed: there is nothing to draw"}
+                if status == "Failed"
+                else {"status": "Pending"}
+            )
+            return {kind: dict(waiting) for kind in OVERLAY_KINDS}
+        artifacts = self.rt.runner.artifacts_dir(record.id, record.upload_generation)
+        states = self.rt.overlays.states(artifacts, Path(record.content_path), analysis)
+        out: dict[str, Any] = {}
+        for kind, state in states.items():
+            out[kind] = {"status": state.status}
+            if state.reason is not None:
+                out[kind]["reason"] = state.reason
+            if state.status == "Complete":
+                out[kind]["uri"] = f"{base}/videos/{record.id}/overlays/{kind}"
+        return out
+
+    async def j2p_json(self, record: VideoRecord, analysis: dict[str, Any]) -> dict[str, Any]:
+        """Guru's joint data of the upload: ``status``, and ``jointToPoints`` once Complete."""
+        status = analysis.get("status") if record.uploaded else "Pending"
+        if status == "Pending" or status not in ("Complete", "Failed"):
+            return {"status": "Pending"}
+        if status == "Failed":
+            return {"status": "Failed", **_failure(analysis)}
+        track_file = (
+            self.rt.runner.artifacts_dir(record.id, record.upload_generation) / POSE_TRACK_ARTIFACT
+        )
+        if not track_file.is_file():
+            return {
+                "status": "Failed",
+                "reason": f"the analysis of video {record.id} has no joint data: it was not made "
+                "by the pose engine",
+            }
+        track = await run_in_threadpool(_read_track, track_file)
+        from guru_form.pose.j2p import j2p_from_track
+
+        return {
+            "status": "Complete",
+            "resolutionWidth": track.width,
+            "resolutionHeight": track.height,
+            "analysis": {"reps": analysis.get("reps", [])},
+            "jointToPoints": await run_in_threadpool(j2p_from_track, track),
         }
 
     async def get_video(self, request: Request) -> Response:
@@ -301,7 +444,45 @@ class _Api:
         record = self.video_or_404(request.path_params["video_id"])
         if isinstance(record, Response):
             return record
-        return JSONResponse(self.video_json(request, record))
+        try:
+            include = _include(request.query_params.get("include"))
+        except FieldError as exc:
+            return _field_error(exc)
+        return JSONResponse(await self.video_json(request, record, include))
+
+    async def get_j2p(self, request: Request) -> Response:
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        record = self.video_or_404(request.path_params["video_id"])
+        if isinstance(record, Response):
+            return record
+        return JSONResponse(await self.j2p_json(record, record.analysis()))
+
+    async def get_overlay(self, request: Request) -> Response:
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        record = self.video_or_404(request.path_params["video_id"])
+        if isinstance(record, Response):
+            return record
+        kind = request.path_params["kind"]
+        if kind not in OVERLAY_KINDS:
+            return _error(
+                404,
+                "not_found",
+                f"no overlay {kind!r}; the overlays are {', '.join(OVERLAY_KINDS)}",
+            )
+        path = None
+        if record.content_path is not None:
+            artifacts = self.rt.runner.artifacts_dir(record.id, record.upload_generation)
+            path = overlay_path(artifacts, kind)
+        if path is None or not path.is_file():
+            return _error(
+                404,
+                "not_ready",
+                f"the {kind} overlay of video {record.id} is not built; GET /videos/{record.id} "
+                "starts it and says when it is Complete",
+            )
+        return FileResponse(path, media_type="video/mp4", filename=f"{record.id}-{kind}.mp4")
 
     async def update_video(self, request: Request) -> Response:
         if (denied := self.authenticate(request)) is not None:
@@ -470,6 +651,8 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
         Route("/videos/{video_id}/analysis", api.get_analysis, methods=["GET"]),
         Route("/videos/{video_id}/content", api.get_content, methods=["GET"]),
         Route("/videos/{video_id}/pose-track", api.get_pose_track, methods=["GET"]),
+        Route("/videos/{video_id}/j2p", api.get_j2p, methods=["GET"]),
+        Route("/videos/{video_id}/overlays/{kind}", api.get_overlay, methods=["GET"]),
         Route("/uploads/{video_id}", api.upload, methods=["POST"]),
         Route("/health", api.health, methods=["GET"]),
     ]

@@ -24,6 +24,7 @@ from guru_form.server.engines import (
 )
 from guru_form.server.faults import Faults
 from guru_form.server.jobs import JobRunner
+from guru_form.server.overlays import OverlayRenderer
 
 __all__ = ["ServerConfig", "ServerRuntime", "check_schemas"]
 
@@ -173,6 +174,7 @@ class ServerRuntime:
         self._store: Store | None = None
         self._tokens: Tokens | None = None
         self._runner: JobRunner | None = None
+        self._overlays: OverlayRenderer | None = None
         self.signer = UploadSigner.load_or_create(
             ensure_private_dir(config.data_dir) / SIGNING_KEY_NAME
         )
@@ -181,7 +183,8 @@ class ServerRuntime:
         return f"ServerRuntime(data_dir={str(self.config.data_dir)!r}, engine={self.spec.label!r})"
 
     def open(self) -> None:
-        """Open the database, clear half-written uploads, and re-queue pending analyses."""
+        """Open the database, clear half-written uploads, re-queue pending analyses, and start
+        the overlay builder."""
         ensure_private_dir(self.videos_dir)
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         ensure_private_dir(self.tmp_dir)
@@ -196,9 +199,13 @@ class ServerRuntime:
             artifacts_root=self.config.data_dir / "artifacts",
         )
         self._runner.start()
+        self._overlays = OverlayRenderer()
 
     def close(self) -> None:
         """Stop the job runner and close the database (pending jobs stay queued on disk)."""
+        if self._overlays is not None:
+            self._overlays.stop()
+            self._overlays = None
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
@@ -219,6 +226,13 @@ class ServerRuntime:
         if self._runner is None:
             raise RuntimeError("the server is not running")
         return self._runner
+
+    @property
+    def overlays(self) -> OverlayRenderer:
+        """The overlay videos' builder."""
+        if self._overlays is None:
+            raise RuntimeError("the server is not running")
+        return self._overlays
 
     @property
     def tokens(self) -> Tokens:

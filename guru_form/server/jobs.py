@@ -84,14 +84,21 @@ def _takes_artifacts_dir(engine: AnalysisEngine) -> bool:
         return False
 
 
-def _failed(reason: str, activity: str | None, domain: str | None) -> dict[str, Any]:
-    return {
+def _failed(
+    reason: str, activity: str | None, domain: str | None, code: str | None = None
+) -> dict[str, Any]:
+    """A Failed analysis: ``reason`` is the API's code and ``message`` the words when there is a
+    code (``LOW_QUALITY_POSE_ESTIMATE``), else ``reason`` is the words."""
+    body: dict[str, Any] = {
         "status": "Failed",
         "domain": domain,
         "activity": activity,
         "reps": [],
-        "reason": reason,
+        "reason": code or reason,
     }
+    if code:
+        body["message"] = reason
+    return body
 
 
 def _jsonable(value: Any) -> Any:
@@ -142,7 +149,8 @@ def run_analysis(
     video_path
         The uploaded content, as a path the worker can read.
     activity, domain, rep_count
-        What the uploader declared (API strings), or None.
+        What the uploader declared (API strings), or None. With no activity the engine is called
+        with ``activity=None`` (the pose engine then recognises it, or fails saying so).
     artifacts_dir
         A folder for what the engine makes beside the analysis (the pose engine's
         ``pose_track.parquet``); given only to engines whose ``analyze`` takes ``artifacts_dir``.
@@ -174,7 +182,7 @@ def run_analysis(
         )
         return _checked(result, spec.name, activity, domain)
     except EngineError as exc:
-        return _failed(exc.reason, activity, domain)
+        return _failed(exc.reason, activity, domain, exc.code)
     except GuruError as exc:
         return _failed(str(exc), activity, domain)
     except Exception as exc:
@@ -445,7 +453,7 @@ class JobRunner:
                 job.video_id,
                 job.generation,
                 status=status,
-                analysis=result if status == "Complete" else None,
+                analysis=result,
                 reason=result.get("reason"),
             )
         if stored:

@@ -134,3 +134,93 @@ def test_todays_defaults_are_refused_by_the_2022_api_with_a_clear_error(
     client = make_client(base_url=f"https://{API_2022_HOST}", auth_url=auth0.auth_url)
     with pytest.raises(AuthenticationError, match="Service not found"):
         client.create_video("a.mp4", 10)
+
+
+def _joint_frames(part: str, xs: list[float]) -> list[dict[str, object]]:
+    return [
+        {
+            "frame_idx": 4 * i,
+            "part": part,
+            "position": {"x": x, "y": 0.5},
+            "score": 0.9,
+            "timestamp": 4 * i / 40,
+        }
+        for i, x in enumerate(xs)
+    ]
+
+
+def test_joint_data_from_the_hosted_api(
+    only_id_and_secret: None, cognito: CognitoGuru, make_client: Callable[..., Any]
+) -> None:
+    from tests.fakehttp import Reply
+
+    joints = {
+        "leftHip": _joint_frames("leftHip", [0.50, 0.50, 0.50]),
+        "leftKnee": _joint_frames("leftKnee", [0.55, 0.56, 0.57]),
+        "leftAnkle": _joint_frames("leftAnkle", [0.52, 0.52, 0.52]),
+        "rightKnee": _joint_frames("rightKnee", [0.10, 0.10, 0.10])[:1],
+        "leftEye": _joint_frames("leftEye", [0.5]),
+    }
+    joints["rightKnee"][0]["score"] = 0.1
+    body = {
+        "status": "Complete",
+        "resolutionWidth": 720,
+        "resolutionHeight": 1280,
+        "jointToPoints": joints,
+        "analysis": {"reps": []},
+    }
+    cognito.server.route("GET", "/videos/v9/j2p", lambda rec: Reply(200, json=body))
+    track = make_client().get_joint_data("v9")
+    assert track is not None and track.fps == pytest.approx(40.0) and track.stride == 4
+    frame = track.frame
+    assert frame["frame"].tolist() == [0, 4, 8] and frame["time_ms"].tolist() == [0, 100, 200]
+    assert frame["side"].tolist() == ["left"] * 3  # the model was surer of the left side
+    assert frame["knee_x"].tolist() == pytest.approx([396.0, 403.2, 410.4])  # pixels
+    assert frame["knee_y"].tolist() == pytest.approx([640.0] * 3)
+    assert frame["knee_angle"].notna().all() and frame["nose_x"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"status": "Complete", "jointToPoints": {}}, "resolutionWidth is missing"),
+        (
+            {
+                "status": "Complete",
+                "resolutionWidth": 1,
+                "resolutionHeight": 1,
+                "jointToPoints": {"leftKnee": [{"frame_idx": 0, "position": {"x": "a", "y": 0}}]},
+            },
+            r"jointToPoints\.leftKnee\[0\]\.position\.x is 'a', not a number",
+        ),
+    ],
+)
+def test_malformed_joint_data_name_the_field(
+    only_id_and_secret: None,
+    cognito: CognitoGuru,
+    make_client: Callable[..., Any],
+    body: dict[str, Any],
+    words: str,
+) -> None:
+    from guru_form.errors import MalformedResponseError
+    from tests.fakehttp import Reply
+
+    cognito.server.route("GET", "/videos/v9/j2p", lambda rec: Reply(200, json=body))
+    with pytest.raises(MalformedResponseError, match=words):
+        make_client().get_joint_data("v9")
+
+
+def test_pending_and_failed_joint_data(
+    only_id_and_secret: None, cognito: CognitoGuru, make_client: Callable[..., Any]
+) -> None:
+    from guru_form.errors import AnalysisFailedError
+    from tests.fakehttp import Reply
+
+    client = make_client()
+    cognito.server.route("GET", "/videos/v9/j2p", Reply(200, json={"status": "Pending"}))
+    assert client.get_joint_data("v9") is None
+    failed = {"status": "Failed", "reason": "LOW_QUALITY_POSE_ESTIMATE"}
+    cognito.server.route("GET", "/videos/v9/j2p", Reply(200, json=failed))
+    with pytest.raises(AnalysisFailedError) as info:
+        client.get_joint_data("v9")
+    assert info.value.reason_code == "LOW_QUALITY_POSE_ESTIMATE"
