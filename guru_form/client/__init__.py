@@ -1,7 +1,8 @@
 """The Guru fitness API client: :class:`GuruClient` and its async twin :class:`AsyncGuruClient`.
 
-Both have the same methods (``create_video``, ``upload_video``, ``get_video``, ``update_video``,
-``get_analysis``, ``wait_for_analysis``, ``analyze``, ``analyze_many``) and share one
+Both have the same methods (``create_video``, ``upload_video``, ``get_video`` (with
+``include=``), ``update_video``, ``get_analysis``, ``wait_for_analysis``, ``get_joint_data``,
+``download_overlay``, ``get_pose_track``, ``analyze``, ``analyze_many``) and share one
 implementation of everything that is not I/O: settings, validation, OAuth2 token handling,
 retries, error mapping and the result cache.
 

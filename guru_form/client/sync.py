@@ -423,7 +423,8 @@ class GuruClient(BaseGuruClient):
         The local server keeps the pose track its pose engine made (landmarks and joint angles per
         frame); :mod:`guru_form.frames` draws skeletons from it. :meth:`wait_for_analysis` and
         :meth:`analyze` attach it to the analysis by themselves when talking to the local server.
-        The hosted Guru API has no pose tracks.
+        The hosted Guru API keeps its joints in another form: :meth:`get_joint_data` reads them
+        as a pose track.
 
         Returns
         -------

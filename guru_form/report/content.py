@@ -32,6 +32,7 @@ from guru_form.tables._schema import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OPINION_PREFIX,
     REP,
     START_MS,
     VELOCITY_LOSS,
@@ -173,6 +174,16 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
                 "last rep against the fastest",
             )
         )
+    opinions = _opinion_counts(frame)
+    if opinions is not None:
+        good, bad = opinions
+        stats.append(
+            Stat(
+                "Guru's opinion",
+                f"{good} good · {bad} bad",
+                "its ratings of the reps' metrics (marked in the rep table)",
+            )
+        )
     if key_metric is not None:
         values = frame[key_metric].astype("float64").dropna()
         if len(values):
@@ -186,6 +197,15 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
                 )
             )
     return stats
+
+
+def _opinion_counts(frame: pd.DataFrame) -> tuple[int, int] | None:
+    """How many ratings Guru gave as good and as bad, or None when it gave none."""
+    columns = [c for c in frame.columns if str(c).startswith(OPINION_PREFIX)]
+    if not columns:
+        return None
+    values = pd.concat([frame[c].astype("object") for c in columns]).dropna()
+    return int((values == "good").sum()), int((values == "bad").sum())
 
 
 def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
@@ -230,6 +250,10 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             bad = any(bool(row[flag]) for flag in marked.get(column, []))
             # The unit is in the header; the cells stay short enough for a phone.
             text = format_number(value, unit, with_unit=False)
+            opinion = row.get(f"{OPINION_PREFIX}{column}")
+            if isinstance(opinion, str):  # Guru's own rating of this rep on this metric
+                text += f" ({opinion})"
+                bad = bad or opinion == "bad"
             cells.append(Cell(text, "num bad" if bad else "num"))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
@@ -295,6 +319,15 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
         known = ANALYSIS_TYPES.get(str(column))
         if known is not None:
             out.append(Definition(known.label, known.unit, " ".join(known.description.split())))
+    if _opinion_counts(frame) is not None:
+        out.append(
+            Definition(
+                "Guru's opinion",
+                "",
+                "Guru's own rating of a rep on a metric, good or bad, shown after the value in "
+                "the rep table (a bad one in red).",
+            )
+        )
     if VELOCITY_LOSS in frame.columns:
         out.append(
             Definition(
@@ -385,8 +418,9 @@ def set_section(
     section = SetSection(_anchor(heading, used), heading, label, facts)
     if analysis.status is not Status.COMPLETE:
         why = f": {analysis.reason}" if analysis.reason else ""
+        code = f" [{analysis.reason_code}]" if analysis.reason_code else ""
         section.notice = (
-            f"The analysis failed{why}."
+            f"The analysis failed{why}{code}."
             if analysis.status is Status.FAILED
             else "The analysis was still pending when this report was made."
         )

@@ -31,7 +31,8 @@ _HEAD = f"padding:4px 8px;border-bottom:2px solid {LINE};vertical-align:bottom;f
 
 
 def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
-    """One line about the result: file, activity, reps and how many were flagged (escaped).
+    """One line about the result: file, activity, reps, how many were flagged and, when Guru
+    rated the reps, its good and bad ratings (escaped).
 
     Parameters
     ----------
@@ -42,7 +43,7 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     section
         The report's section of the set (its flagged reps and checks).
     """
-    activity = analysis.activity.value.replace("_", " ") if analysis.activity else "unknown"
+    activity = (analysis.activity_text or "unknown").replace("_", " ")
     count = len(analysis.reps)
     parts = [
         f"<b>{html.escape(name)}</b>",
@@ -52,6 +53,9 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     if section.rules:
         flagged = len(section.flagged)
         parts.append(f"{flagged} flagged" if flagged else "none flagged")
+    opinion = next((s for s in section.stats if s.label == "Guru's opinion"), None)
+    if opinion is not None:
+        parts.append(html.escape(f"Guru: {opinion.value}"))
     return " · ".join(parts)
 
 
