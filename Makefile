@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# pytest workers (pytest-xdist); tests are independent, each file runs on one worker
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck pytest run-deps system-deps clean
 
@@ -31,7 +33,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
 # chromium (the browser tests) and Pango (WeasyPrint's PDF reports). Each is installed with
