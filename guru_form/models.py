@@ -23,8 +23,6 @@ Nothing here touches the network or draws.
 from __future__ import annotations
 
 import html
-import importlib
-import json
 import math
 import os
 import re
@@ -40,8 +38,6 @@ from guru_form.errors import InvalidInputError, SchemaError, UnknownActivityWarn
 if TYPE_CHECKING:
     import pandas as pd
 
-    from guru_form.pose.track import PoseTrack
-
 __all__ = [
     "ACTIVITY_DOMAINS",
     "REASON_DESCRIPTIONS",
@@ -55,10 +51,6 @@ __all__ = [
     "Video",
     "resolve_activity",
 ]
-
-POSE_TRACK_SUFFIX = ".pose.parquet"
-#: The file name under which an engine leaves a pose track among a job's artifacts.
-POSE_TRACK_ARTIFACT = "pose_track.parquet"
 
 
 class _StrEnum(str, Enum):
@@ -80,8 +72,8 @@ class Domain(_StrEnum):
 class Activity(_StrEnum):
     """The movement performed, as the API names it: every activity the API lists today.
 
-    guru_form's local pose engine analyses squat, deadlift, bench press and push-up; the hosted
-    API analyses them all.
+    guru_form analyses locally the activities that have a profile in :mod:`guru_form.activities`
+    (squat, deadlift, bench press, push-up); the hosted API analyses them all.
 
     Examples
     --------
@@ -89,8 +81,6 @@ class Activity(_StrEnum):
     <Domain.WEIGHTLIFTING: 'weightlifting'>
     >>> Activity.SPRINT.domain
     <Domain.RUNNING: 'running'>
-    >>> Activity.DEADLIFT.lowers_first
-    False
     """
 
     SQUAT = "squat"
@@ -116,15 +106,18 @@ class Activity(_StrEnum):
         return ACTIVITY_DOMAINS[self]
 
     @property
-    def lowers_first(self) -> bool | None:
-        """True when a rep starts with the lowering (eccentric) phase; None where not known.
+    def lowers_first(self) -> bool:
+        """Deprecated: ``guru_form.activities.get(activity).lowers_first``.
 
-        Squat, bench press and push-up go down first, so ``midTimestampMs`` is the bottom and
-        start->mid is eccentric. A deadlift goes up first: mid is the lockout and start->mid is
-        concentric. For the other activities guru_form does not know the phase order (a sprint's
-        reps are strides): None.
+        True when a rep starts with the lowering (eccentric) phase. What an activity does is its
+        profile's business (:mod:`guru_form.activities`); this property asks it, and raises
+        :class:`~guru_form.errors.UnsupportedActivityError` for an activity without a profile.
         """
-        return _LOWERS_FIRST.get(self)
+        from guru_form import activities
+        from guru_form._deprecation import warn_moved
+
+        warn_moved("Activity.lowers_first", "guru_form.activities.get(activity).lowers_first")
+        return activities.get(self).lowers_first
 
 
 ACTIVITY_DOMAINS: dict[Activity, Domain] = {
@@ -144,13 +137,6 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
     Activity.KNEE_TO_CHEST: Domain.MOBILITY,
     Activity.SPRINT: Domain.RUNNING,
     Activity.DOWNWARD_DOG: Domain.YOGA,
-}
-
-_LOWERS_FIRST: dict[Activity, bool] = {
-    Activity.SQUAT: True,
-    Activity.BENCH_PRESS: True,
-    Activity.PUSH_UP: True,
-    Activity.DEADLIFT: False,
 }
 
 #: What the API's failure codes mean (``reason`` of a Failed analysis), in words.
@@ -417,9 +403,11 @@ class Analysis:
         meaning of its ``reason`` code (:data:`REASON_DESCRIPTIONS`), else its ``reason``,
         ``error`` or ``message`` text.
     pose_track
-        The per-frame pose track: made by the local pose engine, or built from the hosted API's
-        joint data (``client.get_joint_data``); not part of the Guru JSON, saved beside it by
-        :meth:`save`.
+        The per-frame pose track (a :class:`guru_form.pose_track.PoseTrack`) when the analysis
+        was made by the local pose engine, from a track with :func:`guru_form.pose.analyze_track`,
+        or from the hosted API's joint data (``client.get_joint_data``); not part of the Guru
+        JSON, saved beside it by :meth:`save`. Typed loosely here so that this module depends on
+        nothing above it.
     reason_code
         The API's code for why the analysis failed (``"LOW_QUALITY_POSE_ESTIMATE"``), when its
         ``reason`` is one.
@@ -443,7 +431,7 @@ class Analysis:
     reps: list[Rep] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
-    pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
+    pose_track: Any = field(default=None, repr=False, compare=False)
     reason_code: str | None = None
 
     @classmethod
@@ -531,51 +519,22 @@ class Analysis:
         The file keeps what the server sent (:attr:`raw`): fields this version of guru_form does
         not know, and values it could not read (an activity such as ``"lunge"`` is saved as
         ``"lunge"``, not null). ``videoId`` is added, and a field changed since parsing (say,
-        reps removed) is written from the object.
+        reps removed) is written from the object. See :func:`guru_form.io.to_guru_json`.
 
         Returns
         -------
         Path
             The JSON file written.
         """
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(self._saved_json(), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(target)
-        if self.pose_track is not None:
-            self.pose_track.to_parquet(_pose_track_path(target))
-        return target
+        from guru_form.io.guru_json import to_guru_json
 
-    def _saved_json(self) -> dict[str, Any]:
-        """:attr:`raw`, with ``videoId`` and every field that differs from it taken from the model."""
-        own = self.to_json()
-        try:
-            with warnings.catch_warnings():  # said once, when the answer was first read
-                warnings.simplefilter("ignore", UnknownActivityWarning)
-                sent = Analysis.from_json(self.raw, video_id=self.video_id) if self.raw else None
-        except SchemaError:
-            sent = None
-        if sent is None:
-            return own
-        same_reason = sent.reason == self.reason and sent.reason_code == self.reason_code
-        unchanged = {
-            "status": sent.status is self.status,
-            "domain": sent.domain is self.domain,
-            "activity": sent.activity is self.activity,
-            "reps": sent.reps == self.reps,
-            "reason": same_reason,
-            "message": same_reason,
-        }
-        saved = dict(self.raw)
-        for key, value in own.items():
-            if not unchanged.get(key, False):
-                saved[key] = value
-        return saved
+        return to_guru_json(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Analysis:
         """Read an analysis written by :meth:`save` (or any file holding the API's JSON).
+
+        The pose track beside it, if any, is attached. See :func:`guru_form.io.from_guru_json`.
 
         Raises
         ------
@@ -583,22 +542,9 @@ class Analysis:
             The file is missing or not JSON; :class:`~guru_form.errors.SchemaError` (a subclass)
             when its JSON breaks the API's schema (the message names the file and the field).
         """
-        source = Path(path)
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InvalidInputError(f"{source}: no such analysis file") from None
-        except json.JSONDecodeError as exc:
-            raise InvalidInputError(f"{source}: not valid JSON ({exc})") from None
-        try:
-            analysis = cls.from_json(data)
-        except SchemaError as exc:
-            raise SchemaError(f"{source}: {exc}", field=exc.field, problem=exc.problem) from None
-        sidecar = _pose_track_path(source)
-        if sidecar.exists():
-            track_module = importlib.import_module("guru_form.pose.track")
-            analysis.pose_track = track_module.PoseTrack.read_parquet(sidecar)
-        return analysis
+        from guru_form.io.guru_json import from_guru_json
+
+        return from_guru_json(path)
 
     def to_frame(self) -> pd.DataFrame:
         """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
@@ -733,10 +679,6 @@ def warn_unknown(what: str, value: Any, where: str) -> None:
     )
 
 
-def _pose_track_path(json_path: Path) -> Path:
-    return json_path.with_name(json_path.stem + POSE_TRACK_SUFFIX)
-
-
 @dataclass
 class Overlay:
     """One overlay video of a video (``overlays`` of ``GET /videos/{id}``).
@@ -797,7 +739,7 @@ class Video:
         The analysis, when asked for with ``include=("analysis",)``.
     j2p
         The joint data (``GET /videos/{id}/j2p``'s answer), when asked for with
-        ``include=("j2p",)``; :func:`guru_form.pose.j2p.track_from_j2p` makes it a pose track.
+        ``include=("j2p",)``; :func:`guru_form.io.j2p.from_j2p` reads it as keypoints.
     objects
         The objects detected, with their bounding boxes, when asked for with
         ``include=("objects",)``.

@@ -34,7 +34,11 @@ from guru_form.client._transport import (
     make_retry_policy,
     make_timeout,
 )
-from guru_form.client._upload import build_upload_request, upload_error
+from guru_form.client._upload import (
+    build_upload_request,
+    upload_already_received,
+    upload_error,
+)
 from guru_form.client._validate import (
     Include,
     VideoMetadata,
@@ -480,7 +484,15 @@ class BaseGuruClient:
         fps: float | None,
         activity: Activity | None = None,
     ) -> PoseTrack | None:
-        from guru_form.pose.j2p import track_from_j2p
+        """The pose track of Guru's joint data (None while Pending).
+
+        Guru's keypoints go through the pose engine's own track building
+        (:func:`guru_form.pose.track.track_from_keypoints`: label swaps repaired, the side facing
+        the camera chosen, outliers dropped and short gaps filled), without smoothing: the
+        positions stay as Guru gave them.
+        """
+        from guru_form.io.j2p import from_j2p
+        from guru_form.pose.track import track_from_keypoints
 
         status = Analysis.from_json({"status": body.get("status")}).status
         if status is Status.PENDING:
@@ -494,9 +506,10 @@ class BaseGuruClient:
             if isinstance(named, str) and named in {a.value for a in Activity}:
                 activity = Activity(named)
         try:
-            return track_from_j2p(body, fps=fps, activity=activity, source=video_id)
+            keypoints = from_j2p(body, fps=fps, source=video_id)
         except SchemaError as error:
             raise self._malformed(response, f"joint data of video {video_id}", error) from None
+        return track_from_keypoints(keypoints, activity, smooth=False)
 
     def _video_with_joints(self, response: httpx.Response, video_id: str) -> Video:
         """The video record; with ``include`` j2p and analysis, the track attached to the analysis."""
@@ -583,7 +596,7 @@ class BaseGuruClient:
     def _check_upload_response(
         response: httpx.Response, target: UploadTarget, job: UploadJob
     ) -> None:
-        if not response.is_success:
+        if not (response.is_success or upload_already_received(response)):
             raise upload_error(response, filename=job.filename, secrets=target.fields)
 
     # -- the result cache -------------------------------------------------------------------
@@ -612,6 +625,16 @@ class BaseGuruClient:
             )
         self._cache.forget(key)
         return None
+
+    def _forget_vanished(self, key: str, video_id: str) -> None:
+        """Drop ``key``'s entry if it still names ``video_id`` (a video the server lost).
+
+        Call it holding the entry's lock: another client may have recorded a new video meanwhile,
+        and that entry is kept.
+        """
+        entry = self._cache.get(key)
+        if entry is not None and entry.video_id == video_id:
+            self._cache.forget(key)
 
     def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
         """The callback that records a created video's id before its upload starts."""

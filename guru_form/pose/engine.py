@@ -2,35 +2,32 @@
 
 The local server (``guru_form.server``) loads engines by name; ``"pose"`` is
 ``guru_form.pose.engine:PoseEngine``. It runs in a process pool or on Dask workers, so it holds
-only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`.
+only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`, which hands the
+server's job an :class:`~guru_form.models.Analysis` carrying its pose track (the job stores both).
 
 An upload that names no activity is tracked first, then
 :func:`~guru_form.pose.recognition.recognize_activity` is asked which activity the track shows:
-the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``), or, when it
-cannot tell, ends ``Failed`` with ``LOW_QUALITY_POSE_ESTIMATE`` and a message saying to name the
-activity.
+the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``, in its
+``raw`` JSON), or, when it cannot tell, the engine raises an
+:class:`~guru_form.errors.EngineError` with the code ``LOW_QUALITY_POSE_ESTIMATE`` and a message
+saying to name the activity.
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-from pathlib import Path
-from typing import Any
 
+from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Analysis, Domain, resolve_activity
+from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose import recognition
-from guru_form.pose.analyze import _check_duration as check_duration
-from guru_form.pose.analyze import analyze_track, analyze_video, check_person
-from guru_form.pose.estimator import estimate_video
-from guru_form.pose.segmentation import RULES
-from guru_form.pose.track import PoseTrack, build_track
+from guru_form.pose.analysis import _check_duration as check_duration
+from guru_form.pose.analysis import analyze_track, analyze_video, check_person, estimate_track
+from guru_form.pose_track import PoseTrack
 
-__all__ = ["LOW_QUALITY_POSE_ESTIMATE", "POSE_TRACK_FILENAME", "RECOGNITION_FIELD", "PoseEngine"]
+__all__ = ["LOW_QUALITY_POSE_ESTIMATE", "RECOGNITION_FIELD", "PoseEngine"]
 
-#: The file the engine writes the pose track to, inside ``artifacts_dir``.
-POSE_TRACK_FILENAME = POSE_TRACK_ARTIFACT
 #: The analysis field (a guru_form extension of Guru's JSON) saying which activity was
 #: recognised, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
 RECOGNITION_FIELD = "recognizedActivity"
@@ -63,8 +60,8 @@ class PoseEngine:
     >>> engine.name
     'pose'
     >>> result = engine.analyze("squat.mp4", activity="squat", domain=None, rep_count=None)  # doctest: +SKIP
-    >>> result["status"], len(result["reps"])  # doctest: +SKIP
-    ('Complete', 5)
+    >>> result.status, len(result.reps), len(result.pose_track)  # doctest: +SKIP
+    (<Status.COMPLETE: 'Complete'>, 5, 412)
 
     Raises
     ------
@@ -98,9 +95,8 @@ class PoseEngine:
         activity: Activity | str | None,
         domain: Domain | str | None = None,
         rep_count: int | None = None,
-        artifacts_dir: Path | None = None,
-    ) -> dict[str, Any]:
-        """Analyse one video and return the Guru analysis JSON.
+    ) -> Analysis:
+        """Analyse one video.
 
         Parameters
         ----------
@@ -111,14 +107,13 @@ class PoseEngine:
             and asks :func:`~guru_form.pose.recognition.recognize_activity` which it shows.
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
-        artifacts_dir
-            When given, the pose track is written there as :data:`POSE_TRACK_FILENAME`.
 
         Returns
         -------
-        dict
-            ``{"status": "Complete", "domain", "activity", "reps": [...]}`` in the Guru schema;
-            with :data:`RECOGNITION_FIELD` when the activity was recognised.
+        Analysis
+            ``Complete``, its domain, activity and reps in the Guru schema, with the pose track
+            attached as ``pose_track``; when the activity was recognised, its ``raw`` JSON
+            carries :data:`RECOGNITION_FIELD`.
 
         Raises
         ------
@@ -145,15 +140,9 @@ class PoseEngine:
             raise
         except InvalidInputError as exc:
             raise EngineError(_video_reason(exc)) from None
-        if artifacts_dir is not None and analysis.pose_track is not None:
-            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
-            analysis.pose_track.to_parquet(Path(artifacts_dir) / POSE_TRACK_FILENAME)
-        result = analysis.to_json()
-        result.pop("videoId", None)
-        result.pop("reason", None)
         if recognized is not None:
-            result[RECOGNITION_FIELD] = recognized.to_json()
-        return result
+            analysis.raw = {**analysis.to_json(), RECOGNITION_FIELD: recognized.to_json()}
+        return analysis
 
     def _analysed(
         self, video_path: str | os.PathLike[str], activity: Activity, rep_count: int | None
@@ -174,10 +163,11 @@ class PoseEngine:
         track = self._track(video_path)
         recognized = recognition.recognize_activity(track)
         if recognized is None:
+            names = ", ".join(p.name for p in activities.registered())
             raise EngineError(
                 "the video names no activity, and the local pose engine could not tell which "
-                "activity it shows; create the video with its activity (squat, deadlift, "
-                "bench_press or push_up: activity=... in guru_form, 'activity' in the API)",
+                f"activity it shows; create the video with its activity ({names}: "
+                "activity=... in guru_form, 'activity' in the API)",
                 code=LOW_QUALITY_POSE_ESTIMATE,
             )
         _check_analysed(recognized.activity)
@@ -192,15 +182,15 @@ class PoseEngine:
     def _track(self, video_path: str | os.PathLike[str]) -> PoseTrack:
         """The video's pose track, built with no activity (the checks of ``analyze_video``)."""
         check_duration(video_path)
-        raw = estimate_video(video_path, estimator=self.estimator, stride=self.stride)
-        check_person(raw)
-        return build_track(raw, None)
+        track = estimate_track(video_path, None, stride=self.stride, estimator=self.estimator)
+        check_person(track)
+        return track
 
 
 def _check_analysed(activity: Activity) -> None:
-    """Raise :class:`EngineError` for an activity this engine has no rules for."""
-    if activity not in RULES:
-        known = ", ".join(a.value for a in RULES)
+    """Raise :class:`EngineError` for an activity without a profile (nothing to analyse it by)."""
+    if activities.find(activity) is None:
+        known = ", ".join(p.name for p in activities.registered())
         raise EngineError(
             f"the local pose engine analyses {known}, not {activity.value!r}; analyse it with "
             "the hosted Guru API (set GURU_CLIENT_ID and GURU_CLIENT_SECRET)"

@@ -1,10 +1,11 @@
-"""Which activity a pose track shows: the one place the pose engine asks when no activity is given.
+"""Which activity a pose track shows: the one place guru_form asks when no activity is given.
 
 :func:`recognize_activity` answers with the activity and how sure it is, or None when it cannot
-tell. No recogniser is built into it yet: it cannot tell any track's activity, so it answers None,
-and an upload that names no activity ends ``Failed`` with ``LOW_QUALITY_POSE_ESTIMATE`` and a
-message that says to name the activity. A recogniser plugs in here, and every caller (the local
-server's engine) follows.
+tell. No recogniser is built into it yet (issue 13): it cannot tell any track's activity, so it
+answers None. Its callers then say so: :func:`guru_form.pose.analyze_track` raises, naming the
+activities to pass instead, and the local server's pose engine ends the analysis ``Failed`` with
+``LOW_QUALITY_POSE_ESTIMATE`` and a message that says to name the activity. A recogniser plugs in
+here, and every caller follows.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity
-from guru_form.pose.track import PoseTrack
+from guru_form.pose_track import PoseTrack
 
 __all__ = ["RecognizedActivity", "recognize_activity"]
 
@@ -53,7 +54,7 @@ def recognize_activity(track: PoseTrack) -> RecognizedActivity | None:
     Parameters
     ----------
     track
-        A pose track built without an activity.
+        A pose track from any source, built without an activity.
 
     Returns
     -------

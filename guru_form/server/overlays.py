@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guru_form.models import POSE_TRACK_ARTIFACT, Analysis
+from guru_form.io.pose_parquet import find_artifact
+from guru_form.models import Analysis
 
 __all__ = ["OVERLAY_KINDS", "OverlayRenderer", "OverlayState", "overlay_path", "render_overlay"]
 
@@ -56,10 +57,13 @@ def render_overlay(
         The MP4 written (replaced only once complete).
     """
     from guru_form.frames.export import export_annotated_video
-    from guru_form.pose.track import PoseTrack
+    from guru_form.io.pose_parquet import from_pose_parquet
 
+    track = find_artifact(artifacts_dir)
+    if track is None:
+        raise FileNotFoundError(f"no pose track in {artifacts_dir}")
     analysis = Analysis.from_json(analysis_json)
-    analysis.pose_track = PoseTrack.read_parquet(artifacts_dir / POSE_TRACK_ARTIFACT)
+    analysis.pose_track = from_pose_parquet(track)
     return export_annotated_video(
         video_path,
         analysis,
@@ -105,7 +109,7 @@ class OverlayRenderer:
         analysis_json
             Its Complete analysis.
         """
-        if not (artifacts_dir / POSE_TRACK_ARTIFACT).is_file():
+        if find_artifact(artifacts_dir) is None:
             reason = (
                 "no pose track: the analysis was made by an engine that does not track poses "
                 "(run the server with the pose engine)"

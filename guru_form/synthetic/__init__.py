@@ -21,7 +21,7 @@ Examples
 """
 
 from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code
-from guru_form.synthetic.motion import SYNTHETIC_ACTIVITIES, Motion, RepSpec, plan_reps, simulate
+from guru_form.synthetic.motion import Motion, RepSpec, plan_reps, simulate
 from guru_form.synthetic.truth import ground_truth, truth_table
 from guru_form.synthetic.video import (
     SyntheticVideo,
@@ -33,7 +33,6 @@ from guru_form.synthetic.video import (
 )
 
 __all__ = [
-    "SYNTHETIC_ACTIVITIES",
     "Motion",
     "RepSpec",
     "SyntheticVideo",

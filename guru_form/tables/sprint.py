@@ -36,8 +36,8 @@ from typing import Any
 import pandas as pd
 
 from guru_form.errors import SchemaError
+from guru_form.metrics import DURATION_S, END_MS, MID_MS, REP, START_MS, as_analysis
 from guru_form.models import Analysis
-from guru_form.tables._schema import DURATION_S, END_MS, MID_MS, REP, START_MS, as_analysis
 from guru_form.tables.convert import reps_frame
 
 __all__ = [

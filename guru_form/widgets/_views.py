@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 
+from guru_form.activities import display_name
 from guru_form.models import Analysis
 from guru_form.report.content import Cell, SetSection, Table
 
@@ -43,7 +44,8 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     section
         The report's section of the set (its flagged reps and checks).
     """
-    activity = (analysis.activity_text or "unknown").replace("_", " ")
+    named = analysis.activity_text
+    activity = display_name(named).lower() if named else "unknown"
     count = len(analysis.reps)
     parts = [
         f"<b>{html.escape(name)}</b>",

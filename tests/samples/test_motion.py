@@ -8,10 +8,11 @@ import pytest
 from guru_form.errors import InvalidInputError
 from guru_form.kinematics import angle_series
 from guru_form.models import Activity
-from guru_form.synthetic import SYNTHETIC_ACTIVITIES, RepSpec, plan_reps, simulate, synthesize
+from guru_form.synthetic import RepSpec, plan_reps, simulate, synthesize
+from guru_form.synthetic.movements import movements
 from guru_form.synthetic.truth import near_joints
 
-ACTIVITIES = list(SYNTHETIC_ACTIVITIES)
+ACTIVITIES = list(movements())  # the activities the synthetic athlete performs
 
 PLANS = {
     Activity.SQUAT: [RepSpec(-8.0, 0.0, 1.0, 0.8, 0.5), RepSpec(12.0, 3.0, 1.2, 1.3, 0.5)],

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from guru_form.pose.j2p import GURU_JOINTS, track_from_j2p
-from guru_form.pose.track import PoseTrack
+from guru_form.io.j2p import GURU_JOINTS, from_j2p
+from guru_form.pose.track import track_from_keypoints
+from guru_form.pose_track import PoseTrack
 from guru_form.server.testing import LocalServer
 from tests.pose.conftest import write_video
 
@@ -96,7 +97,7 @@ def test_j2p_serves_the_track_in_gurus_joint_to_points_format(
         assert point["timestamp"] == pytest.approx(point["frame_idx"] / 15, abs=0.002)  # seconds
     # The same joints, back as a pose track, as the server's own track holds them.
     ours = _server_track(server, analysed)
-    back = track_from_j2p(body, fps=15.0)
+    back = track_from_keypoints(from_j2p(body, fps=15.0), smooth=False)
     kept = ours.frame.dropna(subset=["knee_x"])
     merged = kept.merge(back.frame, on="frame", suffixes=("", "_j2p"))
     assert len(merged) == len(kept)
@@ -108,9 +109,11 @@ def test_j2p_serves_the_track_in_gurus_joint_to_points_format(
 
 
 def _server_track(server: LocalServer, video_id: str) -> PoseTrack:
-    generation = 1
-    folder = server.data_dir / "artifacts" / f"{video_id}-{generation}"
-    return PoseTrack.read_parquet(folder / "pose_track.parquet")
+    from guru_form.io.pose_parquet import find_artifact, from_pose_parquet
+
+    path = find_artifact(server.data_dir / "artifacts" / f"{video_id}-1")  # the first upload
+    assert path is not None
+    return from_pose_parquet(path)
 
 
 def test_get_video_answers_fps_and_what_include_asks_for(api: Api, analysed: str) -> None:
