@@ -24,7 +24,10 @@ from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose import recognition
 from guru_form.pose.analysis import _check_duration as check_duration
 from guru_form.pose.analysis import analyze_track, analyze_video, check_person, estimate_track
+from guru_form.pose.estimator import DEFAULT_ESTIMATOR
+from guru_form.pose.people import PersonSpec
 from guru_form.pose_track import PoseTrack
+from guru_form.video import VideoReader
 
 __all__ = ["LOW_QUALITY_POSE_ESTIMATE", "RECOGNITION_FIELD", "PoseEngine"]
 
@@ -51,8 +54,9 @@ class PoseEngine:
 
     Notes
     -----
-    With several people in view the model follows one person: the first it finds, for as long
-    as it keeps track of them. Film one athlete, or crop the video to them.
+    With several people in view the default backend follows each of them and measures the one
+    who does the most of the activity's movement; :meth:`analyze` takes ``person=`` to choose
+    another (see :func:`guru_form.pose.analyze_video`).
 
     Examples
     --------
@@ -76,7 +80,7 @@ class PoseEngine:
         *,
         stride: int = 1,
         athlete_height_cm: float | None = None,
-        estimator: str = "mediapipe",
+        estimator: str = DEFAULT_ESTIMATOR,
     ) -> None:
         self.stride = _checked_stride(stride)
         self.athlete_height_cm = athlete_height_cm
@@ -95,6 +99,8 @@ class PoseEngine:
         activity: Activity | str | None,
         domain: Domain | str | None = None,
         rep_count: int | None = None,
+        person: PersonSpec = None,
+        person_at_s: float | None = None,
     ) -> Analysis:
         """Analyse one video.
 
@@ -107,6 +113,9 @@ class PoseEngine:
             and asks :func:`~guru_form.pose.recognition.recognize_activity` which it shows.
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
+        person, person_at_s
+            Which person to measure when there are several (see
+            :func:`guru_form.pose.analyze_video`); the track's ``extra["person"]`` says who was.
 
         Returns
         -------
@@ -133,19 +142,28 @@ class PoseEngine:
             _check_analysed(act)
         try:
             if act is None:
-                analysis, recognized = self._recognized(video_path, rep_count)
+                analysis, recognized = self._recognized(video_path, rep_count, person, person_at_s)
             else:
-                analysis, recognized = self._analysed(video_path, act, rep_count), None
+                analysis = self._analysed(video_path, act, rep_count, person, person_at_s)
+                recognized = None
         except (EngineError, MissingDependencyError):
             raise
         except InvalidInputError as exc:
             raise EngineError(_video_reason(exc)) from None
         if recognized is not None:
-            analysis.raw = {**analysis.to_json(), RECOGNITION_FIELD: recognized.to_json()}
+            analysis.raw = {
+                **(analysis.raw or analysis.to_json()),
+                RECOGNITION_FIELD: recognized.to_json(),
+            }
         return analysis
 
     def _analysed(
-        self, video_path: str | os.PathLike[str], activity: Activity, rep_count: int | None
+        self,
+        video_path: str | os.PathLike[str],
+        activity: Activity,
+        rep_count: int | None,
+        person: PersonSpec,
+        person_at_s: float | None,
     ) -> Analysis:
         return analyze_video(
             video_path,
@@ -154,13 +172,19 @@ class PoseEngine:
             athlete_height_cm=self.athlete_height_cm,
             estimator=self.estimator,
             rep_count=rep_count,
+            person=person,
+            person_at_s=person_at_s,
         )
 
     def _recognized(
-        self, video_path: str | os.PathLike[str], rep_count: int | None
+        self,
+        video_path: str | os.PathLike[str],
+        rep_count: int | None,
+        person: PersonSpec,
+        person_at_s: float | None,
     ) -> tuple[Analysis, recognition.RecognizedActivity]:
         """Track the video, recognise its activity, then find the reps of that activity."""
-        track = self._track(video_path)
+        track = self._track(video_path, person, person_at_s)
         recognized = recognition.recognize_activity(track)
         if recognized is None:
             names = ", ".join(p.name for p in activities.registered())
@@ -179,10 +203,20 @@ class PoseEngine:
         )
         return analysis, recognized
 
-    def _track(self, video_path: str | os.PathLike[str]) -> PoseTrack:
+    def _track(
+        self, video_path: str | os.PathLike[str], person: PersonSpec, person_at_s: float | None
+    ) -> PoseTrack:
         """The video's pose track, built with no activity (the checks of ``analyze_video``)."""
-        check_duration(video_path)
-        track = estimate_track(video_path, None, stride=self.stride, estimator=self.estimator)
+        with VideoReader(video_path) as reader:
+            check_duration(reader.info)
+            track = estimate_track(
+                reader,
+                None,
+                stride=self.stride,
+                estimator=self.estimator,
+                person=person,
+                person_at_s=person_at_s,
+            )
         check_person(track)
         return track
 
@@ -204,5 +238,5 @@ def _checked_stride(stride: object) -> int:
 
 
 def _video_reason(exc: InvalidInputError) -> str:
-    reason = getattr(exc, "reason", None)
-    return f"the upload is not a usable video: {reason or exc}"
+    reason = getattr(exc, "reason", None)  # an InvalidVideoError's reason follows "it"
+    return f"the upload is not a usable video: it {reason}" if reason else f"{exc}"

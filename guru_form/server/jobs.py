@@ -15,7 +15,6 @@ is gone), the job ends ``Failed`` with a reason that names the settings and how 
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -28,7 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
+from guru_form.errors import (
+    EngineError,
+    GuruError,
+    InvalidInputError,
+    InvalidVideoError,
+    SchemaError,
+)
 from guru_form.models import Activity, Analysis, Domain, Status, field_label
 from guru_form.server._paths import ensure_private_dir, make_private_tree
 from guru_form.server._store import Store
@@ -39,6 +44,7 @@ from guru_form.server.engines import (
     load_engine,
     resolve_engine_name,
 )
+from guru_form.video.check import check_readable
 
 __all__ = ["AnalysisFaultSource", "JobRunner", "default_executor", "run_analysis"]
 
@@ -48,24 +54,11 @@ _local = threading.local()
 
 
 def unreadable_video_reason(path: Path) -> str | None:
-    """Why ``path`` is not a readable video (OpenCV cannot open it or read a frame), or None."""
-    import cv2
-
-    capture = cv2.VideoCapture(str(path))
+    """Why ``path`` is not a readable video (:func:`guru_form.video.check_readable`), or None."""
     try:
-        if not capture.isOpened():
-            return (
-                "the uploaded file is not a readable video: OpenCV cannot open it. Upload an "
-                "MP4, MOV or AVI video file (a photo, a document or a truncated download will not do)"
-            )
-        ok, frame = capture.read()
-        if not ok or frame is None:
-            return (
-                "the uploaded file is not a readable video: it opens, but no frame can be "
-                "decoded from it. Re-export the video (e.g. as H.264 MP4) and upload it again"
-            )
-    finally:
-        capture.release()
+        check_readable(path)
+    except InvalidVideoError as exc:  # the reason names no server path
+        return f"the uploaded file is not a readable video: it {exc.reason}"
     return None
 
 
@@ -76,14 +69,6 @@ def _engine(spec: EngineSpec) -> AnalysisEngine:
     if spec not in cache:
         cache[spec] = load_engine(spec)
     return cache[spec]
-
-
-def _takes_artifacts_dir(engine: AnalysisEngine) -> bool:
-    """True for an engine whose ``analyze`` takes ``artifacts_dir`` (it writes files there)."""
-    try:
-        return "artifacts_dir" in inspect.signature(engine.analyze).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _failed(
@@ -181,8 +166,7 @@ def run_analysis(
     artifacts_dir
         A folder for what the analysis carries beside its JSON: the pose track of an
         :class:`Analysis` that has one, as ``analysis.pose.parquet``
-        (:func:`guru_form.io.pose_parquet.artifact_path`); given to engines whose ``analyze``
-        takes ``artifacts_dir``, for files of their own. Everything there is made owner-only.
+        (:func:`guru_form.io.pose_parquet.artifact_path`).
 
     Returns
     -------
@@ -198,23 +182,18 @@ def run_analysis(
         if problem is not None:
             return _failed(problem, activity, domain)
         engine = _engine(spec)
-        extra: dict[str, Any] = {}
-        if artifacts_dir is not None and _takes_artifacts_dir(engine):
-            extra["artifacts_dir"] = ensure_private_dir(Path(artifacts_dir))
         result = engine.analyze(
             path,
             activity=None if activity is None else Activity(activity),
             domain=None if domain is None else Domain(domain),
             rep_count=rep_count,
-            **extra,
         )
         analysis, body = _checked(result, spec.name, activity, domain)
-        if artifacts_dir is not None and (analysis.pose_track is not None or extra):
+        if artifacts_dir is not None and analysis.pose_track is not None:
             from guru_form.io.pose_parquet import artifact_path, to_pose_parquet
 
             directory = ensure_private_dir(Path(artifacts_dir))
-            if analysis.pose_track is not None:
-                to_pose_parquet(analysis.pose_track, artifact_path(directory))
+            to_pose_parquet(analysis.pose_track, artifact_path(directory))
             make_private_tree(directory)  # the track and anything else there: owner-only
         return body
     except EngineError as exc:
