@@ -43,6 +43,7 @@ from guru_form.report.rules import Rule, apply_rules
 from guru_form.tables import combine, reps_frame, set_summary, summarize
 
 __all__ = [
+    "OPINION_LABEL",
     "Cell",
     "Definition",
     "FlaggedRep",
@@ -54,6 +55,8 @@ __all__ = [
     "set_section",
 ]
 
+#: The label of the headline that counts Guru's good and bad ratings of the reps.
+OPINION_LABEL = "Guru's opinion"
 #: Reps per contact-sheet image: each image then fits on one printed page.
 REPS_PER_SHEET = 5
 
@@ -184,7 +187,7 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
         good, bad = opinions
         stats.append(
             Stat(
-                "Guru's opinion",
+                OPINION_LABEL,
                 f"{good} good · {bad} bad",
                 "its ratings of the reps' metrics (marked in the rep table)",
             )
@@ -332,7 +335,7 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
     if _opinion_counts(frame) is not None:
         out.append(
             Definition(
-                "Guru's opinion",
+                OPINION_LABEL,
                 "",
                 "Guru's own rating of a rep on a metric, good or bad, shown after the value in "
                 "the rep table (a bad one in red).",

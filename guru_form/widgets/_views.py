@@ -21,7 +21,7 @@ import html
 
 from guru_form.activities import display_name
 from guru_form.models import Analysis
-from guru_form.report.content import Cell, SetSection, Table
+from guru_form.report.content import OPINION_LABEL, Cell, SetSection, Table
 
 __all__ = ["notice_html", "rep_table_html", "summary_html"]
 
@@ -55,7 +55,7 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     if section.rules:
         flagged = len(section.flagged)
         parts.append(f"{flagged} flagged" if flagged else "none flagged")
-    opinion = next((s for s in section.stats if s.label == "Guru's opinion"), None)
+    opinion = next((s for s in section.stats if s.label == OPINION_LABEL), None)
     if opinion is not None:
         parts.append(html.escape(f"Guru: {opinion.value}"))
     return " · ".join(parts)

@@ -7,7 +7,6 @@ joint data reach the client in Guru's ``jointToPoints`` form, become a pose trac
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +22,7 @@ from tests.pose import conftest as pose_fixtures
 pytestmark = [
     pytest.mark.pose,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("mediapipe") is None,
-        reason="needs the 'pose' extra (mediapipe) for the server's pose engine",
-    ),
+    pose_fixtures.requires_litert,  # the server's pose engine (BlazePose on LiteRT)
 ]
 
 squat_clip = pose_fixtures.squat_clip  # a fixture: one squat rep, 4.5 s at 30 frames/s, 304x540

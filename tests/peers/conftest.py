@@ -82,7 +82,7 @@ def peer_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
     """``guru-form serve`` with the pose engine, stride 2, and the schema ``PEER_SCHEMA``."""
-    pytest.importorskip("mediapipe")
+    pytest.importorskip("ai_edge_litert", reason="the pose engine needs the 'pose' extra")
     data = tmp_path_factory.mktemp("serve-data")
     command = [
         sys.executable,

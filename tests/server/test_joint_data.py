@@ -6,7 +6,6 @@ One server (pose engine, every second frame) analyses one squat rep cut from
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,17 +18,14 @@ from guru_form.io.j2p import GURU_JOINTS, from_j2p
 from guru_form.pose.track import track_from_keypoints
 from guru_form.pose_track import PoseTrack
 from guru_form.server.testing import LocalServer
-from tests.pose.conftest import write_video
+from tests.pose.conftest import requires_litert, write_video
 
 from .conftest import Api
 
 pytestmark = [
     pytest.mark.pose,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("mediapipe") is None,
-        reason="needs the 'pose' extra (mediapipe) for the server's pose engine",
-    ),
+    requires_litert,  # the server's pose engine (BlazePose on LiteRT)
 ]
 
 FOOTAGE = Path(__file__).resolve().parents[1] / "footage"
