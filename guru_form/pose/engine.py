@@ -7,8 +7,8 @@ server's job an :class:`~guru_form.models.Analysis` carrying its pose track (the
 
 An upload that names no activity is tracked first, then
 :func:`~guru_form.pose.recognition.recognize_activity` is asked which activity the track shows:
-the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``, in its
-``raw`` JSON), or, when it cannot tell, the engine raises an
+the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``) in its
+guru_form extension, ``raw["x-guru-form"]`` (:data:`~guru_form.pose.analysis.EXTENSION_KEY`), or, when it cannot tell, the engine raises an
 :class:`~guru_form.errors.EngineError` with the code ``LOW_QUALITY_POSE_ESTIMATE`` and a message
 saying to name the activity.
 """
@@ -22,8 +22,14 @@ from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose import recognition
+from guru_form.pose.analysis import (
+    EXTENSION_KEY,
+    analyze_track,
+    analyze_video,
+    check_person,
+    estimate_track,
+)
 from guru_form.pose.analysis import _check_duration as check_duration
-from guru_form.pose.analysis import analyze_track, analyze_video, check_person, estimate_track
 from guru_form.pose.estimator import DEFAULT_ESTIMATOR
 from guru_form.pose.people import PersonSpec
 from guru_form.pose_track import PoseTrack
@@ -31,8 +37,8 @@ from guru_form.video import VideoReader
 
 __all__ = ["LOW_QUALITY_POSE_ESTIMATE", "RECOGNITION_FIELD", "PoseEngine"]
 
-#: The analysis field (a guru_form extension of Guru's JSON) saying which activity was
-#: recognised, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
+#: The field of the analysis's guru_form extension (``raw["x-guru-form"]``) saying which activity
+#: was recognised, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
 RECOGNITION_FIELD = "recognizedActivity"
 #: The API's failure code for "no confident pose", used when the activity cannot be told.
 LOW_QUALITY_POSE_ESTIMATE = "LOW_QUALITY_POSE_ESTIMATE"
@@ -121,8 +127,8 @@ class PoseEngine:
         -------
         Analysis
             ``Complete``, its domain, activity and reps in the Guru schema, with the pose track
-            attached as ``pose_track``; when the activity was recognised, its ``raw`` JSON
-            carries :data:`RECOGNITION_FIELD`.
+            attached as ``pose_track``; when the activity was recognised,
+            ``raw["x-guru-form"]`` carries :data:`RECOGNITION_FIELD`.
 
         Raises
         ------
@@ -151,10 +157,9 @@ class PoseEngine:
         except InvalidInputError as exc:
             raise EngineError(_video_reason(exc)) from None
         if recognized is not None:
-            analysis.raw = {
-                **(analysis.raw or analysis.to_json()),
-                RECOGNITION_FIELD: recognized.to_json(),
-            }
+            raw = analysis.raw or analysis.to_json()
+            extension = {**raw.get(EXTENSION_KEY, {}), RECOGNITION_FIELD: recognized.to_json()}
+            analysis.raw = {**raw, EXTENSION_KEY: extension}
         return analysis
 
     def _analysed(

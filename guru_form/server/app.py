@@ -33,14 +33,14 @@ to a ``status``: the first ``GET /videos/{id}`` after the analysis is Complete q
 objects.
 
 An upload created without an activity is given to the engine without one: the pose engine then
-recognises it, and its analysis carries guru_form's extension ``recognizedActivity``
-(``{"activity": "squat", "confidence": 0.93}``), or ends Failed with ``LOW_QUALITY_POSE_ESTIMATE``
+recognises it, and its analysis carries ``"x-guru-form": {"recognizedActivity": {"activity":
+"squat", "confidence": 0.93}}`` (guru_form's extension, beside the ``person`` measured), or ends Failed with ``LOW_QUALITY_POSE_ESTIMATE``
 when it cannot tell.
 
 ``analysisEngine`` is ``{"name": "pose", "stride": 1}``: the engine settings the upload was queued
 with, which its analysis is made with (also after a restart with other settings). It is null before
 an upload, and for uploads stored before guru_form recorded it. The analysis JSON itself stays as
-Guru's (``recognizedActivity`` aside).
+Guru's (``x-guru-form`` aside).
 
 Every other endpoint but the upload wants the access token, raw (``Authorization: <token>``, as
 Guru's API) or as ``Authorization: Bearer <token>``.

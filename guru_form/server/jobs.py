@@ -113,7 +113,7 @@ def _checked(
         dropped = ("videoId", "reason", "message")
         for key in dropped:
             body.pop(key, None)
-        # Fields an engine adds to the Guru JSON (the pose engine's recognizedActivity) are kept.
+        # Fields an engine adds to the Guru JSON (the pose engine's "x-guru-form") are kept.
         body.update({k: v for k, v in result.raw.items() if k not in body and k not in dropped})
         body = json.loads(json.dumps(body, default=_jsonable))
         body["activity"] = body["activity"] or activity

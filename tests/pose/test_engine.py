@@ -49,7 +49,8 @@ def test_engine_hands_the_job_an_analysis_and_its_track(squat_clip: Path, tmp_pa
     # The job validates it once, stores its JSON and writes its track among the artifacts.
     result, body = _checked(analysis, "pose", "squat", "weightlifting")
     assert result is analysis
-    assert set(body) == {"status", "domain", "activity", "reps"}
+    assert set(body) == {"status", "domain", "activity", "reps", "x-guru-form"}
+    assert set(body["x-guru-form"]) == {"person"} and body["x-guru-form"]["person"]["rule"]
     assert (body["status"], body["domain"], body["activity"]) == (
         "Complete",
         "weightlifting",

@@ -210,7 +210,9 @@ def test_no_activity_and_one_recognised_says_which_and_how_sure(
     video_id = api.submit(clip)
     body = api.wait(video_id, timeout=180)
     assert body["status"] == "Complete", body
-    assert body["recognizedActivity"] == {"activity": "squat", "confidence": 0.87}
+    extension = body["x-guru-form"]  # guru_form's own, beside Guru's fields
+    assert extension["recognizedActivity"] == {"activity": "squat", "confidence": 0.87}
+    assert extension["person"]["rule"]  # which person was measured, and why
     assert (body["activity"], body["domain"]) == ("squat", "weightlifting")
     assert len(body["reps"]) == 1
     ((activity, person_frames),) = seen
