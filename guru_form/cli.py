@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 
 from guru_form._version import __version__
-from guru_form.errors import GuruError
+from guru_form.errors import GuruError, InvalidInputError
 from guru_form.models import Activity
 
 ENGINES = "auto, pose, reference, or package.module:Class"
@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-ttl", type=float, default=86400.0, help="access token lifetime, s")
     serve.add_argument("--upload-ttl", type=float, default=3600.0, help="upload form lifetime, s")
     serve.add_argument("--public-url", help="base URL clients use, when behind a proxy")
+    serve.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="ID=ACTIVITY",
+        help="analyse uploads created with schemaId ID as ACTIVITY (as a schema in Guru's console)",
+    )
     serve.add_argument("--log-level", default="info")
 
     backup = sub.add_parser(
@@ -205,9 +212,23 @@ def _serve(args: argparse.Namespace) -> int:
         token_ttl_s=args.token_ttl,
         upload_ttl_s=args.upload_ttl,
         public_url=args.public_url,
+        schemas=_schemas(args.schema),
         log_level=args.log_level,
     )
     return 0
+
+
+def _schemas(pairs: list[str]) -> dict[str, str]:
+    """``["my-id=squat"]`` -> ``{"my-id": "squat"}`` (the activities are checked by the server)."""
+    schemas: dict[str, str] = {}
+    for pair in pairs:
+        schema, sep, activity = pair.partition("=")
+        if not sep or not schema.strip() or not activity.strip():
+            raise InvalidInputError(
+                f"--schema takes ID=ACTIVITY (e.g. --schema my-squats=squat), got {pair!r}"
+            )
+        schemas[schema.strip()] = activity.strip()
+    return schemas
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -26,6 +26,9 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     ├── AnalysisTimeoutError                      the analysis did not finish before the deadline
     └── EngineError                               an analysis engine could not analyse a video
 
+Warnings (:class:`GuruWarning`, a ``UserWarning``): :class:`UnknownActivityWarning` when an
+activity or domain guru_form does not know is passed through to the server or read from it.
+
 Messages say what happened and what to do next. They never contain secrets: client secrets, access
 tokens, API keys and upload signing fields are kept out of every message and ``repr``.
 """
@@ -44,6 +47,7 @@ __all__ = [
     "AuthenticationError",
     "EngineError",
     "GuruError",
+    "GuruWarning",
     "HelpSpotError",
     "InvalidInputError",
     "InvalidVideoError",
@@ -57,6 +61,7 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "TimestampOutOfRangeError",
+    "UnknownActivityWarning",
     "UnsupportedActivityError",
     "ValidationError",
 ]
@@ -64,6 +69,18 @@ __all__ = [
 
 class GuruError(Exception):
     """Base class of every error raised on purpose by guru_form."""
+
+
+class GuruWarning(UserWarning):
+    """Base class of every warning guru_form gives."""
+
+
+class UnknownActivityWarning(GuruWarning):
+    """An activity (or domain) guru_form does not know was sent to a server, or read from one.
+
+    The API lists activities beyond those guru_form knows as it grows; such a name is passed
+    through as it is (the server decides) rather than refused.
+    """
 
 
 class InvalidInputError(GuruError, ValueError):
@@ -318,13 +335,20 @@ class AnalysisFailedError(GuruError):
     video_id
         The video whose analysis failed.
     reason
-        The reason the server gave, if any.
+        Why, in words, if the server said.
+    reason_code
+        The API's code for why (e.g. ``"LOW_QUALITY_POSE_ESTIMATE"``), if the server gave one.
     """
 
-    def __init__(self, video_id: str, reason: str | None = None) -> None:
+    def __init__(
+        self, video_id: str, reason: str | None = None, reason_code: str | None = None
+    ) -> None:
         self.video_id = video_id
         self.reason = reason
+        self.reason_code = reason_code
         why = f": {reason}" if reason else " (the server gave no reason)"
+        if reason_code and reason_code != reason:
+            why += f" [{reason_code}]"
         super().__init__(f"analysis of video {video_id} failed{why}")
 
 
@@ -371,12 +395,21 @@ class EngineError(GuruError):
         A sentence written for the user that says what to do next (for example "a person was
         found on only 3 of 120 frames; film the whole body from the side").
 
+    code
+        The API's code for the failure, when it has one (``"LOW_QUALITY_POSE_ESTIMATE"``: no
+        confident pose, or the activity could not be told); the ``Failed`` analysis then carries
+        the code as ``reason`` and the sentence as ``message``.
+
     Attributes
     ----------
     reason
-        The same sentence; the ``reason`` of the ``Failed`` analysis.
+        The same sentence; the ``reason`` of the ``Failed`` analysis (its ``message`` when there
+        is a code).
+    code
+        As given.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, code: str | None = None) -> None:
         self.reason = reason
+        self.code = code
         super().__init__(reason)

@@ -2,12 +2,20 @@
 
 Plain dataclasses and enums that mirror the Guru fitness API's JSON:
 
-- :class:`Activity`, :class:`Domain`, :class:`Status` — the API's accepted strings.
-- :class:`Rep` — one repetition: start/mid/end timestamps (ms) and ``analyses``
-  (``analysisType`` -> ``analysisScalar``).
+- :class:`Activity`, :class:`Domain`, :class:`Status` — the API's accepted strings (every activity
+  the API lists today, in its six domains: :data:`ACTIVITY_DOMAINS`).
+- :class:`Rep` — one repetition: start/mid/end timestamps (ms), ``analyses``
+  (``analysisType`` -> ``analysisScalar``) and ``opinions`` (``analysisType`` ->
+  ``analysisOpinion``, Guru's ``good``/``bad`` where it gives one).
 - :class:`Analysis` — the result of ``GET /videos/{id}/analysis``.
-- :class:`Video` — the result of ``GET /videos/{id}``.
+- :class:`Video` — the result of ``GET /videos/{id}`` (with what ``include=`` asked for), and its
+  :class:`Overlay` videos.
 - :class:`UploadTarget` — the result of ``POST /videos`` (where and how to upload).
+
+An activity or domain the API names that this version does not know (the list grows) is not an
+error when read: :attr:`Analysis.activity` is then None, :attr:`Analysis.activity_text` keeps the
+server's word, and an :class:`~guru_form.errors.UnknownActivityWarning` says so. Older answers
+name the activity ``liftType`` (``"SQUAT"``); it is read as the activity.
 
 Nothing here touches the network or draws.
 """
@@ -18,22 +26,25 @@ import html
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from guru_form.errors import InvalidInputError, SchemaError
+from guru_form.errors import InvalidInputError, SchemaError, UnknownActivityWarning
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "ACTIVITY_DOMAINS",
+    "REASON_DESCRIPTIONS",
     "Activity",
     "Analysis",
     "Domain",
+    "Overlay",
     "Rep",
     "Status",
     "UploadTarget",
@@ -52,21 +63,42 @@ class Domain(_StrEnum):
 
     WEIGHTLIFTING = "weightlifting"
     CALISTHENICS = "calisthenics"
+    MARTIAL_ARTS = "martial_arts"
+    MOBILITY = "mobility"
+    RUNNING = "running"
+    YOGA = "yoga"
 
 
 class Activity(_StrEnum):
-    """The movement performed, as the API names it.
+    """The movement performed, as the API names it: every activity the API lists today.
+
+    guru_form analyses locally the activities that have a profile in :mod:`guru_form.activities`
+    (squat, deadlift, bench press, push-up); the hosted API analyses them all.
 
     Examples
     --------
     >>> Activity("squat").domain
     <Domain.WEIGHTLIFTING: 'weightlifting'>
+    >>> Activity.SPRINT.domain
+    <Domain.RUNNING: 'running'>
     """
 
     SQUAT = "squat"
     DEADLIFT = "deadlift"
     BENCH_PRESS = "bench_press"
     PUSH_UP = "push_up"
+    CLEAN_AND_JERK = "clean_and_jerk"
+    SNATCH = "snatch"
+    BODYWEIGHT_SQUAT = "bodyweight_squat"
+    BURPEE = "burpee"
+    CHIN_UP = "chin_up"
+    LUNGE = "lunge"
+    SIT_UP = "sit_up"
+    PUNCH = "punch"
+    FRONT_KICK = "front_kick"
+    KNEE_TO_CHEST = "knee_to_chest"
+    SPRINT = "sprint"
+    DOWNWARD_DOG = "downward_dog"
 
     @property
     def domain(self) -> Domain:
@@ -93,6 +125,26 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
     Activity.DEADLIFT: Domain.WEIGHTLIFTING,
     Activity.BENCH_PRESS: Domain.WEIGHTLIFTING,
     Activity.PUSH_UP: Domain.CALISTHENICS,
+    Activity.CLEAN_AND_JERK: Domain.WEIGHTLIFTING,
+    Activity.SNATCH: Domain.WEIGHTLIFTING,
+    Activity.BODYWEIGHT_SQUAT: Domain.CALISTHENICS,
+    Activity.BURPEE: Domain.CALISTHENICS,
+    Activity.CHIN_UP: Domain.CALISTHENICS,
+    Activity.LUNGE: Domain.CALISTHENICS,
+    Activity.SIT_UP: Domain.CALISTHENICS,
+    Activity.PUNCH: Domain.MARTIAL_ARTS,
+    Activity.FRONT_KICK: Domain.MARTIAL_ARTS,
+    Activity.KNEE_TO_CHEST: Domain.MOBILITY,
+    Activity.SPRINT: Domain.RUNNING,
+    Activity.DOWNWARD_DOG: Domain.YOGA,
+}
+
+#: What the API's failure codes mean (``reason`` of a Failed analysis), in words.
+REASON_DESCRIPTIONS: dict[str, str] = {
+    "LOW_QUALITY_POSE_ESTIMATE": (
+        "no confident estimate of the body's position through the video; film the whole body, "
+        "in good light, with the camera still"
+    ),
 }
 
 
@@ -177,12 +229,16 @@ class Rep:
     analyses
         ``analysisType -> analysisScalar``, named exactly as the API names them
         (e.g. ``HIP_KNEE_ANGLE_DEGREES``). See :mod:`guru_form.analysis_types` for units.
+    opinions
+        ``analysisType -> analysisOpinion`` for the analyses Guru judged: ``"good"`` or
+        ``"bad"``, its opinion of the rep on that metric. Empty when it gave none.
     """
 
     start_ms: int
     mid_ms: int
     end_ms: int
     analyses: dict[str, float] = field(default_factory=dict)
+    opinions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
@@ -198,8 +254,9 @@ class Rep:
         Raises
         ------
         SchemaError
-            A timestamp is missing or not a number, or an ``analysisScalar`` is not a number
-            (null is allowed: it becomes NaN). The error names the field.
+            A timestamp is missing or not a number, an ``analysisScalar`` is not a number (null is
+            allowed: it becomes NaN), or an ``analysisOpinion`` is not a string. The error names
+            the field.
         """
         if not isinstance(d, dict):
             raise _schema_error(where, f"is {_shown(d)}, not a JSON object")
@@ -209,6 +266,7 @@ class Rep:
         if not isinstance(items, list):
             raise _schema_error(f"{where}.analyses", f"is {_shown(items)}, not a list")
         analyses: dict[str, float] = {}
+        opinions: dict[str, str] = {}
         for j, item in enumerate(items):
             if not isinstance(item, dict):
                 raise _schema_error(f"{where}.analyses[{j}]", f"is {_shown(item)}, not an object")
@@ -218,23 +276,38 @@ class Rep:
             analyses[str(name)] = _as_scalar(
                 item.get("analysisScalar"), f"{where}.analyses[{j}].analysisScalar"
             )
+            opinion = item.get("analysisOpinion")
+            if opinion is not None:
+                if not isinstance(opinion, str):
+                    raise _schema_error(
+                        f"{where}.analyses[{j}].analysisOpinion",
+                        f"is {_shown(opinion)}, not a string ('good' or 'bad')",
+                    )
+                opinions[str(name)] = opinion.strip().lower()
         return cls(
             start_ms=_as_ms(d, "startTimestampMs", where),
             mid_ms=_as_ms(d, "midTimestampMs", where),
             end_ms=_as_ms(d, "endTimestampMs", where),
             analyses=analyses,
+            opinions=opinions,
         )
 
     def to_json(self) -> dict[str, Any]:
         """The API's JSON object for this rep."""
+        items: list[dict[str, Any]] = []
+        for name, value in self.analyses.items():
+            item: dict[str, Any] = {
+                "analysisType": name,
+                "analysisScalar": None if math.isnan(value) else value,
+            }
+            if name in self.opinions:
+                item["analysisOpinion"] = self.opinions[name]
+            items.append(item)
         return {
             "startTimestampMs": self.start_ms,
             "midTimestampMs": self.mid_ms,
             "endTimestampMs": self.end_ms,
-            "analyses": [
-                {"analysisType": k, "analysisScalar": None if math.isnan(v) else v}
-                for k, v in self.analyses.items()
-            ],
+            "analyses": items,
         }
 
 
@@ -316,25 +389,39 @@ class Analysis:
         ``Pending``, ``Complete`` or ``Failed``. A status the API does not document (say
         ``"Processing"``) counts as ``Pending``; :attr:`status_text` keeps the server's word.
     domain, activity
-        As the server reported them (None if it did not, or if this version of guru_form does
-        not know the name; :attr:`raw` and :meth:`save` keep the server's string).
+        As the server reported them (``activity``, or ``liftType`` in older answers). None if it
+        did not, or if this version of guru_form does not know the name: then
+        :attr:`activity_text` (and :attr:`raw`, and :meth:`save`) keep the server's word, and an
+        :class:`~guru_form.errors.UnknownActivityWarning` says so.
     reps
-        The reps, in the order the server sent them.
+        The reps, in the order the server sent them (a sprint's reps are its strides).
     raw
-        The JSON exactly as received.
+        The JSON exactly as received, fields guru_form does not model included (a sprint's
+        ``runnerProgress`` and ``fieldMarkers``: see :mod:`guru_form.tables.sprint`).
     reason
-        Why the analysis failed, when the server said (``reason``, ``error`` or ``message``).
+        Why the analysis failed, in words, when the server said: its ``message``, else the
+        meaning of its ``reason`` code (:data:`REASON_DESCRIPTIONS`), else its ``reason``,
+        ``error`` or ``message`` text.
     pose_track
         The per-frame pose track (a :class:`guru_form.pose_track.PoseTrack`) when the analysis
-        was made by the local pose engine, or from a track with :func:`guru_form.pose.analyze_track`;
-        not part of the Guru JSON, saved beside it by :meth:`save`. Typed loosely here so that
-        this module depends on nothing above it.
+        was made by the local pose engine, from a track with :func:`guru_form.pose.analyze_track`,
+        or from the hosted API's joint data (``client.get_joint_data``); not part of the Guru
+        JSON, saved beside it by :meth:`save`. Typed loosely here so that this module depends on
+        nothing above it.
+    reason_code
+        The API's code for why the analysis failed (``"LOW_QUALITY_POSE_ESTIMATE"``), when its
+        ``reason`` is one.
 
     Examples
     --------
     >>> a = Analysis.from_json({"status": "Complete", "activity": "squat", "reps": []})
     >>> a.domain
     <Domain.WEIGHTLIFTING: 'weightlifting'>
+    >>> Analysis.from_json({"status": "Complete", "liftType": "SQUAT"}).activity
+    <Activity.SQUAT: 'squat'>
+    >>> failed = Analysis.from_json({"status": "Failed", "reason": "LOW_QUALITY_POSE_ESTIMATE"})
+    >>> failed.reason_code
+    'LOW_QUALITY_POSE_ESTIMATE'
     """
 
     video_id: str | None
@@ -345,6 +432,7 @@ class Analysis:
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
     pose_track: Any = field(default=None, repr=False, compare=False)
+    reason_code: str | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
@@ -370,9 +458,10 @@ class Analysis:
                 problem=f"is {_shown(d)}, not a JSON object",
             )
         status = _parse_status(d.get("status"))
-        activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
+        named = d.get("activity") if d.get("activity") is not None else d.get("liftType")
+        activity, domain = _lenient_activity(named, d.get("domain"))
         vid = video_id if video_id is not None else d.get("videoId", d.get("id"))
-        reason = d.get("reason") or d.get("error") or d.get("message")
+        code, reason = _reason(d)
         return cls(
             video_id=None if vid is None else str(vid),
             status=status,
@@ -380,20 +469,49 @@ class Analysis:
             activity=activity,
             reps=_parse_reps(d.get("reps")),
             raw=d,
-            reason=None if reason is None else str(reason),
+            reason=reason,
+            reason_code=code,
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The analysis as Guru JSON (plus ``videoId`` and ``reason`` when known)."""
+        """The analysis as Guru JSON (plus ``videoId``, and ``reason`` when known).
+
+        A failure's code is its ``reason`` and its words its ``message``; without a code the
+        words are the ``reason``.
+        """
         d: dict[str, Any] = {"status": self.status.value}
         if self.video_id is not None:
             d["videoId"] = self.video_id
         d["domain"] = None if self.domain is None else self.domain.value
-        d["activity"] = None if self.activity is None else self.activity.value
+        d["activity"] = self.activity_text
         d["reps"] = [r.to_json() for r in self.reps]
-        if self.reason is not None:
+        if self.reason_code is not None:
+            d["reason"] = self.reason_code
+            if self.reason is not None and self.reason != self.reason_code:
+                d["message"] = self.reason
+        elif self.reason is not None:
             d["reason"] = self.reason
         return d
+
+    @property
+    def activity_text(self) -> str | None:
+        """The activity as the server named it, also when guru_form does not know it.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     a = Analysis.from_json({"status": "Complete", "activity": "pull_up"})
+        >>> a.activity, a.activity_text
+        (None, 'pull_up')
+        """
+        if self.activity is not None:
+            return self.activity.value
+        sent = self.raw.get("activity")
+        if sent is None:
+            sent = self.raw.get("liftType")
+        return sent.strip() if isinstance(sent, str) and sent.strip() else None
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the analysis as JSON; a pose track, if any, goes beside it as ``.pose.parquet``.
@@ -456,11 +574,12 @@ class Analysis:
 
     def _repr_html_(self) -> str:
         title = html.escape(
-            f"Analysis {self.video_id or ''} · {self.activity or 'unknown activity'} · "
+            f"Analysis {self.video_id or ''} · {self.activity_text or 'unknown activity'} · "
             f"{self.status_text} · {len(self.reps)} reps"
         )
         if self.reason:
-            title += "<br><em>" + html.escape(self.reason) + "</em>"
+            code = f" [{self.reason_code}]" if self.reason_code else ""
+            title += "<br><em>" + html.escape(self.reason + code) + "</em>"
         if not self.reps:
             return f"<div><strong>{title}</strong></div>"
         names = sorted({k for r in self.reps for k in r.analyses})
@@ -471,12 +590,42 @@ class Analysis:
         rows = []
         for i, r in enumerate(self.reps, 1):
             cells = [str(i), str(r.start_ms), str(r.mid_ms), str(r.end_ms)]
-            cells += [f"{r.analyses[n]:.1f}" if n in r.analyses else "" for n in names]
+            cells += [_cell(r, n) for n in names]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         return (
             f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+
+
+def _cell(rep: Rep, name: str) -> str:
+    """A scalar for the HTML table, with Guru's opinion of it when there is one."""
+    if name not in rep.analyses:
+        return ""
+    opinion = rep.opinions.get(name)
+    return f"{rep.analyses[name]:.1f}" + (f" ({html.escape(opinion)})" if opinion else "")
+
+
+_REASON_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def _reason(d: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``(code, words)`` of a failure: the API's code in ``reason``, the words in ``message``.
+
+    Examples
+    --------
+    >>> _reason({"reason": "LOW_QUALITY_POSE_ESTIMATE", "message": "no person found"})
+    ('LOW_QUALITY_POSE_ESTIMATE', 'no person found')
+    >>> _reason({"reason": "the engine crashed"})
+    (None, 'the engine crashed')
+    """
+    reason = d.get("reason")
+    if isinstance(reason, str) and _REASON_CODE.fullmatch(reason.strip()):
+        code = reason.strip()
+        words = d.get("message") or REASON_DESCRIPTIONS.get(code) or code
+        return code, str(words)
+    words = reason or d.get("error") or d.get("message")
+    return None, None if words is None else str(words)
 
 
 def _parse_status(value: Any) -> Status:
@@ -501,20 +650,64 @@ def _parse_reps(value: Any) -> list[Rep]:
 
 
 def _lenient_activity(activity: Any, domain: Any) -> tuple[Activity | None, Domain | None]:
-    """Parse what a server reported; unknown strings become None rather than failing the parse."""
+    """Parse what a server reported; an unknown name becomes None, with a warning, not an error."""
     act: Activity | None
     dom: Domain | None
     try:
         act = None if activity is None else _parse_enum(Activity, activity, "activity")
     except InvalidInputError:
         act = None
+        warn_unknown("activity", activity, "read from the server")
     try:
         dom = None if domain is None else _parse_enum(Domain, domain, "domain")
     except InvalidInputError:
         dom = None
+        warn_unknown("domain", domain, "read from the server")
     if dom is None and act is not None:
         dom = act.domain
     return act, dom
+
+
+def warn_unknown(what: str, value: Any, where: str) -> None:
+    """Warn that ``value`` is an activity (or domain) this version of guru_form does not know."""
+    known = ", ".join(m.value for m in (Activity if what == "activity" else Domain))
+    warnings.warn(
+        f"{what} {value!r} ({where}) is not one guru_form knows ({known}); it is kept as it "
+        f"is (the server decides what it means)",
+        UnknownActivityWarning,
+        stacklevel=3,
+    )
+
+
+@dataclass
+class Overlay:
+    """One overlay video of a video (``overlays`` of ``GET /videos/{id}``).
+
+    Attributes
+    ----------
+    kind
+        ``"skeleton"`` (the wireframe of the joints) or ``"all"`` (the wireframe, rep counting and
+        the analytics).
+    status
+        ``"Pending"`` while it is being built, ``"Complete"`` once it can be downloaded (the server's
+        word; the API documents only that there is one).
+    uri
+        Where to download it, once built. A hosted download URL is presigned (its query string is a
+        credential): ``repr`` shows it without the query.
+    """
+
+    kind: str
+    status: str | None = None
+    uri: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        """True once it can be downloaded."""
+        return self.uri is not None and (self.status or "").lower() in ("complete", "success")
+
+    def __repr__(self) -> str:
+        uri = None if self.uri is None else _strip_query(self.uri)
+        return f"Overlay(kind={self.kind!r}, status={self.status!r}, uri={uri!r})"
 
 
 @dataclass
@@ -526,7 +719,8 @@ class Video:
     id
         The video's id.
     status
-        ``Pending`` until the content is uploaded, then ``Success`` (the API's word).
+        ``Pending`` until the content is uploaded, then ``Success``; ``Failed`` when its analysis
+        failed (the API's words).
     uri
         Where the raw video can be downloaded, if the server says. A hosted download URL is
         presigned (its query string is a credential): ``repr`` shows it without the query.
@@ -534,6 +728,21 @@ class Video:
         Metadata as last set by create or update, when the server reports it.
     raw
         The JSON exactly as received.
+    reason, reason_code
+        Why the analysis failed, when ``status`` is ``Failed`` (as :attr:`Analysis.reason` and
+        :attr:`Analysis.reason_code`).
+    fps
+        The uploaded video's frame rate, when the server says.
+    overlays
+        The overlay videos the server has built or is building, by kind (``skeleton``, ``all``).
+    analysis
+        The analysis, when asked for with ``include=("analysis",)``.
+    j2p
+        The joint data (``GET /videos/{id}/j2p``'s answer), when asked for with
+        ``include=("j2p",)``; :func:`guru_form.io.j2p.from_j2p` reads it as keypoints.
+    objects
+        The objects detected, with their bounding boxes, when asked for with
+        ``include=("objects",)``.
     """
 
     id: str
@@ -544,17 +753,40 @@ class Video:
     rep_count: int | None = None
     source: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    reason: str | None = None
+    reason_code: str | None = None
+    fps: float | None = None
+    overlays: dict[str, Overlay] = field(default_factory=dict)
+    analysis: Analysis | None = field(default=None, repr=False)
+    j2p: dict[str, Any] | None = field(default=None, repr=False)
+    objects: list[Any] | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Video:
-        """Parse the API's video JSON."""
-        activity, domain = _lenient_activity(d.get("activity"), d.get("domain"))
+        """Parse the API's video JSON.
+
+        Raises
+        ------
+        SchemaError
+            A field breaks the API's schema (``repCount`` not a whole number, ``fps`` not a
+            number, ``overlays`` not an object, an included analysis that breaks its own); the
+            message names it.
+        """
+        named = d.get("activity") if d.get("activity") is not None else d.get("liftType")
+        activity, domain = _lenient_activity(named, d.get("domain"))
         rep_count = d.get("repCount")
         count = None if rep_count is None else _as_number(rep_count)
         if rep_count is not None and (count is None or not count.is_integer()):
             raise _schema_error("repCount", f"is {_shown(rep_count)}, not a whole number", "video")
+        fps = None if d.get("fps") is None else _as_number(d["fps"])
+        if d.get("fps") is not None and (fps is None or not math.isfinite(fps) or fps <= 0):
+            raise _schema_error("fps", f"is {_shown(d['fps'])}, not a frame rate", "video")
+        vid = str(video_id if video_id is not None else d.get("id", ""))
+        code, reason = _reason(d)
+        j2p = d.get("j2p")
+        objects = d.get("objects")
         return cls(
-            id=str(video_id if video_id is not None else d.get("id", "")),
+            id=vid,
             status=d.get("status"),
             uri=d.get("uri"),
             domain=domain,
@@ -562,10 +794,17 @@ class Video:
             rep_count=None if count is None else int(count),
             source=d.get("source"),
             raw=d,
+            reason=reason,
+            reason_code=code,
+            fps=fps,
+            overlays=_parse_overlays(d.get("overlays")),
+            analysis=_included_analysis(d.get("analysis"), vid),
+            j2p=j2p if isinstance(j2p, dict) else None,
+            objects=objects if isinstance(objects, list) else None,
         )
 
     def __repr__(self) -> str:
-        shown = {
+        shown: dict[str, Any] = {
             "id": self.id,
             "status": self.status,
             "uri": None if self.uri is None else _strip_query(self.uri),
@@ -574,7 +813,43 @@ class Video:
             "rep_count": self.rep_count,
             "source": self.source,
         }
+        if self.reason is not None:
+            shown["reason"] = self.reason
+        if self.fps is not None:
+            shown["fps"] = self.fps
+        if self.overlays:
+            shown["overlays"] = list(self.overlays.values())
         return f"Video({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+
+def _parse_overlays(value: Any) -> dict[str, Overlay]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _schema_error("overlays", f"is {_shown(value)}, not an object", "video")
+    overlays: dict[str, Overlay] = {}
+    for kind, item in value.items():
+        if not isinstance(item, dict):
+            raise _schema_error(f"overlays.{kind}", f"is {_shown(item)}, not an object", "video")
+        status, uri = item.get("status"), item.get("uri")
+        overlays[str(kind)] = Overlay(
+            str(kind),
+            None if status is None else str(status),
+            None if uri is None else str(uri),
+        )
+    return overlays
+
+
+def _included_analysis(value: Any, video_id: str) -> Analysis | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _schema_error("analysis", f"is {_shown(value)}, not an object", "video")
+    try:
+        return Analysis.from_json(value, video_id=video_id)
+    except SchemaError as exc:
+        field_path = f"analysis.{exc.field}" if exc.field else "analysis"
+        raise _schema_error(field_path, exc.problem, "video") from None
 
 
 @dataclass

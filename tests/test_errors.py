@@ -9,7 +9,9 @@ from guru_form import errors as E  # noqa: N812
 
 def test_every_error_is_a_guru_error() -> None:
     for name in E.__all__:
-        assert issubclass(getattr(E, name), E.GuruError), name
+        kind = getattr(E, name)
+        assert issubclass(kind, E.GuruWarning if name.endswith("Warning") else E.GuruError), name
+    assert issubclass(E.UnknownActivityWarning, UserWarning)
 
 
 def test_input_errors_are_value_errors() -> None:

@@ -10,7 +10,12 @@ import pytest
 
 from guru_form import Activity, Analysis, Domain, Rep, Status, UploadTarget, Video, resolve_activity
 from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
-from guru_form.errors import InvalidInputError, SchemaError
+from guru_form.errors import (
+    AnalysisFailedError,
+    InvalidInputError,
+    SchemaError,
+    UnknownActivityWarning,
+)
 
 DOC_EXAMPLE = {
     "status": "Complete",
@@ -50,17 +55,19 @@ def test_save_keeps_what_the_server_sent(tmp_path: Path) -> None:
     sent = {
         "status": "Complete",
         "domain": "weightlifting",
-        "activity": "lunge",  # not an activity this version knows
+        "activity": "pull_up",  # not an activity this version knows
         "model": {"version": "2026.1"},
         "reps": [{**DOC_EXAMPLE["reps"][0], "confidence": 0.93}],
     }
-    a = Analysis.from_json(sent, video_id="v1")
-    assert a.activity is None
+    with pytest.warns(UnknownActivityWarning, match="'pull_up'"):
+        a = Analysis.from_json(sent, video_id="v1")
+    assert a.activity is None and a.activity_text == "pull_up"
     first = a.save(tmp_path / "a.json")
     assert json.loads(first.read_text()) == {**sent, "videoId": "v1"}
-    b = Analysis.load(first)
+    with pytest.warns(UnknownActivityWarning):
+        b = Analysis.load(first)
     assert (b.video_id, b.status, b.domain, b.activity) == ("v1", a.status, a.domain, None)
-    assert b.reps == a.reps and b.raw["activity"] == "lunge"
+    assert b.reps == a.reps and b.raw["activity"] == "pull_up"
     second = b.save(tmp_path / "b.json")
     assert second.read_text() == first.read_text()  # a round trip changes nothing
 
@@ -68,7 +75,7 @@ def test_save_keeps_what_the_server_sent(tmp_path: Path) -> None:
     b.status = Status.FAILED
     changed = json.loads(b.save(tmp_path / "c.json").read_text())
     assert changed["reps"] == [] and changed["status"] == "Failed"
-    assert changed["activity"] == "lunge" and changed["model"] == {"version": "2026.1"}
+    assert changed["activity"] == "pull_up" and changed["model"] == {"version": "2026.1"}
 
 
 def test_missing_scalar_becomes_nan_and_unknown_type_is_kept() -> None:
@@ -102,8 +109,169 @@ def test_failed_analysis_keeps_reason() -> None:
 
 
 def test_unknown_server_activity_is_not_fatal_when_parsing() -> None:
-    a = Analysis.from_json({"status": "Complete", "activity": "lunge", "domain": "weightlifting"})
+    with pytest.warns(UnknownActivityWarning, match="activity 'pull_up' .*read from the server"):
+        a = Analysis.from_json(
+            {"status": "Complete", "activity": "pull_up", "domain": "weightlifting"}
+        )
     assert a.activity is None and a.domain is Domain.WEIGHTLIFTING
+    assert a.activity_text == "pull_up" and a.to_json()["activity"] == "pull_up"
+    with pytest.warns(UnknownActivityWarning, match="domain 'chess'"):
+        b = Analysis.from_json({"status": "Complete", "domain": "chess"})
+    assert b.domain is None
+
+
+# Every activity the API lists today, by domain (docs, source/index.html.md at fb61a0a).
+API_ACTIVITIES = {
+    "weightlifting": ["bench_press", "clean_and_jerk", "deadlift", "snatch", "squat"],
+    "calisthenics": ["bodyweight_squat", "burpee", "chin_up", "lunge", "push_up", "sit_up"],
+    "martial_arts": ["punch", "front_kick"],
+    "mobility": ["knee_to_chest"],
+    "running": ["sprint"],
+    "yoga": ["downward_dog"],
+}
+
+
+def test_every_activity_the_api_lists_in_its_domain() -> None:
+    listed = {(a, d) for d, acts in API_ACTIVITIES.items() for a in acts}
+    assert {(a.value, a.domain.value) for a in Activity} == listed
+    assert len(Activity) == 16 and {d.value for d in Domain} == set(API_ACTIVITIES)
+    for activity, domain in listed:
+        assert resolve_activity(activity) == (Activity(activity), Domain(domain))
+        parsed = Analysis.from_json({"status": "Complete", "activity": activity})
+        assert parsed.activity is Activity(activity) and parsed.domain is Domain(domain)
+
+
+def test_lift_type_is_read_as_the_activity() -> None:
+    """Older answers (the blog's) name the activity liftType, in capitals, with no domain."""
+    sent = {
+        "status": "Complete",
+        "liftType": "SQUAT",
+        "reps": [
+            {
+                "startTimestampMs": 40,
+                "midTimestampMs": 2100,
+                "endTimestampMs": 3900,
+                "analyses": [
+                    {"analysisType": "BAR_PATH_SINUOSITY_PERCENTAGE", "analysisScalar": 95.5},
+                    {"analysisType": "HIP_KNEE_ANGLE_DEGREES", "analysisScalar": -3.2},
+                ],
+            }
+        ],
+    }
+    a = Analysis.from_json(sent)
+    assert (a.activity, a.domain, a.activity_text) == (
+        Activity.SQUAT,
+        Domain.WEIGHTLIFTING,
+        "squat",
+    )
+    assert a.reps[0].analyses == {
+        "BAR_PATH_SINUOSITY_PERCENTAGE": 95.5,
+        "HIP_KNEE_ANGLE_DEGREES": -3.2,
+    }
+    from guru_form.io.guru_json import saved_json
+
+    assert "activity" not in saved_json(a) and saved_json(a)["liftType"] == "SQUAT"
+
+
+def test_opinions_are_kept_per_analysis_and_round_trip(tmp_path: Path) -> None:
+    sent = {
+        **DOC_EXAMPLE,
+        "reps": [
+            {
+                **DOC_EXAMPLE["reps"][0],
+                "analyses": [
+                    {
+                        "analysisType": "HIP_KNEE_ANGLE_DEGREES",
+                        "analysisScalar": -2.0,
+                        "analysisOpinion": "good",
+                    },
+                    {"analysisType": "KNEE_ANGLE_DEGREES", "analysisScalar": 81.0},
+                    {
+                        "analysisType": "TRUNK_LEAN_DEGREES",
+                        "analysisScalar": 48.0,
+                        "analysisOpinion": " Bad ",
+                    },
+                ],
+            }
+        ],
+    }
+    rep = Analysis.from_json(sent).reps[0]
+    assert rep.opinions == {"HIP_KNEE_ANGLE_DEGREES": "good", "TRUNK_LEAN_DEGREES": "bad"}
+    items = rep.to_json()["analyses"]
+    assert items[0]["analysisOpinion"] == "good" and "analysisOpinion" not in items[1]
+    assert Rep.from_json(rep.to_json()) == rep
+    loaded = Analysis.load(Analysis.from_json(sent).save(tmp_path / "a.json"))
+    assert loaded.reps[0].opinions == rep.opinions
+    assert "(good)" in Analysis.from_json(sent)._repr_html_()
+    with pytest.raises(SchemaError, match=r"analyses\[0\]\.analysisOpinion is 1, not a string"):
+        Rep.from_json(
+            {
+                **DOC_EXAMPLE["reps"][0],
+                "analyses": [{"analysisType": "X", "analysisScalar": 1, "analysisOpinion": 1}],
+            }
+        )
+
+
+def test_a_failure_code_is_kept_apart_from_its_words() -> None:
+    coded = Analysis.from_json({"status": "Failed", "reason": "LOW_QUALITY_POSE_ESTIMATE"})
+    assert coded.reason_code == "LOW_QUALITY_POSE_ESTIMATE"
+    assert coded.reason is not None and "confident" in coded.reason  # the code's meaning
+    with_words = Analysis.from_json(
+        {
+            "status": "Failed",
+            "reason": "LOW_QUALITY_POSE_ESTIMATE",
+            "message": "could not tell which activity this is",
+        }
+    )
+    assert with_words.reason == "could not tell which activity this is"
+    assert with_words.to_json()["reason"] == "LOW_QUALITY_POSE_ESTIMATE"
+    assert with_words.to_json()["message"] == "could not tell which activity this is"
+    words_only = Analysis.from_json({"status": "Failed", "reason": "the engine crashed"})
+    assert (words_only.reason_code, words_only.reason) == (None, "the engine crashed")
+    error = AnalysisFailedError("v1", with_words.reason, with_words.reason_code)
+    assert error.reason_code == "LOW_QUALITY_POSE_ESTIMATE"
+    assert "could not tell" in str(error) and "LOW_QUALITY_POSE_ESTIMATE" in str(error)
+
+
+def test_a_sprints_strides_and_extra_fields_survive(tmp_path: Path) -> None:
+    def stride(start: int, air: float | None, ground: float | None, left: int) -> dict:
+        return {
+            "startTimestampMs": start,
+            "midTimestampMs": start + 120,
+            "endTimestampMs": start + 260,
+            "analyses": [
+                {"analysisType": "IS_LEFT_LEG", "analysisScalar": left},
+                {"analysisType": "STRIDE_AIR_TIME_MS", "analysisScalar": air},
+                {"analysisType": "STRIDE_GROUND_TIME_MS", "analysisScalar": ground},
+            ],
+        }
+
+    sent = {
+        "status": "Complete",
+        "domain": "running",
+        "activity": "sprint",
+        "reps": [stride(0, None, None, 1), stride(300, 110.0, 95.0, 0)],
+        "runnerProgress": [
+            {"distanceFromStart": -0.5, "frameIndex": 0, "timestamp": 0},
+            {"distanceFromStart": 1.25, "frameIndex": 9, "timestamp": 300},
+        ],
+        "fieldMarkers": {
+            "startLine": {
+                "type": "YARD_LINE",
+                "position": {"x1": 10, "y1": 400, "x2": 30, "y2": 700},
+                "frame_idx": 3,
+                "timestamp": 100,
+            }
+        },
+    }
+    a = Analysis.from_json(sent)
+    assert a.activity is Activity.SPRINT and a.domain is Domain.RUNNING
+    assert math.isnan(a.reps[0].analyses["STRIDE_AIR_TIME_MS"])
+    assert a.reps[0].to_json()["analyses"][1]["analysisScalar"] is None  # null stays null
+    saved = json.loads(a.save(tmp_path / "sprint.json").read_text())
+    assert saved["runnerProgress"] == sent["runnerProgress"]
+    assert saved["fieldMarkers"] == sent["fieldMarkers"]
+    assert saved["reps"][0]["analyses"][1]["analysisScalar"] is None
 
 
 def test_an_undocumented_status_counts_as_pending_and_keeps_its_word() -> None:
@@ -140,18 +308,26 @@ def test_resolve_activity(activity: str | None, domain: str | None, expected: tu
 
 
 def test_resolve_activity_rejects_unknown_and_mismatch() -> None:
-    with pytest.raises(InvalidInputError, match="unknown activity 'lunge'; use one of"):
-        resolve_activity("lunge")
+    with pytest.raises(InvalidInputError, match="unknown activity 'pull_up'; use one of"):
+        resolve_activity("pull_up")
     with pytest.raises(InvalidInputError, match="unknown domain"):
-        resolve_activity(domain="yoga")
+        resolve_activity(domain="chess")
     with pytest.raises(
         InvalidInputError, match="belongs to domain 'calisthenics', not 'weightlifting'"
     ):
         resolve_activity("push_up", "weightlifting")
 
 
-def test_deadlift_goes_up_first() -> None:
-    assert [a.lowers_first for a in Activity] == [True, False, True, True]
+def test_deadlift_goes_up_first_and_the_others_phase_order_is_not_known() -> None:
+    from guru_form import activities
+
+    assert [activities.get(a).lowers_first for a in list(Activity)[:4]] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+    assert {activities.find(a) for a in list(Activity)[4:]} == {None}  # no profile
 
 
 def test_upload_target_hides_signing_fields() -> None:
@@ -182,6 +358,46 @@ def test_video_repr_hides_the_download_urls_signature() -> None:
 def test_video_parses_api_names() -> None:
     v = Video.from_json({"id": "v1", "status": "Pending", "repCount": 10, "activity": "squat"})
     assert (v.id, v.status, v.rep_count, v.domain) == ("v1", "Pending", 10, Domain.WEIGHTLIFTING)
+    assert (v.fps, v.overlays, v.analysis, v.j2p, v.reason) == (None, {}, None, None, None)
+
+
+def test_video_with_fps_overlays_failure_and_includes() -> None:
+    signed = "https://bucket.example/o.mp4?X-Amz-Signature=SECRET"
+    v = Video.from_json(
+        {
+            "id": "v1",
+            "status": "Failed",
+            "reason": "LOW_QUALITY_POSE_ESTIMATE",
+            "fps": 29.97,
+            "overlays": {
+                "skeleton": {"status": "Pending"},
+                "all": {"status": "Complete", "uri": signed},
+            },
+            "analysis": {"status": "Failed", "reason": "LOW_QUALITY_POSE_ESTIMATE"},
+            "j2p": {"status": "Failed", "jointToPoints": {}},
+        }
+    )
+    assert (v.status, v.reason_code, v.fps) == ("Failed", "LOW_QUALITY_POSE_ESTIMATE", 29.97)
+    assert not v.overlays["skeleton"].ready and v.overlays["all"].ready
+    assert v.overlays["all"].uri == signed and "SECRET" not in repr(v)
+    assert v.analysis is not None and v.analysis.video_id == "v1"
+    assert v.analysis.reason_code == "LOW_QUALITY_POSE_ESTIMATE"
+    assert v.j2p == {"status": "Failed", "jointToPoints": {}}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"fps": "fast"}, "fps is 'fast', not a frame rate"),
+        ({"fps": 0}, "fps is 0, not a frame rate"),
+        ({"overlays": [1]}, "overlays is a list, not an object"),
+        ({"overlays": {"all": "done"}}, "overlays.all is 'done', not an object"),
+        ({"analysis": {"reps": 3}}, "analysis.reps is 3, not a list"),
+    ],
+)
+def test_a_malformed_video_names_the_field(body: dict, words: str) -> None:
+    with pytest.raises(SchemaError, match=words):
+        Video.from_json({"id": "v1", **body})
 
 
 def test_units() -> None:

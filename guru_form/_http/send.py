@@ -28,6 +28,7 @@ def send_with_retries(
     auth: httpx.Auth | None = None,
     resend_safe: bool = False,
     raise_for_status: bool = True,
+    stream: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> httpx.Response:
     """Send ``request``, retrying as ``policy`` allows; raise a typed error when it fails.
@@ -47,6 +48,9 @@ def send_with_retries(
         True when sending the request twice cannot do harm (an idempotent POST).
     raise_for_status
         When False, a final error response is returned instead of raised.
+    stream
+        Return a successful response with its body unread (the caller reads and closes it);
+        error responses are read as usual.
     sleep
         Injected for tests.
 
@@ -62,7 +66,9 @@ def send_with_retries(
         retry_number += 1
         try:
             response = client.send(
-                request, auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT
+                request,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                stream=stream,
             )
         except httpx.TransportError as exc:
             delay = policy.delay_after_error(exc, request, retry_number, resend_safe=resend_safe)
@@ -92,6 +98,7 @@ async def asend_with_retries(
     auth: httpx.Auth | None = None,
     resend_safe: bool = False,
     raise_for_status: bool = True,
+    stream: bool = False,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> httpx.Response:
     """The async twin of :func:`send_with_retries` (same parameters and errors)."""
@@ -100,7 +107,9 @@ async def asend_with_retries(
         retry_number += 1
         try:
             response = await client.send(
-                request, auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT
+                request,
+                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
+                stream=stream,
             )
         except httpx.TransportError as exc:
             delay = policy.delay_after_error(exc, request, retry_number, resend_safe=resend_safe)

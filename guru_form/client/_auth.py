@@ -1,13 +1,15 @@
 """OAuth2 client-credentials authentication as an ``httpx.Auth``.
 
 One flow serves the sync and the async client (:meth:`OAuthClientCredentials._flow`): it asks for a
-token, adds the bearer header, sends the request, and on a 401 asks for a *fresh* token and sends
-the request once more. Only how a token is obtained differs between the two modes, and only in
+token, adds the ``Authorization`` header (the token alone, as Guru's API wants it, or
+``Bearer <token>``), sends the request, and on a 401 asks for a *fresh* token and sends the request
+once more. Only how a token is obtained differs between the two modes, and only in
 that it is awaited: the sync driver holds a :class:`threading.Lock`, the async driver an
 :class:`anyio.Lock`, so however many threads or tasks need a token at once, one exchange happens.
 
 The token is cached in a :class:`TokenStore` (which a sync client may share with the async client
-it starts for a batch) and refreshed shortly before ``expires_in`` runs out. The token request
+it starts for a batch) and reused until shortly before ``expires_in`` runs out: Guru rate-limits
+clients that fetch a token for every call. The token request
 itself is sent by the client under its retry policy (5xx, 429 and connection errors are retried).
 """
 
@@ -27,7 +29,7 @@ from guru_form._http.errors import decode_body, request_id
 from guru_form.client._config import Credentials
 from guru_form.errors import APIError, AuthenticationError
 
-__all__ = ["NO_AUTH", "OAuthClientCredentials", "Token", "TokenStore"]
+__all__ = ["NO_AUTH", "OAuthClientCredentials", "Token", "TokenStore", "authorization_value"]
 
 NO_AUTH = httpx.Auth()
 """Sends a request as it is: for the token endpoint and presigned upload URLs."""
@@ -109,15 +111,31 @@ _Step = _TokenNeeded | httpx.Request
 _Reply = str | httpx.Response
 
 
+def authorization_value(token: str, scheme: str) -> str:
+    """The ``Authorization`` header's value for ``token``.
+
+    Examples
+    --------
+    >>> authorization_value("abc", "raw"), authorization_value("abc", "Bearer")
+    ('abc', 'Bearer abc')
+    """
+    return token if scheme == "raw" else f"{scheme} {token}"
+
+
 class OAuthClientCredentials(httpx.Auth):
-    """Bearer auth whose token comes from an OAuth2 client-credentials exchange.
+    """Token auth whose token comes from an OAuth2 client-credentials exchange.
 
     Parameters
     ----------
     credentials
         Client id and secret.
-    token_url, audience
-        The token endpoint and the ``audience`` to ask a token for.
+    token_url
+        The token endpoint.
+    scope, audience
+        The ``scope`` and ``audience`` to ask a token for; each is sent only when not None.
+    auth_scheme
+        ``"raw"`` sends ``Authorization: <token>`` (Guru's API), ``"Bearer"`` sends
+        ``Authorization: Bearer <token>``.
     send_sync, send_async
         How the owning client sends the token request (under its retry policy, without auth);
         each returns the final response, error statuses included. A client gives the one for its
@@ -131,14 +149,18 @@ class OAuthClientCredentials(httpx.Auth):
         credentials: Credentials,
         *,
         token_url: str,
-        audience: str,
+        scope: str | None = None,
+        audience: str | None = None,
+        auth_scheme: str = "raw",
         send_sync: Callable[[httpx.Request], httpx.Response] | None = None,
         send_async: Callable[[httpx.Request], Awaitable[httpx.Response]] | None = None,
         store: TokenStore | None = None,
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
+        self._scope = scope
         self._audience = audience
+        self._scheme = auth_scheme
         self._send_sync = send_sync
         self._send_async = send_async
         self.store = store if store is not None else TokenStore()
@@ -156,14 +178,14 @@ class OAuthClientCredentials(httpx.Auth):
     def _flow(self, request: httpx.Request) -> Generator[_Step, _Reply, None]:
         token = yield _TokenNeeded()
         assert isinstance(token, str)
-        request.headers["Authorization"] = f"Bearer {token}"
+        request.headers["Authorization"] = authorization_value(token, self._scheme)
         response = yield request
         assert isinstance(response, httpx.Response)
         if response.status_code != 401:
             return
         token = yield _TokenNeeded(refused=token)
         assert isinstance(token, str)
-        request.headers["Authorization"] = f"Bearer {token}"
+        request.headers["Authorization"] = authorization_value(token, self._scheme)
         yield request
 
     # -- the two drivers: they differ only in how a token is obtained -------------------------
@@ -173,7 +195,7 @@ class OAuthClientCredentials(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         """Authenticate ``request`` for ``httpx.Client`` (httpx calls this; see ``httpx.Auth``).
 
-        Adds a bearer token (fetched, or refreshed when expired, one thread at a time) and
+        Adds the token (fetched, or refreshed when expired, one thread at a time) and
         yields the request; on a 401 it drops that token, gets a new one and yields the request
         once more.
 
@@ -267,17 +289,18 @@ class OAuthClientCredentials(httpx.Auth):
     # -- the exchange, shared -----------------------------------------------------------------
 
     def _token_request(self) -> httpx.Request:
-        """The documented form-encoded client-credentials request."""
+        """The documented form-encoded client-credentials request (scope and audience if set)."""
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._credentials.client_id,
+            "client_secret": self._credentials.client_secret,
+        }
+        if self._scope is not None:
+            form["scope"] = self._scope
+        if self._audience is not None:
+            form["audience"] = self._audience
         return httpx.Request(
-            "POST",
-            self._token_url,
-            data={
-                "client_id": self._credentials.client_id,
-                "client_secret": self._credentials.client_secret,
-                "audience": self._audience,
-                "grant_type": "client_credentials",
-            },
-            headers={"Accept": "application/json"},
+            "POST", self._token_url, data=form, headers={"Accept": "application/json"}
         )
 
     def _parse(self, response: httpx.Response, started: float) -> Token:
@@ -315,7 +338,9 @@ def _oauth_error(response: httpx.Response, body: Any, client_id: str) -> Authent
     code = f" ({error})" if error and description else ""
     return AuthenticationError(
         f"the token endpoint refused client {client_id!r}: {what}{code}; check the client id and "
-        "secret (GURU_CLIENT_ID / GURU_CLIENT_SECRET), the audience and auth_url",
+        "secret (GURU_CLIENT_ID / GURU_CLIENT_SECRET), the scope or audience (GURU_SCOPE / "
+        "GURU_AUDIENCE: Guru's Cognito endpoint takes a scope, an Auth0-style one an audience) "
+        "and auth_url",
         status_code=response.status_code,
         body=body,
         request_id=request_id(response),

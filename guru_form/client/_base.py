@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import httpx
 
 from guru_form._http import RetryPolicy, parse_retry_after, safe_url
 from guru_form._http.errors import decode_body, request_id
-from guru_form.client._auth import OAuthClientCredentials
+from guru_form.client._auth import NO_AUTH, OAuthClientCredentials
 from guru_form.client._cache import CacheEntry, ResultCache, default_cache_dir
 from guru_form.client._config import (
     ClientConfig,
@@ -39,14 +40,19 @@ from guru_form.client._upload import (
     upload_error,
 )
 from guru_form.client._validate import (
+    Include,
     VideoMetadata,
     check_count,
+    check_include,
     check_video_file,
     check_video_id,
     video_metadata,
 )
 from guru_form.errors import (
+    AnalysisFailedError,
+    AnalysisTimeoutError,
     APIError,
+    GuruError,
     InvalidInputError,
     InvalidVideoError,
     MalformedResponseError,
@@ -57,6 +63,7 @@ from guru_form.models import (
     Activity,
     Analysis,
     Domain,
+    Overlay,
     Status,
     UploadTarget,
     Video,
@@ -120,7 +127,9 @@ class BaseGuruClient:
         *,
         base_url: str | None = None,
         auth_url: str | None = None,
+        scope: str | None = None,
         audience: str | None = None,
+        auth_scheme: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -134,7 +143,9 @@ class BaseGuruClient:
             client_secret,
             base_url=base_url,
             auth_url=auth_url,
+            scope=scope,
             audience=audience,
+            auth_scheme=auth_scheme,
             allow_insecure_http=allow_insecure_http,
         )
         self._setup(config, timeouts, policy, None if cache_dir is None else Path(cache_dir))
@@ -311,13 +322,19 @@ class BaseGuruClient:
     # -- requests ---------------------------------------------------------------------------
 
     def _api_request(
-        self, method: str, path: str, *, json: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> httpx.Request:
         self._check_open()
         return httpx.Request(
             method,
             self._config.url(path),
             json=json,
+            params=params,
             headers=default_headers(),
         )
 
@@ -328,6 +345,23 @@ class BaseGuruClient:
         self, method: str, video_id: str, suffix: str = "", **kw: Any
     ) -> httpx.Request:
         return self._api_request(method, f"/videos/{check_video_id(video_id)}{suffix}", **kw)
+
+    def _get_video_request(self, video_id: str, include: Include) -> httpx.Request:
+        parts = check_include(include)
+        params = {"include": ",".join(parts)} if parts else None
+        return self._video_request("GET", video_id, params=params)
+
+    def _download_request(self, uri: str) -> tuple[httpx.Request, httpx.Auth]:
+        """A GET of ``uri`` (joined to the API's URL if relative), and its auth: the token only
+        for the API's own origin, never for another host (a presigned URL carries its own)."""
+        url = httpx.URL(self._config.base_url + "/").join(uri)
+        check_url_allowed(
+            str(url), allow_insecure_http=self._config.allow_insecure_http, what="the download URL"
+        )
+        base = httpx.URL(self._config.base_url)
+        same_origin = (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+        request = httpx.Request("GET", url, headers={"User-Agent": default_headers()["User-Agent"]})
+        return request, (self._auth if same_origin else NO_AUTH)
 
     def _upload_request(
         self, target: UploadTarget, file: IO[bytes], job: UploadJob, progress: ByteProgress
@@ -436,6 +470,117 @@ class BaseGuruClient:
         """True when a 404 means "this analysis has no pose track", not "no such video"."""
         body = error.body if isinstance(error.body, dict) else {}
         return body.get("error") in ("no_pose_track", "not_ready")
+
+    def _joint_data(self, response: httpx.Response, video_id: str) -> PoseTrack | None:
+        """The pose track of a ``GET /videos/{id}/j2p`` answer (None while Pending)."""
+        return self._track_of_j2p(self._json_object(response), video_id, response, fps=None)
+
+    def _track_of_j2p(
+        self,
+        body: dict[str, Any],
+        video_id: str,
+        response: httpx.Response,
+        *,
+        fps: float | None,
+        activity: Activity | None = None,
+    ) -> PoseTrack | None:
+        """The pose track of Guru's joint data (None while Pending).
+
+        Guru's keypoints go through the pose engine's own track building
+        (:func:`guru_form.pose.track.track_from_keypoints`: label swaps repaired, the side facing
+        the camera chosen, outliers dropped and short gaps filled), without smoothing: the
+        positions stay as Guru gave them.
+        """
+        from guru_form.io.j2p import from_j2p
+        from guru_form.pose.track import track_from_keypoints
+
+        status = Analysis.from_json({"status": body.get("status")}).status
+        if status is Status.PENDING:
+            return None
+        if status is Status.FAILED:
+            failed = Analysis.from_json(body, video_id=video_id)
+            raise AnalysisFailedError(video_id, failed.reason, failed.reason_code)
+        if activity is None:
+            included = body.get("analysis")
+            named = included.get("activity") if isinstance(included, dict) else None
+            if isinstance(named, str) and named in {a.value for a in Activity}:
+                activity = Activity(named)
+        try:
+            keypoints = from_j2p(body, fps=fps, source=video_id)
+        except SchemaError as error:
+            raise self._malformed(response, f"joint data of video {video_id}", error) from None
+        return track_from_keypoints(keypoints, activity, smooth=False)
+
+    def _video_with_joints(self, response: httpx.Response, video_id: str) -> Video:
+        """The video record; with ``include`` j2p and analysis, the track attached to the analysis."""
+        video = self._video(response, video_id)
+        if video.j2p is not None and video.analysis is not None:
+            try:
+                track = self._track_of_j2p(
+                    video.j2p,
+                    video_id,
+                    response,
+                    fps=video.fps,
+                    activity=video.analysis.activity,
+                )
+            except AnalysisFailedError:
+                track = None
+            video.analysis.pose_track = track
+        return video
+
+    @staticmethod
+    def _ready_overlay(video: Video, kind: str) -> Overlay | None:
+        """The overlay ``kind`` of ``video`` if built, None while it is being built.
+
+        Raises
+        ------
+        InvalidInputError
+            The server offers no overlay of that kind.
+        GuruError
+            Its build failed.
+        """
+        overlay = video.overlays.get(kind)
+        if overlay is None:
+            offered = ", ".join(video.overlays) or "none"
+            raise InvalidInputError(
+                f"video {video.id} has no {kind!r} overlay (the server offers: {offered})"
+            )
+        if (overlay.status or "").lower() == "failed":
+            why = video.raw.get("overlays", {}).get(kind, {}).get("reason")
+            raise GuruError(
+                f"the {kind} overlay of video {video.id} could not be built"
+                + (f": {why}" if why else "")
+            )
+        return overlay if overlay.ready else None
+
+    @staticmethod
+    def _download_target(path: str | os.PathLike[str]) -> Path:
+        if not isinstance(path, (str, os.PathLike)):
+            raise InvalidInputError(f"path must be a file path, got {type(path).__name__}")
+        target = Path(path)
+        if target.is_dir():
+            raise InvalidInputError(f"{target} is a folder; pass the path of the .mp4 to write")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    @staticmethod
+    def _overlay_wait(kind: object, timeout: object, poll_interval: object) -> tuple[str, float]:
+        """Check ``download_overlay``'s options; returns the kind and the deadline."""
+        if not isinstance(kind, str) or not kind.strip():
+            raise InvalidInputError(
+                f"kind must be an overlay's name ('all', 'skeleton'), got {kind!r}"
+            )
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
+        assert isinstance(timeout, (int, float))
+        return kind.strip(), time.monotonic() + float(timeout)
+
+    @staticmethod
+    def _overlay_timeout(video: Video, kind: str, timeout: float) -> AnalysisTimeoutError:
+        overlay = video.overlays.get(kind)
+        status = None if overlay is None else overlay.status
+        return AnalysisTimeoutError(video.id, timeout, f"{kind} overlay {status or 'not built'}")
 
     def _wants_pose_track(self, analysis: Analysis) -> bool:
         return self.is_local and analysis.status is Status.COMPLETE and analysis.pose_track is None

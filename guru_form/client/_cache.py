@@ -28,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +105,11 @@ class ResultCache:
     def __repr__(self) -> str:
         return f"ResultCache({str(self.root)!r}, server={self.server!r})"
 
-    def key(self, content_sha256: str, activity: Activity | None) -> str:
-        """The entry name for a video's content and activity."""
-        return f"{content_sha256}.{activity.value if activity else 'any'}"
+    def key(self, content_sha256: str, activity: Activity | str | None) -> str:
+        """The entry name for a video's content and activity (a name guru_form does not know
+        is kept, its characters other than letters, digits, ``_`` and ``-`` made ``_``)."""
+        name = "any" if activity is None else re.sub(r"[^A-Za-z0-9_-]", "_", str(activity))
+        return f"{content_sha256}.{name}"
 
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"

@@ -4,6 +4,13 @@ Resolution order, for each setting: the constructor argument, then the environme
 the documented default. With no credentials at all (no arguments, no ``GURU_CLIENT_ID`` /
 ``GURU_CLIENT_SECRET``) and no server chosen, the client uses guru_form's embedded local server, so
 everything works offline.
+
+The defaults are today's hosted API, as Guru's documentation describes it: the API at
+:data:`DEFAULT_API_URL`, tokens from Guru's Amazon Cognito endpoint (:data:`DEFAULT_AUTH_URL`)
+asked for with ``scope`` :data:`DEFAULT_SCOPE`, and the token sent raw, as
+``Authorization: <token>``. An Auth0-style server, such as Guru's 2022 API (:data:`AUTH0_2022`),
+takes an ``audience`` and no scope, and a ``Bearer`` header: set ``audience`` (which then replaces
+the default scope) and ``auth_scheme="Bearer"``.
 """
 
 from __future__ import annotations
@@ -18,24 +25,68 @@ import httpx
 from guru_form.errors import InvalidInputError, MissingCredentialsError
 
 __all__ = [
+    "AUTH0_2022",
     "DEFAULT_API_URL",
-    "DEFAULT_AUDIENCE",
     "DEFAULT_AUTH_URL",
+    "DEFAULT_SCOPE",
     "ClientConfig",
     "Credentials",
+    "LegacySettings",
     "check_url_allowed",
     "resolve_config",
 ]
 
-DEFAULT_API_URL = "https://api.getguru.fitness"
-DEFAULT_AUTH_URL = "https://guru-prod.us.auth0.com/oauth/token"
-DEFAULT_AUDIENCE = "https://api.formguru.fitness/"
+#: The hosted Guru API.
+DEFAULT_API_URL = "https://api.getguru.ai"
+#: Guru's OAuth2 token endpoint (Amazon Cognito; client credentials, form-encoded).
+DEFAULT_AUTH_URL = "https://customer-console-prod.auth.us-west-2.amazoncognito.com/oauth2/token"
+#: The scope a token for the hosted API is asked for.
+DEFAULT_SCOPE = "https://api.getguru.ai/default"
 
 ENV_CLIENT_ID = "GURU_CLIENT_ID"
 ENV_CLIENT_SECRET = "GURU_CLIENT_SECRET"
 ENV_API_URL = "GURU_API_URL"
 ENV_AUTH_URL = "GURU_AUTH_URL"
+ENV_SCOPE = "GURU_SCOPE"
 ENV_AUDIENCE = "GURU_AUDIENCE"
+ENV_AUTH_SCHEME = "GURU_AUTH_SCHEME"
+
+#: ``auth_scheme`` values: the token alone (``Authorization: <token>``), or after ``Bearer``.
+AUTH_SCHEMES = ("raw", "Bearer")
+
+
+@dataclass(frozen=True)
+class LegacySettings:
+    """The settings of an Auth0-style Guru server: an ``audience`` instead of a scope, ``Bearer``.
+
+    Attributes
+    ----------
+    base_url, auth_url, audience, auth_scheme
+        What to pass to ``GuruClient`` (or set as ``GURU_API_URL``, ``GURU_AUTH_URL``,
+        ``GURU_AUDIENCE``, ``GURU_AUTH_SCHEME``) to talk to it.
+    """
+
+    base_url: str
+    auth_url: str
+    audience: str
+    auth_scheme: str = "Bearer"
+
+    def client_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``GuruClient(client_id, client_secret, **settings.client_kwargs())``."""
+        return {
+            "base_url": self.base_url,
+            "auth_url": self.auth_url,
+            "audience": self.audience,
+            "auth_scheme": self.auth_scheme,
+        }
+
+
+#: Guru's API as documented from 2022-01 to 2022-10: an Auth0 tenant, an audience, ``Bearer``.
+AUTH0_2022 = LegacySettings(
+    base_url="https://api.getguru.fitness",
+    auth_url="https://guru-prod.us.auth0.com/oauth/token",
+    audience="https://api.formguru.fitness/",
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +110,12 @@ class ClientConfig:
         The API's base URL, without a trailing slash.
     auth_url
         The OAuth2 token endpoint.
+    scope
+        The ``scope`` sent with the token request, or None to send none.
     audience
-        The ``audience`` sent with the token request.
+        The ``audience`` sent with the token request, or None to send none.
+    auth_scheme
+        How the token is sent: ``"raw"`` (``Authorization: <token>``) or ``"Bearer"``.
     credentials
         Client id and secret.
     local
@@ -75,8 +130,10 @@ class ClientConfig:
 
     base_url: str
     auth_url: str
-    audience: str
+    scope: str | None
+    audience: str | None
     credentials: Credentials
+    auth_scheme: str = "raw"
     local: bool = False
     allow_insecure_http: bool = False
     server_identity: str = ""
@@ -93,7 +150,8 @@ class ClientConfig:
         where = "local server" if self.local else "hosted API"
         return (
             f"ClientConfig(base_url={self.base_url!r}, auth_url={self.auth_url!r}, "
-            f"audience={self.audience!r}, client_id={self.credentials.client_id!r}, {where})"
+            f"scope={self.scope!r}, audience={self.audience!r}, auth_scheme={self.auth_scheme!r}, "
+            f"client_id={self.credentials.client_id!r}, {where})"
         )
 
 
@@ -104,13 +162,38 @@ def _pick(argument: str | None, env: Mapping[str, str], name: str) -> str | None
     return value if value else None
 
 
+def _scheme(value: str | None) -> str:
+    """``"raw"`` or ``"Bearer"`` from what a user wrote (any case); None means raw."""
+    if value is None:
+        return "raw"
+    if not isinstance(value, str):
+        raise InvalidInputError(f"auth_scheme must be 'raw' or 'Bearer', got {value!r}")
+    for scheme in AUTH_SCHEMES:
+        if value.strip().lower() == scheme.lower():
+            return scheme
+    raise InvalidInputError(
+        f"auth_scheme must be 'raw' (send 'Authorization: <token>', as Guru's API wants) or "
+        f"'Bearer' (send 'Authorization: Bearer <token>'), got {value!r}"
+    )
+
+
+def _optional_text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{what} must be a string, got {type(value).__name__}")
+    return value.strip() or None
+
+
 def resolve_config(
     client_id: str | None = None,
     client_secret: str | None = None,
     *,
     base_url: str | None = None,
     auth_url: str | None = None,
+    scope: str | None = None,
     audience: str | None = None,
+    auth_scheme: str | None = None,
     allow_insecure_http: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> ClientConfig:
@@ -120,8 +203,18 @@ def resolve_config(
     ----------
     client_id, client_secret
         Credentials; default ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``.
-    base_url, auth_url, audience
-        Default ``GURU_API_URL``, ``GURU_AUTH_URL``, ``GURU_AUDIENCE``, then the hosted API's values.
+    base_url, auth_url
+        Default ``GURU_API_URL``, ``GURU_AUTH_URL``, then the hosted API's
+        (:data:`DEFAULT_API_URL`, :data:`DEFAULT_AUTH_URL`).
+    scope
+        The token request's ``scope``; default ``GURU_SCOPE``, then :data:`DEFAULT_SCOPE` unless
+        an audience is set (an Auth0-style server takes an audience and no scope). ``""`` sends
+        no scope.
+    audience
+        The token request's ``audience``; default ``GURU_AUDIENCE``, else none is sent.
+    auth_scheme
+        ``"raw"`` (``Authorization: <token>``, the hosted API's form) or ``"Bearer"``; default
+        ``GURU_AUTH_SCHEME``, else raw.
     allow_insecure_http
         Allow ``http://`` to hosts other than this machine.
     env
@@ -132,15 +225,30 @@ def resolve_config(
     MissingCredentialsError
         When only one of id and secret is given, or a server is chosen without credentials.
     InvalidInputError
-        For a URL that is not http(s), or plain http to another machine without
-        ``allow_insecure_http``.
+        For a URL that is not http(s), plain http to another machine without
+        ``allow_insecure_http``, or an ``auth_scheme`` other than raw and Bearer.
+
+    Examples
+    --------
+    >>> config = resolve_config("id", "secret", env={})
+    >>> config.auth_url == DEFAULT_AUTH_URL, config.scope, config.audience, config.auth_scheme
+    (True, 'https://api.getguru.ai/default', None, 'raw')
+    >>> legacy = resolve_config("id", "secret", **AUTH0_2022.client_kwargs(), env={})
+    >>> legacy.scope, legacy.audience, legacy.auth_scheme
+    (None, 'https://api.formguru.fitness/', 'Bearer')
     """
     env = os.environ if env is None else env
     cid = _pick(client_id, env, ENV_CLIENT_ID)
     secret = _pick(client_secret, env, ENV_CLIENT_SECRET)
     api = _pick(base_url, env, ENV_API_URL)
     token_url = _pick(auth_url, env, ENV_AUTH_URL)
-    aud = _pick(audience, env, ENV_AUDIENCE)
+    aud = _optional_text(_pick(audience, env, ENV_AUDIENCE), "audience")
+    given_scope = _pick(scope, env, ENV_SCOPE)
+    scheme = _scheme(_pick(auth_scheme, env, ENV_AUTH_SCHEME))
+    if given_scope is None:
+        wanted_scope = None if aud is not None else DEFAULT_SCOPE
+    else:
+        wanted_scope = _optional_text(given_scope, "scope")
 
     if (cid is None) != (secret is None):
         given, missing = (
@@ -162,8 +270,10 @@ def resolve_config(
     config = ClientConfig(
         base_url=(api or DEFAULT_API_URL).rstrip("/"),
         auth_url=token_url or DEFAULT_AUTH_URL,
-        audience=aud or DEFAULT_AUDIENCE,
+        scope=wanted_scope,
+        audience=aud,
         credentials=Credentials(cid, secret),
+        auth_scheme=scheme,
         allow_insecure_http=allow_insecure_http,
     )
     check_url_allowed(config.base_url, allow_insecure_http=allow_insecure_http, what="base_url")
@@ -191,7 +301,8 @@ def local_config(
     return ClientConfig(
         base_url=str(server.url).rstrip("/"),
         auth_url=str(server.auth_url),
-        audience=str(server.audience),
+        scope=DEFAULT_SCOPE,
+        audience=None,
         credentials=Credentials(str(server.client_id), str(server.client_secret)),
         local=True,
         server_identity=server.identity,
@@ -214,7 +325,7 @@ def check_url_allowed(url: str, *, allow_insecure_http: bool, what: str = "URL")
     Examples
     --------
     >>> check_url_allowed("http://127.0.0.1:8000", allow_insecure_http=False)  # this machine: fine
-    >>> check_url_allowed("https://api.getguru.fitness", allow_insecure_http=False)
+    >>> check_url_allowed("https://api.getguru.ai", allow_insecure_http=False)
     """
     try:
         parsed = httpx.URL(url)

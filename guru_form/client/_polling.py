@@ -111,7 +111,7 @@ class Poller:
         if analysis.status is Status.COMPLETE:
             return None
         if analysis.status is Status.FAILED:
-            raise AnalysisFailedError(self.video_id, analysis.reason)
+            raise AnalysisFailedError(self.video_id, analysis.reason, analysis.reason_code)
         return self._next_delay(retry_after)
 
     def after_error(self, error: GuruError) -> float:

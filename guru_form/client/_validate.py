@@ -8,28 +8,35 @@ from __future__ import annotations
 
 import numbers
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity, Domain, resolve_activity
+from guru_form.models import Activity, Domain, resolve_activity, warn_unknown
 from guru_form.video.check import check_readable
 
 __all__ = [
     "VideoMetadata",
     "check_count",
+    "check_include",
     "check_video_file",
     "check_video_id",
+    "request_activity",
     "video_metadata",
 ]
 
 
 @dataclass(frozen=True)
 class VideoMetadata:
-    """Validated optional metadata of a video, ready to be sent as the API's JSON."""
+    """Validated optional metadata of a video, ready to be sent as the API's JSON.
 
-    activity: Activity | None = None
-    domain: Domain | None = None
+    An activity or domain guru_form does not know is kept as the string given (see
+    :func:`request_activity`).
+    """
+
+    activity: Activity | str | None = None
+    domain: Domain | str | None = None
     rep_count: int | None = None
     source: str | None = None
 
@@ -37,9 +44,9 @@ class VideoMetadata:
         """Only the fields that are set, under the API's names."""
         out: dict[str, object] = {}
         if self.domain is not None:
-            out["domain"] = self.domain.value
+            out["domain"] = str(self.domain)
         if self.activity is not None:
-            out["activity"] = self.activity.value
+            out["activity"] = str(self.activity)
         if self.rep_count is not None:
             out["repCount"] = self.rep_count
         if self.source is not None:
@@ -63,6 +70,60 @@ def check_count(value: object, what: str, *, minimum: int = 0) -> int:
     return number
 
 
+def _known_or_given(
+    kind: type[Activity] | type[Domain], value: object, what: str
+) -> Activity | Domain | str | None:
+    if value is None or isinstance(value, kind):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
+    try:
+        act, dom = (
+            resolve_activity(value, None) if kind is Activity else resolve_activity(None, value)
+        )
+    except InvalidInputError:
+        warn_unknown(what, value.strip(), "sent to the server")
+        return value.strip()
+    return act if kind is Activity else dom
+
+
+def request_activity(
+    activity: Activity | str | None, domain: Domain | str | None
+) -> tuple[Activity | str | None, Domain | str | None]:
+    """The activity and domain to send: known names checked, unknown ones passed through.
+
+    The domain follows from a known activity; a known activity in another known domain is an
+    error. A name guru_form does not know (the API's list grows) is sent as it is, with an
+    :class:`~guru_form.errors.UnknownActivityWarning`: the server decides.
+
+    Raises
+    ------
+    InvalidInputError
+        For a name that is not a non-empty string, or a known activity in another domain.
+
+    Examples
+    --------
+    >>> request_activity("lunge", None)
+    (<Activity.LUNGE: 'lunge'>, <Domain.CALISTHENICS: 'calisthenics'>)
+    """
+    act = _known_or_given(Activity, activity, "activity")
+    named_domain = domain.strip().lower() if isinstance(domain, str) else ""
+    if isinstance(act, Activity) and named_domain not in ("", act.domain.value):
+        raise InvalidInputError(
+            f"activity {act.value!r} belongs to domain {act.domain.value!r}, not "
+            f"{str(domain).strip()!r}; drop the domain argument and it will be filled in"
+        )
+    dom = _known_or_given(Domain, domain, "domain")
+    if isinstance(act, Activity):
+        if dom is not None and dom != act.domain:
+            raise InvalidInputError(
+                f"activity {act.value!r} belongs to domain {act.domain.value!r}, not {str(dom)!r}; "
+                f"drop the domain argument and it will be filled in"
+            )
+        dom = act.domain
+    return act, dom
+
+
 def video_metadata(
     *,
     activity: Activity | str | None = None,
@@ -70,12 +131,45 @@ def video_metadata(
     rep_count: int | None = None,
     source: str | None = None,
 ) -> VideoMetadata:
-    """Validate activity/domain (the domain follows from the activity), rep count and source."""
-    act, dom = resolve_activity(activity, domain)
+    """Validate activity/domain (the domain follows from the activity), rep count and source.
+
+    An activity or domain guru_form does not know passes through with a warning
+    (:func:`request_activity`).
+    """
+    act, dom = request_activity(activity, domain)
     reps = None if rep_count is None else check_count(rep_count, "rep_count")
     if source is not None and (not isinstance(source, str) or not source.strip()):
         raise InvalidInputError(f"source must be a non-empty string, got {source!r}")
     return VideoMetadata(activity=act, domain=dom, rep_count=reps, source=source)
+
+
+#: What ``get_video(include=...)`` may ask for, as the API names it.
+INCLUDES = ("analysis", "j2p", "objects")
+#: ``include=``: one name, a comma-separated string, or an iterable of names.
+Include = str | Iterable[str] | None
+
+
+def check_include(include: Include) -> tuple[str, ...]:
+    """The parts ``include`` names, in order, each once (:data:`INCLUDES`).
+
+    Examples
+    --------
+    >>> check_include(("analysis", "j2p")), check_include("j2p,analysis"), check_include(None)
+    (('analysis', 'j2p'), ('j2p', 'analysis'), ())
+    """
+    if include is None:
+        return ()
+    items = include.split(",") if isinstance(include, str) else list(include)
+    parts: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInputError(f"include takes names ({', '.join(INCLUDES)}), got {item!r}")
+        name = item.strip()
+        if name not in INCLUDES:
+            raise InvalidInputError(f"include takes any of {', '.join(INCLUDES)}; got {name!r}")
+        if name not in parts:
+            parts.append(name)
+    return tuple(parts)
 
 
 def check_video_id(video_id: object) -> str:

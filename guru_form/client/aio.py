@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ from guru_form.client._progress import (
     CountReporter,
 )
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
-from guru_form.client._validate import check_count, video_metadata
+from guru_form.client._validate import Include, check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
 from guru_form.errors import GuruError, NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
@@ -69,7 +70,9 @@ class AsyncGuruClient(BaseGuruClient):
         *,
         base_url: str | None = None,
         auth_url: str | None = None,
+        scope: str | None = None,
         audience: str | None = None,
+        auth_scheme: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -81,7 +84,9 @@ class AsyncGuruClient(BaseGuruClient):
             client_secret,
             base_url=base_url,
             auth_url=auth_url,
+            scope=scope,
             audience=audience,
+            auth_scheme=auth_scheme,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
@@ -95,7 +100,9 @@ class AsyncGuruClient(BaseGuruClient):
         self._auth = OAuthClientCredentials(
             self._config.credentials,
             token_url=self._config.auth_url,
+            scope=self._config.scope,
             audience=self._config.audience,
+            auth_scheme=self._config.auth_scheme,
             send_async=self._send_token_request,
             store=store if store is not None else TokenStore(),
         )
@@ -140,6 +147,7 @@ class AsyncGuruClient(BaseGuruClient):
         auth: httpx.Auth | None = None,
         resend_safe: bool = False,
         raise_for_status: bool = True,
+        stream: bool = False,
     ) -> httpx.Response:
         return await asend_with_retries(
             self._http,
@@ -148,6 +156,7 @@ class AsyncGuruClient(BaseGuruClient):
             auth=self._auth if auth is None else auth,
             resend_safe=resend_safe,
             raise_for_status=raise_for_status,
+            stream=stream,
             sleep=anyio.sleep,
         )
 
@@ -225,9 +234,49 @@ class AsyncGuruClient(BaseGuruClient):
         self._check_upload_response(response, target, job)
         return target.id
 
-    async def get_video(self, video_id: str) -> Video:
-        """The video record; see :meth:`GuruClient.get_video`."""
-        return self._video(await self._send(self._video_request("GET", video_id)), video_id)
+    async def get_video(self, video_id: str, include: Include = None) -> Video:
+        """The video record, with what ``include`` asks for; see :meth:`GuruClient.get_video`."""
+        response = await self._send(self._get_video_request(video_id, include))
+        return self._video_with_joints(response, video_id)
+
+    async def get_joint_data(self, video_id: str) -> PoseTrack | None:
+        """The video's joints as a pose track; see :meth:`GuruClient.get_joint_data`."""
+        response = await self._send(self._video_request("GET", video_id, "/j2p"))
+        return self._joint_data(response, video_id)
+
+    async def download_overlay(
+        self,
+        video_id: str,
+        path: str | os.PathLike[str],
+        *,
+        kind: str = "all",
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> Path:
+        """Download an overlay video once built; see :meth:`GuruClient.download_overlay`."""
+        target = self._download_target(path)
+        name, deadline = self._overlay_wait(kind, timeout, poll_interval)
+        while True:
+            video = await self.get_video(video_id)
+            overlay = self._ready_overlay(video, name)
+            if overlay is not None and overlay.uri is not None:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._overlay_timeout(video, name, float(timeout))
+            await anyio.sleep(min(float(poll_interval), remaining))
+        request, auth = self._download_request(overlay.uri)
+        response = await self._send(request, auth=auth, resend_safe=True, stream=True)
+        part = target.with_name(target.name + ".part")
+        try:
+            with part.open("wb") as file:
+                async for chunk in response.aiter_bytes():
+                    await anyio.to_thread.run_sync(file.write, chunk)
+            part.replace(target)
+        finally:
+            await response.aclose()
+            part.unlink(missing_ok=True)
+        return target
 
     async def update_video(
         self,
@@ -256,7 +305,8 @@ class AsyncGuruClient(BaseGuruClient):
         The local server keeps the pose track its pose engine made (landmarks and joint angles per
         frame); :mod:`guru_form.frames` draws skeletons from it. :meth:`wait_for_analysis` and
         :meth:`analyze` attach it to the analysis by themselves when talking to the local server.
-        The hosted Guru API has no pose tracks.
+        The hosted Guru API keeps its joints in another form: :meth:`get_joint_data` reads them
+        as a pose track.
 
         Returns
         -------

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
+from guru_form.client._validate import Include
 from guru_form.client.batch import BatchResult, run_sync
 from guru_form.errors import NotFoundError
 from guru_form.models import Activity, Analysis, Domain, UploadTarget, Video
@@ -51,12 +53,20 @@ class GuruClient(BaseGuruClient):
     client_id, client_secret
         OAuth2 client credentials; default ``GURU_CLIENT_ID`` / ``GURU_CLIENT_SECRET``.
     base_url
-        The API; default ``GURU_API_URL``, else ``https://api.getguru.fitness``.
+        The API; default ``GURU_API_URL``, else ``https://api.getguru.ai``.
     auth_url
-        The token endpoint; default ``GURU_AUTH_URL``, else
-        ``https://guru-prod.us.auth0.com/oauth/token``.
+        The token endpoint; default ``GURU_AUTH_URL``, else Guru's
+        ``https://customer-console-prod.auth.us-west-2.amazoncognito.com/oauth2/token``.
+    scope
+        The scope a token is asked for; default ``GURU_SCOPE``, else
+        ``https://api.getguru.ai/default`` unless an audience is set. ``""`` sends none.
     audience
-        Default ``GURU_AUDIENCE``, else ``https://api.formguru.fitness/``.
+        Sent with the token request only when set (default ``GURU_AUDIENCE``): for an Auth0-style
+        server such as Guru's 2022 API
+        (``GuruClient(id, secret, **guru_form.client.AUTH0_2022.client_kwargs())``).
+    auth_scheme
+        ``"raw"`` (the default, or ``GURU_AUTH_SCHEME``) sends ``Authorization: <token>`` as
+        Guru's API wants it; ``"Bearer"`` sends ``Authorization: Bearer <token>``.
     timeout
         Seconds per request (connect at most 10 s), or an ``httpx.Timeout``; default 60 s.
     max_retries
@@ -86,7 +96,9 @@ class GuruClient(BaseGuruClient):
         *,
         base_url: str | None = None,
         auth_url: str | None = None,
+        scope: str | None = None,
         audience: str | None = None,
+        auth_scheme: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -98,7 +110,9 @@ class GuruClient(BaseGuruClient):
             client_secret,
             base_url=base_url,
             auth_url=auth_url,
+            scope=scope,
             audience=audience,
+            auth_scheme=auth_scheme,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
@@ -112,7 +126,9 @@ class GuruClient(BaseGuruClient):
         self._auth = OAuthClientCredentials(
             self._config.credentials,
             token_url=self._config.auth_url,
+            scope=self._config.scope,
             audience=self._config.audience,
+            auth_scheme=self._config.auth_scheme,
             send_sync=self._send_token_request,
         )
         self._key_locks: dict[str, threading.Lock] = {}
@@ -145,6 +161,7 @@ class GuruClient(BaseGuruClient):
         auth: httpx.Auth | None = None,
         resend_safe: bool = False,
         raise_for_status: bool = True,
+        stream: bool = False,
     ) -> httpx.Response:
         return send_with_retries(
             self._http,
@@ -153,6 +170,7 @@ class GuruClient(BaseGuruClient):
             auth=self._auth if auth is None else auth,
             resend_safe=resend_safe,
             raise_for_status=raise_for_status,
+            stream=stream,
         )
 
     def _send_token_request(self, request: httpx.Request) -> httpx.Response:
@@ -261,9 +279,115 @@ class GuruClient(BaseGuruClient):
         self._check_upload_response(response, target, job)
         return target.id
 
-    def get_video(self, video_id: str) -> Video:
-        """The video record (``status`` is ``Pending`` until its content is uploaded)."""
-        return self._video(self._send(self._video_request("GET", video_id)), video_id)
+    def get_video(self, video_id: str, include: Include = None) -> Video:
+        """The video record: ``status`` (``Pending`` until its content is uploaded, then
+        ``Success``, or ``Failed`` with ``reason``), ``fps`` and ``overlays``.
+
+        Parameters
+        ----------
+        video_id
+            The video's id.
+        include
+            Any of ``"analysis"``, ``"j2p"`` and ``"objects"`` (a tuple, or a comma-separated
+            string): each adds that part (``video.analysis``, ``video.j2p``, ``video.objects``).
+            With both ``analysis`` and ``j2p``, the joints are attached to the analysis as its
+            ``pose_track`` (once complete), so :mod:`guru_form.frames` draws its skeleton.
+
+        Examples
+        --------
+        >>> video = client.get_video(video_id, include=("analysis", "j2p"))  # doctest: +SKIP
+        >>> gf.contact_sheet_for("squat.mp4", video.analysis)  # skeletons drawn  # doctest: +SKIP
+        """
+        response = self._send(self._get_video_request(video_id, include))
+        return self._video_with_joints(response, video_id)
+
+    def get_joint_data(self, video_id: str) -> PoseTrack | None:
+        """The video's joints (``GET /videos/{id}/j2p``) as a pose track.
+
+        The same per-frame DataFrame the local pose engine makes (``track.frame``: positions in
+        pixels, one side per frame, joint angles: :func:`guru_form.io.j2p.from_j2p`, then
+        :func:`guru_form.pose.track.track_from_keypoints` without smoothing);
+        attach it to an analysis (``analysis.pose_track = track``) and :mod:`guru_form.frames`
+        draws skeletons on the hosted API's analyses too.
+
+        Returns
+        -------
+        PoseTrack or None
+            None while the analysis is pending.
+
+        Raises
+        ------
+        AnalysisFailedError
+            The analysis failed, or (guru_form's local server) it has no joint data.
+        MalformedResponseError
+            The joint data break the documented shape (the message names the field).
+        """
+        response = self._send(self._video_request("GET", video_id, "/j2p"))
+        return self._joint_data(response, video_id)
+
+    def download_overlay(
+        self,
+        video_id: str,
+        path: str | os.PathLike[str],
+        *,
+        kind: str = "all",
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+    ) -> Path:
+        """Download an overlay video (``skeleton``, or ``all``: wireframe, rep counts and
+        analytics), waiting until the server has built it.
+
+        The file is streamed to disk (memory stays flat whatever its size) under a temporary
+        name and renamed to ``path`` once complete.
+
+        Parameters
+        ----------
+        video_id
+            The video's id.
+        path
+            The ``.mp4`` to write.
+        kind
+            The overlay, as the server names it in ``video.overlays``.
+        timeout, poll_interval
+            How long to wait for it in all, and between looks, in seconds.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        InvalidInputError
+            The server offers no such overlay (the message lists those it offers).
+        GuruError
+            The server could not build it (with its reason).
+        AnalysisTimeoutError
+            It was still not built after ``timeout``.
+        """
+        target = self._download_target(path)
+        name, deadline = self._overlay_wait(kind, timeout, poll_interval)
+        while True:
+            video = self.get_video(video_id)
+            overlay = self._ready_overlay(video, name)
+            if overlay is not None and overlay.uri is not None:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._overlay_timeout(video, name, float(timeout))
+            time.sleep(min(float(poll_interval), remaining))
+        request, auth = self._download_request(overlay.uri)
+        response = self._send(request, auth=auth, resend_safe=True, stream=True)
+        part = target.with_name(target.name + ".part")
+        try:
+            with part.open("wb") as file:
+                for chunk in response.iter_bytes():
+                    file.write(chunk)
+            part.replace(target)
+        finally:
+            response.close()
+            part.unlink(missing_ok=True)
+        return target
 
     def update_video(
         self,
@@ -300,7 +424,8 @@ class GuruClient(BaseGuruClient):
         The local server keeps the pose track its pose engine made (landmarks and joint angles per
         frame); :mod:`guru_form.frames` draws skeletons from it. :meth:`wait_for_analysis` and
         :meth:`analyze` attach it to the analysis by themselves when talking to the local server.
-        The hosted Guru API has no pose tracks.
+        The hosted Guru API keeps its joints in another form: :meth:`get_joint_data` reads them
+        as a pose track.
 
         Returns
         -------

@@ -156,8 +156,10 @@ class _Overlay:
         rep_frames: Sequence[tuple[int, int, int]],
         size: tuple[int, int],
         corner: str,
+        analytics: bool = True,
     ) -> None:
         self.analysis = analysis
+        self.analytics = analytics
         self.rep_frames = rep_frames
         self.thresholds = thresholds
         self.include = include
@@ -204,9 +206,11 @@ class _Overlay:
                 draw_skeleton(
                     image, {k: v for k, v in points.items() if k in self.drawn}, scale=scale
                 )
-                if self.key is not None and all(k in points for k in self.key):
+                if self.analytics and self.key is not None and all(k in points for k in self.key):
                     a, v, c = (points[k] for k in self.key)
                     draw_angle_arc(image, a, v, c, scale=scale)
+        if not self.analytics:
+            return image
         lines = overlay_lines(
             self.analysis,
             frame.time_ms,
@@ -385,6 +389,7 @@ def export_annotated_video(
     preset: str = "veryfast",
     past_end: PastEnd = "error",
     progress: bool = False,
+    analytics: bool = True,
 ) -> Path:
     """Write the whole video with a live overlay: rep counter, current rep and movement, scalars.
 
@@ -407,6 +412,9 @@ def export_annotated_video(
     progress
         Show a progress bar (this decodes every frame, so it takes about as long as the video
         plays on a slow machine).
+    analytics
+        False draws only the skeleton (no panel, counter or key-angle arc): the wireframe
+        video.
 
     Returns
     -------
@@ -429,6 +437,7 @@ def export_annotated_video(
             rep_frames=_rep_frames(reader, analysis),
             size=(reader.info.width, reader.info.height),
             corner=corner,
+            analytics=analytics,
         )
         info = reader.info
         frames = reader.iter_frames_by_index(range(info.frame_count))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
-from guru_form.errors import InvalidInputError, SchemaError
+from guru_form.errors import InvalidInputError, SchemaError, UnknownActivityWarning
 from guru_form.io._files import existing_file, write_text_atomic
 from guru_form.io.pose_parquet import from_pose_parquet, sidecar_path, to_pose_parquet
 from guru_form.models import Analysis
@@ -26,25 +27,31 @@ def saved_json(analysis: Analysis) -> dict[str, Any]:
     """The JSON :func:`to_guru_json` writes: :attr:`Analysis.raw`, brought up to date.
 
     ``videoId`` is added, and every field that differs from what :attr:`~Analysis.raw` parses to
-    (status, domain, activity, reps, reason) is taken from the object. A field the object could
+    (status, domain, activity, reps, reason and its code) is taken from the object. A field the object could
     not read (an activity such as ``"lunge"`` that this version does not know) keeps the
     server's value.
     """
     own = analysis.to_json()
     try:
-        sent = (
-            Analysis.from_json(analysis.raw, video_id=analysis.video_id) if analysis.raw else None
-        )
+        with warnings.catch_warnings():  # said once, when the answer was first read
+            warnings.simplefilter("ignore", UnknownActivityWarning)
+            sent = (
+                Analysis.from_json(analysis.raw, video_id=analysis.video_id)
+                if analysis.raw
+                else None
+            )
     except SchemaError:
         sent = None
     if sent is None:
         return own
+    same_reason = sent.reason == analysis.reason and sent.reason_code == analysis.reason_code
     unchanged = {
         "status": sent.status is analysis.status,
         "domain": sent.domain is analysis.domain,
         "activity": sent.activity is analysis.activity,
         "reps": sent.reps == analysis.reps,
-        "reason": sent.reason == analysis.reason,
+        "reason": same_reason,
+        "message": same_reason,
     }
     saved = dict(analysis.raw)
     for key, value in own.items():

@@ -36,6 +36,8 @@ __all__ = [
     "FLAG_PREFIX",
     "LONG_COLUMNS",
     "MID_MS",
+    "OPINIONS",
+    "OPINION_PREFIX",
     "REP",
     "REP_COLUMNS",
     "SESSION_COLUMNS",
@@ -78,6 +80,10 @@ _INT_COLUMNS = frozenset({REP, START_MS, MID_MS, END_MS})
 SESSION_COLUMNS: tuple[str, ...] = ("video_id", "activity")
 #: Prefix of every boolean flag column added by :mod:`guru_form.tables.flags`.
 FLAG_PREFIX = "flag_"
+#: Prefix of the columns holding Guru's opinion of each rep on an analysisType.
+OPINION_PREFIX = "opinion_"
+#: The opinions the API documents (``analysisOpinion``).
+OPINIONS: tuple[str, ...] = ("good", "bad")
 VELOCITY_LOSS = "velocity_loss_percent"
 
 #: Velocity columns in order of preference (metres per second when the height was known).

@@ -27,6 +27,7 @@ The steps are separate modules, each a pure step on documented data:
 - :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack` (the data model lives in
   :mod:`guru_form.pose_track`; :mod:`guru_form.io` saves it and converts it to other formats);
 - :mod:`~guru_form.pose.segmentation` finds the reps;
+- :mod:`~guru_form.pose.recognition` tells which activity a track shows (when none is given);
 - :mod:`~guru_form.pose.analysis` estimates a track from a video (:func:`estimate_track`) and
   analyses a track into reps (:func:`analyze_track`) with :mod:`guru_form.kinematics`;
 - :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine;
@@ -61,7 +62,7 @@ from guru_form.pose.estimator import (
     estimate_video,
 )
 from guru_form.pose.people import activity_movement, choose_person
-from guru_form.pose.recognition import recognize_activity
+from guru_form.pose.recognition import RecognizedActivity, recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
 from guru_form.pose.track import PoseTrack, build_track, track_from_keypoints
@@ -83,6 +84,7 @@ __all__ = [
     "PoseKeypoints",
     "PoseTrack",
     "RawPose",
+    "RecognizedActivity",
     "RepWindow",
     "accuracy_against_truth",
     "activity_movement",

@@ -247,7 +247,7 @@ def analyze_track(
     activity
         Defaults to the track's activity; with neither, :func:`recognize_activity
         <guru_form.pose.recognition.recognize_activity>` is asked (it cannot recognise an
-        activity yet, and says so).
+        activity yet: then this raises, naming the activities to pass).
     athlete_height_cm
         The athlete's standing height: velocities in m/s instead of body heights per second.
     rep_count
@@ -267,7 +267,15 @@ def analyze_track(
     """
     act, domain = resolve_activity(activity or pose_track.activity)
     if act is None:
-        act, domain = resolve_activity(recognize_activity(pose_track))
+        recognized = recognize_activity(pose_track)
+        if recognized is None:
+            names = ", ".join(p.name for p in activities.registered())
+            source = f" ({pose_track.source})" if pose_track.source else ""
+            raise InvalidInputError(
+                f"guru_form cannot recognise the activity of a pose track{source} yet; pass "
+                f"activity=... (one of {names})"
+            )
+        act, domain = resolve_activity(recognized.activity)
     assert act is not None
     profile = activities.get(act)
     _check_joints(pose_track, act)

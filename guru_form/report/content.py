@@ -26,6 +26,7 @@ from guru_form.metrics import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OPINION_PREFIX,
     REP,
     START_MS,
     VELOCITY_LOSS,
@@ -42,6 +43,7 @@ from guru_form.report.rules import Rule, apply_rules
 from guru_form.tables import combine, reps_frame, set_summary, summarize
 
 __all__ = [
+    "OPINION_LABEL",
     "Cell",
     "Definition",
     "FlaggedRep",
@@ -53,6 +55,8 @@ __all__ = [
     "set_section",
 ]
 
+#: The label of the headline that counts Guru's good and bad ratings of the reps.
+OPINION_LABEL = "Guru's opinion"
 #: Reps per contact-sheet image: each image then fits on one printed page.
 REPS_PER_SHEET = 5
 
@@ -178,6 +182,16 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
                 "last rep against the fastest",
             )
         )
+    opinions = _opinion_counts(frame)
+    if opinions is not None:
+        good, bad = opinions
+        stats.append(
+            Stat(
+                OPINION_LABEL,
+                f"{good} good · {bad} bad",
+                "its ratings of the reps' metrics (marked in the rep table)",
+            )
+        )
     if key_metric is not None:
         values = frame[key_metric].astype("float64").dropna()
         if len(values):
@@ -191,6 +205,15 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
                 )
             )
     return stats
+
+
+def _opinion_counts(frame: pd.DataFrame) -> tuple[int, int] | None:
+    """How many ratings Guru gave as good and as bad, or None when it gave none."""
+    columns = [c for c in frame.columns if str(c).startswith(OPINION_PREFIX)]
+    if not columns:
+        return None
+    values = pd.concat([frame[c].astype("object") for c in columns]).dropna()
+    return int((values == "good").sum()), int((values == "bad").sum())
 
 
 def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
@@ -235,7 +258,12 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             # cells stay short enough for a phone.
             check = failed[0].threshold if failed else _first_threshold(marked.get(column, []))
             text = format_value(value, unit, check, with_unit=False)
-            cells.append(Cell(text, "num bad" if failed else "num"))
+            bad = bool(failed)
+            opinion = row.get(f"{OPINION_PREFIX}{column}")
+            if isinstance(opinion, str):  # Guru's own rating of this rep on this metric
+                text += f" ({opinion})"
+                bad = bad or opinion == "bad"
+            cells.append(Cell(text, "num bad" if bad else "num"))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
             cells.append(Cell(", ".join(names), "tags bad" if names else "tags"))
@@ -304,6 +332,15 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
         known = ANALYSIS_TYPES.get(str(column))
         if known is not None:
             out.append(Definition(known.label, known.unit, " ".join(known.description.split())))
+    if _opinion_counts(frame) is not None:
+        out.append(
+            Definition(
+                OPINION_LABEL,
+                "",
+                "Guru's own rating of a rep on a metric, good or bad, shown after the value in "
+                "the rep table (a bad one in red).",
+            )
+        )
     if VELOCITY_LOSS in frame.columns:
         out.append(
             Definition(
@@ -394,8 +431,9 @@ def set_section(
     section = SetSection(_anchor(heading, used), heading, label, facts)
     if analysis.status is not Status.COMPLETE:
         why = f": {analysis.reason}" if analysis.reason else ""
+        code = f" [{analysis.reason_code}]" if analysis.reason_code else ""
         section.notice = (
-            f"The analysis failed{why}."
+            f"The analysis failed{why}{code}."
             if analysis.status is Status.FAILED
             else "The analysis was still pending when this report was made."
         )

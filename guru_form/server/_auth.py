@@ -1,4 +1,10 @@
-"""Client credentials and bearer tokens for the local server (an Auth0 client-credentials look-alike)."""
+"""Client credentials and access tokens for the local server.
+
+The token endpoint takes the requests of both logins Guru has had: Amazon Cognito's (today: a
+``scope``, client credentials in the form or as HTTP Basic) and Auth0's (2022: an ``audience``).
+An access token is then sent raw (``Authorization: <token>``, as Guru's API wants) or after
+``Bearer``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,13 @@ from guru_form.server._paths import write_private_file
 from guru_form.server._store import Store
 
 LOCAL_AUDIENCE = "https://guru-form.local/api/"
-"""The audience the local server accepts by default (the hosted API's is ``https://api.formguru.fitness/``)."""
+"""The audience the local server accepts by default (Guru's 2022 API's was ``https://api.formguru.fitness/``)."""
+
+GURU_SCOPES = ("https://api.getguru.ai/default", "https://api.getguru.fitness/default")
+"""The scopes the local server grants: Guru's, today's and the one its clients asked for until 2024-06."""
+
+TOKEN_PATH = "/oauth2/token"
+"""The token endpoint's path, as on Guru's Cognito endpoint (``/oauth/token``, Auth0's, works too)."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +74,7 @@ class ServerAccess(Protocol):
 
     @property
     def auth_url(self) -> str:
-        """The OAuth token endpoint (``<url>/oauth/token``)."""
-        ...
-
-    @property
-    def audience(self) -> str:
-        """The audience to ask tokens for."""
+        """The OAuth token endpoint (``<url>/oauth2/token``)."""
         ...
 
     @property
@@ -82,14 +89,37 @@ class ServerAccess(Protocol):
 
 
 def client_kwargs(server: ServerAccess) -> dict[str, str]:
-    """Keyword arguments for ``GuruClient(**client_kwargs(server))``."""
+    """Keyword arguments for ``GuruClient(**client_kwargs(server))``.
+
+    The client then logs in as it does with Guru's hosted API (its default scope, the raw token).
+    """
     return {
         "client_id": server.client_id,
         "client_secret": server.client_secret,
         "base_url": server.url,
         "auth_url": server.auth_url,
-        "audience": server.audience,
     }
+
+
+def parse_authorization(header: str) -> str | None:
+    """The access token of an ``Authorization`` header: ``<token>`` or ``Bearer <token>``.
+
+    Returns
+    -------
+    str or None
+        None when the header is empty or has another form (``Basic ...``, ``Bearer`` alone).
+
+    Examples
+    --------
+    >>> parse_authorization("abc"), parse_authorization("Bearer abc"), parse_authorization("Basic x")
+    ('abc', 'abc', None)
+    """
+    parts = header.split()
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        return parts[1]
+    if len(parts) == 1 and parts[0].lower() != "bearer":
+        return parts[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -101,7 +131,7 @@ class IssuedToken:
 
 
 class TokenError(Exception):
-    """A bearer token was refused; the message is safe to show (it never contains the token)."""
+    """An access token was refused; the message is safe to show (it never contains the token)."""
 
 
 def _digest(token: str) -> str:
@@ -109,7 +139,7 @@ def _digest(token: str) -> str:
 
 
 class Tokens:
-    """Issues opaque bearer tokens and checks them; only their digests are stored."""
+    """Issues opaque access tokens and checks them; only their digests are stored."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -125,9 +155,9 @@ class Tokens:
         """Raise :class:`TokenError` unless ``token`` is known, unexpired and not revoked."""
         known = self._store.token(_digest(token))
         if known is None:
-            raise TokenError("the access token is not valid; get a new one from /oauth/token")
+            raise TokenError(f"the access token is not valid; get a new one from {TOKEN_PATH}")
         issued_at, expires_at = known
         if expires_at <= time.time():
-            raise TokenError("the access token has expired; get a new one from /oauth/token")
+            raise TokenError(f"the access token has expired; get a new one from {TOKEN_PATH}")
         if revoked_before is not None and issued_at <= revoked_before:
-            raise TokenError("the access token was revoked; get a new one from /oauth/token")
+            raise TokenError(f"the access token was revoked; get a new one from {TOKEN_PATH}")

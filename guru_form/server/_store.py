@@ -95,7 +95,7 @@ class VideoRecord:
 
     def analysis(self) -> dict[str, Any]:
         """The analysis as the API returns it: Pending, Complete (with reps) or Failed (with reason)."""
-        if self.analysis_status == "Complete" and self.analysis_json:
+        if self.analysis_status in ("Complete", "Failed") and self.analysis_json:
             stored: dict[str, Any] = json.loads(self.analysis_json)
             return stored
         body: dict[str, Any] = {

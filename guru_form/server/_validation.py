@@ -4,6 +4,13 @@ Bodies are checked before anything is stored: JSON must be UTF-8, at most :data:
 levels deep (checked before it is parsed, so a deeply nested body never reaches the recursive
 parser) and free of lone surrogates (text SQLite and the JSON answers could not encode); numbers
 must lie in the API's ranges (SQLite holds 64-bit integers); text must be valid Unicode.
+
+A create body may carry fields Guru's own clients send that this server has no use for
+(:data:`IGNORED_CREATE_FIELDS`: the Express example's ``schemaId``, the mobile SDKs' ``inference``
+and resolution): they are accepted and left out, and :func:`ignored_create_fields` names them for
+the log. Older clients name the activity ``liftType`` (``"SQUAT"``), read as ``activity``. A
+``schemaId`` the server was configured with (``guru-form serve --schema ID=ACTIVITY``, like a
+schema made in Guru's console) names the activity of the upload.
 """
 
 from __future__ import annotations
@@ -17,6 +24,10 @@ from guru_form.errors import InvalidInputError
 from guru_form.models import resolve_activity
 
 CREATE_FIELDS = ("filename", "size", "source", "domain", "activity", "repCount")
+#: Create fields Guru's API takes that this server does not use: accepted, logged and dropped.
+IGNORED_CREATE_FIELDS = ("schemaId", "inference", "resolutionWidth", "resolutionHeight")
+#: The activity's name in older clients (``"SQUAT"``).
+LIFT_TYPE = "liftType"
 UPDATE_FIELDS = ("repCount", "domain", "activity")
 MAX_REP_COUNT = 10_000
 MAX_JSON_DEPTH = 32
@@ -167,8 +178,64 @@ def _activity_and_domain(
     return (None if act is None else act.value), (None if dom is None else dom.value)
 
 
-def validate_create(body: Any, max_size: int) -> dict[str, Any]:
+def _schema_activity(body: Mapping[str, Any], schemas: Mapping[str, str]) -> str | None:
+    """The activity of the configured schema the body's ``schemaId`` names, if any."""
+    schema = body.get("schemaId")
+    if isinstance(schema, str) and schema in schemas:
+        return schemas[schema]
+    return None
+
+
+def _requested_activity(body: Mapping[str, Any], schemas: Mapping[str, str]) -> Any:
+    """The activity the body asks for: ``activity``, else ``liftType``, else its schema's."""
+    activity = body.get("activity")
+    lift_type = body.get(LIFT_TYPE)
+    if lift_type is not None:
+        if not isinstance(lift_type, str) or not lift_type.strip():
+            raise FieldError(LIFT_TYPE, f"must be an activity's name, not {lift_type!r}")
+        if activity is not None and str(activity).strip().lower() != lift_type.strip().lower():
+            raise FieldError(
+                LIFT_TYPE,
+                f"names {lift_type!r} but activity names {activity!r}; send one of them",
+            )
+        activity = activity if activity is not None else lift_type.strip().lower()
+    schema_activity = _schema_activity(body, schemas)
+    if schema_activity is not None:
+        if activity is not None and str(activity).strip().lower() != schema_activity:
+            raise FieldError(
+                "schemaId",
+                f"schema {body['schemaId']!r} analyses {schema_activity!r}, but the video names "
+                f"activity {activity!r}; send one of them",
+            )
+        activity = schema_activity
+    return activity
+
+
+def ignored_create_fields(body: Any, schemas: Mapping[str, str] | None = None) -> list[str]:
+    """The names of the fields of a create body this server accepted without using them."""
+    if not isinstance(body, dict):
+        return []
+    used_schema = _schema_activity(body, schemas or {}) is not None
+    return [
+        name
+        for name in IGNORED_CREATE_FIELDS
+        if name in body and not (name == "schemaId" and used_schema)
+    ]
+
+
+def validate_create(
+    body: Any, max_size: int, schemas: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The columns of a new video from a ``POST /videos`` body.
+
+    Parameters
+    ----------
+    body
+        The decoded JSON body.
+    max_size
+        The largest ``size`` accepted, in bytes.
+    schemas
+        ``schemaId -> activity`` of the schemas the server was configured with.
 
     Raises
     ------
@@ -177,7 +244,7 @@ def validate_create(body: Any, max_size: int) -> dict[str, Any]:
     """
     if not isinstance(body, dict):
         raise FieldError("body", "must be a JSON object")
-    _reject_unknown(body, CREATE_FIELDS)
+    _reject_unknown(body, (*CREATE_FIELDS, LIFT_TYPE, *IGNORED_CREATE_FIELDS))
     filename = _text(body, "filename")
     if filename is None:
         raise FieldError("filename", "is required: the video file's name, with its extension")
@@ -189,7 +256,9 @@ def validate_create(body: Any, max_size: int) -> dict[str, Any]:
         )
     size = _whole_number(body, "size", 1, max_size)
     assert size is not None
-    activity, domain = _activity_and_domain(body.get("activity"), body.get("domain"))
+    activity, domain = _activity_and_domain(
+        _requested_activity(body, schemas or {}), body.get("domain")
+    )
     return {
         "filename": filename,
         "size": size,

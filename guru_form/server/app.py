@@ -1,27 +1,53 @@
 """The ASGI app: the Guru fitness API's endpoints over a :class:`~guru_form.server.config.ServerRuntime`.
 
 =====================================  =========================================================
-``POST /oauth/token``                  client-credentials exchange (form-encoded or JSON)
+``POST /oauth2/token``                 client-credentials exchange (form-encoded or JSON), as
+                                       Guru's Cognito endpoint: ``scope``, ``audience`` or
+                                       neither; client id and secret in the form or as HTTP
+                                       Basic. ``POST /oauth/token`` (Auth0's path) is the same.
 ``POST /videos``                       create a video record; answers ``id``, ``url``, ``fields``
-``POST /uploads/{id}``                 the presigned upload target (no bearer; signed form fields)
-``GET /videos/{id}``                   the video record: ``status`` Pending | Success, ``uri``, metadata,
-                                       and guru_form's ``analysisEngine`` (below)
+``POST /uploads/{id}``                 the presigned upload target (no token; signed form fields)
+``GET /videos/{id}``                   the video record: ``status`` Pending | Success | Failed (with
+                                       ``reason``), ``uri``, ``fps``, ``overlays``, metadata, and
+                                       guru_form's ``analysisEngine`` (below); ``include=`` any of
+                                       ``analysis``, ``j2p``, ``objects`` (comma-separated) adds
+                                       that part
 ``PUT /videos/{id}``                   update ``repCount``, ``domain``, ``activity``
 ``GET /videos/{id}/analysis``          the analysis: Pending | Complete (reps) | Failed (reason)
+``GET /videos/{id}/j2p``               the joint data: ``status``, ``resolutionWidth``/``Height``,
+                                       ``analysis`` (the reps) and ``jointToPoints`` (Guru's format,
+                                       from the pose engine's track)
 ``GET /videos/{id}/content``           the raw uploaded video (the ``uri`` above)
+``GET /videos/{id}/overlays/{kind}``   an overlay video (``skeleton`` or ``all``), once built
 ``GET /videos/{id}/pose-track``        guru_form's extension: the pose engine's per-frame track
                                        (Parquet), once the analysis is Complete
 ``GET /health``                        liveness, the engine in use and its stride (no auth)
 =====================================  =========================================================
 
+A video's ``status`` is ``Pending`` until its file is uploaded, then ``Success``, or ``Failed``
+(with the analysis's ``reason``, and ``message`` when the reason is a code such as
+``LOW_QUALITY_POSE_ESTIMATE``) once its analysis failed. ``overlays`` maps ``skeleton`` and ``all``
+to a ``status``: the first ``GET /videos/{id}`` after the analysis is Complete queues their build
+(``Pending``), and each is ``Complete`` with a ``uri`` once written (see
+:mod:`guru_form.server.overlays`). ``include=objects`` is an empty list: this server detects no
+objects.
+
+An upload created without an activity is given to the engine without one: the pose engine then
+recognises it, and its analysis carries ``"x-guru-form": {"recognizedActivity": {"activity":
+"squat", "confidence": 0.93}}`` (guru_form's extension, beside the ``person`` measured), or ends Failed with ``LOW_QUALITY_POSE_ESTIMATE``
+when it cannot tell.
+
 ``analysisEngine`` is ``{"name": "pose", "stride": 1}``: the engine settings the upload was queued
 with, which its analysis is made with (also after a restart with other settings). It is null before
 an upload, and for uploads stored before guru_form recorded it. The analysis JSON itself stays as
-Guru's.
+Guru's (``x-guru-form`` aside).
+
+Every other endpoint but the upload wants the access token, raw (``Authorization: <token>``, as
+Guru's API) or as ``Authorization: Bearer <token>``.
 
 Errors are JSON: ``{"error": code, "message": sentence}`` (plus ``field`` and ``errors`` for a 400 on
-one field), and the token endpoint answers Auth0's ``{"error", "error_description"}``. Every response
-carries ``x-request-id``; a 5xx also has it in its body (``requestId``), and the log line about it.
+one field), and the token endpoint answers OAuth2's ``{"error", "error_description"}``. Every
+response carries ``x-request-id``; a 5xx also has it in its body (``requestId``), and the log line about it.
 
 Nothing a client sends makes a 500 on purpose: bodies are bounded per route before they are read
 (413, :mod:`guru_form.server._limits`), JSON and fields are validated (400,
@@ -32,6 +58,8 @@ and logged in one line, without a traceback (it is logged at DEBUG level).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import errno
 import logging
 import mimetypes
@@ -41,16 +69,19 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from guru_form.server._auth import TokenError
+from guru_form.server._auth import TOKEN_PATH, TokenError, parse_authorization
 from guru_form.server._limits import BodyLimitMiddleware, send_json
 from guru_form.server._logging import install_log_filters
 from guru_form.server._signing import UploadRejectedError
@@ -59,11 +90,13 @@ from guru_form.server._upload import receive_upload
 from guru_form.server._validation import (
     BodyError,
     FieldError,
+    ignored_create_fields,
     parse_json,
     validate_create,
     validate_update,
 )
 from guru_form.server.config import ServerConfig, ServerRuntime
+from guru_form.server.overlays import OVERLAY_KINDS, overlay_path
 
 __all__ = ["create_app"]
 
@@ -213,6 +246,73 @@ def _field_error(exc: FieldError) -> JSONResponse:
     )
 
 
+def _client_credentials(form: dict[str, str], headers: Headers) -> tuple[str, str]:
+    """The client id and secret, from an HTTP Basic ``Authorization`` header or the form.
+
+    Raises
+    ------
+    ValueError
+        An unreadable Basic header, or one that names another client than the form.
+    """
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return form.get("client_id", ""), form.get("client_secret", "")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError(
+            "the Basic Authorization header is not base64 of client_id:secret"
+        ) from None
+    client_id, sep, client_secret = decoded.partition(":")
+    if not sep:
+        raise ValueError("the Basic Authorization header is not base64 of client_id:secret")
+    if form.get("client_id") and form["client_id"] != client_id:
+        raise ValueError("client_id in the form and in the Authorization header differ")
+    return client_id, client_secret
+
+
+INCLUDES = ("analysis", "j2p", "objects")
+
+
+def _include(value: str | None) -> tuple[str, ...]:
+    """The parts ``include=`` asks for (comma-separated); an unknown one is a :class:`FieldError`."""
+    parts = tuple(p.strip() for p in (value or "").split(",") if p.strip())
+    unknown = [p for p in parts if p not in INCLUDES]
+    if unknown:
+        raise FieldError(
+            "include",
+            f"unknown part(s) {', '.join(map(repr, unknown))}; include takes a comma-separated "
+            f"list of {', '.join(INCLUDES)}",
+        )
+    return parts
+
+
+def _failure(analysis: dict[str, Any]) -> dict[str, Any]:
+    """``reason`` (and ``message``, when the reason is a code) of a Failed analysis."""
+    out = {"reason": analysis.get("reason") or "the analysis failed"}
+    if analysis.get("message"):
+        out["message"] = analysis["message"]
+    return out
+
+
+def _frame_rate(path: Path) -> float | None:
+    """The video's frame rate as its container states it, or None when it states none."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(path))
+    try:
+        fps = float(capture.get(cv2.CAP_PROP_FPS)) if capture.isOpened() else 0.0
+    finally:
+        capture.release()
+    return round(fps, 3) if fps > 0 else None
+
+
+def _read_track(path: Path) -> Any:
+    from guru_form.io.pose_parquet import from_pose_parquet
+
+    return from_pose_parquet(path)
+
+
 def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
@@ -224,6 +324,7 @@ class _Api:
 
     def __init__(self, runtime: ServerRuntime) -> None:
         self.rt = runtime
+        self.fps_cache: dict[tuple[str, int], float | None] = {}
 
     def base_url(self, request: Request) -> str:
         return (self.rt.config.public_url or str(request.base_url)).rstrip("/")
@@ -257,8 +358,16 @@ class _Api:
                 "invalid_request",
                 "the body must be form-encoded (application/x-www-form-urlencoded) or JSON",
             )
-        for name in ("grant_type", "client_id", "client_secret", "audience"):
-            if not form.get(name):
+        try:
+            client_id, client_secret = _client_credentials(form, request.headers)
+        except ValueError as exc:
+            return _oauth_error(400, "invalid_request", str(exc))
+        for name, value in (
+            ("grant_type", form.get("grant_type")),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+        ):
+            if not value:
                 return _oauth_error(400, "invalid_request", f"Missing required parameter: {name}")
         if form["grant_type"] != "client_credentials":
             return _oauth_error(
@@ -267,37 +376,48 @@ class _Api:
                 f"Grant type '{form['grant_type']}' not allowed for the client; "
                 f"use 'client_credentials'",
             )
-        if not self.rt.credentials.matches(form["client_id"], form["client_secret"]):
+        if not self.rt.credentials.matches(client_id, client_secret):
             return _oauth_error(
                 401, "access_denied", "Unauthorized: unknown client_id or wrong client_secret"
             )
-        if form["audience"] != self.rt.config.audience:
+        audience = form.get("audience")
+        if audience and audience != self.rt.config.audience:
             return _oauth_error(
                 403,
                 "access_denied",
-                f"Service not found: {form['audience']} (this server's audience is "
+                f"Service not found: {audience} (this server's audience is "
                 f"{self.rt.config.audience})",
             )
-        issued = self.rt.tokens.issue(form["client_id"], self.rt.token_ttl_s)
+        unknown = [s for s in form.get("scope", "").split() if s not in self.rt.config.scopes]
+        if unknown:
+            return _oauth_error(
+                400,
+                "invalid_scope",
+                f"Invalid scope requested: {' '.join(unknown)} (this server grants "
+                f"{', '.join(self.rt.config.scopes)})",
+            )
+        issued = self.rt.tokens.issue(client_id, self.rt.token_ttl_s)
         return JSONResponse(
             {"access_token": issued.value, "token_type": "Bearer", "expires_in": issued.expires_in},
             headers={"cache-control": "no-store"},
         )
 
     def authenticate(self, request: Request) -> Response | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        header = request.headers.get("authorization", "")
+        token = parse_authorization(header)
+        if token is None:
+            problem = "missing access token" if not header.strip() else "unreadable Authorization"
             return JSONResponse(
                 {
                     "error": "unauthorized",
-                    "message": "missing bearer token: send 'Authorization: Bearer <token>' "
-                    "with a token from POST /oauth/token",
+                    "message": f"{problem}: send 'Authorization: <token>' (or 'Authorization: "
+                    f"Bearer <token>') with a token from POST {TOKEN_PATH}",
                 },
                 status_code=401,
                 headers={"www-authenticate": 'Bearer realm="guru-form"'},
             )
         try:
-            self.rt.tokens.check(token.strip(), self.rt.revoked_before)
+            self.rt.tokens.check(token, self.rt.revoked_before)
         except TokenError as exc:
             return JSONResponse(
                 {"error": "invalid_token", "message": str(exc)},
@@ -325,14 +445,23 @@ class _Api:
             body = await self.json_body(request)
         except BodyError as exc:
             return _error(400, "invalid_request", f"{exc}; the body must be a JSON object")
+        schemas = self.rt.config.schemas
         try:
-            columns = validate_create(body, self.rt.config.max_upload_bytes)
+            columns = validate_create(body, self.rt.config.max_upload_bytes, schemas)
         except FieldError as exc:
             return _field_error(exc)
         video_id = str(uuid.uuid4())
         self.rt.store.create_video(video_id, **columns)
         fields = self.rt.signer.sign(video_id, columns["size"], self.rt.config.upload_ttl_s)
         logger.info("created video %s", video_id)
+        ignored = ignored_create_fields(body, schemas)
+        if ignored:
+            logger.info(
+                "video %s: ignored field(s) %s, which this server does not use",
+                video_id,
+                ", ".join(ignored),
+            )
+
         return JSONResponse(
             {
                 "id": video_id,
@@ -341,11 +470,16 @@ class _Api:
             }
         )
 
-    def video_json(self, request: Request, record: VideoRecord) -> dict[str, Any]:
-        uri = f"{self.base_url(request)}/videos/{record.id}/content" if record.uploaded else None
-        return {
+    async def video_json(
+        self, request: Request, record: VideoRecord, include: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        base = self.base_url(request)
+        uri = f"{base}/videos/{record.id}/content" if record.uploaded else None
+        analysis = record.analysis()
+        failed = record.uploaded and analysis.get("status") == "Failed"
+        body: dict[str, Any] = {
             "id": record.id,
-            "status": "Success" if record.uploaded else "Pending",
+            "status": "Failed" if failed else "Success" if record.uploaded else "Pending",
             "uri": uri,
             "filename": record.filename,
             "size": record.size,
@@ -356,6 +490,80 @@ class _Api:
             "createdAt": _iso(record.created_at),
             "uploadedAt": _iso(record.uploaded_at),
             "analysisEngine": _engine_json(record),
+            "fps": await self.fps(record),
+            "overlays": self.overlays_json(base, record, analysis),
+        }
+        if failed:
+            body.update(_failure(analysis))
+        if "analysis" in include:
+            body["analysis"] = analysis
+        if "j2p" in include:
+            body["j2p"] = await self.j2p_json(record, analysis)
+        if "objects" in include:
+            body["objects"] = []  # this server detects no objects besides the athlete's pose
+        return body
+
+    async def fps(self, record: VideoRecord) -> float | None:
+        """The uploaded video's frame rate (read once per upload), or None before an upload."""
+        if record.content_path is None:
+            return None
+        key = (record.id, record.upload_generation)
+        if key not in self.fps_cache:
+            self.fps_cache[key] = await run_in_threadpool(_frame_rate, Path(record.content_path))
+        return self.fps_cache[key]
+
+    def overlays_json(
+        self, base: str, record: VideoRecord, analysis: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``overlays``: each kind's status, and its ``uri`` once built (a build is queued here)."""
+        if record.content_path is None:
+            return {}
+        status = analysis.get("status")
+        if status != "Complete":
+            waiting = (
+                {"status": "Failed", "reason": "the analysis failed: there is nothing to draw"}
+                if status == "Failed"
+                else {"status": "Pending"}
+            )
+            return {kind: dict(waiting) for kind in OVERLAY_KINDS}
+        artifacts = self.rt.runner.artifacts_dir(record.id, record.upload_generation)
+        states = self.rt.overlays.states(artifacts, Path(record.content_path), analysis)
+        out: dict[str, Any] = {}
+        for kind, state in states.items():
+            out[kind] = {"status": state.status}
+            if state.reason is not None:
+                out[kind]["reason"] = state.reason
+            if state.status == "Complete":
+                out[kind]["uri"] = f"{base}/videos/{record.id}/overlays/{kind}"
+        return out
+
+    async def j2p_json(self, record: VideoRecord, analysis: dict[str, Any]) -> dict[str, Any]:
+        """Guru's joint data of the upload: ``status``, and ``jointToPoints`` once Complete."""
+        status = analysis.get("status") if record.uploaded else "Pending"
+        if status == "Pending" or status not in ("Complete", "Failed"):
+            return {"status": "Pending"}
+        if status == "Failed":
+            return {"status": "Failed", **_failure(analysis)}
+        from guru_form.io.pose_parquet import find_artifact
+
+        track_file = find_artifact(
+            self.rt.runner.artifacts_dir(record.id, record.upload_generation)
+        )
+        if track_file is None:
+            return {
+                "status": "Failed",
+                "reason": f"the analysis of video {record.id} has no joint data: it was not made "
+                "by the pose engine",
+            }
+        track = await run_in_threadpool(_read_track, track_file)
+        from guru_form.io.j2p import to_j2p
+
+        return {
+            "status": "Complete",
+            "resolutionWidth": track.width,
+            "resolutionHeight": track.height,
+            "analysis": {"reps": analysis.get("reps", [])},
+            "jointToPoints": await run_in_threadpool(to_j2p, track),
         }
 
     async def get_video(self, request: Request) -> Response:
@@ -364,7 +572,45 @@ class _Api:
         record = self.video_or_404(request.path_params["video_id"])
         if isinstance(record, Response):
             return record
-        return JSONResponse(self.video_json(request, record))
+        try:
+            include = _include(request.query_params.get("include"))
+        except FieldError as exc:
+            return _field_error(exc)
+        return JSONResponse(await self.video_json(request, record, include))
+
+    async def get_j2p(self, request: Request) -> Response:
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        record = self.video_or_404(request.path_params["video_id"])
+        if isinstance(record, Response):
+            return record
+        return JSONResponse(await self.j2p_json(record, record.analysis()))
+
+    async def get_overlay(self, request: Request) -> Response:
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        record = self.video_or_404(request.path_params["video_id"])
+        if isinstance(record, Response):
+            return record
+        kind = request.path_params["kind"]
+        if kind not in OVERLAY_KINDS:
+            return _error(
+                404,
+                "not_found",
+                f"no overlay {kind!r}; the overlays are {', '.join(OVERLAY_KINDS)}",
+            )
+        path = None
+        if record.content_path is not None:
+            artifacts = self.rt.runner.artifacts_dir(record.id, record.upload_generation)
+            path = overlay_path(artifacts, kind)
+        if path is None or not path.is_file():
+            return _error(
+                404,
+                "not_ready",
+                f"the {kind} overlay of video {record.id} is not built; GET /videos/{record.id} "
+                "starts it and says when it is Complete",
+            )
+        return FileResponse(path, media_type="video/mp4", filename=f"{record.id}-{kind}.mp4")
 
     async def update_video(self, request: Request) -> Response:
         if (denied := self.authenticate(request)) is not None:
@@ -555,6 +801,7 @@ def create_app(
                 runtime.close()
 
     routes = [
+        Route(TOKEN_PATH, api.token, methods=["POST"]),
         Route("/oauth/token", api.token, methods=["POST"]),
         Route("/videos", api.create_video, methods=["POST"]),
         Route("/videos/{video_id}", api.get_video, methods=["GET"]),
@@ -562,6 +809,8 @@ def create_app(
         Route("/videos/{video_id}/analysis", api.get_analysis, methods=["GET"]),
         Route("/videos/{video_id}/content", api.get_content, methods=["GET"]),
         Route("/videos/{video_id}/pose-track", api.get_pose_track, methods=["GET"]),
+        Route("/videos/{video_id}/j2p", api.get_j2p, methods=["GET"]),
+        Route("/videos/{video_id}/overlays/{kind}", api.get_overlay, methods=["GET"]),
         Route("/uploads/{video_id}", api.upload, methods=["POST"]),
         Route("/health", api.health, methods=["GET"]),
     ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from guru_form.errors import InvalidInputError
-from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, Tokens
+from guru_form.models import resolve_activity
+from guru_form.server._auth import GURU_SCOPES, LOCAL_AUDIENCE, ClientCredentials, Tokens
 from guru_form.server._datadir import DataFolder
 from guru_form.server._limits import Limits
 from guru_form.server._paths import ensure_private_dir
@@ -24,8 +25,9 @@ from guru_form.server.engines import (
     resolve_engine_name,
 )
 from guru_form.server.jobs import JobRunner
+from guru_form.server.overlays import OverlayRenderer
 
-__all__ = ["ServerConfig", "ServerRuntime"]
+__all__ = ["ServerConfig", "ServerRuntime", "check_schemas"]
 
 DATABASE_NAME = "guru.sqlite3"
 SIGNING_KEY_NAME = "signing.key"
@@ -60,7 +62,9 @@ class ServerConfig:
         The one client allowed to get tokens; None loads (or creates) ``credentials.json`` in
         ``data_dir``.
     audience
-        The audience the token endpoint accepts.
+        The audience the token endpoint accepts (when a client sends one).
+    scopes
+        The scopes the token endpoint grants (when a client asks for some): Guru's.
     token_ttl_s, upload_ttl_s
         Lifetime of access tokens and of upload forms, in seconds.
     max_upload_bytes
@@ -72,6 +76,10 @@ class ServerConfig:
     public_url
         The base URL clients reach the server at, for upload and download URLs; None uses the
         address each request was sent to.
+    schemas
+        ``schemaId -> activity``: an upload created with one of these ``schemaId`` values (as
+        Guru's clients send the id of a schema made in Guru's console) is analysed as that
+        activity. Other ``schemaId`` values are ignored.
     """
 
     data_dir: Path
@@ -82,15 +90,18 @@ class ServerConfig:
     max_workers: int | None = None
     credentials: ClientCredentials | None = field(default=None, repr=False)
     audience: str = LOCAL_AUDIENCE
+    scopes: tuple[str, ...] = GURU_SCOPES
     token_ttl_s: float = 86400.0
     upload_ttl_s: float = 3600.0
     max_upload_bytes: int = 20 * 1024**3
     limits: Limits = field(default_factory=Limits)
     public_url: str | None = None
+    schemas: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()
         self.stride = check_stride(self.stride)
+        self.schemas = check_schemas(self.schemas)
 
     def engine_spec(self) -> EngineSpec:
         """The engine to run, with ``"auto"`` resolved.
@@ -127,6 +138,30 @@ class ServerConfig:
         return ClientCredentials.load_or_create(self.data_dir / CREDENTIALS_NAME)
 
 
+def check_schemas(schemas: Mapping[str, str]) -> dict[str, str]:
+    """``schemaId -> activity`` with each activity checked and spelled as the API spells it.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty schema id or an activity the API does not list.
+
+    Examples
+    --------
+    >>> check_schemas({"my-squats": "SQUAT"})
+    {'my-squats': 'squat'}
+    """
+    checked: dict[str, str] = {}
+    for schema, activity in dict(schemas).items():
+        if not isinstance(schema, str) or not schema.strip():
+            raise InvalidInputError(f"a schema id must be a non-empty string, got {schema!r}")
+        act, _ = resolve_activity(activity)
+        if act is None:
+            raise InvalidInputError(f"schema {schema!r} needs an activity")
+        checked[schema] = act.value
+    return checked
+
+
 class ServerRuntime:
     """The open state of a server: created by :meth:`open`, released by :meth:`close`.
 
@@ -155,6 +190,7 @@ class ServerRuntime:
         self._store: Store | None = None
         self._tokens: Tokens | None = None
         self._runner: JobRunner | None = None
+        self._overlays: OverlayRenderer | None = None
         with self.folder.starting():
             self.credentials = config.load_credentials()
             self.signer = UploadSigner.load_or_create(config.data_dir / SIGNING_KEY_NAME)
@@ -163,7 +199,8 @@ class ServerRuntime:
         return f"ServerRuntime(data_dir={str(self.config.data_dir)!r}, engine={self.spec.label!r})"
 
     def open(self) -> None:
-        """Open the data folder and database, and re-queue pending analyses.
+        """Open the data folder and database, re-queue pending analyses, and start the overlay
+        builder.
 
         Under the folder's start-up lock (one server at a time): the folder is made owner-only,
         what servers that are gone left in ``tmp/`` is removed, this server's own temporary folder
@@ -195,9 +232,13 @@ class ServerRuntime:
             artifacts_root=artifacts,
         )
         self._runner.start()
+        self._overlays = OverlayRenderer()
 
     def close(self) -> None:
         """Stop the job runner and close the database (pending jobs stay queued on disk)."""
+        if self._overlays is not None:
+            self._overlays.stop()
+            self._overlays = None
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
@@ -224,6 +265,13 @@ class ServerRuntime:
         if self._runner is None:
             raise RuntimeError("the server is not running")
         return self._runner
+
+    @property
+    def overlays(self) -> OverlayRenderer:
+        """The overlay videos' builder."""
+        if self._overlays is None:
+            raise RuntimeError("the server is not running")
+        return self._overlays
 
     @property
     def tokens(self) -> Tokens:

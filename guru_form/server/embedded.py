@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guru_form.errors import GuruError
-from guru_form.server._auth import client_kwargs
+from guru_form.server._auth import TOKEN_PATH, client_kwargs
 from guru_form.server._paths import default_server_dir, write_private_file
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -39,8 +39,10 @@ class EmbeddedServer:
 
     Attributes
     ----------
-    url, auth_url, audience, client_id, client_secret
-        What a client needs (``base_url``, ``auth_url``, ``audience``, credentials).
+    url, auth_url, client_id, client_secret
+        What a client needs (``base_url``, ``auth_url``, credentials).
+    audience
+        The audience the server accepts from a client that sends one (Auth0-style).
     data_dir
         Where its state lives.
     engine
@@ -200,7 +202,7 @@ def ensure_local_server(
         url = f"http://127.0.0.1:{backend.port}"
         info = EmbeddedServer(
             url=url,
-            auth_url=f"{url}/oauth/token",
+            auth_url=f"{url}{TOKEN_PATH}",
             audience=config.audience,
             client_id=runtime.credentials.client_id,
             client_secret=runtime.credentials.client_secret,

@@ -70,14 +70,21 @@ def _engine(spec: EngineSpec) -> AnalysisEngine:
     return cache[spec]
 
 
-def _failed(reason: str, activity: str | None, domain: str | None) -> dict[str, Any]:
-    return {
+def _failed(
+    reason: str, activity: str | None, domain: str | None, code: str | None = None
+) -> dict[str, Any]:
+    """A Failed analysis: ``reason`` is the API's code and ``message`` the words when there is a
+    code (``LOW_QUALITY_POSE_ESTIMATE``), else ``reason`` is the words."""
+    body: dict[str, Any] = {
         "status": "Failed",
         "domain": domain,
         "activity": activity,
         "reps": [],
-        "reason": reason,
+        "reason": code or reason,
     }
+    if code:
+        body["message"] = reason
+    return body
 
 
 def _jsonable(value: Any) -> Any:
@@ -102,8 +109,11 @@ def _checked(
                 f"the {engine} engine returned status {result.status_text!r} instead of 'Complete'"
             )
         body = result.to_json()
-        body.pop("videoId", None)
-        body.pop("reason", None)
+        dropped = ("videoId", "reason", "message")
+        for key in dropped:
+            body.pop(key, None)
+        # Fields an engine adds to the Guru JSON (the pose engine's "x-guru-form") are kept.
+        body.update({k: v for k, v in result.raw.items() if k not in body and k not in dropped})
         body = json.loads(json.dumps(body, default=_jsonable))
         body["activity"] = body["activity"] or activity
         known = result.activity.domain.value if result.activity is not None else None
@@ -150,7 +160,8 @@ def run_analysis(
     video_path
         The uploaded content, as a path the worker can read.
     activity, domain, rep_count
-        What the uploader declared (API strings), or None.
+        What the uploader declared (API strings), or None. With no activity the engine is called
+        with ``activity=None`` (the pose engine then recognises it, or fails saying so).
     artifacts_dir
         A folder for what the analysis carries beside its JSON: the pose track of an
         :class:`Analysis` that has one, as ``analysis.pose.parquet``
@@ -185,7 +196,7 @@ def run_analysis(
             make_private_tree(directory)  # the track and anything else there: owner-only
         return body
     except EngineError as exc:
-        return _failed(exc.reason, activity, domain)
+        return _failed(exc.reason, activity, domain, exc.code)
     except GuruError as exc:
         return _failed(str(exc), activity, domain)
     except Exception as exc:
@@ -415,7 +426,7 @@ class JobRunner:
                 job.video_id,
                 job.generation,
                 status=status,
-                analysis=result if status == "Complete" else None,
+                analysis=result,
                 reason=result.get("reason"),
             )
         if stored:

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +21,7 @@ from typing import TextIO
 import uvicorn
 
 from guru_form.errors import GuruError, MissingDependencyError
+from guru_form.server._auth import TOKEN_PATH
 from guru_form.server._connections import uvicorn_options
 from guru_form.server._limits import Limits
 from guru_form.server._paths import default_server_dir
@@ -28,7 +29,7 @@ from guru_form.server._threaded import bind_socket
 from guru_form.server.app import create_app
 from guru_form.server.config import CREDENTIALS_NAME, ServerConfig, ServerRuntime
 
-__all__ = ["dask_executor", "plain_http_warning", "run_server"]
+__all__ = ["banner", "dask_executor", "plain_http_warning", "run_server"]
 
 
 def dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
@@ -94,6 +95,7 @@ def run_server(
     token_ttl_s: float = 86400.0,
     upload_ttl_s: float = 3600.0,
     public_url: str | None = None,
+    schemas: Mapping[str, str] | None = None,
     log_level: str = "info",
     out: TextIO | None = None,
     max_upload_bytes: int | None = None,
@@ -124,6 +126,9 @@ def run_server(
         Lifetime of access tokens and of upload forms.
     public_url
         The base URL clients use, when it differs from ``http://host:port`` (behind a proxy).
+    schemas
+        ``schemaId -> activity``: uploads created with one of these ``schemaId`` values are
+        analysed as that activity (see :class:`~guru_form.server.config.ServerConfig`).
     log_level
         uvicorn's log level.
     out
@@ -149,6 +154,7 @@ def run_server(
         token_ttl_s=token_ttl_s,
         upload_ttl_s=upload_ttl_s,
         public_url=public_url,
+        schemas=dict(schemas or {}),
         limits=limits or Limits(),
     )
     if max_upload_bytes is not None:
@@ -173,16 +179,7 @@ def run_server(
             if warning:
                 print(warning, file=stream)
             jobs = f"Dask cluster at {dask_scheduler}" if dask_scheduler else "local threads"
-            print(
-                f"guru-form server on {url}\n"
-                f"  token endpoint  {url}/oauth/token  (audience {config.audience})\n"
-                f"  client id       {runtime.credentials.client_id}\n"
-                f"  client secret   in {config.data_dir / CREDENTIALS_NAME} (owner-only)\n"
-                f"  engine          {runtime.spec.label}; jobs run on {jobs}\n"
-                f"  data            {config.data_dir}",
-                file=stream,
-                flush=True,
-            )
+            print(banner(url, runtime, jobs), file=stream, flush=True)
             server = _ForegroundServer(
                 uvicorn.Config(
                     create_app(runtime),
@@ -200,6 +197,35 @@ def run_server(
     finally:
         if close_executor is not None:
             close_executor()
+
+
+def banner(url: str, runtime: ServerRuntime, jobs: str) -> str:
+    """What ``guru-form serve`` prints on start: where to log in, and how (never the secret).
+
+    Examples
+    --------
+    >>> print(banner("http://127.0.0.1:8000", runtime, "local threads"))  # doctest: +SKIP
+    guru-form server on http://127.0.0.1:8000
+      token endpoint  http://127.0.0.1:8000/oauth2/token  (Cognito-style: scope https://api.getguru.ai/default; ...)
+    """
+    config = runtime.config
+    return (
+        f"guru-form server on {url}\n"
+        f"  token endpoint  {url}{TOKEN_PATH}  (Cognito-style: scope {config.scopes[0]}; "
+        f"also {url}/oauth/token, audience {config.audience})\n"
+        f"  client id       {runtime.credentials.client_id}\n"
+        f"  client secret   in {config.data_dir / CREDENTIALS_NAME} (owner-only)\n"
+        f"  API             {url}  ('Authorization: <token>' or 'Bearer <token>')\n"
+        f"  guru_form       GURU_API_URL={url} GURU_AUTH_URL={url}{TOKEN_PATH} "
+        f"(and GURU_CLIENT_ID, GURU_CLIENT_SECRET)\n"
+        f"  Guru's clients  send their requests for api.getguru.ai and {_COGNITO_HOST} to {url} "
+        f"(README: 'Guru's own clients')\n"
+        f"  engine          {runtime.spec.label}; jobs run on {jobs}\n"
+        f"  data            {config.data_dir}"
+    )
+
+
+_COGNITO_HOST = "customer-console-prod.auth.us-west-2.amazoncognito.com"
 
 
 class _ForegroundServer(uvicorn.Server):

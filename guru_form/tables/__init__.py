@@ -12,6 +12,8 @@ Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
 - Flags (:mod:`~guru_form.tables.flags`) — boolean ``flag_*`` columns from explicit thresholds.
 - :func:`velocity_loss` / :func:`set_velocity_loss` — velocity-based-training loss in percent.
 - :func:`compare_reps` — an analysis against ground truth (or another engine), rep by rep.
+- A sprint (:mod:`~guru_form.tables.sprint`) — :func:`strides_frame`, :func:`runner_progress_frame`,
+  :func:`field_markers_frame`.
 - Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside:
   ``gt.to_csv``, ``gt.read_csv``, ``gt.to_parquet``, ``gt.read_parquet``, ``gt.to_excel`` with
   ``from guru_form import tables as gt`` (they stay out of ``guru_form``'s top level, where they
@@ -47,6 +49,7 @@ from guru_form.tables.flags import (
     flag_velocity_loss,
 )
 from guru_form.tables.sessions import combine
+from guru_form.tables.sprint import field_markers_frame, runner_progress_frame, strides_frame
 from guru_form.tables.summary import metric_columns, set_summary, summarize
 from guru_form.tables.velocity import set_velocity_loss, velocity_column, velocity_loss
 
@@ -59,6 +62,7 @@ __all__ = [
     "column_units",
     "combine",
     "compare_reps",
+    "field_markers_frame",
     "flag_columns",
     "flag_depth",
     "flag_drift",
@@ -70,8 +74,10 @@ __all__ = [
     "read_csv",
     "read_parquet",
     "reps_frame",
+    "runner_progress_frame",
     "set_summary",
     "set_velocity_loss",
+    "strides_frame",
     "summarize",
     "to_csv",
     "to_excel",

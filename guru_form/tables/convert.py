@@ -23,11 +23,13 @@ from guru_form.metrics import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OPINION_PREFIX,
+    OPINIONS,
     REP,
     START_MS,
     as_analysis,
 )
-from guru_form.models import Activity, Analysis, resolve_activity
+from guru_form.models import Activity, Analysis, Rep, resolve_activity
 
 __all__ = ["analyses_frame", "reps_frame"]
 
@@ -56,6 +58,8 @@ class RepTable:
     long_row, long_code, long_value
         One entry per (rep, analysisType) the reps actually carry, in rep order: the row in the
         arrays above, the index into ``types`` and the scalar.
+    source
+        Per rep: its position among all the analyses' reps, in input order (to read more of it).
     """
 
     analysis: _IntArray
@@ -70,6 +74,7 @@ class RepTable:
     long_row: _IntArray
     long_code: _IntArray
     long_value: _FloatArray
+    source: _IntArray
 
     def timing_columns(self) -> dict[str, Any]:
         """The fixed columns of the wide frame (DESIGN.md order)."""
@@ -171,6 +176,7 @@ def rep_table(
         long_row=long_row,
         long_code=long_code,
         long_value=long_value,
+        source=order.astype(np.int64),
     )
 
 
@@ -219,6 +225,9 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
         Columns, in order: ``rep`` (1-based, int64), ``start_ms``, ``mid_ms``, ``end_ms`` (int64),
         ``duration_s``, ``eccentric_s``, ``concentric_s`` (float64, seconds), then one float64
         column per analysisType, named exactly as the API names it, in order of first appearance.
+        Then, for each analysisType Guru gave an opinion on (``analysisOpinion``), a categorical
+        ``opinion_<analysisType>`` column: ``"good"`` or ``"bad"``, missing where a rep has none
+        (no such columns when the analysis carries no opinions).
         Reps are sorted by start time (then mid, end) and numbered in that order. A type that a
         rep lacks is NaN. An empty, Pending or Failed analysis gives zero rows with the same fixed
         columns and dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
@@ -245,10 +254,28 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     analysis = as_analysis(analysis, "reps_frame")
     act = resolved_activity(analysis, activity)
     table = rep_table([analysis], [act])
-    frame = pd.DataFrame(table.wide_columns())
+    columns = table.wide_columns()
+    columns.update(opinion_columns([analysis.reps[i] for i in table.source], table.types))
+    frame = pd.DataFrame(columns)
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_
+
+
+def opinion_columns(reps: Sequence[Rep], types: Sequence[str]) -> dict[str, Any]:
+    """``opinion_<analysisType>`` columns for the types any of ``reps`` carries an opinion on.
+
+    Each is categorical (``"good"``, ``"bad"``, then any other word Guru used), missing where
+    a rep has no opinion on that type; in the order of ``types``.
+    """
+    out: dict[str, Any] = {}
+    for name in types:
+        values = [r.opinions.get(name) for r in reps]
+        if all(v is None for v in values):
+            continue
+        others = sorted({v for v in values if v is not None} - set(OPINIONS))
+        out[f"{OPINION_PREFIX}{name}"] = pd.Categorical(values, categories=[*OPINIONS, *others])
+    return out
 
 
 def analyses_frame(analysis: Analysis) -> pd.DataFrame:

@@ -21,14 +21,14 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from types import TracebackType
 
 from starlette.types import ASGIApp
 
-from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
+from guru_form.server._auth import LOCAL_AUDIENCE, TOKEN_PATH, ClientCredentials, client_kwargs
 from guru_form.server._limits import Limits
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -60,6 +60,8 @@ class LocalServer:
         Lifetimes of access tokens and upload forms.
     audience
         The audience the token endpoint accepts.
+    schemas
+        ``schemaId -> activity`` (see :class:`~guru_form.server.config.ServerConfig`).
     limits
         Body limits, connection cap and timeouts (default: the server's defaults).
 
@@ -86,6 +88,7 @@ class LocalServer:
         token_ttl_s: float = 3600.0,
         upload_ttl_s: float = 3600.0,
         audience: str = LOCAL_AUDIENCE,
+        schemas: Mapping[str, str] | None = None,
         limits: Limits | None = None,
     ) -> None:
         self._own_dir = data_dir is None
@@ -102,6 +105,7 @@ class LocalServer:
             audience=audience,
             token_ttl_s=token_ttl_s,
             upload_ttl_s=upload_ttl_s,
+            schemas=dict(schemas or {}),
             limits=limits or Limits(),
         )
         self.credentials: ClientCredentials = self.config.load_credentials()
@@ -211,11 +215,11 @@ class LocalServer:
     @property
     def auth_url(self) -> str:
         """The token endpoint."""
-        return f"{self.url}/oauth/token"
+        return f"{self.url}{TOKEN_PATH}"
 
     @property
     def audience(self) -> str:
-        """The audience to ask tokens for."""
+        """The audience the token endpoint accepts, for clients that send one (Auth0-style)."""
         return self.config.audience
 
     @property
@@ -239,5 +243,4 @@ class LocalServer:
             "GURU_CLIENT_SECRET": self.client_secret,
             "GURU_API_URL": self.url,
             "GURU_AUTH_URL": self.auth_url,
-            "GURU_AUDIENCE": self.audience,
         }

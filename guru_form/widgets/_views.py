@@ -21,7 +21,7 @@ import html
 
 from guru_form.activities import display_name
 from guru_form.models import Analysis
-from guru_form.report.content import Cell, SetSection, Table
+from guru_form.report.content import OPINION_LABEL, Cell, SetSection, Table
 
 __all__ = ["notice_html", "rep_table_html", "summary_html"]
 
@@ -32,7 +32,8 @@ _HEAD = f"padding:4px 8px;border-bottom:2px solid {LINE};vertical-align:bottom;f
 
 
 def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
-    """One line about the result: file, activity, reps and how many were flagged (escaped).
+    """One line about the result: file, activity, reps, how many were flagged and, when Guru
+    rated the reps, its good and bad ratings (escaped).
 
     Parameters
     ----------
@@ -43,7 +44,8 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     section
         The report's section of the set (its flagged reps and checks).
     """
-    activity = display_name(analysis.activity).lower() if analysis.activity else "unknown"
+    named = analysis.activity_text
+    activity = display_name(named).lower() if named else "unknown"
     count = len(analysis.reps)
     parts = [
         f"<b>{html.escape(name)}</b>",
@@ -53,6 +55,9 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     if section.rules:
         flagged = len(section.flagged)
         parts.append(f"{flagged} flagged" if flagged else "none flagged")
+    opinion = next((s for s in section.stats if s.label == OPINION_LABEL), None)
+    if opinion is not None:
+        parts.append(html.escape(f"Guru: {opinion.value}"))
     return " · ".join(parts)
 
 

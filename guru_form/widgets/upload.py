@@ -137,6 +137,8 @@ def _friendly(error: BaseException, job: _Job, path: Path | None) -> str:
         text = f"{job.name}: {error.reason}"
     elif isinstance(error, AnalysisFailedError):
         text = f"the analysis failed: {error.reason or 'the server gave no reason'}"
+        if error.reason_code and error.reason_code not in text:
+            text += f" ({error.reason_code})"  # the API's code, to quote when asking for help
     elif isinstance(error, GuruError):
         text = str(error)
     elif isinstance(error, OSError):

@@ -334,3 +334,15 @@ def test_analyze_on_the_hosted_api_notes_that_the_stride_is_for_the_local_server
     assert lines[0] == f"note: --stride 2 applies to the local server only; using {result.where}"
     with pytest.raises(InvalidInputError, match="stride must be a whole number"):
         run_analyze([known_videos["squat"].path], activity="squat", stride=0)
+
+
+def test_serve_takes_schemas_and_refuses_bad_ones_before_starting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guru_form.cli import _schemas, main
+
+    args = build_parser().parse_args(["serve", "--schema", "a=squat", "--schema", "b = DEADLIFT"])
+    assert _schemas(args.schema) == {"a": "squat", "b": "DEADLIFT"}
+    for bad, words in (("no-equals", "--schema takes ID=ACTIVITY"), ("x=moonwalk", "moonwalk")):
+        code = main(["serve", "--port", "0", "--data-dir", str(tmp_path / "d"), "--schema", bad])
+        assert code == 1 and words in capsys.readouterr().err

@@ -29,9 +29,26 @@ def test_exchange_is_form_encoded_as_documented(fake_client, fake: FakeGuru) -> 
     assert parse_qs(request.body.decode()) == {
         "client_id": [CLIENT_ID],
         "client_secret": [CLIENT_SECRET],
-        "audience": ["https://api.formguru.fitness/"],
+        "scope": ["https://api.getguru.ai/default"],
         "grant_type": ["client_credentials"],
     }
+    create = next(r for r in fake.server.requests if r.path == "/videos")
+    assert create.headers["authorization"].startswith("tok-")  # raw, as Guru's docs show it
+
+
+def test_audience_and_bearer_when_asked(make_client, fake: FakeGuru) -> None:
+    client = make_client(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        base_url=fake.url,
+        auth_url=fake.auth_url,
+        audience="https://api.formguru.fitness/",
+        auth_scheme="Bearer",
+    )
+    client.create_video("a.mp4", 10)
+    (request,) = [r for r in fake.server.requests if r.path == "/oauth/token"]
+    form = parse_qs(request.body.decode())
+    assert form["audience"] == ["https://api.formguru.fitness/"] and "scope" not in form
     create = next(r for r in fake.server.requests if r.path == "/videos")
     assert create.headers["authorization"].startswith("Bearer tok-")
 

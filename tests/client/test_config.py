@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from guru_form.client._config import (
+    AUTH0_2022,
     DEFAULT_API_URL,
-    DEFAULT_AUDIENCE,
     DEFAULT_AUTH_URL,
+    DEFAULT_SCOPE,
     resolve_config,
 )
 from guru_form.errors import InvalidInputError, MissingCredentialsError
@@ -18,16 +19,21 @@ from guru_form.errors import InvalidInputError, MissingCredentialsError
 ENV = {"GURU_CLIENT_ID": "env-id", "GURU_CLIENT_SECRET": "env-secret-XYZ"}
 
 
-def test_documented_defaults() -> None:
+def test_the_defaults_are_todays_hosted_api() -> None:
     config = resolve_config(env=ENV)
-    assert (config.base_url, config.auth_url, config.audience) == (
+    assert (config.base_url, config.auth_url, config.scope, config.audience) == (
         DEFAULT_API_URL,
         DEFAULT_AUTH_URL,
-        DEFAULT_AUDIENCE,
+        DEFAULT_SCOPE,
+        None,
     )
-    assert DEFAULT_API_URL == "https://api.getguru.fitness"
-    assert DEFAULT_AUTH_URL == "https://guru-prod.us.auth0.com/oauth/token"
-    assert DEFAULT_AUDIENCE == "https://api.formguru.fitness/"
+    assert DEFAULT_API_URL == "https://api.getguru.ai"
+    assert (
+        DEFAULT_AUTH_URL
+        == "https://customer-console-prod.auth.us-west-2.amazoncognito.com/oauth2/token"
+    )
+    assert DEFAULT_SCOPE == "https://api.getguru.ai/default"
+    assert config.auth_scheme == "raw"
     assert config.credentials.client_id == "env-id" and not config.local
 
 
@@ -36,13 +42,45 @@ def test_environment_overrides_defaults_and_arguments_override_environment() -> 
         **ENV,
         "GURU_API_URL": "https://guru.example.org/",
         "GURU_AUTH_URL": "https://auth.example.org/token",
-        "GURU_AUDIENCE": "aud-env",
+        "GURU_SCOPE": "scope-env",
+        "GURU_AUTH_SCHEME": "bearer",
     }
     config = resolve_config(env=env)
     assert config.base_url == "https://guru.example.org"  # no trailing slash
-    assert config.auth_url == "https://auth.example.org/token" and config.audience == "aud-env"
-    config = resolve_config("arg-id", "arg-secret", base_url="https://other.example", env=env)
+    assert config.auth_url == "https://auth.example.org/token" and config.scope == "scope-env"
+    assert config.audience is None and config.auth_scheme == "Bearer"
+    config = resolve_config(
+        "arg-id",
+        "arg-secret",
+        base_url="https://other.example",
+        scope="scope-arg",
+        auth_scheme="raw",
+        env=env,
+    )
     assert config.credentials.client_id == "arg-id" and config.base_url == "https://other.example"
+    assert config.scope == "scope-arg" and config.auth_scheme == "raw"
+
+
+def test_an_audience_is_sent_only_when_set_and_then_replaces_the_default_scope() -> None:
+    config = resolve_config(env={**ENV, "GURU_AUDIENCE": "aud-env"})
+    assert (config.audience, config.scope) == ("aud-env", None)
+    config = resolve_config(audience="aud-arg", scope="both", env=ENV)  # both, when asked
+    assert (config.audience, config.scope) == ("aud-arg", "both")
+    assert resolve_config(scope="", env=ENV).scope is None  # "" sends no scope
+
+
+def test_the_2022_configuration() -> None:
+    config = resolve_config(**AUTH0_2022.client_kwargs(), env=ENV)
+    assert config.base_url == "https://api.getguru.fitness"
+    assert config.auth_url == "https://guru-prod.us.auth0.com/oauth/token"
+    assert (config.audience, config.scope) == ("https://api.formguru.fitness/", None)
+    assert config.auth_scheme == "Bearer"
+
+
+@pytest.mark.parametrize("scheme", ["Basic", "token", "", 3])
+def test_an_unknown_auth_scheme_is_refused(scheme: object) -> None:
+    with pytest.raises(InvalidInputError, match="auth_scheme must be 'raw'"):
+        resolve_config(auth_scheme=scheme, env=ENV)  # type: ignore[arg-type]
 
 
 def test_half_credentials_are_refused() -> None:
@@ -114,7 +152,9 @@ def test_local_results_are_cached_per_data_folder_and_engine(
         identities.add(config.server_identity)
     assert len(identities) == 2
     assert all(str(tmp_path) in i for i in identities)
-    hosted = _config.ClientConfig("https://api.example", "https://auth", "aud", config.credentials)
+    hosted = _config.ClientConfig(
+        "https://api.example", "https://auth", None, "aud", config.credentials
+    )
     assert hosted.server_identity == "https://api.example"
 
 

@@ -41,6 +41,31 @@ def fresh_client(make_client, fresh_server):
     return make_client(**fresh_server.client_kwargs())
 
 
+#: Both token paths and both header forms: today's hosted API's login (Cognito's /oauth2/token
+#: with a scope, the raw token) and the 2022 one (Auth0's /oauth/token with an audience, Bearer).
+LOGINS = {
+    "cognito-raw": ("/oauth2/token", {}),
+    "auth0-bearer": (
+        "/oauth/token",
+        {"audience": "https://guru-form.local/api/", "auth_scheme": "Bearer"},
+    ),
+}
+
+
+@pytest.fixture(params=list(LOGINS))
+def login(request) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def login_client(make_client, fresh_server, login: str):
+    """A client of this test's own server, logging in the way ``login`` names."""
+    path, extra = LOGINS[login]
+    return make_client(
+        **{**fresh_server.client_kwargs(), "auth_url": fresh_server.url + path, **extra}
+    )
+
+
 def test_every_endpoint(client, known_videos) -> None:
     known = known_videos["squat"]
     size = known.path.stat().st_size
@@ -136,33 +161,33 @@ def test_create_answer_lost_is_resent_and_the_file_uploaded_once(
 
 
 def test_token_expiry_and_revocation_during_a_long_poll(
-    fresh_client, fresh_server, known_videos
+    login_client, login, fresh_server, known_videos
 ) -> None:
     fresh_server.faults.set_token_ttl(0.3)
     fresh_server.faults.slow_analysis(1.5)
-    vid = fresh_client.upload_video(known_videos["squat"].path)
+    vid = login_client.upload_video(known_videos["squat"].path)
     fresh_server.faults.expire_tokens()
-    analysis = fresh_client.wait_for_analysis(vid, poll_interval=0.05, max_poll_interval=0.05)
+    analysis = login_client.wait_for_analysis(vid, poll_interval=0.05, max_poll_interval=0.05)
     assert analysis.status is Status.COMPLETE
-    assert fresh_server.faults.count("/oauth/token", method="POST") >= 4
+    assert fresh_server.faults.count(LOGINS[login][0], method="POST") >= 4
     polls = fresh_server.faults.count(f"/videos/{vid}/analysis", method="GET")
     assert polls >= 10
 
 
 def test_timeout_then_resume_polls_without_uploading(
-    fresh_client, fresh_server, known_videos
+    login_client, fresh_server, known_videos
 ) -> None:
     fresh_server.faults.slow_analysis(1.0)
     path = known_videos["squat"].path
     with pytest.raises(AnalysisTimeoutError) as info:
-        fresh_client.analyze(
+        login_client.analyze(
             path, activity="squat", progress=False, timeout=0.2, poll_interval=0.05
         )
-    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    analysis = login_client.analyze(path, activity="squat", progress=False, **FAST)
     assert analysis.video_id == info.value.video_id
     assert uploads(fresh_server) == 1
     requests = len(fresh_server.faults.records)
-    assert fresh_client.analyze(path, activity="squat", progress=False, **FAST) == analysis
+    assert login_client.analyze(path, activity="squat", progress=False, **FAST) == analysis
     assert len(fresh_server.faults.records) == requests  # from the cache: no request at all
 
 
@@ -249,7 +274,7 @@ def _upload_ids(server) -> list[str]:
 
 
 def test_an_upload_whose_answers_were_all_lost_is_not_uploaded_again(
-    fresh_client, fresh_server, known_videos
+    login_client, fresh_server, known_videos
 ) -> None:
     from guru_form.errors import APIConnectionError
 
@@ -257,12 +282,12 @@ def test_an_upload_whose_answers_were_all_lost_is_not_uploaded_again(
     # the server stores every attempt's file, but the client never hears back
     fresh_server.faults.drop(UPLOADS, method="POST", times=None, after_processing=True)
     with pytest.raises(APIConnectionError):
-        fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+        login_client.analyze(path, activity="squat", progress=False, **FAST)
     (video_id,) = set(_upload_ids(fresh_server))  # every retry went to the same URL
-    assert fresh_client.get_video(video_id).status == "Success"  # the file did land
+    assert login_client.get_video(video_id).status == "Success"  # the file did land
 
     fresh_server.faults.reset()
-    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    analysis = login_client.analyze(path, activity="squat", progress=False, **FAST)
     assert analysis.video_id == video_id and analysis.reps == known_videos["squat"].analysis.reps
     assert uploads(fresh_server) == 0  # asked the server, which had the file: no second upload
     assert fresh_server.faults.count("/videos", method="POST") == 0  # and no second video
@@ -270,21 +295,21 @@ def test_an_upload_whose_answers_were_all_lost_is_not_uploaded_again(
 
 
 def test_an_upload_that_never_landed_goes_to_a_new_video(
-    fresh_client, fresh_server, known_videos
+    login_client, fresh_server, known_videos
 ) -> None:
     from guru_form.errors import APIConnectionError
 
     path = known_videos["squat"].path
     fresh_server.faults.drop(UPLOADS, method="POST", times=None)  # dropped before it is stored
     with pytest.raises(APIConnectionError):
-        fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+        login_client.analyze(path, activity="squat", progress=False, **FAST)
     (first_id,) = set(_upload_ids(fresh_server))
 
     fresh_server.faults.reset()
-    analysis = fresh_client.analyze(path, activity="squat", progress=False, **FAST)
+    analysis = login_client.analyze(path, activity="squat", progress=False, **FAST)
     assert analysis.video_id != first_id and analysis.status is Status.COMPLETE
     assert _upload_ids(fresh_server) == [analysis.video_id]  # one upload, to the new video
-    assert fresh_client.get_video(first_id).status == "Pending"  # the old one never got a file
+    assert login_client.get_video(first_id).status == "Pending"  # the old one never got a file
 
 
 def test_a_failed_analysis_is_resubmitted_only_when_asked(
@@ -308,3 +333,25 @@ def test_a_failed_analysis_is_resubmitted_only_when_asked(
     )
     assert fresh.status is Status.COMPLETE and fresh.video_id != failure.video_id
     assert uploads(fresh_server) == 3  # asked for: a new video
+
+
+def test_no_secret_in_logs_reprs_or_errors_with_either_login(
+    login_client, login, fresh_server, known_videos, caplog
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    path = known_videos["squat"].path
+    analysis = login_client.analyze(path, activity="squat", progress=False, **FAST)
+    inner = getattr(login_client, "inner", login_client)
+    token = inner._auth.store.fresh()
+    assert token is not None
+    fresh_server.faults.fail(LOGINS[login][0], 401, times=None)  # every new login refused now
+    fresh_server.faults.expire_tokens()
+    with pytest.raises(AuthenticationError) as info:
+        login_client.get_video(analysis.video_id)
+    shown = " ".join(
+        [caplog.text, repr(login_client), repr(inner), repr(inner._auth), str(info.value)]
+    )
+    shown += repr(info.value) + repr(analysis)
+    assert fresh_server.client_secret not in shown and token.value not in shown

@@ -54,9 +54,11 @@ def test_bad_video_files(
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"activity": "jumping_jacks"}, "unknown activity 'jumping_jacks'"),
-        ({"domain": "yoga"}, "unknown domain 'yoga'"),
+        ({"activity": ""}, "activity must be a non-empty string"),
+        ({"activity": 3}, "activity must be a non-empty string"),
+        ({"domain": " "}, "domain must be a non-empty string"),
         ({"activity": "push_up", "domain": "weightlifting"}, "belongs to domain 'calisthenics'"),
+        ({"activity": "lunge", "domain": "chess"}, "belongs to domain 'calisthenics', not 'chess'"),
         ({"activity": "squat", "rep_count": -1}, "rep_count must be at least 0"),
         ({"activity": "squat", "rep_count": 2.5}, "rep_count must be a whole number"),
         ({"activity": "squat", "rep_count": 3.0}, "rep_count must be a whole number"),
@@ -73,6 +75,38 @@ def test_bad_metadata(fake_client, fake: FakeGuru, video, kwargs, match, method)
     assert fake.server.requests == []
 
 
+def test_an_activity_guru_form_does_not_know_is_sent_as_it_is_with_a_warning(
+    fake_client, fake: FakeGuru, video
+) -> None:
+    from guru_form.errors import UnknownActivityWarning
+
+    with pytest.warns(UnknownActivityWarning, match="activity 'pull_up' .*sent to the server"):
+        target = fake_client.create_video("a.mp4", 10, activity="pull_up")
+    assert fake.videos[target.id].meta == {"filename": "a.mp4", "size": 10, "activity": "pull_up"}
+    with pytest.warns(UnknownActivityWarning) as record:
+        target = fake_client.create_video("b.mp4", 10, activity="atlas_stone", domain="strongman")
+    assert len(record) == 2 and "domain 'strongman'" in str(record[1].message)
+    assert fake.videos[target.id].meta["domain"] == "strongman"
+    with pytest.warns(UnknownActivityWarning):
+        analysis = fake_client.analyze(
+            video, activity="pull_up", progress=False, poll_interval=0.01
+        )
+    assert analysis.status.value == "Complete"
+
+
+def test_every_listed_activity_is_sent_with_its_domain(fake_client, fake: FakeGuru) -> None:
+    import warnings
+
+    from guru_form import Activity
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of them is unknown
+        for activity in Activity:
+            target = fake_client.create_video("a.mp4", 10, activity=activity.value)
+            meta = fake.videos[target.id].meta
+            assert (meta["activity"], meta["domain"]) == (activity.value, activity.domain.value)
+
+
 def test_numpy_integer_rep_count_is_fine(fake_client, fake: FakeGuru) -> None:
     fake_client.create_video("a.mp4", 10, rep_count=np.int64(5))
     assert fake.videos["v2"].meta["repCount"] == 5
@@ -86,7 +120,7 @@ def test_numpy_integer_rep_count_is_fine(fake_client, fake: FakeGuru) -> None:
         (("a.mp4", 0), {}, "size must be at least 1"),
         (("a.mp4", -5), {}, "size must be at least 1"),
         (("a.mp4", "10"), {}, "size must be a whole number"),
-        (("a.mp4", 10), {"activity": "curl"}, "unknown activity"),
+        (("a.mp4", 10), {"activity": " "}, "activity must be a non-empty string"),
         (("a.mp4", 10), {"rep_count": -3}, "rep_count"),
     ],
 )
@@ -118,7 +152,8 @@ def test_bad_ids_and_options(fake_client, fake: FakeGuru, call, match) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"activity": "burpee"}, "unknown activity"),
+        ({"activity": ""}, "activity must be a non-empty string"),
+        ({"activity": "burpee", "domain": "yoga"}, "belongs to domain 'calisthenics'"),
         ({"activity": "squat", "concurrency": 0}, "concurrency must be at least 1"),
         ({"activity": "squat", "rep_count": -2}, "rep_count"),
     ],

@@ -49,7 +49,8 @@ def test_engine_hands_the_job_an_analysis_and_its_track(squat_clip: Path, tmp_pa
     # The job validates it once, stores its JSON and writes its track among the artifacts.
     result, body = _checked(analysis, "pose", "squat", "weightlifting")
     assert result is analysis
-    assert set(body) == {"status", "domain", "activity", "reps"}
+    assert set(body) == {"status", "domain", "activity", "reps", "x-guru-form"}
+    assert set(body["x-guru-form"]) == {"person"} and body["x-guru-form"]["person"]["rule"]
     assert (body["status"], body["domain"], body["activity"]) == (
         "Complete",
         "weightlifting",
@@ -109,11 +110,16 @@ def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
         PoseEngine().analyze(path, activity="squat", domain=None, rep_count=None)
 
 
-def test_no_activity_or_a_mismatched_domain(empty_room: Path) -> None:
-    with pytest.raises(EngineError, match="needs the activity"):
+def test_no_activity_a_mismatched_domain_or_an_activity_without_rules(empty_room: Path) -> None:
+    # No activity: the video is tracked first (to recognise the movement), so an empty room
+    # fails as it would with one.
+    with pytest.raises(EngineError, match="no person was found") as info:
         PoseEngine().analyze(empty_room, activity=None, domain=None, rep_count=None)
+    assert info.value.code is None
     with pytest.raises(EngineError, match="belongs to domain"):
         PoseEngine().analyze(empty_room, activity="push_up", domain="weightlifting", rep_count=None)
+    with pytest.raises(EngineError, match="analyses squat, deadlift, bench_press, push_up, not"):
+        PoseEngine().analyze(empty_room, activity="sprint", domain=None, rep_count=None)
 
 
 @pytest.mark.slow

@@ -153,10 +153,13 @@ def test_rep_count_hint_keeps_the_largest_and_never_invents() -> None:
     assert len(segment_reps("squat", series, joints, t, rep_count=5)) == 2
 
 
-def test_every_activity_has_a_rule() -> None:
+def test_every_locally_analysed_activity_has_a_rule() -> None:
     from guru_form.models import Activity
 
-    assert set(RULES) == set(Activity)
+    # The API lists more activities; the pose engine refuses those without a rule, saying so
+    # (tests/pose/test_engine.py).
+    local = {Activity.SQUAT, Activity.DEADLIFT, Activity.BENCH_PRESS, Activity.PUSH_UP}
+    assert set(RULES) == local
 
 
 def test_the_rules_table_in_the_module_docstring_matches_the_rules() -> None:

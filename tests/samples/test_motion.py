@@ -9,9 +9,10 @@ from guru_form.errors import InvalidInputError
 from guru_form.kinematics import angle_series
 from guru_form.models import Activity
 from guru_form.testing.synthetic import RepSpec, plan_reps, simulate, synthesize
+from guru_form.testing.synthetic.movements import movements
 from guru_form.testing.synthetic.truth import near_joints
 
-ACTIVITIES = list(Activity)
+ACTIVITIES = list(movements())  # the activities the synthetic athlete performs
 
 PLANS = {
     Activity.SQUAT: [RepSpec(-8.0, 0.0, 1.0, 0.8, 0.5), RepSpec(12.0, 3.0, 1.2, 1.3, 0.5)],

@@ -12,24 +12,34 @@ import pytest
 
 from guru_form.testing import LocalServer
 
+#: The logins a client may use: (token path, what the form adds, Authorization scheme).
+LOGINS = {
+    "cognito-raw": ("/oauth2/token", {"scope": "https://api.getguru.ai/default"}, "raw"),
+    "auth0-bearer": ("/oauth/token", {"audience": "https://guru-form.local/api/"}, "Bearer"),
+}
+
 
 class Api:
-    """Speaks the Guru API to a LocalServer with plain httpx, so every status is visible."""
+    """Speaks the Guru API to a LocalServer with plain httpx, so every status is visible.
 
-    def __init__(self, server: LocalServer) -> None:
+    ``login`` is a key of :data:`LOGINS`: the token path, scope or audience, and header form.
+    """
+
+    def __init__(self, server: LocalServer, login: str = "auth0-bearer") -> None:
         self.server = server
         self.http = httpx.Client(base_url=server.url, timeout=30)
         self._token: str | None = None
+        self.token_path, self._login_form, self.scheme = LOGINS[login]
 
     def token_response(self, **overrides: str) -> httpx.Response:
         form = {
             "client_id": self.server.client_id,
             "client_secret": self.server.client_secret,
-            "audience": self.server.audience,
+            **self._login_form,
             "grant_type": "client_credentials",
             **overrides,
         }
-        return self.http.post("/oauth/token", data=form)
+        return self.http.post(self.token_path, data=form)
 
     def token(self, *, fresh: bool = False) -> str:
         if self._token is None or fresh:
@@ -39,7 +49,8 @@ class Api:
         return self._token
 
     def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token()}"}
+        token = self.token()
+        return {"Authorization": token if self.scheme == "raw" else f"{self.scheme} {token}"}
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self.http.request(method, path, headers=self.auth(), **kwargs)
@@ -110,9 +121,9 @@ def api(local_server: LocalServer) -> Iterator[Api]:
     client.close()
 
 
-@pytest.fixture
-def fresh_api(fresh_server: LocalServer) -> Iterator[Api]:
-    """Raw API access to this test's own server."""
-    client = Api(fresh_server)
+@pytest.fixture(params=list(LOGINS))
+def fresh_api(fresh_server: LocalServer, request: pytest.FixtureRequest) -> Iterator[Api]:
+    """Raw API access to this test's own server, with each login of :data:`LOGINS`."""
+    client = Api(fresh_server, request.param)
     yield client
     client.close()

@@ -31,7 +31,7 @@ def test_one_server_per_process_in_guru_form_home(home: Path) -> None:
     server = ensure_local_server()
     assert ensure_local_server() is server
     assert server.url.startswith("http://127.0.0.1:")
-    assert server.auth_url == f"{server.url}/oauth/token"
+    assert server.auth_url == f"{server.url}/oauth2/token"
     assert server.data_dir == (home / "server").resolve()
     assert server.engine in ("pose", "reference")
     response = _token(

@@ -49,7 +49,7 @@ def test_server_errors(fresh_api: Api, fresh_server: LocalServer, status: int) -
 
 
 def test_503_may_carry_retry_after(fresh_api: Api, fresh_server: LocalServer) -> None:
-    fresh_server.faults.fail("/oauth/token", 503, retry_after=1)
+    fresh_server.faults.fail(fresh_api.token_path, 503, retry_after=1)
     response = fresh_api.token_response()
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from pathlib import Path
 
@@ -28,10 +29,18 @@ def test_a_whole_session_logs_no_secret(
     path = known_videos["squat"].path
     target = fresh_api.create(path)
     tampered = {**target["fields"], "signature": "f" * 64}
+    wrong_basic = base64.b64encode(
+        f"{fresh_server.client_id}:{fresh_server.client_secret}x".encode()
+    ).decode()
     bodies = [
         fresh_api.upload(target, path, fields=tampered).text,
         fresh_api.token_response(client_secret=fresh_server.client_secret + "x").text,
         fresh_api.token_response(audience="elsewhere").text,
+        fresh_api.http.post(
+            fresh_api.token_path,
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {wrong_basic}"},
+        ).text,
     ]
     assert fresh_api.upload(target, path).status_code == 204
     fresh_api.wait(target["id"])
@@ -42,7 +51,7 @@ def test_a_whole_session_logs_no_secret(
     bodies.append(fresh_api.request("GET", f"/videos/{target['id']}").text)
     captured = capfd.readouterr()
     seen = "\n".join([caplog.text, captured.out, captured.err, *bodies])
-    secrets = [fresh_server.client_secret, token, target["fields"]["signature"]]
+    secrets = [fresh_server.client_secret, token, target["fields"]["signature"], wrong_basic]
     secrets.append((fresh_server.data_dir / "signing.key").read_text().strip())
     for secret in secrets:
         assert secret not in seen

@@ -2,7 +2,9 @@
 
 Rate limits, 5xx answers, connections dropped before and after the server acted (the create call,
 the upload, the polls), slow answers and token revocation, all at once: every video must end
-Complete, each file must be stored under exactly one video, and nothing may answer 500.
+Complete, each file must be stored under exactly one video, and nothing may answer 500. It runs
+once per login: today's hosted API's (Cognito's ``/oauth2/token`` with its scope, the raw token)
+and the 2022 one (Auth0's ``/oauth/token`` with an audience, ``Bearer``).
 """
 
 from __future__ import annotations
@@ -21,16 +23,30 @@ VIDEOS = 200
 # Faults come in runs (each rule hits the next N matching requests, whoever sends them), so one
 # request may meet several in a row: the client gets a budget for that, with short delays.
 RETRY = RetryPolicy(max_retries=8, initial_delay=0.02, max_delay=0.2)
+#: login -> (token path, what the client is given beyond the server's client_kwargs()).
+LOGINS: dict[str, tuple[str, dict[str, str]]] = {
+    "cognito-raw": ("/oauth2/token", {}),
+    "auth0-bearer": (
+        "/oauth/token",
+        {"audience": "https://guru-form.local/api/", "auth_scheme": "Bearer"},
+    ),
+}
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("login", list(LOGINS))
 def test_200_videos_under_injected_faults(
-    fresh_server: LocalServer, make_known_video: Any, tmp_path: Path
+    fresh_server: LocalServer, make_known_video: Any, tmp_path: Path, login: str
 ) -> None:
     known = [make_known_video(activity="squat", reps=2) for _ in range(VIDEOS)]
     faults = fresh_server.faults
-    _inject(faults)
-    kwargs = fresh_server.client_kwargs()
+    token_path, login_kwargs = LOGINS[login]
+    _inject(faults, token_path)
+    kwargs = {
+        **fresh_server.client_kwargs(),
+        "auth_url": fresh_server.url + token_path,
+        **login_kwargs,
+    }
     with GuruClient(**kwargs, cache_dir=tmp_path / "cache", retry=RETRY) as client:
         first = client.analyze_many(
             [k.path for k in known[: VIDEOS // 2]],
@@ -42,7 +58,7 @@ def test_200_videos_under_injected_faults(
             progress=False,
         )
         faults.expire_tokens()  # every token so far is revoked halfway
-        _inject(faults)
+        _inject(faults, token_path)
         second = client.analyze_many(
             [k.path for k in known[VIDEOS // 2 :]],
             activity="squat",
@@ -64,6 +80,9 @@ def test_200_videos_under_injected_faults(
         f"{sum(1 for r in faults.records if r.fault)} faults injected; answers {dict(statuses)}"
     )
     assert statuses[500] == 0
+    logins = [r for r in faults.records if r.path == token_path]
+    assert any(r.fault for r in logins) and any(r.status == 200 for r in logins)
+    assert not any(r.path in {p for p, _ in LOGINS.values()} - {token_path} for r in faults.records)
     with sqlite3.connect(fresh_server.data_dir / "guru.sqlite3") as db:
         stored = db.execute(
             "SELECT count(*), count(DISTINCT content_path) FROM videos WHERE uploaded_at IS NOT NULL"
@@ -75,7 +94,7 @@ def test_200_videos_under_injected_faults(
     assert stored_now <= VIDEOS <= stored_now + resent
 
 
-def _inject(faults: Any) -> None:
+def _inject(faults: Any, token_path: str) -> None:
     faults.rate_limit("/videos", method="POST", retry_after=0.05, times=8)
     faults.fail("/videos", 503, method="POST", times=5)
     faults.drop("/videos", method="POST", times=4, after_processing=True)
@@ -86,4 +105,4 @@ def _inject(faults: Any) -> None:
     faults.rate_limit("/videos/*/analysis", retry_after=0.05, times=15)
     faults.drop("/videos/*/analysis", times=5)
     faults.slow("/videos/*/analysis", 0.2, times=10)
-    faults.fail("/oauth/token", 503, times=2)
+    faults.fail(token_path, 503, times=2)

@@ -67,11 +67,19 @@ def test_new_video_is_pending_with_its_metadata(api: Api) -> None:
         ({"filename": "a.mp4", "size": True}, "size", "whole number"),
         ({"filename": "a.mp4", "size": 10**15}, "size", "more than this server accepts"),
         (
-            {"filename": "a.mp4", "size": 10, "activity": "lunge"},
+            {"filename": "a.mp4", "size": 10, "activity": "moonwalk"},
             "activity",
-            "unknown activity 'lunge'",
+            "unknown activity 'moonwalk'",
         ),
-        ({"filename": "a.mp4", "size": 10, "domain": "yoga"}, "domain", "unknown domain 'yoga'"),
+        ({"filename": "a.mp4", "size": 10, "domain": "chess"}, "domain", "unknown domain 'chess'"),
+        ({"filename": "a.mp4", "size": 10, "liftType": "MOONWALK"}, "activity", "'moonwalk'"),
+        ({"filename": "a.mp4", "size": 10, "liftType": 3}, "liftType", "activity's name"),
+        (
+            {"filename": "a.mp4", "size": 10, "liftType": "DEADLIFT", "activity": "squat"},
+            "liftType",
+            "names 'DEADLIFT' but activity names 'squat'",
+        ),
+        ({"filename": "a.mp4", "size": 10, "schemaID": "x"}, "schemaID", "unknown field"),
         (
             {"filename": "a.mp4", "size": 10, "activity": "push_up", "domain": "weightlifting"},
             "domain",
@@ -92,6 +100,61 @@ def test_create_rejects_bad_fields_naming_them(api: Api, body: Any, field: str, 
     assert error["field"] == field
     assert words in error["errors"][field][0]
     assert error["message"].startswith(f"{field}: ")
+
+
+def test_guru_clients_fields_are_accepted_logged_and_not_used(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = {
+        "filename": "test_squat.mp4",
+        "size": 10,
+        "schemaId": "a-schema-this-server-was-not-given",
+        "inference": "local",
+        "resolutionWidth": 720,
+        "resolutionHeight": 1280,
+        "source": "guru-api-test",
+    }
+    with caplog.at_level("INFO", logger="guru_form.server"):
+        target = api.create(**body)
+    video = api.request("GET", f"/videos/{target['id']}").json()
+    assert video["activity"] is None and video["source"] == "guru-api-test"
+    (line,) = [r.getMessage() for r in caplog.records if "ignored" in r.getMessage()]
+    assert target["id"] in line
+    assert "schemaId, inference, resolutionWidth, resolutionHeight" in line
+    assert "a-schema-this-server" not in line  # names only, never values
+
+
+def test_lift_type_names_the_activity(api: Api) -> None:
+    target = api.create(filename="a.mp4", size=10, liftType="SQUAT")
+    video = api.request("GET", f"/videos/{target['id']}").json()
+    assert (video["activity"], video["domain"]) == ("squat", "weightlifting")
+
+
+def test_a_configured_schema_names_the_activity(tmp_path: Any) -> None:
+    with LocalServer(tmp_path / "server", schemas={"sq": "SQUAT"}) as server:
+        api = Api(server)
+        try:
+            target = api.create(filename="a.mp4", size=10, schemaId="sq")
+            video = api.request("GET", f"/videos/{target['id']}").json()
+            assert video["activity"] == "squat"
+            clash = api.request(
+                "POST",
+                "/videos",
+                json={"filename": "a.mp4", "size": 10, "schemaId": "sq", "activity": "deadlift"},
+            )
+            assert clash.status_code == 400 and clash.json()["field"] == "schemaId"
+            assert "schema 'sq' analyses 'squat'" in clash.json()["message"]
+        finally:
+            api.close()
+
+
+def test_a_schema_with_an_unknown_activity_is_refused_before_the_server_starts(
+    tmp_path: Any,
+) -> None:
+    from guru_form.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="unknown activity 'moonwalk'"):
+        LocalServer(tmp_path / "data", schemas={"x": "moonwalk"})
 
 
 def test_create_rejects_a_body_that_is_not_json(api: Api) -> None:

@@ -17,6 +17,7 @@ MODULES = [
     "guru_form.tables.velocity",
     "guru_form.tables.export",
     "guru_form.tables.examples",
+    "guru_form.tables.sprint",
     "guru_form.plots",
     "guru_form.plots.reps",
     "guru_form.plots.sessions",

@@ -73,3 +73,17 @@ def test_the_summary_counts_flagged_reps_and_escapes_the_name() -> None:
     text = summary_html("<i>set</i>.mp4", analysis, section)
     assert text == "<b>&lt;i&gt;set&lt;/i&gt;.mp4</b> · squat · 4 reps · 2 flagged"
     assert notice_html("no <reps>") == '<p style="color:#c14c00">no &lt;reps&gt;</p>'
+
+
+def test_a_failed_analysis_line_keeps_the_apis_code_beside_its_words() -> None:
+    from guru_form.errors import AnalysisFailedError
+    from guru_form.widgets.upload import _friendly, _Job
+
+    words = "no confident pose was found in the video"
+    coded = AnalysisFailedError("v1", words, "LOW_QUALITY_POSE_ESTIMATE")
+    line = _friendly(coded, _Job("squat.mp4"), None)
+    assert line == f"the analysis failed: {words} (LOW_QUALITY_POSE_ESTIMATE)"
+    code_only = AnalysisFailedError("v2", "LOW_QUALITY_POSE_ESTIMATE", "LOW_QUALITY_POSE_ESTIMATE")
+    assert _friendly(code_only, _Job("a.mp4"), None).count("LOW_QUALITY_POSE_ESTIMATE") == 1
+    uncoded = AnalysisFailedError("v3", "the file ended early")
+    assert _friendly(uncoded, _Job("b.mp4"), None) == "the analysis failed: the file ended early"
