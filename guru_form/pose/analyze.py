@@ -21,8 +21,9 @@ import numpy as np
 from guru_form.errors import EngineError, GuruError, MissingDependencyError
 from guru_form.kinematics import body_height_px, moving_joint, rep_analyses
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form.pose.counting import count_reps
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
-from guru_form.pose.segmentation import RepWindow, segment_reps
+from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.pose.video import probe_video
 
@@ -162,9 +163,7 @@ def analyze_track(
     time_ms = frame["time_ms"].to_numpy(dtype=np.float64)
     series = pose_track.series()
     joints = pose_track.joints()
-    windows = segment_reps(
-        act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
-    )
+    windows = count_reps(act, pose_track, rep_count=rep_count).reps
     reps = [_rep(act, window, series, joints, time_ms, athlete_height_cm) for window in windows]
     pose_track.activity = act
     analysis = Analysis(

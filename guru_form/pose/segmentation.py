@@ -39,12 +39,19 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    range from the largest), not the middle of a held lockout.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
    joint travels far enough vertically (walking bends the knees without lowering the hips), the
-   feet stay in place (walking in or out of the frame moves them), and the posture
-   fits (lying on a bench, horizontal in a push-up).
+   feet or the hands stay in place (walking in or out of the frame moves both), and the posture
+   fits (lying on a bench, horizontal in a push-up; filmed from the head or the feet, a trunk
+   pointing at the camera, or hands planted on the floor while the shoulders go down and up,
+   count as horizontal).
+
+Torso lengths are :func:`guru_form.pose.signals.body_scale` (the trunk, or the shoulders' width
+where the trunk points at the camera). Which signal a track is counted from is chosen by
+:mod:`guru_form.pose.counting`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,6 +60,7 @@ import numpy.typing as npt
 
 from guru_form.models import Activity
 from guru_form.pose.filters import runs
+from guru_form.pose.signals import body_scale
 
 __all__ = ["RULES", "RepWindow", "SegmentationRule", "segment_reps"]
 
@@ -82,11 +90,14 @@ class SegmentationRule:
         means, and joint angles can turn a little earlier or later than the body does.
     posture
         ``"upright"`` (trunk lean below 60° at the rep's start), ``"horizontal"`` (trunk lean
-        above 45° at the turning point), or None.
+        above 45° at the turning point, or the trunk shorter than the upper arm there, or the
+        wrists still while the height joint travels), or None.
     min_duration_s, max_duration_s
         Bounds of a rep's duration.
     max_drift
-        Largest horizontal travel of the feet (ankle) across the rep, in torso lengths.
+        Largest horizontal travel across the rep, in torso lengths, of the feet or the hands,
+        whichever moved less (the medians of the rep's thirds; the middle of both sides when the
+        track has the other side as ``far_<joint>``).
     rest_fraction
         ``start``/``end`` are where the excursion is within this fraction of the range from rest;
         and the movement has gone past its start position (the rep is over) when it is more
@@ -145,13 +156,18 @@ class RepWindow:
     start, mid, end
         Row positions (0-based) of the rep's start, turning point and end.
     range_deg
-        The signal's excursion in the rep (the smaller of the two sides).
+        The signal's excursion in the rep (the smaller of the two sides), in the signal's unit
+        (degrees for an angle).
+    signal
+        The signal the rep was found in (see :mod:`guru_form.pose.counting`); empty when not
+        recorded.
     """
 
     start: int
     mid: int
     end: int
     range_deg: float
+    signal: str = ""
 
 
 def segment_reps(
@@ -206,7 +222,7 @@ def segment_reps(
     n = len(t)
     x = np.asarray(series.get(r.signal, np.full(n, np.nan)), dtype=np.float64)
     shots = np.zeros(n, dtype=np.int64) if shot is None else np.asarray(shot, dtype=np.int64)
-    torso = _torso(joints)
+    torso = body_scale(joints)
     candidates: list[RepWindow] = []
     for s in np.unique(shots):
         in_shot = shots == s
@@ -220,13 +236,6 @@ def segment_reps(
         keep = sorted(sorted(reps, key=lambda c: -c.range_deg)[:rep_count], key=lambda c: c.mid)
         reps = keep
     return reps
-
-
-def _torso(joints: dict[str, FloatArray]) -> float:
-    if "shoulder" not in joints or "hip" not in joints:
-        return float("nan")
-    d = np.linalg.norm(np.asarray(joints["shoulder"]) - np.asarray(joints["hip"]), axis=1)
-    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
 
 
 def _reps_in_run(
@@ -315,7 +324,7 @@ def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
     rest = min(float(window[0]), float(window[-1]))
     near = window >= window[deepest] - band * (window[deepest] - rest)
     first, stop = _run_containing(near, deepest)
-    return RepWindow(c.start, c.start + (first + stop - 1) // 2, c.end, c.range_deg)
+    return dataclasses.replace(c, mid=c.start + (first + stop - 1) // 2)
 
 
 def _rest_level(d: FloatArray, peak: float) -> float:
@@ -356,18 +365,82 @@ def _passes(
                 return False
             if r.min_height_travel < 0 and travel > r.min_height_travel:
                 return False
-        if "ankle" in joints:
-            ax = np.asarray(joints["ankle"])[c.start : c.end + 1, 0]
-            if np.isfinite(ax).any() and np.nanmax(ax) - np.nanmin(ax) > r.max_drift * torso:
-                return False
+        if _drift(joints, c) > r.max_drift * torso:
+            return False
     lean = series.get("trunk_lean")
     if lean is not None and r.posture is not None:
         lean = np.asarray(lean)
         if r.posture == "upright" and not (np.nanmin(lean[[c.start, c.end]]) < 60.0):
             return False
-        if r.posture == "horizontal" and not (lean[c.mid] > 45.0):
+        if r.posture == "horizontal" and not (
+            lean[c.mid] > 45.0
+            or _trunk_towards_camera(joints, c.mid)
+            or _hands_planted(joints, r.height_joint, c)
+        ):
             return False
     return True
+
+
+def _spread(x: FloatArray, c: RepWindow) -> float:
+    """How far ``x`` (pixels) moves across the rep: the spread of the medians of the rep's first,
+    middle and last thirds (NaN when unknown).
+
+    Medians of thirds follow a steady movement (a walk in or out of the frame) and leave out the
+    model's frame-to-frame jitter of a joint it can barely see.
+    """
+    window = x[c.start : c.end + 1]
+    thirds = [part[np.isfinite(part)] for part in np.array_split(window, 3)]
+    medians = [float(np.median(part)) for part in thirds if len(part)]
+    return max(medians) - min(medians) if len(medians) > 1 else float("nan")
+
+
+def _drift(joints: dict[str, FloatArray], c: RepWindow) -> float:
+    """Horizontal travel, in pixels, of the end of the body that stays in place during a rep.
+
+    A rep is done on the spot: the feet stay where they are (and in a push-up the hands too);
+    walking in or out of the frame moves both. When the model loses one end under another body
+    or a plate, the other still tells; so the smaller travel of the ankle and the wrist counts
+    (0 when neither is known).
+    """
+    spreads = [_spread(_middle(joints, j)[:, 0], c) for j in ("ankle", "wrist") if j in joints]
+    known = [s for s in spreads if np.isfinite(s)]
+    return min(known) if known else 0.0
+
+
+def _middle(joints: dict[str, FloatArray], joint: str) -> FloatArray:
+    """The middle of both sides' ``joint`` where the other side (``far_<joint>``) is known, else
+    the measured side's: it does not move when the measured side changes."""
+    near = np.asarray(joints[joint], dtype=np.float64)
+    far = joints.get(f"far_{joint}")
+    if far is None:
+        return near
+    both = (near + np.asarray(far, dtype=np.float64)) / 2.0
+    return np.where(np.isfinite(both), both, near)
+
+
+def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow) -> bool:
+    """True when the wrists stay at one height while ``moving`` (the shoulder) goes down and up
+    by at least three times as much: the hands are on the floor, whichever way the camera looks.
+    """
+    if "wrist" not in joints or moving not in joints or moving == "wrist":
+        return False
+    wrist = _spread(np.asarray(joints["wrist"], dtype=np.float64)[:, 1], c)
+    travel = abs(_travel(np.asarray(joints[moving], dtype=np.float64)[:, 1], c))
+    return bool(np.isfinite(wrist) and np.isfinite(travel) and wrist < travel / 3.0)
+
+
+def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:
+    """True when the trunk points at the camera on frame ``i``: shorter in the image than the
+    upper arm, which it is twice as long as (a plank or a bench filmed from the head or feet).
+
+    An upright trunk, filmed from a camera at about its height, is never that short; the trunk
+    lean measured in the image says nothing about such a view.
+    """
+    if not all(j in joints for j in ("shoulder", "hip", "elbow")):
+        return False
+    s, h, e = (np.asarray(joints[j], dtype=np.float64)[i] for j in ("shoulder", "hip", "elbow"))
+    trunk, upper_arm = float(np.linalg.norm(s - h)), float(np.linalg.norm(s - e))
+    return bool(np.isfinite(trunk) and np.isfinite(upper_arm) and trunk < 0.8 * upper_arm)
 
 
 def _travel(y: FloatArray, c: RepWindow) -> float:

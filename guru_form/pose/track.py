@@ -28,6 +28,11 @@ Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
 ``<joint>_visibility``
     float 0..1, the model's visibility of that joint on this frame (raw, not smoothed); missing
     where there is no person (also on gap-filled frames).
+``far_<joint>_x``, ``far_<joint>_y``, ``far_<joint>_visibility``
+    The same for the other side (``shoulder`` ... ``foot_index``), the one turned away from the
+    camera, outlier-rejected, gap-filled and smoothed but not gated by visibility: the model
+    invents hidden limbs, so these serve for the body's middle and width (which way the camera
+    looks, where the body is) and never for angles.
 ``knee_angle``, ``hip_angle``, ``elbow_angle``, ``shoulder_angle``, ``trunk_lean``,
 ``thigh_angle``, ``body_line``
     float degrees, computed from the columns above with
@@ -55,7 +60,7 @@ from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
-from guru_form.pose.joints import TRACK_JOINTS, joint_index
+from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index, other_side
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
 
 __all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts"]
@@ -73,6 +78,7 @@ COLUMNS: tuple[str, ...] = (
     "side",
     *(f"{j}_{c}" for j in TRACK_JOINTS for c in ("x", "y", "visibility")),
     *SERIES,
+    *(f"far_{j}_{c}" for j in SIDE_JOINTS for c in ("x", "y", "visibility")),
 )
 
 #: A thumbnail difference (0..1) above this, and a spike against its neighbours, is an edited cut.
@@ -155,6 +161,23 @@ class PoseTrack:
                 axis=1,
             )
             for j in TRACK_JOINTS
+        }
+
+    def far_joints(self) -> dict[str, FloatArray]:
+        """The other side's joints as ``{joint: (n, 2) array}`` (NaN where not known, and in a
+        track saved before these columns existed)."""
+        missing = np.full(len(self.frame), np.nan)
+        return {
+            j: np.stack(
+                [
+                    self.frame[f"far_{j}_{c}"].to_numpy(float)
+                    if f"far_{j}_{c}" in self.frame
+                    else missing
+                    for c in ("x", "y")
+                ],
+                axis=1,
+            )
+            for j in SIDE_JOINTS
         }
 
     def series(self) -> dict[str, FloatArray]:
@@ -287,6 +310,32 @@ def _shots(
     return np.asarray(renumbered, dtype=np.int64)
 
 
+def _far_side(
+    landmarks: FloatArray,
+    choice: SideChoice,
+    shots: npt.NDArray[np.int64],
+    t: FloatArray,
+    scale: float,
+    smooth: bool,
+) -> dict[str, FloatArray]:
+    """The ``far_<joint>_*`` columns: the side not measured, cleaned without a visibility gate."""
+    n = len(landmarks)
+    out: dict[str, FloatArray] = {}
+    for joint in SIDE_JOINTS:
+        far = np.full((n, 4), np.nan)
+        for side in ("left", "right"):
+            rows = choice.side == side
+            far[rows] = landmarks[rows, joint_index(other_side(side), joint)]
+        for coord, name in ((0, "x"), (1, "y")):
+            values = np.full(n, np.nan)
+            for s in np.unique(shots):
+                rows = shots == s
+                values[rows] = clean_series(far[rows, coord], t[rows], scale=scale, smooth=smooth)
+            out[f"far_{joint}_{name}"] = values
+        out[f"far_{joint}_visibility"] = far[:, 3]
+    return out
+
+
 def build_track(
     raw: RawPose,
     activity: Activity | str | None = None,
@@ -358,6 +407,7 @@ def build_track(
     series = angle_series(cleaned)
     for name in SERIES:
         columns[name] = series.get(name, np.full(n, np.nan))
+    columns.update(_far_side(repaired, choice, shots, t, scale, smooth))
     frame = pd.DataFrame(columns, columns=list(COLUMNS))
     return PoseTrack(
         frame=frame,
