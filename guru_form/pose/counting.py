@@ -8,8 +8,9 @@ with a rep); :func:`count_reps` chooses among them on each track:
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
    :data:`MIN_COVERAGE` of the frames with a person, and it *agrees* with the body's movement:
    over 3-second windows it rises and falls with the first usable height (their correlation's
-   median is at least :data:`MIN_AGREEMENT`). An angle whose joints the model is guessing (an
-   arm behind the plates of a bench press) jumps about and does not agree. Otherwise the first
+   median, over the windows where the angle moves, is at least :data:`MIN_AGREEMENT`). An
+   angle whose joints the model is guessing (an arm behind the plates of a bench press) jumps
+   about and does not agree. Otherwise the first
    height known on enough frames leads.
 2. **Gaps.** Where the lead signal is missing (a limb hidden for a few seconds) a rep found by
    another usable signal in that stretch is added, rather than dropped.
@@ -53,6 +54,8 @@ MIN_COVERAGE = 0.8
 MIN_AGREEMENT = 0.7
 #: A rep of another signal fills a gap when the lead signal is missing on this fraction of it.
 GAP_FRACTION = 0.3
+#: A rep smaller than this fraction of the median of its signal's reps is a fragment.
+FRAGMENT_FRACTION = 0.5
 #: Window of the agreement's correlation, seconds.
 AGREEMENT_WINDOW_S = 3.0
 
@@ -132,7 +135,12 @@ def track_inputs(
 
 
 def rule_for(rule: SegmentationRule, signal: RepSignal) -> SegmentationRule:
-    """The activity's rule, counting from ``signal`` instead of its own angle."""
+    """The activity's rule, counting from ``signal`` instead of its own angle.
+
+    A height is its own moving joint (its travel confirms the rep, its lowest frame is the
+    bottom); its lockout is its top band alone (the speed rule is for a hip angle that keeps
+    opening as the lifter leans back).
+    """
     if signal.joint is None:
         return dataclasses.replace(
             rule, signal=signal.name, turning=signal.turning, min_range_deg=signal.min_range
@@ -146,27 +154,28 @@ def rule_for(rule: SegmentationRule, signal: RepSignal) -> SegmentationRule:
         height_joint=signal.joint,
         min_height_travel=travel,
         bottom_joint=signal.joint if rule.bottom_joint is not None else None,
+        lockout_speed=None,
     )
 
 
-def agreement(a: FloatArray, b: FloatArray, time_ms: FloatArray) -> float:
-    """Median over frames of the correlation of ``a`` and ``b`` in centred 3-second windows.
+def agreement(a: FloatArray, b: FloatArray, time_ms: FloatArray, min_range: float) -> float:
+    """Median correlation of ``a`` and ``b`` in centred 3-second windows where ``a`` moves.
 
-    NaN when fewer than half a window of frames have both.
+    Only windows in which ``a`` spans at least half of ``min_range`` count: where nothing moves
+    the correlation is that of the model's jitter, and says nothing. NaN when no window moves
+    (or fewer than half a window of frames have both).
     """
     import pandas as pd
 
     t = np.asarray(time_ms, dtype=np.float64)
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 33.3
     width = max(5, round(AGREEMENT_WINDOW_S * 1000.0 / max(dt, 1e-6)))
+    sa = pd.Series(a)
+    roll = sa.rolling(width, center=True, min_periods=width // 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        corr = (
-            pd.Series(a)
-            .rolling(width, center=True, min_periods=width // 2)
-            .corr(pd.Series(b))
-            .to_numpy(dtype=np.float64)
-        )
-    corr = corr[np.isfinite(corr)]
+        corr = roll.corr(pd.Series(b)).to_numpy(dtype=np.float64)
+    span = (roll.max() - roll.min()).to_numpy(dtype=np.float64)
+    corr = corr[np.isfinite(corr) & (span >= 0.5 * min_range)]
     return float(np.median(corr)) if len(corr) else float("nan")
 
 
@@ -236,7 +245,7 @@ def count_reps(
         shots.append(counted[0])
         reps += counted[1]
         usable_in[int(number)] = counted[0].usable
-    reps.sort(key=lambda r: r.mid)
+    reps = _drop_fragments(sorted(reps, key=lambda r: r.mid))
     if rep_count is not None and 0 < rep_count < len(reps):
         smallest = {n: min((r.range_deg for r in f), default=1.0) for n, f in found.items()}
         keep = sorted(reps, key=lambda r: -r.range_deg / (smallest.get(r.signal) or 1.0))
@@ -251,6 +260,54 @@ def count_reps(
         for r in reps
     ]
     return RepCount(reps, shots, estimate_view(track), support)
+
+
+def _drop_fragments(reps: list[RepWindow]) -> list[RepWindow]:
+    """Leave out movements much smaller than the set's reps.
+
+    A "rep" whose range is below :data:`FRAGMENT_FRACTION` of the median range of the reps
+    found in the same signal (three or more) is a fragment: a shrug at the end of a set, the
+    model's output wobbling while the athlete racks the bar. Reps smaller than the others but
+    above that are kept (and marked by :mod:`guru_form.pose.confidence`).
+    """
+    by_signal: dict[str, list[float]] = {}
+    for r in reps:
+        by_signal.setdefault(r.signal, []).append(r.range_deg)
+    out = []
+    for r in reps:
+        ranges = by_signal[r.signal]
+        if len(ranges) >= 3 and r.range_deg < FRAGMENT_FRACTION * float(np.median(ranges)):
+            continue
+        out.append(r)
+    return out
+
+
+def _join_split_reps(
+    reps: list[RepWindow],
+    lead: RepSignal,
+    usable: list[RepSignal],
+    found: dict[str, list[RepWindow]],
+    t: FloatArray,
+) -> list[RepWindow]:
+    """Replace lead reps that are one rep broken in two by the next usable signal's rep.
+
+    When one rep of the next usable signal spans two or more reps of the lead, and no other
+    usable signal finds more than one of them (the others are the lead's alone), the lead
+    misread one rep (a joint mislaid for a few frames at the bottom can send an angle back to
+    its resting value): the next signal's rep is taken instead.
+    """
+    others = [s for s in usable if s is not lead]
+    if not others:
+        return reps
+    out = list(reps)
+    for h in found[others[0].name]:
+        inside = [r for r in out if h.start <= r.mid <= h.end]
+        if len(inside) < 2:
+            continue
+        confirmed = [r for r in inside if any(_found_by(r, found[s.name], t) for s in others)]
+        if len(confirmed) <= 1:
+            out = [r for r in out if r not in inside] + [h]
+    return sorted(out, key=lambda r: r.mid)
 
 
 def _count_shot(
@@ -279,7 +336,8 @@ def _count_shot(
         if first_height is not None:
             a = np.where(rows, series.get(angle.name, nan), np.nan)
             b = np.where(rows, series.get(first_height.name, nan), np.nan)
-            agree = agreement(a, b if angle.turning == first_height.turning else -b, t)
+            b = b if angle.turning == first_height.turning else -b
+            agree = agreement(a, b, t, angle.min_range)
         # Too short a shot to measure the agreement: the activity's own signal, as always.
         angle_ok = quality[angle.name].coverage >= MIN_COVERAGE and not agree < MIN_AGREEMENT
         if angle_ok:
@@ -293,7 +351,7 @@ def _count_shot(
     def here(windows: list[RepWindow]) -> list[RepWindow]:
         return [w for w in windows if rows[w.mid]]
 
-    reps = here(found[lead.name])
+    reps = _join_split_reps(here(found[lead.name]), lead, usable, found, t)
     lead_values = series.get(lead.name, nan)
     for s in usable:
         if s is lead:

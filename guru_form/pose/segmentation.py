@@ -67,6 +67,11 @@ __all__ = ["RULES", "RepWindow", "SegmentationRule", "segment_reps"]
 FloatArray = npt.NDArray[np.float64]
 
 
+#: A rep complete at its turning point, cut by the end of the footage, must have held the turning
+#: point this long (seconds) before the footage ends.
+HELD_S = 0.3
+
+
 @dataclass(frozen=True)
 class SegmentationRule:
     """How reps of one activity are found.
@@ -115,6 +120,16 @@ class SegmentationRule:
         (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
         is early for a figure that eases into it, but tighter bands and a rule on the angle's
         speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
+    complete_at_turn
+        True when a rep is complete at its turning point (a deadlift at lockout): it must start
+        at rest, but the way back may be missing (the footage ends during the lockout or the
+        lowering) or go further than it started (the bar put down and the athlete stepping
+        back); the two sides need not match.
+    lockout_speed
+        For ``turning="max"``: the lockout is also reached when the signal, past its fastest
+        rise, slows to this fraction of that speed; ``mid`` is the earlier of that frame and the
+        first frame in ``lockout_band``. A lifter who leans back after locking out keeps opening
+        the hip angle slowly, and its largest value then comes late. None: the band alone.
     """
 
     signal: str
@@ -132,12 +147,22 @@ class SegmentationRule:
     still_speed: float = 0.05
     bottom_band: float = 0.03
     lockout_band: float = 0.05
+    complete_at_turn: bool = False
+    lockout_speed: float | None = 0.1
 
 
 #: The rule of each activity.
 RULES: dict[Activity, SegmentationRule] = {
     Activity.SQUAT: SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", "hip"),
-    Activity.DEADLIFT: SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None),
+    Activity.DEADLIFT: SegmentationRule(
+        "hip_angle",
+        "max",
+        30.0,
+        "shoulder",
+        -0.3,
+        None,
+        complete_at_turn=True,
+    ),
     Activity.BENCH_PRESS: SegmentationRule(
         "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", "wrist"
     ),
@@ -250,29 +275,50 @@ def _reps_in_run(
         return []
     dt = float(np.median(np.diff(t[a:b]))) if b - a > 1 else 33.0
     distance = max(1, round(0.5 * r.min_duration_s * 1000.0 / max(dt, 1e-6)))
-    peaks, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    found, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    peaks, bases = _merge_split_turns(
+        d,
+        [int(p) for p in found],
+        list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True)),
+    )
+    hold = max(1, round(HELD_S * 1000.0 / max(dt, 1e-6)))
+    held = (
+        _held_to_the_end(r, d, bases[-1][1] if peaks else 0, hold) if r.complete_at_turn else None
+    )
+    if held is not None:
+        peaks.append(held)
+        bases.append((0, len(d) - 1))
     out: list[RepWindow] = []
     for k, p in enumerate(peaks):
-        lb, rb = int(props["left_bases"][k]), int(props["right_bases"][k])
-        # Both sides must come down to (near) the rest level by themselves.
+        lb, rb = bases[k]
         left_rest = float(np.min(d[lb : p + 1]))
         right_rest = float(np.min(d[p : rb + 1]))
         peak = float(d[p])
-        if peak - max(left_rest, right_rest) < r.min_range_deg:
+        # Both sides must come down to (near) the rest level by themselves; a rep complete at its
+        # turning point needs only the side before it.
+        if peak - (left_rest if r.complete_at_turn else max(left_rest, right_rest)) < (
+            r.min_range_deg
+        ):
             continue
         # Bound the search by the neighbouring turning points.
-        lo = int(peaks[k - 1]) if k > 0 else 0
-        hi = int(peaks[k + 1]) if k + 1 < len(peaks) else len(d) - 1
+        lo = peaks[k - 1] if k > 0 else 0
+        hi = peaks[k + 1] if k + 1 < len(peaks) else len(d) - 1
         rest_l = _rest_level(d[lo : p + 1], peak)
         rest_r = _rest_level(d[p : hi + 1], peak)
         # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
         # a half rep, leaves one side much shorter than the other.
-        if min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(peak - rest_l, peak - rest_r):
+        if not r.complete_at_turn and min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(
+            peak - rest_l, peak - rest_r
+        ):
             continue
+        if r.complete_at_turn:
+            rest_r = max(rest_r, rest_l)  # the way back may go lower, or not be in the footage
         thr_l = rest_l + r.rest_fraction * (peak - rest_l)
         thr_r = rest_r + r.rest_fraction * (peak - rest_r)
         left = np.flatnonzero(d[lo : p + 1] <= thr_l)
         right = np.flatnonzero(d[p : hi + 1] <= thr_r)
+        if len(right) == 0 and r.complete_at_turn:
+            right = np.array([hi - p])  # held to the end of the footage
         if len(left) == 0 or len(right) == 0:
             continue
         start = lo + int(left[-1])
@@ -294,8 +340,72 @@ def _reps_in_run(
         near = d[start : end + 1] >= peak - band * (peak - max(rest_l, rest_r))
         first, stop = _run_containing(near, p - start)
         mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
-        out.append(RepWindow(a + start, a + mid, a + end, float(peak - max(rest_l, rest_r))))
+        if r.turning == "max" and r.lockout_speed is not None:
+            mid = min(mid, _stops_rising(d, t[a:b], start, p, r.lockout_speed))
+        span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
+        out.append(RepWindow(a + start, a + mid, a + end, float(span)))
     return out
+
+
+def _stops_rising(d: FloatArray, t: FloatArray, start: int, p: int, fraction: float) -> int:
+    """The first frame after ``d``'s fastest rise in ``[start, p]`` where it rises at less than
+    ``fraction`` of that speed (``p`` if it never slows so much before)."""
+    if p - start < 2:
+        return p
+    speed = np.gradient(d[start : p + 1], t[start : p + 1])
+    fastest = int(np.argmax(speed))
+    slow = np.flatnonzero(speed[fastest:] < fraction * speed[fastest])
+    return start + fastest + int(slow[0]) if len(slow) else p
+
+
+def _merge_split_turns(
+    d: FloatArray, peaks: list[int], bases: list[tuple[int, int]]
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Join turning points that are one turn broken by a blip of the model's output.
+
+    Two neighbouring peaks of ``d`` (the excursion from rest) are one turn when ``d`` between
+    them stays in the outer half of the excursion: the athlete did not come even half-way back
+    to rest (a joint mislaid for a few frames at the bottom of a squat splits its angle's
+    minimum in two). The more extreme peak is kept, with the outer bases of both.
+    """
+    out_p: list[int] = []
+    out_b: list[tuple[int, int]] = []
+    for p, (lb, rb) in zip(peaks, bases, strict=True):
+        if out_p:
+            q = out_p[-1]
+            qlb, _ = out_b[-1]
+            rest = min(float(np.min(d[qlb : q + 1])), float(np.min(d[p : rb + 1])))
+            valley = float(np.min(d[q : p + 1]))
+            if valley - rest > 0.5 * (min(float(d[q]), float(d[p])) - rest):
+                keep = p if d[p] > d[q] else q
+                out_p[-1] = keep
+                out_b[-1] = (qlb, rb)
+                continue
+        out_p.append(p)
+        out_b.append((lb, rb))
+    return out_p, out_b
+
+
+def _held_to_the_end(r: SegmentationRule, d: FloatArray, after: int, hold: int) -> int | None:
+    """The turning point of a rep the footage ends in, held: its index in ``d``, else None.
+
+    After ``after`` (the low point after the last turning point found, or 0), ``d`` rises by at
+    least
+    ``min_range_deg`` to its largest value and does not come back down by half of that rise
+    before the last frame (a deadlift held at lockout until the clip ends, or lowered only part
+    of the way), and the footage goes on for at least ``hold`` frames after that largest value
+    (a rise still under way when the clip ends has not reached its turning point).
+    """
+    tail = d[after:]
+    if len(tail) < 3:
+        return None
+    top = after + int(np.argmax(tail))
+    rise = float(d[top]) - float(np.min(d[after : top + 1]))
+    if top == after or rise < r.min_range_deg or len(d) - 1 - top < hold:
+        return None
+    if np.min(d[top:]) < d[top] - 0.5 * rise:
+        return None
+    return top
 
 
 def _back_at_start(r: SegmentationRule, d: FloatArray, start: int, p: int, end: int) -> int:
