@@ -21,6 +21,8 @@ per activity and view:
   one counted rep (in order when the counts agree, else by least total time difference); the
   largest error of a clip, and "mids ok" when the count is exact and every mid is within the
   clip's tolerance (0.3 s);
+- the reps marked as outliers, the smallest rep confidence, and with ``--warnings`` what the
+  engine says about the footage;
 - the recognised activity, its confidence, and a confusion table (rows: labelled, columns:
   recognised; ``?`` when the engine says it cannot tell);
 - speed: analysed frames per second of the model (measured when its output was cached) and of the
@@ -96,7 +98,9 @@ class Outcome:
     engine_s: float = float("nan")
     analysed_frames: int = 0
     model_s: float = float("nan")
-    notes: str = ""
+    outliers: int = 0
+    confidence: float = float("nan")
+    warnings: list[str] = field(default_factory=list)
     skipped: str = ""
 
     @property
@@ -263,8 +267,9 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
         out.found = len(analysis.reps)
         out.mids = [rep.mid_ms / 1000.0 for rep in analysis.reps]
         out.mid_errors = _match(out.mids, [t - offset_s for t in case.mid_s])
-        notes = analysis.raw.get("notes") if isinstance(analysis.raw, dict) else None
-        out.notes = "; ".join(notes) if isinstance(notes, list) else ""
+        out.outliers = sum(rep.outlier is not None for rep in analysis.reps)
+        out.confidence = min((rep.confidence or 0.0 for rep in analysis.reps), default=float("nan"))
+        out.warnings = list(analysis.warnings)
     else:
         out.skipped = f"no profile for {case.activity!r} yet"
     recognize = getattr(pose, "recognize_activity", None)
@@ -280,37 +285,35 @@ def _pct(k: int, n: int) -> str:
     return f"{100.0 * k / n:5.0f} %" if n else "    -  "
 
 
-def _print_clips(outcomes: list[Outcome]) -> None:
+def _print_clips(outcomes: list[Outcome], warnings: bool) -> None:
     print(
-        f"{'clip':<30} {'split':<8} {'view':<8} {'count':>7} {'worst mid':>9} {'mids ok':>7}  "
-        f"{'recognised':<22} {'fps':>6}"
+        f"{'clip':<30} {'split':<8} {'view':<8} {'count':>7} {'worst mid':>9} {'mids ok':>7} "
+        f"{'outl.':>5} {'min conf':>8}  {'recognised':<24} {'fps':>6}"
     )
     for o in outcomes:
         c = o.case
-        rec = "-" if o.recognised is None else o.recognised
-        rec = (
-            f"{rec} {o.recognition_confidence:.2f}"
-            if o.recognised is not None or o.found is not None
-            else rec
-        )
+        rec = "?" if o.recognised is None else o.recognised
+        if np.isfinite(o.recognition_confidence):
+            rec = f"{rec} {o.recognition_confidence:.2f}"
         if o.found is None:
-            count = "-"
-            worst = "-"
-            ok = "-"
+            count, worst, ok, outl, conf = "-", "-", "-", "-", "-"
         else:
             count = f"{o.found}/{len(c.mid_s)}"
             worst = f"{o.worst_mid:.2f} s" if o.mid_errors else "-"
             ok = "yes" if o.mids_ok else "no"
+            outl = str(o.outliers)
+            conf = f"{o.confidence:.2f}" if np.isfinite(o.confidence) else "-"
         fps = o.analysed_frames / o.engine_s if o.engine_s > 0 else float("nan")
         line = (
-            f"{c.name:<30} {c.split:<8} {c.view:<8} {count:>7} {worst:>9} {ok:>7}  "
-            f"{rec:<22} {fps:>6.1f}"
+            f"{c.name:<30} {c.split:<8} {c.view:<8} {count:>7} {worst:>9} {ok:>7} {outl:>5} "
+            f"{conf:>8}  {rec:<24} {fps:>6.1f}"
         )
         if o.skipped:
             line += f"  ({o.skipped})"
-        if o.notes:
-            line += f"  [{o.notes}]"
         print(line)
+        if warnings:
+            for w in o.warnings:
+                print(f"    - {w}")
 
 
 def _summary_row(label: str, outcomes: list[Outcome]) -> str:
@@ -385,6 +388,9 @@ def main() -> None:
     parser.add_argument("--clips", help="only clips whose file name matches this pattern")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--refresh", action="store_true", help="run the model again")
+    parser.add_argument(
+        "--warnings", action="store_true", help="print each clip's warnings under it"
+    )
     args = parser.parse_args()
     cases = _cases(args.split, args.clips)
     outcomes: list[Outcome] = []
@@ -396,7 +402,7 @@ def main() -> None:
         f"Engine on real footage: split {args.split}, estimator {args.estimator}, "
         f"stride {args.stride}, {len(outcomes)} clips"
     )
-    _print_clips(outcomes)
+    _print_clips(outcomes, args.warnings)
     for split in ("footage", "tune", "holdout"):
         part = [o for o in outcomes if o.case.split == split]
         if part:

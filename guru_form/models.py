@@ -183,12 +183,23 @@ class Rep:
     analyses
         ``analysisType -> analysisScalar``, named exactly as the API names them
         (e.g. ``HIP_KNEE_ANGLE_DEGREES``). See :mod:`guru_form.analysis_types` for units.
+    confidence
+        How sure the local pose engine is of this rep, 0 to 1 (``"confidence"`` in the JSON;
+        None from the hosted API). See :mod:`guru_form.pose.confidence`.
+    outlier
+        Why this rep should be left out of set-level figures (velocity loss, averages), or None
+        for a normal rep (``"outlier"`` in the JSON): ``"partial"`` (much shallower than the
+        set's other reps) or ``"runs_into_next_movement"`` (the athlete's posture broke before
+        the rep ended: kneeling up out of the last push-up, racking the bar). Set by the local
+        pose engine; the rep is still counted.
     """
 
     start_ms: int
     mid_ms: int
     end_ms: int
     analyses: dict[str, float] = field(default_factory=dict)
+    confidence: float | None = None
+    outlier: str | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
@@ -224,16 +235,22 @@ class Rep:
             analyses[str(name)] = _as_scalar(
                 item.get("analysisScalar"), f"{where}.analyses[{j}].analysisScalar"
             )
+        confidence = d.get("confidence")
+        outlier = d.get("outlier")
         return cls(
             start_ms=_as_ms(d, "startTimestampMs", where),
             mid_ms=_as_ms(d, "midTimestampMs", where),
             end_ms=_as_ms(d, "endTimestampMs", where),
             analyses=analyses,
+            confidence=None
+            if confidence is None
+            else _as_scalar(confidence, f"{where}.confidence"),
+            outlier=None if outlier is None else str(outlier),
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The API's JSON object for this rep."""
-        return {
+        """The API's JSON object for this rep (with ``confidence``/``outlier`` when set)."""
+        d: dict[str, Any] = {
             "startTimestampMs": self.start_ms,
             "midTimestampMs": self.mid_ms,
             "endTimestampMs": self.end_ms,
@@ -242,6 +259,11 @@ class Rep:
                 for k, v in self.analyses.items()
             ],
         }
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        if self.outlier is not None:
+            d["outlier"] = self.outlier
+        return d
 
 
 _REP_PATH = re.compile(r"reps\[(\d+)\]")
@@ -333,6 +355,13 @@ class Analysis:
     pose_track
         The per-frame pose track when the analysis was made by the local pose engine; not part of
         the Guru JSON, saved beside it by :meth:`save`.
+    warnings
+        What the local pose engine says about the footage, in sentences for the user (the view
+        was not side-on, a joint was hidden and the reps were counted from another signal, reps
+        it is unsure of); ``"warnings"`` in the JSON. Empty from the hosted API.
+    activity_confidence
+        When the local pose engine recognised the activity (none was given): how sure it is,
+        0 to 1 (``"activityConfidence"`` in the JSON). None otherwise.
 
     Examples
     --------
@@ -349,6 +378,8 @@ class Analysis:
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
     pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list)
+    activity_confidence: float | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
@@ -385,6 +416,10 @@ class Analysis:
             reps=_parse_reps(d.get("reps")),
             raw=d,
             reason=None if reason is None else str(reason),
+            warnings=[str(w) for w in d.get("warnings") or [] if w is not None],
+            activity_confidence=None
+            if d.get("activityConfidence") is None
+            else _as_scalar(d["activityConfidence"], "activityConfidence"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -397,6 +432,10 @@ class Analysis:
         d["reps"] = [r.to_json() for r in self.reps]
         if self.reason is not None:
             d["reason"] = self.reason
+        if self.warnings:
+            d["warnings"] = list(self.warnings)
+        if self.activity_confidence is not None:
+            d["activityConfidence"] = self.activity_confidence
         return d
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -436,6 +475,8 @@ class Analysis:
             "activity": sent.activity is self.activity,
             "reps": sent.reps == self.reps,
             "reason": sent.reason == self.reason,
+            "warnings": sent.warnings == self.warnings,
+            "activityConfidence": sent.activity_confidence == self.activity_confidence,
         }
         saved = dict(self.raw)
         for key, value in own.items():

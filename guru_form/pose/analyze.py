@@ -8,6 +8,7 @@ analyses with :func:`guru_form.kinematics.rep_analyses`; ``analyze_video`` does 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -21,9 +22,10 @@ import numpy as np
 from guru_form.errors import EngineError, GuruError, MissingDependencyError
 from guru_form.kinematics import body_height_px, moving_joint, rep_analyses
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form.pose.confidence import assess
 from guru_form.pose.counting import count_reps
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
-from guru_form.pose.segmentation import RepWindow
+from guru_form.pose.segmentation import RULES, RepWindow
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.pose.video import probe_video
 
@@ -163,11 +165,26 @@ def analyze_track(
     time_ms = frame["time_ms"].to_numpy(dtype=np.float64)
     series = pose_track.series()
     joints = pose_track.joints()
-    windows = count_reps(act, pose_track, rep_count=rep_count).reps
-    reps = [_rep(act, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    counted = count_reps(act, pose_track, rep_count=rep_count)
+    judged = assess(counted, pose_track, RULES[act].signal)
+    reps = [
+        dataclasses.replace(
+            _rep(act, window, series, joints, time_ms, athlete_height_cm),
+            confidence=confidence,
+            outlier=outlier,
+        )
+        for window, confidence, outlier in zip(
+            judged.reps, judged.confidences, judged.outliers, strict=True
+        )
+    ]
     pose_track.activity = act
     analysis = Analysis(
-        video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
+        video_id=None,
+        status=Status.COMPLETE,
+        domain=domain,
+        activity=act,
+        reps=reps,
+        warnings=judged.warnings,
     )
     analysis.raw = analysis.to_json()
     analysis.pose_track = pose_track

@@ -317,7 +317,7 @@ def _reps_in_run(
         thr_r = rest_r + r.rest_fraction * (peak - rest_r)
         left = np.flatnonzero(d[lo : p + 1] <= thr_l)
         right = np.flatnonzero(d[p : hi + 1] <= thr_r)
-        if len(right) == 0 and r.complete_at_turn:
+        if p == held or (len(right) == 0 and r.complete_at_turn):
             right = np.array([hi - p])  # held to the end of the footage
         if len(left) == 0 or len(right) == 0:
             continue
