@@ -237,19 +237,15 @@ def _match(found: list[float], truth: Iterable[float]) -> list[float]:
 
 
 def _supported(activity: str) -> bool:
-    from guru_form.pose.segmentation import RULES
+    from guru_form import activities
 
-    try:
-        from guru_form.activities import find  # type: ignore[import-not-found]
-    except ImportError:
-        return activity in {str(a) for a in RULES}
-    return find(activity) is not None
+    return activities.find(activity) is not None
 
 
 def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool) -> Outcome:
     """Run the engine on one clip (with its labelled activity, then recognising it)."""
     from guru_form import pose
-    from guru_form.pose.analyze import analyze_track
+    from guru_form.pose.analysis import analyze_track
     from guru_form.pose.track import build_track
 
     out = Outcome(case)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from guru_form._deprecation import alias_module
 from guru_form._version import __version__
 from guru_form.errors import *  # noqa: F403
 from guru_form.errors import __all__ as _error_names
@@ -34,8 +35,8 @@ from guru_form.models import (
 
 # name -> module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
-    "ANALYSIS_TYPES": "guru_form.analysis_types",
-    "unit_of": "guru_form.analysis_types",
+    "ANALYSIS_TYPES": "guru_form.metrics",
+    "unit_of": "guru_form.metrics",
     "GiosgClient": "guru_form.apis.giosg",
     "GuruKnowledgeClient": "guru_form.apis.guru_knowledge",
     "HelpSpotClient": "guru_form.apis.helpspot",
@@ -55,9 +56,9 @@ _LAZY: dict[str, str] = {
     "RepFrame": "guru_form.frames",
     "save_frames": "guru_form.frames",
     "show_frames": "guru_form.frames",
-    "Threshold": "guru_form.frames",
+    "Threshold": "guru_form.metrics",
     "VideoReader": "guru_form.frames",
-    "PoseTrack": "guru_form.pose.track",
+    "PoseTrack": "guru_form.pose_track",
     "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
@@ -84,14 +85,12 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from guru_form._http import RetryPolicy
-    from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
     from guru_form.apis.giosg import GiosgClient
     from guru_form.apis.guru_knowledge import GuruKnowledgeClient
     from guru_form.apis.helpspot import HelpSpotClient
     from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
     from guru_form.frames import (
         RepFrame,
-        Threshold,
         VideoReader,
         annotate_frame,
         annotate_rep_frame,
@@ -104,7 +103,8 @@ if TYPE_CHECKING:
         save_frames,
         show_frames,
     )
-    from guru_form.pose.track import PoseTrack
+    from guru_form.metrics import ANALYSIS_TYPES, Threshold, unit_of
+    from guru_form.pose_track import PoseTrack
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
@@ -142,10 +142,13 @@ __all__ = [  # noqa: PLE0604
 ]
 
 
+# Renamed: the CLI's analyse-and-write-outputs job, guru_form.analyze, is guru_form.batch_outputs.
+alias_module("guru_form.analyze", "guru_form.batch_outputs")
+
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(
-    {"analysis_types", "apis", "client", "frames", "kinematics", "plots", "pose", "report"}
-    | {"samples", "server", "tables", "widgets"}
+    {"activities", "analysis_types", "apis", "client", "frames", "io", "kinematics", "metrics"}
+    | {"plots", "pose", "report", "samples", "server", "tables", "widgets"}
 )
 
 

@@ -1,229 +1,35 @@
-"""The analysis types guru_form knows: exact definitions and units.
+"""Moved to :mod:`guru_form.metrics`: the analysis types, their definitions, units and labels.
 
-The Guru API reports per-rep insights as ``{"analysisType": NAME, "analysisScalar": value}``. The
-hosted API may send types this table does not list; they are kept as they are everywhere, and their
-unit is read from the name's suffix (``_DEGREES`` -> degrees, ``_MS`` -> milliseconds, ...).
+``ANALYSIS_TYPES``, ``AnalysisType`` and ``unit_of`` still import from here, with a
+:class:`DeprecationWarning`, for one release; the definitions themselves are in
+:mod:`guru_form.metrics.analysis_types`, and ``guru_form.unit_of`` is
+:func:`guru_form.metrics.unit_of`.
 
-Every type the local pose engine emits is defined here, and the sample videos' ground truth uses the
-same definitions on the figure's exact joint positions. All angles are measured in the image plane of
-a side view, from joint positions in pixels, with the image's y axis pointing down.
-
-========================================  =======  ===================================================
-analysisType                              unit     definition
-========================================  =======  ===================================================
-HIP_KNEE_ANGLE_DEGREES                    deg      Squat depth. At the rep's bottom (``midTimestampMs``),
-                                                   the angle between the thigh (hip -> knee) and the
-                                                   horizontal; positive when the hip is above the knee,
-                                                   0 at parallel, negative below parallel.
-KNEE_ANGLE_DEGREES                        deg      Smallest interior knee angle (hip-knee-ankle) during
-                                                   the rep; 180 is a straight leg.
-HIP_ANGLE_DEGREES                         deg      Smallest interior hip angle (shoulder-hip-knee) during
-                                                   the rep; 180 is a straight body.
-LOCKOUT_HIP_ANGLE_DEGREES                 deg      Deadlift lockout. Largest interior hip angle
-                                                   (shoulder-hip-knee) during the rep: the fullest
-                                                   extension, reached at the lockout.
-TRUNK_LEAN_DEGREES                        deg      Largest angle of the trunk (hip -> shoulder) from the
-                                                   vertical during the rep; 0 is upright.
-ELBOW_ANGLE_DEGREES                       deg      Press depth. Smallest interior elbow angle
-                                                   (shoulder-elbow-wrist) during the rep.
-LOCKOUT_ELBOW_ANGLE_DEGREES               deg      Largest interior elbow angle during the rep.
-BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame, 180 minus the interior
-                                                   angle shoulder-hip-ankle, signed positive when the hip
-                                                   lies below the shoulder-ankle line (sag) and negative
-                                                   above it (pike); per rep, its value at the bottom
-                                                   (``midTimestampMs``).
-MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the moving joint (hip
-                                                   for squat, shoulder for push-up, the bar for bench
-                                                   press - the wrist - and deadlift - the shoulder, the
-                                                   bar hanging from it on straight arms) over the
-                                                   concentric phase: net rise / time, from the bottom to
-                                                   the rep's end; for the deadlift from the rep's start
-                                                   to the first frame within 3 % of the shoulder's
-                                                   travel from its top. Scaled to metres by the
-                                                   athlete's height.
-MEAN_CONCENTRIC_VELOCITY_BH_PER_S         BH/s     As above in body heights per second, when the athlete's
-                                                   height is not given.
-========================================  =======  ===================================================
-
-Rep timing: ``startTimestampMs`` is when the athlete leaves the rest position, ``endTimestampMs``
-when they are back at it, ``midTimestampMs`` the turning point (bottom for squat, bench press and
-push-up; lockout for deadlift).
-
-"Smallest" and "largest" are over the rep's frames (start to end) of the pose track's cleaned
-series: angles of joint positions that went through the visibility gate, outlier rejection and the
-4 Hz low-pass of :mod:`guru_form.pose.filters`, so a joint that jumps for a frame or two does not
-set them. They are the rep's extreme pose, which need not be at ``midTimestampMs``: the turning
-point is placed by the moving joint's height, and an angle can reach its extreme a little before
-or after. In a side-view push-up the shoulder's last few centimetres down are forward over the
-hands: the shoulder-wrist span, and so the elbow's bend, stays the same for the last 0.2-0.4 s,
-while the model shortens the upper arm in the image; the elbow angle at the bottom then reads
-more open than the rep's smallest, reached 0.1-0.3 s earlier (on ``pushup_side_01.mp4`` 0-21°
-per rep, median 6° at stride 2 and 1° at stride 1).
+Examples
+--------
+>>> from guru_form import metrics
+>>> metrics.unit_of("HIP_KNEE_ANGLE_DEGREES")
+'deg'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from guru_form.models import Activity
-
-__all__ = ["ANALYSIS_TYPES", "AnalysisType", "unit_of"]
+from guru_form._deprecation import moved_names
 
 
-@dataclass(frozen=True)
-class AnalysisType:
-    """One analysis type.
+def _load(name: str) -> Any:
+    from guru_form.metrics import analysis_types
 
-    Attributes
-    ----------
-    name
-        The API's ``analysisType`` string.
-    unit
-        Short unit label for axes and tables (``"deg"``, ``"m/s"``, ``"BH/s"``).
-    label
-        A short human label for charts and reports.
-    description
-        The exact definition.
-    activities
-        The activities the local pose engine emits it for.
-    better
-        ``"higher"``, ``"lower"`` or ``None`` when neither direction is better in general.
-    """
-
-    name: str
-    unit: str
-    label: str
-    description: str
-    activities: tuple[Activity, ...]
-    better: str | None = None
+    return getattr(analysis_types, name)
 
 
-_SQUAT, _DEADLIFT, _BENCH, _PUSH = (
-    Activity.SQUAT,
-    Activity.DEADLIFT,
-    Activity.BENCH_PRESS,
-    Activity.PUSH_UP,
+__getattr__ = moved_names(
+    __name__,
+    {
+        "ANALYSIS_TYPES": ("guru_form.metrics.ANALYSIS_TYPES", lambda: _load("ANALYSIS_TYPES")),
+        "AnalysisType": ("guru_form.metrics.AnalysisType", lambda: _load("AnalysisType")),
+        "unit_of": ("guru_form.metrics.unit_of", lambda: _load("unit_of")),
+    },
 )
-
-ANALYSIS_TYPES: dict[str, AnalysisType] = {
-    t.name: t
-    for t in [
-        AnalysisType(
-            "HIP_KNEE_ANGLE_DEGREES",
-            "deg",
-            "Squat depth (thigh vs horizontal)",
-            "At the bottom, angle of the thigh (hip->knee) to the horizontal; + hip above knee, "
-            "0 parallel, - below parallel.",
-            (_SQUAT,),
-            better="lower",
-        ),
-        AnalysisType(
-            "KNEE_ANGLE_DEGREES",
-            "deg",
-            "Knee angle (smallest)",
-            "Smallest interior knee angle (hip-knee-ankle) during the rep; 180 = straight leg.",
-            (_SQUAT, _DEADLIFT),
-        ),
-        AnalysisType(
-            "HIP_ANGLE_DEGREES",
-            "deg",
-            "Hip angle (smallest)",
-            "Smallest interior hip angle (shoulder-hip-knee) during the rep; 180 = straight body.",
-            (_SQUAT, _DEADLIFT),
-        ),
-        AnalysisType(
-            "LOCKOUT_HIP_ANGLE_DEGREES",
-            "deg",
-            "Hip angle at lockout",
-            "Largest interior hip angle (shoulder-hip-knee) during the rep: the fullest "
-            "extension, reached at the lockout.",
-            (_DEADLIFT,),
-            better="higher",
-        ),
-        AnalysisType(
-            "TRUNK_LEAN_DEGREES",
-            "deg",
-            "Trunk lean (largest)",
-            "Largest angle of the trunk (hip->shoulder) from vertical during the rep; 0 = upright.",
-            (_SQUAT, _DEADLIFT),
-        ),
-        AnalysisType(
-            "ELBOW_ANGLE_DEGREES",
-            "deg",
-            "Elbow angle (smallest)",
-            "Smallest interior elbow angle (shoulder-elbow-wrist) during the rep.",
-            (_BENCH, _PUSH),
-            better="lower",
-        ),
-        AnalysisType(
-            "LOCKOUT_ELBOW_ANGLE_DEGREES",
-            "deg",
-            "Elbow angle at lockout",
-            "Largest interior elbow angle (shoulder-elbow-wrist) during the rep.",
-            (_BENCH, _PUSH),
-            better="higher",
-        ),
-        AnalysisType(
-            "BODY_LINE_ANGLE_DEGREES",
-            "deg",
-            "Body line (+ sag / - pike)",
-            "Per frame 180 minus the interior angle shoulder-hip-ankle, + when the hip is below the "
-            "shoulder-ankle line (sag), - above (pike); per rep its value at the bottom (mid "
-            "timestamp).",
-            (_PUSH,),
-        ),
-        AnalysisType(
-            "MEAN_CONCENTRIC_VELOCITY_M_PER_S",
-            "m/s",
-            "Mean concentric velocity",
-            "Estimate: mean vertical speed of the moving joint over the concentric phase, scaled "
-            "by the athlete's height.",
-            (_SQUAT, _DEADLIFT, _BENCH, _PUSH),
-            better="higher",
-        ),
-        AnalysisType(
-            "MEAN_CONCENTRIC_VELOCITY_BH_PER_S",
-            "BH/s",
-            "Mean concentric velocity",
-            "Estimate: mean vertical speed of the moving joint over the concentric phase, in body "
-            "heights per second.",
-            (_SQUAT, _DEADLIFT, _BENCH, _PUSH),
-            better="higher",
-        ),
-    ]
-}
-
-_SUFFIX_UNITS = (
-    ("_M_PER_S", "m/s"),
-    ("_BH_PER_S", "BH/s"),
-    ("_DEGREES", "deg"),
-    ("_RADIANS", "rad"),
-    ("_PERCENT", "%"),
-    ("_MS", "ms"),
-    ("_SECONDS", "s"),
-    ("_S", "s"),
-    ("_METERS", "m"),
-    ("_CM", "cm"),
-    ("_COUNT", "count"),
-)
-
-
-def unit_of(analysis_type: str) -> str | None:
-    """The unit of an analysis type: from the table above, else from its name's suffix.
-
-    Examples
-    --------
-    >>> unit_of("HIP_KNEE_ANGLE_DEGREES")
-    'deg'
-    >>> unit_of("BAR_PATH_DEVIATION_CM")
-    'cm'
-    >>> unit_of("SOMETHING_NEW") is None
-    True
-    """
-    known = ANALYSIS_TYPES.get(analysis_type)
-    if known is not None:
-        return known.unit
-    for suffix, unit in _SUFFIX_UNITS:
-        if analysis_type.upper().endswith(suffix):
-            return unit
-    return None

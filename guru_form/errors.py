@@ -6,7 +6,8 @@ Catch :class:`GuruError` to handle anything the package raises on purpose::
     ├── InvalidInputError (also ValueError)       bad input, rejected before any network call
     │   ├── InvalidVideoError                     missing, empty or unreadable video file
     │   ├── TimestampOutOfRangeError              a rep timestamp lies outside the video
-    │   └── SchemaError                           Guru JSON that breaks the API's schema
+    │   ├── SchemaError                           Guru JSON that breaks the API's schema
+    │   └── UnsupportedActivityError              local analysis of an activity without a profile
     ├── MissingCredentialsError                   a call needs credentials that were not given
     ├── ReadOnlyCredentialsError                  a write through read-only credentials
     ├── MissingDependencyError (also ImportError)  an optional extra is not installed
@@ -56,6 +57,7 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "TimestampOutOfRangeError",
+    "UnsupportedActivityError",
     "ValidationError",
 ]
 
@@ -107,6 +109,38 @@ class SchemaError(InvalidInputError):
         self.field = field
         self.problem = problem
         super().__init__(message)
+
+
+class UnsupportedActivityError(InvalidInputError):
+    """Local analysis was asked for an activity that has no profile in :mod:`guru_form.activities`.
+
+    The Guru API analyses more activities than guru_form's own pose engine does. The hosted API
+    accepts any of them; the local engine, the rep finder and everything that needs to know how an
+    exercise moves (its phase order, its rep signal, its default targets) need the activity's
+    profile.
+
+    Parameters
+    ----------
+    activity
+        The activity asked for (its API name).
+    supported
+        The API names of the activities that have a profile.
+
+    Attributes
+    ----------
+    activity, supported
+        As given.
+    """
+
+    def __init__(self, activity: str, supported: Sequence[str]) -> None:
+        self.activity = activity
+        self.supported = tuple(supported)
+        names = ", ".join(self.supported) or "none"
+        super().__init__(
+            f"guru_form's local analysis does not know how to analyse {activity!r}: it has no "
+            f"profile in guru_form.activities (profiles: {names}). Analyse it with the hosted "
+            f"Guru API, or add a profile (ARCHITECTURE.md, 'How to add an activity')"
+        )
 
 
 class MissingCredentialsError(GuruError):

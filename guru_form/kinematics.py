@@ -1,8 +1,9 @@
-"""Joint angles and per-rep analyses from joint positions: the definitions, as pure functions.
+"""Joint angles from joint positions: the geometry, as pure functions.
 
-This module is where every analysisType of :mod:`guru_form.analysis_types` is computed. The local
-pose engine applies it to estimated joint positions; the sample videos' ground truth applies it to the
-rendered figure's exact joint positions, so the two are comparable by construction.
+Every per-frame angle series the pose track carries (:data:`SERIES`) and the athlete's height in
+pixels are defined here. Which of them make a rep's analysis scalars, and how, is each activity's
+business: see :mod:`guru_form.activities` (``moving_joint`` and ``rep_analyses``, which lived
+here, are deprecated aliases of it for one release).
 
 Conventions
 -----------
@@ -27,20 +28,18 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._deprecation import moved_names
 from guru_form.models import Activity
 
 __all__ = [
     "HEAD_TOP_FACTOR",
     "SEGMENT_PERCENTILE",
     "SERIES",
-    "TOP_BAND",
     "angle_series",
     "body_height_px",
     "body_line_angle",
     "joint_angle",
     "lean_from_vertical",
-    "moving_joint",
-    "rep_analyses",
     "segment_angle_to_horizontal",
 ]
 
@@ -67,11 +66,6 @@ HEAD_TOP_FACTOR = 1.0 / 0.87
 #: deadlift's plate over the shin and thigh, for most of a set) or when it turns out of the image
 #: plane, rarely longer; the median then reads the deadlifter 5-8 % short (README, pose section).
 SEGMENT_PERCENTILE = 75.0
-
-#: The deadlift's concentric phase, for its velocity, ends on the first frame where the moving joint
-#: is within this fraction of its travel from the highest it gets before ``mid`` (the bar has
-#: stopped rising), as a bottom is found within 3 % of the lowest (:mod:`guru_form.pose.segmentation`).
-TOP_BAND = 0.03
 
 
 def _xy(p: npt.ArrayLike) -> FloatArray:
@@ -207,22 +201,18 @@ def body_height_px(joints: Mapping[str, npt.ArrayLike]) -> float:
     return total * HEAD_TOP_FACTOR
 
 
-def moving_joint(activity: Activity) -> str:
-    """The joint whose vertical travel gives the rep's velocity.
+def _deprecated_moving_joint(activity: Activity | str) -> str:
+    """Deprecated: the joint whose vertical travel gives the rep's velocity.
 
-    The hip for the squat; the shoulder for the push-up (the body moves) and for the deadlift: the
-    bar hangs from the shoulders on straight arms and rises as far as they do, more than twice as
-    far as the hip, which starts the pull already high; the wrist, on the bar, is behind the near
-    plate in a side view. The wrist for the bench press: the athlete's shoulders rest on the
-    bench, and the bar travels with the wrists.
+    Use ``guru_form.activities.get(activity).moving_joint``.
     """
-    if activity is Activity.SQUAT:
-        return "hip"
-    return "wrist" if activity is Activity.BENCH_PRESS else "shoulder"
+    from guru_form import activities
+
+    return activities.get(activity).moving_joint
 
 
-def rep_analyses(
-    activity: Activity,
+def _deprecated_rep_analyses(
+    activity: Activity | str,
     series: Mapping[str, npt.ArrayLike],
     start: int,
     mid: int,
@@ -233,122 +223,42 @@ def rep_analyses(
     body_height: float | None = None,
     athlete_height_cm: float | None = None,
 ) -> dict[str, float]:
-    """The analysis scalars of one rep, as defined in :mod:`guru_form.analysis_types`.
+    """Deprecated: the analysis scalars of one rep.
 
-    Parameters
-    ----------
-    activity
-        Which definitions apply.
-    series
-        Per-frame series from :func:`angle_series` (the chosen side).
-    start, mid, end
-        Frame indices of the rep's start, turning point and end (inclusive).
-    time_s
-        Per-frame presentation time in seconds.
-    moving_joint_y
-        Per-frame image y (pixels) of the moving joint (:func:`moving_joint`): the hip for the
-        squat, the shoulder for push-up and deadlift, the wrist (the bar) for bench press. Needed
-        for the velocity estimate.
-    body_height
-        The athlete's standing height in pixels (see :func:`body_height_px`).
-    athlete_height_cm
-        When given, velocity is reported in m/s; otherwise in body heights per second.
-
-    Returns
-    -------
-    dict
-        ``analysisType -> value``; a value whose inputs are missing is left out.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> knee = np.array([175.0, 120.0, 80.0, 120.0, 175.0])
-    >>> rep_analyses(Activity.SQUAT, {"knee_angle": knee}, 0, 2, 4, time_s=np.arange(5) / 30)
-    {'KNEE_ANGLE_DEGREES': 80.0}
+    Use ``guru_form.activities.rep_analyses(guru_form.activities.get(activity), ...)``.
     """
-    if not 0 <= start <= mid <= end:
-        raise ValueError(f"rep frames must satisfy 0 <= start <= mid <= end, got {start, mid, end}")
-    window = slice(start, end + 1)
-    s = {k: _xy(v) for k, v in series.items()}
-    out: dict[str, float] = {}
+    from guru_form import activities
 
-    def put(name: str, value: float) -> None:
-        if np.isfinite(value):
-            out[name] = float(value)
-
-    def smallest(key: str) -> float:
-        return float(np.nanmin(s[key][window])) if _any_finite(s[key][window]) else np.nan
-
-    def largest(key: str) -> float:
-        return float(np.nanmax(s[key][window])) if _any_finite(s[key][window]) else np.nan
-
-    legs = activity in (Activity.SQUAT, Activity.DEADLIFT)
-    arms = activity in (Activity.BENCH_PRESS, Activity.PUSH_UP)
-    if activity is Activity.SQUAT and "thigh_angle" in s:
-        put("HIP_KNEE_ANGLE_DEGREES", s["thigh_angle"][mid])
-    if legs and "knee_angle" in s:
-        put("KNEE_ANGLE_DEGREES", smallest("knee_angle"))
-    if legs and "hip_angle" in s:
-        put("HIP_ANGLE_DEGREES", smallest("hip_angle"))
-    if activity is Activity.DEADLIFT and "hip_angle" in s:
-        # The fullest extension, not the value at ``mid``: where a lockout is held, ``mid`` marks
-        # when it is reached, and the hip may still open a few degrees after that.
-        put("LOCKOUT_HIP_ANGLE_DEGREES", largest("hip_angle"))
-    if legs and "trunk_lean" in s:
-        put("TRUNK_LEAN_DEGREES", largest("trunk_lean"))
-    if arms and "elbow_angle" in s:
-        put("ELBOW_ANGLE_DEGREES", smallest("elbow_angle"))
-        put("LOCKOUT_ELBOW_ANGLE_DEGREES", largest("elbow_angle"))
-    if activity is Activity.PUSH_UP and "body_line" in s:
-        # At the bottom, where the trunk carries most load; the largest bend over the whole rep
-        # would include the plank at rest, and a few degrees of pike there would flip the sign.
-        put("BODY_LINE_ANGLE_DEGREES", s["body_line"][mid])
-    if moving_joint_y is not None and body_height:
-        velocity = _mean_concentric_velocity(
-            activity, _xy(moving_joint_y), _xy(time_s), start, mid, end, body_height
-        )
-        if athlete_height_cm:
-            put("MEAN_CONCENTRIC_VELOCITY_M_PER_S", velocity * athlete_height_cm / 100.0)
-        else:
-            put("MEAN_CONCENTRIC_VELOCITY_BH_PER_S", velocity)
-    return out
+    return activities.rep_analyses(
+        activities.get(activity),
+        series,
+        start,
+        mid,
+        end,
+        time_s=time_s,
+        moving_joint_y=moving_joint_y,
+        body_height=body_height,
+        athlete_height_cm=athlete_height_cm,
+    )
 
 
-def _mean_concentric_velocity(
-    activity: Activity,
-    y: FloatArray,
-    t: FloatArray,
-    start: int,
-    mid: int,
-    end: int,
-    body_height: float,
-) -> float:
-    """Net vertical displacement of the moving joint over the concentric phase / its duration.
+def _top_band() -> float:
+    from guru_form import activities
 
-    The concentric phase is ``mid -> end``, or ``start -> mid`` for the deadlift. The deadlift's
-    ``mid`` is when the hip angle reaches the lockout; the bar stops rising at or before then (the
-    last degrees of hip extension move the shoulders back rather than up, and a lockout held while
-    the hip creeps open is called late), so its phase ends where the moving joint reaches the top:
-    the first frame within :data:`TOP_BAND` of its travel from the highest it gets by ``mid``.
-    """
-    if activity.lowers_first:
-        a, b = mid, end
-    else:
-        a, b = start, _top_reached(y, start, mid)
-    duration = float(t[b] - t[a])
-    if duration <= 0 or not (np.isfinite(y[a]) and np.isfinite(y[b])):
-        return float("nan")
-    return abs(float(y[b] - y[a])) / body_height / duration
+    return activities.TOP_BAND
 
 
-def _top_reached(y: FloatArray, start: int, mid: int) -> int:
-    """First frame in ``start..mid`` within :data:`TOP_BAND` of the travel from the top (y down)."""
-    rise = y[start : mid + 1]
-    if not np.isfinite(rise).all():
-        return mid
-    top = float(np.min(rise))
-    return start + int(np.argmax(rise <= top + TOP_BAND * (float(rise[0]) - top)))
-
-
-def _any_finite(x: FloatArray) -> bool:
-    return bool(np.isfinite(x).any())
+__getattr__ = moved_names(
+    __name__,
+    {
+        "moving_joint": (
+            "guru_form.activities.get(activity).moving_joint",
+            lambda: _deprecated_moving_joint,
+        ),
+        "rep_analyses": (
+            "guru_form.activities.rep_analyses(guru_form.activities.get(activity), ...)",
+            lambda: _deprecated_rep_analyses,
+        ),
+        "TOP_BAND": ("guru_form.activities.TOP_BAND", _top_band),
+    },
+)

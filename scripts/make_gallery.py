@@ -33,10 +33,9 @@ from guru_form import (
     plots,
 )
 from guru_form import tables as gt
-from guru_form.analysis_types import ANALYSIS_TYPES
 from guru_form.errors import InvalidInputError
+from guru_form.metrics import ANALYSIS_TYPES, key_metric
 from guru_form.plots._style import activity_name
-from guru_form.plots.reps import default_metric
 from guru_form.tables.examples import example_analysis, example_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +137,7 @@ def comparison(analyses: dict[str, Analysis]) -> tuple[dict[str, Analysis], str,
     same = next((group for group in by_activity.values() if len(group) >= 2), None)
     if same is not None:
         first = next(iter(same.values()))
-        return same, "session", default_metric(gt.reps_frame(first))
+        return same, "session", key_metric(gt.reps_frame(first))
     columns = {name: set(gt.reps_frame(a).columns) for name, a in analyses.items()}
     shared = set.intersection(*columns.values()) if len(columns) >= 2 else set()
     for metric in (*SHARED_METRICS, *sorted(shared)):
@@ -147,7 +146,7 @@ def comparison(analyses: dict[str, Analysis]) -> tuple[dict[str, Analysis], str,
             return labelled, "set", metric
     print("no two analyses share a metric: the session charts use example weeks of squats")
     weeks = dict(example_sessions("squat"))
-    return weeks, "session", default_metric(gt.reps_frame(next(iter(weeks.values()))))
+    return weeks, "session", key_metric(gt.reps_frame(next(iter(weeks.values()))))
 
 
 def activity_label(name: str, analysis: Analysis) -> str:

@@ -13,6 +13,8 @@ Layout, under the cache directory::
 
     analyses/<server-key>/server.txt                    the server's identity (its base URL)
     analyses/<server-key>/<sha256>.<activity>.json      one entry
+    analyses/<server-key>/locks/<sha256>.<activity>.lock  held while that video is being created
+                                                        and uploaded (:meth:`ResultCache.lock`)
 
 The directory is ``$GURU_FORM_HOME/cache`` when ``GURU_FORM_HOME`` is set, else the platform's
 user cache directory (``~/.cache/guru_form`` on Linux, ``~/Library/Caches/guru_form`` on macOS,
@@ -31,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guru_form.client._entry_lock import EntryLock
 from guru_form.errors import SchemaError
-from guru_form.models import POSE_TRACK_SUFFIX, Activity, Analysis, Status
+from guru_form.models import Activity, Analysis, Status
 
 __all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
 
@@ -108,6 +111,14 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"
 
+    def lock(self, key: str) -> EntryLock:
+        """The lock to hold around reading ``key``'s entry, creating its video and uploading it.
+
+        It excludes every other holder of the same entry's lock: in this client, in other client
+        objects and threads, and in other processes using this cache folder.
+        """
+        return EntryLock(self._dir / "locks" / f"{key}.lock")
+
     def get(self, key: str) -> CacheEntry | None:
         """The entry for ``key``, or None (an unreadable entry counts as none)."""
         path = self._path(key)
@@ -134,13 +145,15 @@ class ResultCache:
         return CacheEntry(video_id=video_id, analysis=analysis, uploaded=uploaded)
 
     def _track_path(self, key: str) -> Path:
-        return self._dir / f"{key}{POSE_TRACK_SUFFIX}"
+        from guru_form.io.pose_parquet import sidecar_path
+
+        return sidecar_path(self._path(key))
 
     def _read_track(self, key: str) -> Any:
-        from guru_form.pose.track import PoseTrack
+        from guru_form.io.pose_parquet import from_pose_parquet
 
         try:
-            return PoseTrack.read_parquet(self._track_path(key))
+            return from_pose_parquet(self._track_path(key))
         except (OSError, ValueError, ImportError) as exc:
             logger.warning("ignoring unreadable cached pose track of %s (%s)", key, exc)
             return None
@@ -157,8 +170,9 @@ class ResultCache:
         """Record a finished analysis."""
         assert analysis.video_id is not None
         if analysis.pose_track is not None:
-            self._dir.mkdir(parents=True, exist_ok=True)
-            analysis.pose_track.to_parquet(self._track_path(key))
+            from guru_form.io.pose_parquet import to_pose_parquet
+
+            to_pose_parquet(analysis.pose_track, self._track_path(key))
         self._write(
             key,
             {

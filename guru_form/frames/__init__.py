@@ -26,7 +26,8 @@ Examples
 
 from __future__ import annotations
 
-from guru_form.frames.annotate import Threshold, annotate_frame
+from guru_form._deprecation import moved_names
+from guru_form.frames.annotate import annotate_frame
 from guru_form.frames.export import export_annotated_video, export_rep_clips
 from guru_form.frames.extract import RepFrame, annotate_rep_frame, extract_rep_frames
 from guru_form.frames.layout import (
@@ -41,17 +42,17 @@ from guru_form.frames.phases import PHASES, RepProgress, progress_at
 from guru_form.frames.reader import DecodedFrame, VideoInfo, VideoReader, probe_video
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
-    KEY_ANGLES,
     PoseJoints,
+    activity_skeleton,
     draw_angle_arc,
     draw_skeleton,
     joints_at,
 )
 from guru_form.frames.writer import H264Writer
+from guru_form.metrics import Threshold
 
 __all__ = [
     "FRAME_ANGLE_LABEL",
-    "KEY_ANGLES",
     "PHASES",
     "DecodedFrame",
     "H264Writer",
@@ -62,6 +63,7 @@ __all__ = [
     "Threshold",
     "VideoInfo",
     "VideoReader",
+    "activity_skeleton",
     "annotate_frame",
     "annotate_rep_frame",
     "contact_sheet",
@@ -78,3 +80,15 @@ __all__ = [
     "save_image",
     "show_frames",
 ]
+
+
+def _key_angles() -> object:
+    from guru_form.frames import skeleton
+
+    return skeleton._key_angles()
+
+
+# Deprecated: each activity's profile holds its key angle.
+__getattr__ = moved_names(
+    __name__, {"KEY_ANGLES": ("guru_form.activities.get(activity).key_angle", _key_angles)}
+)

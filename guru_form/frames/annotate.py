@@ -8,8 +8,10 @@ legible.
 
 Images are RGB ``uint8`` arrays (as :mod:`guru_form.frames.reader` returns them); colours are RGB.
 
-Thresholds are explicit: nothing is coloured unless you pass a :class:`Threshold` for that analysis
-type. A value inside its range is drawn green, outside red with the range it missed.
+Thresholds are explicit: nothing is coloured unless you pass a
+:class:`~guru_form.metrics.Threshold` for that analysis type. A value inside its range is drawn
+green, outside red with the range it missed. Numbers are written by
+:func:`guru_form.metrics.format_value` in its ASCII form (OpenCV's fonts draw nothing else).
 
 Examples
 --------
@@ -26,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,9 +35,17 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.frames.phases import Phase, phase_label
+from guru_form.metrics import (
+    ANALYSIS_TYPES,
+    Threshold,
+    ThresholdLike,
+    as_threshold,
+    unit_of,
+)
+from guru_form.metrics import format_value as format_metric
 from guru_form.models import Activity
 
 __all__ = [
@@ -48,7 +57,6 @@ __all__ = [
     "annotate_frame",
     "draw_outlined_text",
     "draw_text_panel",
-    "format_value",
     "overlay_scale",
     "panel_box",
     "rep_card",
@@ -66,81 +74,6 @@ FAIL_RED: Color = (255, 85, 85)
 PANEL: Color = (12, 14, 20)
 CARD: Color = (30, 33, 42)
 FONT = cv2.FONT_HERSHEY_DUPLEX
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """The acceptable range of one analysis scalar; either bound may be open.
-
-    Parameters
-    ----------
-    low, high
-        Inclusive bounds, in the analysis type's unit. ``Threshold(high=0)`` on
-        ``HIP_KNEE_ANGLE_DEGREES`` means "thigh at or below parallel".
-
-    Examples
-    --------
-    >>> Threshold(high=0).passes(7.5), Threshold(high=0).describe()
-    (False, '<= 0')
-    """
-
-    low: float | None = None
-    high: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.low is None and self.high is None:
-            raise InvalidInputError("a Threshold needs a low or a high bound (or both)")
-        if self.low is not None and self.high is not None and self.low > self.high:
-            raise InvalidInputError(f"Threshold low={self.low} is above high={self.high}")
-
-    def passes(self, value: float) -> bool | None:
-        """True inside the range, False outside, None for a missing (NaN) value.
-
-        Parameters
-        ----------
-        value
-            The scalar, in the analysis type's unit.
-
-        Returns
-        -------
-        bool or None
-            Bounds are inclusive: ``Threshold(high=0).passes(0)`` is True.
-        """
-        if value is None or math.isnan(value):
-            return None
-        if self.low is not None and value < self.low:
-            return False
-        return not (self.high is not None and value > self.high)
-
-    def describe(self) -> str:
-        """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``.
-
-        Returns
-        -------
-        str
-            The bounds as given (``:g`` format), without a unit.
-        """
-        if self.low is not None and self.high is not None:
-            return f"{self.low:g} to {self.high:g}"
-        if self.low is not None:
-            return f">= {self.low:g}"
-        return f"<= {self.high:g}"
-
-
-#: A :class:`Threshold`, or a ``(low, high)`` pair with ``None`` for an open side.
-ThresholdLike = Threshold | tuple[float | None, float | None]
-
-
-def _as_threshold(value: ThresholdLike) -> Threshold:
-    if isinstance(value, Threshold):
-        return value
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise InvalidInputError(
-            f"a threshold must be a Threshold or a (low, high) pair, got {value!r}"
-        ) from None
-    return Threshold(low, high)
 
 
 def overlay_scale(image: ImageArray) -> float:
@@ -164,48 +97,20 @@ def overlay_scale(image: ImageArray) -> float:
     return max(0.5, min(image.shape[0], image.shape[1]) / 720.0)
 
 
-def _decimals(unit: str | None) -> int:
-    if unit == "ms":
-        return 0
-    return 1 if unit in ("deg", "%", "cm") else 2
+def _format_value(value: float, unit: str | None, threshold: Threshold | None = None) -> str:
+    """Deprecated: ``guru_form.metrics.format_value(value, unit, threshold, ascii=True)``."""
+    return format_metric(value, unit, threshold, ascii=True)
 
 
-def format_value(value: float, unit: str | None, threshold: Threshold | None = None) -> str:
-    """A scalar with its unit, at a precision that suits the unit (``"-4.2 deg"``, ``"0.52 m/s"``).
-
-    Parameters
-    ----------
-    value
-        The scalar (NaN or None gives ``"n/a"``).
-    unit
-        Its unit (from :func:`~guru_form.analysis_types.unit_of`), or None.
-    threshold
-        The range the value is checked against. When the value fails it, enough decimals are
-        shown that the printed number fails it too: 10.049 against ``<= 10`` reads ``"10.05"``,
-        never ``"10.0"``.
-
-    Returns
-    -------
-    str
-        The value with its unit.
-
-    Examples
-    --------
-    >>> format_value(10.049, "deg"), format_value(10.049, "deg", Threshold(-10, 10))
-    ('10.0 deg', '10.05 deg')
-    """
-    if value is None or math.isnan(value):
-        return "n/a"
-    decimals = _decimals(unit)
-    text = f"{value:.{decimals}f}"
-    if threshold is not None and threshold.passes(value) is False:
-        # Rounding must not carry a failing value back onto (or inside) its bound.
-        while threshold.passes(float(text)) is not False and decimals < 12:
-            decimals += 1
-            text = f"{value:.{decimals}f}"
-        if threshold.passes(float(text)) is not False:
-            text = repr(float(value))
-    return f"{text} {unit}" if unit else text
+__getattr__ = moved_names(
+    __name__,
+    {
+        "format_value": (
+            "guru_form.metrics.format_value(value, unit, threshold, ascii=True)",
+            lambda: _format_value,
+        )
+    },
+)
 
 
 def _format_time(time_ms: float) -> str:
@@ -382,8 +287,8 @@ def scalar_rows(
 ) -> list[ScalarRow]:
     """A rep's scalars as printable rows, in :data:`ANALYSIS_TYPES` order (or ``include``'s).
 
-    Labels come from :data:`~guru_form.analysis_types.ANALYSIS_TYPES` (unknown types keep their
-    API name), units from :func:`~guru_form.analysis_types.unit_of`. With a threshold for a type,
+    Labels come from :data:`~guru_form.metrics.ANALYSIS_TYPES` (unknown types keep their
+    API name), units from :func:`~guru_form.metrics.unit_of`. With a threshold for a type,
     its value is green inside the range and red outside (and ``missed`` says the range).
 
     Parameters
@@ -399,7 +304,7 @@ def scalar_rows(
     -------
     list of ScalarRow
         One per shown scalar; a failing value has enough decimals to read as failing (see
-        :func:`format_value`).
+        :func:`guru_form.metrics.format_value`).
 
     Examples
     --------
@@ -407,7 +312,7 @@ def scalar_rows(
     >>> row.label, row.value, row.missed
     ('Squat depth (thigh vs horizontal)', '7.5 deg', 'target <= 0')
     """
-    checks = {k: _as_threshold(v) for k, v in (thresholds or {}).items()}
+    checks = {k: as_threshold(v) for k, v in (thresholds or {}).items()}
     names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
     rows: list[ScalarRow] = []
     for name in names:
@@ -424,7 +329,7 @@ def scalar_rows(
             elif verdict is False:
                 color, missed = FAIL_RED, f"target {check.describe()}"
         label = known.label if known else name
-        text = format_value(value, unit_of(name), check)
+        text = format_metric(value, unit_of(name), check, ascii=True)
         rows.append(ScalarRow(name, label, text, color, missed))
     return rows
 

@@ -39,7 +39,7 @@ from guru_form.frames.annotate import (
 from guru_form.frames.extract import _check_analysis, select_reps
 from guru_form.frames.phases import progress_at
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
-from guru_form.frames.skeleton import KEY_ANGLES, PoseJoints, draw_angle_arc, draw_skeleton
+from guru_form.frames.skeleton import PoseJoints, activity_skeleton, draw_angle_arc, draw_skeleton
 from guru_form.frames.writer import H264Writer
 from guru_form.models import Analysis
 
@@ -161,7 +161,7 @@ class _Overlay:
             if skeleton and analysis.pose_track is not None
             else None
         )
-        self.key = KEY_ANGLES.get(analysis.activity) if analysis.activity is not None else None
+        self.drawn, self.key = activity_skeleton(analysis.activity)
         self.corner = corner if corner != "auto" else self._clear_corner(*size)
 
     def _clear_corner(self, width: int, height: int) -> str:
@@ -195,7 +195,9 @@ class _Overlay:
         if self.joints is not None:
             points = self.joints.at(frame_index=frame.index, time_ms=frame.time_ms)
             if points:
-                draw_skeleton(image, points, scale=scale)
+                draw_skeleton(
+                    image, {k: v for k, v in points.items() if k in self.drawn}, scale=scale
+                )
                 if self.key is not None and all(k in points for k in self.key):
                     a, v, c = (points[k] for k in self.key)
                     draw_angle_arc(image, a, v, c, scale=scale)

@@ -24,13 +24,13 @@ from guru_form.frames.phases import Phase, check_phases, phase_time_ms
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
-    KEY_ANGLES,
+    activity_skeleton,
     draw_angle_arc,
     draw_skeleton,
     joints_at,
 )
+from guru_form.metrics import as_analysis
 from guru_form.models import Analysis
-from guru_form.tables._schema import as_analysis
 
 __all__ = ["RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
 
@@ -161,9 +161,9 @@ def annotate_rep_frame(
         points = joints_at(
             analysis.pose_track, frame_index=frame.frame_index, time_ms=frame.frame_time_ms
         )
+    drawn, key = activity_skeleton(analysis.activity)
     if points and skeleton:
-        draw_skeleton(image, points, scale=scale)
-    key = KEY_ANGLES.get(analysis.activity) if analysis.activity is not None else None
+        draw_skeleton(image, {k: v for k, v in points.items() if k in drawn}, scale=scale)
     if points and angle_arc and key is not None and all(k in points for k in key):
         draw_angle_arc(
             image,

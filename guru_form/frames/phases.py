@@ -4,7 +4,8 @@ Pure functions of an :class:`~guru_form.models.Analysis`; nothing here decodes o
 
 A rep has three timestamps: ``start``, ``mid`` (the turning point: the bottom of a squat, bench
 press or push-up, the lockout of a deadlift) and ``end``. Between them the athlete is *lowering* or
-*rising* (squat, bench press, push-up) or *lifting* then *lowering* (deadlift).
+*rising* (squat, bench press, push-up) or *lifting* then *lowering* (deadlift): the words come
+from the activity's profile (:mod:`guru_form.activities`).
 
 Examples
 --------
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from guru_form import activities
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Analysis, Rep
 
@@ -98,7 +100,8 @@ def phase_label(phase: Phase, activity: Activity | None) -> str:
     phase
         ``"start"``, ``"mid"`` or ``"end"``.
     activity
-        The analysis's activity (None: ``mid`` stays ``"mid"``).
+        The analysis's activity; its profile names the turning point (None, or an activity
+        without a profile: ``mid`` stays ``"mid"``).
 
     Returns
     -------
@@ -112,15 +115,13 @@ def phase_label(phase: Phase, activity: Activity | None) -> str:
     """
     if phase != "mid":
         return phase
-    if activity is None:
-        return "mid"
-    return "bottom" if activity.lowers_first else "lockout"
+    profile = activities.find(activity)
+    return "mid" if profile is None else profile.turning_point
 
 
 def _movements(activity: Activity | None) -> tuple[str, str]:
-    if activity is None:
-        return "start to mid", "mid to end"
-    return ("lowering", "rising") if activity.lowers_first else ("lifting", "lowering")
+    profile = activities.find(activity)
+    return ("start to mid", "mid to end") if profile is None else profile.movements
 
 
 @dataclass(frozen=True)

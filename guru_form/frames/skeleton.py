@@ -5,9 +5,10 @@ works with any source: a :class:`~guru_form.pose.PoseTrack`, another pose model,
 points. :func:`joints_at` reads one frame's joints out of a pose track (a ``PoseTrack`` or its
 DataFrame: columns ``frame``, ``time_ms``, ``<joint>_x``, ``<joint>_y``, ``<joint>_visibility``).
 
-The key angle of each activity (:data:`KEY_ANGLES`) is the one a coach checks at the turning point:
-the knee for a squat, the hip for a deadlift, the elbow for bench press and push-up. Its value is
-computed with :func:`guru_form.kinematics.joint_angle`, the same definition the analyses use.
+The key angle of each activity (its profile's ``key_angle``, see :func:`activity_skeleton`) is the
+one a coach checks at the turning point: the knee for a squat, the hip for a deadlift, the elbow for
+bench press and push-up. Its value is computed with :func:`guru_form.kinematics.joint_angle`, the
+same definition the analyses use.
 
 Examples
 --------
@@ -29,6 +30,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from guru_form import activities
+from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import Color, draw_outlined_text, overlay_scale
 from guru_form.kinematics import joint_angle
@@ -38,9 +41,9 @@ __all__ = [
     "BONES",
     "FRAME_ANGLE_LABEL",
     "JOINTS",
-    "KEY_ANGLES",
     "Point",
     "PoseJoints",
+    "activity_skeleton",
     "draw_angle_arc",
     "draw_skeleton",
     "joints_at",
@@ -75,13 +78,46 @@ BONES: tuple[tuple[str, str], ...] = (
     ("ankle", "foot_index"),
 )
 
-#: ``activity -> (a, vertex, c)``: the angle at ``vertex`` a coach checks for that activity.
-KEY_ANGLES: dict[Activity, tuple[str, str, str]] = {
-    Activity.SQUAT: ("hip", "knee", "ankle"),
-    Activity.DEADLIFT: ("shoulder", "hip", "knee"),
-    Activity.BENCH_PRESS: ("shoulder", "elbow", "wrist"),
-    Activity.PUSH_UP: ("shoulder", "elbow", "wrist"),
-}
+
+def activity_skeleton(
+    activity: Activity | str | None,
+) -> tuple[tuple[str, ...], tuple[str, str, str] | None]:
+    """The joints to draw for an activity, and its key angle ``(a, vertex, c)``.
+
+    Both come from the activity's profile (:mod:`guru_form.activities`): its ``skeleton_joints``
+    and its ``key_angle``, the angle a coach checks at the turning point. An activity without a
+    profile (or None) gets every joint of :data:`JOINTS` and no key angle.
+
+    Parameters
+    ----------
+    activity
+        The analysis's activity, or its API name.
+
+    Returns
+    -------
+    tuple
+        ``(joints to draw, key angle or None)``.
+
+    Examples
+    --------
+    >>> activity_skeleton("deadlift")[1]
+    ('shoulder', 'hip', 'knee')
+    >>> activity_skeleton(None) == (JOINTS, None)
+    True
+    """
+    profile = activities.find(activity)
+    if profile is None:
+        return JOINTS, None
+    return profile.skeleton_joints, profile.key_angle
+
+
+def _key_angles() -> dict[Activity, tuple[str, str, str]]:
+    return {p.activity: p.key_angle for p in activities.registered()}
+
+
+__getattr__ = moved_names(
+    __name__, {"KEY_ANGLES": ("guru_form.activities.get(activity).key_angle", _key_angles)}
+)
 
 #: The arc's label on a rep's frames: the angle *in that frame*, which need not be the rep's
 #: value (a rep's smallest angle can come from a frame before its turning point).

@@ -19,9 +19,11 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
+from guru_form import activities
+from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
+from guru_form.metrics import FLAG_PREFIX, REP, frame_activity
 from guru_form.models import Activity
-from guru_form.tables._schema import FLAG_PREFIX, REP, frame_activity
 from guru_form.tables.flags import flag_columns
 
 #: Okabe-Ito colours by name.
@@ -124,12 +126,8 @@ def title_for(frame: pd.DataFrame, what: str, title: str | None) -> str:
 
 
 def activity_name(activity: Activity | None) -> str:
-    """``"Push-up"``, ``"Bench press"``, ... for titles."""
-    if activity is None:
-        return "Set"
-    return {Activity.PUSH_UP: "Push-up"}.get(
-        activity, activity.value.replace("_", " ").capitalize()
-    )
+    """``"Push-up"``, ``"Bench press"``, ... for titles (``"Set"`` when unknown)."""
+    return "Set" if activity is None else activities.display_name(activity)
 
 
 def flag_label(column: str) -> str:
@@ -293,9 +291,8 @@ def row_major(count: int, ncols: int) -> list[int]:
     return order
 
 
-def format_value(value: float, values: Any = None) -> str:
-    """A value at the precision its series needs: 2 decimals for series below 2 in size (m/s),
-    1 below 100 (angles, seconds), none above."""
+def _format_value(value: float, values: Any = None) -> str:
+    """Deprecated: :func:`guru_form.metrics.format_value` (by unit, not by the series' size)."""
     scale = (
         float(np.nanmax(np.abs(values))) if values is not None and np.size(values) else abs(value)
     )
@@ -304,6 +301,11 @@ def format_value(value: float, values: Any = None) -> str:
     if scale >= 100:
         return f"{value:.0f}"
     return f"{value:.1f}" if scale >= 2 else f"{value:.2f}"
+
+
+__getattr__ = moved_names(
+    __name__, {"format_value": ("guru_form.metrics.format_value", lambda: _format_value)}
+)
 
 
 def text_box() -> dict[str, Any]:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form.metrics import (
+    ANALYSIS_TYPES,
+    REP_COLUMNS,
+    VELOCITY_COLUMNS,
+    format_value,
+    frame_activity,
+    key_metric,
+    metric_label,
+    unit_of,
+)
 from guru_form.models import Analysis
 from guru_form.plots._style import MUTED_COLOR, Flags, activity_name
-from guru_form.plots.reps import default_metric, plot_metric, plot_tempo, plot_velocity
+from guru_form.plots.reps import plot_metric, plot_tempo, plot_velocity
 from guru_form.plots.timeline import plot_timeline
-from guru_form.tables._schema import REP_COLUMNS, VELOCITY_COLUMNS, frame_activity
 from guru_form.tables.convert import reps_frame
 from guru_form.tables.summary import set_summary, summarize
 
@@ -132,15 +138,14 @@ def plot_dashboard(
 
 
 def _label(column: str) -> str:
-    known = ANALYSIS_TYPES.get(column)
-    return known.label if known is not None else column
+    return metric_label(column) if column in ANALYSIS_TYPES else column
 
 
 def _choose(frame: pd.DataFrame, metric: str | None) -> str | None:
     if metric is not None:
         return metric
     try:
-        return default_metric(frame)
+        return key_metric(frame)
     except ValueError:
         return None
 
@@ -153,17 +158,18 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
     s = unit_of("duration_s")
     lines: list[tuple[str, str]] = [
         ("Reps", f"{int(row['rep_count'])}"),
-        ("Set duration (first rep to last)", _num(row["set_duration_s"], s)),
-        ("Time under tension", _num(row["time_under_tension_s"], s)),
-        ("Paused between reps", _num(row["between_reps_s"], s)),
+        ("Set duration (first rep to last)", format_value(row["set_duration_s"], s)),
+        ("Time under tension", format_value(row["time_under_tension_s"], s)),
+        ("Paused between reps", format_value(row["between_reps_s"], s)),
         (
             "Mean eccentric / concentric",
-            f"{_num(row['mean_eccentric_s'])} / {_num(row['mean_concentric_s'], s)}",
+            f"{format_value(row['mean_eccentric_s'], s, with_unit=False)} / "
+            f"{format_value(row['mean_concentric_s'], s)}",
         ),
     ]
     if "velocity_loss_percent" in row.index:
         lines.append(
-            ("Velocity loss (fastest to last rep)", _num(row["velocity_loss_percent"], "%"))
+            ("Velocity loss (fastest to last rep)", format_value(row["velocity_loss_percent"], "%"))
         )
     if metric is not None and metric in frame.columns:
         stats = summarize(frame, metrics=[metric]).iloc[0]
@@ -171,8 +177,9 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         name = _label(metric)
         # The metric's name on a row of its own: a long one never runs into the value column.
         lines.append((name, ""))
-        lines.append(("   mean ± sd", f"{_num(stats['mean'])} ± {_num(stats['std'], unit)}"))
-        lines.append(("   change per rep", _num(stats["slope_per_rep"], unit, signed=True)))
+        mean = format_value(stats["mean"], unit, with_unit=False)
+        lines.append(("   mean ± sd", f"{mean} ± {format_value(stats['std'], unit)}"))
+        lines.append(("   change per rep", format_value(stats["slope_per_rep"], unit, signed=True)))
     for column in frame.columns:
         if str(column).startswith("flag_") and frame[column].dtype == bool:
             count = int(frame[column].sum())
@@ -196,11 +203,3 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         cell.set_edgecolor("#DDDDDD")
         if c == 1:
             cell.get_text().set_fontweight("bold")
-
-
-def _num(value: object, unit: str | None = None, *, signed: bool = False) -> str:
-    number = float(value)  # type: ignore[arg-type]
-    if math.isnan(number):
-        return "–"
-    text = f"{number:+.2f}" if signed else f"{number:.2f}" if abs(number) < 10 else f"{number:.1f}"
-    return f"{text} {unit}" if unit else text

@@ -9,9 +9,26 @@ from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
-from guru_form.errors import InvalidInputError
-from guru_form.models import Activity
+from guru_form import activities
+from guru_form._deprecation import moved_names
+from guru_form.metrics import (
+    ANALYSIS_TYPES,
+    CONCENTRIC_S,
+    DURATION_S,
+    ECCENTRIC_S,
+    REP,
+    VELOCITY_LOSS,
+    Threshold,
+    axis_label,
+    format_bound,
+    format_range,
+    format_value,
+    frame_activity,
+    group_keys,
+    key_metric,
+    require_columns,
+    unit_of,
+)
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
     ECCENTRIC_COLOR,
@@ -23,7 +40,6 @@ from guru_form.plots._style import (
     THRESHOLD_COLOR,
     Flags,
     flag_styles,
-    format_value,
     headroom,
     legend,
     mark_flags,
@@ -36,62 +52,19 @@ from guru_form.plots._style import (
     text_box,
     title_for,
 )
-from guru_form.tables._grouping import group_keys
-from guru_form.tables._schema import (
-    CONCENTRIC_S,
-    DEPTH_COLUMN,
-    DURATION_S,
-    ECCENTRIC_S,
-    LOCKOUT_COLUMN,
-    REP,
-    REP_COLUMNS,
-    VELOCITY_LOSS,
-    axis_label,
-    frame_activity,
-    require_columns,
-)
 from guru_form.tables.velocity import Reference, velocity_column, velocity_loss
 
-__all__ = ["default_metric", "plot_metric", "plot_tempo", "plot_velocity"]
+__all__ = ["plot_metric", "plot_tempo", "plot_velocity"]
 
 
-def default_metric(frame: pd.DataFrame) -> str:
-    """The metric a coach looks at first: the activity's depth (or lockout) angle, else the
-    frame's first analysisType column.
+def _default_metric(frame: pd.DataFrame) -> str:
+    """Deprecated: :func:`guru_form.metrics.key_metric`."""
+    return key_metric(frame)
 
-    Parameters
-    ----------
-    frame
-        A wide frame from :func:`guru_form.tables.reps_frame`.
 
-    Returns
-    -------
-    str
-        The column's name: ``HIP_KNEE_ANGLE_DEGREES`` for a squat, ``ELBOW_ANGLE_DEGREES`` for a
-        push-up or bench press, ``LOCKOUT_HIP_ANGLE_DEGREES`` for a deadlift.
-
-    Raises
-    ------
-    InvalidInputError
-        The frame has no metric column at all.
-    """
-    activity = frame_activity(frame)
-    for table in (DEPTH_COLUMN, LOCKOUT_COLUMN):
-        if activity is not None and table.get(activity) in frame.columns:
-            return table[activity]
-    extra = [c for c in frame.columns if c not in REP_COLUMNS and c in ANALYSIS_TYPES]
-    extra = extra or [
-        str(c)
-        for c in frame.columns
-        if c not in REP_COLUMNS
-        and pd.api.types.is_float_dtype(frame[c].dtype)
-        and not str(c).startswith("flag_")
-    ]
-    if not extra:
-        raise InvalidInputError(
-            "the frame has no analysisType column to plot; pass column= (e.g. 'duration_s')"
-        )
-    return str(extra[0])
+__getattr__ = moved_names(
+    __name__, {"default_metric": ("guru_form.metrics.key_metric", lambda: _default_metric)}
+)
 
 
 def plot_metric(
@@ -153,7 +126,7 @@ def plot_metric(
     'Squat depth (thigh vs horizontal) (deg)'
     """
     require_columns(frame, [REP], "plot_metric")
-    column = column or default_metric(frame)
+    column = column or key_metric(frame)
     require_columns(frame, [column], "plot_metric")
     styles = flag_styles(frame, flags)
     data = sorted_reps(frame)
@@ -163,11 +136,18 @@ def plot_metric(
     y = data[column].to_numpy(dtype=float)
     known = ANALYSIS_TYPES.get(column)
 
-    bounds = [*(target or ()), *([] if threshold is None else [threshold])]
-    scale = np.concatenate([y, np.asarray(bounds, dtype=float)])
+    unit = unit_of(column)
+    # A value's label reads on the side of the band (or of the line) that the value is on.
+    check = (
+        Threshold(*sorted(target))
+        if target is not None
+        else Threshold(threshold, threshold)
+        if threshold is not None
+        else None
+    )
 
     def fmt(value: float) -> str:
-        return format_value(value, scale)
+        return format_value(value, unit, check)
 
     if target is not None:
         low, high = sorted(target)
@@ -177,7 +157,7 @@ def plot_metric(
             color=target_color,
             alpha=0.18,
             lw=0,
-            label=f"Target {low:g} to {high:g} {unit_of(column) or ''}".rstrip(),
+            label=f"Target {format_range(Threshold(low, high), unit)}",
         )
     if threshold is not None:
         ax.axhline(
@@ -185,7 +165,7 @@ def plot_metric(
             color=threshold_color,
             lw=1.4,
             ls="--",
-            label=f"Threshold {threshold:g} {unit_of(column) or ''}".rstrip(),
+            label=f"Threshold {format_bound(threshold, unit)}",
         )
     if len(data):
         ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
@@ -220,10 +200,10 @@ def plot_metric(
 
 def _phase_order(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(column, legend label, colour) of the phases in the order they happen."""
-    activity = frame_activity(frame)
+    profile = activities.find(frame_activity(frame))
     ecc = (ECCENTRIC_S, "Eccentric (lowering)", ECCENTRIC_COLOR)
     con = (CONCENTRIC_S, "Concentric (lifting)", CONCENTRIC_COLOR)
-    if activity is Activity.DEADLIFT:
+    if profile is not None and not profile.lowers_first:
         return [con, ecc]
     return [ecc, con]
 
@@ -302,7 +282,11 @@ def plot_tempo(
         if show_median:
             median = float(np.nanmedian(total))
             ax.axhline(
-                median, color=THRESHOLD_COLOR, lw=1.2, ls=":", label=f"Median rep {median:.2f} s"
+                median,
+                color=THRESHOLD_COLOR,
+                lw=1.2,
+                ls=":",
+                label=f"Median rep {format_value(median, unit_of(DURATION_S))}",
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
@@ -310,7 +294,7 @@ def plot_tempo(
         if annotate:
             for xi, ti in zip(x, total, strict=True):
                 ax.annotate(
-                    f"{ti:.1f}",
+                    format_value(ti, unit_of(DURATION_S)),
                     (xi, ti),
                     textcoords="offset points",
                     xytext=(0, 3),
@@ -349,6 +333,15 @@ def _loss_reference(v: npt.NDArray[np.float64], reference: Reference) -> npt.NDA
         ref = np.full(v.shape, v[finite][0] if finite.any() else np.nan)
     out: npt.NDArray[np.float64] = np.where(ref > 0, ref, np.nan)
     return out
+
+
+def _loss_label(loss: float, stop: Threshold | None) -> str:
+    """A rep's velocity loss above its bar: ``"−12 %"``, ``"best"``, or a gain ``"+3 %"``."""
+    if -0.5 < loss <= 0.5 and (stop is None or stop.passes(loss)):
+        return "best"
+    if loss > 0:
+        return "−" + format_value(loss, "%", stop)
+    return "+" + format_value(-loss, "%")
 
 
 def plot_velocity(
@@ -417,7 +410,7 @@ def plot_velocity(
     if len(data) and np.isfinite(v).any():
         over = loss > loss_threshold if loss_threshold is not None else np.zeros(len(v), bool)
         ax.bar(x[~over], v[~over], width=0.7, color=color, label="_nolegend_")
-        if over.any():
+        if over.any() and loss_threshold is not None:
             ax.bar(
                 x[over],
                 v[over],
@@ -425,7 +418,7 @@ def plot_velocity(
                 color=over_color,
                 hatch="//",
                 edgecolor="white",
-                label=f"Past the stop line (> {loss_threshold:g} % loss)",
+                label=f"Past the stop line (> {format_bound(loss_threshold, '%')} loss)",
             )
         if loss_threshold is not None:
             # The same reference as each rep's loss: the best rep so far (a step up wherever a
@@ -434,10 +427,11 @@ def plot_velocity(
             limit = ref * (1.0 - loss_threshold / 100.0)
             edges = np.concatenate([x - 0.5, [x[-1] + 0.5]]).astype(float)
             against = "best rep so far" if reference == "best" else "first rep"
-            unit = unit_of(column) or ""
             finite = limit[np.isfinite(limit)]
             steps = np.unique(np.round(finite, 6)).size > 1
-            value = "" if steps or not finite.size else f", {finite[0]:.2f} {unit}".rstrip()
+            value = (
+                "" if steps or not finite.size else f", {format_value(finite[0], unit_of(column))}"
+            )
             ax.stairs(
                 limit,
                 edges,
@@ -445,15 +439,16 @@ def plot_velocity(
                 color=threshold_color,
                 ls="--",
                 lw=1.4,
-                label=f"Stop line: {loss_threshold:g} % below the {against}{value}",
+                label=f"Stop line: {format_bound(loss_threshold, '%')} below the {against}{value}",
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         if annotate:
+            stop = None if loss_threshold is None else Threshold(high=loss_threshold)
             for xi, vi, li in zip(x, v, loss, strict=True):
                 if np.isfinite(vi) and np.isfinite(li):
                     ax.annotate(
-                        f"−{li:.0f}%" if li > 0.5 else "best" if li > -0.5 else f"+{-li:.0f}%",
+                        _loss_label(li, stop),
                         (xi, vi),
                         textcoords="offset points",
                         xytext=(0, 3),

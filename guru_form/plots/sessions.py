@@ -9,8 +9,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
 from guru_form.errors import InvalidInputError
+from guru_form.metrics import (
+    ANALYSIS_TYPES,
+    REP,
+    Threshold,
+    axis_label,
+    format_range,
+    require_columns,
+    unit_of,
+)
 from guru_form.plots._style import (
     SERIES_COLORS,
     TARGET_COLOR,
@@ -21,7 +29,6 @@ from guru_form.plots._style import (
     rep_axis,
     style_axes,
 )
-from guru_form.tables._schema import REP, axis_label, require_columns
 
 __all__ = ["plot_session_comparison"]
 
@@ -108,14 +115,13 @@ def plot_session_comparison(
     style_axes(ax)
     if target is not None:
         low, high = sorted(target)
-        unit = unit_of(column) or ""
         ax.axhspan(
             low,
             high,
             color=target_color,
             alpha=0.12,
             lw=0,
-            label=f"Target {low:g} to {high:g} {unit}",
+            label=f"Target {format_range(Threshold(low, high), unit_of(column))}",
         )
     groups = {lab: rows.loc[rows[key] == lab] for lab in labels}
     if kind == "box":

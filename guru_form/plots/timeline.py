@@ -7,7 +7,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from guru_form.analysis_types import unit_of
+from guru_form import activities
+from guru_form.metrics import (
+    END_MS,
+    MID_MS,
+    REP,
+    START_MS,
+    frame_activity,
+    require_columns,
+    unit_of,
+)
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
     ECCENTRIC_COLOR,
@@ -22,7 +31,6 @@ from guru_form.plots._style import (
     no_data,
     title_for,
 )
-from guru_form.tables._schema import END_MS, MID_MS, REP, START_MS, frame_activity, require_columns
 
 __all__ = ["plot_timeline"]
 
@@ -75,8 +83,8 @@ def plot_timeline(
     styles = flag_styles(frame, flags)
     data = frame.sort_values(START_MS, kind="stable")
     ax = new_axes(ax, figsize)
-    activity = frame_activity(frame)
-    lowers_first = None if activity is None else activity.lowers_first
+    profile = activities.find(frame_activity(frame))
+    lowers_first = None if profile is None else profile.lowers_first
     start = data[START_MS].to_numpy(dtype=float) / 1000.0
     mid = data[MID_MS].to_numpy(dtype=float) / 1000.0
     end = data[END_MS].to_numpy(dtype=float) / 1000.0
@@ -127,7 +135,7 @@ def plot_timeline(
             Patch(color=eccentric_color, label="Eccentric (lowering)"),
             Patch(color=concentric_color, label="Concentric (lifting)"),
         ]
-        if not lowers_first:  # the deadlift lifts first: the legend reads in the bars' order
+        if not lowers_first:  # a rep that lifts first: the legend reads in the bars' order
             phases.reverse()
     legend(
         ax,

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from guru_form.pose.counting import RepCount
 from guru_form.pose.segmentation import RepWindow
-from guru_form.pose.track import PoseTrack
+from guru_form.pose_track import PoseTrack
 
 __all__ = [
     "BREAK_DEG",

@@ -1,8 +1,10 @@
 """Counting reps on a pose track: choose the signal, then fill its gaps from the next ones.
 
 :mod:`guru_form.pose.segmentation` finds the reps in one signal. An activity can be counted from
-several (:data:`guru_form.pose.signals.SIGNALS`: its joint angle, then heights of joints that move
-with a rep); :func:`count_reps` chooses among them on each track:
+several (its joint angle, then heights of joints that move with a rep); :func:`count_reps`
+chooses among them on each track:
+
+Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity's profile.
 
 1. **The lead signal.** The activity's angle leads when the camera is not looking at the
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
@@ -30,18 +32,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from guru_form import activities
 from guru_form.models import Activity
-from guru_form.pose.segmentation import RULES, RepWindow, SegmentationRule, segment_reps
+from guru_form.pose.segmentation import RepWindow, SegmentationRule, segment_reps
 from guru_form.pose.signals import (
-    SIGNALS,
     RepSignal,
     SignalQuality,
     body_scale,
+    candidate_signals,
     height_series,
     signal_quality,
 )
-from guru_form.pose.track import PoseTrack
 from guru_form.pose.view import ViewEstimate, estimate_view
+from guru_form.pose_track import PoseTrack
 
 __all__ = ["MIN_AGREEMENT", "MIN_COVERAGE", "RepCount", "count_reps", "track_inputs"]
 
@@ -219,11 +222,9 @@ def count_reps(
     RepCount
     """
     act = Activity(activity)
-    base = rule or RULES[act]
-    candidates = SIGNALS.get(act, ())
-    if rule is not None or not candidates or candidates[0].name != base.signal:
-        own = RepSignal(base.signal, base.turning, base.min_range_deg, side_on=True)
-        candidates = (own, *(s for s in candidates if s.joint is not None))
+    profile = activities.get(act)
+    base = rule or profile.rule
+    candidates = candidate_signals(base, profile.rep_heights)
     series, joints, _ = track_inputs(track)
     t = track.frame["time_ms"].to_numpy(dtype=np.float64)
     shot = track.frame["shot"].to_numpy()

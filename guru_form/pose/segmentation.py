@@ -1,18 +1,11 @@
 """Rep segmentation: where each rep starts, turns and ends, from a pose track's angle series.
 
-Each activity has a rule (:data:`RULES`): the angle that defines a rep, which extreme of it is the
-turning point, and the checks a candidate must pass to count.
+Each activity's profile (:mod:`guru_form.activities`) holds its rule
+(:class:`~guru_form.activities.SegmentationRule`): the angle that defines a rep, which extreme of
+it is the turning point, and the checks a candidate must pass to count. The profiles registered
+when this module was imported:
 
-============  ==============  =========================  ========================================
-activity      signal          turning point (``mid``)    checks besides the angle's range
-============  ==============  =========================  ========================================
-squat         ``knee_angle``  hip lowest                 hip drops >= 0.25 torso, upright at rest
-deadlift      ``hip_angle``   hip angle reaches its      shoulder rises >= 0.3 torso
-                              largest (lockout)
-bench_press   ``elbow_angle`` wrist lowest               wrist drops >= 0.2 torso, trunk lying
-push_up       ``elbow_angle`` shoulder lowest            shoulder drops >= 0.15 torso, body
-                                                         horizontal
-============  ==============  =========================  ========================================
+{rules_table}
 
 The signal finds the reps (peaks of the angle); the turning point is then placed by the body's
 height where there is a bottom, and by the hip angle for the deadlift's lockout (step 2 below).
@@ -53,16 +46,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from guru_form import activities
+from guru_form._deprecation import moved_names
+from guru_form.activities import SegmentationRule
 from guru_form.models import Activity
 from guru_form.pose.filters import runs
 from guru_form.pose.signals import body_scale
 
-__all__ = ["RULES", "RepWindow", "SegmentationRule", "segment_reps"]
+__all__ = ["RepWindow", "SegmentationRule", "segment_reps"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,104 +67,31 @@ FloatArray = npt.NDArray[np.float64]
 HELD_S = 0.3
 
 
-@dataclass(frozen=True)
-class SegmentationRule:
-    """How reps of one activity are found.
+def _rules_table() -> str:
+    """The registered profiles' rules as an RST table, one line per activity."""
+    from guru_form import activities
 
-    Attributes
-    ----------
-    signal
-        The angle series (column of the pose track) that defines a rep.
-    turning
-        ``"min"`` when the turning point is the signal's smallest value, ``"max"`` its largest.
-    min_range_deg
-        Smallest excursion of the signal, on both sides of the turning point.
-    height_joint
-        The joint whose vertical travel confirms a rep.
-    min_height_travel
-        Its smallest travel between start and turning point, in torso lengths; positive when it
-        moves down the image (squat, presses), negative when up (deadlift).
-    bottom_joint
-        When set, the turning point is where this joint is lowest in the image (the bottom of
-        the movement) rather than the signal's extreme: the body's height is what "bottom"
-        means, and joint angles can turn a little earlier or later than the body does.
-    posture
-        ``"upright"`` (trunk lean below 60° at the rep's start), ``"horizontal"`` (trunk lean
-        above 45° at the turning point, or the trunk shorter than the upper arm there, or the
-        wrists still while the height joint travels), or None.
-    min_duration_s, max_duration_s
-        Bounds of a rep's duration.
-    max_drift
-        Largest horizontal travel across the rep, in torso lengths, of the feet or the hands,
-        whichever moved less (the medians of the rep's thirds; the middle of both sides when the
-        track has the other side as ``far_<joint>``).
-    rest_fraction
-        ``start``/``end`` are where the excursion is within this fraction of the range from rest;
-        and the movement has gone past its start position (the rep is over) when it is more
-        than this fraction of the range beyond the signal's value at ``start``.
-    still_speed
-        The signal is at rest while it changes by less than this fraction of the rep's range per
-        second; ``start`` and ``end`` are moved out from the ``rest_fraction`` crossings to the
-        last / first frame at rest.
-    min_symmetry
-        The shorter side of a rep (rest to turning point, turning point to rest) must be at least
-        this fraction of the longer one.
-    bottom_band, lockout_band
-        Frames within this fraction of the range from the extreme are "at" the turning point:
-        ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
-        (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
-        is early for a figure that eases into it, but tighter bands and a rule on the angle's
-        speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
-    complete_at_turn
-        True when a rep is complete at its turning point (a deadlift at lockout): it must start
-        at rest, but the way back may be missing (the footage ends during the lockout or the
-        lowering) or go further than it started (the bar put down and the athlete stepping
-        back); the two sides need not match.
-    lockout_speed
-        For ``turning="max"``: the lockout is also reached when the signal, past its fastest
-        rise, slows to this fraction of that speed; ``mid`` is the earlier of that frame and the
-        first frame in ``lockout_band``. A lifter who leans back after locking out keeps opening
-        the hip angle slowly, and its largest value then comes late. None: the band alone.
-    """
-
-    signal: str
-    turning: Literal["min", "max"]
-    min_range_deg: float
-    height_joint: str
-    min_height_travel: float
-    posture: Literal["upright", "horizontal"] | None
-    bottom_joint: str | None = None
-    min_duration_s: float = 0.5
-    max_duration_s: float = 20.0
-    max_drift: float = 0.6
-    rest_fraction: float = 0.1
-    min_symmetry: float = 0.6
-    still_speed: float = 0.05
-    bottom_band: float = 0.03
-    lockout_band: float = 0.05
-    complete_at_turn: bool = False
-    lockout_speed: float | None = 0.1
+    rows = [(p.name, f"``{p.rule.signal}``", *p.rule.describe()) for p in activities.registered()]
+    head = ("activity", "signal", "turning point (``mid``)", "checks besides the angle's range")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    rule = "  ".join("=" * w for w in widths)
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [head, *rows]
+    ]
+    return "\n".join([rule, lines[0], rule, *lines[1:], rule])
 
 
-#: The rule of each activity.
-RULES: dict[Activity, SegmentationRule] = {
-    Activity.SQUAT: SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", "hip"),
-    Activity.DEADLIFT: SegmentationRule(
-        "hip_angle",
-        "max",
-        30.0,
-        "shoulder",
-        -0.3,
-        None,
-        complete_at_turn=True,
-    ),
-    Activity.BENCH_PRESS: SegmentationRule(
-        "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", "wrist"
-    ),
-    Activity.PUSH_UP: SegmentationRule(
-        "elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal", "shoulder"
-    ),
-}
+__doc__ = (__doc__ or "").replace("{rules_table}", _rules_table())
+
+
+def _rules() -> dict[Activity, SegmentationRule]:
+    from guru_form import activities
+
+    return {p.activity: p.rule for p in activities.registered()}
+
+
+__getattr__ = moved_names(__name__, {"RULES": ("guru_form.activities.get(activity).rule", _rules)})
 
 
 @dataclass(frozen=True)
@@ -210,7 +132,7 @@ def segment_reps(
     Parameters
     ----------
     activity
-        Selects the rule from :data:`RULES`.
+        Selects the rule: its profile's (:mod:`guru_form.activities`).
     series
         Angle series by name (``PoseTrack.series()``), each ``(n,)``.
     joints
@@ -221,6 +143,11 @@ def segment_reps(
         ``(n,)`` shot index; reps never span two shots.
     rule
         Overrides the activity's rule.
+
+    Raises
+    ------
+    UnsupportedActivityError
+        When the activity has no profile (and no ``rule`` is given).
     rep_count
         The number of reps the user says the video holds: when more candidates pass every check,
         only the ``rep_count`` with the largest range are kept (never more reps are invented).
@@ -241,8 +168,7 @@ def segment_reps(
     >>> [(round(t[r.start] / 1000, 1), round(t[r.mid] / 1000, 1), round(t[r.end] / 1000, 1)) for r in reps]
     [(1.0, 2.0, 3.0)]
     """
-    act = Activity(activity)
-    r = rule or RULES[act]
+    r = rule or activities.get(activity).rule
     t = np.asarray(time_ms, dtype=np.float64)
     n = len(t)
     x = np.asarray(series.get(r.signal, np.full(n, np.nan)), dtype=np.float64)

@@ -2,13 +2,14 @@
 
 A rep of every activity the engine knows is a vertical movement of part of the body: the hips go
 down and up in a squat, the shoulders in a push-up, the bar (the wrists) in a bench press, the
-shoulders rise in a deadlift. The activity's rule (:data:`guru_form.pose.segmentation.RULES`)
+shoulders rise in a deadlift. The activity's rule (its profile's, :mod:`guru_form.activities`)
 counts reps from a joint angle, which says most about the movement in a side view; but an angle
 needs three joints, and when one of them is hidden (the plates hide the hip of a squat, the
 shoulder of a bench press) or the camera is not side-on (an angle in the image is then not the
 angle of the limb), the angle is missing or wrong. The same reps then show in the height of a
-joint that stays visible: each activity lists, after its angle, the joints whose height moves
-with the rep (:data:`SIGNALS`), as series of heights in torso lengths (:func:`height_series`).
+joint that stays visible: each activity's profile lists the joints whose height moves with a rep
+(``rep_heights``); :func:`candidate_signals` puts them after the angle, as series of heights in
+torso lengths (:func:`height_series`).
 
 :func:`signal_quality` says how usable each candidate is on a track: on how many of the frames
 with a person it is known (visibility), and how much of its movement is frame-to-frame jitter
@@ -18,20 +19,21 @@ uses it to choose the signal to count with, and the next ones to fill its gaps.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.models import Activity
+from guru_form.activities import SegmentationRule
 
 __all__ = [
-    "SIGNALS",
+    "HEIGHT_JOINTS",
     "RepSignal",
     "SignalQuality",
     "body_scale",
+    "candidate_signals",
     "height_series",
     "signal_quality",
 ]
@@ -71,36 +73,32 @@ class RepSignal:
     side_on: bool = False
 
 
-def _height(joint: str, turning: Literal["min", "max"], min_range: float) -> RepSignal:
-    return RepSignal(f"{joint}_height", turning, min_range, joint)
+def candidate_signals(rule: SegmentationRule, heights: Sequence[str]) -> tuple[RepSignal, ...]:
+    """The signals an activity's reps can be counted from: its rule's angle, then ``heights``.
 
+    Parameters
+    ----------
+    rule
+        The activity's rule (:attr:`guru_form.activities.ActivityProfile.rule`).
+    heights
+        Joints whose height moves with a rep
+        (:attr:`guru_form.activities.ActivityProfile.rep_heights`). Each must travel the rule's
+        ``min_height_travel`` in a rep; the turning point is its lowest frame when the rep goes
+        down first, its highest when it goes up first.
 
-#: Each activity's signals, the rule's angle first, then the heights that move with a rep. The
-#: heights' ranges are the rule's travel of its height joint (squat: the hip drops a quarter of a
-#: torso; the shoulders and head drop with it).
-SIGNALS: dict[Activity, tuple[RepSignal, ...]] = {
-    Activity.SQUAT: (
-        RepSignal("knee_angle", "min", 40.0, side_on=True),
-        _height("hip", "min", 0.25),
-        _height("shoulder", "min", 0.25),
-        _height("nose", "min", 0.25),
-    ),
-    Activity.DEADLIFT: (
-        RepSignal("hip_angle", "max", 30.0, side_on=True),
-        _height("shoulder", "max", 0.3),
-        _height("nose", "max", 0.3),
-    ),
-    Activity.BENCH_PRESS: (
-        RepSignal("elbow_angle", "min", 35.0, side_on=True),
-        _height("wrist", "min", 0.2),
-        _height("elbow", "min", 0.15),
-    ),
-    Activity.PUSH_UP: (
-        RepSignal("elbow_angle", "min", 35.0, side_on=True),
-        _height("shoulder", "min", 0.15),
-        _height("nose", "min", 0.15),
-    ),
-}
+    Examples
+    --------
+    >>> from guru_form import activities
+    >>> profile = activities.get("push_up")
+    >>> [s.name for s in candidate_signals(profile.rule, profile.rep_heights)]
+    ['elbow_angle', 'shoulder_height', 'nose_height']
+    """
+    turning: Literal["min", "max"] = "min" if rule.min_height_travel > 0 else "max"
+    travel = abs(rule.min_height_travel)
+    return (
+        RepSignal(rule.signal, rule.turning, rule.min_range_deg, side_on=True),
+        *(RepSignal(f"{j}_height", turning, travel, j) for j in heights if j in HEIGHT_JOINTS),
+    )
 
 
 def body_scale(joints: Mapping[str, npt.ArrayLike]) -> float:

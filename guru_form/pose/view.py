@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.pose.track import PoseTrack
+from guru_form.pose_track import PoseTrack
 
 __all__ = ["FRONT_RATIO", "SIDE_RATIO", "View", "ViewEstimate", "estimate_view"]
 

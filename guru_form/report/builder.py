@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from guru_form.errors import InvalidInputError, InvalidVideoError
-from guru_form.frames.annotate import ThresholdLike
+from guru_form.metrics import ThresholdLike
 from guru_form.models import Analysis
 from guru_form.report._files import write_atomically
 from guru_form.report.content import SetSection, progress_section, set_section
@@ -207,7 +207,7 @@ def build_report(
         The report's title (default from the activity and rep count), the athlete's name and
         the coach's notes (line breaks are kept).
     thresholds
-        Targets each rep is checked against: analysisType -> :class:`~guru_form.frames.Threshold`
+        Targets each rep is checked against: analysisType -> :class:`~guru_form.metrics.Threshold`
         or ``(low, high)``. Default: the activity's common standards
         (:data:`~guru_form.report.thresholds.DEFAULT_THRESHOLDS`); ``{}`` for none.
     tempo_tolerance

@@ -12,7 +12,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from guru_form.frames.annotate import Threshold
+from guru_form.metrics import (
+    CONCENTRIC_S,
+    DURATION_S,
+    VELOCITY_COLUMNS,
+    Threshold,
+    metric_label,
+)
 from guru_form.plots import (
     plot_metric,
     plot_session_comparison,
@@ -21,8 +27,7 @@ from guru_form.plots import (
     plot_velocity,
 )
 from guru_form.report.images import Picture, figure_picture
-from guru_form.report.rules import Rule, metric_label
-from guru_form.tables._schema import CONCENTRIC_S, DURATION_S, VELOCITY_COLUMNS
+from guru_form.report.rules import Rule
 
 __all__ = ["bounds_for", "progress_charts", "set_charts"]
 

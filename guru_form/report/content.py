@@ -16,17 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
+from guru_form import activities
 from guru_form.frames import contact_sheet_for
-from guru_form.frames.annotate import Threshold
-from guru_form.frames.skeleton import KEY_ANGLES
-from guru_form.models import Activity, Analysis, Status
-from guru_form.plots.reps import default_metric
-from guru_form.report.charts import progress_charts, set_charts
-from guru_form.report.images import Picture, image_picture
-from guru_form.report.rules import Rule, apply_rules, format_number, metric_label
-from guru_form.tables import combine, reps_frame, set_summary, summarize
-from guru_form.tables._schema import (
+from guru_form.frames.skeleton import activity_skeleton
+from guru_form.metrics import (
+    ANALYSIS_TYPES,
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -35,7 +29,17 @@ from guru_form.tables._schema import (
     REP,
     START_MS,
     VELOCITY_LOSS,
+    Threshold,
+    format_value,
+    metric_label,
+    unit_of,
 )
+from guru_form.metrics import key_metric as choose_key_metric
+from guru_form.models import Activity, Analysis, Status
+from guru_form.report.charts import progress_charts, set_charts
+from guru_form.report.images import Picture, image_picture
+from guru_form.report.rules import Rule, apply_rules
+from guru_form.tables import combine, reps_frame, set_summary, summarize
 
 __all__ = [
     "Cell",
@@ -137,12 +141,13 @@ def _anchor(text: str, used: set[str]) -> str:
 
 
 def _activity_name(activity: Activity | None) -> str:
-    return activity.value.replace("_", " ") if activity is not None else "activity unknown"
+    """``"squat"``, ``"push-up"``, ... as it reads inside a sentence or a table."""
+    return activities.display_name(activity).lower() if activity is not None else "activity unknown"
 
 
 def _key_metric(frame: pd.DataFrame) -> str | None:
     try:
-        return default_metric(frame)
+        return choose_key_metric(frame)
     except ValueError:
         return None
 
@@ -153,23 +158,23 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
         Stat("Reps", str(int(summary["rep_count"])), f"{flagged} flagged" if flagged else ""),
         Stat(
             "Mean rep time",
-            format_number(summary["mean_duration_s"], "s"),
-            f"lowering {format_number(summary['mean_eccentric_s'], 's')} · "
-            f"lifting {format_number(summary['mean_concentric_s'], 's')}"
+            format_value(summary["mean_duration_s"], "s"),
+            f"lowering {format_value(summary['mean_eccentric_s'], 's')} · "
+            f"lifting {format_value(summary['mean_concentric_s'], 's')}"
             if not math.isnan(float(summary["mean_eccentric_s"]))
             else "",
         ),
         Stat(
             "Time under tension",
-            format_number(summary["time_under_tension_s"], "s"),
-            f"set lasted {format_number(summary['set_duration_s'], 's')}",
+            format_value(summary["time_under_tension_s"], "s"),
+            f"set lasted {format_value(summary['set_duration_s'], 's')}",
         ),
     ]
     if VELOCITY_LOSS in summary.index:
         stats.append(
             Stat(
                 "Velocity loss",
-                format_number(summary[VELOCITY_LOSS], "%"),
+                format_value(summary[VELOCITY_LOSS], "%"),
                 "last rep against the fastest",
             )
         )
@@ -180,9 +185,9 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
             stats.append(
                 Stat(
                     metric_label(key_metric),
-                    format_number(values.mean(), unit),
-                    f"mean · range {format_number(values.min(), unit)} "
-                    f"to {format_number(values.max(), unit)}",
+                    format_value(values.mean(), unit),
+                    f"mean · range {format_value(values.min(), unit)} "
+                    f"to {format_value(values.max(), unit)}",
                 )
             )
     return stats
@@ -194,9 +199,7 @@ def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
         reasons = [rule.reason(row) for rule in rules if bool(row[rule.flag])]
         if reasons:
             out.append(
-                FlaggedRep(
-                    int(row[REP]), format_number(float(row[START_MS]) / 1000.0, "s"), reasons
-                )
+                FlaggedRep(int(row[REP]), format_value(float(row[START_MS]) / 1000.0, "s"), reasons)
             )
     return out
 
@@ -218,24 +221,30 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
     ]
     if rules:
         header.append(("Flags", ""))
-    marked: dict[str, list[str]] = {}
+    marked: dict[str, list[Rule]] = {}
     for rule in rules:
-        marked.setdefault(rule.column, []).append(rule.flag)
+        marked.setdefault(rule.column, []).append(rule)
     rows: list[list[Cell]] = []
     for _, row in frame.iterrows():
         cells = [Cell(str(int(row[REP])))]
         for column in columns:
             value = float(row[column]) / 1000.0 if column == START_MS else row[column]
             unit = "s" if column == START_MS else unit_of(column)
-            bad = any(bool(row[flag]) for flag in marked.get(column, []))
-            # The unit is in the header; the cells stay short enough for a phone.
-            text = format_number(value, unit, with_unit=False)
-            cells.append(Cell(text, "num bad" if bad else "num"))
+            failed = [rule for rule in marked.get(column, []) if bool(row[rule.flag])]
+            # A flagged value reads as failing its check; the unit is in the header, so the
+            # cells stay short enough for a phone.
+            check = failed[0].threshold if failed else _first_threshold(marked.get(column, []))
+            text = format_value(value, unit, check, with_unit=False)
+            cells.append(Cell(text, "num bad" if failed else "num"))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
             cells.append(Cell(", ".join(names), "tags bad" if names else "tags"))
         rows.append(cells)
     return Table(header, rows)
+
+
+def _first_threshold(rules: Sequence[Rule]) -> Threshold | None:
+    return next((rule.threshold for rule in rules if rule.threshold is not None), None)
 
 
 _FIXED = frozenset({REP, START_MS, MID_MS, END_MS, DURATION_S, ECCENTRIC_S, CONCENTRIC_S})
@@ -271,12 +280,12 @@ def _metric_table(frame: pd.DataFrame) -> Table:
         rows.append(
             [
                 Cell(_HEADERS.get(str(metric), metric_label(str(metric))), "text"),
-                Cell(format_number(row["mean"], unit)),
-                Cell(format_number(row["std"], unit)),
-                Cell(format_number(row["min"], unit)),
-                Cell(format_number(row["max"], unit)),
-                Cell(format_number(row["slope_per_rep"], unit, signed=True)),
-                Cell(format_number(change, unit, signed=True)),
+                Cell(format_value(row["mean"], unit)),
+                Cell(format_value(row["std"], unit)),
+                Cell(format_value(row["min"], unit)),
+                Cell(format_value(row["max"], unit)),
+                Cell(format_value(row["slope_per_rep"], unit, signed=True)),
+                Cell(format_value(change, unit, signed=True)),
             ]
         )
     return Table(header, rows)
@@ -410,7 +419,7 @@ def set_section(
     )
     if video_path is not None:
         section.sheets = _sheets(video_path, shown_name or video_path.name, analysis, thresholds)
-        if analysis.pose_track is not None and activity in KEY_ANGLES:
+        if analysis.pose_track is not None and activity_skeleton(activity)[1] is not None:
             section.angle_note = _ANGLE_NOTE
     else:
         section.sheet_note = "No video was given, so there are no frames to show."
@@ -433,8 +442,8 @@ def progress_section(
     overview table (their metrics do not compare).
     """
     complete = {k: a for k, a in analyses.items() if a.status is Status.COMPLETE and a.reps}
-    activities = {a.activity for a in analyses.values()}
-    same = len(activities) == 1 and None not in activities
+    kinds = {a.activity for a in analyses.values()}
+    same = len(kinds) == 1 and None not in kinds
     key_metric = None
     if same and complete:
         key_metric = _key_metric(reps_frame(next(iter(complete.values()))))
@@ -472,14 +481,14 @@ def progress_section(
         row += [
             Cell(str(int(summary["rep_count"]))),
             Cell(str(flagged), "bad" if flagged else "num"),
-            Cell(format_number(summary["mean_duration_s"], "s")),
-            Cell(format_number(summary["mean_eccentric_s"], "s")),
-            Cell(format_number(summary["mean_concentric_s"], "s")),
-            Cell(format_number(summary.get(VELOCITY_LOSS, float("nan")), "%")),
+            Cell(format_value(summary["mean_duration_s"], "s")),
+            Cell(format_value(summary["mean_eccentric_s"], "s")),
+            Cell(format_value(summary["mean_concentric_s"], "s")),
+            Cell(format_value(summary.get(VELOCITY_LOSS, float("nan")), "%")),
         ]
         if key_metric is not None:
             value = frame[key_metric].mean() if key_metric in frame.columns else float("nan")
-            row.append(Cell(format_number(value, unit_of(key_metric))))
+            row.append(Cell(format_value(value, unit_of(key_metric))))
         rows.append(row)
     charts: list[Picture] = []
     if same and len(complete) >= 2:
@@ -489,7 +498,7 @@ def progress_section(
     if same:
         heading = "Progress across sessions"
         intro = (
-            f"{len(analyses)} sessions of {_activity_name(next(iter(activities)))}; "
+            f"{len(analyses)} sessions of {_activity_name(next(iter(kinds)))}; "
             "each row is one set (means over its reps)."
         )
     else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guru_form.frames import contact_sheet_for
-from guru_form.frames.annotate import ThresholdLike
+from guru_form.metrics import ThresholdLike
 from guru_form.models import Analysis, Status
 from guru_form.report.builder import build_report
 from guru_form.report.charts import bounds_for

@@ -6,7 +6,7 @@ rep table the flag belongs to.
 
 Examples
 --------
->>> from guru_form.frames import Threshold
+>>> from guru_form.metrics import Threshold
 >>> from guru_form.tables import reps_frame
 >>> from guru_form.tables.examples import example_analysis
 >>> frame = reps_frame(example_analysis("squat"))
@@ -17,69 +17,42 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from guru_form.analysis_types import ANALYSIS_TYPES, unit_of
-from guru_form.frames.annotate import Threshold
-from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
-from guru_form.tables._schema import (
-    DEPTH_COLUMN,
+from guru_form import activities
+from guru_form._deprecation import moved_names
+from guru_form.metrics import (
     DURATION_S,
-    LOCKOUT_COLUMN,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
+    Threshold,
+    format_bound,
+    format_range,
+    format_value,
+    metric_label,
+    unit_of,
 )
+from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
 
-__all__ = ["Rule", "apply_rules", "flag_labels", "format_number", "metric_label"]
+__all__ = ["Rule", "apply_rules", "flag_labels", "metric_label"]
 
 #: The least number of timed reps for which "off the set's median" means something.
 MIN_REPS_FOR_TEMPO = 3
 
-_UNIT_TEXT = {"deg": "°", "%": " %", "s": " s", "ms": " ms", "m/s": " m/s", "BH/s": " BH/s"}
-_DECIMALS = {"deg": 1, "%": 0, "s": 2, "ms": 0, "m/s": 2, "BH/s": 2}
 
-
-def format_number(
+def _format_number(
     value: object, unit: str | None = None, *, signed: bool = False, with_unit: bool = True
 ) -> str:
-    """A number with its unit, at a precision that suits the unit; an en dash when missing.
-
-    ``with_unit=False`` keeps the precision but leaves the unit out (for a table whose header
-    names it).
-
-    Examples
-    --------
-    >>> format_number(-5.91, "deg"), format_number(0.377, "m/s"), format_number(float("nan"), "s")
-    ('-5.9°', '0.38 m/s', '–')
-    """
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "–"
-    if math.isnan(number):
-        return "–"
-    decimals = _DECIMALS.get(unit or "", 2)
-    sign = "+" if signed else ""
-    text = f"{number:{sign}.{decimals}f}"
-    if not with_unit or not unit:
-        return text
-    return text + _UNIT_TEXT.get(unit, f" {unit}")
+    """Deprecated: :func:`guru_form.metrics.format_value`."""
+    return format_value(value, unit, signed=signed, with_unit=with_unit)
 
 
-def metric_label(column: str) -> str:
-    """A column's short human name, without its unit ("Squat depth (thigh vs horizontal)")."""
-    known = ANALYSIS_TYPES.get(column)
-    if known is not None:
-        return known.label
-    from guru_form.tables._schema import axis_label
-
-    unit = unit_of(column)
-    label = axis_label(column)
-    return label.removesuffix(f" ({unit})") if unit else label
+__getattr__ = moved_names(
+    __name__, {"format_number": ("guru_form.metrics.format_value", lambda: _format_number)}
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +65,9 @@ class Rule:
         The boolean ``flag_*`` column it adds to the rep frame.
     column
         The rep-table column the flag is about (a flagged rep's cell there is marked).
+    threshold
+        The range of ``column`` a rep passes within, when the check is one (values in that
+        column are printed so that they read on the side of it they are on).
     text
         The check in words, for the report's list of targets.
     short
@@ -105,32 +81,26 @@ class Rule:
     text: str
     short: str
     reason: Callable[[pd.Series], str]
+    threshold: Threshold | None = None
 
 
 def _threshold_rule(column: str, threshold: Threshold) -> Rule:
     unit = unit_of(column)
     label = metric_label(column)
-    target = _target_text(threshold, unit)
+    target = format_range(threshold, unit)
 
     def reason(row: pd.Series) -> str:
-        return f"{label} {format_number(row[column], unit)} (target {target})"
+        return f"{label} {format_value(row[column], unit, threshold)} (target {target})"
 
     # Named as guru_form.tables names the same flags (flag_depth -> flag_shallow, ...).
-    if column in DEPTH_COLUMN.values():
+    profiles = activities.registered()
+    if column in {p.depth_metric for p in profiles}:
         flag, short = "flag_shallow", "shallow"
-    elif column in LOCKOUT_COLUMN.values():
+    elif column in {p.lockout_metric for p in profiles}:
         flag, short = "flag_soft_lockout", "soft lockout"
     else:
         flag, short = f"flag_{column.lower()}", label.split(" (")[0].lower()
-    return Rule(flag, column, f"{label}: {target}", short, reason)
-
-
-def _target_text(threshold: Threshold, unit: str | None) -> str:
-    if threshold.low is not None and threshold.high is not None:
-        return f"{format_number(threshold.low, unit)} to {format_number(threshold.high, unit)}"
-    if threshold.low is not None:
-        return f"≥ {format_number(threshold.low, unit)}"
-    return f"≤ {format_number(threshold.high, unit)}"
+    return Rule(flag, column, f"{label}: {target}", short, reason, threshold)
 
 
 def flag_labels(rules: list[Rule]) -> dict[str, str]:
@@ -179,38 +149,48 @@ def apply_rules(
     if tempo_tolerance is not None and timed >= MIN_REPS_FOR_TEMPO:
         frame = flag_tempo(frame, tempo_tolerance)
         median = float(frame[DURATION_S].median())
+        percent = 100.0 * tempo_tolerance
+        # flag_tempo's check, as ranges: of the rep time, and of its difference from the median.
+        band = Threshold(
+            median - tempo_tolerance * abs(median), median + tempo_tolerance * abs(median)
+        )
+        off_band = Threshold(-percent, percent)
 
         def tempo_reason(row: pd.Series) -> str:
             off = 100.0 * (float(row[DURATION_S]) - median) / median
             return (
-                f"Rep time {format_number(row[DURATION_S], 's')}, {off:+.0f} % off the set's "
-                f"median {format_number(median, 's')}"
+                f"Rep time {format_value(row[DURATION_S], 's', band)}, "
+                f"{format_value(off, '%', off_band, signed=True)} off the set's median "
+                f"{format_value(median, 's')}"
             )
 
         rules.append(
             Rule(
                 "flag_tempo",
                 DURATION_S,
-                f"Rep time: within ±{100 * tempo_tolerance:.0f} % of the set's median",
+                f"Rep time: within ±{format_bound(percent, '%')} of the set's median",
                 "tempo",
                 tempo_reason,
+                band,
             )
         )
     velocity = next((c for c in VELOCITY_COLUMNS if c in frame.columns), None)
     if velocity_loss_limit is not None and velocity is not None:
         frame = flag_velocity_loss(frame, velocity_loss_limit, column=velocity)
-        limit = velocity_loss_limit
+        limit = Threshold(high=velocity_loss_limit)
+        shown = format_bound(velocity_loss_limit, "%")
 
         def loss_reason(row: pd.Series) -> str:
-            return f"Velocity loss {format_number(row[VELOCITY_LOSS], '%')} (limit {limit:g} %)"
+            return f"Velocity loss {format_value(row[VELOCITY_LOSS], '%', limit)} (limit {shown})"
 
         rules.append(
             Rule(
                 "flag_velocity_loss",
                 VELOCITY_LOSS,
-                f"Velocity loss: at most {limit:g} % below the set's fastest rep",
+                f"Velocity loss: at most {shown} below the set's fastest rep",
                 "velocity loss",
                 loss_reason,
+                limit,
             )
         )
     return frame, rules

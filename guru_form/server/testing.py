@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from guru_form import activities
 from guru_form.models import Activity, Analysis, Rep, Status
 from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
+from guru_form.server._limits import Limits
 from guru_form.server._proxy import TcpProxy
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -62,6 +64,8 @@ class LocalServer:
         Lifetimes of access tokens and upload forms.
     audience
         The audience the token endpoint accepts.
+    limits
+        Body limits, connection cap and timeouts (default: the server's defaults).
 
     Attributes
     ----------
@@ -86,6 +90,7 @@ class LocalServer:
         token_ttl_s: float = 3600.0,
         upload_ttl_s: float = 3600.0,
         audience: str = LOCAL_AUDIENCE,
+        limits: Limits | None = None,
     ) -> None:
         self._own_dir = data_dir is None
         self.data_dir = Path(
@@ -101,6 +106,7 @@ class LocalServer:
             audience=audience,
             token_ttl_s=token_ttl_s,
             upload_ttl_s=upload_ttl_s,
+            limits=limits or Limits(),
         )
         self.credentials: ClientCredentials = self.config.load_credentials()
         self.faults = Faults()
@@ -130,7 +136,7 @@ class LocalServer:
         runtime = ServerRuntime(self.config, self.faults)
         runtime.open()
         try:
-            backend = ThreadedUvicorn(create_app(runtime))
+            backend = ThreadedUvicorn(create_app(runtime), limits=self.config.limits)
             backend.start()
         except BaseException:
             runtime.close()
@@ -298,7 +304,7 @@ def make_reference_video(
     name
         The file stem.
     activity
-        The activity of the ground truth.
+        The activity of the ground truth: one with a profile in :mod:`guru_form.activities`.
     reps
         How many evenly spaced reps it lists.
     seed
@@ -310,7 +316,8 @@ def make_reference_video(
     >>> known.analysis.rep_count  # doctest: +SKIP
     2
     """
-    act = Activity(activity)
+    profile = activities.get(activity)
+    act = profile.activity
     video = make_video(
         Path(folder) / f"{name}.mp4",
         seed=zlib.crc32(name.encode()) if seed is None else seed,
@@ -319,11 +326,8 @@ def make_reference_video(
     )
     length_ms = round(frames / fps * 1000)
     span = length_ms // max(reps, 1)
-    metric = (
-        "ELBOW_ANGLE_DEGREES"
-        if act in (Activity.PUSH_UP, Activity.BENCH_PRESS)
-        else "KNEE_ANGLE_DEGREES"
-    )
+    # A joint's smallest angle in the rep (a knee or an elbow): around 80 degrees is plausible.
+    metric = next(m.analysis_type for m in profile.measures if m.reduce == "smallest")
     analysis = Analysis(
         video_id=None,
         status=Status.COMPLETE,

@@ -23,9 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.models import Activity
+from guru_form.synthetic.body import PLATE_RADIUS
 from guru_form.synthetic.frame_code import draw_frame_code, strip_height
+from guru_form.synthetic.movements import movement
 from guru_form.synthetic.raster import Capsule, Ellipse, Polygon, paint, paint_flat
-from guru_form.synthetic.scene import PLATE_RADIUS, Projected
+from guru_form.synthetic.scene import Projected
 
 __all__ = ["STYLES", "FrameDrawer", "Look"]
 
@@ -180,7 +182,8 @@ class FrameDrawer:
     projected
         The motion in image pixels.
     activity
-        The movement (decides the equipment and the drawing order).
+        The activity; its movement (:mod:`guru_form.synthetic.movements`) decides the
+        equipment and the drawing order.
     look
         The athlete's colours.
     style
@@ -202,6 +205,7 @@ class FrameDrawer:
             raise ValueError(f"style must be one of {STYLES}, got {style!r}")
         self.p = projected
         self.activity = activity
+        self.movement = movement(activity)
         self.look = look
         self.style = style
         cam = projected.camera
@@ -239,33 +243,28 @@ class FrameDrawer:
         return np.array([up[1], -up[0]]) if self.mirror else np.array([-up[1], up[0]])
 
     def _draw_shaded(self, img: Image, f: int) -> None:
-        act = self.activity
         self._floor_shadow(img, f)
-        if act is Activity.DEADLIFT:
-            self._plate(img, f, "far")
-        self._leg(img, f, "far")
-        self._arm(img, f, "far")
-        if act is Activity.BENCH_PRESS:
+        for layer in self.movement.layers:
+            self._layer(img, f, layer)
+
+    def _layer(self, img: Image, f: int, layer: str) -> None:
+        """Draw one layer of :data:`~guru_form.synthetic.movements.LAYERS`."""
+        if layer == "torso":
+            self._torso(img, f)
+        elif layer == "head":
+            self._head(img, f)
+        elif layer == "bench":
             self._bench(img)
-        self._torso(img, f)
-        self._head(img, f)
-        self._leg(img, f, "near")
-        if act is Activity.BENCH_PRESS:
+        elif layer == "bar":
             self._bar(img, f)
-        self._arm(img, f, "near")
-        if act is Activity.DEADLIFT:
-            self._bar(img, f)
-            self._plate(img, f, "near")
+        else:
+            side, part = layer.split("_")
+            {"leg": self._leg, "arm": self._arm, "plate": self._plate}[part](img, f, side)
 
     def _floor_shadow(self, img: Image, f: int) -> None:
         names = ["near_heel", "near_foot_index", "far_heel", "far_foot_index"]
-        if self.activity is Activity.PUSH_UP:
-            names += ["near_wrist", "far_wrist"]
-        if self.activity is Activity.DEADLIFT:
-            names += ["plate_near", "plate_far"]
+        names += self.movement.shadow
         xs = np.array([self._pt(n, f)[0] for n in names])
-        if self.activity is Activity.BENCH_PRESS:
-            xs = np.append(xs, [self._pt("near_shoulder", f)[0], self._pt("near_hip", f)[0]])
         floor = self.p.camera.floor_y
         centre = np.array([(xs.min() + xs.max()) / 2, floor + 0.01 * self.m])
         half = (xs.max() - xs.min()) / 2 + 0.12 * self.m
@@ -345,7 +344,7 @@ class FrameDrawer:
             softness=0.04 * m,
             shade=k,
         )
-        fist = self.activity in (Activity.DEADLIFT, Activity.BENCH_PRESS)
+        fist = self.movement.fist
         hand_r = 0.036 if fist else 0.028
         paint(
             img,

@@ -33,8 +33,9 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity, resolve_activity
-from guru_form.synthetic.body import Body, Pose, build_pose, rest_params, turn_params
+from guru_form.models import Activity
+from guru_form.synthetic.body import Body, Pose
+from guru_form.synthetic.movements import movement
 
 __all__ = ["Motion", "RepSpec", "plan_reps", "simulate"]
 
@@ -48,11 +49,12 @@ class RepSpec:
     Attributes
     ----------
     key_angle
-        The rep's defining angle at the turning point, in degrees (see
-        :func:`guru_form.synthetic.body.turn_params`): thigh to horizontal for the squat, hip angle
+        The rep's defining angle at the turning point, in degrees (see the activity's movement,
+        :mod:`guru_form.synthetic.movements`): thigh to horizontal for the squat, hip angle
         at lockout for the deadlift, elbow angle at the bottom for bench press and push-up.
     secondary
-        Push-up: body-line angle at the bottom (+ sag); squat: extra trunk lean; else unused.
+        A second angle of the movement (push-up: body-line angle at the bottom, + sag; squat:
+        extra trunk lean); unused by some.
     to_turn_s
         Seconds from rest to the turning point (the eccentric phase, or the pull for a deadlift).
     from_turn_s
@@ -66,30 +68,6 @@ class RepSpec:
     to_turn_s: float
     from_turn_s: float
     rest_s: float
-
-
-@dataclass(frozen=True)
-class _Style:
-    key: float
-    key_jitter: float
-    key_fatigue: float
-    secondary: float
-    secondary_fatigue: float
-    to_turn: float
-    to_turn_fatigue: float
-    from_turn: float
-    from_turn_fatigue: float
-    rest: float
-
-
-_STYLES: dict[Activity, _Style] = {
-    # squat: thigh 6° below parallel when fresh, 10-14° above parallel on the last rep
-    Activity.SQUAT: _Style(-6.0, 2.5, 18.0, 0.0, 4.0, 1.05, 0.0, 0.85, 0.9, 0.6),
-    # deadlift: lockout hip angle 177° fresh, soft lockout when tired; the pull slows
-    Activity.DEADLIFT: _Style(177.0, 1.0, -10.0, 0.0, 0.0, 0.95, 0.9, 1.0, 0.0, 0.6),
-    Activity.BENCH_PRESS: _Style(72.0, 3.0, 20.0, 0.0, 0.0, 1.0, 0.0, 0.85, 0.9, 0.55),
-    Activity.PUSH_UP: _Style(78.0, 3.0, 22.0, 3.0, 8.0, 0.8, 0.0, 0.7, 0.7, 0.45),
-}
 
 
 def plan_reps(
@@ -126,7 +104,7 @@ def plan_reps(
     act = _activity(activity)
     if n_reps < 0:
         raise InvalidInputError(f"n_reps must be >= 0, got {n_reps}")
-    style = _STYLES[act]
+    style = movement(act).style
     rng = np.random.default_rng(seed)
     size = max(1, set_size or n_reps or 1)
     plan = []
@@ -140,8 +118,8 @@ def plan_reps(
             + style.key_jitter * float(np.clip(jitter[0], -2, 2))
         )
         secondary = style.secondary + style.secondary_fatigue * tired
-        if act in (Activity.PUSH_UP, Activity.SQUAT):
-            secondary += 0.8 * float(np.clip(jitter[1], -2, 2))
+        if style.secondary_jitter:
+            secondary += style.secondary_jitter * float(np.clip(jitter[1], -2, 2))
         to_turn = style.to_turn * (1 + style.to_turn_fatigue * tired)
         to_turn *= 1 + 0.08 * float(np.clip(jitter[2], -2, 2))
         from_turn = style.from_turn * (1 + style.from_turn_fatigue * tired)
@@ -149,8 +127,8 @@ def plan_reps(
         rest = style.rest * (1 + 0.2 * float(np.clip(jitter[4], -2, 2)))
         if k == size - 1 and i != n_reps - 1:
             rest = 3.0
-        if act is Activity.DEADLIFT:
-            key = min(key, 179.5)
+        if style.key_cap is not None:
+            key = min(key, style.key_cap)
         plan.append(RepSpec(key, secondary, to_turn, from_turn, rest))
     return plan
 
@@ -273,10 +251,7 @@ def simulate(
 
 
 def _activity(activity: Activity | str) -> Activity:
-    act, _ = resolve_activity(activity)
-    if act is None:
-        raise InvalidInputError("an activity is required")
-    return act
+    return movement(activity).activity
 
 
 def _rep_seconds(rep: RepSpec) -> float:
@@ -339,12 +314,13 @@ def _poses(
     rep_frames: list[tuple[int, int, int]],
     phase: FloatArray,
 ) -> list[Pose]:
-    rest = rest_params(activity, body)
-    rest_pose = build_pose(activity, rest, body)
+    how = movement(activity)
+    rest = how.rest(body)
+    rest_pose = how.pose(rest, body)
     which = np.full(len(phase), -1)
     for i, (start, _, end) in enumerate(rep_frames):
         which[start : end + 1] = i
-    turns = [turn_params(activity, r.key_angle, r.secondary) for r in plan]
+    turns = [how.turn(r.key_angle, r.secondary) for r in plan]
     poses = []
     for f, s in enumerate(phase):
         if s == 0.0:
@@ -352,5 +328,5 @@ def _poses(
             continue
         turn = turns[which[f]]
         params = {k: rest[k] + float(s) * (turn[k] - rest[k]) for k in rest}
-        poses.append(build_pose(activity, params, body))
+        poses.append(how.pose(params, body))
     return poses

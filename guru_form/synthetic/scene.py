@@ -19,9 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form.models import Activity
-from guru_form.synthetic.body import HEAD_POINTS, LIMB_JOINTS, Body
+from guru_form.synthetic.body import HEAD_POINTS, LIMB_JOINTS, PLATE_RADIUS, Body, Pose
 from guru_form.synthetic.frame_code import strip_height
 from guru_form.synthetic.motion import Motion
+from guru_form.synthetic.movements import movement
 
 __all__ = ["Camera", "Projected", "fit_camera", "joint_depth", "project_motion"]
 
@@ -39,29 +40,18 @@ _DEPTH: dict[str, float] = {
     "heel": 0.10,
     "foot_index": 0.13,
 }
-_DEPTH_BY_ACTIVITY: dict[Activity, dict[str, float]] = {
-    Activity.SQUAT: {"knee": 0.13, "ankle": 0.14, "heel": 0.13, "foot_index": 0.18},
-    Activity.DEADLIFT: {"elbow": 0.22, "wrist": 0.23, "index": 0.23},
-    Activity.BENCH_PRESS: {
-        "elbow": 0.34,
-        "wrist": 0.33,
-        "index": 0.33,
-        "knee": 0.22,
-        "ankle": 0.26,
-        "heel": 0.25,
-        "foot_index": 0.30,
-    },
-    Activity.PUSH_UP: {"elbow": 0.27, "wrist": 0.25, "index": 0.26},
-}
 #: Half the barbell's length and where its plates sit (m from the centre).
 BAR_HALF_LENGTH = 1.10
 PLATE_OFFSET = 0.62
-PLATE_RADIUS = 0.16
 
 
 def joint_depth(activity: Activity, joint: str, body: Body) -> float:
-    """Distance of ``joint`` from the mid-plane (m), positive; the near side is at ``+depth``."""
-    depth = _DEPTH_BY_ACTIVITY.get(activity, {}).get(joint, _DEPTH[joint])
+    """Distance of ``joint`` from the mid-plane (m), positive; the near side is at ``+depth``.
+
+    The standing body's depths, unless the activity's movement sets its own
+    (:attr:`~guru_form.synthetic.movements.Movement.depths`).
+    """
+    depth = movement(activity).depths.get(joint, _DEPTH[joint])
     return depth * body.height_m / 1.75
 
 
@@ -133,14 +123,19 @@ class Projected:
     near_side: str
 
 
+def _side_joint(pose: Pose, side: str, joint: str) -> FloatArray:
+    """Where ``joint`` of the ``"near"`` or ``"far"`` side is in the sagittal plane."""
+    return pose.far.get(joint, pose.joints[joint]) if side == "far" else pose.joints[joint]
+
+
 def _world(motion: Motion) -> dict[str, FloatArray]:
     """Every named point in world coordinates, ``(n_frames, 3)``."""
     body, act = motion.body, motion.activity
     out: dict[str, FloatArray] = {}
     for joint in LIMB_JOINTS:
-        xy = np.array([p.joints[joint] for p in motion.poses])
         z = joint_depth(act, joint, body)
         for side, sign in (("near", 1.0), ("far", -1.0)):
+            xy = np.array([_side_joint(p, side, joint) for p in motion.poses])
             out[f"{side}_{joint}"] = np.column_stack([xy, np.full(len(xy), sign * z)])
     centre = np.array([p.joints["head"] for p in motion.poses])
     angle = np.radians([p.head_angle for p in motion.poses])

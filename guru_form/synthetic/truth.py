@@ -2,7 +2,7 @@
 
 The figure's exact joint positions on the side facing the camera go through
 :func:`guru_form.kinematics.angle_series`, :func:`~guru_form.kinematics.body_height_px` and
-:func:`~guru_form.kinematics.rep_analyses` with the exact rep frames, so a pose engine measured
+:func:`guru_form.activities.rep_analyses` with the exact rep frames, so a pose engine measured
 against this truth is measured against the same definitions it uses itself.
 
 Two forms:
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.kinematics import angle_series, body_height_px, moving_joint, rep_analyses
+from guru_form import activities
+from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Analysis, Rep, Status
 from guru_form.synthetic.body import LIMB_JOINTS
 from guru_form.synthetic.motion import Motion
@@ -82,11 +83,12 @@ def ground_truth(
     joints = near_joints(projected)
     series = angle_series(joints)
     height = body_height_px(joints)
-    joint_y = joints[moving_joint(motion.activity)][:, 1]
+    profile = activities.get(motion.activity)
+    joint_y = joints[profile.moving_joint][:, 1]
     reps = []
     for start, mid, end in motion.rep_frames:
-        analyses = rep_analyses(
-            motion.activity,
+        analyses = activities.rep_analyses(
+            profile,
             series,
             start,
             mid,

@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Analysis
 from guru_form.synthetic.body import Body
 from guru_form.synthetic.draw import STYLES, FrameDrawer, Look
 from guru_form.synthetic.motion import Motion, RepSpec, simulate
+from guru_form.synthetic.movements import movement, movements
 from guru_form.synthetic.scene import Projected, fit_camera, project_motion
 from guru_form.synthetic.truth import ground_truth, truth_table
 
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "DEFAULT_YAW",
     "SyntheticVideo",
     "render_rotated_video",
     "render_vfr_video",
@@ -51,16 +52,20 @@ __all__ = [
     "write_mp4",
 ]
 
-#: Default camera yaw per activity (degrees from a pure side view; + towards the athlete's
-#: front). A camera a little behind the athlete keeps the far limbs tucked behind the near ones
-#: (MediaPipe then follows the near side more faithfully: measured angle errors about half those
-#: at +10°), and for the deadlift puts the near plate in front of the legs rather than over them.
-DEFAULT_YAW: dict[Activity, float] = {
-    Activity.SQUAT: -10.0,
-    Activity.DEADLIFT: -20.0,
-    Activity.BENCH_PRESS: -10.0,
-    Activity.PUSH_UP: -10.0,
-}
+
+def _default_yaw() -> dict[Activity, float]:
+    return {a: m.yaw_deg for a, m in movements().items()}
+
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "DEFAULT_YAW": (
+            "guru_form.synthetic.movements.movement(activity).yaw_deg",
+            _default_yaw,
+        )
+    },
+)
 
 Progress = Callable[[int, int], None]
 
@@ -199,7 +204,7 @@ def synthesize(
         ``"right"`` or ``"left"``: which way the athlete faces (the near side is then the
         athlete's right or left).
     yaw_deg
-        Camera yaw from a pure side view (default: :data:`DEFAULT_YAW` for the activity).
+        Camera yaw from a pure side view (default: the activity's movement's ``yaw_deg``).
     style
         ``"shaded"`` (detected by pose models) or ``"simple"`` (fast, for long benchmark
         videos).
@@ -228,7 +233,11 @@ def synthesize(
         plan=plan,
         body=body,
     )
-    yaw = DEFAULT_YAW[motion.activity] if yaw_deg is None else float(yaw_deg)
+    # By default the camera stands a little behind the athlete: the far limbs stay tucked behind
+    # the near ones (MediaPipe then follows the near side more faithfully: measured angle errors
+    # about half those at +10°). Each movement sets its own (the deadlift's puts the near plate
+    # in front of the legs rather than over them).
+    yaw = movement(motion.activity).yaw_deg if yaw_deg is None else float(yaw_deg)
     camera = fit_camera(motion, width, height, yaw_deg=yaw, facing=facing)
     projected = project_motion(motion, camera)
     drawer = FrameDrawer(projected, motion.activity, Look.from_seed(seed), style=style, seed=seed)

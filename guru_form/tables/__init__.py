@@ -1,6 +1,7 @@
 """Analysis results as pandas DataFrames: per rep, tidy, combined, summarised, flagged, exported.
 
-Frames (columns fixed by DESIGN.md; units from :func:`guru_form.analysis_types.unit_of`):
+Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
+:func:`guru_form.metrics.unit_of`):
 
 - :func:`reps_frame` — wide, one row per rep: ``rep``, ``start_ms``, ``mid_ms``, ``end_ms``,
   ``duration_s``, ``eccentric_s``, ``concentric_s``, then one float column per analysisType.
@@ -32,12 +33,7 @@ Examples
 
 from __future__ import annotations
 
-from guru_form.tables._schema import (
-    LONG_COLUMNS,
-    REP_COLUMNS,
-    axis_label,
-    column_units,
-)
+from guru_form.metrics import LONG_COLUMNS, REP_COLUMNS, axis_label, column_units
 from guru_form.tables.compare import RepComparison, compare_reps
 from guru_form.tables.convert import analyses_frame, reps_frame
 from guru_form.tables.export import read_csv, read_parquet, to_csv, to_excel, to_parquet

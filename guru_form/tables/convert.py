@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from guru_form.activities import find as find_profile
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity, Analysis, resolve_activity
-from guru_form.tables._schema import (
+from guru_form.metrics import (
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -27,6 +27,7 @@ from guru_form.tables._schema import (
     START_MS,
     as_analysis,
 )
+from guru_form.models import Activity, Analysis, resolve_activity
 
 __all__ = ["analyses_frame", "reps_frame"]
 
@@ -105,8 +106,8 @@ def rep_table(
     analyses
         The analyses, in the order their rows should appear.
     activities
-        Per analysis, the activity that decides which phase is eccentric; defaults to each
-        analysis's own ``activity``.
+        Per analysis, the activity whose profile decides which phase is eccentric; defaults to
+        each analysis's own ``activity``. An activity without a profile leaves the phases NaN.
     """
     if activities is None:
         activities = [a.activity for a in analyses]
@@ -149,9 +150,7 @@ def rep_table(
     values[long_row, long_code] = long_value
 
     lowers = (
-        np.array(
-            [np.nan if act is None else float(act.lowers_first) for act in activities], np.float64
-        )[analysis]
+        np.array([_lowers_first(act) for act in activities], np.float64)[analysis]
         if n
         else np.zeros(0)
     )
@@ -173,6 +172,12 @@ def rep_table(
         long_code=long_code,
         long_value=long_value,
     )
+
+
+def _lowers_first(activity: Activity | None) -> float:
+    """1.0 when the activity's reps lower first, 0.0 when they lift first, NaN when unknown."""
+    profile = find_profile(activity)
+    return np.nan if profile is None else float(profile.lowers_first)
 
 
 def resolved_activity(analysis: Analysis, activity: Activity | str | None) -> Activity | None:
@@ -221,10 +226,11 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     Notes
     -----
     Eccentric (lowering) is start->mid and concentric (lifting) mid->end for activities that go
-    down first (squat, bench press, push-up: :attr:`Activity.lowers_first`); the reverse for the
-    deadlift, whose mid timestamp is the lockout. When the activity is unknown and not given,
-    ``eccentric_s`` and ``concentric_s`` are NaN (which phase came first cannot be known);
-    ``duration_s`` is always filled.
+    down first (squat, bench press, push-up: the profile's ``lowers_first``, see
+    :mod:`guru_form.activities`); the reverse for the deadlift, whose mid timestamp is the
+    lockout. When the activity is unknown and not given, or has no profile, ``eccentric_s`` and
+    ``concentric_s`` are NaN (which phase came first cannot be known); ``duration_s`` is always
+    filled.
 
     Examples
     --------

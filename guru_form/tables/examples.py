@@ -2,7 +2,8 @@
 
 Each example is an :class:`~guru_form.models.Analysis` as the Guru API (or the local pose engine)
 would return it: rep timestamps and the analysisTypes of :mod:`guru_form.analysis_types` with
-plausible values for a trained lifter. ``fatigue`` makes the set drift the way sets taken close to
+plausible values for a trained lifter, from the activity profile's ``example``
+(:class:`guru_form.activities.ExampleSet`). ``fatigue`` makes the set drift the way sets taken close to
 failure do: slower concentric phases and lower velocity, shallower depth, more trunk lean or hip sag.
 The numbers are invented; they are not measurements of anyone.
 """
@@ -10,81 +11,14 @@ The numbers are invented; they are not measurements of anyone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form import activities
+from guru_form.errors import InvalidInputError
+from guru_form.models import Activity, Analysis, Rep, Status
 
 __all__ = ["example_analysis", "example_sessions"]
-
-
-@dataclass(frozen=True)
-class _Profile:
-    reps: int
-    first_phase_s: float  # start -> mid
-    second_phase_s: float  # mid -> end
-    slowing_s: float  # how much the concentric phase slows down over a fatiguing set
-    rest_s: float  # standing/lockout pause between reps
-    metrics: dict[str, tuple[float, float, float]]  # name -> (start value, drift, noise sd)
-    velocity: tuple[str, float, float]  # (analysisType, first-rep value, loss fraction)
-
-
-_PROFILES: dict[Activity, _Profile] = {
-    Activity.SQUAT: _Profile(
-        reps=10,
-        first_phase_s=1.7,
-        second_phase_s=0.9,
-        slowing_s=0.8,
-        rest_s=1.1,
-        metrics={
-            "HIP_KNEE_ANGLE_DEGREES": (-8.0, 11.0, 1.5),
-            "KNEE_ANGLE_DEGREES": (68.0, 9.0, 1.5),
-            "HIP_ANGLE_DEGREES": (62.0, 7.0, 1.8),
-            "TRUNK_LEAN_DEGREES": (38.0, 7.0, 1.2),
-        },
-        velocity=("MEAN_CONCENTRIC_VELOCITY_M_PER_S", 0.78, 0.42),
-    ),
-    Activity.DEADLIFT: _Profile(
-        reps=8,
-        first_phase_s=1.1,
-        second_phase_s=1.3,
-        slowing_s=0.9,
-        rest_s=1.6,
-        metrics={
-            "LOCKOUT_HIP_ANGLE_DEGREES": (176.0, -9.0, 1.0),
-            "KNEE_ANGLE_DEGREES": (118.0, -6.0, 2.0),
-            "HIP_ANGLE_DEGREES": (72.0, -6.0, 2.0),
-            "TRUNK_LEAN_DEGREES": (56.0, 6.0, 1.5),
-        },
-        velocity=("MEAN_CONCENTRIC_VELOCITY_M_PER_S", 0.58, 0.38),
-    ),
-    Activity.PUSH_UP: _Profile(
-        reps=12,
-        first_phase_s=1.0,
-        second_phase_s=0.7,
-        slowing_s=0.6,
-        rest_s=0.35,
-        metrics={
-            "ELBOW_ANGLE_DEGREES": (78.0, 22.0, 2.5),
-            "LOCKOUT_ELBOW_ANGLE_DEGREES": (172.0, -6.0, 1.5),
-            "BODY_LINE_ANGLE_DEGREES": (3.0, 7.0, 0.8),
-        },
-        velocity=("MEAN_CONCENTRIC_VELOCITY_BH_PER_S", 0.19, 0.45),
-    ),
-    Activity.BENCH_PRESS: _Profile(
-        reps=8,
-        first_phase_s=1.4,
-        second_phase_s=0.8,
-        slowing_s=1.0,
-        rest_s=0.9,
-        metrics={
-            "ELBOW_ANGLE_DEGREES": (74.0, 8.0, 2.0),
-            "LOCKOUT_ELBOW_ANGLE_DEGREES": (171.0, -7.0, 1.5),
-        },
-        velocity=("MEAN_CONCENTRIC_VELOCITY_M_PER_S", 0.62, 0.45),
-    ),
-}
 
 
 def example_analysis(
@@ -101,7 +35,8 @@ def example_analysis(
     Parameters
     ----------
     activity
-        ``"squat"`` (10 reps), ``"deadlift"`` (8), ``"push_up"`` (12) or ``"bench_press"`` (8).
+        An activity whose profile has an example set: ``"squat"`` (10 reps), ``"deadlift"`` (8),
+        ``"push_up"`` (12), ``"bench_press"`` (8), ...
     reps
         Number of reps instead of the activity's default.
     fatigue
@@ -126,25 +61,27 @@ def example_analysis(
     >>> a.rep_count, a.activity.value, sorted(a.reps[0].analyses)[0]
     (3, 'deadlift', 'HIP_ANGLE_DEGREES')
     """
-    act, _ = resolve_activity(activity)
-    assert act is not None
-    profile = _PROFILES[act]
-    n = profile.reps if reps is None else int(reps)
+    activity_profile = activities.get(activity)
+    act, example = activity_profile.activity, activity_profile.example
+    if example is None:
+        raise InvalidInputError(f"the profile of {act.value!r} has no example set")
+    lowers_first = activity_profile.lowers_first
+    n = example.reps if reps is None else int(reps)
     rng = np.random.default_rng(seed)
     progress = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(n)
     # Fatigue bites late in a set: drift grows with the square of progress.
     drift = fatigue * progress**1.6
-    concentric = profile.second_phase_s if act.lowers_first else profile.first_phase_s
-    slow = concentric + profile.slowing_s * drift
+    concentric = example.second_phase_s if lowers_first else example.first_phase_s
+    slow = concentric + example.slowing_s * drift
     jitter: Callable[[float], float] = lambda sd: float(rng.normal(0.0, sd))  # noqa: E731
 
     out: list[Rep] = []
     t = float(lead_in_ms)
-    name, v0, loss = profile.velocity
+    name, v0, loss = example.velocity
     for i in range(n):
-        first = profile.first_phase_s + jitter(0.08)
-        second = profile.second_phase_s + jitter(0.06)
-        if act.lowers_first:
+        first = example.first_phase_s + jitter(0.08)
+        second = example.second_phase_s + jitter(0.06)
+        if lowers_first:
             second = slow[i] + jitter(0.06)
         else:
             first = slow[i] + jitter(0.06)
@@ -152,12 +89,12 @@ def example_analysis(
         end = mid + second * 1000.0
         values = {
             metric: round(base + step * drift[i] + jitter(sd), 2)
-            for metric, (base, step, sd) in profile.metrics.items()
+            for metric, (base, step, sd) in example.metrics.items()
         }
         velocity = v0 * (1.0 - loss * drift[i]) * (1.0 + jitter(0.025))
         values[name] = round(velocity, 3)
         out.append(Rep(round(start), round(mid), round(end), values))
-        t = end + (profile.rest_s + abs(jitter(0.25)) + 0.6 * drift[i]) * 1000.0
+        t = end + (example.rest_s + abs(jitter(0.25)) + 0.6 * drift[i]) * 1000.0
 
     analysis = Analysis(
         video_id=video_id or f"example-{act.value}-{seed}",

@@ -23,16 +23,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from guru_form import activities
+from guru_form.activities import ActivityProfile
 from guru_form.errors import InvalidInputError
-from guru_form.models import Activity
-from guru_form.tables._grouping import group_keys, rep_order
-from guru_form.tables._schema import (
-    DEPTH_COLUMN,
+from guru_form.metrics import (
     DURATION_S,
     FLAG_PREFIX,
-    LOCKOUT_COLUMN,
     VELOCITY_LOSS,
     frame_activity,
+    group_keys,
+    rep_order,
     require_columns,
 )
 from guru_form.tables.velocity import Reference, velocity_loss
@@ -140,19 +140,30 @@ def flag_threshold(
     return _with_flag(frame, _flag_name(name, f"{FLAG_PREFIX}{column.lower()}"), flag)
 
 
+def _metric_of(profile: ActivityProfile, metric: Literal["depth", "lockout"]) -> str | None:
+    return profile.depth_metric if metric == "depth" else profile.lockout_metric
+
+
 def _activity_column(
-    frame: pd.DataFrame, column: str | None, table: dict[Activity, str], what: str
+    frame: pd.DataFrame, column: str | None, metric: Literal["depth", "lockout"], what: str
 ) -> str:
+    """``column``, else the depth (or lockout) metric of the frame's activity, from its profile."""
     if column is not None:
         return column
     activity = frame_activity(frame)
-    if activity is None or activity not in table:
-        known = ", ".join(f"{a.value}: {c}" for a, c in table.items())
+    profile = activities.find(activity)
+    chosen = None if profile is None else _metric_of(profile, metric)
+    if chosen is None:
+        known = ", ".join(
+            f"{p.name}: {_metric_of(p, metric)}"
+            for p in activities.registered()
+            if _metric_of(p, metric) is not None
+        )
         raise InvalidInputError(
             f"{what}: cannot choose the column for activity "
             f"{None if activity is None else activity.value!r}; pass column= ({known})"
         )
-    return table[activity]
+    return chosen
 
 
 def flag_depth(
@@ -173,8 +184,9 @@ def flag_depth(
         (``HIP_KNEE_ANGLE_DEGREES``: 0 is parallel, negative below) or ``90`` for a push-up
         (``ELBOW_ANGLE_DEGREES``).
     column
-        The depth column; by default ``HIP_KNEE_ANGLE_DEGREES`` for squats and
-        ``ELBOW_ANGLE_DEGREES`` for push-ups and bench press (from the frame's activity).
+        The depth column; by default the frame's activity's depth metric (its profile's
+        ``depth_metric``: ``HIP_KNEE_ANGLE_DEGREES`` for squats, ``ELBOW_ANGLE_DEGREES`` for
+        push-ups and bench press).
     name
         The flag column.
 
@@ -192,7 +204,7 @@ def flag_depth(
     >>> flag_depth(df, 0.0)["flag_shallow"].tolist()
     [False, True]
     """
-    column = _activity_column(frame, column, DEPTH_COLUMN, "flag_depth")
+    column = _activity_column(frame, column, "depth", "flag_depth")
     values = _values(frame, column, "flag_depth")
     return _with_flag(frame, _flag_name(name, name), (values > limit))
 
@@ -214,7 +226,8 @@ def flag_lockout(
         Degrees, e.g. ``170`` for a deadlift's hip (``LOCKOUT_HIP_ANGLE_DEGREES``) or ``165`` for a
         push-up's elbow (``LOCKOUT_ELBOW_ANGLE_DEGREES``).
     column
-        The lockout column; by default chosen from the frame's activity.
+        The lockout column; by default the frame's activity's lockout metric (its profile's
+        ``lockout_metric``).
     name
         The flag column.
 
@@ -232,7 +245,7 @@ def flag_lockout(
     >>> flag_lockout(df, 170)["flag_soft_lockout"].tolist()
     [False, True]
     """
-    column = _activity_column(frame, column, LOCKOUT_COLUMN, "flag_lockout")
+    column = _activity_column(frame, column, "lockout", "flag_lockout")
     values = _values(frame, column, "flag_lockout")
     return _with_flag(frame, _flag_name(name, name), (values < limit))
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from guru_form.errors import InvalidInputError
+from guru_form.metrics import SESSION_COLUMNS, as_analysis
 from guru_form.models import Activity, Analysis
-from guru_form.tables._schema import SESSION_COLUMNS, as_analysis
 from guru_form.tables.convert import long_columns, rep_table
 
 __all__ = ["combine"]

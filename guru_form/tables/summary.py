@@ -8,11 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from guru_form.analysis_types import unit_of
 from guru_form.errors import InvalidInputError
-from guru_form.models import Analysis
-from guru_form.tables._grouping import group_keys, rep_order
-from guru_form.tables._schema import (
+from guru_form.metrics import (
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -23,7 +20,11 @@ from guru_form.tables._schema import (
     START_MS,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
+    group_keys,
+    rep_order,
+    unit_of,
 )
+from guru_form.models import Analysis
 from guru_form.tables.convert import reps_frame
 from guru_form.tables.sessions import combine
 from guru_form.tables.velocity import set_velocity_loss
@@ -124,7 +125,7 @@ def summarize(
         Indexed by ``metric`` (after the ``by`` labels, if any), with columns:
 
         ``unit``
-            From :func:`guru_form.analysis_types.unit_of`.
+            From :func:`guru_form.metrics.unit_of`.
         ``count``, ``mean``, ``std``, ``min``, ``max``
             Over the reps that have a value (``std`` with ``ddof=1``).
         ``cv_percent``

@@ -29,8 +29,7 @@ import numpy as np
 import pandas as pd
 
 from guru_form.errors import InvalidInputError
-from guru_form.tables._grouping import group_keys, rep_order
-from guru_form.tables._schema import VELOCITY_COLUMNS, VELOCITY_LOSS
+from guru_form.metrics import VELOCITY_COLUMNS, VELOCITY_LOSS, group_keys, rep_order
 
 __all__ = ["set_velocity_loss", "velocity_column", "velocity_loss"]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 
+from guru_form.activities import display_name
 from guru_form.models import Analysis
 from guru_form.report.content import Cell, SetSection, Table
 
@@ -42,7 +43,7 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
     section
         The report's section of the set (its flagged reps and checks).
     """
-    activity = analysis.activity.value.replace("_", " ") if analysis.activity else "unknown"
+    activity = display_name(analysis.activity).lower() if analysis.activity else "unknown"
     count = len(analysis.reps)
     parts = [
         f"<b>{html.escape(name)}</b>",

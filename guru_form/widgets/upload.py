@@ -24,6 +24,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from guru_form import activities
 from guru_form.client import AsyncGuruClient, GuruClient
 from guru_form.errors import (
     AnalysisFailedError,
@@ -31,7 +32,7 @@ from guru_form.errors import (
     InvalidInputError,
     InvalidVideoError,
 )
-from guru_form.frames.annotate import ThresholdLike
+from guru_form.metrics import ThresholdLike
 from guru_form.models import Activity, Analysis
 from guru_form.report.content import set_section
 from guru_form.report.images import Picture
@@ -50,13 +51,6 @@ ANALYSIS_TIME_SCALE_S = 30.0
 MAX_MESSAGE_LENGTH = 300
 #: A path in a message is shortened to about this many characters.
 MAX_SHOWN_PATH = 100
-
-_ACTIVITY_LABELS = {
-    Activity.SQUAT: "Squat",
-    Activity.DEADLIFT: "Deadlift",
-    Activity.BENCH_PRESS: "Bench press",
-    Activity.PUSH_UP: "Push-up",
-}
 
 
 @dataclass(frozen=True)
@@ -316,8 +310,9 @@ class UploadPanel:
             layout=w.Layout(width="98%", height="4em"),
         )
         self.activity = w.Dropdown(
-            options=[(label, a.value) for a, label in _ACTIVITY_LABELS.items()],
-            value=Activity.SQUAT.value,
+            # The activities with a profile: the ones the local engine can analyse too.
+            options=[(p.label, p.name) for p in activities.registered()],
+            value=activities.registered()[0].name,
             description="Activity",
         )
         self.domain = w.HTML()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guru_form import activities
 from guru_form.errors import GuruError, InvalidInputError, InvalidVideoError
 from guru_form.models import Activity, Analysis, resolve_activity
 from guru_form.report.outputs import SetOutputs
@@ -122,7 +123,8 @@ def run_analyze(
     check_stride(stride)
     act, _ = resolve_activity(activity)
     if act is None:
-        raise InvalidInputError("--activity is required: squat, deadlift, bench_press or push_up")
+        names = ", ".join(p.name for p in activities.registered())
+        raise InvalidInputError(f"--activity is required: {names}")
     paths = [Path(v) for v in videos]
     if not paths:
         raise InvalidInputError("give at least one video to analyse")

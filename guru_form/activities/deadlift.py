@@ -1,0 +1,59 @@
+"""The conventional deadlift (weightlifting), filmed from the side.
+
+A rep goes up first: ``midTimestampMs`` is the lockout, the moment the hip angle reaches its
+largest (the first frame within 5 % of its range from it, not the middle of a held lockout, or
+earlier, when the hips stop opening fast: a lifter leaning back keeps opening them slowly), and
+start->mid is the concentric phase. The rep signal is the hip angle; a rep counts when the
+shoulders rise at least 0.3 torso lengths. A rep is complete at lockout: the lowering may be
+missing (the clip ends at lockout) or end lower than the pull began.
+
+Velocity follows the shoulder: the bar hangs from the shoulders on straight arms and rises as far
+as they do, more than twice as far as the hip, which starts the pull already high; the wrist, on
+the bar, is behind the near plate in a side view. A coach checks the lockout first: the hip
+opened to 170° or more by default.
+"""
+
+from __future__ import annotations
+
+from guru_form.activities._profile import (
+    ActivityProfile,
+    ExampleSet,
+    SegmentationRule,
+    SeriesMeasure,
+)
+from guru_form.models import Activity
+
+PROFILE = ActivityProfile(
+    activity=Activity.DEADLIFT,
+    label="Deadlift",
+    lowers_first=False,
+    rule=SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None, complete_at_turn=True),
+    moving_joint="shoulder",
+    rep_heights=("shoulder", "nose"),
+    measures=(
+        SeriesMeasure("KNEE_ANGLE_DEGREES", "knee_angle", "smallest"),
+        SeriesMeasure("HIP_ANGLE_DEGREES", "hip_angle", "smallest"),
+        # The fullest extension, not the value at ``mid``: where a lockout is held, ``mid`` marks
+        # when it is reached, and the hip may still open a few degrees after that.
+        SeriesMeasure("LOCKOUT_HIP_ANGLE_DEGREES", "hip_angle", "largest"),
+        SeriesMeasure("TRUNK_LEAN_DEGREES", "trunk_lean", "largest"),
+    ),
+    key_angle=("shoulder", "hip", "knee"),
+    key_metric="LOCKOUT_HIP_ANGLE_DEGREES",
+    lockout_metric="LOCKOUT_HIP_ANGLE_DEGREES",
+    thresholds={"LOCKOUT_HIP_ANGLE_DEGREES": (170.0, None)},
+    example=ExampleSet(
+        reps=8,
+        first_phase_s=1.1,
+        second_phase_s=1.3,
+        slowing_s=0.9,
+        rest_s=1.6,
+        metrics={
+            "LOCKOUT_HIP_ANGLE_DEGREES": (176.0, -9.0, 1.0),
+            "KNEE_ANGLE_DEGREES": (118.0, -6.0, 2.0),
+            "HIP_ANGLE_DEGREES": (72.0, -6.0, 2.0),
+            "TRUNK_LEAN_DEGREES": (56.0, 6.0, 1.5),
+        },
+        velocity=("MEAN_CONCENTRIC_VELOCITY_M_PER_S", 0.58, 0.38),
+    ),
+)

@@ -1,0 +1,188 @@
+"""The column schema of guru_form's tables: names, order, dtypes, units, and checks on frames.
+
+The wide frame's fixed columns (DESIGN.md) come first, in this order; one float column per
+analysisType follows. Units are never written down here: every column's unit comes from
+:func:`guru_form.metrics.unit_of`, which reads it from the name's suffix (``_ms``, ``_s``,
+``_percent``, ``_DEGREES``, ...). Derived columns are named so that this works.
+
+Also here: which rows of a frame form one set (:func:`group_keys`) and rep order within a set
+(:func:`rep_order`), the checks that give a clear error for a frame or an analysis that is not
+what a function needs (:func:`require_columns`, :func:`as_analysis`), and the activity a frame
+records (:func:`frame_activity`).
+
+Examples
+--------
+>>> REP_COLUMNS[:4]
+('rep', 'start_ms', 'mid_ms', 'end_ms')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from guru_form.activities import VELOCITY_TYPES
+from guru_form.errors import InvalidInputError
+from guru_form.metrics.analysis_types import unit_of
+from guru_form.models import Activity, Analysis
+
+__all__ = [
+    "CONCENTRIC_S",
+    "DURATION_S",
+    "ECCENTRIC_S",
+    "END_MS",
+    "FLAG_PREFIX",
+    "LONG_COLUMNS",
+    "MID_MS",
+    "REP",
+    "REP_COLUMNS",
+    "SESSION_COLUMNS",
+    "START_MS",
+    "TIMING_COLUMNS",
+    "VELOCITY_COLUMNS",
+    "VELOCITY_LOSS",
+    "as_analysis",
+    "column_units",
+    "empty_rep_columns",
+    "frame_activity",
+    "group_keys",
+    "rep_order",
+    "require_columns",
+]
+
+REP = "rep"
+START_MS = "start_ms"
+MID_MS = "mid_ms"
+END_MS = "end_ms"
+DURATION_S = "duration_s"
+ECCENTRIC_S = "eccentric_s"
+CONCENTRIC_S = "concentric_s"
+
+#: The fixed leading columns of :func:`guru_form.tables.reps_frame`, in order.
+REP_COLUMNS: tuple[str, ...] = (
+    REP,
+    START_MS,
+    MID_MS,
+    END_MS,
+    DURATION_S,
+    ECCENTRIC_S,
+    CONCENTRIC_S,
+)
+#: The columns of :func:`guru_form.tables.analyses_frame`, in order.
+LONG_COLUMNS: tuple[str, ...] = (REP, "analysis_type", "value")
+TIMING_COLUMNS: tuple[str, ...] = (DURATION_S, ECCENTRIC_S, CONCENTRIC_S)
+_INT_COLUMNS = frozenset({REP, START_MS, MID_MS, END_MS})
+#: Columns :func:`guru_form.tables.combine` puts in front of the rep columns.
+SESSION_COLUMNS: tuple[str, ...] = ("video_id", "activity")
+#: Prefix of every boolean flag column added by :mod:`guru_form.tables.flags`.
+FLAG_PREFIX = "flag_"
+VELOCITY_LOSS = "velocity_loss_percent"
+
+#: Velocity columns in order of preference (metres per second when the height was known).
+VELOCITY_COLUMNS: tuple[str, ...] = VELOCITY_TYPES
+
+
+def empty_rep_columns() -> dict[str, pd.Series[Any]]:
+    """The fixed columns with their dtypes and no rows."""
+    return {
+        name: pd.Series([], dtype="int64" if name in _INT_COLUMNS else "float64")
+        for name in REP_COLUMNS
+    }
+
+
+def column_units(frame: pd.DataFrame) -> dict[str, str | None]:
+    """The unit of every column of a frame made by :mod:`guru_form.tables`.
+
+    Units come from :func:`guru_form.metrics.unit_of` (``start_ms`` -> ``ms``,
+    ``duration_s`` -> ``s``, ``HIP_KNEE_ANGLE_DEGREES`` -> ``deg``, ``velocity_loss_percent`` ->
+    ``%``); boolean, categorical and text columns and counters such as ``rep`` have none.
+
+    Parameters
+    ----------
+    frame
+        A frame from :mod:`guru_form.tables` (any frame works; unknown columns get None).
+
+    Returns
+    -------
+    dict
+        ``column -> unit`` (``None`` for a column without one), in column order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> column_units(pd.DataFrame({"rep": [1], "duration_s": [2.0], "KNEE_ANGLE_DEGREES": [90.0]}))
+    {'rep': None, 'duration_s': 's', 'KNEE_ANGLE_DEGREES': 'deg'}
+    """
+    units: dict[str, str | None] = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        units[str(name)] = unit_of(str(name)) if numeric and name != REP else None
+    return units
+
+
+def frame_activity(frame: pd.DataFrame) -> Activity | None:
+    """The activity recorded in ``frame.attrs`` (or a single-valued ``activity`` column)."""
+    value = frame.attrs.get("activity")
+    if value is None and "activity" in frame.columns:
+        values = frame["activity"].dropna().unique()
+        if len(values) == 1:
+            value = values[0]
+    if value is None:
+        return None
+    try:
+        return Activity(str(value))
+    except ValueError:
+        return None
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str] | tuple[str, ...], what: str) -> None:
+    """Raise a clear error when ``frame`` lacks any of ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInputError(
+            f"{what} needs a DataFrame from guru_form.tables (e.g. reps_frame(analysis)), "
+            f"got {type(frame).__name__}"
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "no columns"
+        raise InvalidInputError(
+            f"{what} needs column(s) {', '.join(missing)}; the frame has {have}. "
+            f"Make it with guru_form.tables.reps_frame(analysis)."
+        )
+
+
+def as_analysis(value: object, what: str) -> Analysis:
+    """Accept an :class:`Analysis` (or the API's JSON dict) and reject anything else clearly."""
+    if isinstance(value, Analysis):
+        return value
+    if isinstance(value, dict):
+        return Analysis.from_json(value)
+    raise InvalidInputError(
+        f"{what} takes an Analysis (or the API's analysis JSON as a dict), got "
+        f"{type(value).__name__}; load one with Analysis.load(path) or client.get_analysis(id)"
+    )
+
+
+def group_keys(frame: pd.DataFrame, by: str | Sequence[str] | None, what: str) -> list[str]:
+    """``by`` as a list of column names, checked; refuse to mix sets silently.
+
+    A frame with repeated rep numbers holds several sets (e.g. from ``combine(..., wide=True)``);
+    without ``by`` its reps would be compared across sets, so that is an error.
+    """
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    require_columns(frame, [REP, *keys], what)
+    if not keys and frame[REP].duplicated().any():
+        raise InvalidInputError(
+            f"{what}: the frame holds several sets (rep numbers repeat); pass by=<label column>, "
+            f"e.g. by='session' for a frame from combine(..., wide=True)"
+        )
+    return keys
+
+
+def rep_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The frame sorted by (keys..., rep), stable, keeping the original index."""
+    result_: pd.DataFrame = frame.sort_values([*keys, REP], kind="stable")
+    return result_
