@@ -94,6 +94,7 @@ class Outcome:
     mid_errors: list[float] = field(default_factory=list)
     recognised: str | None = None
     recognition_confidence: float = float("nan")
+    why_not: str = ""
     model_fps: float = float("nan")
     engine_s: float = float("nan")
     analysed_frames: int = 0
@@ -244,8 +245,8 @@ def _supported(activity: str) -> bool:
 
 def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool) -> Outcome:
     """Run the engine on one clip (with its labelled activity, then recognising it)."""
-    from guru_form import pose
     from guru_form.pose.analysis import analyze_track
+    from guru_form.pose.recognition import recognize
     from guru_form.pose.track import build_track
 
     out = Outcome(case)
@@ -268,11 +269,12 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
         out.warnings = list(analysis.warnings)
     else:
         out.skipped = f"no profile for {case.activity!r} yet"
-    recognize = getattr(pose, "recognize_activity", None)
-    if recognize is not None:
-        recognition = recognize(build_track(raw))
-        out.recognised = None if recognition.activity is None else str(recognition.activity)
-        out.recognition_confidence = recognition.confidence
+    recognition = recognize(build_track(raw))
+    if recognition.recognized is not None:
+        out.recognised = str(recognition.recognized.activity)
+        out.recognition_confidence = recognition.recognized.confidence
+    else:
+        out.why_not = recognition.reason
     out.engine_s = time.perf_counter() - start + model_s
     return out
 

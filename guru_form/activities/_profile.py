@@ -247,6 +247,11 @@ class ActivityProfile:
         back to them when the rule's angle cannot be followed (a joint hidden, the camera not
         side-on; see :mod:`guru_form.pose.counting`). Each must travel the rule's
         ``min_height_travel`` (in torso lengths) in a rep.
+    signature
+        What the movement looks like, for recognising the activity when none is given: the
+        plausible ``(low, high)`` range of some of the movement features of
+        :mod:`guru_form.pose.recognition` (``lying``, ``hands_above_shoulders``, ...; open bounds
+        None). Empty: the activity is never recognised, only analysed when named.
     """
 
     activity: Activity
@@ -264,9 +269,11 @@ class ActivityProfile:
     velocity: bool = True
     example: ExampleSet | None = None
     rep_heights: tuple[str, ...] = ()
+    signature: Mapping[str, Limits] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
+        object.__setattr__(self, "signature", MappingProxyType(dict(self.signature)))
         emitted = self.analysis_types
         problems = []
         if len(set(emitted)) != len(emitted):

@@ -30,6 +30,14 @@ PROFILE = ActivityProfile(
     rule=SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None, complete_at_turn=True),
     moving_joint="shoulder",
     rep_heights=("shoulder", "nose"),
+    signature={
+        "lying": (None, 0.6),
+        "hands_below_hips": (0.1, None),
+        "hand_travel": (0.5, None),
+        "lean_at_bottom": (40.0, 85.0),
+        "knee_at_bottom": (70.0, None),
+        "leg_split": (None, 0.35),
+    },
     measures=(
         SeriesMeasure("KNEE_ANGLE_DEGREES", "knee_angle", "smallest"),
         SeriesMeasure("HIP_ANGLE_DEGREES", "hip_angle", "smallest"),

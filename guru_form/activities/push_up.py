@@ -26,6 +26,11 @@ PROFILE = ActivityProfile(
     ),
     moving_joint="shoulder",
     rep_heights=("shoulder", "nose"),
+    signature={
+        "lying": (0.6, None),
+        "hands_above_shoulders": (None, -0.3),
+        "hand_travel": (None, 0.4),
+    },
     measures=(
         SeriesMeasure("ELBOW_ANGLE_DEGREES", "elbow_angle", "smallest"),
         SeriesMeasure("LOCKOUT_ELBOW_ANGLE_DEGREES", "elbow_angle", "largest"),

@@ -29,7 +29,7 @@ from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
 from guru_form.pose.confidence import assess
 from guru_form.pose.counting import count_reps
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
-from guru_form.pose.recognition import recognize_activity
+from guru_form.pose.recognition import RecognizedActivity, recognize
 from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.pose.video import probe_video
@@ -146,6 +146,29 @@ def _check_joints(track: PoseTrack, activity: Activity) -> None:
         )
 
 
+def _recognized(track: PoseTrack) -> RecognizedActivity:
+    """The activity the track shows; :class:`EngineError` when the engine cannot tell."""
+    found = recognize(track)
+    if found.recognized is None:
+        names = ", ".join(p.name for p in activities.registered())
+        source = f" ({track.source})" if track.source else ""
+        raise EngineError(
+            f"no activity was given and the local pose engine could not tell which one the "
+            f"video{source} shows ({found.reason}); name the activity ({names}): "
+            f"activity=... in guru_form, 'activity' in the API"
+        )
+    return found.recognized
+
+
+def _recognition_sentence(recognized: RecognizedActivity) -> str:
+    label = activities.display_name(recognized.activity)
+    sentence = (
+        f"No activity was given: recognised as {label.lower()} from the movement "
+        f"(confidence {recognized.confidence:.2f})."
+    )
+    return f"{sentence} {recognized.note}" if recognized.note else sentence
+
+
 def estimate_track(
     path: str | os.PathLike[str],
     activity: Activity | str | None = None,
@@ -229,9 +252,10 @@ def analyze_track(
     pose_track
         From :func:`estimate_track`, or from another tool (see above).
     activity
-        Defaults to the track's activity; with neither, :func:`recognize_activity
-        <guru_form.pose.recognition.recognize_activity>` is asked (it cannot recognise an
-        activity yet, and says so).
+        Defaults to the track's activity; with neither, the activity is recognised from the
+        movement (:mod:`guru_form.pose.recognition`): the analysis then has its
+        ``activity_confidence`` and a first warning that says so (and which of two activities
+        that move alike it assumed).
     athlete_height_cm
         The athlete's standing height: velocities in m/s instead of body heights per second.
     rep_count
@@ -246,12 +270,16 @@ def analyze_track(
     Raises
     ------
     InvalidInputError
-        No activity (recognition is not built yet), or a joint the activity needs is never in
-        the track.
+        A joint the activity needs is never in the track.
+    EngineError
+        No activity was given and none could be recognised (the message says why, and to name
+        it).
     """
     act, domain = resolve_activity(activity or pose_track.activity)
+    recognized: RecognizedActivity | None = None
     if act is None:
-        act, domain = resolve_activity(recognize_activity(pose_track))
+        recognized = _recognized(pose_track)
+        act, domain = resolve_activity(recognized.activity)
     assert act is not None
     profile = activities.get(act)
     _check_joints(pose_track, act)
@@ -283,7 +311,10 @@ def analyze_track(
         activity=act,
         reps=reps,
         warnings=judged.warnings,
+        activity_confidence=None if recognized is None else recognized.confidence,
     )
+    if recognized is not None:
+        analysis.warnings.insert(0, _recognition_sentence(recognized))
     analysis.raw = analysis.to_json()
     analysis.pose_track = pose_track
     return analysis
@@ -319,7 +350,7 @@ def _rep(
 
 def analyze_video(
     path: str | os.PathLike[str],
-    activity: Activity | str,
+    activity: Activity | str | None = None,
     *,
     stride: int = 1,
     athlete_height_cm: float | None = None,
@@ -335,7 +366,8 @@ def analyze_video(
         The video file.
     activity
         An activity with a profile in :mod:`guru_form.activities` (``squat``, ``deadlift``,
-        ``bench_press``, ``push_up``, ...).
+        ``bench_press``, ``push_up``, ...). None: recognised from the movement (see
+        :func:`analyze_track`).
     stride
         Analyse every ``stride``-th frame.
     athlete_height_cm
@@ -360,8 +392,9 @@ def analyze_video(
     UnsupportedActivityError
         When the activity has no profile (checked before the video is read).
     EngineError
-        When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
-        few frames (the message says on how many).
+        When the video is shorter than :data:`MIN_DURATION_S`, the athlete is found on too
+        few frames (the message says on how many), or no activity was given and none could be
+        recognised.
     MissingDependencyError
         When the ``pose`` extra is not installed.
 
@@ -370,9 +403,13 @@ def analyze_video(
     >>> from guru_form import pose
     >>> analysis = pose.analyze_video("squat.mp4", "squat", athlete_height_cm=178)  # doctest: +SKIP
     >>> analysis.to_frame()  # doctest: +SKIP
+    >>> found = pose.analyze_video("unknown.mp4")  # doctest: +SKIP
+    >>> found.activity, found.activity_confidence  # doctest: +SKIP
+    (<Activity.DEADLIFT: 'deadlift'>, 0.98)
     """
     act, _ = resolve_activity(activity)
-    activities.get(act)
+    if act is not None:
+        activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
     _check_duration(path)
