@@ -102,6 +102,11 @@ def people_at(
     estimator
         A :class:`~guru_form.pose.blazepose.BlazePoseEstimator` to use (it is reset first).
 
+    Returns
+    -------
+    PeopleOnFrame
+        The frame, its time and the people found on it, in the order ``person=`` indexes them.
+
     Raises
     ------
     InvalidVideoError

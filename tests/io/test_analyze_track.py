@@ -90,7 +90,13 @@ def test_the_video_engine_estimates_a_track_then_analyses_it(
     monkeypatch.setattr(analysis_module, "_check_duration", lambda info: None)
     monkeypatch.setattr(analysis_module, "estimate_track", estimate)
     result = pose.analyze_video("v.mp4", "squat", stride=2, athlete_height_cm=180)
-    options = {"stride": 2, "estimator": "mediapipe", "progress": None}
+    options = {
+        "stride": 2,
+        "estimator": "blazepose",
+        "progress": None,
+        "person": None,
+        "person_at_s": None,
+    }
     ((reader, activity, given),) = calls
     assert isinstance(reader, OpenedOnce) and reader.path == "v.mp4"
     assert (activity, given) == (Activity.SQUAT, options)
