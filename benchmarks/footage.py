@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
 FOOTAGE = ROOT / "tests" / "footage"
 #: Bumped when the cached arrays' meaning changes (a new frame reader, new channels).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "guru_form"
 
 
@@ -162,10 +162,8 @@ def _sha256(path: Path) -> str:
 
 
 def _probe(path: Path) -> Any:
-    try:
-        from guru_form.video import probe_video  # type: ignore[attr-defined]
-    except ImportError:
-        from guru_form.pose.video import probe_video
+    from guru_form.video import probe_video
+
     return probe_video(path)
 
 
@@ -173,13 +171,19 @@ def _raw_pose(
     case: Case, estimator: str, stride: int, cache: Path, refresh: bool
 ) -> tuple[RawPose, float]:
     """The model's output for a clip and the seconds the model took, from the cache if there."""
-    from guru_form.pose.estimator import RawPose, estimate_video
+    from guru_form.pose.estimator import PersonSeries, RawPose, estimate_video
 
     key = f"{_sha256(case.path)[:24]}_{estimator}_s{stride}_v{CACHE_FORMAT}"
     target = cache / "footage" / f"{key}.npz"
     if target.exists() and not refresh:
         with np.load(target) as data:
             meta = json.loads(str(data["meta"]))
+            people = {
+                int(pid): PersonSeries(
+                    int(pid), data[f"person{pid}_rows"], data[f"person{pid}_landmarks"]
+                )
+                for pid in meta["people"]
+            }
             raw = RawPose(
                 video=_probe(case.path),
                 frame=data["frame"],
@@ -189,6 +193,8 @@ def _raw_pose(
                 brightness=data["brightness"],
                 stride=int(meta["stride"]),
                 estimator=str(meta["estimator"]),
+                people=people,
+                person=meta["person"],
             )
         return raw, float(meta["seconds"])
     start = time.perf_counter()
@@ -196,7 +202,18 @@ def _raw_pose(
     seconds = time.perf_counter() - start
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp.npz")
-    meta = {"stride": stride, "estimator": raw.estimator, "seconds": seconds, "file": case.name}
+    meta = {
+        "stride": stride,
+        "estimator": raw.estimator,
+        "seconds": seconds,
+        "file": case.name,
+        "people": sorted(raw.people),
+        "person": raw.person,
+    }
+    arrays: dict[str, Any] = {}
+    for pid, series in raw.people.items():
+        arrays[f"person{pid}_rows"] = series.rows
+        arrays[f"person{pid}_landmarks"] = series.landmarks
     np.savez_compressed(
         tmp,
         frame=raw.frame,
@@ -205,6 +222,7 @@ def _raw_pose(
         scene_change=raw.scene_change,
         brightness=raw.brightness,
         meta=np.array(json.dumps(meta)),
+        **arrays,
     )
     tmp.replace(target)
     return raw, seconds
@@ -246,6 +264,7 @@ def _supported(activity: str) -> bool:
 def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool) -> Outcome:
     """Run the engine on one clip (with its labelled activity, then recognising it)."""
     from guru_form.pose.analysis import analyze_track
+    from guru_form.pose.people import choose_person
     from guru_form.pose.recognition import recognize
     from guru_form.pose.track import build_track
 
@@ -260,7 +279,8 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
     offset_s = _first_pts_s(case.path) - (float(raw.time_ms[0]) / 1000.0 if len(raw) else 0.0)
     start = time.perf_counter()
     if _supported(case.activity):
-        analysis = analyze_track(build_track(raw, case.activity), case.activity)
+        chosen = choose_person(raw, case.activity)
+        analysis = analyze_track(build_track(chosen, case.activity), case.activity)
         out.found = len(analysis.reps)
         out.mids = [rep.mid_ms / 1000.0 for rep in analysis.reps]
         out.mid_errors = _match(out.mids, [t - offset_s for t in case.mid_s])
@@ -269,7 +289,7 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
         out.warnings = list(analysis.warnings)
     else:
         out.skipped = f"no profile for {case.activity!r} yet"
-    recognition = recognize(build_track(raw))
+    recognition = recognize(build_track(choose_person(raw, None)))
     if recognition.recognized is not None:
         out.recognised = str(recognition.recognized.activity)
         out.recognition_confidence = recognition.recognized.confidence
@@ -382,7 +402,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
     parser.add_argument("--stride", type=int, default=1)
-    parser.add_argument("--estimator", default="mediapipe")
+    parser.add_argument("--estimator", default=None, help="default: the engine's default")
     parser.add_argument("--clips", help="only clips whose file name matches this pattern")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--refresh", action="store_true", help="run the model again")
@@ -390,6 +410,10 @@ def main() -> None:
         "--warnings", action="store_true", help="print each clip's warnings under it"
     )
     args = parser.parse_args()
+    if args.estimator is None:
+        from guru_form.pose.estimator import DEFAULT_ESTIMATOR
+
+        args.estimator = DEFAULT_ESTIMATOR
     cases = _cases(args.split, args.clips)
     outcomes: list[Outcome] = []
     from tqdm.auto import tqdm
