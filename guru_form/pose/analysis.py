@@ -36,7 +36,11 @@ from guru_form.pose.estimator import (
     estimate_video,
 )
 from guru_form.pose.people import PersonSpec, choose_person
-from guru_form.pose.recognition import RecognizedActivity, recognize
+from guru_form.pose.recognition import (
+    RecognizedActivity,
+    UnrecognizedActivityError,
+    recognize,
+)
 from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.video import VideoInfo, VideoReader
@@ -158,12 +162,12 @@ def _check_joints(track: PoseTrack, activity: Activity) -> None:
 
 
 def _recognized(track: PoseTrack) -> RecognizedActivity:
-    """The activity the track shows; :class:`EngineError` when the engine cannot tell."""
+    """The activity the track shows; :class:`UnrecognizedActivityError` when it cannot tell."""
     found = recognize(track)
     if found.recognized is None:
         names = ", ".join(p.name for p in activities.registered())
         source = f" ({track.source})" if track.source else ""
-        raise EngineError(
+        raise UnrecognizedActivityError(
             f"no activity was given and the local pose engine could not tell which one the "
             f"video{source} shows ({found.reason}); name the activity ({names}): "
             f"activity=... in guru_form, 'activity' in the API"
@@ -242,7 +246,8 @@ def analyze_track(
 ) -> Analysis:
     """Find the reps in a pose track from any source and compute their analyses.
 
-    Segmentation (:mod:`guru_form.pose.segmentation`), each rep's analyses and its velocity
+    Rep counting (:mod:`guru_form.pose.counting`), each rep's confidence and outlier mark
+    (:mod:`guru_form.pose.confidence`), each rep's analyses and its velocity
     (:func:`guru_form.activities.rep_analyses`), whether the track came from a video
     (:func:`estimate_track`) or from another tool (:meth:`PoseTrack.from_movement
     <guru_form.pose_track.PoseTrack.from_movement>` for DeepLabCut, SLEAP, LightningPose or
@@ -279,7 +284,7 @@ def analyze_track(
         The athlete's standing height: velocities in m/s instead of body heights per second.
     rep_count
         The number of reps the video holds, if known (see
-        :func:`~guru_form.pose.segmentation.segment_reps`).
+        :func:`~guru_form.pose.counting.count_reps`).
 
     Returns
     -------
@@ -290,7 +295,7 @@ def analyze_track(
     ------
     InvalidInputError
         A joint the activity needs is never in the track.
-    EngineError
+    UnrecognizedActivityError
         No activity was given and none could be recognised (the message says why, and to name
         it).
     """

@@ -17,8 +17,13 @@ from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose.analysis import analyze_video
 from guru_form.pose.estimator import DEFAULT_ESTIMATOR
 from guru_form.pose.people import PersonSpec
+from guru_form.pose.recognition import UnrecognizedActivityError
 
-__all__ = ["PoseEngine"]
+__all__ = ["LOW_QUALITY_POSE_ESTIMATE", "PoseEngine"]
+
+#: The Guru API's reason for a failed analysis, used when no activity was given and the movement
+#: did not tell which one it is.
+LOW_QUALITY_POSE_ESTIMATE = "LOW_QUALITY_POSE_ESTIMATE"
 
 
 class PoseEngine:
@@ -92,7 +97,8 @@ class PoseEngine:
         video_path
             The uploaded video.
         activity, domain
-            As given when the video was created; the activity is required.
+            As given when the video was created. With neither, the activity is recognised from
+            the movement (:func:`guru_form.pose.recognize_activity`).
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
         person, person_at_s
@@ -108,8 +114,9 @@ class PoseEngine:
         Raises
         ------
         EngineError
-            When the video cannot be analysed: no activity given, not a readable video, too
-            short, or the athlete found on too few frames. The message is the reason to show.
+            When the video cannot be analysed: not a readable video, too short, the athlete found
+            on too few frames, or no activity given and none recognised (the reason then starts
+            with ``LOW_QUALITY_POSE_ESTIMATE``). The message is the reason to show.
         MissingDependencyError
             When the ``pose`` extra is not installed.
         """
@@ -117,16 +124,11 @@ class PoseEngine:
             act, _ = resolve_activity(activity, domain)
         except InvalidInputError as exc:
             raise EngineError(str(exc)) from None
-        if act is None:
-            names = ", ".join(p.name for p in activities.registered())
-            raise EngineError(
-                f"the local pose engine needs the activity ({names}); create the video with "
-                "activity=..."
-            )
-        try:
-            activities.get(act)
-        except InvalidInputError as exc:
-            raise EngineError(str(exc)) from None
+        if act is not None:
+            try:
+                activities.get(act)
+            except InvalidInputError as exc:
+                raise EngineError(str(exc)) from None
         try:
             analysis = analyze_video(
                 video_path,
@@ -138,6 +140,8 @@ class PoseEngine:
                 person=person,
                 person_at_s=person_at_s,
             )
+        except UnrecognizedActivityError as exc:
+            raise EngineError(f"{LOW_QUALITY_POSE_ESTIMATE}: {exc.reason}") from None
         except (EngineError, MissingDependencyError):
             raise
         except InvalidInputError as exc:

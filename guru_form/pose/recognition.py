@@ -57,7 +57,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form import activities
-from guru_form.errors import InvalidInputError
+from guru_form.errors import EngineError, InvalidInputError
 from guru_form.models import Activity
 from guru_form.pose.counting import count_reps, track_inputs
 from guru_form.pose.segmentation import RepWindow
@@ -69,6 +69,7 @@ __all__ = [
     "MIN_MARGIN",
     "MovementFeatures",
     "RecognizedActivity",
+    "UnrecognizedActivityError",
     "fit",
     "movement_features",
     "recognize",
@@ -93,6 +94,14 @@ MIN_FIT = 0.4
 MIN_MARGIN = 0.15
 #: A trunk leaning further than this from vertical is lying (degrees).
 LYING_LEAN_DEG = 60.0
+
+
+class UnrecognizedActivityError(EngineError):
+    """No activity was given and the movement did not tell which one the video shows.
+
+    An :class:`~guru_form.errors.EngineError`: the local server's pose engine ends the analysis
+    ``Failed`` with reason ``LOW_QUALITY_POSE_ESTIMATE``, followed by this reason.
+    """
 
 
 @dataclass(frozen=True)

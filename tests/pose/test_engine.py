@@ -110,7 +110,8 @@ def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
 
 
 def test_no_activity_or_a_mismatched_domain(empty_room: Path) -> None:
-    with pytest.raises(EngineError, match="needs the activity"):
+    # With no activity the engine recognises it, after looking for the athlete.
+    with pytest.raises(EngineError, match="no person was found"):
         PoseEngine().analyze(empty_room, activity=None, domain=None, rep_count=None)
     with pytest.raises(EngineError, match="belongs to domain"):
         PoseEngine().analyze(empty_room, activity="push_up", domain="weightlifting", rep_count=None)

@@ -79,3 +79,23 @@ def test_a_recognized_activity_reads_as_json_and_refuses_a_confidence_out_of_ran
     assert found.to_json() == {"activity": "squat", "confidence": 0.9}
     with pytest.raises(ValueError, match=r"within 0\.\.1"):
         RecognizedActivity(Activity.SQUAT, 1.5)
+
+
+def test_the_server_engine_fails_low_quality_when_it_cannot_tell(monkeypatch, tmp_path) -> None:
+    from guru_form.pose import engine as engine_module
+    from guru_form.pose.engine import PoseEngine
+
+    fig, t, _ = squat_figure(0, rest_s=6.0)
+    still = build_track(raw_pose(landmarks_from(fig.near_joints(), fig.facing), t))
+    given: list[object] = []
+
+    def analyze_video(path, activity, **options):
+        given.append(activity)
+        return analyze_track(still, activity)
+
+    monkeypatch.setattr(engine_module, "analyze_video", analyze_video)
+    with pytest.raises(EngineError) as failed:
+        PoseEngine().analyze(tmp_path / "v.mp4", activity=None, domain=None, rep_count=None)
+    assert given == [None]
+    assert failed.value.reason.startswith("LOW_QUALITY_POSE_ESTIMATE: no activity was given")
+    assert "name the activity" in failed.value.reason
