@@ -55,7 +55,8 @@ MIN_COVERAGE = 0.8
 #: The angle leads only when it agrees this well with the body's movement (median correlation
 #: over 3-second windows with the first usable height).
 MIN_AGREEMENT = 0.7
-#: A rep of another signal fills a gap when the lead signal is missing on this fraction of it.
+#: A rep of another signal fills a gap when the lead signal is missing on this fraction of it
+#: (or of its way to the turning point).
 GAP_FRACTION = 0.3
 #: A rep smaller than this fraction of the median of its signal's reps is a fragment.
 FRAGMENT_FRACTION = 0.5
@@ -311,6 +312,16 @@ def _join_split_reps(
     return sorted(out, key=lambda r: r.mid)
 
 
+def _missing(values: FloatArray, rep: RepWindow) -> float:
+    """The fraction of ``rep`` where ``values`` are missing: over the whole rep, or over its
+    way to the turning point, whichever is larger (a signal that did not see the way there did
+    not see the rep)."""
+    missing = ~np.isfinite(values)
+    return float(
+        max(np.mean(missing[rep.start : rep.end + 1]), np.mean(missing[rep.start : rep.mid + 1]))
+    )
+
+
 def _count_shot(
     number: int,
     candidates: tuple[RepSignal, ...],
@@ -360,6 +371,6 @@ def _count_shot(
         for c in here(found[s.name]):
             if any(_overlap(c, r) > 0 for r in reps):
                 continue
-            if np.mean(~np.isfinite(lead_values[c.start : c.end + 1])) >= GAP_FRACTION:
+            if _missing(lead_values, c) >= GAP_FRACTION:
                 reps.append(c)
     return ShotCount(number, lead.name, view, quality, agree, names), reps

@@ -315,13 +315,17 @@ def _merge_split_turns(
 def _held_to_the_end(r: SegmentationRule, d: FloatArray, after: int, hold: int) -> int | None:
     """The turning point of a rep the footage ends in, held: its index in ``d``, else None.
 
-    After ``after`` (the low point after the last turning point found, or 0), ``d`` rises by at
-    least
-    ``min_range_deg`` to its largest value and does not come back down by half of that rise
-    before the last frame (a deadlift held at lockout until the clip ends, or lowered only part
-    of the way), and the footage goes on for at least ``hold`` frames after that largest value
-    (a rise still under way when the clip ends has not reached its turning point).
+    From the lowest point after ``after`` (the low point after the last turning point found, or
+    0), ``d`` rises by at least ``min_range_deg`` to its largest value and does not come back
+    down by half of that rise before the last frame (a deadlift held at lockout until the clip
+    ends, or lowered only part of the way), and the footage goes on for at least ``hold`` frames
+    after that largest value (a rise still under way when the clip ends has not reached its
+    turning point). Starting from the lowest point, a clip that opens standing tall before the
+    setup is not mistaken for one that ends at its top.
     """
+    if len(d) - after < 3:
+        return None
+    after += int(np.argmin(d[after:]))
     tail = d[after:]
     if len(tail) < 3:
         return None

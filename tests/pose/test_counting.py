@@ -58,6 +58,19 @@ def test_a_rep_whose_knee_is_hidden_at_the_bottom_is_filled_in_from_the_hips() -
     assert len(alone) == 2
 
 
+def test_a_signal_that_missed_the_way_to_the_turning_point_missed_the_rep() -> None:
+    from guru_form.pose.counting import GAP_FRACTION, _missing
+    from guru_form.pose.segmentation import RepWindow
+
+    lead = np.ones(100)
+    lead[20:42] = np.nan  # a quarter of the rep 10-90, but half its way down (10-50)
+    rep = RepWindow(10, 50, 90, 1.0)
+    assert np.mean(~np.isfinite(lead[10:91])) < GAP_FRACTION <= _missing(lead, rep)
+    lead[20:42] = 1.0
+    lead[60:82] = np.nan  # the same gap on the way up: the rise is not where the rep turns
+    assert _missing(lead, rep) < GAP_FRACTION
+
+
 def test_an_angle_whose_joint_jumps_about_is_not_counted_from() -> None:
     lm, t, truth = _squats()
     # The model puts the knee anywhere around the hip, wandering a few times a second (as it

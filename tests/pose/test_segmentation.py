@@ -258,6 +258,15 @@ def test_a_deadlift_held_at_lockout_until_the_clip_ends_is_a_rep() -> None:
     assert segment_reps("deadlift", series, joints, t) == []
 
 
+def test_a_deadlift_clip_that_opens_standing_then_sets_up_and_pulls_to_the_end_is_a_rep() -> None:
+    # Standing tall behind the bar (0-1 s), bending down to set up (1-2 s), the pull (3-4 s),
+    # then standing to the end: the tallest moment is the first, not the lockout.
+    series, joints, t = _pull([0, 1, 2, 3, 4, 4.7], [1.05, 1.05, 0, 0, 1, 1], 4.7)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(4.0, abs=0.1)
+    assert t[rep.start] / 1000 == pytest.approx(3.0, abs=0.15)
+
+
 def test_a_deadlift_lockout_is_when_the_hips_stop_opening_not_the_lean_back_after() -> None:
     # Locked out at 2.0 s; the lifter then leans back and the hip angle creeps on by 10° over
     # 1.5 s. The largest angle comes at 3.5 s; the lockout is at 2.0 s.
