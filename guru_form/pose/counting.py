@@ -294,7 +294,7 @@ def _join_split_reps(
     """Replace lead reps that are one rep broken in two by the next usable signal's rep.
 
     When one rep of the next usable signal spans two or more reps of the lead, and no other
-    usable signal finds more than one of them (the others are the lead's alone), the lead
+    usable signal finds more than one of them (each turns at one half at most), the lead
     misread one rep (a joint mislaid for a few frames at the bottom can send an angle back to
     its resting value): the next signal's rep is taken instead.
     """
@@ -306,8 +306,7 @@ def _join_split_reps(
         inside = [r for r in out if h.start <= r.mid <= h.end]
         if len(inside) < 2:
             continue
-        confirmed = [r for r in inside if any(_found_by(r, found[s.name], t) for s in others)]
-        if len(confirmed) <= 1:
+        if all(sum(_found_by(r, found[s.name], t) for r in inside) <= 1 for s in others):
             out = [r for r in out if r not in inside] + [h]
     return sorted(out, key=lambda r: r.mid)
 

@@ -109,3 +109,25 @@ def test_a_side_view_counts_from_the_angle_and_every_signal_supports_each_rep() 
     analysis = analyze_track(track)
     assert analysis.warnings == []
     assert all(rep.confidence is not None and rep.confidence > 0.9 for rep in analysis.reps)
+
+
+def test_a_bottom_split_in_two_is_one_rep_unless_one_other_signal_finds_both_halves() -> None:
+    from guru_form import activities
+    from guru_form.pose.counting import _join_split_reps
+    from guru_form.pose.segmentation import RepWindow
+    from guru_form.pose.signals import candidate_signals
+
+    profile = activities.get("squat")
+    knee, hip, *rest = candidate_signals(profile.rule, profile.rep_heights)
+    other = rest[-1]
+    t = np.arange(200) * 33.3
+    halves = [RepWindow(30, 50, 58, 40.0, knee.name), RepWindow(60, 64, 90, 40.0, knee.name)]
+    spanning = RepWindow(32, 64, 92, 1.0, hip.name)
+    # The hips turn once, at the second half's turning point; another height near the first's.
+    found = {knee.name: halves, hip.name: [spanning], other.name: [RepWindow(33, 52, 91, 1.0)]}
+    for s in rest[:-1]:
+        found[s.name] = []
+    assert _join_split_reps(halves, knee, [knee, hip, *rest], found, t) == [spanning]
+    # One height turning at both halves: two reps.
+    found[other.name] = [RepWindow(30, 50, 58, 1.0), RepWindow(60, 64, 90, 1.0)]
+    assert _join_split_reps(halves, knee, [knee, hip, *rest], found, t) == halves
