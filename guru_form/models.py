@@ -232,6 +232,15 @@ class Rep:
     opinions
         ``analysisType -> analysisOpinion`` for the analyses Guru judged: ``"good"`` or
         ``"bad"``, its opinion of the rep on that metric. Empty when it gave none.
+    confidence
+        How sure the local pose engine is of this rep, 0 to 1 (``"confidence"`` in the JSON;
+        None from the hosted API). See :mod:`guru_form.pose.confidence`.
+    outlier
+        Why this rep should be left out of set-level figures (velocity loss, averages), or None
+        for a normal rep (``"outlier"`` in the JSON): ``"partial"`` (much shallower than the
+        set's other reps) or ``"runs_into_next_movement"`` (the athlete's posture broke before
+        the rep ended: kneeling up out of the last push-up, racking the bar). Set by the local
+        pose engine; the rep is still counted.
     """
 
     start_ms: int
@@ -239,6 +248,8 @@ class Rep:
     end_ms: int
     analyses: dict[str, float] = field(default_factory=dict)
     opinions: dict[str, str] = field(default_factory=dict)
+    confidence: float | None = None
+    outlier: str | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
@@ -284,16 +295,22 @@ class Rep:
                         f"is {_shown(opinion)}, not a string ('good' or 'bad')",
                     )
                 opinions[str(name)] = opinion.strip().lower()
+        confidence = d.get("confidence")
+        outlier = d.get("outlier")
         return cls(
             start_ms=_as_ms(d, "startTimestampMs", where),
             mid_ms=_as_ms(d, "midTimestampMs", where),
             end_ms=_as_ms(d, "endTimestampMs", where),
             analyses=analyses,
             opinions=opinions,
+            confidence=None
+            if confidence is None
+            else _as_scalar(confidence, f"{where}.confidence"),
+            outlier=None if outlier is None else str(outlier),
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The API's JSON object for this rep."""
+        """The API's JSON object for this rep (with ``confidence``/``outlier`` when set)."""
         items: list[dict[str, Any]] = []
         for name, value in self.analyses.items():
             item: dict[str, Any] = {
@@ -303,12 +320,17 @@ class Rep:
             if name in self.opinions:
                 item["analysisOpinion"] = self.opinions[name]
             items.append(item)
-        return {
+        d: dict[str, Any] = {
             "startTimestampMs": self.start_ms,
             "midTimestampMs": self.mid_ms,
             "endTimestampMs": self.end_ms,
             "analyses": items,
         }
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        if self.outlier is not None:
+            d["outlier"] = self.outlier
+        return d
 
 
 _REP_PATH = re.compile(r"reps\[(\d+)\]")
@@ -411,6 +433,13 @@ class Analysis:
     reason_code
         The API's code for why the analysis failed (``"LOW_QUALITY_POSE_ESTIMATE"``), when its
         ``reason`` is one.
+    warnings
+        What the local pose engine says about the footage, in sentences for the user (the view
+        was not side-on, a joint was hidden and the reps were counted from another signal, reps
+        it is unsure of); ``"warnings"`` in the JSON. Empty from the hosted API.
+    activity_confidence
+        When the local pose engine recognised the activity (none was given): how sure it is,
+        0 to 1 (``"activityConfidence"`` in the JSON). None otherwise.
 
     Examples
     --------
@@ -433,6 +462,8 @@ class Analysis:
     reason: str | None = None
     pose_track: Any = field(default=None, repr=False, compare=False)
     reason_code: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    activity_confidence: float | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
@@ -471,6 +502,10 @@ class Analysis:
             raw=d,
             reason=reason,
             reason_code=code,
+            warnings=[str(w) for w in d.get("warnings") or [] if w is not None],
+            activity_confidence=None
+            if d.get("activityConfidence") is None
+            else _as_scalar(d["activityConfidence"], "activityConfidence"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -491,6 +526,10 @@ class Analysis:
                 d["message"] = self.reason
         elif self.reason is not None:
             d["reason"] = self.reason
+        if self.warnings:
+            d["warnings"] = list(self.warnings)
+        if self.activity_confidence is not None:
+            d["activityConfidence"] = self.activity_confidence
         return d
 
     @property

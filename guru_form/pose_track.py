@@ -33,6 +33,11 @@ Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
     float degrees, computed from the columns above with
     :func:`guru_form.kinematics.angle_series`; exact definitions in
     :data:`guru_form.kinematics.SERIES`.
+``far_<joint>_x``, ``far_<joint>_y``, ``far_<joint>_visibility``
+    The same for the other side (``shoulder`` ... ``foot_index``), the one turned away from the
+    camera, outlier-rejected, gap-filled and smoothed but not gated by visibility: a pose model
+    invents hidden limbs, so these serve for the body's middle and width (which way the camera
+    looks, where the body is) and never for angles. Missing in tracks saved before they existed.
 
 Attributes kept with the frame (and in the parquet file): ``activity``, ``fps``, ``width``,
 ``height``, ``stride``, ``frame_count`` (frames in the video), ``source`` (file name),
@@ -50,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from guru_form.joints import JOINTS, TRACK_JOINTS
+from guru_form.joints import JOINTS, SIDE_JOINTS, TRACK_JOINTS
 from guru_form.kinematics import SERIES
 from guru_form.models import Activity
 
@@ -67,6 +72,7 @@ COLUMNS: tuple[str, ...] = (
     "side",
     *(f"{j}_{c}" for j in TRACK_JOINTS for c in ("x", "y", "visibility")),
     *SERIES,
+    *(f"far_{j}_{c}" for j in SIDE_JOINTS for c in ("x", "y", "visibility")),
 )
 
 
@@ -148,6 +154,23 @@ class PoseTrack:
                 axis=1,
             )
             for j in TRACK_JOINTS
+        }
+
+    def far_joints(self) -> dict[str, FloatArray]:
+        """The other side's joints as ``{joint: (n, 2) array}`` (NaN where not known, and in a
+        track saved before these columns existed)."""
+        missing = np.full(len(self.frame), np.nan)
+        return {
+            j: np.stack(
+                [
+                    self.frame[f"far_{j}_{c}"].to_numpy(float)
+                    if f"far_{j}_{c}" in self.frame
+                    else missing
+                    for c in ("x", "y")
+                ],
+                axis=1,
+            )
+            for j in SIDE_JOINTS
         }
 
     def series(self) -> dict[str, FloatArray]:

@@ -97,6 +97,16 @@ class SegmentationRule:
         (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
         is early for a figure that eases into it, but tighter bands and a rule on the angle's
         speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
+    complete_at_turn
+        True when a rep is complete at its turning point (a deadlift at lockout): it must start
+        at rest, but the way back may be missing (the footage ends during the lockout or the
+        lowering) or go further than it started (the bar put down and the athlete stepping
+        back); the two sides need not match.
+    lockout_speed
+        For ``turning="max"``: the lockout is also reached when the signal, past its fastest
+        rise, slows to this fraction of that speed; ``mid`` is the earlier of that frame and the
+        first frame in ``lockout_band``. A lifter who leans back after locking out keeps opening
+        the hip angle slowly, and its largest value then comes late. None: the band alone.
     """
 
     signal: str
@@ -114,6 +124,8 @@ class SegmentationRule:
     still_speed: float = 0.05
     bottom_band: float = 0.03
     lockout_band: float = 0.05
+    complete_at_turn: bool = False
+    lockout_speed: float | None = 0.1
 
     def describe(self) -> tuple[str, str]:
         """The rule in words: ``(turning point, checks besides the angle's range)``.
@@ -230,6 +242,16 @@ class ActivityProfile:
         Whether the local engine emits the mean concentric velocity.
     example
         A plausible invented set, for examples and docs; None for none.
+    rep_heights
+        Joints whose height in the picture moves with a rep, in the order the local engine falls
+        back to them when the rule's angle cannot be followed (a joint hidden, the camera not
+        side-on; see :mod:`guru_form.pose.counting`). Each must travel the rule's
+        ``min_height_travel`` (in torso lengths) in a rep.
+    signature
+        What the movement looks like, for recognising the activity when none is given: the
+        plausible ``(low, high)`` range of some of the movement features of
+        :mod:`guru_form.pose.recognition` (``lying``, ``hands_above_shoulders``, ...; open bounds
+        None). Empty: the activity is never recognised, only analysed when named.
     """
 
     activity: Activity
@@ -246,9 +268,12 @@ class ActivityProfile:
     skeleton_joints: tuple[str, ...] = SKELETON_JOINTS
     velocity: bool = True
     example: ExampleSet | None = None
+    rep_heights: tuple[str, ...] = ()
+    signature: Mapping[str, Limits] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
+        object.__setattr__(self, "signature", MappingProxyType(dict(self.signature)))
         emitted = self.analysis_types
         problems = []
         if len(set(emitted)) != len(emitted):
@@ -266,7 +291,11 @@ class ActivityProfile:
                 problems.append(f"the threshold of {name} has no bound")
             elif low is not None and high is not None and low > high:
                 problems.append(f"the threshold of {name} has low {low} above high {high}")
-        missing = [j for j in (*self.key_angle, self.moving_joint) if j not in SKELETON_JOINTS]
+        missing = [
+            j
+            for j in (*self.key_angle, self.moving_joint, *self.rep_heights)
+            if j not in SKELETON_JOINTS
+        ]
         if missing:
             problems.append(f"unknown joint(s) {missing}; joints are {SKELETON_JOINTS}")
         if problems:

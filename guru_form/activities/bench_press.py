@@ -25,6 +25,12 @@ PROFILE = ActivityProfile(
         "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", bottom_joint="wrist"
     ),
     moving_joint="wrist",
+    rep_heights=("wrist", "elbow"),
+    signature={
+        "lying": (0.6, None),
+        "hands_above_shoulders": (0.1, None),
+        "hand_travel": (1.8, None),
+    },
     measures=(
         SeriesMeasure("ELBOW_ANGLE_DEGREES", "elbow_angle", "smallest"),
         SeriesMeasure("LOCKOUT_ELBOW_ANGLE_DEGREES", "elbow_angle", "largest"),

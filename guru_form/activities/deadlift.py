@@ -1,9 +1,11 @@
 """The conventional deadlift (weightlifting), filmed from the side.
 
 A rep goes up first: ``midTimestampMs`` is the lockout, the moment the hip angle reaches its
-largest (the first frame within 5 % of its range from it, not the middle of a held lockout), and
+largest (the first frame within 5 % of its range from it, not the middle of a held lockout, or
+earlier, when the hips stop opening fast: a lifter leaning back keeps opening them slowly), and
 start->mid is the concentric phase. The rep signal is the hip angle; a rep counts when the
-shoulders rise at least 0.3 torso lengths.
+shoulders rise at least 0.3 torso lengths. A rep is complete at lockout: the lowering may be
+missing (the clip ends at lockout) or end lower than the pull began.
 
 Velocity follows the shoulder: the bar hangs from the shoulders on straight arms and rises as far
 as they do, more than twice as far as the hip, which starts the pull already high; the wrist, on
@@ -25,8 +27,17 @@ PROFILE = ActivityProfile(
     activity=Activity.DEADLIFT,
     label="Deadlift",
     lowers_first=False,
-    rule=SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None),
+    rule=SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None, complete_at_turn=True),
     moving_joint="shoulder",
+    rep_heights=("shoulder", "nose"),
+    signature={
+        "lying": (None, 0.6),
+        "hands_below_hips": (0.1, None),
+        "hand_travel": (0.5, None),
+        "lean_at_bottom": (40.0, 85.0),
+        "knee_at_bottom": (70.0, None),
+        "leg_split": (None, 0.35),
+    },
     measures=(
         SeriesMeasure("KNEE_ANGLE_DEGREES", "knee_angle", "smallest"),
         SeriesMeasure("HIP_ANGLE_DEGREES", "hip_angle", "smallest"),

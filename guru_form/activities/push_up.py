@@ -25,6 +25,12 @@ PROFILE = ActivityProfile(
         "elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal", bottom_joint="shoulder"
     ),
     moving_joint="shoulder",
+    rep_heights=("shoulder", "nose"),
+    signature={
+        "lying": (0.6, None),
+        "hands_above_shoulders": (None, -0.3),
+        "hand_travel": (None, 0.4),
+    },
     measures=(
         SeriesMeasure("ELBOW_ANGLE_DEGREES", "elbow_angle", "smallest"),
         SeriesMeasure("LOCKOUT_ELBOW_ANGLE_DEGREES", "elbow_angle", "largest"),

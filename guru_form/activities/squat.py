@@ -22,6 +22,14 @@ PROFILE = ActivityProfile(
     lowers_first=True,
     rule=SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", bottom_joint="hip"),
     moving_joint="hip",
+    rep_heights=("hip", "shoulder", "nose"),
+    signature={
+        "lying": (None, 0.2),
+        "hands_below_hips": (None, -0.4),
+        "lean_at_bottom": (None, 50.0),
+        "knee_at_bottom": (None, 120.0),
+        "leg_split": (None, 0.35),
+    },
     measures=(
         SeriesMeasure("HIP_KNEE_ANGLE_DEGREES", "thigh_angle", "at_turn"),
         SeriesMeasure("KNEE_ANGLE_DEGREES", "knee_angle", "smallest"),

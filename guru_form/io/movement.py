@@ -15,8 +15,10 @@ SLEAP, LightningPose, Anipose and NWB files into that layout; its filters and ki
     :data:`guru_form.joints.JOINTS`: ``nose``, ``left_shoulder``, ``left_elbow``, ``left_wrist``,
     ``left_hip``, ``left_knee``, ``left_ankle``, ``left_heel``, ``left_foot_index`` and the same
     with ``right_`` (BlazePose's names; COCO's where COCO has the point). A pose track measures
-    one side of the body, the one facing the camera: on each frame that side's keypoints are
-    filled in and the other side's are NaN (``side`` says which).
+    one side of the body, the one facing the camera: on each frame that side's keypoints hold its
+    cleaned joints (``side`` says which), and the other side's hold the track's ``far_<joint>``
+    columns, the model's estimate of the side turned away (not visibility-gated; NaN in a track
+    without them).
 ``confidence``
     float 0..1, the pose model's visibility of each joint (NaN where there is no person).
 ``side``
@@ -52,7 +54,7 @@ import pandas as pd
 
 from guru_form.errors import InvalidInputError, MissingDependencyError
 from guru_form.io.keypoints import match_keypoints
-from guru_form.joints import JOINTS, TRACK_JOINTS
+from guru_form.joints import JOINTS, SIDE_JOINTS, TRACK_JOINTS, Side, other_side
 from guru_form.kinematics import SERIES
 from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
 
@@ -113,6 +115,18 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
             position[on, 0, k, 0] = xs[on]
             position[on, 1, k, 0] = ys[on]
             confidence[on, k, 0] = vis[on]
+    for joint in SIDE_JOINTS:  # the side turned away, in the other side's keypoints
+        if f"far_{joint}_x" not in frame:
+            continue
+        far = [
+            frame[f"far_{joint}_{c}"].to_numpy(dtype=float, na_value=np.nan)
+            for c in ("x", "y", "visibility")
+        ]
+        for side, on in rows.items():
+            k = JOINTS.index(f"{other_side(_side(side))}_{joint}")
+            position[on, 0, k, 0] = far[0][on]
+            position[on, 1, k, 0] = far[1][on]
+            confidence[on, k, 0] = far[2][on]
     per_frame = ("time", "individual")
     side_names = np.array([s if isinstance(s, str) else "" for s in frame["side"]], dtype=str)
     data: dict[str, Any] = {
@@ -147,6 +161,10 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
         },
     )
     return ds
+
+
+def _side(name: str) -> Side:
+    return "left" if name == "left" else "right"
 
 
 def _rows_by_side(track: PoseTrack) -> dict[str, npt.NDArray[np.bool_]]:
@@ -268,6 +286,18 @@ def from_movement(ds: Any, *, individual: str | None = None) -> PoseTrack:
         columns[f"{joint}_x"], columns[f"{joint}_y"], columns[f"{joint}_visibility"] = xs, ys, vis
     for name in SERIES:
         columns[name] = np.asarray(one[name].values, dtype=np.float64)
+    for joint in SIDE_JOINTS:
+        xs, ys, vis = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+        for side in ("left", "right"):
+            on = sides == side
+            far_name = f"{other_side(_side(side))}_{joint}"
+            point = one["position"].sel({keypoints_dim: far_name})
+            xs[on] = np.asarray(point.sel(space="x").values, dtype=np.float64)[on]
+            ys[on] = np.asarray(point.sel(space="y").values, dtype=np.float64)[on]
+            conf = one["confidence"].sel({keypoints_dim: far_name}).values
+            vis[on] = np.asarray(conf, dtype=np.float64)[on]
+        columns[f"far_{joint}_x"], columns[f"far_{joint}_y"] = xs, ys
+        columns[f"far_{joint}_visibility"] = vis
     return PoseTrack.from_metadata(pd.DataFrame(columns, columns=list(COLUMNS)), meta)
 
 

@@ -9,6 +9,7 @@ many videos in a process pool.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,8 @@ from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingD
 from guru_form.joints import TRACK_JOINTS
 from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form.pose.confidence import assess
+from guru_form.pose.counting import count_reps
 from guru_form.pose.estimator import (
     DEFAULT_ESTIMATOR,
     EstimatorSpec,
@@ -33,8 +36,12 @@ from guru_form.pose.estimator import (
     estimate_video,
 )
 from guru_form.pose.people import PersonSpec, choose_person
-from guru_form.pose.recognition import recognize_activity
-from guru_form.pose.segmentation import RepWindow, segment_reps
+from guru_form.pose.recognition import (
+    RecognizedActivity,
+    UnrecognizedActivityError,
+    recognize,
+)
+from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.video import VideoInfo, VideoReader
 
@@ -154,6 +161,29 @@ def _check_joints(track: PoseTrack, activity: Activity) -> None:
         )
 
 
+def _recognized(track: PoseTrack) -> RecognizedActivity:
+    """The activity the track shows; :class:`UnrecognizedActivityError` when it cannot tell."""
+    found = recognize(track)
+    if found.recognized is None:
+        names = ", ".join(p.name for p in activities.registered())
+        source = f" ({track.source})" if track.source else ""
+        raise UnrecognizedActivityError(
+            f"no activity was given and the local pose engine could not tell which one the "
+            f"video{source} shows ({found.reason}); name the activity ({names}): "
+            f"activity=... in guru_form, 'activity' in the API"
+        )
+    return found.recognized
+
+
+def _recognition_sentence(recognized: RecognizedActivity) -> str:
+    label = activities.display_name(recognized.activity)
+    sentence = (
+        f"No activity was given: recognised as {label.lower()} from the movement "
+        f"(confidence {recognized.confidence:.2f})."
+    )
+    return f"{sentence} {recognized.note}" if recognized.note else sentence
+
+
 def estimate_track(
     path: str | os.PathLike[str] | VideoReader,
     activity: Activity | str | None = None,
@@ -216,7 +246,8 @@ def analyze_track(
 ) -> Analysis:
     """Find the reps in a pose track from any source and compute their analyses.
 
-    Segmentation (:mod:`guru_form.pose.segmentation`), each rep's analyses and its velocity
+    Rep counting (:mod:`guru_form.pose.counting`), each rep's confidence and outlier mark
+    (:mod:`guru_form.pose.confidence`), each rep's analyses and its velocity
     (:func:`guru_form.activities.rep_analyses`), whether the track came from a video
     (:func:`estimate_track`) or from another tool (:meth:`PoseTrack.from_movement
     <guru_form.pose_track.PoseTrack.from_movement>` for DeepLabCut, SLEAP, LightningPose or
@@ -245,14 +276,15 @@ def analyze_track(
     pose_track
         From :func:`estimate_track`, or from another tool (see above).
     activity
-        Defaults to the track's activity; with neither, :func:`recognize_activity
-        <guru_form.pose.recognition.recognize_activity>` is asked (it cannot recognise an
-        activity yet: then this raises, naming the activities to pass).
+        Defaults to the track's activity; with neither, the activity is recognised from the
+        movement (:mod:`guru_form.pose.recognition`): the analysis then has its
+        ``activity_confidence`` and a first warning that says so (and which of two activities
+        that move alike it assumed).
     athlete_height_cm
         The athlete's standing height: velocities in m/s instead of body heights per second.
     rep_count
         The number of reps the video holds, if known (see
-        :func:`~guru_form.pose.segmentation.segment_reps`).
+        :func:`~guru_form.pose.counting.count_reps`).
 
     Returns
     -------
@@ -262,19 +294,15 @@ def analyze_track(
     Raises
     ------
     InvalidInputError
-        No activity (recognition is not built yet), or a joint the activity needs is never in
-        the track.
+        A joint the activity needs is never in the track.
+    UnrecognizedActivityError
+        No activity was given and none could be recognised (the message says why, and to name
+        it).
     """
     act, domain = resolve_activity(activity or pose_track.activity)
+    recognized: RecognizedActivity | None = None
     if act is None:
-        recognized = recognize_activity(pose_track)
-        if recognized is None:
-            names = ", ".join(p.name for p in activities.registered())
-            source = f" ({pose_track.source})" if pose_track.source else ""
-            raise InvalidInputError(
-                f"guru_form cannot recognise the activity of a pose track{source} yet; pass "
-                f"activity=... (one of {names})"
-            )
+        recognized = _recognized(pose_track)
         act, domain = resolve_activity(recognized.activity)
     assert act is not None
     profile = activities.get(act)
@@ -287,14 +315,30 @@ def analyze_track(
     time_ms = frame["time_ms"].to_numpy(dtype=np.float64)
     series = pose_track.series()
     joints = pose_track.joints()
-    windows = segment_reps(
-        act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
-    )
-    reps = [_rep(profile, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    counted = count_reps(act, pose_track, rep_count=rep_count)
+    judged = assess(counted, pose_track, profile.rule.signal)
+    reps = [
+        dataclasses.replace(
+            _rep(profile, window, series, joints, time_ms, athlete_height_cm),
+            confidence=confidence,
+            outlier=outlier,
+        )
+        for window, confidence, outlier in zip(
+            judged.reps, judged.confidences, judged.outliers, strict=True
+        )
+    ]
     pose_track.activity = act
     analysis = Analysis(
-        video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
+        video_id=None,
+        status=Status.COMPLETE,
+        domain=domain,
+        activity=act,
+        reps=reps,
+        warnings=judged.warnings,
+        activity_confidence=None if recognized is None else recognized.confidence,
     )
+    if recognized is not None:
+        analysis.warnings.insert(0, _recognition_sentence(recognized))
     analysis.raw = analysis.to_json()
     measured = pose_track.extra.get("person")
     if measured:
@@ -333,7 +377,7 @@ def _rep(
 
 def analyze_video(
     path: str | os.PathLike[str],
-    activity: Activity | str,
+    activity: Activity | str | None = None,
     *,
     stride: int = 1,
     athlete_height_cm: float | None = None,
@@ -351,7 +395,8 @@ def analyze_video(
         The video file.
     activity
         An activity with a profile in :mod:`guru_form.activities` (``squat``, ``deadlift``,
-        ``bench_press``, ``push_up``, ...).
+        ``bench_press``, ``push_up``, ...). None: recognised from the movement (see
+        :func:`analyze_track`).
     stride
         Analyse every ``stride``-th frame.
     athlete_height_cm
@@ -387,8 +432,9 @@ def analyze_video(
     UnsupportedActivityError
         When the activity has no profile (checked before the video is read).
     EngineError
-        When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
-        few frames (the message says on how many).
+        When the video is shorter than :data:`MIN_DURATION_S`, the athlete is found on too
+        few frames (the message says on how many), or no activity was given and none could be
+        recognised.
     InvalidInputError
         For a ``person`` that does not name anyone found (the message lists who was found).
     MissingDependencyError
@@ -399,12 +445,16 @@ def analyze_video(
     >>> from guru_form import pose
     >>> analysis = pose.analyze_video("squat.mp4", "squat", athlete_height_cm=178)  # doctest: +SKIP
     >>> analysis.to_frame()  # doctest: +SKIP
+    >>> found = pose.analyze_video("unknown.mp4")  # doctest: +SKIP
+    >>> found.activity, found.activity_confidence  # doctest: +SKIP
+    (<Activity.DEADLIFT: 'deadlift'>, 0.98)
     >>> two = pose.analyze_video("gym.mp4", "squat", person=(850, 400))  # the one at x=850, y=400  # doctest: +SKIP
     >>> two.raw["x-guru-form"]["person"]["rule"]  # doctest: +SKIP
     'position'
     """
     act, _ = resolve_activity(activity)
-    activities.get(act)
+    if act is not None:
+        activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
     with VideoReader(path) as reader:  # opened once: probed, then read frame by frame

@@ -5,11 +5,12 @@ The local server (``guru_form.server``) loads engines by name; ``"pose"`` is
 only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`, which hands the
 server's job an :class:`~guru_form.models.Analysis` carrying its pose track (the job stores both).
 
-An upload that names no activity is tracked first, then
-:func:`~guru_form.pose.recognition.recognize_activity` is asked which activity the track shows:
-the analysis then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``) in its
-guru_form extension, ``raw["x-guru-form"]`` (:data:`~guru_form.pose.analysis.EXTENSION_KEY`), or, when it cannot tell, the engine raises an
-:class:`~guru_form.errors.EngineError` with the code ``LOW_QUALITY_POSE_ESTIMATE`` and a message
+An upload that names no activity is analysed by :func:`~guru_form.pose.analyze_video` with no
+activity, which recognises it from the movement (:mod:`guru_form.pose.recognition`): the analysis
+then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``) in its
+guru_form extension, ``raw["x-guru-form"]`` (:data:`~guru_form.pose.analysis.EXTENSION_KEY`),
+or, when it cannot tell, the engine raises an :class:`~guru_form.errors.EngineError`
+(:class:`~guru_form.pose.recognition.UnrecognizedActivityError`) with the code ``LOW_QUALITY_POSE_ESTIMATE`` and a message
 saying to name the activity.
 """
 
@@ -21,19 +22,9 @@ import os
 from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Analysis, Domain, resolve_activity
-from guru_form.pose import recognition
-from guru_form.pose.analysis import (
-    EXTENSION_KEY,
-    analyze_track,
-    analyze_video,
-    check_person,
-    estimate_track,
-)
-from guru_form.pose.analysis import _check_duration as check_duration
+from guru_form.pose.analysis import EXTENSION_KEY, analyze_video
 from guru_form.pose.estimator import DEFAULT_ESTIMATOR
 from guru_form.pose.people import PersonSpec
-from guru_form.pose_track import PoseTrack
-from guru_form.video import VideoReader
 
 __all__ = ["LOW_QUALITY_POSE_ESTIMATE", "RECOGNITION_FIELD", "PoseEngine"]
 
@@ -115,8 +106,8 @@ class PoseEngine:
         video_path
             The uploaded video.
         activity, domain
-            As given when the video was created. With no activity, the engine tracks the video
-            and asks :func:`~guru_form.pose.recognition.recognize_activity` which it shows.
+            As given when the video was created. With neither, the activity is recognised from
+            the movement (:func:`guru_form.pose.recognize_activity`).
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
         person, person_at_s
@@ -147,83 +138,29 @@ class PoseEngine:
         if act is not None:
             _check_analysed(act)
         try:
-            if act is None:
-                analysis, recognized = self._recognized(video_path, rep_count, person, person_at_s)
-            else:
-                analysis = self._analysed(video_path, act, rep_count, person, person_at_s)
-                recognized = None
+            analysis = analyze_video(
+                video_path,
+                act,
+                stride=self.stride,
+                athlete_height_cm=self.athlete_height_cm,
+                estimator=self.estimator,
+                rep_count=rep_count,
+                person=person,
+                person_at_s=person_at_s,
+            )
         except (EngineError, MissingDependencyError):
             raise
         except InvalidInputError as exc:
             raise EngineError(_video_reason(exc)) from None
-        if recognized is not None:
+        if act is None and analysis.activity is not None:
             raw = analysis.raw or analysis.to_json()
-            extension = {**raw.get(EXTENSION_KEY, {}), RECOGNITION_FIELD: recognized.to_json()}
+            found = {
+                "activity": analysis.activity.value,
+                "confidence": round(float(analysis.activity_confidence or 0.0), 3),
+            }
+            extension = {**raw.get(EXTENSION_KEY, {}), RECOGNITION_FIELD: found}
             analysis.raw = {**raw, EXTENSION_KEY: extension}
         return analysis
-
-    def _analysed(
-        self,
-        video_path: str | os.PathLike[str],
-        activity: Activity,
-        rep_count: int | None,
-        person: PersonSpec,
-        person_at_s: float | None,
-    ) -> Analysis:
-        return analyze_video(
-            video_path,
-            activity,
-            stride=self.stride,
-            athlete_height_cm=self.athlete_height_cm,
-            estimator=self.estimator,
-            rep_count=rep_count,
-            person=person,
-            person_at_s=person_at_s,
-        )
-
-    def _recognized(
-        self,
-        video_path: str | os.PathLike[str],
-        rep_count: int | None,
-        person: PersonSpec,
-        person_at_s: float | None,
-    ) -> tuple[Analysis, recognition.RecognizedActivity]:
-        """Track the video, recognise its activity, then find the reps of that activity."""
-        track = self._track(video_path, person, person_at_s)
-        recognized = recognition.recognize_activity(track)
-        if recognized is None:
-            names = ", ".join(p.name for p in activities.registered())
-            raise EngineError(
-                "the video names no activity, and the local pose engine could not tell which "
-                f"activity it shows; create the video with its activity ({names}: "
-                "activity=... in guru_form, 'activity' in the API)",
-                code=LOW_QUALITY_POSE_ESTIMATE,
-            )
-        _check_analysed(recognized.activity)
-        analysis = analyze_track(
-            track,
-            recognized.activity,
-            athlete_height_cm=self.athlete_height_cm,
-            rep_count=rep_count,
-        )
-        return analysis, recognized
-
-    def _track(
-        self, video_path: str | os.PathLike[str], person: PersonSpec, person_at_s: float | None
-    ) -> PoseTrack:
-        """The video's pose track, built with no activity (the checks of ``analyze_video``)."""
-        with VideoReader(video_path) as reader:
-            check_duration(reader.info)
-            track = estimate_track(
-                reader,
-                None,
-                stride=self.stride,
-                estimator=self.estimator,
-                person=person,
-                person_at_s=person_at_s,
-            )
-        check_person(track)
-        return track
 
 
 def _check_analysed(activity: Activity) -> None:

@@ -32,12 +32,19 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    range from the largest), not the middle of a held lockout.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
    joint travels far enough vertically (walking bends the knees without lowering the hips), the
-   feet stay in place (walking in or out of the frame moves them), and the posture
-   fits (lying on a bench, horizontal in a push-up).
+   feet or the hands stay in place (walking in or out of the frame moves both), and the posture
+   fits (lying on a bench, horizontal in a push-up; filmed from the head or the feet, a trunk
+   pointing at the camera, or hands planted on the floor while the shoulders go down and up,
+   count as horizontal).
+
+Torso lengths are :func:`guru_form.pose.signals.body_scale` (the trunk, or the shoulders' width
+where the trunk points at the camera). Which signal a track is counted from is chosen by
+:mod:`guru_form.pose.counting`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,10 +55,16 @@ from guru_form._deprecation import moved_names
 from guru_form.activities import SegmentationRule
 from guru_form.models import Activity
 from guru_form.pose.filters import runs
+from guru_form.pose.signals import body_scale
 
 __all__ = ["RepWindow", "SegmentationRule", "segment_reps"]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+#: A rep complete at its turning point, cut by the end of the footage, must have held the turning
+#: point this long (seconds) before the footage ends.
+HELD_S = 0.3
 
 
 def _rules_table() -> str:
@@ -90,13 +103,18 @@ class RepWindow:
     start, mid, end
         Row positions (0-based) of the rep's start, turning point and end.
     range_deg
-        The signal's excursion in the rep (the smaller of the two sides).
+        The signal's excursion in the rep (the smaller of the two sides), in the signal's unit
+        (degrees for an angle).
+    signal
+        The signal the rep was found in (see :mod:`guru_form.pose.counting`); empty when not
+        recorded.
     """
 
     start: int
     mid: int
     end: int
     range_deg: float
+    signal: str = ""
 
 
 def segment_reps(
@@ -155,7 +173,7 @@ def segment_reps(
     n = len(t)
     x = np.asarray(series.get(r.signal, np.full(n, np.nan)), dtype=np.float64)
     shots = np.zeros(n, dtype=np.int64) if shot is None else np.asarray(shot, dtype=np.int64)
-    torso = _torso(joints)
+    torso = body_scale(joints)
     candidates: list[RepWindow] = []
     for s in np.unique(shots):
         in_shot = shots == s
@@ -171,13 +189,6 @@ def segment_reps(
     return reps
 
 
-def _torso(joints: dict[str, FloatArray]) -> float:
-    if "shoulder" not in joints or "hip" not in joints:
-        return float("nan")
-    d = np.linalg.norm(np.asarray(joints["shoulder"]) - np.asarray(joints["hip"]), axis=1)
-    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
-
-
 def _reps_in_run(
     r: SegmentationRule, x: FloatArray, t: FloatArray, a: int, b: int
 ) -> list[RepWindow]:
@@ -190,29 +201,50 @@ def _reps_in_run(
         return []
     dt = float(np.median(np.diff(t[a:b]))) if b - a > 1 else 33.0
     distance = max(1, round(0.5 * r.min_duration_s * 1000.0 / max(dt, 1e-6)))
-    peaks, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    found, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    peaks, bases = _merge_split_turns(
+        d,
+        [int(p) for p in found],
+        list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True)),
+    )
+    hold = max(1, round(HELD_S * 1000.0 / max(dt, 1e-6)))
+    held = (
+        _held_to_the_end(r, d, bases[-1][1] if peaks else 0, hold) if r.complete_at_turn else None
+    )
+    if held is not None:
+        peaks.append(held)
+        bases.append((0, len(d) - 1))
     out: list[RepWindow] = []
     for k, p in enumerate(peaks):
-        lb, rb = int(props["left_bases"][k]), int(props["right_bases"][k])
-        # Both sides must come down to (near) the rest level by themselves.
+        lb, rb = bases[k]
         left_rest = float(np.min(d[lb : p + 1]))
         right_rest = float(np.min(d[p : rb + 1]))
         peak = float(d[p])
-        if peak - max(left_rest, right_rest) < r.min_range_deg:
+        # Both sides must come down to (near) the rest level by themselves; a rep complete at its
+        # turning point needs only the side before it.
+        if peak - (left_rest if r.complete_at_turn else max(left_rest, right_rest)) < (
+            r.min_range_deg
+        ):
             continue
         # Bound the search by the neighbouring turning points.
-        lo = int(peaks[k - 1]) if k > 0 else 0
-        hi = int(peaks[k + 1]) if k + 1 < len(peaks) else len(d) - 1
+        lo = peaks[k - 1] if k > 0 else 0
+        hi = peaks[k + 1] if k + 1 < len(peaks) else len(d) - 1
         rest_l = _rest_level(d[lo : p + 1], peak)
         rest_r = _rest_level(d[p : hi + 1], peak)
         # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
         # a half rep, leaves one side much shorter than the other.
-        if min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(peak - rest_l, peak - rest_r):
+        if not r.complete_at_turn and min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(
+            peak - rest_l, peak - rest_r
+        ):
             continue
+        if r.complete_at_turn:
+            rest_r = max(rest_r, rest_l)  # the way back may go lower, or not be in the footage
         thr_l = rest_l + r.rest_fraction * (peak - rest_l)
         thr_r = rest_r + r.rest_fraction * (peak - rest_r)
         left = np.flatnonzero(d[lo : p + 1] <= thr_l)
         right = np.flatnonzero(d[p : hi + 1] <= thr_r)
+        if p == held or (len(right) == 0 and r.complete_at_turn):
+            right = np.array([hi - p])  # held to the end of the footage
         if len(left) == 0 or len(right) == 0:
             continue
         start = lo + int(left[-1])
@@ -234,8 +266,76 @@ def _reps_in_run(
         near = d[start : end + 1] >= peak - band * (peak - max(rest_l, rest_r))
         first, stop = _run_containing(near, p - start)
         mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
-        out.append(RepWindow(a + start, a + mid, a + end, float(peak - max(rest_l, rest_r))))
+        if r.turning == "max" and r.lockout_speed is not None:
+            mid = min(mid, _stops_rising(d, t[a:b], start, p, r.lockout_speed))
+        span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
+        out.append(RepWindow(a + start, a + mid, a + end, float(span)))
     return out
+
+
+def _stops_rising(d: FloatArray, t: FloatArray, start: int, p: int, fraction: float) -> int:
+    """The first frame after ``d``'s fastest rise in ``[start, p]`` where it rises at less than
+    ``fraction`` of that speed (``p`` if it never slows so much before)."""
+    if p - start < 2:
+        return p
+    speed = np.gradient(d[start : p + 1], t[start : p + 1])
+    fastest = int(np.argmax(speed))
+    slow = np.flatnonzero(speed[fastest:] < fraction * speed[fastest])
+    return start + fastest + int(slow[0]) if len(slow) else p
+
+
+def _merge_split_turns(
+    d: FloatArray, peaks: list[int], bases: list[tuple[int, int]]
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Join turning points that are one turn broken by a blip of the model's output.
+
+    Two neighbouring peaks of ``d`` (the excursion from rest) are one turn when ``d`` between
+    them stays in the outer half of the excursion: the athlete did not come even half-way back
+    to rest (a joint mislaid for a few frames at the bottom of a squat splits its angle's
+    minimum in two). The more extreme peak is kept, with the outer bases of both.
+    """
+    out_p: list[int] = []
+    out_b: list[tuple[int, int]] = []
+    for p, (lb, rb) in zip(peaks, bases, strict=True):
+        if out_p:
+            q = out_p[-1]
+            qlb, _ = out_b[-1]
+            rest = min(float(np.min(d[qlb : q + 1])), float(np.min(d[p : rb + 1])))
+            valley = float(np.min(d[q : p + 1]))
+            if valley - rest > 0.5 * (min(float(d[q]), float(d[p])) - rest):
+                keep = p if d[p] > d[q] else q
+                out_p[-1] = keep
+                out_b[-1] = (qlb, rb)
+                continue
+        out_p.append(p)
+        out_b.append((lb, rb))
+    return out_p, out_b
+
+
+def _held_to_the_end(r: SegmentationRule, d: FloatArray, after: int, hold: int) -> int | None:
+    """The turning point of a rep the footage ends in, held: its index in ``d``, else None.
+
+    From the lowest point after ``after`` (the low point after the last turning point found, or
+    0), ``d`` rises by at least ``min_range_deg`` to its largest value and does not come back
+    down by half of that rise before the last frame (a deadlift held at lockout until the clip
+    ends, or lowered only part of the way), and the footage goes on for at least ``hold`` frames
+    after that largest value (a rise still under way when the clip ends has not reached its
+    turning point). Starting from the lowest point, a clip that opens standing tall before the
+    setup is not mistaken for one that ends at its top.
+    """
+    if len(d) - after < 3:
+        return None
+    after += int(np.argmin(d[after:]))
+    tail = d[after:]
+    if len(tail) < 3:
+        return None
+    top = after + int(np.argmax(tail))
+    rise = float(d[top]) - float(np.min(d[after : top + 1]))
+    if top == after or rise < r.min_range_deg or len(d) - 1 - top < hold:
+        return None
+    if np.min(d[top:]) < d[top] - 0.5 * rise:
+        return None
+    return top
 
 
 def _back_at_start(r: SegmentationRule, d: FloatArray, start: int, p: int, end: int) -> int:
@@ -264,7 +364,7 @@ def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
     rest = min(float(window[0]), float(window[-1]))
     near = window >= window[deepest] - band * (window[deepest] - rest)
     first, stop = _run_containing(near, deepest)
-    return RepWindow(c.start, c.start + (first + stop - 1) // 2, c.end, c.range_deg)
+    return dataclasses.replace(c, mid=c.start + (first + stop - 1) // 2)
 
 
 def _rest_level(d: FloatArray, peak: float) -> float:
@@ -305,18 +405,82 @@ def _passes(
                 return False
             if r.min_height_travel < 0 and travel > r.min_height_travel:
                 return False
-        if "ankle" in joints:
-            ax = np.asarray(joints["ankle"])[c.start : c.end + 1, 0]
-            if np.isfinite(ax).any() and np.nanmax(ax) - np.nanmin(ax) > r.max_drift * torso:
-                return False
+        if _drift(joints, c) > r.max_drift * torso:
+            return False
     lean = series.get("trunk_lean")
     if lean is not None and r.posture is not None:
         lean = np.asarray(lean)
         if r.posture == "upright" and not (np.nanmin(lean[[c.start, c.end]]) < 60.0):
             return False
-        if r.posture == "horizontal" and not (lean[c.mid] > 45.0):
+        if r.posture == "horizontal" and not (
+            lean[c.mid] > 45.0
+            or _trunk_towards_camera(joints, c.mid)
+            or _hands_planted(joints, r.height_joint, c)
+        ):
             return False
     return True
+
+
+def _spread(x: FloatArray, c: RepWindow) -> float:
+    """How far ``x`` (pixels) moves across the rep: the spread of the medians of the rep's first,
+    middle and last thirds (NaN when unknown).
+
+    Medians of thirds follow a steady movement (a walk in or out of the frame) and leave out the
+    model's frame-to-frame jitter of a joint it can barely see.
+    """
+    window = x[c.start : c.end + 1]
+    thirds = [part[np.isfinite(part)] for part in np.array_split(window, 3)]
+    medians = [float(np.median(part)) for part in thirds if len(part)]
+    return max(medians) - min(medians) if len(medians) > 1 else float("nan")
+
+
+def _drift(joints: dict[str, FloatArray], c: RepWindow) -> float:
+    """Horizontal travel, in pixels, of the end of the body that stays in place during a rep.
+
+    A rep is done on the spot: the feet stay where they are (and in a push-up the hands too);
+    walking in or out of the frame moves both. When the model loses one end under another body
+    or a plate, the other still tells; so the smaller travel of the ankle and the wrist counts
+    (0 when neither is known).
+    """
+    spreads = [_spread(_middle(joints, j)[:, 0], c) for j in ("ankle", "wrist") if j in joints]
+    known = [s for s in spreads if np.isfinite(s)]
+    return min(known) if known else 0.0
+
+
+def _middle(joints: dict[str, FloatArray], joint: str) -> FloatArray:
+    """The middle of both sides' ``joint`` where the other side (``far_<joint>``) is known, else
+    the measured side's: it does not move when the measured side changes."""
+    near = np.asarray(joints[joint], dtype=np.float64)
+    far = joints.get(f"far_{joint}")
+    if far is None:
+        return near
+    both = (near + np.asarray(far, dtype=np.float64)) / 2.0
+    return np.where(np.isfinite(both), both, near)
+
+
+def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow) -> bool:
+    """True when the wrists stay at one height while ``moving`` (the shoulder) goes down and up
+    by at least three times as much: the hands are on the floor, whichever way the camera looks.
+    """
+    if "wrist" not in joints or moving not in joints or moving == "wrist":
+        return False
+    wrist = _spread(np.asarray(joints["wrist"], dtype=np.float64)[:, 1], c)
+    travel = abs(_travel(np.asarray(joints[moving], dtype=np.float64)[:, 1], c))
+    return bool(np.isfinite(wrist) and np.isfinite(travel) and wrist < travel / 3.0)
+
+
+def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:
+    """True when the trunk points at the camera on frame ``i``: shorter in the image than the
+    upper arm, which it is twice as long as (a plank or a bench filmed from the head or feet).
+
+    An upright trunk, filmed from a camera at about its height, is never that short; the trunk
+    lean measured in the image says nothing about such a view.
+    """
+    if not all(j in joints for j in ("shoulder", "hip", "elbow")):
+        return False
+    s, h, e = (np.asarray(joints[j], dtype=np.float64)[i] for j in ("shoulder", "hip", "elbow"))
+    trunk, upper_arm = float(np.linalg.norm(s - h)), float(np.linalg.norm(s - e))
+    return bool(np.isfinite(trunk) and np.isfinite(upper_arm) and trunk < 0.8 * upper_arm)
 
 
 def _travel(y: FloatArray, c: RepWindow) -> float:

@@ -27,7 +27,7 @@ from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
-from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index
+from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index, other_side
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
 from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
 
@@ -37,6 +37,11 @@ FloatArray = npt.NDArray[np.float64]
 
 #: A thumbnail difference (0..1) above this, and a spike against its neighbours, is an edited cut.
 CUT_THRESHOLD = 0.03
+#: ... if the person's joints jump with it: by more than this many torso lengths (median over
+#: the joints) between the two analysed frames, and more than :data:`CUT_JUMP_RATIO` times their
+#: typical step around it.
+CUT_JUMP_TORSOS = 0.3
+CUT_JUMP_RATIO = 3.0
 
 
 def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[np.bool_]:
@@ -45,12 +50,43 @@ def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[
     A cut is a jump of the frame's grey thumbnail: a mean absolute difference to the previous
     analysed frame above ``threshold`` and three times the typical difference of the frames
     around it (movement changes the picture steadily, a cut at once). Cross-dissolves are not
-    found; a rep is rarely cut by one.
+    found; a rep is rarely cut by one. A picture jump the person does not make is no cut: a
+    caption or a wipe crossing the frame, a slight digital zoom, the lights. Where the person is
+    found on both sides of the jump, it is a cut only if their joints jump too
+    (:data:`CUT_JUMP_TORSOS`, :data:`CUT_JUMP_RATIO`).
     """
     cuts = _scene_spikes(np.asarray(raw.scene_change, dtype=np.float64), threshold)
     if len(cuts):
         cuts[0] = False
+        steps = _joint_steps(np.asarray(raw.landmarks, dtype=np.float64))
+        for i in np.flatnonzero(cuts):
+            step = steps[i - 1]
+            if not np.isfinite(step):
+                continue  # the person is missing on one side: the picture decides
+            around = np.r_[steps[max(0, i - 6) : max(0, i - 2)], steps[i + 1 : i + 6]]
+            around = around[np.isfinite(around)]
+            typical = float(np.median(around)) if len(around) else 0.0
+            cuts[i] = step > max(CUT_JUMP_TORSOS, CUT_JUMP_RATIO * typical)
     return cuts
+
+
+def _joint_steps(landmarks: FloatArray) -> FloatArray:
+    """``(n - 1,)`` median distance the joints move between analysed frames, in torso lengths."""
+    xy = landmarks[:, :, :2]
+    if len(xy) < 2:
+        return np.zeros(0)
+    shoulders = (
+        xy[:, joint_index("left", "shoulder")] + xy[:, joint_index("right", "shoulder")]
+    ) / 2
+    hips = (xy[:, joint_index("left", "hip")] + xy[:, joint_index("right", "hip")]) / 2
+    torso = np.linalg.norm(shoulders - hips, axis=1)[:-1]
+    moved = np.linalg.norm(np.diff(xy, axis=0), axis=2)
+    out = np.full(len(moved), np.nan)
+    for k in range(len(moved)):
+        known = moved[k][np.isfinite(moved[k])]
+        if len(known) and np.isfinite(torso[k]) and torso[k] > 0:
+            out[k] = float(np.median(known)) / torso[k]
+    return out
 
 
 def _scene_spikes(change: FloatArray, threshold: float) -> npt.NDArray[np.bool_]:
@@ -179,6 +215,32 @@ def track_from_keypoints(
     return _assemble(keypoints, cuts, activity, smooth=smooth, min_run_s=min_run_s)
 
 
+def _far_side(
+    landmarks: FloatArray,
+    sides: npt.NDArray[np.str_],
+    shots: npt.NDArray[np.int64],
+    t: FloatArray,
+    scale: float,
+    smooth: bool,
+) -> dict[str, FloatArray]:
+    """The ``far_<joint>_*`` columns: the side not measured, cleaned without a visibility gate."""
+    n = len(landmarks)
+    out: dict[str, FloatArray] = {}
+    for joint in SIDE_JOINTS:
+        far = np.full((n, 4), np.nan)
+        for side in ("left", "right"):
+            rows = sides == side
+            far[rows] = landmarks[rows, joint_index(other_side(side), joint)]
+        for coord, name in ((0, "x"), (1, "y")):
+            values = np.full(n, np.nan)
+            for s in np.unique(shots):
+                rows = shots == s
+                values[rows] = clean_series(far[rows, coord], t[rows], scale=scale, smooth=smooth)
+            out[f"far_{joint}_{name}"] = values
+        out[f"far_{joint}_visibility"] = far[:, 3]
+    return out
+
+
 def _assemble(
     keypoints: PoseKeypoints,
     cuts: npt.NDArray[np.bool_],
@@ -240,6 +302,7 @@ def _assemble(
     series = angle_series(cleaned)
     for name in SERIES:
         columns[name] = series.get(name, np.full(n, np.nan))
+    columns.update(_far_side(repaired, sides, shots, t, scale, smooth))
     frame = pd.DataFrame(columns, columns=list(COLUMNS))
     return PoseTrack(
         frame=frame,

@@ -19,16 +19,14 @@ from tests.io.test_movement import COCO, foreign  # noqa: E402
 COCO_ONLY = {k: v for k, v in COCO.items() if k != "left_eye"}
 
 
-def test_no_activity_asks_recognition_which_says_it_cannot_yet(squat) -> None:
+def test_no_activity_asks_recognition(squat) -> None:
     track, *_ = squat
     track.activity = None
-    message = r"cannot recognise the activity of a pose track \(figure\.mp4\) yet; pass activity="
-    with pytest.raises(InvalidInputError, match=message):
-        pose.analyze_track(track)
-    with pytest.raises(InvalidInputError, match="one of squat, deadlift, bench_press, push_up"):
-        pose.analyze_track(track)
-    assert pose.recognize_activity(track) is None  # it cannot tell
-    assert pose.analyze_track(track, "squat").rep_count == 3
+    recognized = pose.recognize_activity(track)
+    assert recognized is not None and recognized.activity.value == "squat"
+    analysis = pose.analyze_track(track)
+    assert analysis.activity is not None and analysis.activity.value == "squat"
+    assert analysis.rep_count == 3 == pose.analyze_track(track, "squat").rep_count
 
 
 def test_a_missing_joint_the_activity_needs_is_named(squat) -> None:

@@ -86,10 +86,12 @@ def test_the_layout_is_movements(squat) -> None:
     np.testing.assert_allclose(ds.time.values * 1000.0, track.frame["time_ms"])
     for name, meaning in SERIES.items():
         assert ds[name].attrs == {"units": "deg", "long_name": meaning}
-    # The measured side (right, facing the camera) is filled in, the other side is NaN.
+    # The measured side (right, facing the camera) holds the track's joints, the other side
+    # the track's far side.
     knee = ds.position.sel(keypoint="right_knee", space="y", individual="athlete").values
     np.testing.assert_array_equal(knee, track.frame["knee_y"])
-    assert np.isnan(ds.position.sel(keypoint="left_knee").values).all()
+    far = ds.position.sel(keypoint="left_knee", space="y", individual="athlete").values
+    np.testing.assert_array_equal(far, track.frame["far_knee_y"])
 
 
 def test_round_trip_keeps_every_position_and_confidence(squat) -> None:

@@ -57,7 +57,15 @@ def test_engine_hands_the_job_an_analysis_and_its_track(squat_clip: Path, tmp_pa
         "squat",
     )
     (rep,) = body["reps"]
-    assert set(rep) == {"startTimestampMs", "midTimestampMs", "endTimestampMs", "analyses"}
+    # The Guru rep, with the local engine's documented confidence (an outlier mark when one).
+    assert set(rep) - {"outlier"} == {
+        "startTimestampMs",
+        "midTimestampMs",
+        "endTimestampMs",
+        "analyses",
+        "confidence",
+    }
+    assert 0.0 <= rep["confidence"] <= 1.0
     # The clip starts at 8.0 s of squat_side_01.mp4, whose first bottom is at 10.55 s.
     assert rep["midTimestampMs"] / 1000 == pytest.approx(10.55 - 8.0, abs=0.3)
     types = {a["analysisType"] for a in rep["analyses"]}

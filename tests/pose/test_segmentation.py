@@ -237,3 +237,52 @@ def test_a_rep_that_ends_a_little_more_extended_than_it_began_keeps_its_end() ->
     series["trunk_lean"][stop:] = 78.0
     _, last = segment_reps("push_up", series, joints, t)
     assert t[last.end] / 1000 == pytest.approx(5.2, abs=0.1)
+
+
+def _pull(times: list[float], values: list[float], seconds: float) -> tuple[dict, dict, np.ndarray]:
+    """A deadlift's hip angle through (times, values) (60° at the floor, 175° at lockout)."""
+    t = np.arange(int(seconds * FPS)) * 1000.0 / FPS
+    lift = np.interp(t / 1000, times, values)
+    series = {"hip_angle": 60 + 115 * lift, "trunk_lean": 70 - 65 * lift}
+    joints = {
+        "shoulder": np.c_[np.full(len(t), 300.0), 300 - 150 * np.clip(lift, 0, 1)],
+        "hip": np.c_[np.full(len(t), 280.0), 380 - 40 * np.clip(lift, 0, 1)],
+    }
+    return series, joints, t
+
+
+def test_a_deadlift_held_at_lockout_until_the_clip_ends_is_a_rep() -> None:
+    series, joints, t = _pull([0, 1, 2.5, 4], [0, 0, 1, 1], 4.0)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
+    assert rep.end == len(t) - 1
+    # Still rising when the clip ends: the lockout is not in the clip.
+    series, joints, t = _pull([0, 1, 2.5], [0, 0, 1], 2.45)
+    assert segment_reps("deadlift", series, joints, t) == []
+
+
+def test_a_deadlift_clip_that_opens_standing_then_sets_up_and_pulls_to_the_end_is_a_rep() -> None:
+    # Standing tall behind the bar (0-1 s), bending down to set up (1-2 s), the pull (3-4 s),
+    # then standing to the end: the tallest moment is the first, not the lockout.
+    series, joints, t = _pull([0, 1, 2, 3, 4, 4.7], [1.05, 1.05, 0, 0, 1, 1], 4.7)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(4.0, abs=0.1)
+    assert t[rep.start] / 1000 == pytest.approx(3.0, abs=0.15)
+
+
+def test_a_deadlift_lockout_is_when_the_hips_stop_opening_not_the_lean_back_after() -> None:
+    # Locked out at 2.0 s; the lifter then leans back and the hip angle creeps on by 10° over
+    # 1.5 s. The largest angle comes at 3.5 s; the lockout is at 2.0 s.
+    series, joints, t = _pull([0, 1, 2.0, 3.5, 5, 6.5, 8], [0, 0, 0.92, 1, 1, 0, 0], 8.0)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.0, abs=0.1)
+
+
+def test_a_bottom_split_by_a_blip_of_the_model_is_one_rep() -> None:
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    bottom = round(mids[1] * FPS)
+    series["knee_angle"][bottom - 2 : bottom + 2] += 40.0  # back up to 115° for 4 frames
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)

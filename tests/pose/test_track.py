@@ -14,7 +14,7 @@ from guru_form.errors import InvalidInputError
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity, Analysis, Status
 from guru_form.pose.analysis import analyze_track
-from guru_form.pose.track import COLUMNS, PoseTrack, build_track
+from guru_form.pose.track import COLUMNS, PoseTrack, build_track, find_cuts
 from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 
 
@@ -157,3 +157,23 @@ def test_a_one_frame_glitch_of_the_model_does_not_set_a_rep_extreme() -> None:
         assert rep.analyses["KNEE_ANGLE_DEGREES"] == pytest.approx(
             ref.analyses["KNEE_ANGLE_DEGREES"], abs=1.0
         )
+
+
+def test_a_picture_jump_is_a_cut_only_when_the_person_jumps_too() -> None:
+    fig, t, _ = squat_figure(n_reps=2)
+    lm = landmarks_from(fig.near_joints(), fig.facing)
+    at = len(t) // 2
+    caption = raw_pose(lm, t)
+    caption.scene_change[at] = 0.2  # a caption slides in: the picture jumps, the athlete does not
+    assert not find_cuts(caption).any()
+    assert build_track(caption, "squat").frame["shot"].nunique() == 1
+    moved = lm.copy()
+    moved[at:, :, 0] += 250.0  # a cut to another camera: the athlete jumps across the picture
+    cut = raw_pose(moved, t)
+    cut.scene_change[at] = 0.2
+    assert np.flatnonzero(find_cuts(cut)).tolist() == [at]
+    missing = lm.copy()
+    missing[at - 1] = np.nan  # nobody on the frame before: the picture alone decides
+    unseen = raw_pose(missing, t)
+    unseen.scene_change[at] = 0.2
+    assert np.flatnonzero(find_cuts(unseen)).tolist() == [at]

@@ -1,0 +1,375 @@
+"""Counting reps on a pose track: choose the signal, then fill its gaps from the next ones.
+
+:mod:`guru_form.pose.segmentation` finds the reps in one signal. An activity can be counted from
+several (its joint angle, then heights of joints that move with a rep); :func:`count_reps`
+chooses among them on each track:
+
+Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity's profile.
+
+1. **The lead signal.** The activity's angle leads when the camera is not looking at the
+   athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
+   :data:`MIN_COVERAGE` of the frames with a person, and it *agrees* with the body's movement:
+   over 3-second windows it rises and falls with the first usable height (their correlation's
+   median, over the windows where the angle moves, is at least :data:`MIN_AGREEMENT`). An
+   angle whose joints the model is guessing (an arm behind the plates of a bench press) jumps
+   about and does not agree. Otherwise the first
+   height known on enough frames leads.
+2. **Gaps.** Where the lead signal is missing (a limb hidden for a few seconds) a rep found by
+   another usable signal in that stretch is added, rather than dropped.
+3. **Support.** Each rep records which signals found it too (a rep every usable signal finds is
+   surer than one only the lead finds); :mod:`guru_form.pose.confidence` turns that into the
+   rep's confidence.
+
+Every candidate passes the activity rule's checks (duration, travel of the moving joint, feet in
+place, posture) whichever signal found it; a height's own joint is the moving joint for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from guru_form import activities
+from guru_form.models import Activity
+from guru_form.pose.segmentation import RepWindow, SegmentationRule, segment_reps
+from guru_form.pose.signals import (
+    RepSignal,
+    SignalQuality,
+    body_scale,
+    candidate_signals,
+    height_series,
+    signal_quality,
+)
+from guru_form.pose.view import ViewEstimate, estimate_view
+from guru_form.pose_track import PoseTrack
+
+__all__ = ["MIN_AGREEMENT", "MIN_COVERAGE", "RepCount", "count_reps", "track_inputs"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: A signal leads only when it is known on at least this fraction of the frames with a person.
+MIN_COVERAGE = 0.8
+#: The angle leads only when it agrees this well with the body's movement (median correlation
+#: over 3-second windows with the first usable height).
+MIN_AGREEMENT = 0.7
+#: A rep of another signal fills a gap when the lead signal is missing on this fraction of it
+#: (or of its way to the turning point).
+GAP_FRACTION = 0.3
+#: A rep smaller than this fraction of the median of its signal's reps is a fragment.
+FRAGMENT_FRACTION = 0.5
+#: Window of the agreement's correlation, seconds.
+AGREEMENT_WINDOW_S = 3.0
+
+
+@dataclass(frozen=True)
+class ShotCount:
+    """How the reps of one shot (a continuous stretch of footage) were counted.
+
+    Attributes
+    ----------
+    shot
+        The shot's index (the track's ``shot`` column).
+    lead
+        The signal counted from (see the module docstring); empty when none was usable.
+    view
+        The camera's view in this shot.
+    quality
+        Each candidate signal's :class:`~guru_form.pose.signals.SignalQuality` in this shot.
+    agreement
+        The angle's agreement with the body's movement (NaN when it could not be measured).
+    usable
+        The signals usable in this shot (known on enough frames; an angle also agreeing).
+    """
+
+    shot: int
+    lead: str
+    view: ViewEstimate
+    quality: dict[str, SignalQuality]
+    agreement: float
+    usable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepCount:
+    """The reps of a track and how they were counted.
+
+    Attributes
+    ----------
+    reps
+        The reps, in time order; each :class:`~guru_form.pose.segmentation.RepWindow` names the
+        signal that found it.
+    shots
+        How each shot with a person was counted.
+    view
+        The camera's view over the whole track.
+    support
+        For each rep, the names of the usable signals that found it too (its own included).
+    """
+
+    reps: list[RepWindow]
+    shots: list[ShotCount]
+    view: ViewEstimate
+    support: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def lead(self) -> str:
+        """The signal most reps were counted from (the longest shot's lead when no rep)."""
+        if self.reps:
+            names = [r.signal for r in self.reps]
+            return max(set(names), key=names.count)
+        return self.shots[0].lead if self.shots else ""
+
+
+def track_inputs(
+    track: PoseTrack,
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray], float]:
+    """The series (angles and heights), the joints (both sides) and the body scale of a track.
+
+    The joints hold the measured side by name and the other side as ``far_<joint>``.
+    """
+    joints = track.joints()
+    joints.update({f"far_{j}": xy for j, xy in track.far_joints().items()})
+    scale = body_scale(joints)
+    series = track.series()
+    series.update(height_series(joints, scale))
+    return series, joints, scale
+
+
+def rule_for(rule: SegmentationRule, signal: RepSignal) -> SegmentationRule:
+    """The activity's rule, counting from ``signal`` instead of its own angle.
+
+    A height is its own moving joint (its travel confirms the rep, its lowest frame is the
+    bottom); its lockout is its top band alone (the speed rule is for a hip angle that keeps
+    opening as the lifter leans back).
+    """
+    if signal.joint is None:
+        return dataclasses.replace(
+            rule, signal=signal.name, turning=signal.turning, min_range_deg=signal.min_range
+        )
+    travel = signal.min_range if signal.turning == "min" else -signal.min_range
+    return dataclasses.replace(
+        rule,
+        signal=signal.name,
+        turning=signal.turning,
+        min_range_deg=signal.min_range,
+        height_joint=signal.joint,
+        min_height_travel=travel,
+        bottom_joint=signal.joint if rule.bottom_joint is not None else None,
+        lockout_speed=None,
+    )
+
+
+def agreement(a: FloatArray, b: FloatArray, time_ms: FloatArray, min_range: float) -> float:
+    """Median correlation of ``a`` and ``b`` in centred 3-second windows where ``a`` moves.
+
+    Only windows in which ``a`` spans at least half of ``min_range`` count: where nothing moves
+    the correlation is that of the model's jitter, and says nothing. NaN when no window moves
+    (or fewer than half a window of frames have both).
+    """
+    import pandas as pd
+
+    t = np.asarray(time_ms, dtype=np.float64)
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 33.3
+    width = max(5, round(AGREEMENT_WINDOW_S * 1000.0 / max(dt, 1e-6)))
+    sa = pd.Series(a)
+    roll = sa.rolling(width, center=True, min_periods=width // 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = roll.corr(pd.Series(b)).to_numpy(dtype=np.float64)
+    span = (roll.max() - roll.min()).to_numpy(dtype=np.float64)
+    corr = corr[np.isfinite(corr) & (span >= 0.5 * min_range)]
+    return float(np.median(corr)) if len(corr) else float("nan")
+
+
+def _overlap(a: RepWindow, b: RepWindow) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _found_by(rep: RepWindow, others: list[RepWindow], t: FloatArray) -> bool:
+    """True when one of ``others`` turns within ``rep`` and within 0.5 s of its turning point."""
+    return any(
+        rep.start <= o.mid <= rep.end and abs(t[o.mid] - t[rep.mid]) <= 500.0 for o in others
+    )
+
+
+def count_reps(
+    activity: Activity | str,
+    track: PoseTrack,
+    *,
+    rep_count: int | None = None,
+    rule: SegmentationRule | None = None,
+) -> RepCount:
+    """Find the reps of ``activity`` in ``track`` (see the module docstring).
+
+    The lead signal is chosen in each shot on its own (a cut may change the view).
+
+    Parameters
+    ----------
+    activity
+        Selects the rule and the candidate signals.
+    track
+        The pose track.
+    rep_count
+        The number of reps the user says the video holds: when more are found, only the
+        ``rep_count`` with the largest range (relative to the smallest of their signal) are
+        kept; reps are never invented.
+    rule
+        Overrides the activity's rule (its signal then leads the candidates).
+
+    Returns
+    -------
+    RepCount
+    """
+    act = Activity(activity)
+    profile = activities.get(act)
+    base = rule or profile.rule
+    candidates = candidate_signals(base, profile.rep_heights)
+    series, joints, _ = track_inputs(track)
+    t = track.frame["time_ms"].to_numpy(dtype=np.float64)
+    shot = track.frame["shot"].to_numpy()
+    person = track.frame["person"].to_numpy(dtype=bool)
+    found: dict[str, list[RepWindow]] = {}
+    for s in candidates:
+        if s.name not in series:
+            found[s.name] = []
+            continue
+        r = base if s.name == base.signal else rule_for(base, s)
+        windows = segment_reps(act, series, joints, t, shot=shot, rule=r)
+        found[s.name] = [dataclasses.replace(w, signal=s.name) for w in windows]
+    shots: list[ShotCount] = []
+    reps: list[RepWindow] = []
+    usable_in: dict[int, tuple[str, ...]] = {}
+    for number in np.unique(shot[person]):
+        rows = shot == number
+        counted = _count_shot(int(number), candidates, series, found, track, rows, person & rows, t)
+        shots.append(counted[0])
+        reps += counted[1]
+        usable_in[int(number)] = counted[0].usable
+    reps = _drop_fragments(sorted(reps, key=lambda r: r.mid))
+    if rep_count is not None and 0 < rep_count < len(reps):
+        smallest = {n: min((r.range_deg for r in f), default=1.0) for n, f in found.items()}
+        keep = sorted(reps, key=lambda r: -r.range_deg / (smallest.get(r.signal) or 1.0))
+        reps = sorted(keep[:rep_count], key=lambda r: r.mid)
+    support = [
+        tuple(
+            s.name
+            for s in candidates
+            if (s.name in usable_in.get(int(shot[r.mid]), ()) or s.name == r.signal)
+            and _found_by(r, found[s.name], t)
+        )
+        for r in reps
+    ]
+    return RepCount(reps, shots, estimate_view(track), support)
+
+
+def _drop_fragments(reps: list[RepWindow]) -> list[RepWindow]:
+    """Leave out movements much smaller than the set's reps.
+
+    A "rep" whose range is below :data:`FRAGMENT_FRACTION` of the median range of the reps
+    found in the same signal (three or more) is a fragment: a shrug at the end of a set, the
+    model's output wobbling while the athlete racks the bar. Reps smaller than the others but
+    above that are kept (and marked by :mod:`guru_form.pose.confidence`).
+    """
+    by_signal: dict[str, list[float]] = {}
+    for r in reps:
+        by_signal.setdefault(r.signal, []).append(r.range_deg)
+    out = []
+    for r in reps:
+        ranges = by_signal[r.signal]
+        if len(ranges) >= 3 and r.range_deg < FRAGMENT_FRACTION * float(np.median(ranges)):
+            continue
+        out.append(r)
+    return out
+
+
+def _join_split_reps(
+    reps: list[RepWindow],
+    lead: RepSignal,
+    usable: list[RepSignal],
+    found: dict[str, list[RepWindow]],
+    t: FloatArray,
+) -> list[RepWindow]:
+    """Replace lead reps that are one rep broken in two by the next usable signal's rep.
+
+    When one rep of the next usable signal spans two or more reps of the lead, and no other
+    usable signal finds more than one of them (each turns at one half at most), the lead
+    misread one rep (a joint mislaid for a few frames at the bottom can send an angle back to
+    its resting value): the next signal's rep is taken instead.
+    """
+    others = [s for s in usable if s is not lead]
+    if not others:
+        return reps
+    out = list(reps)
+    for h in found[others[0].name]:
+        inside = [r for r in out if h.start <= r.mid <= h.end]
+        if len(inside) < 2:
+            continue
+        if all(sum(_found_by(r, found[s.name], t) for r in inside) <= 1 for s in others):
+            out = [r for r in out if r not in inside] + [h]
+    return sorted(out, key=lambda r: r.mid)
+
+
+def _missing(values: FloatArray, rep: RepWindow) -> float:
+    """The fraction of ``rep`` where ``values`` are missing: over the whole rep, or over its
+    way to the turning point, whichever is larger (a signal that did not see the way there did
+    not see the rep)."""
+    missing = ~np.isfinite(values)
+    return float(
+        max(np.mean(missing[rep.start : rep.end + 1]), np.mean(missing[rep.start : rep.mid + 1]))
+    )
+
+
+def _count_shot(
+    number: int,
+    candidates: tuple[RepSignal, ...],
+    series: dict[str, FloatArray],
+    found: dict[str, list[RepWindow]],
+    track: PoseTrack,
+    rows: npt.NDArray[np.bool_],
+    person: npt.NDArray[np.bool_],
+    t: FloatArray,
+) -> tuple[ShotCount, list[RepWindow]]:
+    """Choose the lead signal of one shot and count its reps, filling the lead's gaps."""
+    nan = np.full(len(t), np.nan)
+    view = estimate_view(track, rows)
+    quality = {s.name: signal_quality(series.get(s.name, nan), person) for s in candidates}
+    heights = [s for s in candidates if s.joint is not None]
+    covered = [s for s in heights if quality[s.name].coverage >= MIN_COVERAGE]
+    first_height = covered[0] if covered else None
+    usable: list[RepSignal] = list(covered)
+    lead: RepSignal | None = first_height
+    agree = float("nan")
+    angles = [s for s in candidates if s.joint is None]
+    if angles:
+        angle = angles[0]
+        if first_height is not None:
+            a = np.where(rows, series.get(angle.name, nan), np.nan)
+            b = np.where(rows, series.get(first_height.name, nan), np.nan)
+            b = b if angle.turning == first_height.turning else -b
+            agree = agreement(a, b, t, angle.min_range)
+        # Too short a shot to measure the agreement: the activity's own signal, as always.
+        angle_ok = quality[angle.name].coverage >= MIN_COVERAGE and not agree < MIN_AGREEMENT
+        if angle_ok:
+            usable.insert(0, angle)
+            if not (angle.side_on and view.view == "front"):
+                lead = angle
+    names = tuple(s.name for s in usable)
+    if lead is None:
+        return ShotCount(number, "", view, quality, agree, names), []
+
+    def here(windows: list[RepWindow]) -> list[RepWindow]:
+        return [w for w in windows if rows[w.mid]]
+
+    reps = _join_split_reps(here(found[lead.name]), lead, usable, found, t)
+    lead_values = series.get(lead.name, nan)
+    for s in usable:
+        if s is lead:
+            continue
+        for c in here(found[s.name]):
+            if any(_overlap(c, r) > 0 for r in reps):
+                continue
+            if _missing(lead_values, c) >= GAP_FRACTION:
+                reps.append(c)
+    return ShotCount(number, lead.name, view, quality, agree, names), reps

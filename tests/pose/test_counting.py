@@ -1,0 +1,133 @@
+"""Counting reps from the signal that holds: hidden joints, angles that do not follow, views."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guru_form.pose.analysis import analyze_track
+from guru_form.pose.counting import count_reps
+from guru_form.pose.joints import joint_index
+from guru_form.pose.track import build_track
+from guru_form.pose.view import estimate_view
+from tests.pose.figures import landmarks_from, raw_pose, squat_figure
+
+
+def _squats(n_reps: int = 3, **kwargs: float) -> tuple[np.ndarray, np.ndarray, list]:
+    fig, t, truth = squat_figure(n_reps)
+    lm = landmarks_from(fig.near_joints(), fig.facing, **kwargs)
+    return lm, t, truth
+
+
+def _hide(lm: np.ndarray, t: np.ndarray, joint: str, start_s: float, stop_s: float) -> None:
+    rows = (t >= start_s * 1000) & (t <= stop_s * 1000)
+    for side in ("left", "right"):
+        lm[rows, joint_index(side, joint), 3] = 0.05
+
+
+def _mids(track, count) -> list[float]:
+    t = track.frame["time_ms"].to_numpy()
+    return [t[r.mid] / 1000 for r in count.reps]
+
+
+def test_a_squat_whose_knees_are_hidden_in_every_rep_is_counted_from_the_hips() -> None:
+    lm, t, truth = _squats()
+    _hide(lm, t, "knee", 1.0, 99)  # seen standing, then behind the plates for the whole set
+    track = build_track(raw_pose(lm, t), "squat")
+    assert not np.isfinite(track.frame["knee_angle"][t > 1100]).any()
+    count = count_reps("squat", track)
+    assert [r.signal for r in count.reps] == ["hip_height"] * 3
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+    analysis = analyze_track(track)
+    assert len(analysis.reps) == 3
+    assert any("knee angle could not be followed" in w for w in analysis.warnings)
+
+
+def test_a_rep_whose_knee_is_hidden_at_the_bottom_is_filled_in_from_the_hips() -> None:
+    lm, t, truth = _squats()
+    mid = truth[1][1]
+    _hide(lm, t, "knee", mid - 0.6, mid + 0.6)  # longer than the 0.5 s the filters bridge
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert [r.signal for r in count.reps] == ["knee_angle", "hip_height", "knee_angle"]
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+    # Without the fallback, the angle alone loses the rep.
+    from guru_form.pose.segmentation import segment_reps
+
+    alone = segment_reps("squat", track.series(), track.joints(), track.frame["time_ms"])
+    assert len(alone) == 2
+
+
+def test_a_signal_that_missed_the_way_to_the_turning_point_missed_the_rep() -> None:
+    from guru_form.pose.counting import GAP_FRACTION, _missing
+    from guru_form.pose.segmentation import RepWindow
+
+    lead = np.ones(100)
+    lead[20:42] = np.nan  # a quarter of the rep 10-90, but half its way down (10-50)
+    rep = RepWindow(10, 50, 90, 1.0)
+    assert np.mean(~np.isfinite(lead[10:91])) < GAP_FRACTION <= _missing(lead, rep)
+    lead[20:42] = 1.0
+    lead[60:82] = np.nan  # the same gap on the way up: the rise is not where the rep turns
+    assert _missing(lead, rep) < GAP_FRACTION
+
+
+def test_an_angle_whose_joint_jumps_about_is_not_counted_from() -> None:
+    lm, t, truth = _squats()
+    # The model puts the knee anywhere around the hip, wandering a few times a second (as it
+    # does with a knee behind a plate): the angle no longer follows the squat.
+    rng = np.random.default_rng(3)
+    steps = np.repeat(rng.uniform(-1, 1, (len(t) // 8 + 1, 2)), 8, axis=0)[: len(t)]
+    for side in ("left", "right"):
+        hip = lm[:, joint_index(side, "hip"), :2]
+        lm[:, joint_index(side, "knee"), :2] = hip + 90.0 * steps
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert count.shots[0].agreement < 0.7
+    assert count.shots[0].lead == "hip_height"
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.15)
+
+
+def test_a_front_view_counts_from_heights_and_says_why() -> None:
+    lm, t, _ = _squats(far_offset=130.0)  # the far shoulder a trunk's width away
+    track = build_track(raw_pose(lm, t), "squat")
+    assert estimate_view(track).view == "front"
+    count = count_reps("squat", track)
+    assert {r.signal for r in count.reps} == {"hip_height"}
+    assert len(count.reps) == 3
+    warnings = analyze_track(track).warnings
+    assert any("faced the athlete" in w for w in warnings)
+    assert any("which the camera's view shows better" in w for w in warnings)
+
+
+def test_a_side_view_counts_from_the_angle_and_every_signal_supports_each_rep() -> None:
+    lm, t, _ = _squats()
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert estimate_view(track).view == "side"
+    assert [r.signal for r in count.reps] == ["knee_angle"] * 3
+    assert all(len(s) == 4 for s in count.support)  # the angle and three heights
+    analysis = analyze_track(track)
+    assert analysis.warnings == []
+    assert all(rep.confidence is not None and rep.confidence > 0.9 for rep in analysis.reps)
+
+
+def test_a_bottom_split_in_two_is_one_rep_unless_one_other_signal_finds_both_halves() -> None:
+    from guru_form import activities
+    from guru_form.pose.counting import _join_split_reps
+    from guru_form.pose.segmentation import RepWindow
+    from guru_form.pose.signals import candidate_signals
+
+    profile = activities.get("squat")
+    knee, hip, *rest = candidate_signals(profile.rule, profile.rep_heights)
+    other = rest[-1]
+    t = np.arange(200) * 33.3
+    halves = [RepWindow(30, 50, 58, 40.0, knee.name), RepWindow(60, 64, 90, 40.0, knee.name)]
+    spanning = RepWindow(32, 64, 92, 1.0, hip.name)
+    # The hips turn once, at the second half's turning point; another height near the first's.
+    found = {knee.name: halves, hip.name: [spanning], other.name: [RepWindow(33, 52, 91, 1.0)]}
+    for s in rest[:-1]:
+        found[s.name] = []
+    assert _join_split_reps(halves, knee, [knee, hip, *rest], found, t) == [spanning]
+    # One height turning at both halves: two reps.
+    found[other.name] = [RepWindow(30, 50, 58, 1.0), RepWindow(60, 64, 90, 1.0)]
+    assert _join_split_reps(halves, knee, [knee, hip, *rest], found, t) == halves
