@@ -103,7 +103,7 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	touch $@
 
 docs: run-deps $(VENV)/.installed-docs
-	GURU_FORM_HOME="$(CURDIR)/docs/_build/guru_form_home" MPLBACKEND=Agg \
+	GURU_FORM_HOME="$(CURDIR)/docs/_build/guru_form_home" \
 	GURU_FORM_DOCS_EXECUTION=$(DOCS_EXECUTION) PYDEVD_DISABLE_FILE_VALIDATION=1 \
 	  $(BIN)/python -m sphinx -W --keep-going -b html -j 1 $(DOCS_OPTS) docs docs/_build/html
 	@echo "site: $(CURDIR)/docs/_build/html/index.html"

@@ -40,6 +40,9 @@ myst_heading_anchors = 3
 # Notebooks and gallery pages run when the site is built, against the embedded local server and
 # the bundled sample videos (no network, no credentials). GURU_FORM_DOCS_EXECUTION=off skips
 # running them (a quick look at the text).
+# The kernels draw with matplotlib's inline backend, which an inherited MPLBACKEND (say Agg, as
+# the test suite sets) would replace: the pages would then show no charts.
+os.environ.pop("MPLBACKEND", None)
 nb_execution_mode = os.environ.get("GURU_FORM_DOCS_EXECUTION", "cache")
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True
@@ -116,7 +119,8 @@ intersphinx_mapping = {}
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"guru_form {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
