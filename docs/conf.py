@@ -62,7 +62,7 @@ autosummary_imported_members = True
 def _api_modules() -> list[str]:
     """The modules the API reference documents: the autosummary list of api/index.md."""
     text = (DOCS / "api" / "index.md").read_text()
-    block = text.split("```{eval-rst}", 1)[1].split("```", 1)[0]
+    block = text.split(".. autosummary::", 1)[1].split("```", 1)[0]
     return [line.strip() for line in block.splitlines() if line.strip().startswith("guru_form")]
 
 

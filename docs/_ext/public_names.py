@@ -20,14 +20,20 @@ from sphinx.util.docutils import SphinxDirective
 
 
 def _summary(obj: object) -> str:
-    """The first sentence-line of an object's docstring, without markup that could break a table."""
+    """The first paragraph of a class's or function's docstring, on one line; for data, its type."""
+    if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+        return f"``{type(obj).__name__}``"
     doc = inspect.getdoc(obj) or ""
     line = doc.strip().split("\n\n")[0].replace("\n", " ").strip()
     return line.replace("|", "\\|")
 
 
 class PublicNames(SphinxDirective):
-    """``.. guru-form-public-names::`` with one documented module per content line."""
+    """``.. guru-form-public-names::`` with one documented module per content line.
+
+    Used from reStructuredText (in MyST pages, inside an ``{eval-rst}`` block): the table it makes
+    is parsed as reStructuredText.
+    """
 
     has_content = True
 
