@@ -3,6 +3,8 @@
 #   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest;
 #               then the pose, video and interop tests on Python 3.13 with numpy 2, movement,
 #               OpenSim and Pose2Sim (.venv313, `pytest-py313`)
+# and the documentation site:
+#   make docs   builds docs/ into docs/_build/html with warnings as errors (runs the notebooks)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +14,7 @@ PYTEST_WORKERS ?= 2
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 VENV313 ?= .venv313
 
-.PHONY: demo test test-movement lint typecheck pytest pytest-py313 run-deps system-deps clean
+.PHONY: demo test test-movement lint typecheck pytest pytest-py313 run-deps system-deps docs docs-clean clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -100,9 +102,30 @@ system-deps:
 
 test: system-deps lint typecheck pytest pytest-py313
 
+# The documentation site (Sphinx, pydata theme, myst-nb). The notebooks and the gallery run while it
+# builds, against the embedded local server in a guru_form home of the build's own (no network, no
+# credentials; the user's cache is not touched). Warnings are errors; --keep-going lists them all.
+# DOCS_EXECUTION=off skips running them (a quick look at the text); cache (default) re-runs only
+# what changed since the last build.
+DOCS_EXECUTION ?= cache
+DOCS_OPTS ?=
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[pose,export,docs]"
+	touch $@
+
+docs: run-deps $(VENV)/.installed-docs
+	GURU_FORM_HOME="$(CURDIR)/docs/_build/guru_form_home" \
+	GURU_FORM_DOCS_EXECUTION=$(DOCS_EXECUTION) PYDEVD_DISABLE_FILE_VALIDATION=1 \
+	  $(BIN)/python -m sphinx -W --keep-going -b html -j 1 $(DOCS_OPTS) docs docs/_build/html
+	@echo "site: $(CURDIR)/docs/_build/html/index.html"
+
+docs-clean:
+	rm -rf docs/_build docs/api/generated
+
 # guru_form <-> movement, OpenSim and Pose2Sim alone (they are part of pytest-py313).
 test-movement:
 	$(MAKE) --no-print-directory pytest-py313 PY313_TESTS=tests/io
 
-clean:
+clean: docs-clean
 	rm -rf $(VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache

@@ -64,7 +64,7 @@ HEAD_TOP_FACTOR = 1.0 / 0.87
 #: Each segment's length in :func:`body_height_px` is this percentile of its image lengths over the
 #: frames. A segment's image is shorter than the segment when something hides part of it (the
 #: deadlift's plate over the shin and thigh, for most of a set) or when it turns out of the image
-#: plane, rarely longer; the median then reads the deadlifter 5-8 % short (README, pose section).
+#: plane, rarely longer; the median then reads the deadlifter 5-8 % short (docs/accuracy.md, velocity on real footage).
 SEGMENT_PERCENTILE = 75.0
 
 

@@ -28,8 +28,7 @@ Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
 ``<joint>_visibility``
     float 0..1, the model's visibility of that joint on this frame (raw, not smoothed); missing
     where there is no person (also on gap-filled frames).
-``knee_angle``, ``hip_angle``, ``elbow_angle``, ``shoulder_angle``, ``trunk_lean``,
-``thigh_angle``, ``body_line``
+``knee_angle``, ``hip_angle``, ``elbow_angle``, ``shoulder_angle``, ``trunk_lean``, ``thigh_angle``, ``body_line``
     float degrees, computed from the columns above with
     :func:`guru_form.kinematics.angle_series`; exact definitions in
     :data:`guru_form.kinematics.SERIES`.

@@ -96,7 +96,7 @@ class SegmentationRule:
         ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
         (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
         is early for a figure that eases into it, but tighter bands and a rule on the angle's
-        speed put real lockouts, which stop sharply and then wobble, too late (README, Accuracy).
+        speed put real lockouts, which stop sharply and then wobble, too late (docs/accuracy.md).
     complete_at_turn
         True when a rep is complete at its turning point (a deadlift at lockout): it must start
         at rest, but the way back may be missing (the footage ends during the lockout or the

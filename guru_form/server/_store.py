@@ -111,7 +111,7 @@ class VideoRecord:
 
 RESTORE_HINT = (
     "restore it from a backup: stop every server on this folder, then copy guru.sqlite3 from "
-    "the folder 'guru-form backup' wrote into {folder} (README: 'Backup and restore'); or move "
+    "the folder 'guru-form backup' wrote into {folder} (documentation: guides/server, 'Backup and restore'); or move "
     "{folder} away to start afresh"
 )
 

@@ -7,7 +7,7 @@ uploaded videos and the analysis artifacts are copied; files a previous backup i
 already holds (same size and time) are skipped. Videos stored after the database was copied are
 copied too and simply unknown to that copy. Everything is owner-only.
 
-Restore (README, "Backup and restore"): stop every server on the data folder, then copy the backup
+Restore (docs/guides/server.md, "Backup and restore"): stop every server on the data folder, then copy the backup
 back into it (``cp -a DIR/. DATA/``); or start a server on the backup folder itself.
 """
 

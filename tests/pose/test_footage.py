@@ -26,8 +26,8 @@ STRIDE = 2
 VELOCITY = "MEAN_CONCENTRIC_VELOCITY_BH_PER_S"
 
 #: Each rep's mean concentric velocity measured by eye on the frames, body heights per second:
-#: (low, high) over the measurement's uncertainty (README, "Local pose analysis", velocity on real
-#: footage). Deadlift: the bar's rise (the near plate's centre, 45 cm plates, converted to the
+#: (low, high) over the measurement's uncertainty (docs/accuracy.md, "Velocity on real footage").
+#: Deadlift: the bar's rise (the near plate's centre, 45 cm plates, converted to the
 #: athlete's plane by perspective; 51-53 cm, 0.26-0.30 body heights) from leaving the floor to
 #: within 3 px of its top (1.23-1.46 s), over the athlete's height on the frame (head top to
 #: soles: 417 and 330-340 px). Squat: the hip, 130-150 px from the bottom (the centre of the

@@ -1,7 +1,7 @@
 """Accuracy on the sample videos' exact ground truth, through the engine's own side choice.
 
-Bounds with MediaPipe (stride 2, what ``benchmarks/pose.py`` prints; measured values in the
-README's pose section):
+Bounds with MediaPipe (stride 2, what ``benchmarks/pose.py`` prints; measured values in
+docs/accuracy.md):
 
 - rep counts exact;
 - per-frame angle MAE against truth.csv within 5° for knee, hip and elbow, except the deadlift's
