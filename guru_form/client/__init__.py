@@ -12,8 +12,9 @@ before any request), :mod:`._upload` (streamed multipart body), :mod:`._polling`
 :mod:`.batch` (:class:`BatchResult`), :mod:`.sync`, :mod:`.aio`.
 """
 
+from guru_form.client._progress import AnalyzeProgress
 from guru_form.client.aio import AsyncGuruClient
 from guru_form.client.batch import BatchFailure, BatchResult
 from guru_form.client.sync import GuruClient
 
-__all__ = ["AsyncGuruClient", "BatchFailure", "BatchResult", "GuruClient"]
+__all__ = ["AnalyzeProgress", "AsyncGuruClient", "BatchFailure", "BatchResult", "GuruClient"]

@@ -97,6 +97,7 @@ class WaitOptions:
     poll_interval: float = DEFAULT_POLL_INTERVAL
     max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
     progress: AnalysisProgress = None
+    label: str | None = None
 
 
 _Client = TypeVar("_Client", bound="BaseGuruClient")
@@ -354,6 +355,7 @@ class BaseGuruClient:
         poll_interval: float,
         max_poll_interval: float,
         progress: AnalysisProgress,
+        label: str | None = None,
     ) -> Poller:
         return Poller(
             check_video_id(video_id),
@@ -361,6 +363,7 @@ class BaseGuruClient:
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             progress=progress,
+            label=label,
         )
 
     def _prepare_send(self, request: httpx.Request) -> httpx.Request:
