@@ -230,6 +230,9 @@ class ActivityProfile:
         Whether the local engine emits the mean concentric velocity.
     example
         A plausible invented set, for examples and docs; None for none.
+    aliases
+        Other names people use for it (``"bench"``), besides its API name and label in any case,
+        spacing, hyphenation or plural (see :func:`guru_form.activities.match`).
     """
 
     activity: Activity
@@ -246,6 +249,7 @@ class ActivityProfile:
     skeleton_joints: tuple[str, ...] = SKELETON_JOINTS
     velocity: bool = True
     example: ExampleSet | None = None
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
