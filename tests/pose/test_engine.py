@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from guru_form._install import install_command
 from guru_form.errors import EngineError
 from guru_form.models import Analysis, Status
 from guru_form.pose import PoseEngine, analyze_video, analyze_videos
@@ -233,5 +234,5 @@ def test_guru_form_pose_imports_without_mediapipe() -> None:
     out = subprocess.run(
         [sys.executable, "-c", BLOCK_MEDIAPIPE], capture_output=True, text=True, check=True
     ).stdout
-    assert "local pose analysis needs the optional 'pose' extra" in out
-    assert "pip install 'guru-form[pose]'" in out
+    assert "the optional 'pose' extra is needed for local pose analysis" in out
+    assert install_command("pose") in out
