@@ -32,7 +32,13 @@ Examples
 
 from __future__ import annotations
 
-from guru_form.activities._measures import TOP_BAND, mean_concentric_velocity, rep_analyses
+from guru_form.activities._measures import (
+    HUMAN_HEIGHT_CM,
+    TOP_BAND,
+    mean_concentric_velocity,
+    rep_analyses,
+    velocity_in_m_per_s,
+)
 from guru_form.activities._names import match, spellings
 from guru_form.activities._profile import (
     SKELETON_JOINTS,
@@ -46,6 +52,7 @@ from guru_form.activities._profile import (
 from guru_form.activities._registry import display_name, find, get, register, registered
 
 __all__ = [
+    "HUMAN_HEIGHT_CM",
     "SKELETON_JOINTS",
     "TOP_BAND",
     "VELOCITY_TYPES",
@@ -63,4 +70,5 @@ __all__ = [
     "registered",
     "rep_analyses",
     "spellings",
+    "velocity_in_m_per_s",
 ]
