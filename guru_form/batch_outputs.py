@@ -61,8 +61,10 @@ logger = logging.getLogger("guru_form.batch_outputs")
 
 #: Videos uploaded and waited for at once.
 DEFAULT_CONCURRENCY = 4
-#: Seconds to wait for each analysis.
+#: Seconds to wait for each analysis; the first and the longest wait between its polls.
 DEFAULT_TIMEOUT = 600.0
+DEFAULT_POLL_INTERVAL = 2.0
+DEFAULT_MAX_POLL_INTERVAL = 15.0
 
 Log = Callable[[str], None]
 
@@ -210,6 +212,8 @@ async def analyse_video(
     label: str = "",
     cache: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
     progress: bool | AnalyzeProgress = True,
     athlete_height_cm: float | None = None,
     source: str | None = None,
@@ -226,8 +230,8 @@ async def analyse_video(
         Its output folder's name, kept on the result.
     cache
         False to upload and analyse afresh.
-    timeout
-        Seconds to wait for the analysis.
+    timeout, poll_interval, max_poll_interval
+        Seconds to wait for the analysis; the first and the longest wait between polls.
     progress
         True for bars named by the file, or an :class:`~guru_form.client.AnalyzeProgress`.
     athlete_height_cm
@@ -248,6 +252,8 @@ async def analyse_video(
             rep_count=job.rep_count,
             source=source,
             timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
             progress=progress,
             cache=cache,
         )
