@@ -159,7 +159,7 @@ def test_progress_names_the_file_and_says_the_limit(footage: Path, tmp_path: Pat
         (["{footage}/squats.mp4"], "no activity for squats.mp4: give --activity ACTIVITY", 1),
         (["{footage}/nope.mp4", "--activity", "squat"], "nope.mp4: no such file or folder", 1),
         (["{empty}", "--activity", "squat"], "empty: no videos in this folder", 1),
-        (["{footage}/notes.txt", "--activity", "squat"], "notes.txt: OpenCV cannot open it as a video", 1),
+        (["{footage}/notes.txt", "--activity", "squat"], "notes.txt: cannot be read as a video", 1),
         (["{footage}/squats.mp4", "--activity", "squat", "--out", "{footage}/notes.txt"], "the output folder is a file; choose a folder", 1),
         (["{footage}/squats.mp4", "--activity", "squat", "--athlete-height", "1.8"], "the athlete's height in centimetres, such as 178, got '1.8'", 2),
         (["{footage}/squats.mp4", "--activity", "squat", "--rep-count", "0"], "must be 1 or more, got 0", 2),
