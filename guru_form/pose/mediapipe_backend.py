@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guru_form._install import install_command
+from guru_form._native_logs import native_logs_to_logging
 from guru_form.errors import MissingDependencyError
 from guru_form.pose.blazepose.guard import ProportionGuard
 from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
@@ -29,6 +30,9 @@ __all__ = ["MEDIAPIPE_INDEX", "MediaPipeEstimator", "load_mediapipe_pose"]
 
 #: For each name of :data:`~guru_form.pose.joints.JOINTS`, its BlazePose landmark index.
 MEDIAPIPE_INDEX: tuple[int, ...] = JOINT_LANDMARKS
+
+#: A graph's first frames, during which MediaPipe writes its start-up notices to standard error.
+_NOISY_FRAMES = 3
 
 
 def load_mediapipe_pose() -> Any:
@@ -99,12 +103,14 @@ class MediaPipeEstimator:
             "enable_segmentation": False,
             "min_detection_confidence": min_detection_confidence,
         }
-        self._pose = self._mp_pose.Pose(
-            static_image_mode=False,
-            smooth_landmarks=smooth_landmarks,
-            min_tracking_confidence=min_tracking_confidence,
-            **self._options,
-        )
+        with native_logs_to_logging(__name__):
+            self._pose = self._mp_pose.Pose(
+                static_image_mode=False,
+                smooth_landmarks=smooth_landmarks,
+                min_tracking_confidence=min_tracking_confidence,
+                **self._options,
+            )
+        self._graph_frames = {"tracking": 0, "detector": 0}
         self._detector: Any = None
         self._index = np.asarray(MEDIAPIPE_INDEX)
         self._guard = ProportionGuard(cooldown_frames=cooldown_frames) if guard else None
@@ -122,18 +128,28 @@ class MediaPipeEstimator:
             out[row] = (p.x * width, p.y * height, p.z * width, p.visibility)
         return out
 
+    def _process(self, graph: str, image: npt.NDArray[np.uint8]) -> Any:
+        """One frame through a graph; its native start-up notices go to ``logging``."""
+        solution = self._pose if graph == "tracking" else self._detector
+        if self._graph_frames[graph] >= _NOISY_FRAMES:
+            return solution.process(image)
+        self._graph_frames[graph] += 1
+        with native_logs_to_logging(__name__):
+            return solution.process(image)
+
     def estimate(
         self, image: npt.NDArray[np.uint8], time_ms: float
     ) -> npt.NDArray[np.float64] | None:
         """Joints of one RGB frame, or ``None`` when no person is found."""
         h, w = image.shape[:2]
-        joints = self._joints(self._pose.process(image), w, h)
+        joints = self._joints(self._process("tracking", image), w, h)
         if joints is None or self._guard is None:
             return joints
         if self._guard.implausible(joints):
             if self._detector is None:
-                self._detector = self._mp_pose.Pose(static_image_mode=True, **self._options)
-            fresh = self._joints(self._detector.process(image), w, h)
+                with native_logs_to_logging(__name__):
+                    self._detector = self._mp_pose.Pose(static_image_mode=True, **self._options)
+            fresh = self._joints(self._process("detector", image), w, h)
             self._pose.reset()
             self._guard.redetected()
             self.redetections += 1
