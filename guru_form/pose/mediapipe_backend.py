@@ -14,14 +14,13 @@ true times (see :mod:`guru_form.pose.filters`).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from guru_form._install import install_command
-from guru_form._native_logs import native_logs_to_logging
+from guru_form._native_logs import hold_native_logs
 from guru_form.errors import MissingDependencyError
 from guru_form.pose.blazepose.guard import ProportionGuard
 from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
@@ -30,9 +29,6 @@ __all__ = ["MEDIAPIPE_INDEX", "MediaPipeEstimator", "load_mediapipe_pose"]
 
 #: For each name of :data:`~guru_form.pose.joints.JOINTS`, its BlazePose landmark index.
 MEDIAPIPE_INDEX: tuple[int, ...] = JOINT_LANDMARKS
-
-#: A graph's first frames, during which MediaPipe writes its start-up notices to standard error.
-_NOISY_FRAMES = 3
 
 
 def load_mediapipe_pose() -> Any:
@@ -43,8 +39,6 @@ def load_mediapipe_pose() -> Any:
     MissingDependencyError
         When mediapipe (the ``mediapipe`` extra) is not installed.
     """
-    # MediaPipe logs through glog to stderr; keep it to warnings unless the user chose a level.
-    os.environ.setdefault("GLOG_minloglevel", "2")
     try:
         from mediapipe.python.solutions import pose as mp_pose
     except ImportError:
@@ -98,19 +92,20 @@ class MediaPipeEstimator:
         cooldown_frames: int = 10,
     ) -> None:
         self._mp_pose = load_mediapipe_pose()
+        # MediaPipe's graphs write start-up notices to standard error from threads of their own,
+        # when they open (in the background) and again after each reset: held until close().
+        self._native_logs = hold_native_logs(__name__)
         self._options = {
             "model_complexity": 1,
             "enable_segmentation": False,
             "min_detection_confidence": min_detection_confidence,
         }
-        with native_logs_to_logging(__name__):
-            self._pose = self._mp_pose.Pose(
-                static_image_mode=False,
-                smooth_landmarks=smooth_landmarks,
-                min_tracking_confidence=min_tracking_confidence,
-                **self._options,
-            )
-        self._graph_frames = {"tracking": 0, "detector": 0}
+        self._pose = self._mp_pose.Pose(
+            static_image_mode=False,
+            smooth_landmarks=smooth_landmarks,
+            min_tracking_confidence=min_tracking_confidence,
+            **self._options,
+        )
         self._detector: Any = None
         self._index = np.asarray(MEDIAPIPE_INDEX)
         self._guard = ProportionGuard(cooldown_frames=cooldown_frames) if guard else None
@@ -128,28 +123,18 @@ class MediaPipeEstimator:
             out[row] = (p.x * width, p.y * height, p.z * width, p.visibility)
         return out
 
-    def _process(self, graph: str, image: npt.NDArray[np.uint8]) -> Any:
-        """One frame through a graph; its native start-up notices go to ``logging``."""
-        solution = self._pose if graph == "tracking" else self._detector
-        if self._graph_frames[graph] >= _NOISY_FRAMES:
-            return solution.process(image)
-        self._graph_frames[graph] += 1
-        with native_logs_to_logging(__name__):
-            return solution.process(image)
-
     def estimate(
         self, image: npt.NDArray[np.uint8], time_ms: float
     ) -> npt.NDArray[np.float64] | None:
         """Joints of one RGB frame, or ``None`` when no person is found."""
         h, w = image.shape[:2]
-        joints = self._joints(self._process("tracking", image), w, h)
+        joints = self._joints(self._pose.process(image), w, h)
         if joints is None or self._guard is None:
             return joints
         if self._guard.implausible(joints):
             if self._detector is None:
-                with native_logs_to_logging(__name__):
-                    self._detector = self._mp_pose.Pose(static_image_mode=True, **self._options)
-            fresh = self._joints(self._process("detector", image), w, h)
+                self._detector = self._mp_pose.Pose(static_image_mode=True, **self._options)
+            fresh = self._joints(self._detector.process(image), w, h)
             self._pose.reset()
             self._guard.redetected()
             self.redetections += 1
@@ -164,6 +149,7 @@ class MediaPipeEstimator:
         self._pose.close()
         if self._detector is not None:
             self._detector.close()
+        self._native_logs.release()
 
     def __enter__(self) -> MediaPipeEstimator:
         return self
