@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guru_form import activities
-from guru_form.errors import GuruError, InvalidInputError
+from guru_form.errors import AnalysisTimeoutError, GuruError, InvalidInputError
 from guru_form.models import Activity, Analysis
 from guru_form.report.outputs import SetOutputs
 from guru_form.set_review import Notice, review
@@ -45,11 +45,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_TIMEOUT",
     "AnalyzeResult",
     "AnalyzedVideo",
     "analyse_video",
     "analyse_videos",
     "check_athlete_height",
+    "describe_failure",
     "folder_labels",
     "run_analyze",
     "run_jobs",
@@ -472,9 +474,26 @@ def _where(engine: str, stride: int | None, hosted: bool | None, say: Log) -> tu
     return True, where
 
 
+def describe_failure(error: BaseException | None) -> str:
+    """Why a video has no results, in words for someone running a command, not Python.
+
+    Parameters
+    ----------
+    error
+        :attr:`AnalyzedVideo.error`.
+    """
+    if isinstance(error, AnalysisTimeoutError):
+        status = f", the server said {error.status!r}" if error.status else ""
+        return (
+            f"not analysed within {error.waited_s:.0f} s, the time limit (video {error.video_id} "
+            f"is uploaded{status})"
+        )
+    return str(error)
+
+
 def _result_line(video: AnalyzedVideo, out: Path) -> str:
     if video.error is not None:
-        return f"{video.job.name}: failed: {video.error}"
+        return f"{video.job.name}: failed: {describe_failure(video.error)}"
     assert video.analysis is not None
     count = video.analysis.rep_count
     activity = video.activity
@@ -637,6 +656,7 @@ def run_analyze(
     athlete_height_cm: float | None = None,
     cache: bool = True,
     concurrency: int = DEFAULT_CONCURRENCY,
+    timeout: float = DEFAULT_TIMEOUT,
     progress: bool = True,
     log: Log | None = None,
 ) -> AnalyzeResult:
@@ -652,7 +672,7 @@ def run_analyze(
     rep_count
         The reps each video should hold; a video with another count gets a warning.
     out_dir, athlete, title, notes, engine, stride, pdf, athlete_height_cm, cache, concurrency,
-    progress, log
+    timeout, progress, log
         As for :func:`run_jobs`.
 
     Returns
@@ -681,6 +701,7 @@ def run_analyze(
         athlete_height_cm=athlete_height_cm,
         cache=cache,
         concurrency=concurrency,
+        timeout=timeout,
         progress=progress,
         log=log,
     )

@@ -6,16 +6,14 @@ This module parses arguments and prints; each command's work lives in the module
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from guru_form import activities
 from guru_form._version import __version__
-from guru_form.errors import GuruError, InvalidInputError
+from guru_form.errors import AnalysisTimeoutError, GuruError, InvalidInputError
 
 ENGINES = "auto, pose, reference, or package.module:Class"
 STRIDE_HELP = (
@@ -116,8 +114,31 @@ def _height(text: str) -> float:
         ) from None
 
 
+def _timeout(text: str) -> float:
+    """``--timeout``'s type: seconds, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"seconds, more than 0, such as 1200, got {text!r}")
+    return value
+
+
 def _add_stride(parser: argparse.ArgumentParser, where: str = "") -> None:
     parser.add_argument("--stride", type=_stride, metavar="N", help=STRIDE_HELP + where)
+
+
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    from guru_form.batch_outputs import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"the longest wait for each analysis, in seconds (default: {DEFAULT_TIMEOUT:.0f})",
+    )
 
 
 def _add_demo(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -138,6 +159,7 @@ def _add_demo(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     demo.add_argument("--engine", default="auto", help=f"local analysis engine: {ENGINES}")
     _add_stride(demo)
+    _add_timeout(demo)
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
@@ -202,6 +224,7 @@ def _add_analyze(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--engine", default="auto", help=f"local analysis engine (no credentials): {ENGINES}"
     )
     _add_stride(analyze, "; local server only")
+    _add_timeout(analyze)
     analyze.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
@@ -284,6 +307,7 @@ def _demo(args: argparse.Namespace) -> int:
         args.out,
         engine=args.engine,
         stride=args.stride,
+        timeout=args.timeout,
         progress=not args.no_progress,
         log=tqdm.write,
     )
@@ -293,7 +317,20 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"results in {result.out_dir.resolve()}")
     if result.report is not None:
         print(f"report: {result.report.resolve()}")
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout)
     return 1 if result.failed else 0
+
+
+def _hint_longer_timeout(errors: Sequence[BaseException | None], timeout: float) -> None:
+    """After analyses that hit the time limit: how to give them longer."""
+    if any(isinstance(error, AnalysisTimeoutError) for error in errors):
+        print(
+            f"guru-form: the time limit ({timeout:.0f} s per video) ran out before an analysis "
+            "finished (a busy or slow machine, or a long video); run the command again, with a "
+            f"longer limit if need be (e.g. --timeout {2 * timeout:.0f}): a video analysed "
+            "meanwhile is not analysed again",
+            file=sys.stderr,
+        )
 
 
 def _say(line: str) -> None:
@@ -304,7 +341,7 @@ def _say(line: str) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from guru_form.batch_outputs import run_analyze
+    from guru_form.batch_outputs import describe_failure, run_analyze
 
     result = run_analyze(
         args.videos,
@@ -319,6 +356,7 @@ def _analyze(args: argparse.Namespace) -> int:
         pdf=args.pdf,
         athlete_height_cm=args.athlete_height,
         cache=not args.no_cache,
+        timeout=args.timeout,
         progress=not args.no_progress,
         log=_say,
     )
@@ -330,7 +368,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.report is not None:
         print(f"report: {result.report.resolve()}")
     for failed in result.failed:
-        print(f"guru-form: {failed.job.name}: {failed.error}", file=sys.stderr)
+        print(f"guru-form: {failed.job.name}: {describe_failure(failed.error)}", file=sys.stderr)
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout)
     empty = result.empty
     if empty:
         names = ", ".join(v.job.name for v in empty[:3]) + (", ..." if len(empty) > 3 else "")
@@ -396,43 +435,12 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Send what native libraries write to file descriptor 2 to /dev/null; keep Python's stderr.
-
-    MediaPipe's C++ core logs start-up notices straight to descriptor 2, which would bury the
-    command's own output. Python's ``sys.stderr`` (progress bars, error messages) is re-pointed at a
-    copy of the real stderr first, so it is unaffected.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real descriptor (e.g. captured in tests)
-        yield
-        return
-    python_stderr = sys.stderr
-    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        sys.stderr.close()
-        sys.stderr = python_stderr
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     commands = {"demo": _demo, "analyze": _analyze, "serve": _serve, "backup": _backup}
-    quiet = native_stderr_silenced() if args.command in ("demo", "analyze") else nullcontext()
     try:
-        with quiet:
-            return commands[args.command](args)
+        return commands[args.command](args)
     except GuruError as exc:
         print(f"guru-form: error: {exc}", file=sys.stderr)
         return 1

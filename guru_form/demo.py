@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guru_form.batch_outputs import AnalyzedVideo
+from guru_form.batch_outputs import DEFAULT_TIMEOUT, AnalyzedVideo, describe_failure
 from guru_form.metrics import format_value, metric_label, unit_of
 from guru_form.models import Analysis
 from guru_form.tables.compare import RepComparison
@@ -86,7 +86,7 @@ class DemoResult:
                 f"{sample.name:<12} {comp.found_count:>4} / {comp.reference_count:<3} "
                 f"{format_value(mid, 'ms'):>14}  {sample.errors()}"
             )
-        lines += [f"{v.job.name:<12} failed: {v.error}" for v in self.failed]
+        lines += [f"{v.job.name:<12} failed: {describe_failure(v.error)}" for v in self.failed]
         lines.append(
             "(reps: found / true; turning point: mean |found - true| of the bottom or lockout "
             "time; each measure: mean |found - true| over the reps found)"
@@ -100,6 +100,7 @@ def run_demo(
     engine: str = "auto",
     stride: int | None = None,
     names: list[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
 ) -> DemoResult:
@@ -116,6 +117,8 @@ def run_demo(
         The pose engine analyses every ``stride``-th frame; None means every frame.
     names
         Which samples (default: all of :func:`guru_form.samples.sample_names`).
+    timeout
+        Seconds to wait for each analysis.
     progress
         Show tqdm bars for uploads and analyses.
     log
@@ -160,6 +163,7 @@ def run_demo(
         stride=stride,
         source="guru-form demo",
         hosted=False,
+        timeout=timeout,
         progress=progress,
         log=say,
     )

@@ -7,6 +7,7 @@ for another, and with no activity it "recognises" the sample's activity (confide
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,13 @@ class ActivityEngine:
         if rep_count is not None:
             body["reps"] = body["reps"][:rep_count]
         return body
+
+
+class SlowEngine(ActivityEngine):
+    """:class:`ActivityEngine`, taking 5 s a video: longer than a test's ``--timeout 1``."""
+
+    name = "slow"
+
+    def analyze(self, video_path: Path, **options: Any) -> dict[str, Any]:
+        time.sleep(5)
+        return super().analyze(video_path, **options)

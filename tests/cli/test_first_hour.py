@@ -194,3 +194,20 @@ def test_help_describes_demo_and_serve_options(tmp_path: Path) -> None:
     assert "--port PORT port to listen on (default: 8000)" in serve
     top = _run("--help", home=tmp_path).stdout
     assert "examples:" in top
+
+
+def test_an_analysis_past_the_time_limit_says_how_to_give_it_longer(
+    footage: Path, tmp_path: Path
+) -> None:
+    video = str(footage / "squats.mp4")
+    done = _run(
+        "analyze", video, "--activity", "squat", "--timeout", "1", "--no-progress",
+        "--engine", "tests.cli._engines:SlowEngine", home=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "squats.mp4: not analysed within 1 s, the time limit (video " in done.stderr
+    assert "wait_for_analysis" not in done.stdout + done.stderr  # Python, not this command
+    assert "run the command again, with a longer limit if need be (e.g. --timeout 2)" in done.stderr
+    bad = _run("analyze", video, "--activity", "squat", "--timeout", "0", home=tmp_path)
+    assert bad.returncode == 2
+    assert "argument --timeout: seconds, more than 0, such as 1200, got '0'" in bad.stderr
