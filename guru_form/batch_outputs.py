@@ -227,7 +227,8 @@ async def analyse_video(
     client
         The client (hosted API or local server).
     job
-        The video, its activity (None: recognised) and expected rep count.
+        The video, its activity (None: recognised) and expected rep count (compared with the
+        reps found; a different count is a notice).
     label
         Its output folder's name, kept on the result.
     cache
@@ -248,10 +249,11 @@ async def analyse_video(
     """
     out = AnalyzedVideo(job, label or job.path.stem)
     try:
+        # The expected count is checked against what is found, not sent as the API's repCount
+        # hint: the local pose engine reports at most that many reps, hiding an over-count.
         analysis = await client.analyze(
             job.path,
             activity=job.activity,
-            rep_count=job.rep_count,
             source=source,
             timeout=timeout,
             poll_interval=poll_interval,

@@ -138,6 +138,16 @@ def test_switches_rep_count_height_no_cache_open(footage: Path, tmp_path: Path) 
     assert not (tmp_path / "cache" / "analyses").exists()  # --no-cache: nothing recorded
 
 
+def test_more_reps_than_expected_are_reported_not_cut(footage: Path, tmp_path: Path) -> None:
+    """The pose engine reports at most a given repCount: the expected count is not sent."""
+    done = _analyze(
+        str(footage / "squats.mp4"), "--activity", "squat", "--rep-count", "3", home=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warning: squats.mp4: found 4 reps, expected 3" in done.stderr
+    assert "squats.mp4: 4 reps (squat)" in done.stdout
+
+
 @pytest.mark.slow
 def test_progress_names_the_file_and_says_the_limit(footage: Path, tmp_path: Path) -> None:
     done = _analyze(
