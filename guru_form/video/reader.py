@@ -250,8 +250,10 @@ class VideoReader:
     def _orientation_of(self, frame: av.video.frame.VideoFrame) -> Orientation:
         import av.sidedata.sidedata
 
-        side_data: Any = frame.side_data  # PyAV's stubs mistype it; it iterates SideData
-        for side in side_data:
+        side_data: Any = frame.side_data  # PyAV's stubs mistype it
+        for item in side_data:
+            # PyAV < 19 iterates the SideData themselves, PyAV 19 (a Mapping) their types
+            side = item if hasattr(item, "type") else side_data[item]
             if side.type == av.sidedata.sidedata.Type.DISPLAYMATRIX:
                 matrix = np.frombuffer(bytes(side), dtype=np.int32)
                 if matrix.size == 9:
