@@ -485,7 +485,8 @@ def describe_failure(error: BaseException | None) -> str:
         :attr:`AnalyzedVideo.error`.
     """
     if isinstance(error, AnalysisTimeoutError):
-        status = f", the server said {error.status!r}" if error.status else ""
+        said = error.status and error.status != "Pending"
+        status = f", the server said {error.status!r}" if said else ""
         return (
             f"not analysed within {error.waited_s:.0f} s, the time limit (video {error.video_id} "
             f"is uploaded{status})"
