@@ -317,13 +317,21 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"results in {result.out_dir.resolve()}")
     if result.report is not None:
         print(f"report: {result.report.resolve()}")
-    _hint_longer_timeout([v.error for v in result.failed], args.timeout)
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout, local=True)
     return 1 if result.failed else 0
 
 
-def _hint_longer_timeout(errors: Sequence[BaseException | None], timeout: float) -> None:
-    """After analyses that hit the time limit: how to give them longer."""
+def _hint_longer_timeout(
+    errors: Sequence[BaseException | None], timeout: float, *, local: bool
+) -> None:
+    """After analyses that hit the time limit: how to give them longer, and why we still wait."""
     if any(isinstance(error, AnalysisTimeoutError) for error in errors):
+        if local:
+            print(
+                "guru-form: the local server finishes the analyses it has started before this "
+                "command exits (Ctrl-C stops them)",
+                file=sys.stderr,
+            )
         print(
             f"guru-form: the time limit ({timeout:.0f} s per video) ran out before an analysis "
             "finished (a busy or slow machine, or a long video); run the command again, with a "
@@ -369,7 +377,8 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"report: {result.report.resolve()}")
     for failed in result.failed:
         print(f"guru-form: {failed.job.name}: {describe_failure(failed.error)}", file=sys.stderr)
-    _hint_longer_timeout([v.error for v in result.failed], args.timeout)
+    local = result.where.startswith("the local server")
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout, local=local)
     empty = result.empty
     if empty:
         names = ", ".join(v.job.name for v in empty[:3]) + (", ..." if len(empty) > 3 else "")

@@ -218,6 +218,9 @@ def test_an_analysis_past_the_time_limit_says_how_to_give_it_longer(
     assert "squats.mp4: not analysed within 1 s, the time limit (video " in done.stderr
     assert "wait_for_analysis" not in done.stdout + done.stderr  # Python, not this command
     assert "run the command again, with a longer limit if need be (e.g. --timeout 2)" in done.stderr
+    assert (
+        "the local server finishes the analyses it has started before this command" in done.stderr
+    )
     bad = _run("analyze", video, "--activity", "squat", "--timeout", "0", home=tmp_path)
     assert bad.returncode == 2
     assert "argument --timeout: seconds, more than 0, such as 1200, got '0'" in bad.stderr
