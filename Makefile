@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine (see README.md):
-#   make demo   creates .venv, installs guru-form with local pose analysis, runs `guru-form demo`
+#   make demo   creates .venv, installs guru-form with local pose analysis, table export and PDF
+#               reports (what the notebooks use), runs `guru-form demo`
 #   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest;
 #               then the pose, video and interop tests on Python 3.13 with numpy 2, movement,
 #               OpenSim and Pose2Sim (.venv313, `pytest-py313`)
@@ -21,7 +22,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[pose,export]"
+	$(BIN)/python -m pip install --quiet -e ".[pose,export,pdf]"
 	touch $@
 
 # The main test environment (the interpreter of PYTHON, 3.11 here) also has the mediapipe extra,
@@ -72,12 +73,12 @@ pytest-py313:
 	  $(VENV313)/bin/python -m pytest $(PY313_TESTS) -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
 	fi
 
-# Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
-# chromium (the browser tests) and Pango (WeasyPrint's PDF reports). Each is installed with
-# apt-get when missing and we are root; otherwise a note says what to install (the browser and PDF
-# tests are then skipped and say why).
-RUN_DEBS := libgl1 libglib2.0-0
-TEST_DEBS := chromium libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); WeasyPrint's PDF
+# reports need Pango (coach_set_review.ipynb makes one); the tests also need chromium. Each is
+# installed with apt-get when missing and we are root; otherwise a note says what to install (the
+# browser and PDF tests are then skipped and say why).
+RUN_DEBS := libgl1 libglib2.0-0 libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := chromium
 
 define install_debs
 	@missing=""; \

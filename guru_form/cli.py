@@ -6,21 +6,71 @@ This module parses arguments and prints; each command's work lives in the module
 from __future__ import annotations
 
 import argparse
-import math
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
+from guru_form import activities
 from guru_form._version import __version__
-from guru_form.errors import GuruError, InvalidInputError
-from guru_form.models import Activity
+from guru_form.errors import AnalysisTimeoutError, GuruError, InvalidInputError
 
 ENGINES = "auto, pose, reference, or package.module:Class"
 STRIDE_HELP = (
-    "the pose engine analyses every N-th frame (2: about 1.7x faster, same accuracy on lifts; "
-    "default: every frame)"
+    "the pose engine analyses every N-th frame (2: about 1.7x faster; default: every frame)"
 )
+
+TOP_EXAMPLES = """\
+examples:
+  guru-form demo                                  analyse the sample videos, no account needed
+  guru-form analyze squats.mp4 --activity squat   one video
+  guru-form analyze monday/ --activity squat      every video in a folder
+  guru-form analyze squats.mp4:squat pushups.mp4:push-up
+                                                  each video with its own activity
+  guru-form <command> --help                      a command's options and examples
+"""
+
+ANALYZE_EXAMPLES = """\
+examples:
+  guru-form analyze squats.mp4 --activity squat --rep-count 5
+  guru-form analyze monday/ --activity squat --athlete Sam --athlete-height 178 --open
+  guru-form analyze squats.mp4:squat pushups.mp4:push-up bench/:bench --out week3
+  guru-form analyze clips/ --activity auto        let the analysis recognise each activity
+
+Each video gets a folder in --out named after it, with analysis.json, reps.csv,
+dashboard.png, contact_sheet.png and report.html. With several videos, report.html
+covers them all (compared when they show one activity) and report-ACTIVITY.html
+compares the videos of each activity that has more than one.
+
+Activities: {activities} (also written "Squats", "push-ups", "bench", ...),
+or auto. A video with no reps is a warning and makes the exit code 1 (--allow-empty
+makes it 0).
+"""
+
+DEMO_EXAMPLES = """\
+examples:
+  guru-form demo
+  guru-form demo --out demo_results --stride 2
+"""
+
+SERVE_EXAMPLES = """\
+examples:
+  guru-form serve
+  guru-form serve --port 8123 --engine pose --stride 2
+"""
+
+BACKUP_EXAMPLES = """\
+examples:
+  guru-form backup ~/guru_backup
+  guru-form backup /mnt/usb/guru --data-dir ~/guru_data
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and a pointer to ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _stride(text: str) -> int:
@@ -36,63 +86,182 @@ def _stride(text: str) -> int:
     return value
 
 
+def _rep_count(text: str) -> int:
+    """``--rep-count``'s type: a whole number, 1 or more."""
+    return _stride(text)
+
+
+def _activity(text: str) -> str:
+    """``--activity``'s type: a name :func:`guru_form.activities.match` knows, or ``auto``."""
+    from guru_form.video_inputs import parse_activity
+
+    try:
+        activity = parse_activity(text)
+    except InvalidInputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return "auto" if activity is None else activity.value
+
+
+def _height(text: str) -> float:
+    """``--athlete-height``'s type: centimetres a person can be tall."""
+    from guru_form.batch_outputs import check_athlete_height
+
+    try:
+        return check_athlete_height(float(text))
+    except (ValueError, InvalidInputError):
+        raise argparse.ArgumentTypeError(
+            f"the athlete's height in centimetres, such as 178, got {text!r}"
+        ) from None
+
+
+def _timeout(text: str) -> float:
+    """``--timeout``'s type: seconds, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"seconds, more than 0, such as 1200, got {text!r}")
+    return value
+
+
 def _add_stride(parser: argparse.ArgumentParser, where: str = "") -> None:
     parser.add_argument("--stride", type=_stride, metavar="N", help=STRIDE_HELP + where)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``guru-form`` command."""
-    parser = argparse.ArgumentParser(
-        prog="guru-form",
-        description="Analyse workout form from video with the Guru API or guru_form's local server.",
-    )
-    parser.add_argument("--version", action="version", version=f"guru-form {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    from guru_form.batch_outputs import DEFAULT_TIMEOUT
 
+    parser.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"the longest wait for each analysis, in seconds (default: {DEFAULT_TIMEOUT:.0f})",
+    )
+
+
+def _add_demo(sub: argparse._SubParsersAction[_Parser]) -> None:
     demo = sub.add_parser(
-        "demo", help="analyse the bundled sample videos on the local server (no credentials)"
+        "demo",
+        help="analyse the bundled sample videos on the local server (no credentials)",
+        description=(
+            "Analyse the four sample videos (squat, deadlift, bench press, push-up) on "
+            "guru_form's local server, through the real client, with no account and no "
+            "internet; write each one's analysis, reps, charts, frames and report, and print "
+            "how each analysis compares with the sample's true reps."
+        ),
+        epilog=DEMO_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
         "--out", default="guru_form_output", help="output folder (default: %(default)s)"
     )
     demo.add_argument("--engine", default="auto", help=f"local analysis engine: {ENGINES}")
     _add_stride(demo)
+    _add_timeout(demo)
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
+
+def _add_analyze(sub: argparse._SubParsersAction[_Parser]) -> None:
     analyze = sub.add_parser(
         "analyze",
         help="analyse your videos; write JSON, CSV, charts, frames and a report for each",
         description=(
-            "Analyse workout videos and write, for each, analysis.json, reps.csv, dashboard.png, "
-            "contact_sheet.png and report.html in a folder named after the video (and, for "
-            "several videos, one report.html comparing them). Uses the hosted Guru API when "
-            "GURU_CLIENT_ID and GURU_CLIENT_SECRET are set, else the local server."
+            "Analyse workout videos (files, or folders of them) and write everything about "
+            "each set. Uses the hosted Guru API when GURU_CLIENT_ID and GURU_CLIENT_SECRET are "
+            "set, else guru_form's local server (no account, offline)."
         ),
+        epilog=ANALYZE_EXAMPLES.format(
+            activities=", ".join(p.name for p in activities.registered())
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    analyze.add_argument("videos", nargs="+", metavar="VIDEO", help="video files")
+    analyze.add_argument(
+        "videos",
+        nargs="+",
+        metavar="VIDEO[:ACTIVITY]",
+        help="video files or folders of videos; add :ACTIVITY to give them their own activity",
+    )
     analyze.add_argument(
         "--activity",
-        required=True,
-        choices=[a.value for a in Activity],
-        help="what the videos show",
+        type=_activity,
+        help="what the videos show, for those without their own (auto: recognise it)",
     )
     analyze.add_argument(
         "--out", default="guru_form_output", help="output folder (default: %(default)s)"
     )
-    analyze.add_argument("--rep-count", type=int, metavar="N", help="expected reps per video")
+    analyze.add_argument(
+        "--rep-count",
+        type=_rep_count,
+        metavar="N",
+        help="reps each video should hold; another count is reported",
+    )
     analyze.add_argument("--athlete", metavar="NAME", help="athlete's name, for the report")
+    analyze.add_argument(
+        "--athlete-height",
+        type=_height,
+        metavar="CM",
+        help="athlete's height in cm: velocities in m/s instead of body heights/s",
+    )
     analyze.add_argument("--title", help="report title (default: from the activity and reps)")
     analyze.add_argument("--notes", help="coach's notes, for the report")
     analyze.add_argument("--pdf", action="store_true", help="also write report.pdf (pdf extra)")
     analyze.add_argument(
+        "--open", action="store_true", help="open the report in the web browser when done"
+    )
+    analyze.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="upload and analyse again, even videos analysed before",
+    )
+    analyze.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="a video with no reps is a warning only (exit code 0)",
+    )
+    analyze.add_argument(
         "--engine", default="auto", help=f"local analysis engine (no credentials): {ENGINES}"
     )
     _add_stride(analyze, "; local server only")
+    _add_timeout(analyze)
     analyze.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
-    serve = sub.add_parser("serve", help="run the Guru-compatible API server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``guru-form`` command."""
+    parser = _Parser(
+        prog="guru-form",
+        description="Analyse workout form from video with the Guru API or guru_form's local server.",
+        epilog=TOP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"guru-form {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+    _add_demo(sub)
+    _add_analyze(sub)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the Guru-compatible API server",
+        description=(
+            "Run guru_form's Guru-compatible API server in the foreground (Ctrl-C stops it). It "
+            "prints its URL and where its credentials are; the client, Guru's own clients and "
+            "curl talk to it as to the hosted API."
+        ),
+        epilog=SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s, this machine only; 0.0.0.0 for all)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
     serve.add_argument("--data-dir", help="where state lives (default: $GURU_FORM_HOME/server)")
     serve.add_argument("--engine", default="auto", help=f"analysis engine: {ENGINES}")
     _add_stride(serve)
@@ -120,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser(
         "backup",
         help="copy the local server's data folder, consistently, even while it runs",
+        epilog=BACKUP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Copy a guru-form server's data folder to DIR: the database with SQLite's backup API "
             "(everything committed, also what is still in its WAL), then the credentials, signing "
@@ -143,36 +314,49 @@ def _demo(args: argparse.Namespace) -> int:
         args.out,
         engine=args.engine,
         stride=args.stride,
+        timeout=args.timeout,
         progress=not args.no_progress,
         log=tqdm.write,
     )
     print()
-    print(f"{'sample':<12} {'reps':>9} {'mid err':>9}  analysis error (mean |found - truth|)")
-    for sample in result.samples:
-        comp = sample.comparison
-        errors = {str(k): float(v) for k, v in comp.mean_abs_errors().items() if not math.isnan(v)}
-        mid = errors.pop("mid_error_ms", None)
-        mid_text = "-" if mid is None else f"{mid:.0f} ms"
-        detail = ", ".join(
-            f"{name.removesuffix('_error')} {value:.3g}"
-            for name, value in errors.items()
-            if not name.endswith("_ms")
-        )
-        print(
-            f"{sample.name:<12} {comp.found_count:>4} / {comp.reference_count:<3} {mid_text:>9}  "
-            f"{detail or '-'}"
-        )
+    print(result.table())
     print()
     print(f"results in {result.out_dir.resolve()}")
     if result.report is not None:
         print(f"report: {result.report.resolve()}")
-    return 0
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout, local=True)
+    return 1 if result.failed else 0
+
+
+def _hint_longer_timeout(
+    errors: Sequence[BaseException | None], timeout: float, *, local: bool
+) -> None:
+    """After analyses that hit the time limit: how to give them longer, and why we still wait."""
+    if any(isinstance(error, AnalysisTimeoutError) for error in errors):
+        if local:
+            print(
+                "guru-form: the local server finishes the analyses it has started before this "
+                "command exits (Ctrl-C stops them)",
+                file=sys.stderr,
+            )
+        print(
+            f"guru-form: the time limit ({timeout:.0f} s per video) ran out before an analysis "
+            "finished (a busy or slow machine, or a long video); run the command again, with a "
+            f"longer limit if need be (e.g. --timeout {2 * timeout:.0f}): a video analysed "
+            "meanwhile is not analysed again",
+            file=sys.stderr,
+        )
+
+
+def _say(line: str) -> None:
+    """A line of the analysis's progress: warnings to stderr, the rest to stdout."""
+    from tqdm.auto import tqdm
+
+    tqdm.write(line, file=sys.stderr if line.startswith("warning:") else sys.stdout)
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
-
-    from guru_form.batch_outputs import run_analyze
+    from guru_form.batch_outputs import describe_failure, run_analyze
 
     result = run_analyze(
         args.videos,
@@ -185,16 +369,48 @@ def _analyze(args: argparse.Namespace) -> int:
         engine=args.engine,
         stride=args.stride,
         pdf=args.pdf,
+        athlete_height_cm=args.athlete_height,
+        cache=not args.no_cache,
+        timeout=args.timeout,
         progress=not args.no_progress,
-        log=tqdm.write,
+        log=_say,
     )
     print()
     print(f"results in {result.out_dir.resolve()}")
+    for name, path in result.reports.items():
+        if name != "all":
+            print(f"{activities.display_name(name).lower()}: {path.resolve()}")
     if result.report is not None:
         print(f"report: {result.report.resolve()}")
     for failed in result.failed:
-        print(f"guru-form: {failed.path}: {failed.error}", file=sys.stderr)
-    return 1 if result.failed else 0
+        print(f"guru-form: {failed.job.name}: {describe_failure(failed.error)}", file=sys.stderr)
+    local = result.where.startswith("the local server")
+    _hint_longer_timeout([v.error for v in result.failed], args.timeout, local=local)
+    empty = result.empty
+    if empty:
+        names = ", ".join(v.job.name for v in empty[:3]) + (", ..." if len(empty) > 3 else "")
+        print(
+            f"guru-form: no reps in {names}: give each video its activity (VIDEO:ACTIVITY), or "
+            "--activity auto to have it recognised"
+            + ("" if args.allow_empty else "; --allow-empty to accept videos without reps"),
+            file=sys.stderr,
+        )
+    if args.open and result.report is not None:
+        _open_in_browser(result.report)
+    return 1 if result.failed or (empty and not args.allow_empty) else 0
+
+
+def _open_in_browser(path: Path) -> None:
+    """Open a report in the user's web browser (``$BROWSER`` when set), or say how to."""
+    import webbrowser
+
+    uri = path.resolve().as_uri()
+    try:
+        opened = webbrowser.open(uri)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        print(f"guru-form: could not open a web browser; open {uri}", file=sys.stderr)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -249,45 +465,18 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Send what native libraries write to file descriptor 2 to /dev/null; keep Python's stderr.
-
-    MediaPipe's C++ core logs start-up notices straight to descriptor 2, which would bury the
-    command's own output. Python's ``sys.stderr`` (progress bars, error messages) is re-pointed at a
-    copy of the real stderr first, so it is unaffected.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real descriptor (e.g. captured in tests)
-        yield
-        return
-    python_stderr = sys.stderr
-    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        sys.stderr.close()
-        sys.stderr = python_stderr
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
     commands = {"demo": _demo, "analyze": _analyze, "serve": _serve, "backup": _backup}
-    quiet = native_stderr_silenced() if args.command in ("demo", "analyze") else nullcontext()
     try:
-        with quiet:
-            return commands[args.command](args)
+        return commands[args.command](args)
     except GuruError as exc:
         print(f"guru-form: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"guru-form: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

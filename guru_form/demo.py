@@ -1,23 +1,29 @@
 """The ``guru-form demo`` job: the bundled sample videos, analysed end to end on the local server.
 
-Starts the embedded local server (no credentials, no internet), uploads every sample video through
-the real client with its activity only (never its true rep count, so the engine's count is its
-own), waits for the analyses, and writes for each sample its analysis JSON, reps CSV,
-dashboard chart, contact sheet and HTML report (:func:`guru_form.report.write_set_outputs`),
-comparing each analysis with the sample's ground truth; then one ``report.html`` with every sample.
+Starts the embedded local server (no credentials, no internet) and runs the sample videos through
+the one analyse-and-write path of ``guru-form analyze`` (:func:`guru_form.batch_outputs.run_jobs`),
+each with its activity only (never its true rep count, so the engine's count is its own). Then
+each analysis is compared with the sample's ground truth, and :meth:`DemoResult.table` prints the
+comparison, every number with its unit.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from guru_form.batch_outputs import DEFAULT_TIMEOUT, AnalyzedVideo, describe_failure
+from guru_form.metrics import format_value, metric_label, unit_of
 from guru_form.models import Analysis
 from guru_form.tables.compare import RepComparison
 
 __all__ = ["DemoResult", "DemoSample", "run_demo"]
+
+#: The notes of each sample's report.
+NOTES = "guru-form demo: a synthetic sample video analysed on the local server."
 
 
 @dataclass
@@ -45,17 +51,47 @@ class DemoSample:
     comparison: RepComparison
     outputs: dict[str, Path] = field(default_factory=dict)
 
+    def errors(self) -> str:
+        """The mean error of each measure, with its label and unit (``Knee angle 8.4°, ...``)."""
+        errors = self.comparison.mean_abs_errors()
+        parts = []
+        for column, value in errors.items():
+            name = str(column)
+            if not name.endswith("_error") or math.isnan(float(value)):
+                continue
+            measure = name.removesuffix("_error")
+            parts.append(f"{metric_label(measure)} {format_value(value, unit_of(measure))}")
+        return ", ".join(parts) or "–"
+
 
 @dataclass
 class DemoResult:
-    """What the demo did: where, with which engine, each sample's result, and the report of
-    every sample (``report``)."""
+    """What the demo did: where, with which engine, each sample's result, the report of every
+    sample (``report``) and the samples that could not be analysed (``failed``)."""
 
     out_dir: Path
     engine: str
     server_url: str
     samples: list[DemoSample]
     report: Path | None = None
+    failed: list[AnalyzedVideo] = field(default_factory=list)
+
+    def table(self) -> str:
+        """Each sample's reps found against its true reps, and its mean errors, with units."""
+        lines = [f"{'sample':<12} {'reps':^10} {'turning point':>14}  mean error of each measure"]
+        for sample in self.samples:
+            comp = sample.comparison
+            mid = comp.mean_abs_errors().get("mid_error_ms", float("nan"))
+            lines.append(
+                f"{sample.name:<12} {comp.found_count:>4} / {comp.reference_count:<3} "
+                f"{format_value(mid, 'ms'):>14}  {sample.errors()}"
+            )
+        lines += [f"{v.job.name:<12} failed: {describe_failure(v.error)}" for v in self.failed]
+        lines.append(
+            "(reps: found / true; turning point: mean |found - true| of the bottom or lockout "
+            "time; each measure: mean |found - true| over the reps found)"
+        )
+        return "\n".join(lines)
 
 
 def run_demo(
@@ -64,6 +100,7 @@ def run_demo(
     engine: str = "auto",
     stride: int | None = None,
     names: list[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
 ) -> DemoResult:
@@ -80,6 +117,8 @@ def run_demo(
         The pose engine analyses every ``stride``-th frame; None means every frame.
     names
         Which samples (default: all of :func:`guru_form.samples.sample_names`).
+    timeout
+        Seconds to wait for each analysis.
     progress
         Show tqdm bars for uploads and analyses.
     log
@@ -100,62 +139,50 @@ def run_demo(
     matplotlib.use("Agg")
 
     from guru_form import samples, tables
-    from guru_form.client import GuruClient
-    from guru_form.report import build_report, write_set_outputs
+    from guru_form.batch_outputs import run_jobs
     from guru_form.server.embedded import ensure_local_server
+    from guru_form.server.engines import check_stride
+    from guru_form.video_inputs import VideoJob
 
     say = log or (lambda _line: None)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_stride(stride)
     server = ensure_local_server(engine=engine, stride=stride)
     say(f"local server {server.url} (engine: {server.engine_label}, data in {server.data_dir})")
     chosen = names or samples.sample_names()
-    results: list[DemoSample] = []
-    with GuruClient.local(engine, stride=stride) as client:
-        truths = {name: samples.sample_analysis(name) for name in chosen}
-        uploads: dict[str, str] = {}
-        for name in chosen:
-            truth = truths[name]
-            # No rep_count: the pose engine keeps at most that many reps, which would hide an
-            # over-count. The engine's honest result is what is compared with the truth.
-            uploads[name] = client.upload_video(
-                samples.sample_path(name),
-                activity=truth.activity,
-                source="guru-form demo",
-                progress=progress,
-            )
-            say(f"uploaded {name} as video {uploads[name]}")
-        for name in chosen:
-            analysis = client.wait_for_analysis(uploads[name], progress=progress)
-            truth = truths[name]
-            written = write_set_outputs(
-                analysis,
-                out / name,
-                video=samples.sample_path(name),
-                title=f"{name.replace('_', ' ').capitalize()} sample · {analysis.rep_count} reps",
-                notes="guru-form demo: a synthetic sample video analysed on the local server.",
-            )
-            outputs = written.files
-            say(f"wrote {name}: {', '.join(p.name for p in outputs.values())}")
-            results.append(
-                DemoSample(
-                    name=name,
-                    video=samples.sample_path(name),
-                    analysis=analysis,
-                    comparison=tables.compare_reps(analysis, truth),
-                    outputs=outputs,
-                )
-            )
-    complete = {s.name: s for s in results if "report" in s.outputs and s.analysis.reps}
-    report = None
-    if complete:
-        report = build_report(
-            {name.replace("_", " ").capitalize(): s.analysis for name, s in complete.items()},
-            {name.replace("_", " ").capitalize(): s.video for name, s in complete.items()},
-            out / "report.html",
-            title="guru-form demo: the sample videos",
-            notes=f"Analysed on the local server (engine: {server.engine_label}).",
+    truths = {name: samples.sample_analysis(name) for name in chosen}
+    # No rep_count: the pose engine keeps at most that many reps, which would hide an
+    # over-count. The engine's honest result is what is compared with the truth.
+    jobs = [
+        VideoJob(samples.sample_path(name), truths[name].activity, name=name) for name in chosen
+    ]
+    result = run_jobs(
+        jobs,
+        out_dir=out_dir,
+        notes=NOTES,
+        engine=engine,
+        stride=stride,
+        source="guru-form demo",
+        hosted=False,
+        timeout=timeout,
+        progress=progress,
+        log=say,
+    )
+    done = [
+        DemoSample(
+            name=video.job.name,
+            video=video.path,
+            analysis=video.analysis,
+            comparison=tables.compare_reps(video.analysis, truths[video.job.name]),
+            outputs=dict(video.outputs.files) if video.outputs is not None else {},
         )
+        for video in result.videos
+        if video.analysis is not None and video.error is None
+    ]
     return DemoResult(
-        out_dir=out, engine=server.engine, server_url=server.url, samples=results, report=report
+        out_dir=result.out_dir,
+        engine=server.engine,
+        server_url=server.url,
+        samples=done,
+        report=result.report,
+        failed=result.failed,
     )

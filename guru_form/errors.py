@@ -38,6 +38,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from guru_form._install import install_command
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -187,7 +189,8 @@ class MissingDependencyError(GuruError, ImportError):
         self.extra = extra
         self.reason = reason
         super().__init__(
-            f"{feature} needs the optional '{extra}' extra: pip install 'guru-form[{extra}]'"
+            f"the optional '{extra}' extra is needed for {feature}; install it with: "
+            f"{install_command(extra)}"
             if reason is None
             else f"{feature}: {reason}"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guru_form import errors as E  # noqa: N812
+from guru_form._install import install_command
 
 
 def test_every_error_is_a_guru_error() -> None:
@@ -40,7 +41,9 @@ def test_api_errors_carry_status_body_and_request_id(cls: type[E.APIError]) -> N
 
 
 def test_messages_say_what_to_do() -> None:
-    assert "pip install 'guru-form[pose]'" in str(E.MissingDependencyError("pose analysis", "pose"))
+    missing = str(E.MissingDependencyError("pose analysis", "pose"))
+    assert missing.startswith("the optional 'pose' extra is needed for pose analysis; install it")
+    assert install_command("pose") in missing
     timeout = E.AnalysisTimeoutError("v7", 600)
     assert "wait_for_analysis('v7')" in str(timeout) and timeout.video_id == "v7"
     failed = E.AnalysisFailedError("v8", "no person found")

@@ -14,7 +14,8 @@ when it has an :class:`ActivityProfile` here. A profile says:
 
 Everything else asks: :func:`get` (for analysis, which needs a profile: an activity without one
 raises :class:`~guru_form.errors.UnsupportedActivityError`), :func:`find` (for display code, which
-falls back to something generic), :func:`registered` and :func:`display_name`.
+falls back to something generic), :func:`registered` and :func:`display_name`; :func:`match` reads
+an activity's name as people type it (``"Push-ups"``, ``"bench"``).
 
 Adding an activity is adding a file ``<activity>.py`` here with a ``PROFILE`` (see
 ``ARCHITECTURE.md``); :func:`register` adds one from outside the package.
@@ -31,7 +32,14 @@ Examples
 
 from __future__ import annotations
 
-from guru_form.activities._measures import TOP_BAND, mean_concentric_velocity, rep_analyses
+from guru_form.activities._measures import (
+    HUMAN_HEIGHT_CM,
+    TOP_BAND,
+    mean_concentric_velocity,
+    rep_analyses,
+    velocity_in_m_per_s,
+)
+from guru_form.activities._names import match, spellings
 from guru_form.activities._profile import (
     SKELETON_JOINTS,
     VELOCITY_TYPES,
@@ -44,6 +52,7 @@ from guru_form.activities._profile import (
 from guru_form.activities._registry import display_name, find, get, register, registered
 
 __all__ = [
+    "HUMAN_HEIGHT_CM",
     "SKELETON_JOINTS",
     "TOP_BAND",
     "VELOCITY_TYPES",
@@ -55,8 +64,11 @@ __all__ = [
     "display_name",
     "find",
     "get",
+    "match",
     "mean_concentric_velocity",
     "register",
     "registered",
     "rep_analyses",
+    "spellings",
+    "velocity_in_m_per_s",
 ]

@@ -15,7 +15,13 @@ import numpy.typing as npt
 
 from guru_form.activities._profile import VELOCITY_TYPES, ActivityProfile, SeriesMeasure
 
-__all__ = ["TOP_BAND", "mean_concentric_velocity", "rep_analyses"]
+__all__ = [
+    "HUMAN_HEIGHT_CM",
+    "TOP_BAND",
+    "mean_concentric_velocity",
+    "rep_analyses",
+    "velocity_in_m_per_s",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -24,6 +30,20 @@ FloatArray = npt.NDArray[np.float64]
 #: before ``mid`` (the bar has stopped rising), as a bottom is found within 3 % of the lowest
 #: (:mod:`guru_form.pose.segmentation`).
 TOP_BAND = 0.03
+
+#: The athlete heights (cm) taken as human: outside them, a height was given in the wrong unit.
+HUMAN_HEIGHT_CM = (50.0, 260.0)
+
+
+def velocity_in_m_per_s(body_heights_per_s: float, athlete_height_cm: float) -> float:
+    """A velocity in body heights per second, in metres per second for an athlete this tall.
+
+    Examples
+    --------
+    >>> velocity_in_m_per_s(0.25, 180.0)
+    0.45
+    """
+    return body_heights_per_s * athlete_height_cm / 100.0
 
 
 def _xy(values: npt.ArrayLike) -> FloatArray:
@@ -104,7 +124,7 @@ def rep_analyses(
         )
         if np.isfinite(velocity):
             if athlete_height_cm:
-                out[VELOCITY_TYPES[0]] = velocity * athlete_height_cm / 100.0
+                out[VELOCITY_TYPES[0]] = velocity_in_m_per_s(velocity, athlete_height_cm)
             else:
                 out[VELOCITY_TYPES[1]] = velocity
     return out

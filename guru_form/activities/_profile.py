@@ -252,6 +252,9 @@ class ActivityProfile:
         plausible ``(low, high)`` range of some of the movement features of
         :mod:`guru_form.pose.recognition` (``lying``, ``hands_above_shoulders``, ...; open bounds
         None). Empty: the activity is never recognised, only analysed when named.
+    aliases
+        Other names people use for it (``"bench"``), besides its API name and label in any case,
+        spacing, hyphenation or plural (see :func:`guru_form.activities.match`).
     """
 
     activity: Activity
@@ -270,6 +273,7 @@ class ActivityProfile:
     example: ExampleSet | None = None
     rep_heights: tuple[str, ...] = ()
     signature: Mapping[str, Limits] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))

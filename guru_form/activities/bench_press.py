@@ -20,6 +20,7 @@ from guru_form.models import Activity
 PROFILE = ActivityProfile(
     activity=Activity.BENCH_PRESS,
     label="Bench press",
+    aliases=("bench",),
     lowers_first=True,
     rule=SegmentationRule(
         "elbow_angle", "min", 35.0, "wrist", 0.2, "horizontal", bottom_joint="wrist"

@@ -20,6 +20,7 @@ from guru_form.models import Activity
 PROFILE = ActivityProfile(
     activity=Activity.PUSH_UP,
     label="Push-up",
+    aliases=("press-up",),
     lowers_first=True,
     rule=SegmentationRule(
         "elbow_angle", "min", 35.0, "shoulder", 0.15, "horizontal", bottom_joint="shoulder"

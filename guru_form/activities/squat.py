@@ -19,6 +19,7 @@ from guru_form.models import Activity
 PROFILE = ActivityProfile(
     activity=Activity.SQUAT,
     label="Squat",
+    aliases=("back squat", "barbell squat"),
     lowers_first=True,
     rule=SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", bottom_joint="hip"),
     moving_joint="hip",

@@ -24,6 +24,7 @@ from guru_form.client._config import (
     DEFAULT_SCOPE,
     LegacySettings,
 )
+from guru_form.client._progress import AnalyzeProgress
 from guru_form.client.aio import AsyncGuruClient
 from guru_form.client.batch import BatchFailure, BatchResult
 from guru_form.client.sync import GuruClient
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_AUTH_URL",
     "DEFAULT_SCOPE",
+    "AnalyzeProgress",
     "AsyncGuruClient",
     "BatchFailure",
     "BatchResult",

@@ -104,6 +104,7 @@ class WaitOptions:
     poll_interval: float = DEFAULT_POLL_INTERVAL
     max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
     progress: AnalysisProgress = None
+    label: str | None = None
 
 
 _Client = TypeVar("_Client", bound="BaseGuruClient")
@@ -388,6 +389,7 @@ class BaseGuruClient:
         poll_interval: float,
         max_poll_interval: float,
         progress: AnalysisProgress,
+        label: str | None = None,
     ) -> Poller:
         return Poller(
             check_video_id(video_id),
@@ -395,6 +397,7 @@ class BaseGuruClient:
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             progress=progress,
+            label=label,
         )
 
     def _prepare_send(self, request: httpx.Request) -> httpx.Request:

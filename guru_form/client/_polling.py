@@ -50,6 +50,8 @@ class Poller:
         Polls in a row that may fail for a passing reason before the error is raised.
     progress
         See :data:`~guru_form.client._progress.AnalysisProgress`.
+    label
+        The video's name on the progress bar (default: its id).
     clock
         Injected for tests.
 
@@ -69,6 +71,7 @@ class Poller:
         max_poll_interval: float = 15.0,
         max_transient_failures: int = 5,
         progress: AnalysisProgress = None,
+        label: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         for name, value in (
@@ -87,7 +90,9 @@ class Poller:
         self._max_failures = max_transient_failures
         self._failures = 0
         self._last_status: str | None = None
-        self._reporter = PollReporter(progress, video_id=video_id, timeout=float(timeout))
+        self._reporter = PollReporter(
+            progress, video_id=video_id, timeout=float(timeout), label=label
+        )
 
     @property
     def elapsed(self) -> float:

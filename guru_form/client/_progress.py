@@ -7,6 +7,7 @@ called with the numbers instead; ``False``/``None`` stays silent.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from guru_form.models import Analysis
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnalysisProgress",
+    "AnalyzeProgress",
     "ByteProgress",
     "ByteReporter",
     "CountProgress",
@@ -31,6 +33,34 @@ AnalysisProgress = bool | Callable[[Analysis], None] | None
 
 CountProgress = bool | Callable[[int, int], None] | None
 """``progress`` of a batch: True for a bar, or ``callback(videos_done, videos_total)``."""
+
+
+@dataclass(frozen=True)
+class AnalyzeProgress:
+    """Where ``analyze`` reports its two steps, when bars (``progress=True``) will not do.
+
+    Attributes
+    ----------
+    upload
+        The upload's ``progress``: True for a bar, or ``callback(bytes_sent, total_bytes)``.
+    wait
+        The wait's ``progress``: True for a bar, or ``callback(analysis)`` after every poll.
+
+    Examples
+    --------
+    >>> AnalyzeProgress.of(True)
+    AnalyzeProgress(upload=True, wait=True)
+    """
+
+    upload: ByteProgress = None
+    wait: AnalysisProgress = None
+
+    @classmethod
+    def of(cls, progress: bool | AnalyzeProgress | None) -> AnalyzeProgress:
+        """``progress`` as given to ``analyze``: True or False for both steps, or as it is."""
+        if isinstance(progress, AnalyzeProgress):
+            return progress
+        return cls(bool(progress), bool(progress))
 
 
 def _bar(**kwargs: Any) -> Tqdm[Any]:
@@ -65,17 +95,27 @@ class ByteReporter:
 
 
 class PollReporter:
-    """Reports each poll of an analysis: elapsed seconds out of the timeout, and the status."""
+    """Reports each poll of an analysis: the seconds waited, the time limit, and the status.
 
-    def __init__(self, progress: AnalysisProgress, *, video_id: str, timeout: float) -> None:
+    The bar names the video by ``label`` (its file's name, when known), else by its id.
+    """
+
+    def __init__(
+        self,
+        progress: AnalysisProgress,
+        *,
+        video_id: str,
+        timeout: float,
+        label: str | None = None,
+    ) -> None:
         self._callback = progress if callable(progress) else None
-        self._desc = f"analysing {video_id}"
+        self._desc = f"analysing {label or video_id}"
         self._bar = (
             _bar(
                 total=round(timeout),
                 unit="s",
                 desc=self._desc,
-                bar_format="{desc}: {n_fmt}/{total_fmt} s",
+                bar_format="{desc}: {n_fmt} s, limit {total_fmt} s",
                 leave=False,
             )
             if progress is True

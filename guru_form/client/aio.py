@@ -33,6 +33,7 @@ from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
 from guru_form.client._progress import (
     AnalysisProgress,
+    AnalyzeProgress,
     ByteProgress,
     CountProgress,
     CountReporter,
@@ -334,9 +335,12 @@ class AsyncGuruClient(BaseGuruClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: AnalysisProgress = None,
+        label: str | None = None,
     ) -> Analysis:
         """Poll until the analysis is complete; see :meth:`GuruClient.wait_for_analysis`."""
-        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
+        with self._poller(
+            video_id, timeout, poll_interval, max_poll_interval, progress, label
+        ) as poller:
             while True:
                 try:
                     analysis, retry_after = await self._get_analysis(video_id)
@@ -364,18 +368,19 @@ class AsyncGuruClient(BaseGuruClient):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-        progress: bool = True,
+        progress: bool | AnalyzeProgress = True,
         cache: bool = True,
     ) -> Analysis:
         """Upload a video and wait for its analysis, cached; see :meth:`GuruClient.analyze`."""
         job = await self._aprepare_upload(path, activity, domain, rep_count, source)
-        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
+        steps = AnalyzeProgress.of(progress)
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, steps.wait, job.filename)
         if not cache:
-            return await self._wait(await self._upload(job, progress), wait)
+            return await self._wait(await self._upload(job, steps.upload), wait)
         key = self._cache_key(job, await anyio.to_thread.run_sync(file_sha256, job.path))
         async with self._key_lock(key):
             while True:
-                claimed = await self._claim(key, job, progress)
+                claimed = await self._claim(key, job, steps.upload)
                 if isinstance(claimed, Analysis):
                     return claimed
                 video_id, recorded = claimed
@@ -424,6 +429,7 @@ class AsyncGuruClient(BaseGuruClient):
             poll_interval=wait.poll_interval,
             max_poll_interval=wait.max_poll_interval,
             progress=wait.progress,
+            label=wait.label,
         )
 
     async def _collect(

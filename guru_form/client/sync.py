@@ -29,7 +29,12 @@ from guru_form.client._base import (
 )
 from guru_form.client._cache import CacheEntry, file_sha256
 from guru_form.client._polling import TRANSIENT_ERRORS
-from guru_form.client._progress import AnalysisProgress, ByteProgress, CountProgress
+from guru_form.client._progress import (
+    AnalysisProgress,
+    AnalyzeProgress,
+    ByteProgress,
+    CountProgress,
+)
 from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
 from guru_form.client._validate import Include
 from guru_form.client.batch import BatchResult, run_sync
@@ -453,6 +458,7 @@ class GuruClient(BaseGuruClient):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         progress: AnalysisProgress = None,
+        label: str | None = None,
     ) -> Analysis:
         """Poll until the analysis is complete.
 
@@ -475,6 +481,8 @@ class GuruClient(BaseGuruClient):
             The longest wait between polls, in seconds.
         progress
             True for a tqdm bar, or ``callback(analysis)`` after every poll.
+        label
+            The video's name on the progress bar, such as its file's name (default: its id).
 
         Raises
         ------
@@ -486,7 +494,9 @@ class GuruClient(BaseGuruClient):
             The server's answer breaks the API's schema (e.g. a rep without timestamps); the
             message names the field.
         """
-        with self._poller(video_id, timeout, poll_interval, max_poll_interval, progress) as poller:
+        with self._poller(
+            video_id, timeout, poll_interval, max_poll_interval, progress, label
+        ) as poller:
             while True:
                 try:
                     analysis, retry_after = self._get_analysis(video_id)
@@ -514,7 +524,7 @@ class GuruClient(BaseGuruClient):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
-        progress: bool = True,
+        progress: bool | AnalyzeProgress = True,
         cache: bool = True,
     ) -> Analysis:
         """Upload a video and wait for its analysis, never uploading the same video twice.
@@ -539,7 +549,8 @@ class GuruClient(BaseGuruClient):
         timeout, poll_interval, max_poll_interval
             As for :meth:`wait_for_analysis`.
         progress
-            Show tqdm bars for the upload and the wait.
+            True for tqdm bars of the upload and the wait (named by the file), or an
+            :class:`~guru_form.client.AnalyzeProgress` of each step's bar or callback.
         cache
             False to upload and analyse afresh (nothing is read from or written to the cache).
 
@@ -556,13 +567,14 @@ class GuruClient(BaseGuruClient):
         job = self._prepare_upload(
             path, activity=activity, domain=domain, rep_count=rep_count, source=source
         )
-        wait = WaitOptions(timeout, poll_interval, max_poll_interval, progress)
+        steps = AnalyzeProgress.of(progress)
+        wait = WaitOptions(timeout, poll_interval, max_poll_interval, steps.wait, job.filename)
         if not cache:
-            return self._wait(self._upload(job, progress), wait)
+            return self._wait(self._upload(job, steps.upload), wait)
         key = self._cache_key(job, file_sha256(job.path))
         with self._key_lock(key):
             while True:
-                claimed = self._claim(key, job, progress)
+                claimed = self._claim(key, job, steps.upload)
                 if isinstance(claimed, Analysis):
                     return claimed
                 video_id, recorded = claimed
@@ -616,6 +628,7 @@ class GuruClient(BaseGuruClient):
             poll_interval=wait.poll_interval,
             max_poll_interval=wait.max_poll_interval,
             progress=wait.progress,
+            label=wait.label,
         )
 
     def _collect(self, key: str, job: UploadJob, video_id: str, wait: WaitOptions) -> Analysis:

@@ -14,12 +14,13 @@ true times (see :mod:`guru_form.pose.filters`).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._install import install_command
+from guru_form._native_logs import hold_native_logs
 from guru_form.errors import MissingDependencyError
 from guru_form.pose.blazepose.guard import ProportionGuard
 from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
@@ -38,8 +39,6 @@ def load_mediapipe_pose() -> Any:
     MissingDependencyError
         When mediapipe (the ``mediapipe`` extra) is not installed.
     """
-    # MediaPipe logs through glog to stderr; keep it to warnings unless the user chose a level.
-    os.environ.setdefault("GLOG_minloglevel", "2")
     try:
         from mediapipe.python.solutions import pose as mp_pose
     except ImportError:
@@ -48,7 +47,7 @@ def load_mediapipe_pose() -> Any:
             "mediapipe",
             reason=(
                 "needs the optional 'mediapipe' extra (mediapipe 0.10.21, Python 3.12 or older): "
-                "pip install 'guru-form[mediapipe]'; the default backend, 'blazepose', runs the "
+                f"{install_command('mediapipe')}; the default backend, 'blazepose', runs the "
                 "same models without it"
             ),
         ) from None
@@ -93,6 +92,9 @@ class MediaPipeEstimator:
         cooldown_frames: int = 10,
     ) -> None:
         self._mp_pose = load_mediapipe_pose()
+        # MediaPipe's graphs write start-up notices to standard error from threads of their own,
+        # when they open (in the background) and again after each reset: held until close().
+        self._native_logs = hold_native_logs(__name__)
         self._options = {
             "model_complexity": 1,
             "enable_segmentation": False,
@@ -147,6 +149,7 @@ class MediaPipeEstimator:
         self._pose.close()
         if self._detector is not None:
             self._detector.close()
+        self._native_logs.release()
 
     def __enter__(self) -> MediaPipeEstimator:
         return self

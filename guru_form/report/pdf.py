@@ -21,8 +21,9 @@ __all__ = ["pdf_available", "write_pdf"]
 FEATURE = "PDF reports"
 PANGO_HINT = (
     "WeasyPrint is installed but could not load the system's Pango library ({error}); install "
-    "it (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew "
-    "install pango), or save the report as .html and print it from a browser"
+    "it (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0, which make demo "
+    "does when run as root; macOS: brew install pango), or save the report as .html and print "
+    "it from a browser"
 )
 
 

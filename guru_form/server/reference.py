@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guru_form._install import install_command
 from guru_form.errors import EngineError
 from guru_form.models import Activity, Analysis, Domain
 from guru_form.server._paths import sample_videos_dir
@@ -124,7 +125,7 @@ class ReferenceEngine:
                 f"the server runs the reference engine, which knows only the {known} sample "
                 f"video(s) in {where} (matched by content), and this video is not one of them. "
                 f"Real analysis of any video needs the local pose engine: "
-                f"pip install 'guru-form[pose]', then restart the server with engine 'auto' or 'pose'"
+                f"{install_command('pose')}, then restart the server with engine 'auto' or 'pose'"
             )
         try:
             truth = Analysis.load(sidecar)

@@ -1,9 +1,12 @@
 """``UploadPanel``: pick videos, analyse them, see the reps, frames and charts, save a report.
 
 The panel runs its work as a task on the notebook's own event loop (Jupyter's kernel runs one), so
-the kernel stays free while videos upload and analyses run: other cells can run meanwhile. Every
-step reports into the panel; errors are shown as one readable line per video, never as a
-traceback (the traceback of an unexpected error goes to the ``guru_form.widgets`` logger).
+the kernel stays free while videos upload and analyses run: other cells can run meanwhile. Each
+video goes through the same analyse path as ``guru-form analyze``
+(:func:`guru_form.batch_outputs.analyse_video`: the client's cached upload-and-wait, then what to
+tell about the result, such as a video with no reps). Every step reports into the panel; errors
+are shown as one readable line per video, never as a traceback (the traceback of an unexpected
+error goes to the ``guru_form.widgets`` or ``guru_form.batch_outputs`` logger).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Any
 import ipywidgets as w
 
 from guru_form import activities
-from guru_form.client import AsyncGuruClient, GuruClient
+from guru_form.batch_outputs import AnalyzedVideo, analyse_video
+from guru_form.client import AnalyzeProgress, AsyncGuruClient, GuruClient
 from guru_form.errors import (
     AnalysisFailedError,
     GuruError,
@@ -37,6 +41,8 @@ from guru_form.models import Activity, Analysis
 from guru_form.report.content import set_section
 from guru_form.report.images import Picture
 from guru_form.report.thresholds import as_thresholds
+from guru_form.set_review import Notice
+from guru_form.video_inputs import VideoJob
 from guru_form.widgets._files import UploadFolder, display_name
 from guru_form.widgets._views import notice_html, rep_table_html, summary_html
 
@@ -94,6 +100,8 @@ class _ProgressRow:
         fraction = sent / total if total else 1.0
         self.bar.value = 0.5 * fraction
         self.text.value = f"uploading {_megabytes(sent)} of {_megabytes(total)}"
+        if total and sent >= total:
+            self.analysing()
 
     def analysing(self) -> None:
         self._analysis_started = time.monotonic()
@@ -101,21 +109,31 @@ class _ProgressRow:
         self.text.value = "analysing"
 
     def polled(self, analysis: Analysis) -> None:
+        if self._analysis_started is None:  # an upload made before (resumed from the cache)
+            self.analysing()
         self._status = html.escape(analysis.status_text.lower())
         self.tick()
 
     def tick(self) -> None:
-        if self._analysis_started is None:
+        if self._analysis_started is None or self.bar.value >= 1.0:
             return
         elapsed = time.monotonic() - self._analysis_started
         self.bar.value = 0.5 + 0.45 * (1.0 - math.exp(-elapsed / ANALYSIS_TIME_SCALE_S))
         self.text.value = f"analysing ({self._status}, {elapsed:.0f} s)"
 
-    def done(self, analysis: Analysis) -> None:
+    def done(self, analysis: Analysis, notices: list[Notice] | None = None) -> None:
         self.bar.value = 1.0
-        self.bar.bar_style = "success"
+        self._analysis_started = None
         count = analysis.rep_count
-        self.text.value = f"done: {count} rep{'s' if count != 1 else ''}"
+        text = html.escape(f"done: {count} rep{'s' if count != 1 else ''}")
+        warnings = [n for n in notices or () if n.level == "warning"]
+        notes = [n for n in notices or () if n.level == "note"]
+        for note in notes:
+            text += html.escape(f"; {note.text}")
+        self.bar.bar_style = "warning" if warnings else "success"
+        for warning in warnings:
+            text += f'; <span style="color:#c14c00">{html.escape(warning.text)}</span>'
+        self.text.value = text
 
     def failed(self, message: str) -> None:
         self.bar.bar_style = "danger"
@@ -218,6 +236,9 @@ class UploadPanel:
         Seconds to wait for each analysis.
     concurrency
         Videos uploaded and analysed at once.
+    cache
+        Reuse the analysis of a video analysed before (by its content, activity and server)
+        instead of uploading it again; False to analyse every video afresh.
     upload_dir
         Where uploaded files are kept while the panel lives (default: a new private temporary
         folder, removed by :meth:`close`).
@@ -228,6 +249,9 @@ class UploadPanel:
         The analyses of the last run, by the video's name, in the order given.
     errors : dict of str to str
         What went wrong with the videos that failed, by name.
+    notices : dict of str to list of Notice
+        What to tell about each analysed video (no reps found, a rep count that differs from
+        the expected one), by name; also shown in its row.
     videos : dict of str to Path
         The local file of each analysed video (for frames and reports): for a picked file, its
         temporary copy, shown under its key.
@@ -273,6 +297,7 @@ class UploadPanel:
         thresholds: Mapping[str, ThresholdLike] | None = None,
         timeout: float = 600.0,
         concurrency: int = 4,
+        cache: bool = True,
         upload_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if concurrency < 1:
@@ -286,11 +311,13 @@ class UploadPanel:
         self._thresholds = thresholds
         self.timeout = float(timeout)
         self.concurrency = int(concurrency)
+        self.cache = bool(cache)
         self._upload_parent = upload_dir
         self._uploads: UploadFolder | None = None
         self._task: asyncio.Task[Any] | None = None
         self.results: dict[str, Analysis] = {}
         self.errors: dict[str, str] = {}
+        self.notices: dict[str, list[Notice]] = {}
         self.videos: dict[str, Path] = {}
         self.running = False
         self.saving = False
@@ -527,6 +554,7 @@ class UploadPanel:
     async def _run(self, jobs: list[_Job], options: _Options) -> None:
         self.results = {}
         self.errors = {}
+        self.notices = {}
         self.videos = {}
         self.output.children = ()
         rows = {job.name: _ProgressRow(job.name) for job in jobs}
@@ -567,40 +595,43 @@ class UploadPanel:
         limit: asyncio.Semaphore,
     ) -> Analysis | None:
         path = job.path
+        outcome: AnalyzedVideo | None = None
         async with limit:
+            ticker = asyncio.ensure_future(self._tick(row))
             try:
                 if path is None:
                     path = await asyncio.to_thread(self._save_upload, job)
-                video_id = await client.upload_video(
-                    path,
-                    activity=options.activity,
-                    rep_count=options.rep_count,
+                outcome = await analyse_video(
+                    client,
+                    VideoJob(path, options.activity, options.rep_count, name=job.name),
+                    cache=self.cache,
+                    timeout=self.timeout,
+                    poll_interval=1.0,
+                    max_poll_interval=5.0,
+                    progress=AnalyzeProgress(upload=row.uploading, wait=row.polled),
                     source=options.source,
-                    progress=row.uploading,
                 )
-                row.analysing()
-                ticker = asyncio.ensure_future(self._tick(row))
-                try:
-                    analysis = await client.wait_for_analysis(
-                        video_id,
-                        timeout=self.timeout,
-                        poll_interval=1.0,
-                        max_poll_interval=5.0,
-                        progress=row.polled,
-                    )
-                finally:
-                    ticker.cancel()
-                row.done(analysis)
+                if outcome.error is not None:
+                    raise outcome.error
+                assert outcome.analysis is not None
+                analysis = outcome.analysis
+                ticker.cancel()
+                row.done(analysis, outcome.notices)
                 self.videos[job.name] = path
+                if outcome.notices:
+                    self.notices[job.name] = outcome.notices
                 await self._show(job.name, analysis, path)
                 return analysis
             except Exception as error:
-                if not isinstance(error, (GuruError, OSError)):
+                logged = outcome is not None and error is outcome.error  # by analyse_video
+                if not isinstance(error, (GuruError, OSError)) and not logged:
                     logger.exception("analysing %s failed", job.name)
                 message = _friendly(error, job, path if job.path is None else None)
                 self.errors[job.name] = message
                 row.failed(message)
                 return None
+            finally:
+                ticker.cancel()
 
     @staticmethod
     async def _tick(row: _ProgressRow) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from guru_form._install import install_command
 from guru_form.errors import EngineError
 from guru_form.models import Analysis, Status
 from guru_form.pose import PoseEngine, analyze_video, analyze_videos
@@ -252,6 +253,6 @@ def test_guru_form_pose_imports_without_the_pose_packages() -> None:
     ).stdout
     mediapipe, litert = out.strip().splitlines()
     assert "needs the optional 'mediapipe' extra (mediapipe 0.10.21, Python 3.12" in mediapipe
-    assert "pip install 'guru-form[mediapipe]'" in mediapipe
-    assert "local pose analysis needs the optional 'pose' extra" in litert
-    assert "pip install 'guru-form[pose]'" in litert
+    assert install_command("mediapipe") in mediapipe
+    assert "the optional 'pose' extra is needed for local pose analysis" in litert
+    assert install_command("pose") in litert

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guru_form._install import install_command
 from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity
 from guru_form.server import engines
@@ -50,19 +51,19 @@ def test_pose_without_its_extra_fails_clearly(monkeypatch: pytest.MonkeyPatch) -
         resolve_engine_name("pose")
     message = str(caught.value)
     assert "'pose' analysis engine (guru_form.pose.engine:PoseEngine)" in message
-    assert "pip install 'guru-form[pose]'" in message
+    assert install_command("pose") in message
 
 
 def test_loading_a_missing_pose_engine_names_it_and_its_extra(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "guru_form.pose.engine", None)  # makes the import fail
-    with pytest.raises(MissingDependencyError, match=r"PoseEngine.*guru-form\[pose\]"):
+    with pytest.raises(MissingDependencyError, match=r"PoseEngine.*install it with"):
         load_engine(EngineSpec("pose"))
     video = make_video(tmp_path / "v.mp4")
     result = run_analysis(EngineSpec("pose"), str(video), None, None, None)
     assert result["status"] == "Failed"
-    assert "pip install 'guru-form[pose]'" in result["reason"]
+    assert install_command("pose") in result["reason"]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +91,7 @@ def test_a_server_asked_for_a_missing_engine_does_not_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engines, "_module_exists", lambda name: name != "guru_form.pose")
-    with pytest.raises(MissingDependencyError, match="guru-form"):
+    with pytest.raises(MissingDependencyError, match="install it with"):
         LocalServer(tmp_path, engine="pose").start()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from guru_form import Analysis
+from guru_form._install import install_command
 from guru_form.errors import MissingDependencyError
 from guru_form.tables import (
     column_units,
@@ -102,7 +104,7 @@ def test_missing_extra_is_a_clear_error(
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)
     monkeypatch.setitem(sys.modules, f"{module}.parquet", None)
-    with pytest.raises(MissingDependencyError, match=r"pip install 'guru-form\[export\]'"):
+    with pytest.raises(MissingDependencyError, match=re.escape(install_command("export"))):
         call(reps_frame(squat), tmp_path)  # type: ignore[operator]
 
 

@@ -45,7 +45,8 @@ def with_panel(
 
     def go(scenario: Callable[[UploadPanel], Awaitable[T]]) -> T:
         async def main() -> T:
-            client = AsyncGuruClient(**local_server.client_kwargs())
+            # A cache of its own: results recorded by other tests are not this test's.
+            client = AsyncGuruClient(**local_server.client_kwargs(), cache_dir=tmp_path / "cache")
             (tmp_path / "uploads").mkdir(exist_ok=True)
             panel = UploadPanel(client, upload_dir=tmp_path / "uploads")
             try:

@@ -142,7 +142,7 @@ def test_an_uploaded_file_is_written_under_a_safe_name_and_analysed(
 
 
 def test_progress_is_reported_while_the_loop_stays_free(
-    fresh_server: LocalServer, known_videos: dict[str, KnownVideo]
+    fresh_server: LocalServer, known_videos: dict[str, KnownVideo], tmp_path: Path
 ) -> None:
     fresh_server.faults.slow_analysis(2.5)
     seen: list[str] = []
@@ -150,7 +150,7 @@ def test_progress_is_reported_while_the_loop_stays_free(
 
     async def scenario() -> None:
         nonlocal ticks
-        client = AsyncGuruClient(**fresh_server.client_kwargs())
+        client = AsyncGuruClient(**fresh_server.client_kwargs(), cache_dir=tmp_path / "cache")
         panel = UploadPanel(client)
         panel.paths.value = str(known_videos["squat"].path)
         panel.analyse_button.click()
@@ -175,12 +175,12 @@ def test_progress_is_reported_while_the_loop_stays_free(
 
 
 def test_a_second_click_while_running_does_nothing(
-    fresh_server: LocalServer, known_videos: dict[str, KnownVideo]
+    fresh_server: LocalServer, known_videos: dict[str, KnownVideo], tmp_path: Path
 ) -> None:
     fresh_server.faults.slow_analysis(1.0)
 
     async def scenario() -> None:
-        client = AsyncGuruClient(**fresh_server.client_kwargs())
+        client = AsyncGuruClient(**fresh_server.client_kwargs(), cache_dir=tmp_path / "cache")
         panel = UploadPanel(client)
         panel.paths.value = str(known_videos["squat"].path)
         panel.analyse_button.click()
@@ -230,7 +230,7 @@ def test_an_unexpected_error_is_shown_briefly_and_logged_in_full(
         async def broken(*args: object, **kwargs: object) -> str:
             raise RuntimeError("the disk <fell> off")
 
-        panel._client.upload_video = broken  # type: ignore[method-assign, union-attr]
+        panel._client.analyze = broken  # type: ignore[method-assign, union-attr]
         panel.paths.value = str(known_videos["squat"].path)
         with caplog.at_level(logging.ERROR, logger="guru_form.widgets"):
             await panel.analyse()

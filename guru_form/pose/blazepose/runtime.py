@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._native_logs import native_logs_to_logging
 from guru_form.errors import MissingDependencyError
 
 __all__ = [
@@ -89,10 +90,12 @@ class TFLiteModel:
         interpreter_class = _interpreter_class()
         self.name = name
         self.num_threads = num_threads or default_threads()
-        self._interpreter = interpreter_class(
-            model_path=str(model_path(name)), num_threads=self.num_threads
-        )
-        self._interpreter.allocate_tensors()
+        # LiteRT announces its XNNPACK delegate on standard error when the first one is built.
+        with native_logs_to_logging(__name__):
+            self._interpreter = interpreter_class(
+                model_path=str(model_path(name)), num_threads=self.num_threads
+            )
+            self._interpreter.allocate_tensors()
         (inp,) = self._interpreter.get_input_details()
         self._input_index: int = inp["index"]
         #: Shape of the input, e.g. ``(1, 224, 224, 3)``.
