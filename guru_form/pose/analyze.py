@@ -169,7 +169,11 @@ def analyze_track(
     windows = segment_reps(
         act, series, joints, time_ms, shot=frame["shot"].to_numpy(), rep_count=rep_count
     )
-    reps = [_rep(profile, window, series, joints, time_ms, athlete_height_cm) for window in windows]
+    sides = list(frame["side"])
+    reps = [
+        _rep(profile, window, series, joints, sides, time_ms, athlete_height_cm)
+        for window in windows
+    ]
     pose_track.activity = act
     analysis = Analysis(
         video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
@@ -184,6 +188,7 @@ def _rep(
     window: RepWindow,
     series: dict[str, Any],
     joints: dict[str, Any],
+    sides: list[Any],
     time_ms: Any,
     athlete_height_cm: float | None,
 ) -> Rep:
@@ -198,6 +203,8 @@ def _rep(
         moving_joint_y=joints[profile.moving_joint][:, 1],
         body_height=height if np.isfinite(height) and height > 0 else None,
         athlete_height_cm=athlete_height_cm,
+        joints=joints,
+        sides=sides,
     )
     return Rep(
         start_ms=round(float(time_ms[window.start])),
