@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # pytest workers (pytest-xdist); tests are independent, each file runs on one worker
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck pytest run-deps system-deps clean
+.PHONY: demo test test-movement lint typecheck pytest run-deps system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,5 +65,25 @@ system-deps:
 
 test: system-deps lint typecheck pytest
 
+# guru_form <-> movement, OpenSim and Pose2Sim, checked against the packages themselves. movement
+# and OpenSim need numpy>=2 and Python 3.11+, mediapipe (the pose extra) numpy<2: they get an
+# environment of their own. Pose2Sim is installed without its dependencies (rtmlib, Qt, ...): only
+# its file readers are used.
+MOVEMENT_PYTHON ?= python3.11
+MOVEMENT_VENV ?= .venv-movement
+
+$(MOVEMENT_VENV)/.installed: pyproject.toml
+	$(MOVEMENT_PYTHON) -m venv $(MOVEMENT_VENV)
+	$(MOVEMENT_VENV)/bin/python -m pip install --quiet -e ".[movement,export]" \
+	  pytest pytest-timeout opensim rtoml c3d anytree
+	$(MOVEMENT_VENV)/bin/python -m pip install --quiet --no-deps pose2sim
+	# sleap-io (a movement dependency) installs its own tests as a top-level package "tests",
+	# which would hide this repository's tests package.
+	rm -rf "$$($(MOVEMENT_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tests"
+	touch $@
+
+test-movement: $(MOVEMENT_VENV)/.installed
+	$(MOVEMENT_VENV)/bin/python -m pytest tests/io -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(MOVEMENT_VENV) .mypy_cache .ruff_cache .pytest_cache

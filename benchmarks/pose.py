@@ -76,7 +76,7 @@ def accuracy(cache: Path | None = None) -> None:
     """
     from guru_form import samples
     from guru_form.pose.accuracy import accuracy_against_truth
-    from guru_form.pose.analyze import analyze_track
+    from guru_form.pose.analysis import analyze_track
     from guru_form.pose.track import build_track
 
     print("Accuracy on the sample videos (engine's own side choice)")
@@ -165,7 +165,7 @@ def speed(seconds: float, repeat: int = 1) -> None:
     repeat
         Time each of the two this many times, alternately, and keep the best.
     """
-    from guru_form.pose.analyze import analyze_video
+    from guru_form.pose.analysis import analyze_video
     from guru_form.synthetic import render_video
 
     print(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from guru_form._deprecation import alias_module
 from guru_form._version import __version__
 from guru_form.errors import *  # noqa: F403
 from guru_form.errors import __all__ as _error_names
@@ -57,7 +58,7 @@ _LAZY: dict[str, str] = {
     "show_frames": "guru_form.frames",
     "Threshold": "guru_form.metrics",
     "VideoReader": "guru_form.frames",
-    "PoseTrack": "guru_form.pose.track",
+    "PoseTrack": "guru_form.pose_track",
     "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
     "sample_names": "guru_form.samples",
@@ -103,7 +104,7 @@ if TYPE_CHECKING:
         show_frames,
     )
     from guru_form.metrics import ANALYSIS_TYPES, Threshold, unit_of
-    from guru_form.pose.track import PoseTrack
+    from guru_form.pose_track import PoseTrack
     from guru_form.report import build_report
     from guru_form.samples import sample_analysis, sample_names, sample_path, sample_truth
     from guru_form.tables import (
@@ -141,9 +142,12 @@ __all__ = [  # noqa: PLE0604
 ]
 
 
+# Renamed: the CLI's analyse-and-write-outputs job, guru_form.analyze, is guru_form.batch_outputs.
+alias_module("guru_form.analyze", "guru_form.batch_outputs")
+
 # Subpackages reachable as attributes (``gf.tables.to_csv``), imported on first access too.
 _SUBMODULES = frozenset(
-    {"activities", "analysis_types", "apis", "client", "frames", "kinematics", "metrics"}
+    {"activities", "analysis_types", "apis", "client", "frames", "io", "kinematics", "metrics"}
     | {"plots", "pose", "report", "samples", "server", "tables", "widgets"}
 )
 

@@ -150,7 +150,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from guru_form.analyze import run_analyze
+    from guru_form.batch_outputs import run_analyze
 
     result = run_analyze(
         args.videos,

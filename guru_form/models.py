@@ -15,8 +15,6 @@ Nothing here touches the network or draws.
 from __future__ import annotations
 
 import html
-import importlib
-import json
 import math
 import os
 import re
@@ -31,8 +29,6 @@ from guru_form.errors import InvalidInputError, SchemaError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from guru_form.pose.track import PoseTrack
-
 __all__ = [
     "ACTIVITY_DOMAINS",
     "Activity",
@@ -44,10 +40,6 @@ __all__ = [
     "Video",
     "resolve_activity",
 ]
-
-POSE_TRACK_SUFFIX = ".pose.parquet"
-#: The file name under which an engine leaves a pose track among a job's artifacts.
-POSE_TRACK_ARTIFACT = "pose_track.parquet"
 
 
 class _StrEnum(str, Enum):
@@ -333,8 +325,10 @@ class Analysis:
     reason
         Why the analysis failed, when the server said (``reason``, ``error`` or ``message``).
     pose_track
-        The per-frame pose track when the analysis was made by the local pose engine; not part of
-        the Guru JSON, saved beside it by :meth:`save`.
+        The per-frame pose track (a :class:`guru_form.pose_track.PoseTrack`) when the analysis
+        was made by the local pose engine, or from a track with :func:`guru_form.pose.analyze_track`;
+        not part of the Guru JSON, saved beside it by :meth:`save`. Typed loosely here so that
+        this module depends on nothing above it.
 
     Examples
     --------
@@ -350,7 +344,7 @@ class Analysis:
     reps: list[Rep] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     reason: str | None = None
-    pose_track: PoseTrack | None = field(default=None, repr=False, compare=False)
+    pose_track: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], video_id: str | None = None) -> Analysis:
@@ -407,47 +401,22 @@ class Analysis:
         The file keeps what the server sent (:attr:`raw`): fields this version of guru_form does
         not know, and values it could not read (an activity such as ``"lunge"`` is saved as
         ``"lunge"``, not null). ``videoId`` is added, and a field changed since parsing (say,
-        reps removed) is written from the object.
+        reps removed) is written from the object. See :func:`guru_form.io.to_guru_json`.
 
         Returns
         -------
         Path
             The JSON file written.
         """
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(self._saved_json(), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(target)
-        if self.pose_track is not None:
-            self.pose_track.to_parquet(_pose_track_path(target))
-        return target
+        from guru_form.io.guru_json import to_guru_json
 
-    def _saved_json(self) -> dict[str, Any]:
-        """:attr:`raw`, with ``videoId`` and every field that differs from it taken from the model."""
-        own = self.to_json()
-        try:
-            sent = Analysis.from_json(self.raw, video_id=self.video_id) if self.raw else None
-        except SchemaError:
-            sent = None
-        if sent is None:
-            return own
-        unchanged = {
-            "status": sent.status is self.status,
-            "domain": sent.domain is self.domain,
-            "activity": sent.activity is self.activity,
-            "reps": sent.reps == self.reps,
-            "reason": sent.reason == self.reason,
-        }
-        saved = dict(self.raw)
-        for key, value in own.items():
-            if not unchanged.get(key, False):
-                saved[key] = value
-        return saved
+        return to_guru_json(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Analysis:
         """Read an analysis written by :meth:`save` (or any file holding the API's JSON).
+
+        The pose track beside it, if any, is attached. See :func:`guru_form.io.from_guru_json`.
 
         Raises
         ------
@@ -455,22 +424,9 @@ class Analysis:
             The file is missing or not JSON; :class:`~guru_form.errors.SchemaError` (a subclass)
             when its JSON breaks the API's schema (the message names the file and the field).
         """
-        source = Path(path)
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InvalidInputError(f"{source}: no such analysis file") from None
-        except json.JSONDecodeError as exc:
-            raise InvalidInputError(f"{source}: not valid JSON ({exc})") from None
-        try:
-            analysis = cls.from_json(data)
-        except SchemaError as exc:
-            raise SchemaError(f"{source}: {exc}", field=exc.field, problem=exc.problem) from None
-        sidecar = _pose_track_path(source)
-        if sidecar.exists():
-            track_module = importlib.import_module("guru_form.pose.track")
-            analysis.pose_track = track_module.PoseTrack.read_parquet(sidecar)
-        return analysis
+        from guru_form.io.guru_json import from_guru_json
+
+        return from_guru_json(path)
 
     def to_frame(self) -> pd.DataFrame:
         """The wide per-rep DataFrame; see :func:`guru_form.tables.reps_frame`."""
@@ -559,10 +515,6 @@ def _lenient_activity(activity: Any, domain: Any) -> tuple[Activity | None, Doma
     if dom is None and act is not None:
         dom = act.domain
     return act, dom
-
-
-def _pose_track_path(json_path: Path) -> Path:
-    return json_path.with_name(json_path.stem + POSE_TRACK_SUFFIX)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from guru_form.errors import SchemaError
-from guru_form.models import POSE_TRACK_SUFFIX, Activity, Analysis, Status
+from guru_form.models import Activity, Analysis, Status
 
 __all__ = ["CacheEntry", "ResultCache", "default_cache_dir", "file_sha256"]
 
@@ -134,13 +134,15 @@ class ResultCache:
         return CacheEntry(video_id=video_id, analysis=analysis, uploaded=uploaded)
 
     def _track_path(self, key: str) -> Path:
-        return self._dir / f"{key}{POSE_TRACK_SUFFIX}"
+        from guru_form.io.pose_parquet import sidecar_path
+
+        return sidecar_path(self._path(key))
 
     def _read_track(self, key: str) -> Any:
-        from guru_form.pose.track import PoseTrack
+        from guru_form.io.pose_parquet import from_pose_parquet
 
         try:
-            return PoseTrack.read_parquet(self._track_path(key))
+            return from_pose_parquet(self._track_path(key))
         except (OSError, ValueError, ImportError) as exc:
             logger.warning("ignoring unreadable cached pose track of %s (%s)", key, exc)
             return None
@@ -157,8 +159,9 @@ class ResultCache:
         """Record a finished analysis."""
         assert analysis.video_id is not None
         if analysis.pose_track is not None:
-            self._dir.mkdir(parents=True, exist_ok=True)
-            analysis.pose_track.to_parquet(self._track_path(key))
+            from guru_form.io.pose_parquet import to_pose_parquet
+
+            to_pose_parquet(analysis.pose_track, self._track_path(key))
         self._write(
             key,
             {

@@ -8,6 +8,13 @@ A coach without a Guru account, or without a network, still gets real numbers fr
     analysis.to_frame()              # one row per rep, Guru's analysisType columns
     analysis.pose_track.frame        # per-frame joints and angles
 
+``analyze_video`` estimates a pose track, then analyses it. ``analyze_track`` does the second
+step on a track from any source: DeepLabCut, SLEAP, LightningPose or NWB data loaded by movement
+(``PoseTrack.from_movement``), or a Sports2D/Pose2Sim/OpenCap ``.trc`` (``PoseTrack.from_trc``)::
+
+    track = pose.PoseTrack.from_movement(ds, activity="squat")
+    pose.analyze_track(track).to_frame()
+
 The steps are separate modules, each a pure step on documented data:
 
 - :mod:`~guru_form.pose.video` decodes display-oriented frames;
@@ -15,9 +22,11 @@ The steps are separate modules, each a pure step on documented data:
   by default) behind a small interface;
 - :mod:`~guru_form.pose.sides` chooses the side of the body facing the camera;
 - :mod:`~guru_form.pose.filters` gates, fills and smooths the joints;
-- :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack`;
+- :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack` (the data model lives in
+  :mod:`guru_form.pose_track`; :mod:`guru_form.io` saves it and converts it to other formats);
 - :mod:`~guru_form.pose.segmentation` finds the reps;
-- :mod:`~guru_form.pose.analyze` computes per-rep analyses with :mod:`guru_form.kinematics`;
+- :mod:`~guru_form.pose.analysis` estimates a track from a video (:func:`estimate_track`) and
+  analyses a track into reps (:func:`analyze_track`) with :mod:`guru_form.kinematics`;
 - :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine;
 - :mod:`~guru_form.pose.accuracy` compares an analysis with a video's ground truth.
 
@@ -29,16 +38,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# ``track`` is both a submodule (where PoseTrack lives) and the function users call: importing the
-# submodule first and binding the function afterwards makes ``pose.track(...)`` the function.
-from guru_form.pose import track as _track_module  # noqa: F401
+from guru_form._deprecation import alias_module
 from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
-from guru_form.pose.analyze import analyze_track, analyze_video, analyze_videos, track
+from guru_form.pose.analysis import (
+    analyze_track,
+    analyze_video,
+    analyze_videos,
+    estimate_track,
+    required_joints,
+)
 from guru_form.pose.engine import PoseEngine
 from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
+from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
-from guru_form.pose.track import PoseTrack, build_track
+from guru_form.pose.track import PoseTrack, build_track, track_from_keypoints
+from guru_form.pose_track import PoseKeypoints
 
 if TYPE_CHECKING:
     from guru_form.pose.mediapipe_backend import MediaPipeEstimator
@@ -49,6 +64,7 @@ __all__ = [
     "MediaPipeEstimator",
     "PoseEngine",
     "PoseEstimator",
+    "PoseKeypoints",
     "PoseTrack",
     "RawPose",
     "RepWindow",
@@ -58,10 +74,17 @@ __all__ = [
     "analyze_videos",
     "build_track",
     "choose_side",
+    "estimate_track",
     "estimate_video",
+    "recognize_activity",
+    "required_joints",
     "segment_reps",
-    "track",
+    "track_from_keypoints",
 ]
+
+# Renamed: the module pose.analyze is pose.analysis. (pose.track is the module that builds a track;
+# calling it, the old name of estimate_track, still works for one release: see pose/track.py.)
+alias_module("guru_form.pose.analyze", "guru_form.pose.analysis")
 
 
 def __getattr__(name: str) -> Any:

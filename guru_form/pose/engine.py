@@ -2,25 +2,21 @@
 
 The local server (``guru_form.server``) loads engines by name; ``"pose"`` is
 ``guru_form.pose.engine:PoseEngine``. It runs in a process pool or on Dask workers, so it holds
-only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`.
+only plain settings and builds the pose model inside :meth:`PoseEngine.analyze`, which hands the
+server's job an :class:`~guru_form.models.Analysis` carrying its pose track (the job stores both).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-from pathlib import Path
-from typing import Any
 
 from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import POSE_TRACK_ARTIFACT, Activity, Domain, resolve_activity
-from guru_form.pose.analyze import analyze_video
+from guru_form.models import Activity, Analysis, Domain, resolve_activity
+from guru_form.pose.analysis import analyze_video
 
-__all__ = ["POSE_TRACK_FILENAME", "PoseEngine"]
-
-#: The file the engine writes the pose track to, inside ``artifacts_dir``.
-POSE_TRACK_FILENAME = POSE_TRACK_ARTIFACT
+__all__ = ["PoseEngine"]
 
 
 class PoseEngine:
@@ -48,8 +44,8 @@ class PoseEngine:
     >>> engine.name
     'pose'
     >>> result = engine.analyze("squat.mp4", activity="squat", domain=None, rep_count=None)  # doctest: +SKIP
-    >>> result["status"], len(result["reps"])  # doctest: +SKIP
-    ('Complete', 5)
+    >>> result.status, len(result.reps), len(result.pose_track)  # doctest: +SKIP
+    (<Status.COMPLETE: 'Complete'>, 5, 412)
 
     Raises
     ------
@@ -83,9 +79,8 @@ class PoseEngine:
         activity: Activity | str | None,
         domain: Domain | str | None = None,
         rep_count: int | None = None,
-        artifacts_dir: Path | None = None,
-    ) -> dict[str, Any]:
-        """Analyse one video and return the Guru analysis JSON.
+    ) -> Analysis:
+        """Analyse one video.
 
         Parameters
         ----------
@@ -95,13 +90,12 @@ class PoseEngine:
             As given when the video was created; the activity is required.
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
-        artifacts_dir
-            When given, the pose track is written there as :data:`POSE_TRACK_FILENAME`.
 
         Returns
         -------
-        dict
-            ``{"status": "Complete", "domain", "activity", "reps": [...]}`` in the Guru schema.
+        Analysis
+            ``Complete``, its domain, activity and reps in the Guru schema, with the pose track
+            attached as ``pose_track``.
 
         Raises
         ------
@@ -138,13 +132,7 @@ class PoseEngine:
             raise
         except InvalidInputError as exc:
             raise EngineError(_video_reason(exc)) from None
-        if artifacts_dir is not None and analysis.pose_track is not None:
-            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
-            analysis.pose_track.to_parquet(Path(artifacts_dir) / POSE_TRACK_FILENAME)
-        result = analysis.to_json()
-        result.pop("videoId", None)
-        result.pop("reason", None)
-        return result
+        return analysis
 
 
 def _checked_stride(stride: object) -> int:

@@ -1,246 +1,39 @@
-"""The pose track: per-frame joints of the measured side and the joint angles, as a DataFrame.
+"""Building a pose track from an estimator's output, or from another tool's keypoints.
 
-:class:`PoseTrack` is what the local engine produces for a video and what ``frames`` draws
-skeletons from. :func:`build_track` makes one from an estimator's raw output
+:func:`build_track` makes a :class:`~guru_form.pose_track.PoseTrack` (the data model, documented
+in :mod:`guru_form.pose_track` and re-exported here) from an estimator's raw output
 (:class:`~guru_form.pose.estimator.RawPose`): cuts are found, left/right label swaps undone, the
 near side chosen per frame (:mod:`guru_form.pose.sides`), its joints cleaned
 (:mod:`guru_form.pose.filters`) and the angles computed with :mod:`guru_form.kinematics`.
-
-Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
--------------------------------------------------------------------------------
-``frame``
-    int, index of the frame in the video (0-based, decoding order).
-``time_ms``
-    float, presentation time of the frame in milliseconds.
-``shot``
-    int, 0-based index of the continuous stretch of footage; it increases at each edited cut and
-    after each absence of the athlete longer than 0.5 s. Reps never span two shots.
-``person``
-    bool, the estimator found a person on this frame.
-``side``
-    str, ``"left"`` or ``"right"``: the side of the body measured on this frame (the side that
-    faces the camera); missing where there is no person.
-``<joint>_x``, ``<joint>_y``
-    float, pixels in the display-oriented frame (origin top left, y down), for ``nose``,
-    ``shoulder``, ``elbow``, ``wrist``, ``hip``, ``knee``, ``ankle``, ``heel``, ``foot_index``
-    of the measured side: gated, outlier-rejected, gap-filled and smoothed (see
-    :mod:`guru_form.pose.filters`). Missing where the joint is unknown.
-``<joint>_visibility``
-    float 0..1, the model's visibility of that joint on this frame (raw, not smoothed); missing
-    where there is no person (also on gap-filled frames).
-``knee_angle``, ``hip_angle``, ``elbow_angle``, ``shoulder_angle``, ``trunk_lean``,
-``thigh_angle``, ``body_line``
-    float degrees, computed from the columns above with
-    :func:`guru_form.kinematics.angle_series`; exact definitions in
-    :data:`guru_form.kinematics.SERIES`.
-
-Attributes kept with the frame (and in the parquet file): ``activity``, ``fps``, ``width``,
-``height``, ``stride``, ``frame_count`` (frames in the video), ``source`` (file name),
-``estimator``, ``side`` (the side measured on most frames).
+:func:`track_from_keypoints` does the same with both sides' keypoints from any source
+(:class:`~guru_form.pose_track.PoseKeypoints`: movement, OpenSim files, ...).
 """
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
+import sys
+import types
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from guru_form._deprecation import warn_renamed
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
-from guru_form.pose.joints import TRACK_JOINTS, joint_index
+from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
+from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
 
-__all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts"]
+__all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts", "track_from_keypoints"]
 
 FloatArray = npt.NDArray[np.float64]
 
-_META_KEY = b"guru_form.pose_track"
-
-#: Every column of :attr:`PoseTrack.frame`, in order.
-COLUMNS: tuple[str, ...] = (
-    "frame",
-    "time_ms",
-    "shot",
-    "person",
-    "side",
-    *(f"{j}_{c}" for j in TRACK_JOINTS for c in ("x", "y", "visibility")),
-    *SERIES,
-)
-
 #: A thumbnail difference (0..1) above this, and a spike against its neighbours, is an edited cut.
 CUT_THRESHOLD = 0.03
-
-
-@dataclass
-class PoseTrack:
-    """Per-frame joints and angles of one video (columns documented in the module docstring).
-
-    Attributes
-    ----------
-    frame
-        The DataFrame, one row per analysed frame.
-    activity
-        The activity the track was built for (None if not given).
-    fps
-        The video's frame rate (frames per second of the video, not of the analysis).
-    width, height
-        Display-oriented frame size in pixels.
-    stride
-        Every ``stride``-th frame was analysed.
-    frame_count
-        Frames in the video.
-    source
-        The video's file name.
-    estimator
-        The pose backend's name.
-
-    Examples
-    --------
-    >>> track = guru_form.pose.track("squat.mp4", activity="squat")  # doctest: +SKIP
-    >>> track.frame[["time_ms", "knee_angle"]].head()  # doctest: +SKIP
-    """
-
-    frame: pd.DataFrame
-    activity: Activity | None = None
-    fps: float = 30.0
-    width: int = 0
-    height: int = 0
-    stride: int = 1
-    frame_count: int = 0
-    source: str = ""
-    estimator: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    def __repr__(self) -> str:
-        activity = self.activity.value if self.activity else None
-        return (
-            f"PoseTrack({self.source or 'video'!s}, activity={activity}, frames={len(self)}, "
-            f"side={self.side}, {self.width}x{self.height} @ {self.fps:.2f} fps, "
-            f"stride={self.stride})"
-        )
-
-    @property
-    def side(self) -> str | None:
-        """The side measured on most frames (``"left"``/``"right"``), None without a person."""
-        sides = self.frame["side"].dropna()
-        sides = sides[sides != ""]
-        return None if sides.empty else str(sides.mode().iloc[0])
-
-    @property
-    def time_s(self) -> FloatArray:
-        """Frame times in seconds."""
-        return np.asarray(self.frame["time_ms"], dtype=np.float64) / 1000.0
-
-    @property
-    def person_frames(self) -> int:
-        """How many analysed frames had a person."""
-        return int(self.frame["person"].sum())
-
-    def joints(self) -> dict[str, FloatArray]:
-        """The measured side's joints as ``{joint: (n, 2) array}`` for :mod:`guru_form.kinematics`."""
-        return {
-            j: np.stack(
-                [self.frame[f"{j}_x"].to_numpy(float), self.frame[f"{j}_y"].to_numpy(float)],
-                axis=1,
-            )
-            for j in TRACK_JOINTS
-        }
-
-    def series(self) -> dict[str, FloatArray]:
-        """The angle series as ``{name: (n,) array}``."""
-        return {name: self.frame[name].to_numpy(float) for name in SERIES}
-
-    def metadata(self) -> dict[str, Any]:
-        """The attributes, as JSON-ready values."""
-        return {
-            "activity": self.activity.value if self.activity else None,
-            "fps": self.fps,
-            "width": self.width,
-            "height": self.height,
-            "stride": self.stride,
-            "frame_count": self.frame_count,
-            "source": self.source,
-            "estimator": self.estimator,
-            "side": self.side,
-            "extra": self.extra,
-        }
-
-    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
-        """Write the frame and the attributes to one parquet file.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(self.frame, preserve_index=False)
-        meta = dict(table.schema.metadata or {})
-        meta[_META_KEY] = json.dumps(self.metadata()).encode()
-        tmp = target.with_name(target.name + ".tmp")
-        pq.write_table(table.replace_schema_metadata(meta), tmp)
-        tmp.replace(target)
-        return target
-
-    @classmethod
-    def read_parquet(cls, path: str | os.PathLike[str]) -> PoseTrack:
-        """Read a track written by :meth:`to_parquet`."""
-        import pyarrow.parquet as pq
-
-        from guru_form.errors import InvalidInputError
-
-        source = Path(path)
-        if not source.exists():
-            raise InvalidInputError(f"{source}: no such pose track file")
-        return cls._from_table(pq.read_table(source), str(source))
-
-    @classmethod
-    def from_parquet_bytes(cls, data: bytes) -> PoseTrack:
-        """Read a track from the bytes of a file written by :meth:`to_parquet`.
-
-        The local server sends a pose track this way (``GET /videos/{id}/pose-track``).
-        """
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        return cls._from_table(pq.read_table(pa.BufferReader(data)), "the pose track received")
-
-    @classmethod
-    def _from_table(cls, table: Any, source: str) -> PoseTrack:
-        from guru_form.errors import InvalidInputError
-
-        raw = (table.schema.metadata or {}).get(_META_KEY)
-        if raw is None:
-            raise InvalidInputError(f"{source}: not a guru_form pose track (no track metadata)")
-        meta = json.loads(raw)
-        frame = table.replace_schema_metadata({}).to_pandas()
-        return cls(
-            frame=frame,
-            activity=Activity(meta["activity"]) if meta.get("activity") else None,
-            fps=float(meta.get("fps", 30.0)),
-            width=int(meta.get("width", 0)),
-            height=int(meta.get("height", 0)),
-            stride=int(meta.get("stride", 1)),
-            frame_count=int(meta.get("frame_count", 0)),
-            source=str(meta.get("source", "")),
-            estimator=str(meta.get("estimator", "")),
-            extra=dict(meta.get("extra") or {}),
-        )
 
 
 def find_cuts(raw: RawPose, *, threshold: float = CUT_THRESHOLD) -> npt.NDArray[np.bool_]:
@@ -287,6 +80,36 @@ def _shots(
     return np.asarray(renumbered, dtype=np.int64)
 
 
+def _side_with_data(chosen: npt.NDArray[np.str_], landmarks: FloatArray) -> npt.NDArray[np.str_]:
+    """The chosen side per frame, or the other side where the chosen one has no joint at all.
+
+    A pose model reports both sides; a file that holds one side per frame (a track written as a
+    ``.trc``, or through movement) has nothing on the other, and that side cannot be measured.
+    """
+    has = {
+        side: np.isfinite(landmarks[:, [joint_index(side, j) for j in SIDE_JOINTS], 0]).any(axis=1)
+        for side in ("left", "right")
+    }
+    out = np.array(chosen, copy=True)
+    out[(out == "left") & ~has["left"] & has["right"]] = "right"
+    out[(out == "right") & ~has["right"] & has["left"]] = "left"
+    return out
+
+
+def _one_side_torso(landmarks: FloatArray) -> float:
+    """Median shoulder-hip distance of either side, in pixels (NaN if never seen)."""
+    lengths = [
+        np.linalg.norm(
+            landmarks[:, joint_index(side, "shoulder"), :2]
+            - landmarks[:, joint_index(side, "hip"), :2],
+            axis=1,
+        )
+        for side in ("left", "right")
+    ]
+    both = np.concatenate(lengths)
+    return float(np.nanmedian(both)) if np.isfinite(both).any() else float("nan")
+
+
 def build_track(
     raw: RawPose,
     activity: Activity | str | None = None,
@@ -307,16 +130,71 @@ def build_track(
     min_run_s
         The measured side changes only when the other side faces the camera at least this long.
     """
+    keypoints = PoseKeypoints(
+        time_ms=raw.time_ms,
+        landmarks=raw.landmarks,
+        frame=raw.frame,
+        fps=raw.video.fps,
+        width=raw.video.width,
+        height=raw.video.height,
+        frame_count=raw.video.frame_count,
+        stride=raw.stride,
+        source=raw.video.path.name,
+        estimator=raw.estimator,
+    )
+    return _assemble(keypoints, find_cuts(raw), activity, smooth=smooth, min_run_s=min_run_s)
+
+
+def track_from_keypoints(
+    keypoints: PoseKeypoints,
+    activity: Activity | str | None = None,
+    *,
+    smooth: bool = True,
+    min_run_s: float = 1.5,
+) -> PoseTrack:
+    """Turn both sides' keypoints from any source into a :class:`PoseTrack`.
+
+    The same steps as :func:`build_track`: left/right label swaps are undone, the side facing
+    the camera is chosen frame by frame, its joints are cleaned (:mod:`guru_form.pose.filters`)
+    and the angles computed. There are no edited cuts to find: a new shot starts only after the
+    athlete is missing for longer than ``MAX_GAP_S``.
+
+    Parameters
+    ----------
+    keypoints
+        From :func:`guru_form.io.from_movement`, :func:`guru_form.io.from_trc`, or made by hand.
+    activity
+        Recorded on the track.
+    smooth
+        Apply the low-pass filter; off keeps the positions as given (outliers are still
+        dropped and gaps up to ``MAX_GAP_S`` filled).
+    min_run_s
+        The measured side changes only when the other side faces the camera at least this long.
+    """
+    cuts = np.zeros(len(keypoints), dtype=bool)
+    return _assemble(keypoints, cuts, activity, smooth=smooth, min_run_s=min_run_s)
+
+
+def _assemble(
+    keypoints: PoseKeypoints,
+    cuts: npt.NDArray[np.bool_],
+    activity: Activity | str | None,
+    *,
+    smooth: bool,
+    min_run_s: float,
+) -> PoseTrack:
     act = Activity(activity) if activity is not None else None
-    lm = raw.landmarks
+    lm = np.asarray(keypoints.landmarks, dtype=np.float64)
     n = len(lm)
-    t = raw.time_ms
-    present = raw.person_found
-    cuts = find_cuts(raw)
+    t = np.asarray(keypoints.time_ms, dtype=np.float64)
+    present: npt.NDArray[np.bool_] = np.isfinite(lm[:, :, 0]).any(axis=1)
     repaired, swapped = repair_label_swaps(lm, breaks=cuts)
     choice: SideChoice = choose_side(repaired, t, min_run_s=min_run_s)
+    sides = _side_with_data(choice.side, repaired)
     shots = _shots(cuts, present, t)
     scale = torso_length(repaired)
+    if not np.isfinite(scale):  # never both sides at once (a track written one side per frame)
+        scale = _one_side_torso(repaired)
     scale = 0.0 if not np.isfinite(scale) else scale
 
     # The chosen side's raw joints, frame by frame.
@@ -326,15 +204,15 @@ def build_track(
             picked[:, i] = repaired[:, joint_index(None, "nose")]
             continue
         for side in ("left", "right"):
-            rows = choice.side == side
+            rows = sides == side
             picked[rows, i] = repaired[rows, joint_index(side, joint)]
 
     columns: dict[str, Any] = {
-        "frame": raw.frame.astype(np.int64),
-        "time_ms": t.astype(np.float64),
+        "frame": np.asarray(keypoints.frame).astype(np.int64),
+        "time_ms": t,
         "shot": shots,
         "person": present,
-        "side": pd.array([s if s else None for s in choice.side], dtype="object"),
+        "side": pd.array([s if s else None for s in sides], dtype="object"),
     }
     cleaned: dict[str, FloatArray] = {}
     for i, joint in enumerate(TRACK_JOINTS):
@@ -362,16 +240,32 @@ def build_track(
     return PoseTrack(
         frame=frame,
         activity=act,
-        fps=raw.video.fps,
-        width=raw.video.width,
-        height=raw.video.height,
-        stride=raw.stride,
-        frame_count=raw.video.frame_count,
-        source=raw.video.path.name,
-        estimator=raw.estimator,
+        fps=keypoints.fps,
+        width=keypoints.width,
+        height=keypoints.height,
+        stride=keypoints.stride,
+        frame_count=keypoints.frame_count,
+        source=keypoints.source,
+        estimator=keypoints.estimator,
         extra={
+            **keypoints.extra,
             "cuts": int(cuts.sum()),
             "label_swaps_repaired": int(swapped.any(axis=1).sum()),
-            "side_score_mean": float(np.nanmean(choice.score)) if present.any() else None,
+            "side_score_mean": (
+                float(np.nanmean(choice.score)) if np.isfinite(choice.score).any() else None
+            ),
         },
     )
+
+
+class _TrackModule(types.ModuleType):
+    """This module; calling it is the old name of :func:`guru_form.pose.estimate_track`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> PoseTrack:
+        warn_renamed("guru_form.pose.track(...)", "guru_form.pose.estimate_track(...)")
+        from guru_form.pose.analysis import estimate_track
+
+        return estimate_track(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _TrackModule

@@ -42,7 +42,6 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from guru_form.models import POSE_TRACK_ARTIFACT
 from guru_form.server._auth import TokenError
 from guru_form.server._signing import UploadRejectedError
 from guru_form.server._store import VideoRecord
@@ -285,10 +284,10 @@ class _Api:
             return _error(
                 404, "not_ready", f"video {record.id} has no finished analysis yet; wait for it"
             )
-        track = (
-            self.rt.runner.artifacts_dir(record.id, record.upload_generation) / POSE_TRACK_ARTIFACT
-        )
-        if not track.is_file():
+        from guru_form.io.pose_parquet import find_artifact
+
+        track = find_artifact(self.rt.runner.artifacts_dir(record.id, record.upload_generation))
+        if track is None:
             return _error(
                 404,
                 "no_pose_track",

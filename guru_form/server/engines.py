@@ -1,7 +1,8 @@
 """Analysis engines: what turns an uploaded video into a Guru analysis.
 
 An engine is any object with a ``name`` and an ``analyze`` method (:class:`AnalysisEngine`). It returns
-the Guru analysis JSON (``status`` ``"Complete"``, ``domain``, ``activity``, ``reps``) or raises
+an :class:`~guru_form.models.Analysis` (which may carry a pose track) or the Guru analysis JSON
+(``status`` ``"Complete"``, ``domain``, ``activity``, ``reps``), or raises
 :class:`guru_form.errors.EngineError` (also importable from here as :data:`EngineFailure`; the
 contract is documented on that class). Engines are chosen by name:
 
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import Activity, Domain
+from guru_form.models import Activity, Analysis, Domain
 
 __all__ = [
     "ENGINE_NAMES",
@@ -83,7 +84,7 @@ class AnalysisEngine(Protocol):
         activity: Activity | None,
         domain: Domain | None,
         rep_count: int | None,
-    ) -> dict[str, Any]:
+    ) -> Analysis | dict[str, Any]:
         """Analyse one readable video.
 
         Parameters
@@ -95,8 +96,10 @@ class AnalysisEngine(Protocol):
 
         Returns
         -------
-        dict
-            Guru analysis JSON with ``status`` ``"Complete"``, ``domain``, ``activity`` and ``reps``.
+        Analysis or dict
+            A ``Complete`` :class:`~guru_form.models.Analysis` (its ``pose_track``, if any, is
+            stored with the job), or Guru analysis JSON with ``status`` ``"Complete"``,
+            ``domain``, ``activity`` and ``reps``. The job validates it once.
 
         Raises
         ------

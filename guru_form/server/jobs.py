@@ -15,7 +15,6 @@ is gone), the job ends ``Failed`` with a reason that names the settings and how 
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
-from guru_form.models import Activity, Analysis, Domain, field_label
+from guru_form.models import Activity, Analysis, Domain, Status, field_label
 from guru_form.server._store import Store
 from guru_form.server.engines import (
     AnalysisEngine,
@@ -77,13 +76,6 @@ def _engine(spec: EngineSpec) -> AnalysisEngine:
     return cache[spec]
 
 
-def _takes_artifacts_dir(engine: AnalysisEngine) -> bool:
-    try:
-        return "artifacts_dir" in inspect.signature(engine.analyze).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _failed(reason: str, activity: str | None, domain: str | None) -> dict[str, Any]:
     return {
         "status": "Failed",
@@ -100,7 +92,29 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _checked(result: Any, engine: str, activity: str | None, domain: str | None) -> dict[str, Any]:
+def _checked(
+    result: Any, engine: str, activity: str | None, domain: str | None
+) -> tuple[Analysis, dict[str, Any]]:
+    """The engine's result, validated once: the :class:`Analysis` and the JSON to store.
+
+    An engine hands back an :class:`Analysis` (the pose engine's carries its pose track) or the
+    Guru analysis JSON as a dict; either must be ``Complete`` and fit the API's schema.
+    """
+    if isinstance(result, Analysis):
+        if result.status is Status.FAILED:
+            raise EngineError(result.reason or f"the {engine} engine gave no reason")
+        if result.status is not Status.COMPLETE:
+            raise EngineError(
+                f"the {engine} engine returned status {result.status_text!r} instead of 'Complete'"
+            )
+        body = result.to_json()
+        body.pop("videoId", None)
+        body.pop("reason", None)
+        body = json.loads(json.dumps(body, default=_jsonable))
+        body["activity"] = body["activity"] or activity
+        known = result.activity.domain.value if result.activity is not None else None
+        body["domain"] = body["domain"] or known or domain
+        return result, body
     if not isinstance(result, dict):
         raise EngineError(
             f"the {engine} engine returned {type(result).__name__} instead of an analysis"
@@ -110,19 +124,19 @@ def _checked(result: Any, engine: str, activity: str | None, domain: str | None)
         raise EngineError(str(result.get("reason") or f"the {engine} engine gave no reason"))
     if status != "Complete":
         raise EngineError(f"the {engine} engine returned status {status!r} instead of 'Complete'")
-    body: dict[str, Any] = json.loads(json.dumps(result, default=_jsonable))
+    body = json.loads(json.dumps(result, default=_jsonable))
     body["status"] = "Complete"
     body.setdefault("domain", domain)
     body.setdefault("activity", activity)
     body.setdefault("reps", [])
     try:
-        Analysis.from_json(body)  # the schema check: a rep without timestamps, a non-number...
+        analysis = Analysis.from_json(body)  # the schema check: a rep without timestamps, ...
     except SchemaError as exc:
         raise EngineError(
             f"the {engine} engine returned a malformed analysis: "
             f"{field_label(exc.field)} {exc.problem}"
         ) from None
-    return body
+    return analysis, body
 
 
 def run_analysis(
@@ -144,8 +158,9 @@ def run_analysis(
     activity, domain, rep_count
         What the uploader declared (API strings), or None.
     artifacts_dir
-        A folder for what the engine makes beside the analysis (the pose engine's
-        ``pose_track.parquet``); given only to engines whose ``analyze`` takes ``artifacts_dir``.
+        A folder for what the analysis carries beside its JSON: the pose track of an
+        :class:`Analysis` that has one, as ``analysis.pose.parquet``
+        (:func:`guru_form.io.pose_parquet.artifact_path`).
 
     Returns
     -------
@@ -161,18 +176,18 @@ def run_analysis(
         if problem is not None:
             return _failed(problem, activity, domain)
         engine = _engine(spec)
-        extra: dict[str, Any] = {}
-        if artifacts_dir is not None and _takes_artifacts_dir(engine):
-            Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
-            extra["artifacts_dir"] = Path(artifacts_dir)
         result = engine.analyze(
             path,
             activity=None if activity is None else Activity(activity),
             domain=None if domain is None else Domain(domain),
             rep_count=rep_count,
-            **extra,
         )
-        return _checked(result, spec.name, activity, domain)
+        analysis, body = _checked(result, spec.name, activity, domain)
+        if artifacts_dir is not None and analysis.pose_track is not None:
+            from guru_form.io.pose_parquet import artifact_path, to_pose_parquet
+
+            to_pose_parquet(analysis.pose_track, artifact_path(artifacts_dir))
+        return body
     except EngineError as exc:
         return _failed(exc.reason, activity, domain)
     except GuruError as exc:

@@ -1,7 +1,7 @@
 """Write frames to CSV, Parquet and Excel with their units, and read them back.
 
-Units are those of :func:`guru_form.tables.column_units` (from
-:func:`guru_form.analysis_types.unit_of`):
+The files are written and read by :mod:`guru_form.io.tables`; this module adds each column's unit,
+from :func:`guru_form.tables.column_units` (:func:`guru_form.analysis_types.unit_of`):
 
 - CSV: the header line, then a units line (empty cell for unitless columns), then the data.
   :func:`read_csv` skips the units line and returns the units in ``frame.attrs["units"]``.
@@ -21,36 +21,21 @@ as pandas' own, and it takes a CSV's second line for units.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from guru_form.errors import InvalidInputError, MissingDependencyError
-from guru_form.tables._schema import column_units
+from guru_form.errors import InvalidInputError
+from guru_form.io import tables as _io_tables
+from guru_form.metrics import column_units
 
 __all__ = ["read_csv", "read_parquet", "to_csv", "to_excel", "to_parquet"]
 
-_UNITS_KEY = "guru_form.units"
 
-
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidInputError(f"expected a DataFrame, got {type(frame).__name__}")
-    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
-        return frame
-    flat: pd.DataFrame = frame.reset_index()
-    return flat
-
-
-def _target(path: str | os.PathLike[str]) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+def _units(frame: pd.DataFrame) -> dict[str, str | None]:
+    return column_units(_io_tables.flat_frame(frame))
 
 
 def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, units: bool = True) -> Path:
@@ -80,15 +65,7 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, units: bool = T
     ,s,deg
     1,2.5,-3.0
     """
-    flat = _flat(frame)
-    target = _target(path)
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([str(c) for c in flat.columns])
-        if units:
-            writer.writerow([u or "" for u in column_units(flat).values()])
-        flat.to_csv(fh, index=False, header=False)
-    return target
+    return _io_tables.to_csv(frame, path, units=_units(frame) if units else None)
 
 
 def read_csv(path: str | os.PathLike[str], *, units: bool = True) -> pd.DataFrame:
@@ -120,16 +97,7 @@ def read_csv(path: str | os.PathLike[str], *, units: bool = True) -> pd.DataFram
     >>> back["duration_s"].tolist(), back.attrs["units"]
     ([2.5], {'rep': None, 'duration_s': 's'})
     """
-    source = Path(path)
-    if not source.exists():
-        raise InvalidInputError(f"{source}: no such file")
-    frame = pd.read_csv(source, skiprows=[1] if units else None)
-    if units:
-        with source.open(newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh)
-            header, unit_row = next(reader), next(reader, [])
-        frame.attrs["units"] = {h: (u or None) for h, u in zip(header, unit_row, strict=False)}
-    return frame
+    return _io_tables.from_csv(path, units=units)
 
 
 def to_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -142,30 +110,14 @@ def to_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     frame
         A frame from :mod:`guru_form.tables` (categorical label columns are kept).
     path
-        The file to write (its folder must exist); written whole or not at all.
+        The file to write (folders are created); written whole or not at all.
 
     Returns
     -------
     Path
         The file written.
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependencyError("Parquet export", "export") from None
-    flat = _flat(frame)
-    units = column_units(flat)
-    table = pa.Table.from_pandas(flat, preserve_index=False)
-    fields = [
-        f.with_metadata({"unit": units[f.name]}) if units.get(f.name) else f for f in table.schema
-    ]
-    metadata = dict(table.schema.metadata or {})
-    metadata[_UNITS_KEY.encode()] = json.dumps(units).encode()
-    table = table.cast(pa.schema(fields, metadata=metadata))
-    target = _target(path)
-    pq.write_table(table, target)
-    return target
+    return _io_tables.to_parquet(frame, path, units=_units(frame))
 
 
 def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -191,19 +143,7 @@ def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
     MissingDependencyError
         pyarrow is not installed (``pip install 'guru-form[export]'``).
     """
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependencyError("Parquet import", "export") from None
-    source = Path(path)
-    if not source.exists():
-        raise InvalidInputError(f"{source}: no such file")
-    table = pq.read_table(source)
-    frame = table.to_pandas()
-    raw = (table.schema.metadata or {}).get(_UNITS_KEY.encode())
-    frame.attrs["units"] = json.loads(raw) if raw else {}
-    flat: pd.DataFrame = frame
-    return flat
+    return _io_tables.from_parquet(path)
 
 
 def to_excel(
@@ -231,51 +171,8 @@ def to_excel(
     Path
         The file written.
     """
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-    except ImportError:
-        raise MissingDependencyError("Excel export", "export") from None
     sheets = {"reps": frames} if isinstance(frames, pd.DataFrame) else dict(frames)
     if not sheets:
         raise InvalidInputError("to_excel needs at least one frame")
-    book = Workbook()
-    book.remove(book.active)
-    for sheet_name, frame in sheets.items():
-        flat = _flat(frame)
-        sheet = book.create_sheet(title=_sheet_title(sheet_name))
-        header = [str(c) for c in flat.columns]
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        first_data_row = 2
-        if units:
-            sheet.append([u or "" for u in column_units(flat).values()])
-            for cell in sheet[2]:
-                cell.font = Font(italic=True, color="555555")
-            first_data_row = 3
-        for row in flat.itertuples(index=False, name=None):
-            sheet.append([_cell(v) for v in row])
-        sheet.freeze_panes = f"A{first_data_row}"
-        for i, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(max(len(name) + 2, 9), 40)
-    target = _target(path)
-    book.save(target)
-    return target
-
-
-def _sheet_title(name: str) -> str:
-    title = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name))[:31]
-    return title or "sheet"
-
-
-def _cell(value: Any) -> Any:
-    """A value openpyxl can store: NaN/NA become empty cells, numpy scalars plain Python."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, (int, float, str, bool)):
-        return value
-    return str(value)
+    sheet_units = {name: _units(frame) for name, frame in sheets.items()} if units else None
+    return _io_tables.to_excel(sheets, path, units=sheet_units)

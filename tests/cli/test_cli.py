@@ -312,7 +312,7 @@ def test_analyze_on_the_hosted_api_notes_that_the_stride_is_for_the_local_server
     local_server: LocalServer,
     known_videos: dict[str, KnownVideo],
 ) -> None:
-    from guru_form.analyze import run_analyze
+    from guru_form.batch_outputs import run_analyze
 
     # The "hosted API" here is a local server met through credentials, as a hosted one is.
     monkeypatch.setenv("GURU_FORM_HOME", str(tmp_path / "home"))

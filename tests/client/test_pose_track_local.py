@@ -119,6 +119,6 @@ def test_the_local_pose_engine_at_stride_2_says_so_in_the_track(
     finally:
         stop_local_server()
     (stored,) = (tmp_path / "server" / "artifacts").glob(
-        f"{analysis.video_id}-*/pose_track.parquet"
+        f"{analysis.video_id}-*/analysis.pose.parquet"
     )
     assert PoseTrack.read_parquet(stored).stride == 2  # the server's own record

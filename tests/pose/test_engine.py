@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 
 from guru_form.errors import EngineError
-from guru_form.models import Status
+from guru_form.models import Analysis, Status
 from guru_form.pose import PoseEngine, analyze_video, analyze_videos
-from guru_form.pose.analyze import _analyze_or_fail
+from guru_form.pose.analysis import _analyze_or_fail
 from guru_form.pose.track import PoseTrack
+from guru_form.server.engines import EngineSpec, load_engine
+from guru_form.server.jobs import _checked, run_analysis
 from tests.pose._estimators import DIE_COLOUR, RAISE_COLOUR, MarkedFrameEstimator
 from tests.pose.conftest import requires_mediapipe, write_video
 
@@ -37,23 +39,30 @@ def test_engine_is_a_plain_picklable_object() -> None:
 
 
 @pytest.mark.slow
-def test_engine_returns_guru_json_and_writes_the_track(squat_clip: Path, tmp_path: Path) -> None:
-    result = PoseEngine(stride=2).analyze(
-        squat_clip, activity="squat", domain="weightlifting", rep_count=None, artifacts_dir=tmp_path
+def test_engine_hands_the_job_an_analysis_and_its_track(squat_clip: Path, tmp_path: Path) -> None:
+    spec = EngineSpec("pose", stride=2)
+    analysis = load_engine(spec).analyze(
+        squat_clip, activity="squat", domain="weightlifting", rep_count=None
     )
-    assert set(result) == {"status", "domain", "activity", "reps"}
-    assert (result["status"], result["domain"], result["activity"]) == (
+    assert isinstance(analysis, Analysis) and analysis.status is Status.COMPLETE
+    assert analysis.pose_track.side == "right" and analysis.pose_track.stride == 2
+    # The job validates it once, stores its JSON and writes its track among the artifacts.
+    result, body = _checked(analysis, "pose", "squat", "weightlifting")
+    assert result is analysis
+    assert set(body) == {"status", "domain", "activity", "reps"}
+    assert (body["status"], body["domain"], body["activity"]) == (
         "Complete",
         "weightlifting",
         "squat",
     )
-    (rep,) = result["reps"]
+    (rep,) = body["reps"]
     assert set(rep) == {"startTimestampMs", "midTimestampMs", "endTimestampMs", "analyses"}
     # The clip starts at 8.0 s of squat_side_01.mp4, whose first bottom is at 10.55 s.
     assert rep["midTimestampMs"] / 1000 == pytest.approx(10.55 - 8.0, abs=0.3)
     types = {a["analysisType"] for a in rep["analyses"]}
     assert {"HIP_KNEE_ANGLE_DEGREES", "KNEE_ANGLE_DEGREES", "TRUNK_LEAN_DEGREES"} <= types
-    track = PoseTrack.read_parquet(tmp_path / "pose_track.parquet")
+    assert run_analysis(spec, str(squat_clip), "squat", None, None, str(tmp_path)) == body
+    track = PoseTrack.read_parquet(tmp_path / "analysis.pose.parquet")
     assert track.side == "right" and track.stride == 2
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from guru_form.kinematics import joint_angle
-from guru_form.pose.analyze import analyze_track, check_person
+from guru_form.pose.analysis import analyze_track, check_person
 from guru_form.pose.joints import joint_index
 from guru_form.pose.track import build_track
 from tests.pose.conftest import FOOTAGE, LABELS, requires_mediapipe

@@ -31,7 +31,7 @@ import pandas as pd
 import pytest
 
 from guru_form.pose.accuracy import accuracy_against_truth
-from guru_form.pose.analyze import analyze_track
+from guru_form.pose.analysis import analyze_track
 from guru_form.pose.joints import JOINTS
 from guru_form.pose.track import build_track
 from tests.pose.conftest import requires_mediapipe

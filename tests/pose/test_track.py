@@ -13,7 +13,7 @@ import pytest
 from guru_form.errors import InvalidInputError
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity, Analysis, Status
-from guru_form.pose.analyze import analyze_track
+from guru_form.pose.analysis import analyze_track
 from guru_form.pose.track import COLUMNS, PoseTrack, build_track
 from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 
@@ -46,7 +46,7 @@ def test_columns_are_the_documented_ones(figure_track) -> None:
             assert f"{joint}_{suffix}" in track.frame.columns
     assert track.frame["frame"].dtype == np.int64
     assert track.activity is Activity.SQUAT and track.side == "right"
-    doc = importlib.import_module("guru_form.pose.track").__doc__ or ""
+    doc = importlib.import_module("guru_form.pose_track").__doc__ or ""
     for documented in ("frame", "time_ms", "shot", "person", "side", *SERIES):
         assert f"``{documented}``" in doc
     for pattern in ("<joint>_x", "<joint>_y", "<joint>_visibility"):
@@ -127,7 +127,7 @@ def test_no_person_gives_an_empty_track() -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "guru_form.pose.joints",
+        "guru_form.joints",
         "guru_form.pose.filters",
         "guru_form.pose.sides",
         "guru_form.pose.segmentation",

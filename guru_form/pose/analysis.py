@@ -1,9 +1,10 @@
-"""From a video to an :class:`~guru_form.models.Analysis` in the Guru schema, locally.
+"""From a video, or from a pose track of any source, to an :class:`~guru_form.models.Analysis`.
 
-``track`` runs the pose model and builds the :class:`~guru_form.pose.track.PoseTrack`;
+``estimate_track`` runs the pose model and builds the :class:`~guru_form.pose_track.PoseTrack`;
 ``analyze_track`` finds the reps (:mod:`guru_form.pose.segmentation`) and computes each rep's
-analyses as the activity's profile defines them (:func:`guru_form.activities.rep_analyses`); ``analyze_video`` does both;
-``analyze_videos`` does it for many videos in a process pool.
+analyses as the activity's profile defines them (:func:`guru_form.activities.rep_analyses`);
+``analyze_video`` does both (estimate a track, then analyse it); ``analyze_videos`` does it for
+many videos in a process pool.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import numpy as np
 
 from guru_form import activities
 from guru_form.activities import ActivityProfile
-from guru_form.errors import EngineError, GuruError, MissingDependencyError
-from guru_form.kinematics import body_height_px
+from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
+from guru_form.joints import TRACK_JOINTS
+from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
 from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
+from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.track import PoseTrack, build_track
 from guru_form.pose.video import probe_video
@@ -36,7 +39,8 @@ __all__ = [
     "analyze_video",
     "analyze_videos",
     "check_person",
-    "track",
+    "estimate_track",
+    "required_joints",
 ]
 
 #: Videos shorter than this cannot hold a rep.
@@ -60,21 +64,31 @@ def _check_duration(path: str | os.PathLike[str]) -> None:
         )
 
 
-def check_person(raw: RawPose) -> None:
+def check_person(pose: RawPose | PoseTrack) -> None:
     """Raise :class:`EngineError` when the athlete is found on too few frames to analyse.
 
     The video needs a person on at least :data:`MIN_PERSON_FRACTION` of the analysed frames and
     for at least :data:`MIN_PERSON_SECONDS`.
+
+    Parameters
+    ----------
+    pose
+        An estimator's raw output, or the pose track built from it.
     """
-    n = len(raw)
-    found = int(raw.person_found.sum())
+    if isinstance(pose, PoseTrack):
+        found_on = pose.frame["person"].to_numpy(dtype=bool)
+        fps, stride = pose.fps, pose.stride
+    else:
+        found_on, fps, stride = pose.person_found, pose.video.fps, pose.stride
+    n = len(found_on)
+    found = int(found_on.sum())
     if n == 0:
         raise EngineError("the video has no frames that could be decoded; export it again")
     if found == 0:
         raise EngineError(
             f"no person was found on any of the {n} analysed frames; {_FILMING_ADVICE}"
         )
-    rate = raw.video.fps / raw.stride if raw.video.fps > 0 else 30.0
+    rate = fps / stride if fps > 0 else 30.0
     if found < MIN_PERSON_FRACTION * n or found < MIN_PERSON_SECONDS * rate:
         raise EngineError(
             f"a person was found on only {found} of {n} analysed frames "
@@ -82,7 +96,59 @@ def check_person(raw: RawPose) -> None:
         )
 
 
-def track(
+def _series_joints(name: str) -> frozenset[str]:
+    """The joints :func:`guru_form.kinematics.angle_series` needs for the series ``name``."""
+    point = np.zeros((1, 2))
+    needed = set()
+    for joint in TRACK_JOINTS:
+        others = {j: point for j in TRACK_JOINTS if j != joint}
+        if name not in angle_series(others):
+            needed.add(joint)
+    return frozenset(needed)
+
+
+def required_joints(activity: Activity | str) -> tuple[str, ...]:
+    """The joints (of the measured side) a pose track needs for this activity's reps.
+
+    The joints of the angle that defines a rep, the joint whose height confirms it and marks the
+    turning point, and the shoulder and hip for the posture check and the body's scale (from the
+    activity's profile's segmentation rule, :mod:`guru_form.activities`).
+
+    Raises
+    ------
+    UnsupportedActivityError
+        When the activity has no profile.
+
+    Examples
+    --------
+    >>> required_joints("squat")
+    ('shoulder', 'hip', 'knee', 'ankle')
+    """
+    rule = activities.get(activity).rule
+    needed = set(_series_joints(rule.signal)) | {rule.height_joint, "shoulder", "hip"}
+    if rule.bottom_joint is not None:
+        needed.add(rule.bottom_joint)
+    return tuple(j for j in TRACK_JOINTS if j in needed)
+
+
+def _check_joints(track: PoseTrack, activity: Activity) -> None:
+    missing = [
+        j
+        for j in required_joints(activity)
+        if not np.isfinite(track.frame[f"{j}_x"].to_numpy(dtype=float, na_value=np.nan)).any()
+    ]
+    if missing:
+        where = f" ({track.source})" if track.source else ""
+        given = track.extra.get("keypoints")
+        told = f"; its keypoints: {', '.join(given.values())}" if given else ""
+        raise InvalidInputError(
+            f"the pose track{where} never has the {', '.join(missing)}: {activity.value} reps "
+            f"are found from the {', '.join(required_joints(activity))}{told}. Map a keypoint to "
+            f"it with aliases={{...}}, or use data that has it"
+        )
+
+
+def estimate_track(
     path: str | os.PathLike[str],
     activity: Activity | str | None = None,
     *,
@@ -120,7 +186,7 @@ def track(
     Examples
     --------
     >>> from guru_form import pose
-    >>> t = pose.track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
+    >>> t = pose.estimate_track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
     >>> t.frame[["time_ms", "knee_angle"]].describe()  # doctest: +SKIP
     """
     raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
@@ -134,14 +200,40 @@ def analyze_track(
     athlete_height_cm: float | None = None,
     rep_count: int | None = None,
 ) -> Analysis:
-    """Find the reps in a pose track and compute their analyses.
+    """Find the reps in a pose track from any source and compute their analyses.
+
+    Segmentation (:mod:`guru_form.pose.segmentation`), each rep's analyses and its velocity
+    (:func:`guru_form.activities.rep_analyses`), whether the track came from a video
+    (:func:`estimate_track`) or from another tool (:meth:`PoseTrack.from_movement
+    <guru_form.pose_track.PoseTrack.from_movement>` for DeepLabCut, SLEAP, LightningPose or
+    NWB data, :meth:`PoseTrack.from_trc <guru_form.pose_track.PoseTrack.from_trc>` for
+    Sports2D, Pose2Sim or OpenCap).
+
+    Joints each activity needs (:func:`required_joints`, of the side facing the camera):
+
+    ============  ==========================================  =================================
+    activity      needed (else :class:`InvalidInputError`)    also used, when present
+    ============  ==========================================  =================================
+    squat         shoulder, hip, knee, ankle                  nose (velocity), heel/foot_index
+    deadlift      shoulder, hip, knee                         ankle, nose (velocity), feet
+    bench_press   shoulder, elbow, wrist, hip                 knee, ankle, nose (velocity)
+    push_up       shoulder, elbow, wrist, hip                 ankle (body line), knee, nose
+    ============  ==========================================  =================================
+
+    What is missing costs what needs it: without the ankle no feet-drift check (a rep is not
+    refused for a walking athlete) and no ``BODY_LINE_ANGLE_DEGREES``; without the nose, knee
+    or ankle, no body height, so no velocity (``MEAN_CONCENTRIC_VELOCITY_*``); without the knee,
+    no hip angle; the heel and toes only help to choose the side facing the camera. A per-rep
+    value whose joints are missing is left out of ``analyses``.
 
     Parameters
     ----------
     pose_track
-        From :func:`track`.
+        From :func:`estimate_track`, or from another tool (see above).
     activity
-        Defaults to the track's activity; one of them must be given.
+        Defaults to the track's activity; with neither, :func:`recognize_activity
+        <guru_form.pose.recognition.recognize_activity>` is asked (it cannot recognise an
+        activity yet, and says so).
     athlete_height_cm
         The athlete's standing height: velocities in m/s instead of body heights per second.
     rep_count
@@ -152,12 +244,19 @@ def analyze_track(
     -------
     Analysis
         Status ``Complete``, with the track attached as ``pose_track``.
+
+    Raises
+    ------
+    InvalidInputError
+        No activity (recognition is not built yet), or a joint the activity needs is never in
+        the track.
     """
     act, domain = resolve_activity(activity or pose_track.activity)
     if act is None:
-        names = ", ".join(p.name for p in activities.registered())
-        raise GuruError(f"analyze_track needs an activity ({names})")
+        act, domain = resolve_activity(recognize_activity(pose_track))
+    assert act is not None
     profile = activities.get(act)
+    _check_joints(pose_track, act)
     if athlete_height_cm is not None and not 50.0 <= athlete_height_cm <= 260.0:
         raise GuruError(
             f"athlete_height_cm={athlete_height_cm} is not a human height; give it in centimetres"
@@ -240,7 +339,7 @@ def analyze_video(
     progress
         ``True`` for a progress bar, or a callable ``(frames_done, frames_total)``.
     estimator
-        The pose backend (see :func:`track`).
+        The pose backend (see :func:`estimate_track`).
     rep_count
         The number of reps the video holds, if known.
 
@@ -273,9 +372,8 @@ def analyze_video(
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
     _check_duration(path)
-    raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
-    check_person(raw)
-    pose_track = build_track(raw, act)
+    pose_track = estimate_track(path, act, stride=stride, estimator=estimator, progress=progress)
+    check_person(pose_track)
     return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)
 
 
