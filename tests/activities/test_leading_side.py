@@ -81,3 +81,18 @@ def test_the_flag_prints_without_a_unit() -> None:
     assert unit_of("IS_LEFT_LEG") == "flag"
     assert format_value(1.0, "flag") == "1" and format_value(0.0, "flag", ascii=True) == "0"
     assert axis_label("IS_LEFT_LEG") == "Left leg leads"
+
+
+def test_an_example_set_of_a_one_sided_movement_alternates_sides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from guru_form.activities import _registry
+    from guru_form.tables.examples import example_analysis
+
+    squat = activities.get("squat")
+    monkeypatch.setattr(_registry, "_PROFILES", dict(_registry._PROFILES))
+    activities.register(
+        dataclasses.replace(squat, measures=(*squat.measures, LeadingSide())), replace=True
+    )
+    sides = [rep.analyses["IS_LEFT_LEG"] for rep in example_analysis("squat", reps=5).reps]
+    assert sides == [1.0, 0.0, 1.0, 0.0, 1.0]
