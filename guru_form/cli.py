@@ -1,4 +1,4 @@
-"""The ``guru-form`` command: ``demo``, ``analyze`` and ``serve``.
+"""The ``guru-form`` command: ``demo``, ``analyze``, ``serve`` and ``backup``.
 
 This module parses arguments and prints; each command's work lives in the module that owns it.
 """
@@ -109,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--upload-ttl", type=float, default=3600.0, help="upload form lifetime, s")
     serve.add_argument("--public-url", help="base URL clients use, when behind a proxy")
     serve.add_argument("--log-level", default="info")
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the local server's data folder, consistently, even while it runs",
+        description=(
+            "Copy a guru-form server's data folder to DIR: the database with SQLite's backup API "
+            "(everything committed, also what is still in its WAL), then the credentials, signing "
+            "key, videos and artifacts. Run it again into the same DIR to bring it up to date. "
+            "To restore: stop every server on the data folder, then copy DIR's contents back "
+            "into it (cp -a DIR/. DATA/)."
+        ),
+    )
+    backup.add_argument("dir", metavar="DIR", help="the backup folder (created if missing)")
+    backup.add_argument("--data-dir", help="the data folder (default: $GURU_FORM_HOME/server)")
+    backup.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -195,6 +210,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from guru_form.server._paths import default_server_dir
+    from guru_form.server.backup import backup_data_folder
+
+    with tqdm(unit="B", unit_scale=True, desc="backing up", disable=args.no_progress) as bar:
+        result = backup_data_folder(
+            args.data_dir or default_server_dir(), args.dir, progress=bar.update
+        )
+    print(
+        f"backed up {result.videos} video records, {result.files_copied} files "
+        f"({result.bytes_copied / 2**20:.1f} MiB) copied, {result.files_kept} already there, "
+        f"into {result.folder}"
+    )
+    return 0
+
+
 @contextmanager
 def native_stderr_silenced() -> Iterator[None]:
     """Send what native libraries write to file descriptor 2 to /dev/null; keep Python's stderr.
@@ -227,7 +260,7 @@ def native_stderr_silenced() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    commands = {"demo": _demo, "analyze": _analyze, "serve": _serve}
+    commands = {"demo": _demo, "analyze": _analyze, "serve": _serve, "backup": _backup}
     quiet = native_stderr_silenced() if args.command in ("demo", "analyze") else nullcontext()
     try:
         with quiet:

@@ -33,7 +33,11 @@ from guru_form.client._transport import (
     make_retry_policy,
     make_timeout,
 )
-from guru_form.client._upload import build_upload_request, upload_error
+from guru_form.client._upload import (
+    build_upload_request,
+    upload_already_received,
+    upload_error,
+)
 from guru_form.client._validate import (
     VideoMetadata,
     check_count,
@@ -447,7 +451,7 @@ class BaseGuruClient:
     def _check_upload_response(
         response: httpx.Response, target: UploadTarget, job: UploadJob
     ) -> None:
-        if not response.is_success:
+        if not (response.is_success or upload_already_received(response)):
             raise upload_error(response, filename=job.filename, secrets=target.fields)
 
     # -- the result cache -------------------------------------------------------------------
@@ -476,6 +480,16 @@ class BaseGuruClient:
             )
         self._cache.forget(key)
         return None
+
+    def _forget_vanished(self, key: str, video_id: str) -> None:
+        """Drop ``key``'s entry if it still names ``video_id`` (a video the server lost).
+
+        Call it holding the entry's lock: another client may have recorded a new video meanwhile,
+        and that entry is kept.
+        """
+        entry = self._cache.get(key)
+        if entry is not None and entry.video_id == video_id:
+            self._cache.forget(key)
 
     def _record_created(self, key: str, job: UploadJob) -> Callable[[str], None]:
         """The callback that records a created video's id before its upload starts."""

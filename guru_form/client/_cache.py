@@ -13,6 +13,8 @@ Layout, under the cache directory::
 
     analyses/<server-key>/server.txt                    the server's identity (its base URL)
     analyses/<server-key>/<sha256>.<activity>.json      one entry
+    analyses/<server-key>/locks/<sha256>.<activity>.lock  held while that video is being created
+                                                        and uploaded (:meth:`ResultCache.lock`)
 
 The directory is ``$GURU_FORM_HOME/cache`` when ``GURU_FORM_HOME`` is set, else the platform's
 user cache directory (``~/.cache/guru_form`` on Linux, ``~/Library/Caches/guru_form`` on macOS,
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guru_form.client._entry_lock import EntryLock
 from guru_form.errors import SchemaError
 from guru_form.models import Activity, Analysis, Status
 
@@ -107,6 +110,14 @@ class ResultCache:
 
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"
+
+    def lock(self, key: str) -> EntryLock:
+        """The lock to hold around reading ``key``'s entry, creating its video and uploading it.
+
+        It excludes every other holder of the same entry's lock: in this client, in other client
+        objects and threads, and in other processes using this cache folder.
+        """
+        return EntryLock(self._dir / "locks" / f"{key}.lock")
 
     def get(self, key: str) -> CacheEntry | None:
         """The entry for ``key``, or None (an unreadable entry counts as none)."""

@@ -26,9 +26,11 @@ from guru_form._http import error_for_response
 from guru_form._http.errors import decode_body
 from guru_form.errors import APIError
 
-__all__ = ["UPLOAD_CHUNK_BYTES", "build_upload_request", "upload_error"]
+__all__ = ["UPLOAD_CHUNK_BYTES", "build_upload_request", "upload_already_received", "upload_error"]
 
 FILE_FIELD = "file"
+#: The ``error`` of guru_form's local server when an upload form is used a second time.
+UPLOAD_FORM_USED = "upload_form_used"
 #: How much of the video is read and sent at a time.
 UPLOAD_CHUNK_BYTES = 1 << 20
 
@@ -133,6 +135,19 @@ def _read_in_chunks_of(stream: object, size: int) -> None:
     for part in getattr(stream, "fields", ()):
         if isinstance(getattr(part, "CHUNK_SIZE", None), int):
             part.CHUNK_SIZE = size
+
+
+def upload_already_received(response: httpx.Response) -> bool:
+    """True when the answer says this upload's file had already arrived.
+
+    guru_form's local server accepts an upload form once, and answers a second use 409
+    ``upload_form_used``. The client sends an upload again only to the same URL, with the same
+    file, after an attempt whose answer it never got: that attempt landed.
+    """
+    if response.status_code != 409:
+        return False
+    body = decode_body(response)
+    return isinstance(body, dict) and body.get("error") == UPLOAD_FORM_USED
 
 
 _XML_MESSAGE = re.compile(r"<(Code|Message)>([^<]{1,300})</\1>")

@@ -324,18 +324,33 @@ class AsyncGuruClient(BaseGuruClient):
             return await self._wait(await self._upload(job, progress), wait)
         key = self._cache_key(job, await anyio.to_thread.run_sync(file_sha256, job.path))
         async with self._key_lock(key):
+            while True:
+                claimed = await self._claim(key, job, progress)
+                if isinstance(claimed, Analysis):
+                    return claimed
+                video_id, recorded = claimed
+                try:
+                    return await self._collect(key, job, video_id, wait)
+                except NotFoundError:
+                    if not recorded:
+                        raise
+                    async with self._cache.lock(key):  # the server no longer has it: upload again
+                        self._forget_vanished(key, video_id)
+
+    async def _claim(
+        self, key: str, job: UploadJob, progress: ByteProgress
+    ) -> Analysis | tuple[str, bool]:
+        """The cached analysis, or the video to poll; see :meth:`GuruClient._claim`."""
+        async with self._cache.lock(key):
             entry = self._cache.get(key)
             if entry is not None and entry.analysis is not None:
                 return entry.analysis
             resumed = None if entry is None else await self._resumable(key, job, entry)
             if resumed is not None:
-                try:
-                    return await self._collect(key, job, resumed, wait)
-                except NotFoundError:
-                    self._cache.forget(key)  # the server no longer has it: upload again
+                return resumed, True
             video_id = await self._upload(job, progress, self._record_created(key, job))
             self._cache.record_uploaded(key, video_id, source_path=job.path)
-            return await self._collect(key, job, video_id, wait)
+            return video_id, False
 
     async def _resumable(self, key: str, job: UploadJob, entry: CacheEntry) -> str | None:
         """The recorded video to poll, or None to create and upload a new one.

@@ -436,18 +436,38 @@ class GuruClient(BaseGuruClient):
             return self._wait(self._upload(job, progress), wait)
         key = self._cache_key(job, file_sha256(job.path))
         with self._key_lock(key):
+            while True:
+                claimed = self._claim(key, job, progress)
+                if isinstance(claimed, Analysis):
+                    return claimed
+                video_id, recorded = claimed
+                try:
+                    return self._collect(key, job, video_id, wait)
+                except NotFoundError:
+                    if not recorded:
+                        raise
+                    with self._cache.lock(key):  # the server no longer has it: upload again
+                        self._forget_vanished(key, video_id)
+
+    def _claim(
+        self, key: str, job: UploadJob, progress: ByteProgress
+    ) -> Analysis | tuple[str, bool]:
+        """The cached analysis, or the video to poll and whether it was recorded before.
+
+        Runs under the entry's lock, which other client objects and processes sharing the cache
+        take too: of several clients analysing the same file, the first creates and uploads the
+        video, and the others find its entry and poll that video.
+        """
+        with self._cache.lock(key):
             entry = self._cache.get(key)
             if entry is not None and entry.analysis is not None:
                 return entry.analysis
             resumed = None if entry is None else self._resumable(key, job, entry)
             if resumed is not None:
-                try:
-                    return self._collect(key, job, resumed, wait)
-                except NotFoundError:
-                    self._cache.forget(key)  # the server no longer has it: upload again
+                return resumed, True
             video_id = self._upload(job, progress, self._record_created(key, job))
             self._cache.record_uploaded(key, video_id, source_path=job.path)
-            return self._collect(key, job, video_id, wait)
+            return video_id, False
 
     def _resumable(self, key: str, job: UploadJob, entry: CacheEntry) -> str | None:
         """The recorded video to poll, or None to create and upload a new one.

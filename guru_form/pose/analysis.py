@@ -111,13 +111,8 @@ def required_joints(activity: Activity | str) -> tuple[str, ...]:
     """The joints (of the measured side) a pose track needs for this activity's reps.
 
     The joints of the angle that defines a rep, the joint whose height confirms it and marks the
-    turning point, and the shoulder and hip for the posture check and the body's scale (from the
-    activity's profile's segmentation rule, :mod:`guru_form.activities`).
-
-    Raises
-    ------
-    UnsupportedActivityError
-        When the activity has no profile.
+    turning point, and the shoulder and hip for the posture check and the body's scale (see
+    :attr:`guru_form.activities.ActivityProfile.rule`).
 
     Examples
     --------

@@ -19,6 +19,7 @@ _LAZY: dict[str, str] = {
     "AnalysisEngine": "guru_form.server.engines",
     "EngineFailure": "guru_form.server.engines",
     "EngineSpec": "guru_form.server.engines",
+    "Limits": "guru_form.server._limits",
     "ServerConfig": "guru_form.server.config",
     "create_app": "guru_form.server.app",
     "ensure_local_server": "guru_form.server.embedded",
@@ -26,6 +27,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from guru_form.server._limits import Limits
     from guru_form.server.app import create_app
     from guru_form.server.config import ServerConfig
     from guru_form.server.embedded import ensure_local_server
@@ -36,6 +38,7 @@ __all__ = [
     "AnalysisEngine",
     "EngineFailure",
     "EngineSpec",
+    "Limits",
     "ServerConfig",
     "create_app",
     "ensure_local_server",

@@ -64,9 +64,12 @@ class UploadSigner:
 
     @classmethod
     def load_or_create(cls, path: Path) -> UploadSigner:
-        """Read the key from ``path``, creating it (owner-only) on first use."""
+        """Read the key from ``path``, creating it (owner-only) on first use.
+
+        Of several servers creating it at once, the first one's key is kept and all use it.
+        """
         if not path.exists():
-            write_private_file(path, secrets.token_hex(32))
+            write_private_file(path, secrets.token_hex(32), replace=False)
         return cls(bytes.fromhex(path.read_text(encoding="utf-8").strip()))
 
     def _signature(self, key: str, expires: str, size: str) -> str:
@@ -107,7 +110,7 @@ class UploadSigner:
                 )
         key, expires, size = fields[KEY_FIELD], fields[EXPIRES_FIELD], fields[SIZE_FIELD]
         expected = self._signature(key, expires, size)
-        if not hmac.compare_digest(expected, fields[SIGNATURE_FIELD]):
+        if not hmac.compare_digest(expected.encode(), fields[SIGNATURE_FIELD].encode()):
             raise UploadRejectedError(
                 403,
                 "the upload form's signature does not match its fields; send the fields exactly "
@@ -118,7 +121,7 @@ class UploadSigner:
             raise UploadRejectedError(
                 403, "the upload form was issued for another video; upload to its own URL"
             )
-        if int(expires) < (time.time() if now is None else now):
+        if int(expires) < (time.time() if now is None else now):  # signed, so a number
             raise UploadRejectedError(
                 403,
                 "the upload form has expired; create the video again (POST /videos) for a new one",

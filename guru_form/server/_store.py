@@ -15,14 +15,19 @@ Schema versions (``PRAGMA user_version``), migrated forward when a data folder i
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from guru_form.errors import GuruError
+from guru_form.server._paths import PRIVATE_FILE_MODE
 
 SCHEMA_VERSION = 2
 
@@ -104,25 +109,72 @@ class VideoRecord:
         return body
 
 
+RESTORE_HINT = (
+    "restore it from a backup: stop every server on this folder, then copy guru.sqlite3 from "
+    "the folder 'guru-form backup' wrote into {folder} (README: 'Backup and restore'); or move "
+    "{folder} away to start afresh"
+)
+
+
 class Store:
     """Lock-protected access to the server's SQLite database.
 
     Parameters
     ----------
     path
-        The database file; created with its schema when missing.
+        The database file; created with its schema (owner-only) when missing.
+    expect_data
+        True when the data folder holds uploads, so a missing database means records were lost:
+        then it is refused rather than created empty.
+
+    Raises
+    ------
+    GuruError
+        In one line naming the file and how to restore it, when the database is missing but
+        expected, empty (zero bytes: guru_form never leaves it so), not a database, or fails
+        SQLite's integrity check; or when another process keeps it locked.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, expect_data: bool = False) -> None:
         self.path = path
         self._lock = threading.Lock()
+        _check_present(path, expect_data)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)  # idempotent; executescript manages its own transaction
-        self._migrate()
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            problem = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if problem != "ok":
+                raise sqlite3.DatabaseError(problem)
+            self._db.executescript(_SCHEMA)  # idempotent; executescript manages its transaction
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise _refusal(path, exc) from None
+
+    @staticmethod
+    def create(path: Path) -> None:
+        """Create an empty database at ``path`` (owner-only), whole or not at all."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        try:
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            finally:
+                db.close()  # the last connection: checkpoints and removes the WAL
+            tmp.replace(path)
+        finally:
+            for leftover in (
+                tmp,
+                tmp.with_name(f"{tmp.name}-wal"),
+                tmp.with_name(f"{tmp.name}-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
 
     def _migrate(self) -> None:
         """Add the columns an older data folder lacks; raise ``user_version`` to ours."""
@@ -148,7 +200,8 @@ class Store:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite ends it itself on some errors (disk full)
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -201,16 +254,37 @@ class Store:
                 )
         return self.get_video(video_id)
 
-    def mark_uploaded(
-        self, video_id: str, content_path: str, *, engine_spec: Mapping[str, Any]
-    ) -> int:
-        """Record new content for ``video_id`` and reset its analysis; returns the new generation.
+    def claim_upload(
+        self,
+        video_id: str,
+        content_path: str,
+        *,
+        engine_spec: Mapping[str, Any],
+        place: Callable[[], object],
+    ) -> int | None:
+        """Record the content of a video not uploaded yet; returns its generation, or None.
 
-        Every upload bumps the generation, so a job still running on older content cannot overwrite
-        the analysis of newer content (see :meth:`finish_analysis`). ``engine_spec`` is the engine
-        settings the analysis is queued with (``EngineSpec.to_json()``), kept for a restart.
+        An upload form is single-use: this succeeds once per video. In one transaction (which
+        excludes every other writer, in this process or another on the same database) it checks
+        the video has no content yet, calls ``place`` (which moves the received file to
+        ``content_path``), and records the content with its analysis Pending and ``engine_spec``
+        (``EngineSpec.to_json()``, kept for a restart). None means the video already had its
+        content: nothing was changed and ``place`` was not called.
+
+        Raises
+        ------
+        KeyError
+            When there is no such video.
         """
         with self._transaction() as db:
+            row = db.execute(
+                "SELECT uploaded_at, upload_generation FROM videos WHERE id = ?", (video_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(video_id)
+            if row["uploaded_at"] is not None:
+                return None
+            place()
             db.execute(
                 "UPDATE videos SET content_path = ?, uploaded_at = ?, "
                 "upload_generation = upload_generation + 1, analysis_status = 'Pending', "
@@ -218,12 +292,7 @@ class Store:
                 "engine_spec = ? WHERE id = ?",
                 (content_path, time.time(), json.dumps(dict(engine_spec)), video_id),
             )
-            row = db.execute(
-                "SELECT upload_generation FROM videos WHERE id = ?", (video_id,)
-            ).fetchone()
-        if row is None:
-            raise KeyError(video_id)
-        return int(row["upload_generation"])
+        return int(row["upload_generation"]) + 1
 
     def adopt_engine_spec(
         self, video_id: str, generation: int, engine_spec: Mapping[str, Any]
@@ -292,6 +361,37 @@ class Store:
         """``(issued_at, expires_at)`` of a known token digest, or None."""
         row = self._one("SELECT issued_at, expires_at FROM tokens WHERE digest = ?", (digest,))
         return None if row is None else (float(row["issued_at"]), float(row["expires_at"]))
+
+
+def _check_present(path: Path, expect_data: bool) -> None:
+    """Create a missing database, unless records were expected; refuse an empty file."""
+    folder = path.parent
+    if not path.exists():
+        if expect_data:
+            raise GuruError(
+                f"the database {path} is missing, but {folder / 'videos'} holds uploads whose "
+                f"records it kept; {RESTORE_HINT.format(folder=folder)}"
+            )
+        Store.create(path)
+    elif path.stat().st_size == 0:
+        raise GuruError(
+            f"the database {path} is empty (0 bytes), so every video record is gone (a "
+            f"guru_form server never leaves it so: it was truncated or copied badly); "
+            f"{RESTORE_HINT.format(folder=folder)}"
+        )
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError) -> GuruError:
+    """The one-line error for a database SQLite cannot open or check."""
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in detail:
+        return GuruError(
+            f"the database {path} is locked by another process ({detail}); try again, or stop "
+            f"the process that holds it"
+        )
+    return GuruError(
+        f"the database {path} is damaged ({detail}); {RESTORE_HINT.format(folder=path.parent)}"
+    )
 
 
 def _record(row: sqlite3.Row) -> VideoRecord:

@@ -10,6 +10,9 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from guru_form.server._connections import uvicorn_options
+from guru_form.server._limits import Limits
+
 _START_TIMEOUT_S = 30.0
 
 
@@ -47,9 +50,13 @@ class ThreadedUvicorn:
         The ASGI app. Its lifespan runs in the server thread.
     host, port
         Where to listen; port 0 picks a free port (see :attr:`port`).
+    limits
+        Connection cap and timeouts (see :mod:`guru_form.server._connections`).
     """
 
-    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, limits: Limits | None = None
+    ) -> None:
         self.host = host
         self._sock = bind_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
@@ -60,6 +67,7 @@ class ThreadedUvicorn:
             access_log=False,
             lifespan="auto",
             timeout_graceful_shutdown=2,
+            **uvicorn_options(limits or Limits()),
         )
         self._server = _QuickStopServer(config)
         self._error: BaseException | None = None

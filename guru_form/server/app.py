@@ -21,14 +21,22 @@ Guru's.
 
 Errors are JSON: ``{"error": code, "message": sentence}`` (plus ``field`` and ``errors`` for a 400 on
 one field), and the token endpoint answers Auth0's ``{"error", "error_description"}``. Every response
-carries ``x-request-id``.
+carries ``x-request-id``; a 5xx also has it in its body (``requestId``), and the log line about it.
+
+Nothing a client sends makes a 500 on purpose: bodies are bounded per route before they are read
+(413, :mod:`guru_form.server._limits`), JSON and fields are validated (400,
+:mod:`guru_form.server._validation`), an upload form works once (409 after), a full disk answers 507
+and a busy database 503, both with ``Retry-After``. Any other exception is answered with a JSON 500
+and logged in one line, without a traceback (it is logged at DEBUG level).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import mimetypes
 import re
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,10 +51,18 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from guru_form.server._auth import TokenError
+from guru_form.server._limits import BodyLimitMiddleware, send_json
+from guru_form.server._logging import install_log_filters
 from guru_form.server._signing import UploadRejectedError
 from guru_form.server._store import VideoRecord
 from guru_form.server._upload import receive_upload
-from guru_form.server._validation import FieldError, validate_create, validate_update
+from guru_form.server._validation import (
+    BodyError,
+    FieldError,
+    parse_json,
+    validate_create,
+    validate_update,
+)
 from guru_form.server.config import ServerConfig, ServerRuntime
 from guru_form.server.faults import FaultMiddleware, Faults
 
@@ -55,10 +71,19 @@ __all__ = ["create_app"]
 logger = logging.getLogger("guru_form.server")
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
+_VIDEO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+_FULL_DISK_RETRY_S = 60
+_BUSY_RETRY_S = 1
 
 
 class RequestIdMiddleware:
-    """Adds an ``x-request-id`` header to every HTTP response."""
+    """Gives every HTTP request an id (``x-request-id``), and turns anything it raises into JSON.
+
+    The id is in ``scope["state"]["request_id"]`` for the handlers. An exception that escapes the
+    app is logged in one line naming the request id (the traceback only at DEBUG level) and, when
+    no answer was sent yet, answered by :func:`failure_body`'s JSON; it is never re-raised to
+    uvicorn, which would log a traceback.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,17 +92,104 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex.encode()
+        request_id = uuid.uuid4().hex
+        scope = {**scope, "state": {**scope.get("state", {}), "request_id": request_id}}
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message = {
                     **message,
-                    "headers": [*message.get("headers", []), (b"x-request-id", request_id)],
+                    "headers": [
+                        *message.get("headers", []),
+                        (REQUEST_ID_HEADER.encode(), request_id.encode()),
+                    ],
                 }
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            logger.info("request %s: the client went away before the answer", request_id)
+        except Exception as exc:
+            logger.error(
+                "request %s (%s %s) failed: %s",
+                request_id,
+                scope.get("method"),
+                scope.get("path"),
+                _describe(exc),
+            )
+            logger.debug("request %s failed", request_id, exc_info=exc)
+            if not started:
+                status, body, headers = failure_body(exc, request_id)
+                await send_json(send_with_id, status, body, **headers)
+
+
+def _describe(exc: BaseException) -> str:
+    """``"KeyError at app.py:123"``: the exception's type and where it was raised, in one line."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+    return f"{type(exc).__name__}{where}"
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == getattr(sqlite3, "SQLITE_FULL", 13) or "disk is full" in str(exc)
+    return False
+
+
+def _database_busy(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "database is locked" in str(exc) or "database is busy" in str(exc)
+    )
+
+
+def failure_body(exc: BaseException, request_id: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The status, JSON body and headers answering a request that raised ``exc``.
+
+    A full disk is 507 and a database another process holds too long is 503, both with
+    ``Retry-After``; anything else is 500. Each body names the request id.
+    """
+    if _disk_full(exc):
+        return (
+            507,
+            {
+                "error": "insufficient_storage",
+                "message": "the server's disk is full, so nothing was stored; try again later "
+                "(whoever runs the server must free space)",
+                "requestId": request_id,
+            },
+            {"retry_after": str(_FULL_DISK_RETRY_S)},
+        )
+    if _database_busy(exc):
+        return (
+            503,
+            {
+                "error": "busy",
+                "message": "the server's database is busy; try again in a moment",
+                "requestId": request_id,
+            },
+            {"retry_after": str(_BUSY_RETRY_S)},
+        )
+    return (
+        500,
+        {
+            "error": "server_error",
+            "message": f"the server failed to handle this request; try again, and quote request "
+            f"id {request_id} if it keeps failing",
+            "requestId": request_id,
+        },
+        {},
+    )
 
 
 def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
@@ -119,15 +231,33 @@ class _Api:
 
     # --- auth -----------------------------------------------------------------------------------
 
+    async def json_body(self, request: Request) -> Any:
+        """The request's JSON (its size was bounded at the edge); raises :class:`BodyError`."""
+        return parse_json(await request.body(), max_depth=self.rt.config.limits.json_depth)
+
     async def token(self, request: Request) -> Response:
+        if "client_secret" in request.query_params:
+            return _oauth_error(
+                400,
+                "invalid_request",
+                "send client_secret in the request body, never in the URL (URLs are logged and "
+                "cached); and make a new secret, since this one was exposed",
+            )
+        kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
         try:
-            if request.headers.get("content-type", "").startswith("application/json"):
-                raw = await request.json()
+            if kind == "application/json":
+                raw = await self.json_body(request)
                 form = {k: str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+            elif kind in ("", "application/x-www-form-urlencoded"):
+                form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
             else:
-                form = {k: str(v) for k, v in (await request.form()).items()}
-        except (ValueError, UnicodeDecodeError):
-            return _oauth_error(400, "invalid_request", "the body must be form-encoded or JSON")
+                raise BodyError(f"not {kind}")
+        except (BodyError, ValueError, UnicodeDecodeError):
+            return _oauth_error(
+                400,
+                "invalid_request",
+                "the body must be form-encoded (application/x-www-form-urlencoded) or JSON",
+            )
         for name in ("grant_type", "client_id", "client_secret", "audience"):
             if not form.get(name):
                 return _oauth_error(400, "invalid_request", f"Missing required parameter: {name}")
@@ -181,9 +311,10 @@ class _Api:
         return None
 
     def video_or_404(self, video_id: str) -> VideoRecord | JSONResponse:
-        record = self.rt.store.get_video(video_id)
+        record = self.rt.store.get_video(video_id) if _VIDEO_ID.fullmatch(video_id) else None
         if record is None:
-            return _error(404, "not_found", f"no video with id {video_id!r}; check the id")
+            shown = video_id if len(video_id) <= 80 else f"{video_id[:60]}..."
+            return _error(404, "not_found", f"no video with id {shown!r}; check the id")
         return record
 
     # --- videos ---------------------------------------------------------------------------------
@@ -192,9 +323,9 @@ class _Api:
         if (denied := self.authenticate(request)) is not None:
             return denied
         try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "invalid_request", "the body must be a JSON object")
+            body = await self.json_body(request)
+        except BodyError as exc:
+            return _error(400, "invalid_request", f"{exc}; the body must be a JSON object")
         try:
             columns = validate_create(body, self.rt.config.max_upload_bytes)
         except FieldError as exc:
@@ -243,9 +374,9 @@ class _Api:
         if isinstance(record, Response):
             return record
         try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "invalid_request", "the body must be a JSON object")
+            body = await self.json_body(request)
+        except BodyError as exc:
+            return _error(400, "invalid_request", f"{exc}; the body must be a JSON object")
         try:
             changes = validate_update(body, record.activity)
         except FieldError as exc:
@@ -303,6 +434,8 @@ class _Api:
         record = self.video_or_404(video_id)
         if isinstance(record, Response):
             return record
+        if record.uploaded:
+            return _form_used(video_id)
         try:
             tmp_path, _ = await receive_upload(
                 request.stream(),
@@ -310,18 +443,26 @@ class _Api:
                 verify=lambda fields: self.rt.signer.verify(video_id, fields),
                 tmp_dir=self.rt.tmp_dir,
                 expected_size=record.size,
+                limits=self.rt.config.limits,
             )
         except UploadRejectedError as exc:
-            code = "access_denied" if exc.status == 403 else "invalid_upload"
+            code = _UPLOAD_ERROR_CODES.get(exc.status, "invalid_upload")
             extra = {} if exc.field is None else {"field": exc.field}
             return _error(exc.status, code, exc.reason, **extra)
         except ClientDisconnect:
             return Response(status_code=400)
         final_path = self.rt.videos_dir / f"{video_id}{_content_suffix(record.filename)}"
-        tmp_path.replace(final_path)  # atomic: readers see the old or the new content, whole
-        generation = self.rt.store.mark_uploaded(
-            video_id, str(final_path), engine_spec=self.rt.runner.spec.to_json()
-        )
+        try:
+            generation = self.rt.store.claim_upload(
+                video_id,
+                str(final_path),
+                engine_spec=self.rt.runner.spec.to_json(),
+                place=lambda: tmp_path.replace(final_path),  # atomic: the file is whole or absent
+            )
+        finally:
+            tmp_path.unlink(missing_ok=True)  # still there when the claim failed or was refused
+        if generation is None:
+            return _form_used(video_id)  # another upload to this form finished first
         self.rt.runner.submit(video_id, generation)
         logger.info("received content of video %s (upload %d)", video_id, generation)
         return Response(status_code=204)
@@ -329,6 +470,21 @@ class _Api:
     async def health(self, request: Request) -> Response:
         spec = self.rt.spec
         return JSONResponse({"status": "ok", "engine": spec.name, "stride": spec.stride})
+
+
+_UPLOAD_ERROR_CODES = {403: "access_denied", 413: "payload_too_large"}
+
+UPLOAD_FORM_USED = "upload_form_used"
+"""The ``error`` of the 409 answering a second use of an upload form."""
+
+
+def _form_used(video_id: str) -> JSONResponse:
+    return _error(
+        409,
+        UPLOAD_FORM_USED,
+        f"this upload form was used already: video {video_id} has its content, and an upload "
+        f"form works once. To upload another file, create a new video (POST /videos)",
+    )
 
 
 def _engine_json(record: VideoRecord) -> dict[str, Any] | None:
@@ -357,8 +513,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    logger.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return _error(500, "server_error", "the server failed to handle this request; try again")
+    # Logged by RequestIdMiddleware, which sees the exception next (Starlette re-raises it).
+    status, body, headers = failure_body(exc, request.scope.get("state", {}).get("request_id", "-"))
+    return JSONResponse(body, status, {k.replace("_", "-"): v for k, v in headers.items()})
 
 
 def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = None) -> ASGIApp:
@@ -412,4 +569,11 @@ def create_app(config: ServerConfig | ServerRuntime, *, faults: Faults | None = 
     )
     if runtime.faults is not None:
         app = FaultMiddleware(app, runtime.faults)
+    config = runtime.config
+    app = BodyLimitMiddleware(
+        app,
+        lambda path: config.limits.body_limit(path, config.max_upload_bytes),
+        body_timeout_s=config.limits.body_timeout_s,
+    )
+    install_log_filters()
     return RequestIdMiddleware(app)

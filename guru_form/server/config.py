@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -10,6 +9,8 @@ from pathlib import Path
 
 from guru_form.errors import InvalidInputError
 from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, Tokens
+from guru_form.server._datadir import DataFolder
+from guru_form.server._limits import Limits
 from guru_form.server._paths import ensure_private_dir
 from guru_form.server._signing import UploadSigner
 from guru_form.server._store import Store
@@ -29,6 +30,9 @@ __all__ = ["ServerConfig", "ServerRuntime"]
 DATABASE_NAME = "guru.sqlite3"
 SIGNING_KEY_NAME = "signing.key"
 CREDENTIALS_NAME = "credentials.json"
+EMBEDDED_STATE_NAME = "embedded.json"
+# What a server keeps directly in its data folder (``*``: every file whose name begins so).
+PRIVATE_FILES = (f"{DATABASE_NAME}*", SIGNING_KEY_NAME, CREDENTIALS_NAME, EMBEDDED_STATE_NAME)
 
 
 @dataclass
@@ -60,7 +64,11 @@ class ServerConfig:
     token_ttl_s, upload_ttl_s
         Lifetime of access tokens and of upload forms, in seconds.
     max_upload_bytes
-        The largest video size ``POST /videos`` accepts.
+        The largest video size ``POST /videos`` accepts; an upload is then held to the size its
+        create call declared.
+    limits
+        Body sizes per route, JSON depth, upload form limits, connection cap and timeouts (see
+        :class:`~guru_form.server._limits.Limits`).
     public_url
         The base URL clients reach the server at, for upload and download URLs; None uses the
         address each request was sent to.
@@ -77,6 +85,7 @@ class ServerConfig:
     token_ttl_s: float = 86400.0
     upload_ttl_s: float = 3600.0
     max_upload_bytes: int = 20 * 1024**3
+    limits: Limits = field(default_factory=Limits)
     public_url: str | None = None
 
     def __post_init__(self) -> None:
@@ -133,25 +142,42 @@ class ServerRuntime:
         self.config = config
         self.faults = faults
         self.spec = config.engine_spec()
-        self.credentials = config.load_credentials()
+        self.folder = DataFolder(config.data_dir)
         self.videos_dir = config.data_dir / "videos"
-        self.tmp_dir = config.data_dir / "tmp"
         self._store: Store | None = None
         self._tokens: Tokens | None = None
         self._runner: JobRunner | None = None
-        self.signer = UploadSigner.load_or_create(
-            ensure_private_dir(config.data_dir) / SIGNING_KEY_NAME
-        )
+        with self.folder.starting():
+            self.credentials = config.load_credentials()
+            self.signer = UploadSigner.load_or_create(config.data_dir / SIGNING_KEY_NAME)
 
     def __repr__(self) -> str:
         return f"ServerRuntime(data_dir={str(self.config.data_dir)!r}, engine={self.spec.label!r})"
 
     def open(self) -> None:
-        """Open the database, clear half-written uploads, and re-queue pending analyses."""
-        ensure_private_dir(self.videos_dir)
-        shutil.rmtree(self.tmp_dir, ignore_errors=True)
-        ensure_private_dir(self.tmp_dir)
-        self._store = Store(self.config.data_dir / DATABASE_NAME)
+        """Open the data folder and database, and re-queue pending analyses.
+
+        Under the folder's start-up lock (one server at a time): the folder is made owner-only,
+        what servers that are gone left in ``tmp/`` is removed, this server's own temporary folder
+        is made, and the database is created, or checked and migrated.
+
+        Raises
+        ------
+        GuruError
+            When the database is damaged, empty or missing while uploads exist (the message names
+            the file and how to restore it), or another server holds the start-up lock too long.
+        """
+        artifacts = self.config.data_dir / "artifacts"
+        with self.folder.starting():
+            self.folder.make_private(PRIVATE_FILES)
+            ensure_private_dir(self.videos_dir)
+            ensure_private_dir(artifacts)
+            self.folder.clear_stale_tmp()
+            store = Store(
+                self.config.data_dir / DATABASE_NAME, expect_data=self.folder.holds_uploads()
+            )
+            self.folder.claim_tmp()
+        self._store = store
         self._tokens = Tokens(self._store)
         self._runner = JobRunner(
             self._store,
@@ -159,7 +185,7 @@ class ServerRuntime:
             self.config.executor,
             faults=self.faults,
             max_workers=self.config.max_workers,
-            artifacts_root=self.config.data_dir / "artifacts",
+            artifacts_root=artifacts,
         )
         self._runner.start()
 
@@ -171,6 +197,12 @@ class ServerRuntime:
         if self._store is not None:
             self._store.close()
             self._store = self._tokens = None
+        self.folder.release_tmp()
+
+    @property
+    def tmp_dir(self) -> Path:
+        """This server's own folder for half-received uploads (see :class:`DataFolder`)."""
+        return self.folder.tmp
 
     @property
     def store(self) -> Store:

@@ -25,12 +25,12 @@ from guru_form.server._auth import client_kwargs
 from guru_form.server._paths import default_server_dir, write_private_file
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
-from guru_form.server.config import ServerConfig, ServerRuntime
+from guru_form.server.config import EMBEDDED_STATE_NAME, ServerConfig, ServerRuntime
 from guru_form.server.engines import engine_label
 
 __all__ = ["EmbeddedServer", "ensure_local_server", "stop_local_server"]
 
-_STATE_NAME = "embedded.json"
+_STATE_NAME = EMBEDDED_STATE_NAME
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,11 @@ def _preferred_port(data_dir: Path) -> int:
 
 def _start_backend(runtime: ServerRuntime, port: int) -> ThreadedUvicorn:
     app = create_app(runtime)
+    limits = runtime.config.limits
     try:
-        backend = ThreadedUvicorn(app, port=port)
+        backend = ThreadedUvicorn(app, port=port, limits=limits)
     except OSError:
-        backend = ThreadedUvicorn(app, port=0)  # the preferred port is taken
+        backend = ThreadedUvicorn(app, port=0, limits=limits)  # the preferred port is taken
     backend.start()
     return backend
 

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
 from guru_form.models import Activity, Analysis, Domain, Status, field_label
+from guru_form.server._paths import ensure_private_dir, make_private_tree
 from guru_form.server._store import Store
 from guru_form.server.engines import (
     AnalysisEngine,
@@ -186,7 +187,9 @@ def run_analysis(
         if artifacts_dir is not None and analysis.pose_track is not None:
             from guru_form.io.pose_parquet import artifact_path, to_pose_parquet
 
-            to_pose_parquet(analysis.pose_track, artifact_path(artifacts_dir))
+            directory = ensure_private_dir(Path(artifacts_dir))
+            to_pose_parquet(analysis.pose_track, artifact_path(directory))
+            make_private_tree(directory)  # the track and anything else there: owner-only
         return body
     except EngineError as exc:
         return _failed(exc.reason, activity, domain)

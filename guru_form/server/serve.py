@@ -21,6 +21,8 @@ from typing import TextIO
 import uvicorn
 
 from guru_form.errors import GuruError, MissingDependencyError
+from guru_form.server._connections import uvicorn_options
+from guru_form.server._limits import Limits
 from guru_form.server._paths import default_server_dir
 from guru_form.server._threaded import bind_socket
 from guru_form.server.app import create_app
@@ -94,6 +96,8 @@ def run_server(
     public_url: str | None = None,
     log_level: str = "info",
     out: TextIO | None = None,
+    max_upload_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve the Guru-compatible API until interrupted (Ctrl-C or SIGTERM).
 
@@ -124,6 +128,10 @@ def run_server(
         uvicorn's log level.
     out
         Where the start-up banner goes (default: stderr).
+    max_upload_bytes
+        The largest video the server accepts (default: :class:`ServerConfig`'s, 20 GiB).
+    limits
+        Body limits, connection cap and timeouts (default: :class:`Limits`' defaults).
 
     Raises
     ------
@@ -141,7 +149,10 @@ def run_server(
         token_ttl_s=token_ttl_s,
         upload_ttl_s=upload_ttl_s,
         public_url=public_url,
+        limits=limits or Limits(),
     )
+    if max_upload_bytes is not None:
+        config.max_upload_bytes = max_upload_bytes
     config.engine_spec()  # a bad engine or stride is refused before connecting to anything
     close_executor = None
     if dask_scheduler:
@@ -178,6 +189,7 @@ def run_server(
                     log_level=log_level,
                     timeout_graceful_shutdown=5,
                     server_header=False,
+                    **uvicorn_options(config.limits),
                 )
             )
             server.run(sockets=[sock])

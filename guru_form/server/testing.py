@@ -29,6 +29,7 @@ from guru_form import activities
 from guru_form.activities import SeriesMeasure
 from guru_form.models import Activity, Analysis, Rep, Status
 from guru_form.server._auth import LOCAL_AUDIENCE, ClientCredentials, client_kwargs
+from guru_form.server._limits import Limits
 from guru_form.server._proxy import TcpProxy
 from guru_form.server._threaded import ThreadedUvicorn
 from guru_form.server.app import create_app
@@ -64,6 +65,8 @@ class LocalServer:
         Lifetimes of access tokens and upload forms.
     audience
         The audience the token endpoint accepts.
+    limits
+        Body limits, connection cap and timeouts (default: the server's defaults).
 
     Attributes
     ----------
@@ -88,6 +91,7 @@ class LocalServer:
         token_ttl_s: float = 3600.0,
         upload_ttl_s: float = 3600.0,
         audience: str = LOCAL_AUDIENCE,
+        limits: Limits | None = None,
     ) -> None:
         self._own_dir = data_dir is None
         self.data_dir = Path(
@@ -103,6 +107,7 @@ class LocalServer:
             audience=audience,
             token_ttl_s=token_ttl_s,
             upload_ttl_s=upload_ttl_s,
+            limits=limits or Limits(),
         )
         self.credentials: ClientCredentials = self.config.load_credentials()
         self.faults = Faults()
@@ -132,7 +137,7 @@ class LocalServer:
         runtime = ServerRuntime(self.config, self.faults)
         runtime.open()
         try:
-            backend = ThreadedUvicorn(create_app(runtime))
+            backend = ThreadedUvicorn(create_app(runtime), limits=self.config.limits)
             backend.start()
         except BaseException:
             runtime.close()

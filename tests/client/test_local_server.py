@@ -114,6 +114,17 @@ def test_5xx_and_drops_on_upload_resend_to_the_same_url(
     assert fresh_client.get_video(vid).status == "Success"
 
 
+def test_an_upload_answer_lost_is_resent_and_the_second_use_of_the_form_counts_as_done(
+    fresh_client, fresh_server, known_videos
+) -> None:
+    fresh_server.faults.drop(UPLOADS, method="POST", times=1, after_processing=True)
+    analysis = fresh_client.analyze(known_videos["squat"].path, activity="squat", **FAST)
+    assert analysis.status is Status.COMPLETE
+    assert fresh_server.faults.count(UPLOADS, method="POST", status=409) == 1  # it had arrived
+    assert fresh_server.faults.count("/videos", method="POST") == 1
+    assert len(list((fresh_server.data_dir / "videos").iterdir())) == 1
+
+
 def test_create_answer_lost_is_resent_and_the_file_uploaded_once(
     fresh_client, fresh_server, known_videos
 ) -> None:

@@ -94,6 +94,14 @@ class Api:
         self.http.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_log_rate_limits() -> None:
+    """Each test sees every kind of warning from the first (the rate limit is per process)."""
+    from guru_form.server._logging import reset_rate_limits
+
+    reset_rate_limits()
+
+
 @pytest.fixture
 def api(local_server: LocalServer) -> Iterator[Api]:
     """Raw API access to the session server."""

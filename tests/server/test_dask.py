@@ -47,10 +47,12 @@ def test_jobs_run_on_the_dask_cluster(
             corrupted.write_bytes(b"\x02" * known_videos["squat"].path.stat().st_size)
             assert api.upload(target, corrupted).status_code == 204
             assert api.wait(target["id"], timeout=30)["status"] == "Failed"
-            # same job arguments, new content: Dask must run it again, not reuse the first result
-            assert api.upload(target, known_videos["squat"].path).status_code == 204
-            body = api.wait(target["id"], timeout=30)
+            # an upload form works once: the good file goes to a new video
+            assert api.upload(target, known_videos["squat"].path).status_code == 409
+            again = api.submit(known_videos["squat"].path)
+            body = api.wait(again, timeout=30)
             assert body["status"] == "Complete" and len(body["reps"]) == 2
+            assert api.wait(target["id"], timeout=30)["status"] == "Failed"
             api.close()
         worker_logs = distributed.Client(scheduler_address)
         try:
@@ -64,7 +66,7 @@ def test_jobs_run_on_the_dask_cluster(
         close()
 
 
-def test_a_re_upload_while_the_first_job_runs_is_analysed_again(
+def test_a_second_upload_while_the_first_job_runs_is_refused(
     scheduler_address: str, tmp_path: Path, known_videos: dict[str, KnownVideo]
 ) -> None:
     original = known_videos["squat"].path
@@ -80,9 +82,10 @@ def test_a_re_upload_while_the_first_job_runs_is_analysed_again(
             api = Api(server)
             target = api.create(original)
             assert api.upload(target, original).status_code == 204
-            assert api.upload(target, variant).status_code == 204  # while the first job runs
+            assert api.upload(target, variant).status_code == 409  # while the first job runs
             body = api.wait(target["id"], timeout=30)
-            assert body["reps"][0]["analyses"][0]["analysisScalar"] == data[len(data) // 2]
+            middle = original.read_bytes()[len(data) // 2]
+            assert body["reps"][0]["analyses"][0]["analysisScalar"] == middle
             api.close()
     finally:
         close()

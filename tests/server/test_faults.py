@@ -82,7 +82,7 @@ def test_a_drop_after_processing_loses_only_the_answer(
     assert _video_rows(fresh_server) == 1  # the video exists; its id never reached the client
 
 
-def test_a_dropped_upload_can_be_sent_again_to_the_same_url(
+def test_a_dropped_upload_sent_again_to_the_same_url_hears_it_arrived(
     fresh_api: Api, fresh_server: LocalServer, known_videos: dict[str, KnownVideo]
 ) -> None:
     path = known_videos["squat"].path
@@ -90,7 +90,8 @@ def test_a_dropped_upload_can_be_sent_again_to_the_same_url(
     fresh_server.faults.drop("/uploads/*", after_processing=True)
     with pytest.raises(httpx.TransportError):
         fresh_api.upload(target, path)
-    assert fresh_api.upload(target, path).status_code == 204
+    again = fresh_api.upload(target, path)  # the form worked once: the file is there
+    assert again.status_code == 409 and again.json()["error"] == "upload_form_used"
     assert fresh_api.wait(target["id"])["status"] == "Complete"
     assert fresh_server.faults.count("/uploads/*", method="POST") == 2
     assert _video_rows(fresh_server) == 1

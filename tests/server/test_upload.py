@@ -72,18 +72,24 @@ def test_an_expired_form_is_refused(
     assert "expired" in response.json()["message"] and "POST /videos" in response.json()["message"]
 
 
-@pytest.mark.parametrize("declared_delta", [-1, +1, +5000])
+@pytest.mark.parametrize(("declared_delta", "status"), [(-1, 413), (+1, 400), (+5000, 400)])
 def test_size_must_match_the_declared_size(
-    api: Api, known_videos: dict[str, KnownVideo], declared_delta: int
+    api: Api, known_videos: dict[str, KnownVideo], declared_delta: int, status: int
 ) -> None:
     path = known_videos["squat"].path
     target = api.create(filename=path.name, size=path.stat().st_size + declared_delta)
     response = api.upload(target, path)
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.json()["field"] == "size"
     assert "create the video again with the file's real size" in response.json()["message"]
     assert api.request("GET", f"/videos/{target['id']}").json()["status"] == "Pending"
-    assert not list((api.server.data_dir / "tmp").iterdir())
+    assert not _half_written(api.server)
+
+
+def _half_written(server: LocalServer) -> list[Path]:
+    """Files under the server's tmp/ other than the lock files of its servers' folders."""
+    tmp = server.data_dir / "tmp"
+    return [p for p in tmp.rglob("*") if p.is_file() and p.suffix != ".lock"]
 
 
 def test_form_must_be_multipart_with_a_file(api: Api, known_videos: dict[str, KnownVideo]) -> None:
@@ -121,7 +127,7 @@ def test_parts_after_the_file_are_ignored(api: Api, known_videos: dict[str, Know
     assert response.status_code == 204
 
 
-def test_re_upload_replaces_content_idempotently(
+def test_a_used_form_answers_409_and_changes_nothing(
     fresh_api: Api, fresh_server: LocalServer, known_videos: dict[str, KnownVideo], tmp_path: Path
 ) -> None:
     good = known_videos["squat"]
@@ -131,20 +137,24 @@ def test_re_upload_replaces_content_idempotently(
     assert fresh_api.upload(target, corrupted).status_code == 204
     failed = fresh_api.wait(target["id"])
     assert failed["status"] == "Failed"
-    assert fresh_api.upload(target, good.path).status_code == 204
-    assert fresh_api.upload(target, good.path).status_code == 204
-    done = fresh_api.wait(target["id"])
-    assert done["status"] == "Complete"
-    assert done["reps"] == [r.to_json() for r in good.analysis.reps]
-    video = fresh_api.request("GET", f"/videos/{target['id']}").json()
-    content = fresh_api.http.get(video["uri"], headers=fresh_api.auth()).content
-    assert content == good.path.read_bytes()
+    before = fresh_api.request("GET", f"/videos/{target['id']}").json()
+    second = fresh_api.upload(target, good.path)
+    assert second.status_code == 409
+    assert second.json()["error"] == "upload_form_used"
+    assert "create a new video" in second.json()["message"]
+    assert target["fields"]["signature"] not in second.text
+    time.sleep(0.2)
+    assert fresh_api.request("GET", f"/videos/{target['id']}").json() == before
+    assert fresh_api.analysis(target["id"]) == failed
+    content = fresh_api.http.get(before["uri"], headers=fresh_api.auth()).content
+    assert content == corrupted.read_bytes()
     assert len(list((fresh_server.data_dir / "videos").iterdir())) == 1
-    assert fresh_server.faults.count("/uploads/*", method="POST", status=204) == 3
-    assert fresh_server.faults.count("/videos", method="POST") == 1
+    assert not _half_written(fresh_server)
+    assert fresh_server.faults.count("/uploads/*", method="POST", status=204) == 1
+    assert fresh_server.faults.count("/uploads/*", method="POST", status=409) == 1
 
 
-def test_concurrent_uploads_to_one_form_leave_one_whole_file(
+def test_concurrent_uploads_to_one_form_store_one_whole_file(
     fresh_api: Api, fresh_server: LocalServer, known_videos: dict[str, KnownVideo]
 ) -> None:
     path = known_videos["squat"].path
@@ -158,10 +168,11 @@ def test_concurrent_uploads_to_one_form_leave_one_whole_file(
         t.start()
     for t in threads:
         t.join()
-    assert results == [204] * 4
+    assert sorted(results) == [204, 409, 409, 409]
     assert fresh_api.wait(target["id"])["status"] == "Complete"
     stored = list((fresh_server.data_dir / "videos").iterdir())
     assert len(stored) == 1 and stored[0].read_bytes() == path.read_bytes()
+    assert not _half_written(fresh_server)
 
 
 def _sparse_file(path: Path, size: int) -> Path:
