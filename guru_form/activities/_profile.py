@@ -93,6 +93,11 @@ class SegmentationRule:
     min_symmetry
         The shorter side of a rep (rest to turning point, turning point to rest) must be at least
         this fraction of the longer one.
+    travel_to_extreme
+        Judge the height joint's travel (``min_height_travel``) at its lowest point in the rep (its
+        highest, for a rep that rises) instead of at the signal's turning point: for movements
+        whose signal can turn away from the body's bottom (a lunge's tracked knee is the back
+        knee on half the reps, and can stay bent while the hip already rises).
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
         ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
@@ -114,6 +119,7 @@ class SegmentationRule:
     rest_fraction: float = 0.1
     min_symmetry: float = 0.6
     still_speed: float = 0.05
+    travel_to_extreme: bool = False
     bottom_band: float = 0.03
     lockout_band: float = 0.05
 
