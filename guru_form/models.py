@@ -67,6 +67,8 @@ class Activity(_StrEnum):
     DEADLIFT = "deadlift"
     BENCH_PRESS = "bench_press"
     PUSH_UP = "push_up"
+    BODYWEIGHT_SQUAT = "bodyweight_squat"  # SCRATCH: until wip/guru-api's enum is in main
+    LUNGE = "lunge"  # SCRATCH: until wip/guru-api's enum is in main
 
     @property
     def domain(self) -> Domain:
@@ -93,6 +95,8 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
     Activity.DEADLIFT: Domain.WEIGHTLIFTING,
     Activity.BENCH_PRESS: Domain.WEIGHTLIFTING,
     Activity.PUSH_UP: Domain.CALISTHENICS,
+    Activity.BODYWEIGHT_SQUAT: Domain.CALISTHENICS,  # SCRATCH
+    Activity.LUNGE: Domain.CALISTHENICS,  # SCRATCH
 }
 
 
