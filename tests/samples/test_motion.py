@@ -21,6 +21,7 @@ PLANS = {
     "bench_press": [RepSpec(70.0, 0.0, 1.0, 0.8, 0.5), RepSpec(95.0, 0.0, 0.9, 1.4, 0.5)],
     "push_up": [RepSpec(75.0, 2.0, 0.8, 0.7, 0.4), RepSpec(102.0, 11.0, 0.8, 1.2, 0.4)],
     "bodyweight_squat": [RepSpec(-10.0, 0.0, 0.8, 0.6, 0.4), RepSpec(6.0, 2.0, 0.9, 0.9, 0.4)],
+    "lunge": [RepSpec(92.0, 0.0, 1.0, 0.9, 0.5), RepSpec(108.0, 2.0, 1.1, 1.2, 0.5)],
 }
 
 #: The series that each movement's key (and secondary) angle specify.
@@ -30,6 +31,7 @@ KEY_SERIES = {
     "bench_press": ["elbow_angle"],
     "push_up": ["elbow_angle", "body_line"],
     "bodyweight_squat": ["thigh_angle"],
+    "lunge": ["knee_angle"],  # the near leg leads an explicit plan's reps: its front knee
 }
 
 
