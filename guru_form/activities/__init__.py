@@ -8,8 +8,9 @@ when it has an :class:`ActivityProfile` here. A profile says:
 - the rep signal and its rule (:class:`SegmentationRule`, applied by
   :mod:`guru_form.pose.segmentation`);
 - the moving joint, whose vertical travel gives the rep's velocity;
-- the per-rep scalars the local engine emits (:class:`SeriesMeasure`), the key angle drawn on
-  frames, the depth and lockout metrics, the key metric and the default thresholds;
+- the per-rep scalars the local engine emits (:class:`SeriesMeasure`; :class:`LeadingSide` for
+  movements done one side at a time), the key angle drawn on frames, the depth and lockout
+  metrics, the key metric and the default thresholds;
 - its human label and the skeleton joints to draw.
 
 Everything else asks: :func:`get` (for analysis, which needs a profile: an activity without one
@@ -35,6 +36,7 @@ from __future__ import annotations
 from guru_form.activities._measures import (
     HUMAN_HEIGHT_CM,
     TOP_BAND,
+    leading_side,
     mean_concentric_velocity,
     rep_analyses,
     velocity_in_m_per_s,
@@ -45,7 +47,9 @@ from guru_form.activities._profile import (
     VELOCITY_TYPES,
     ActivityProfile,
     ExampleSet,
+    LeadingSide,
     Limits,
+    Measure,
     SegmentationRule,
     SeriesMeasure,
 )
@@ -58,12 +62,15 @@ __all__ = [
     "VELOCITY_TYPES",
     "ActivityProfile",
     "ExampleSet",
+    "LeadingSide",
     "Limits",
+    "Measure",
     "SegmentationRule",
     "SeriesMeasure",
     "display_name",
     "find",
     "get",
+    "leading_side",
     "match",
     "mean_concentric_velocity",
     "register",

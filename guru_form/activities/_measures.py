@@ -8,16 +8,22 @@ are comparable by construction. Each scalar's unit and definition is in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.activities._profile import VELOCITY_TYPES, ActivityProfile, SeriesMeasure
+from guru_form.activities._profile import (
+    VELOCITY_TYPES,
+    ActivityProfile,
+    LeadingSide,
+    SeriesMeasure,
+)
 
 __all__ = [
     "HUMAN_HEIGHT_CM",
     "TOP_BAND",
+    "leading_side",
     "mean_concentric_velocity",
     "rep_analyses",
     "velocity_in_m_per_s",
@@ -70,6 +76,8 @@ def rep_analyses(
     moving_joint_y: npt.ArrayLike | None = None,
     body_height: float | None = None,
     athlete_height_cm: float | None = None,
+    joints: Mapping[str, npt.ArrayLike] | None = None,
+    sides: Sequence[str | None] | None = None,
 ) -> dict[str, float]:
     """The analysis scalars of one rep, as the activity's profile defines them.
 
@@ -90,6 +98,11 @@ def rep_analyses(
         The athlete's standing height in pixels (see :func:`guru_form.kinematics.body_height_px`).
     athlete_height_cm
         When given, velocity is reported in m/s; otherwise in body heights per second.
+    joints
+        The tracked side's joints, each ``(n_frames, 2)`` pixels (for :class:`LeadingSide`).
+    sides
+        Per frame, which side of the body the joints are (``"left"``/``"right"``; for
+        :class:`LeadingSide`).
 
     Returns
     -------
@@ -114,10 +127,14 @@ def rep_analyses(
         raise ValueError(f"rep frames must satisfy 0 <= start <= mid <= end, got {start, mid, end}")
     out: dict[str, float] = {}
     for measure in profile.measures:
-        if measure.series in series:
+        if isinstance(measure, LeadingSide):
+            value = leading_side(measure, joints, sides, start, mid, end)
+        elif measure.series in series:
             value = _measure(measure, _xy(series[measure.series]), start, mid, end)
-            if np.isfinite(value):
-                out[measure.analysis_type] = value
+        else:
+            continue
+        if np.isfinite(value):
+            out[measure.analysis_type] = value
     if profile.velocity and moving_joint_y is not None and body_height:
         velocity = mean_concentric_velocity(
             _xy(moving_joint_y), _xy(time_s), start, mid, end, body_height, profile.lowers_first
@@ -183,3 +200,57 @@ def _top_reached(y: FloatArray, start: int, mid: int) -> int:
         return mid
     top = float(np.min(rise))
     return start + int(np.argmax(rise <= top + TOP_BAND * (float(rise[0]) - top)))
+
+
+def leading_side(
+    measure: LeadingSide,
+    joints: Mapping[str, npt.ArrayLike] | None,
+    sides: Sequence[str | None] | None,
+    start: int,
+    mid: int,
+    end: int,
+) -> float:
+    """1.0 when the left side leads the rep, 0.0 when the right does (see :class:`LeadingSide`).
+
+    Parameters
+    ----------
+    measure
+        Which joint leads, ahead of which.
+    joints
+        The tracked side's joints, each ``(n_frames, 2)`` pixels; ``heel`` and ``foot_index``
+        give the direction the athlete faces.
+    sides
+        Per frame, the tracked side's name.
+    start, mid, end
+        The rep's frames.
+
+    Returns
+    -------
+    float
+        1.0 or 0.0; NaN when the joints, the side or the facing direction are not known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ankle, hip = np.array([[130.0, 400.0]] * 3), np.array([[100.0, 250.0]] * 3)
+    >>> heel, toe = np.array([[120.0, 410.0]] * 3), np.array([[160.0, 410.0]] * 3)
+    >>> joints = {"ankle": ankle, "hip": hip, "heel": heel, "foot_index": toe}
+    >>> leading_side(LeadingSide(), joints, ["right"] * 3, 0, 1, 2)  # right foot ahead: right
+    0.0
+    >>> leading_side(LeadingSide(), joints | {"ankle": ankle - 60}, ["right"] * 3, 0, 1, 2)
+    1.0
+    """
+    needed = (measure.joint, measure.reference, "heel", "foot_index")
+    if joints is None or sides is None or any(j not in joints for j in needed):
+        return float("nan")
+    side = sides[mid]
+    if side not in ("left", "right"):
+        return float("nan")
+    window = slice(start, end + 1)
+    foot = _xy(joints["foot_index"])[window, 0] - _xy(joints["heel"])[window, 0]
+    facing = float(np.sign(np.nanmedian(foot))) if np.isfinite(foot).any() else 0.0
+    ahead = (_xy(joints[measure.joint])[mid, 0] - _xy(joints[measure.reference])[mid, 0]) * facing
+    if facing == 0.0 or not np.isfinite(ahead):
+        return float("nan")
+    leading = side if ahead > 0 else ("right" if side == "left" else "left")
+    return 1.0 if leading == "left" else 0.0

@@ -23,7 +23,9 @@ __all__ = [
     "VELOCITY_TYPES",
     "ActivityProfile",
     "ExampleSet",
+    "LeadingSide",
     "Limits",
+    "Measure",
     "SegmentationRule",
     "SeriesMeasure",
 ]
@@ -91,6 +93,11 @@ class SegmentationRule:
     min_symmetry
         The shorter side of a rep (rest to turning point, turning point to rest) must be at least
         this fraction of the longer one.
+    travel_to_extreme
+        Judge the height joint's travel (``min_height_travel``) at its lowest point in the rep (its
+        highest, for a rep that rises) instead of at the signal's turning point: for movements
+        whose signal can turn away from the body's bottom (a lunge's tracked knee is the back
+        knee on half the reps, and can stay bent while the hip already rises).
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
         ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
@@ -122,6 +129,7 @@ class SegmentationRule:
     rest_fraction: float = 0.1
     min_symmetry: float = 0.6
     still_speed: float = 0.05
+    travel_to_extreme: bool = False
     bottom_band: float = 0.03
     lockout_band: float = 0.05
     complete_at_turn: bool = False
@@ -171,6 +179,35 @@ class SeriesMeasure:
     analysis_type: str
     series: str
     reduce: Reduce
+
+
+@dataclass(frozen=True)
+class LeadingSide:
+    """Which side of the body leads a rep done one side at a time (a lunge's front leg).
+
+    The pose track follows one side of the body, the side facing the camera. At the rep's turning
+    point, that side leads when its ``joint`` is ahead of its ``reference`` joint in the direction
+    the athlete faces (the way the tracked foot points, heel to toe, over the rep); otherwise the
+    other side leads. The scalar is 1.0 when the left side leads and 0.0 when the right does, as
+    Guru's sprint analyses say which leg a stride was on (``IS_LEFT_LEG``).
+
+    Attributes
+    ----------
+    analysis_type
+        The scalar's name (``IS_LEFT_LEG``).
+    joint
+        The joint that is ahead on the leading side (``"ankle"``: the front foot).
+    reference
+        The joint it is ahead of (``"hip"``).
+    """
+
+    analysis_type: str = "IS_LEFT_LEG"
+    joint: str = "ankle"
+    reference: str = "hip"
+
+
+#: A per-rep scalar of a profile.
+Measure = SeriesMeasure | LeadingSide
 
 
 @dataclass(frozen=True)
@@ -225,7 +262,9 @@ class ActivityProfile:
         The joint whose vertical travel gives the rep's velocity (the hip for a squat, the
         wrist on the bar for a bench press, ...).
     measures
-        The per-rep scalars the local engine emits besides velocity, in the order it emits them.
+        The per-rep scalars the local engine emits besides velocity, in the order it emits them:
+        :class:`SeriesMeasure` (an angle's extreme or its value at the turn) and, for movements
+        done one side at a time, :class:`LeadingSide`.
     key_angle
         ``(a, vertex, c)``: the joint angle a coach checks at the turning point, drawn as an
         arc on the rep's frames.
@@ -262,7 +301,7 @@ class ActivityProfile:
     lowers_first: bool
     rule: SegmentationRule
     moving_joint: str
-    measures: tuple[SeriesMeasure, ...]
+    measures: tuple[Measure, ...]
     key_angle: tuple[str, str, str]
     key_metric: str
     depth_metric: str | None = None
@@ -295,11 +334,11 @@ class ActivityProfile:
                 problems.append(f"the threshold of {name} has no bound")
             elif low is not None and high is not None and low > high:
                 problems.append(f"the threshold of {name} has low {low} above high {high}")
-        missing = [
-            j
-            for j in (*self.key_angle, self.moving_joint, *self.rep_heights)
-            if j not in SKELETON_JOINTS
-        ]
+        joints = [*self.key_angle, self.moving_joint, *self.rep_heights]
+        for m in self.measures:
+            if isinstance(m, LeadingSide):
+                joints += [m.joint, m.reference]
+        missing = [j for j in joints if j not in SKELETON_JOINTS]
         if missing:
             problems.append(f"unknown joint(s) {missing}; joints are {SKELETON_JOINTS}")
         if problems:

@@ -34,6 +34,11 @@ BODY_LINE_ANGLE_DEGREES                   deg      Push-up body line. Per frame,
                                                    lies below the shoulder-ankle line (sag) and negative
                                                    above it (pike); per rep, its value at the bottom
                                                    (``midTimestampMs``).
+IS_LEFT_LEG                               flag     1 when the left side led the rep, 0 when the right
+                                                   did: a lunge's front leg at the turning point (the
+                                                   tracked side's ankle ahead of its hip, in the way
+                                                   its foot points, or else the other side), a
+                                                   sprint stride's leg in Guru's analyses.
 MEAN_CONCENTRIC_VELOCITY_M_PER_S          m/s      Estimate. Mean vertical speed of the activity's moving
                                                    joint (its profile's ``moving_joint``: hip for squat,
                                                    shoulder for push-up, the bar for bench press - the
@@ -163,6 +168,13 @@ ANALYSIS_TYPES: dict[str, AnalysisType] = {
             "Per frame 180 minus the interior angle shoulder-hip-ankle, + when the hip is below the "
             "shoulder-ankle line (sag), - above (pike); per rep its value at the bottom (mid "
             "timestamp).",
+        ),
+        AnalysisType(
+            "IS_LEFT_LEG",
+            "flag",
+            "Left leg leads",
+            "1 when the rep was led by the left side (the left leg in front at the turning point "
+            "of a lunge; the stride's leg in Guru's sprint analyses), 0 when by the right.",
         ),
         AnalysisType(
             "MEAN_CONCENTRIC_VELOCITY_M_PER_S",

@@ -31,7 +31,7 @@ from guru_form.metrics.schema import (
     VELOCITY_LOSS,
     frame_activity,
 )
-from guru_form.metrics.units import SUFFIX_UNITS
+from guru_form.metrics.units import SUFFIX_UNITS, UNWRITTEN_UNITS
 
 __all__ = ["axis_label", "key_metric", "metric_label"]
 
@@ -102,7 +102,7 @@ def axis_label(column: str, *, label: str | None = None) -> str:
     """
     label = metric_label(column) if label is None else label
     unit = unit_of(column)
-    return f"{label} ({unit})" if unit else label
+    return f"{label} ({unit})" if unit and unit not in UNWRITTEN_UNITS else label
 
 
 def key_metric(frame: pd.DataFrame) -> str:

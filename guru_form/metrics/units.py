@@ -44,12 +44,15 @@ UNIT_DECIMALS: dict[str, int] = {
     "m": 2,
     "cm": 1,
     "count": 0,
+    "flag": 0,
 }
 #: Decimals of a value without a unit, or in a unit not listed above.
 DEFAULT_DECIMALS = 2
 
 #: How a unit is written after a number in text (Unicode) where that differs from " <unit>".
 _UNICODE_TEXT = {"deg": "°"}
+#: Units a number never carries in text: a ``flag`` is 1 (yes) or 0 (no).
+UNWRITTEN_UNITS = frozenset({"flag"})
 
 
 def unit_from_suffix(name: str) -> str | None:
@@ -101,9 +104,9 @@ def unit_text(unit: str | None, *, ascii: bool = False) -> str:
     Returns
     -------
     str
-        The unit with its leading space, or ``""``.
+        The unit with its leading space, or ``""`` (no unit, or a 0/1 ``flag``).
     """
-    if not unit:
+    if not unit or unit in UNWRITTEN_UNITS:
         return ""
     if not ascii and unit in _UNICODE_TEXT:
         return _UNICODE_TEXT[unit]

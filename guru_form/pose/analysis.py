@@ -317,9 +317,10 @@ def analyze_track(
     joints = pose_track.joints()
     counted = count_reps(act, pose_track, rep_count=rep_count)
     judged = assess(counted, pose_track, profile.rule.signal)
+    sides = list(frame["side"])
     reps = [
         dataclasses.replace(
-            _rep(profile, window, series, joints, time_ms, athlete_height_cm),
+            _rep(profile, window, series, joints, sides, time_ms, athlete_height_cm),
             confidence=confidence,
             outlier=outlier,
         )
@@ -352,6 +353,7 @@ def _rep(
     window: RepWindow,
     series: dict[str, Any],
     joints: dict[str, Any],
+    sides: list[Any],
     time_ms: Any,
     athlete_height_cm: float | None,
 ) -> Rep:
@@ -366,6 +368,8 @@ def _rep(
         moving_joint_y=joints[profile.moving_joint][:, 1],
         body_height=height if np.isfinite(height) and height > 0 else None,
         athlete_height_cm=athlete_height_cm,
+        joints=joints,
+        sides=sides,
     )
     return Rep(
         start_ms=round(float(time_ms[window.start])),

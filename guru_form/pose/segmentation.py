@@ -398,7 +398,7 @@ def _passes(
     if np.isfinite(torso) and torso > 0:
         if r.height_joint in joints:
             y = np.asarray(joints[r.height_joint])[:, 1]
-            travel = _travel(y, c) / torso
+            travel = _travel(y, c, r) / torso
             if not np.isfinite(travel):
                 return False
             if r.min_height_travel >= 0 and travel < r.min_height_travel:
@@ -483,7 +483,14 @@ def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:
     return bool(np.isfinite(trunk) and np.isfinite(upper_arm) and trunk < 0.8 * upper_arm)
 
 
-def _travel(y: FloatArray, c: RepWindow) -> float:
-    """Downward travel of ``y`` (pixels, y down) from the rep's start/end to its turning point."""
+def _travel(y: FloatArray, c: RepWindow, r: SegmentationRule | None = None) -> float:
+    """Downward travel of ``y`` (pixels, y down) from the rep's start/end to its turning point,
+    or to its lowest (highest, for a rise) point in the rep when ``r.travel_to_extreme``."""
     rest = np.nanmean([y[c.start], y[c.end]])
-    return float(y[c.mid] - rest)
+    if r is None or not r.travel_to_extreme:
+        return float(y[c.mid] - rest)
+    window = y[c.start : c.end + 1]
+    if not np.isfinite(window).any():
+        return float("nan")
+    extreme = np.nanmax(window) if r.min_height_travel >= 0 else np.nanmin(window)
+    return float(extreme - rest)

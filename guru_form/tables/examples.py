@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from guru_form import activities
+from guru_form.activities import LeadingSide
 from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Analysis, Rep, Status
 
@@ -53,7 +54,9 @@ def example_analysis(
     -------
     Analysis
         With ``raw`` set to its own JSON. Push-ups carry velocity in body heights per second (as
-        the pose engine reports it without the athlete's height); the others in m/s.
+        the pose engine reports it without the athlete's height); the others in m/s. A movement
+        done one side at a time (its profile measures a :class:`~guru_form.activities.LeadingSide`)
+        alternates sides, the left first.
 
     Examples
     --------
@@ -66,6 +69,7 @@ def example_analysis(
     if example is None:
         raise InvalidInputError(f"the profile of {act.value!r} has no example set")
     lowers_first = activity_profile.lowers_first
+    sides = [m for m in activity_profile.measures if isinstance(m, LeadingSide)]
     n = example.reps if reps is None else int(reps)
     rng = np.random.default_rng(seed)
     progress = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(n)
@@ -91,6 +95,8 @@ def example_analysis(
             metric: round(base + step * drift[i] + jitter(sd), 2)
             for metric, (base, step, sd) in example.metrics.items()
         }
+        for side in sides:  # one side at a time, alternating, the left first
+            values[side.analysis_type] = float(i % 2 == 0)
         velocity = v0 * (1.0 - loss * drift[i]) * (1.0 + jitter(0.025))
         values[name] = round(velocity, 3)
         out.append(Rep(round(start), round(mid), round(end), values))

@@ -29,7 +29,7 @@ import pandas as pd
 
 from guru_form.errors import InvalidInputError
 from guru_form.io import tables as _io_tables
-from guru_form.tables._schema import column_units
+from guru_form.metrics import column_units
 
 __all__ = ["read_csv", "read_parquet", "to_csv", "to_excel", "to_parquet"]
 

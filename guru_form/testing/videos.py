@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guru_form import activities
+from guru_form.activities import SeriesMeasure
 from guru_form.models import Activity, Analysis, Rep, Status
 
 __all__ = ["KnownVideo", "make_reference_video", "make_video"]
@@ -109,7 +110,11 @@ def make_reference_video(
     length_ms = round(frames / fps * 1000)
     span = length_ms // max(reps, 1)
     # A joint's smallest angle in the rep (a knee or an elbow): around 80 degrees is plausible.
-    metric = next(m.analysis_type for m in profile.measures if m.reduce == "smallest")
+    metric = next(
+        m.analysis_type
+        for m in profile.measures
+        if isinstance(m, SeriesMeasure) and m.reduce == "smallest"
+    )
     analysis = Analysis(
         video_id=None,
         status=Status.COMPLETE,

@@ -208,3 +208,25 @@ def test_only_the_profiles_and_the_enum_name_an_activity() -> None:
 def test_the_allowed_modules_exist() -> None:
     for key in ALLOWED:
         assert (PACKAGE / key).exists(), key
+
+
+def test_travel_to_extreme_judges_a_rep_at_the_body_s_bottom_not_the_signal_s() -> None:
+    """A knee that keeps bending a little while the hip rises again (a lunge's back knee, as a
+    pose model may see it): the angle's extreme comes at 2.7 s, when the hip, lowest at 2 s, is
+    back within 0.15 torso lengths of standing."""
+    from guru_form.pose.segmentation import segment_reps
+
+    t = np.arange(0, 5000, 1000 / 30)
+    u = np.clip((t - 1000) / 2000, 0, 1)  # the rep: 1 s to 3 s
+    hip_y = 500 + 120 * np.sin(np.pi * u) ** 2  # lowest at 2 s; torso 200 px
+    knee = 175 - 70 * np.interp(u, [0, 0.5, 0.85, 1], [0, 0.6, 1, 0])  # smallest at 2.7 s
+    joints = {
+        "hip": np.c_[np.full_like(t, 300.0), hip_y],
+        "shoulder": np.c_[np.full_like(t, 300.0), hip_y - 200],
+    }
+    series = {"knee_angle": knee, "trunk_lean": np.zeros_like(t)}
+    rule = activities.get("squat").rule  # the hip must drop 0.25 torso lengths
+    assert segment_reps("squat", series, joints, t, rule=rule) == []
+    bottom = dataclasses.replace(rule, travel_to_extreme=True)
+    (rep,) = segment_reps("squat", series, joints, t, rule=bottom)
+    assert t[rep.mid] == pytest.approx(2000, abs=50)  # the hip's lowest, as for every bottom

@@ -15,22 +15,28 @@ from guru_form.testing.synthetic.truth import near_joints
 ACTIVITIES = list(movements())  # the activities the synthetic athlete performs
 
 PLANS = {
-    Activity.SQUAT: [RepSpec(-8.0, 0.0, 1.0, 0.8, 0.5), RepSpec(12.0, 3.0, 1.2, 1.3, 0.5)],
-    Activity.DEADLIFT: [RepSpec(178.0, 0.0, 1.0, 1.0, 0.5), RepSpec(165.0, 0.0, 1.4, 0.9, 0.5)],
-    Activity.BENCH_PRESS: [RepSpec(70.0, 0.0, 1.0, 0.8, 0.5), RepSpec(95.0, 0.0, 0.9, 1.4, 0.5)],
-    Activity.PUSH_UP: [RepSpec(75.0, 2.0, 0.8, 0.7, 0.4), RepSpec(102.0, 11.0, 0.8, 1.2, 0.4)],
+    "squat": [RepSpec(-8.0, 0.0, 1.0, 0.8, 0.5), RepSpec(12.0, 3.0, 1.2, 1.3, 0.5)],
+    "deadlift": [RepSpec(178.0, 0.0, 1.0, 1.0, 0.5), RepSpec(165.0, 0.0, 1.4, 0.9, 0.5)],
+    "bench_press": [RepSpec(70.0, 0.0, 1.0, 0.8, 0.5), RepSpec(95.0, 0.0, 0.9, 1.4, 0.5)],
+    "push_up": [RepSpec(75.0, 2.0, 0.8, 0.7, 0.4), RepSpec(102.0, 11.0, 0.8, 1.2, 0.4)],
+    "bodyweight_squat": [RepSpec(-10.0, 0.0, 0.8, 0.6, 0.4), RepSpec(6.0, 2.0, 0.9, 0.9, 0.4)],
+    "lunge": [RepSpec(92.0, 0.0, 1.0, 0.9, 0.5), RepSpec(108.0, 2.0, 1.1, 1.2, 0.5)],
+}
+
+#: The series that each movement's key (and secondary) angle specify.
+KEY_SERIES = {
+    "squat": ["thigh_angle"],
+    "deadlift": ["hip_angle"],
+    "bench_press": ["elbow_angle"],
+    "push_up": ["elbow_angle", "body_line"],
+    "bodyweight_squat": ["thigh_angle"],
+    "lunge": ["knee_angle"],  # the near leg leads an explicit plan's reps: its front knee
 }
 
 
 def key_series(activity: Activity, series: dict[str, np.ndarray]) -> list[np.ndarray]:
     """The series that the plan's key (and secondary) angle specify."""
-    if activity is Activity.SQUAT:
-        return [series["thigh_angle"]]
-    if activity is Activity.DEADLIFT:
-        return [series["hip_angle"]]
-    if activity is Activity.PUSH_UP:
-        return [series["elbow_angle"], series["body_line"]]
-    return [series["elbow_angle"]]
+    return [series[name] for name in KEY_SERIES[activity.value]]
 
 
 @pytest.mark.parametrize("activity", ACTIVITIES)
@@ -38,7 +44,7 @@ def key_series(activity: Activity, series: dict[str, np.ndarray]) -> list[np.nda
 def test_turning_points_hit_the_specified_angles_exactly_in_a_pure_side_view(
     activity: Activity, facing: str
 ) -> None:
-    plan = PLANS[activity]
+    plan = PLANS[activity.value]
     video = synthesize(activity, plan=plan, size=(320, 240), yaw_deg=0.0, facing=facing)
     series = angle_series(near_joints(video.projected))
     for rep, (start, mid, end) in zip(plan, video.rep_frames, strict=True):
@@ -54,7 +60,7 @@ def test_turning_points_hit_the_specified_angles_exactly_in_a_pure_side_view(
 
 @pytest.mark.parametrize("activity", ACTIVITIES)
 def test_default_oblique_camera_keeps_angles_close_to_the_plan(activity: Activity) -> None:
-    plan = PLANS[activity]
+    plan = PLANS[activity.value]
     video = synthesize(activity, plan=plan, size=(320, 240))
     series = angle_series(near_joints(video.projected))
     for rep, (_, mid, _) in zip(plan, video.rep_frames, strict=True):
@@ -142,4 +148,4 @@ def test_bad_motion_arguments_raise_clear_errors(kwargs: dict, message: str) -> 
 
 def test_unknown_activity_names_the_valid_ones() -> None:
     with pytest.raises(InvalidInputError, match="squat"):
-        simulate("lunge")
+        simulate("sprint")  # not a movement of the synthetic athlete (or not an activity)

@@ -61,6 +61,9 @@ class RepSpec:
         Seconds from the turning point back to rest.
     rest_s
         Seconds at rest after the rep.
+    side
+        For a movement done one side at a time (a lunge): ``"near"`` when the side of the body
+        facing the camera leads the rep, ``"far"`` when the other side does. Unused by the others.
     """
 
     key_angle: float
@@ -68,6 +71,7 @@ class RepSpec:
     to_turn_s: float
     from_turn_s: float
     rest_s: float
+    side: str = "near"
 
 
 def plan_reps(
@@ -91,6 +95,12 @@ def plan_reps(
     fatigue
         When true, the second half of each set slows down out of the turning point and loses
         range of motion.
+
+    Notes
+    -----
+    For a movement done one side at a time (:attr:`Movement.alternates
+    <guru_form.testing.synthetic.movements.Movement.alternates>`), the reps alternate sides, the side
+    facing the camera first.
     set_size
         Reps per set (fatigue builds within a set; the last rep of a set rests 3 s). Defaults to
         one set of ``n_reps``.
@@ -104,7 +114,8 @@ def plan_reps(
     act = _activity(activity)
     if n_reps < 0:
         raise InvalidInputError(f"n_reps must be >= 0, got {n_reps}")
-    style = movement(act).style
+    how = movement(act)
+    style = how.style
     rng = np.random.default_rng(seed)
     size = max(1, set_size or n_reps or 1)
     plan = []
@@ -129,7 +140,8 @@ def plan_reps(
             rest = 3.0
         if style.key_cap is not None:
             key = min(key, style.key_cap)
-        plan.append(RepSpec(key, secondary, to_turn, from_turn, rest))
+        side = "far" if how.alternates and i % 2 else "near"
+        plan.append(RepSpec(key, secondary, to_turn, from_turn, rest, side))
     return plan
 
 
@@ -320,7 +332,7 @@ def _poses(
     which = np.full(len(phase), -1)
     for i, (start, _, end) in enumerate(rep_frames):
         which[start : end + 1] = i
-    turns = [how.turn(r.key_angle, r.secondary) for r in plan]
+    turns = [how.turn(r.key_angle, r.secondary, r.side) for r in plan]
     poses = []
     for f, s in enumerate(phase):
         if s == 0.0:

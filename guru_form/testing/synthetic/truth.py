@@ -85,6 +85,7 @@ def ground_truth(
     height = body_height_px(joints)
     profile = activities.get(motion.activity)
     joint_y = joints[profile.moving_joint][:, 1]
+    sides = [projected.near_side] * motion.n_frames
     reps = []
     for start, mid, end in motion.rep_frames:
         analyses = activities.rep_analyses(
@@ -97,6 +98,8 @@ def ground_truth(
             moving_joint_y=joint_y,
             body_height=height,
             athlete_height_cm=athlete_height_cm,
+            joints=joints,
+            sides=sides,
         )
         reps.append(
             Rep(

@@ -86,9 +86,10 @@ class Movement:
     rest
         ``rest(body)``: the pose parameters of the rest position between reps.
     turn
-        ``turn(key_angle, secondary)``: the pose parameters at a rep's turning point. The key
-        angle says how deep (or how complete) the rep is, in degrees, as the activity's key
-        metric measures it; the secondary angle is a second, movement-specific one.
+        ``turn(key_angle, secondary, side)``: the pose parameters at a rep's turning point. The
+        key angle says how deep (or how complete) the rep is, in degrees, as the activity's key
+        metric measures it; the secondary angle is a second, movement-specific one; ``side``
+        (``"near"`` or ``"far"``) which side of the body leads a one-sided rep.
     pose
         ``pose(params, body)``: joint positions for one set of pose parameters.
     style
@@ -104,11 +105,14 @@ class Movement:
         Hands closed round a bar.
     shadow
         Image points besides the feet that the floor shadow spans (``"near_wrist"``, ...).
+    alternates
+        The movement is done one side at a time, alternating (a lunge): the rep plan's reps
+        alternate their leading side.
     """
 
     activity: Activity
     rest: Callable[[Body], dict[str, float]]
-    turn: Callable[[float, float], dict[str, float]]
+    turn: Callable[[float, float, str], dict[str, float]]
     pose: Callable[[Mapping[str, float], Body], Pose]
     style: MotionStyle
     yaw_deg: float
@@ -116,6 +120,7 @@ class Movement:
     layers: tuple[str, ...] = DEFAULT_LAYERS
     fist: bool = False
     shadow: tuple[str, ...] = ()
+    alternates: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.layers) - LAYERS

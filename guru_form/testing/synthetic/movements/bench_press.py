@@ -32,7 +32,7 @@ def rest(body: Body) -> dict[str, float]:
     return {"elbow_angle": 168.0, "upper_arm": 6.0}
 
 
-def turn(key_angle: float, secondary: float = 0.0) -> dict[str, float]:
+def turn(key_angle: float, secondary: float = 0.0, side: str = "near") -> dict[str, float]:
     """The bottom: the elbow bent to ``key_angle``."""
     return {"elbow_angle": key_angle, "upper_arm": 180.0 - key_angle + 6.0}
 

@@ -54,7 +54,7 @@ def rest(body: Body) -> dict[str, float]:
     return _setup(body, shin_lean=20.0, shoulders_ahead=0.03)
 
 
-def turn(key_angle: float, secondary: float = 0.0) -> dict[str, float]:
+def turn(key_angle: float, secondary: float = 0.0, side: str = "near") -> dict[str, float]:
     """The lockout: the hip opened to ``key_angle``."""
     thigh = max(0.0, (180.0 - key_angle) * 0.4)
     return {

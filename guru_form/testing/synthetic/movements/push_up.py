@@ -31,7 +31,7 @@ def rest(body: Body) -> dict[str, float]:
     return {"elbow_angle": 168.0, "body_line": 1.0, "neck": 12.0}
 
 
-def turn(key_angle: float, secondary: float = 0.0) -> dict[str, float]:
+def turn(key_angle: float, secondary: float = 0.0, side: str = "near") -> dict[str, float]:
     """The bottom: the elbow bent to ``key_angle``, the hip sagging by ``secondary``."""
     return {"elbow_angle": key_angle, "body_line": secondary, "neck": 12.0}
 

@@ -30,7 +30,7 @@ def rest(body: Body) -> dict[str, float]:
     }
 
 
-def turn(key_angle: float, secondary: float = 0.0) -> dict[str, float]:
+def turn(key_angle: float, secondary: float = 0.0, side: str = "near") -> dict[str, float]:
     """The bottom: the thigh at ``key_angle`` to the horizontal, ``secondary`` extra lean."""
     depth = (88.0 - key_angle) / 90.0  # 0 standing .. ~1 at parallel
     return {

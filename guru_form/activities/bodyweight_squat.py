@@ -1,0 +1,36 @@
+"""The bodyweight squat (calisthenics), filmed from the side: the squat's movement, without a bar.
+
+Everything that finds and measures a rep is the squat's (:mod:`guru_form.activities.squat`): a rep
+goes down first, the knee angle is the rep signal, the hip's lowest point is the bottom and the
+hip carries the velocity, and a coach checks depth first, the thigh at or below parallel. Only
+the name, the domain (calisthenics) and the example set differ: more reps, quicker, velocity in
+body heights per second (no load to weigh, and seldom the athlete's height).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from guru_form.activities._profile import ExampleSet
+from guru_form.activities.squat import PROFILE as SQUAT
+from guru_form.models import Activity
+
+PROFILE = dataclasses.replace(
+    SQUAT,
+    activity=Activity.BODYWEIGHT_SQUAT,
+    label="Bodyweight squat",
+    example=ExampleSet(
+        reps=15,
+        first_phase_s=1.2,
+        second_phase_s=0.7,
+        slowing_s=0.4,
+        rest_s=0.5,
+        metrics={
+            "HIP_KNEE_ANGLE_DEGREES": (-10.0, 9.0, 2.0),
+            "KNEE_ANGLE_DEGREES": (64.0, 8.0, 2.0),
+            "HIP_ANGLE_DEGREES": (58.0, 6.0, 2.0),
+            "TRUNK_LEAN_DEGREES": (34.0, 6.0, 1.5),
+        },
+        velocity=("MEAN_CONCENTRIC_VELOCITY_BH_PER_S", 0.42, 0.30),
+    ),
+)
