@@ -18,6 +18,8 @@ __all__ = ["match", "spellings"]
 
 #: How close (0..1, :func:`difflib.get_close_matches`) a typed name must be to be suggested.
 SUGGESTION_CUTOFF = 0.6
+#: Names suggested besides the closest are at most this much less similar to what was typed.
+SUGGESTION_SPREAD = 0.1
 
 
 def _key(text: str) -> str:
@@ -90,6 +92,9 @@ def match(text: str | Activity) -> Activity:
         if candidate in names:
             return names[candidate]
     close = difflib.get_close_matches(key, list(names), n=5, cutoff=SUGGESTION_CUTOFF)
+    # Only the names about as close as the closest ("bnech": bench_press, not also punch).
+    ratios = [difflib.SequenceMatcher(None, key, c).ratio() for c in close]
+    close = [c for c, r in zip(close, ratios, strict=True) if r >= max(ratios) - SUGGESTION_SPREAD]
     suggested = list(dict.fromkeys(names[c].value for c in close))[:3]
     if suggested:
         hint = "did you mean " + " or ".join(suggested) + "?"

@@ -3,8 +3,12 @@
 Everything that finds and measures a rep is the squat's (:mod:`guru_form.activities.squat`): a rep
 goes down first, the knee angle is the rep signal, the hip's lowest point is the bottom and the
 hip carries the velocity, and a coach checks depth first, the thigh at or below parallel. Only
-the name, the domain (calisthenics) and the example set differ: more reps, quicker, velocity in
-body heights per second (no load to weigh, and seldom the athlete's height).
+the name, the domain (calisthenics), its other names and the example set differ: more reps,
+quicker, velocity in body heights per second (no load to weigh, and seldom the athlete's height).
+
+It has no recognition signature: the joints cannot tell it from a barbell squat (the bar is not a
+joint), so a squatting movement with no activity named is recognised as ``squat``, and a
+bodyweight squat is analysed as one when it is named.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ PROFILE = dataclasses.replace(
     SQUAT,
     activity=Activity.BODYWEIGHT_SQUAT,
     label="Bodyweight squat",
+    aliases=("air squat",),
+    signature={},
     example=ExampleSet(
         reps=15,
         first_phase_s=1.2,

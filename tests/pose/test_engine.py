@@ -127,7 +127,10 @@ def test_no_activity_a_mismatched_domain_or_an_activity_without_rules(empty_room
     assert info.value.code is None
     with pytest.raises(EngineError, match="belongs to domain"):
         PoseEngine().analyze(empty_room, activity="push_up", domain="weightlifting", rep_count=None)
-    with pytest.raises(EngineError, match="analyses squat, deadlift, bench_press, push_up, not"):
+    with pytest.raises(
+        EngineError,
+        match="analyses squat, deadlift, bench_press, push_up, bodyweight_squat, lunge, not",
+    ):
         PoseEngine().analyze(empty_room, activity="sprint", domain=None, rep_count=None)
 
 

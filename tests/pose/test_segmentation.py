@@ -159,6 +159,7 @@ def test_every_locally_analysed_activity_has_a_rule() -> None:
     # The API lists more activities; the pose engine refuses those without a rule, saying so
     # (tests/pose/test_engine.py).
     local = {Activity.SQUAT, Activity.DEADLIFT, Activity.BENCH_PRESS, Activity.PUSH_UP}
+    local |= {Activity.BODYWEIGHT_SQUAT, Activity.LUNGE}
     assert set(RULES) == local
 
 

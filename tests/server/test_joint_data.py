@@ -220,7 +220,10 @@ def test_no_activity_and_one_recognised_says_which_and_how_sure(
 
 
 def test_an_activity_the_pose_engine_does_not_analyse_fails_saying_so(api: Api, clip: Path) -> None:
-    body = api.wait(api.submit(clip, activity="lunge"), timeout=60)
+    body = api.wait(api.submit(clip, activity="chin_up"), timeout=60)
     assert body["status"] == "Failed"
-    assert "analyses squat, deadlift, bench_press, push_up, not 'lunge'" in body["reason"]
+    assert (
+        "analyses squat, deadlift, bench_press, push_up, bodyweight_squat, lunge, not 'chin_up'"
+        in body["reason"]
+    )
     assert "hosted Guru API" in body["reason"]
