@@ -219,7 +219,7 @@ def banner(url: str, runtime: ServerRuntime, jobs: str) -> str:
         f"  guru_form       GURU_API_URL={url} GURU_AUTH_URL={url}{TOKEN_PATH} "
         f"(and GURU_CLIENT_ID, GURU_CLIENT_SECRET)\n"
         f"  Guru's clients  send their requests for api.getguru.ai and {_COGNITO_HOST} to {url} "
-        f"(README: 'Guru's own clients')\n"
+        f"(docs: guides/server, 'Guru's own clients')\n"
         f"  engine          {runtime.spec.label}; jobs run on {jobs}\n"
         f"  data            {config.data_dir}"
     )
