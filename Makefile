@@ -41,7 +41,7 @@ $(VENV313)/.installed: pyproject.toml
 	$(VENV313)/bin/python -m pip install --quiet -e ".[pose,export,movement,dev]" \
 	  "opensim>=4.6" rtoml c3d anytree
 	# every requirement met, but Pose2Sim's (installed without them, below)
-	! $(VENV313)/bin/python -m pip check | grep -v "^pose2sim "
+	! $(VENV313)/bin/python -m pip check | grep -v -e "^pose2sim " -e "^No broken requirements"
 	$(VENV313)/bin/python -m pip install --quiet --no-deps "pose2sim>=0.10"
 	# sleap-io (a movement dependency) installs its own tests as a top-level package "tests",
 	# which would hide this repository's tests package.
