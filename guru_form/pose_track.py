@@ -255,7 +255,7 @@ class PoseTrack:
     def to_movement(self, *, individual: str = "athlete") -> Any:
         """The track as a `movement <https://movement.neuroinformatics.dev>`_ poses dataset.
 
-        ``position`` (``time``, ``space``, ``keypoints``, ``individuals``) holds the measured
+        ``position`` (``time``, ``space``, ``keypoint``, ``individual``) holds the measured
         side's joints in pixels, y down; ``confidence`` their visibility; ``side``, ``shot``,
         ``person`` and the angle series (degrees) sit beside them. The layout is documented in
         :mod:`guru_form.io.movement`. Needs xarray (the ``movement`` extra).
