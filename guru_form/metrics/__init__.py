@@ -9,6 +9,8 @@ One home for how a metric is named, unitised, judged and written, which ``tables
   :func:`unit_of`; :mod:`~guru_form.metrics.analysis_types`) and the units' precision
   (:mod:`~guru_form.metrics.units`);
 - :class:`Threshold` and each activity's default targets (:func:`default_thresholds`);
+- the measured repeatability of each metric and the borderline rule (:func:`margin_of`,
+  :meth:`Threshold.judge`; :mod:`~guru_form.metrics.repeatability`);
 - one formatter, :func:`format_value` (with :func:`format_bound` and :func:`format_range`): a
   value that fails a threshold never reads as meeting it, no negative zero, units on numbers;
 - labels (:func:`metric_label`, :func:`axis_label`) and the metric a coach looks at first
@@ -31,7 +33,9 @@ from __future__ import annotations
 from guru_form.metrics.analysis_types import ANALYSIS_TYPES, AnalysisType, unit_of
 from guru_form.metrics.format import format_bound, format_range, format_value
 from guru_form.metrics.labels import axis_label, key_metric, metric_label
+from guru_form.metrics.repeatability import Repeatability, Spread, margin_of, repeatability
 from guru_form.metrics.schema import (
+    BORDERLINE_PREFIX,
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -58,6 +62,7 @@ from guru_form.metrics.thresholds import (
     DEFAULT_THRESHOLDS,
     Threshold,
     ThresholdLike,
+    Verdict,
     as_threshold,
     as_thresholds,
     default_thresholds,
@@ -66,6 +71,7 @@ from guru_form.metrics.units import decimals_of, unit_text
 
 __all__ = [
     "ANALYSIS_TYPES",
+    "BORDERLINE_PREFIX",
     "CONCENTRIC_S",
     "DEFAULT_THRESHOLDS",
     "DURATION_S",
@@ -82,8 +88,11 @@ __all__ = [
     "VELOCITY_COLUMNS",
     "VELOCITY_LOSS",
     "AnalysisType",
+    "Repeatability",
+    "Spread",
     "Threshold",
     "ThresholdLike",
+    "Verdict",
     "as_analysis",
     "as_threshold",
     "as_thresholds",
@@ -98,8 +107,10 @@ __all__ = [
     "frame_activity",
     "group_keys",
     "key_metric",
+    "margin_of",
     "metric_label",
     "rep_order",
+    "repeatability",
     "require_columns",
     "unit_of",
     "unit_text",

@@ -29,6 +29,7 @@ from guru_form.metrics.analysis_types import unit_of
 from guru_form.models import Activity, Analysis
 
 __all__ = [
+    "BORDERLINE_PREFIX",
     "CONCENTRIC_S",
     "DURATION_S",
     "ECCENTRIC_S",
@@ -78,6 +79,9 @@ _INT_COLUMNS = frozenset({REP, START_MS, MID_MS, END_MS})
 SESSION_COLUMNS: tuple[str, ...] = ("video_id", "activity")
 #: Prefix of every boolean flag column added by :mod:`guru_form.tables.flags`.
 FLAG_PREFIX = "flag_"
+#: Prefix of the boolean column beside each flag that marks its borderline reps (a value within the
+#: measurement's repeatability of the limit): ``borderline_shallow`` beside ``flag_shallow``.
+BORDERLINE_PREFIX = "borderline_"
 VELOCITY_LOSS = "velocity_loss_percent"
 
 #: Velocity columns in order of preference (metres per second when the height was known).

@@ -1,13 +1,15 @@
-"""Colours, markers and small drawing helpers shared by the charts.
+"""Colours, the flag lane and small drawing helpers shared by the charts.
 
-The palette is Okabe & Ito's (2008), distinguishable with every common colour-vision deficiency;
-flagged reps are marked by shape as well as colour. Nothing here changes matplotlib's global
-``rcParams``: every style choice is a keyword argument of the chart functions, with these defaults.
+The palette is Okabe & Ito's (2008), distinguishable with every common colour-vision deficiency.
+Flagged reps are marked in a lane above the plotting area, one row per flag type, with the
+flag's own marker and colour (:mod:`guru_form.plots.markers`): never on the data, so a marker
+never hides a point or its value label. Nothing here changes matplotlib's global ``rcParams``:
+every style choice is a keyword argument of the chart functions, with these defaults.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,15 +18,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from guru_form import activities
 from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
-from guru_form.metrics import FLAG_PREFIX, REP, frame_activity
+from guru_form.metrics import REP, frame_activity
 from guru_form.models import Activity
-from guru_form.tables.flags import flag_columns
+from guru_form.plots.markers import flag_label, flag_marker
+from guru_form.tables.flags import borderline_column, flag_columns, flagged_column
 
 #: Okabe-Ito colours by name.
 OKABE_ITO: dict[str, str] = {
@@ -54,14 +58,6 @@ CONCENTRIC_COLOR = OKABE_ITO["sky_blue"]
 TARGET_COLOR = OKABE_ITO["bluish_green"]
 THRESHOLD_COLOR = "#444444"
 MUTED_COLOR = "#9A9A9A"
-FLAG_COLORS: tuple[str, ...] = (
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["black"],
-    OKABE_ITO["orange"],
-)
-FLAG_MARKERS: tuple[str, ...] = ("o", "s", "D", "^")
-FLAG_LINEWIDTH = 2.0
 #: Above this many reps, per-rep text labels are thinned out.
 MAX_LABELLED_REPS = 16
 
@@ -70,13 +66,24 @@ Flags = bool | str | Iterable[str] | Mapping[str, str] | None
 
 @dataclass(frozen=True)
 class FlagStyle:
-    """How one flag column is drawn."""
+    """How one flag column is drawn: its marker, colour and legend label
+    (:func:`guru_form.plots.markers.flag_marker`), and its borderline column if the frame has
+    one."""
 
     column: str
     label: str
     marker: str
     color: str
-    size: float
+    borderline: str | None = None
+
+
+#: The flag lane: gap between the plotting area and the first row, and each row's height (points).
+LANE_GAP = 5.0
+LANE_ROW = 11.0
+#: Size of a marker in the lane (points).
+LANE_MARKER = 7.5
+#: Points between a chart's title and the flag lane (or the plotting area).
+TITLE_PAD = 6.0
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -130,27 +137,36 @@ def activity_name(activity: Activity | None) -> str:
     return "Set" if activity is None else activities.display_name(activity)
 
 
-def flag_label(column: str) -> str:
-    """``flag_trunk_lean_degrees_drift`` -> ``"Trunk lean drift"``."""
-    words = [
-        w
-        for w in column.removeprefix(FLAG_PREFIX).split("_")
-        if w.lower() not in {"degrees", "percent", "m", "bh", "per", "s", "ms"}
-    ]
-    text = " ".join(words).lower()
-    return text[:1].upper() + text[1:] if text else column
+def flag_styles(
+    frame: pd.DataFrame, flags: Flags, measures: Collection[str] = ()
+) -> list[FlagStyle]:
+    """Which flag columns a chart marks, and how.
 
+    Parameters
+    ----------
+    frame
+        The chart's frame.
+    flags
+        None (default): the flags that judged a column the chart shows (``measures``; see
+        :func:`guru_form.tables.flags.flagged_column`), so a chart shows no verdict on what it
+        does not measure. True: every ``flag_*`` column. False: none. A name or a list of
+        names: those. A mapping ``column -> legend label``: those, with those labels.
+    measures
+        The columns the chart shows.
 
-def flag_styles(frame: pd.DataFrame, flags: Flags) -> list[FlagStyle]:
-    """Which flag columns to mark, and how.
-
-    ``flags``: None/True for every ``flag_*`` column, False for none, a name or list of names, or
-    a mapping ``column -> legend label``.
+    Returns
+    -------
+    list of FlagStyle
+        In the order of the frame's columns (for None and True) or as given.
     """
     if flags is False:
         return []
     labels: dict[str, str]
-    if flags is None or flags is True:
+    if flags is None:
+        labels = {
+            c: flag_label(c) for c in flag_columns(frame) if flagged_column(frame, c) in measures
+        }
+    elif flags is True:
         labels = {c: flag_label(c) for c in flag_columns(frame)}
     elif isinstance(flags, str):
         labels = {flags: flag_label(flags)}
@@ -164,74 +180,84 @@ def flag_styles(frame: pd.DataFrame, flags: Flags) -> list[FlagStyle]:
             f"no flag column(s) {missing} in the frame; add them with guru_form.tables.flag_* "
             f"(it has {flag_columns(frame) or 'no flag columns'})"
         )
-    return [
-        FlagStyle(
-            column=c,
-            label=label,
-            marker=FLAG_MARKERS[i % len(FLAG_MARKERS)],
-            color=FLAG_COLORS[i % len(FLAG_COLORS)],
-            size=150.0 + 90.0 * i,
-        )
-        for i, (c, label) in enumerate(labels.items())
-    ]
+    styles = []
+    for column, label in labels.items():
+        look = flag_marker(column)
+        near = borderline_column(column)
+        has_near = near in frame.columns and pd.api.types.is_bool_dtype(frame[near].dtype)
+        styles.append(FlagStyle(column, label, look.marker, look.color, near if has_near else None))
+    return styles
 
 
-def mark_flags(
-    ax: Axes,
-    frame: pd.DataFrame,
-    styles: list[FlagStyle],
-    x: Any,
-    y: Any,
-    *,
-    zorder: float = 4.0,
-    offset_points: float = 0.0,
-) -> None:
-    """Ring the flagged reps at ``(x, y)``; one ring shape and colour per flag column.
+def _reps(count: int) -> str:
+    return f"{count} rep{'s' if count != 1 else ''}"
+
+
+def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) -> float:
+    """Mark the flagged reps in a lane above the plotting area; return its height in points.
+
+    One row per flag type that any rep tripped (or came within its margin of), in the order of
+    ``styles``: the flag's marker, filled for a rep that failed the check and open for a
+    borderline rep, above the rep's ``x``. The lane is outside the data, so it never covers a
+    value or its label; each row is listed in the legend with its count of reps. Flags that no
+    rep tripped get no row and no legend entry.
 
     Parameters
     ----------
     ax
         The chart.
     frame
-        The rows drawn, in the order of ``x`` and ``y``, with the flag columns.
+        The rows drawn, in the order of ``x``, with the flag (and borderline) columns.
     styles
         From :func:`flag_styles`.
-    x, y
-        Where each row's ring goes, in data coordinates.
-    zorder
-        Drawing order of the rings.
-    offset_points
-        Move the rings this many points up from ``(x, y)`` (clear of a label drawn there),
-        whatever the chart's size.
+    x
+        Each row's position on the x axis, in data coordinates.
+
+    Returns
+    -------
+    float
+        Points the lane takes above the plotting area (0 when no row is drawn): pass
+        ``TITLE_PAD + lane`` as the title's ``pad``.
     """
-    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    transform = ax.transData
-    if offset_points:
-        transform = ax.transData + ScaledTranslation(
-            0, offset_points / 72, ax.figure.dpi_scale_trans
-        )
+    xs = np.asarray(x, dtype=float)
+    base = blended_transform_factory(ax.transData, ax.transAxes)
+    rows = 0
     for style in styles:
-        mask = frame[style.column].to_numpy(dtype=bool)
-        count = int(mask.sum())
-        ax.scatter(
-            xs[mask],
-            ys[mask],
-            s=style.size,
-            marker=style.marker,
-            facecolors="none",
-            edgecolors=style.color,
-            linewidths=FLAG_LINEWIDTH,
-            zorder=zorder,
-            transform=transform,
-            label=f"{style.label} ({count} rep{'s' if count != 1 else ''})",
-        )
+        failed = frame[style.column].to_numpy(dtype=bool)
+        near = (
+            frame[style.borderline].to_numpy(dtype=bool)
+            if style.borderline is not None
+            else np.zeros(len(frame), bool)
+        ) & ~failed
+        if not failed.any() and not near.any():
+            continue
+        rise = (LANE_GAP + LANE_ROW * (rows + 0.5)) / 72.0
+        transform = base + ScaledTranslation(0, rise, ax.figure.dpi_scale_trans)
+        for mask, fill, words in ((failed, style.color, ""), (near, "white", ", borderline")):
+            if not mask.any():
+                continue
+            ax.plot(
+                xs[mask],
+                np.ones(int(mask.sum())),
+                ls="none",
+                marker=style.marker,
+                color=style.color,
+                ms=LANE_MARKER,
+                mfc=fill,
+                mec=style.color,
+                mew=1.5,
+                transform=transform,
+                clip_on=False,
+                zorder=5,
+                label=f"{style.label}{words} ({_reps(int(mask.sum()))})",
+            )
+        rows += 1
+    return LANE_GAP + LANE_ROW * rows if rows else 0.0
 
 
-def ring_radius_points(styles: list[FlagStyle]) -> float:
-    """Outer radius in points of the largest ring :func:`mark_flags` draws for ``styles``."""
-    if not styles:
-        return 0.0
-    return float(np.sqrt(max(style.size for style in styles))) / 2 + FLAG_LINEWIDTH
+def set_title(ax: Axes, text: str, lane: float = 0.0) -> None:
+    """The chart's title, bold and on the left, above the flag lane (``lane`` points high)."""
+    ax.set_title(text, loc="left", fontweight="bold", pad=TITLE_PAD + lane)
 
 
 def headroom(ax: Axes, points: float, *, least: float = 0.36, most: float = 2.0) -> float:
@@ -256,10 +282,23 @@ def sorted_reps(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered
 
 
-def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
-    """A legend below the axes when there is anything to explain (never over the data).
+def _below_axis(ax: Axes) -> float:
+    """Points from the bottom of the plotting area to below its x tick labels and x label."""
+    tick = ax.xaxis.get_major_ticks()[0] if ax.xaxis.get_major_ticks() else None
+    tick_size = FontProperties(size=plt.rcParams["xtick.labelsize"]).get_size_in_points()
+    below = plt.rcParams["xtick.major.size"] + plt.rcParams["xtick.major.pad"] + 1.3 * tick_size
+    if tick is not None and not tick.label1.get_visible():
+        below = plt.rcParams["xtick.major.size"]
+    if ax.get_xlabel():
+        below += ax.xaxis.labelpad + 1.3 * float(ax.xaxis.label.get_fontsize())
+    return float(below) + 3.0
 
-    ``extra`` artists (proxy patches) are listed before the axes' own labelled artists.
+
+def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
+    """A legend below the axis label when there is anything to explain (never over the data).
+
+    ``extra`` artists (proxy patches) are listed before the axes' own labelled artists. The
+    legend hangs a fixed number of points below the x axis's label, whatever the chart's height.
     """
     handles, labels = ax.get_legend_handles_labels()
     extra = list(extra)
@@ -267,12 +306,15 @@ def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
     labels = [str(a.get_label()) for a in extra] + labels
     if not handles:
         return
+    below = ax.transAxes + ScaledTranslation(0, -_below_axis(ax) / 72.0, ax.figure.dpi_scale_trans)
     options: dict[str, Any] = {
         "loc": "upper center",
-        "bbox_to_anchor": (0.5, -0.16),
+        "bbox_to_anchor": (0.5, 0.0),
+        "bbox_transform": below,
         "ncols": min(len(handles), 3),
         "frameon": False,
         "fontsize": "small",
+        "borderaxespad": 0.0,
     }
     options.update(kwargs)
     order = row_major(len(handles), int(options["ncols"]))

@@ -19,9 +19,11 @@ from guru_form.metrics import (
 )
 from guru_form.models import Analysis
 from guru_form.plots._style import MUTED_COLOR, Flags, activity_name
+from guru_form.plots.markers import flag_label
 from guru_form.plots.reps import plot_metric, plot_tempo, plot_velocity
 from guru_form.plots.timeline import plot_timeline
 from guru_form.tables.convert import reps_frame
+from guru_form.tables.flags import borderline_column, flag_columns
 from guru_form.tables.summary import set_summary, summarize
 
 __all__ = ["plot_dashboard"]
@@ -180,15 +182,12 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         mean = format_value(stats["mean"], unit, with_unit=False)
         lines.append(("   mean ± sd", f"{mean} ± {format_value(stats['std'], unit)}"))
         lines.append(("   change per rep", format_value(stats["slope_per_rep"], unit, signed=True)))
-    for column in frame.columns:
-        if str(column).startswith("flag_") and frame[column].dtype == bool:
-            count = int(frame[column].sum())
-            lines.append(
-                (
-                    f"Flagged: {str(column).removeprefix('flag_').replace('_', ' ')}",
-                    f"{count} of {len(frame)}",
-                )
-            )
+    for column in flag_columns(frame):
+        count = int(frame[column].sum())
+        near = borderline_column(column)
+        borderline = int(frame[near].sum()) if near in frame.columns else 0
+        text = f"{count} of {len(frame)}" + (f", {borderline} borderline" if borderline else "")
+        lines.append((f"Flagged: {flag_label(column).lower()}", text))
     table = ax.table(
         cellText=[[a, b] for a, b in lines],
         colWidths=[0.68, 0.32],

@@ -37,6 +37,7 @@ def test_units_come_from_unit_of(squat: Analysis) -> None:
         "TRUNK_LEAN_DEGREES": "deg",
         "BAR_TILT_CM": "cm",
         "flag_shallow": None,
+        "borderline_shallow": None,
     }
 
 
