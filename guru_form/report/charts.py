@@ -71,15 +71,15 @@ def set_charts(
     thresholds
         Targets drawn on the metric charts.
     rules
-        The checks run (each chart rings only the reps that failed its own check).
+        The checks run: each chart marks the reps that failed (or are borderline on) its own
+        check, with the flag's marker (:mod:`guru_form.plots.markers`), and no other.
     velocity_loss_limit
         The stop line of the velocity chart.
     """
-    flag_of = {
-        rule.column: {rule.flag: f"Off target ({rule.short})"}
-        for rule in rules
-        if frame[rule.flag].any()
-    }
+    flag_of: dict[str, list[str]] = {}
+    for rule in rules:
+        if frame[rule.flag].any() or frame.get(rule.borderline, pd.Series(False)).any():
+            flag_of.setdefault(rule.column, []).append(rule.flag)
     pictures: list[Picture] = []
     metrics = [key_metric] if key_metric is not None else []
     metrics += [c for c in thresholds if c in frame.columns and c not in metrics]

@@ -84,11 +84,13 @@ class Table:
 
 @dataclass(frozen=True)
 class FlaggedRep:
-    """A rep that failed one or more checks: its number, when it happened, and why."""
+    """A rep that failed a check, or came within the measurement's repeatability of a limit:
+    its number, when it happened, why it failed (``reasons``) and where it is borderline."""
 
     rep: int
     at: str
     reasons: list[str]
+    borderline: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,16 @@ def _key_metric(frame: pd.DataFrame) -> str | None:
         return None
 
 
-def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[Stat]:
+def _stats(
+    frame: pd.DataFrame, key_metric: str | None, flagged: int, borderline: int = 0
+) -> list[Stat]:
     summary = set_summary(frame).iloc[0]
+    counts = [
+        f"{flagged} flagged" if flagged else "",
+        f"{borderline} borderline" if borderline else "",
+    ]
     stats = [
-        Stat("Reps", str(int(summary["rep_count"])), f"{flagged} flagged" if flagged else ""),
+        Stat("Reps", str(int(summary["rep_count"])), " · ".join(c for c in counts if c)),
         Stat(
             "Mean rep time",
             format_value(summary["mean_duration_s"], "s"),
@@ -197,10 +205,12 @@ def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
     out: list[FlaggedRep] = []
     for _, row in frame.iterrows():
         reasons = [rule.reason(row) for rule in rules if bool(row[rule.flag])]
-        if reasons:
-            out.append(
-                FlaggedRep(int(row[REP]), format_value(float(row[START_MS]) / 1000.0, "s"), reasons)
-            )
+        near = [
+            why for rule in rules if not bool(row[rule.flag]) and (why := rule.why(row)) is not None
+        ]
+        if reasons or near:
+            at = format_value(float(row[START_MS]) / 1000.0, "s")
+            out.append(FlaggedRep(int(row[REP]), at, reasons, near))
     return out
 
 
@@ -209,7 +219,8 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
     metric_columns = [
         c
         for c in metric_columns
-        if not str(c).startswith("flag_") and pd.api.types.is_numeric_dtype(frame[c].dtype)
+        if pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
     columns = [START_MS, DURATION_S, ECCENTRIC_S, CONCENTRIC_S, *metric_columns]
     header = [("Rep", "")] + [
@@ -231,14 +242,22 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             value = float(row[column]) / 1000.0 if column == START_MS else row[column]
             unit = "s" if column == START_MS else unit_of(column)
             failed = [rule for rule in marked.get(column, []) if bool(row[rule.flag])]
+            near = [rule for rule in marked.get(column, []) if bool(row.get(rule.borderline))]
             # A flagged value reads as failing its check; the unit is in the header, so the
             # cells stay short enough for a phone.
             check = failed[0].threshold if failed else _first_threshold(marked.get(column, []))
             text = format_value(value, unit, check, with_unit=False)
-            cells.append(Cell(text, "num bad" if failed else "num"))
+            style = "num bad" if failed else "num near" if near else "num"
+            cells.append(Cell(text, style))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
-            cells.append(Cell(", ".join(names), "tags bad" if names else "tags"))
+            failed_any = bool(names)
+            names += [
+                f"{rule.short} (borderline)"
+                for rule in rules
+                if not bool(row[rule.flag]) and bool(row.get(rule.borderline))
+            ]
+            cells.append(Cell(", ".join(names), "tags bad" if failed_any else "tags"))
         rows.append(cells)
     return Table(header, rows)
 
@@ -412,7 +431,8 @@ def set_section(
     )
     key_metric = _key_metric(frame)
     section.flagged = _flagged(frame, rules)
-    section.stats = _stats(frame, key_metric, len(section.flagged))
+    failed = sum(1 for f in section.flagged if f.reasons)
+    section.stats = _stats(frame, key_metric, failed, len(section.flagged) - failed)
     section.rules = [rule.text for rule in rules]
     section.charts = set_charts(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit
