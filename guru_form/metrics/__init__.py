@@ -13,7 +13,8 @@ One home for how a metric is named, unitised, judged and written, which ``tables
   :meth:`Threshold.judge`; :mod:`~guru_form.metrics.repeatability`);
 - one formatter, :func:`format_value` (with :func:`format_bound` and :func:`format_range`): a
   value that fails a threshold never reads as meeting it, no negative zero, units on numbers;
-- labels (:func:`metric_label`, :func:`axis_label`) and the metric a coach looks at first
+- labels (:func:`metric_label`, :func:`axis_label`, :func:`column_header`) and the metric a
+  coach looks at first
   (:func:`key_metric`).
 
 What each activity emits, and its defaults, are in its profile (:mod:`guru_form.activities`);
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from guru_form.metrics.analysis_types import ANALYSIS_TYPES, AnalysisType, unit_of
 from guru_form.metrics.format import format_bound, format_range, format_value
-from guru_form.metrics.labels import axis_label, key_metric, metric_label
+from guru_form.metrics.labels import axis_label, column_header, key_metric, metric_label
 from guru_form.metrics.repeatability import Repeatability, Spread, margin_of, repeatability
 from guru_form.metrics.schema import (
     BORDERLINE_PREFIX,
@@ -97,6 +98,7 @@ __all__ = [
     "as_threshold",
     "as_thresholds",
     "axis_label",
+    "column_header",
     "column_units",
     "decimals_of",
     "default_thresholds",

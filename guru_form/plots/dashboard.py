@@ -11,6 +11,7 @@ from guru_form.metrics import (
     ANALYSIS_TYPES,
     REP_COLUMNS,
     VELOCITY_COLUMNS,
+    Threshold,
     format_value,
     frame_activity,
     key_metric,
@@ -128,7 +129,7 @@ def plot_dashboard(
             plot_metric(
                 frame, str(other), flags=flags, ax=ax_fourth, title=f"{_label(str(other))} per rep"
             )
-    _numbers_table(ax_table, frame, key_metric)
+    _numbers_table(ax_table, frame, key_metric, loss_threshold)
 
     activity = frame_activity(frame)
     if title is None:
@@ -152,8 +153,11 @@ def _choose(frame: pd.DataFrame, metric: str | None) -> str | None:
         return None
 
 
-def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
-    """The set's numbers as a two-column table."""
+def _numbers_table(
+    ax: Axes, frame: pd.DataFrame, metric: str | None, loss_threshold: float | None
+) -> None:
+    """The set's numbers as a two-column table (the set's velocity loss read against the stop
+    threshold: a loss past it never prints as equal to it)."""
     ax.set_axis_off()
     ax.set_title("The set in numbers", loc="left", fontweight="bold")
     row = set_summary(frame).iloc[0]
@@ -170,9 +174,9 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         ),
     ]
     if "velocity_loss_percent" in row.index:
-        lines.append(
-            ("Velocity loss (fastest to last rep)", format_value(row["velocity_loss_percent"], "%"))
-        )
+        stop = None if loss_threshold is None else Threshold(high=loss_threshold)
+        loss = format_value(row["velocity_loss_percent"], "%", stop)
+        lines.append(("Velocity loss (fastest to last rep)", loss))
     if metric is not None and metric in frame.columns:
         stats = summarize(frame, metrics=[metric]).iloc[0]
         unit = unit_of(metric)

@@ -155,7 +155,11 @@ def _key_metric(frame: pd.DataFrame) -> str | None:
 
 
 def _stats(
-    frame: pd.DataFrame, key_metric: str | None, flagged: int, borderline: int = 0
+    frame: pd.DataFrame,
+    key_metric: str | None,
+    flagged: int,
+    borderline: int = 0,
+    velocity_loss_limit: float | None = None,
 ) -> list[Stat]:
     summary = set_summary(frame).iloc[0]
     counts = [
@@ -179,10 +183,11 @@ def _stats(
         ),
     ]
     if VELOCITY_LOSS in summary.index:
+        stop = None if velocity_loss_limit is None else Threshold(high=velocity_loss_limit)
         stats.append(
             Stat(
                 "Velocity loss",
-                format_value(summary[VELOCITY_LOSS], "%"),
+                format_value(summary[VELOCITY_LOSS], "%", stop),
                 "last rep against the fastest",
             )
         )
@@ -432,7 +437,9 @@ def set_section(
     key_metric = _key_metric(frame)
     section.flagged = _flagged(frame, rules)
     failed = sum(1 for f in section.flagged if f.reasons)
-    section.stats = _stats(frame, key_metric, failed, len(section.flagged) - failed)
+    section.stats = _stats(
+        frame, key_metric, failed, len(section.flagged) - failed, velocity_loss_limit
+    )
     section.rules = [rule.text for rule in rules]
     section.charts = set_charts(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit

@@ -12,6 +12,8 @@ Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
 - Flags (:mod:`~guru_form.tables.flags`) — boolean ``flag_*`` columns from explicit thresholds.
 - :func:`velocity_loss` / :func:`set_velocity_loss` — velocity-based-training loss in percent.
 - :func:`compare_reps` — an analysis against ground truth (or another engine), rep by rep.
+- :func:`readable` — any of these frames for reading in a notebook: headers in words with units
+  (``"Squat depth (deg)"``), numbers at their unit's precision; the frame keeps its API names.
 - Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside:
   ``gt.to_csv``, ``gt.read_csv``, ``gt.to_parquet``, ``gt.read_parquet``, ``gt.to_excel`` with
   ``from guru_form import tables as gt`` (they stay out of ``guru_form``'s top level, where they
@@ -20,7 +22,7 @@ Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
 Also importable from ``guru_form`` directly: :func:`reps_frame`, :func:`analyses_frame`,
 :func:`combine`, :func:`summarize`, :func:`set_summary`, the ``flag_*`` functions (not
 :func:`flag_columns`), :func:`velocity_loss`, :func:`set_velocity_loss`, :func:`compare_reps`
-(with :class:`RepComparison`) and :func:`column_units`.
+(with :class:`RepComparison`), :func:`column_units` and :func:`readable`.
 
 Examples
 --------
@@ -36,6 +38,7 @@ from __future__ import annotations
 from guru_form.metrics import LONG_COLUMNS, REP_COLUMNS, axis_label, column_units
 from guru_form.tables.compare import RepComparison, compare_reps
 from guru_form.tables.convert import analyses_frame, reps_frame
+from guru_form.tables.display import readable
 from guru_form.tables.export import read_csv, read_parquet, to_csv, to_excel, to_parquet
 from guru_form.tables.flags import (
     flag_columns,
@@ -69,6 +72,7 @@ __all__ = [
     "metric_columns",
     "read_csv",
     "read_parquet",
+    "readable",
     "reps_frame",
     "set_summary",
     "set_velocity_loss",
