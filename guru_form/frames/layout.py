@@ -33,18 +33,22 @@ from guru_form.frames.annotate import (
     WHITE,
     Color,
     ThresholdLike,
+    format_clock,
     overlay_scale,
     rep_card,
     rep_card_scale,
 )
 from guru_form.frames.extract import (
+    MidFrame,
     RepFrame,
     _check_analysis,
     annotate_rep_frame,
     extract_rep_frames,
 )
+from guru_form.frames.moments import measured_at
 from guru_form.frames.phases import Phase, check_phases
 from guru_form.frames.reader import DecodedFrame, PastEnd, VideoSource
+from guru_form.metrics import format_value
 from guru_form.models import Analysis
 
 if TYPE_CHECKING:
@@ -83,10 +87,14 @@ def _image_of(frame: FrameLike) -> ImageArray:
 
 def _caption_of(frame: FrameLike, number: int) -> str:
     if isinstance(frame, RepFrame):
-        return f"Rep {frame.rep} | {frame.phase} | {frame.time_ms / 1000:.2f} s"
+        return f"Rep {frame.rep} | {frame.caption} | {_seconds(frame.time_ms)}"
     if isinstance(frame, DecodedFrame):
-        return f"frame {frame.index} | {frame.time_ms / 1000:.2f} s"
+        return f"frame {frame.index} | {_seconds(frame.time_ms)}"
     return f"#{number + 1}"
+
+
+def _seconds(time_ms: float) -> str:
+    return format_value(time_ms / 1000.0, "s", ascii=True)
 
 
 @dataclass(frozen=True)
@@ -446,6 +454,20 @@ def save_frames(
     return [final / name for name in names]
 
 
+def _where_measured(analysis: Analysis, rep: int, shown: int | None) -> dict[str, str]:
+    """Per analysis type of the rep, where it was measured: ``"frame shown"`` when it was
+    measured on the rep's middle cell, else the time of its frame as the cells' panels write it
+    (``"at t 0:06.80"``)."""
+    notes = {}
+    for name in analysis.reps[rep - 1].analyses:
+        moment = measured_at(analysis, rep, name)
+        if moment is None:
+            continue
+        here = shown is not None and moment.frame_index == shown
+        notes[name] = "frame shown" if here else f"at t {format_clock(moment.time_ms)}"
+    return notes
+
+
 def contact_sheet_for(
     video_path: VideoSource,
     analysis: Analysis | dict[str, Any],
@@ -460,17 +482,20 @@ def contact_sheet_for(
     path: str | os.PathLike[str] | None = None,
     past_end: PastEnd = "error",
     video_name: str | None = None,
+    mid: MidFrame = "key_metric",
 ) -> ImageArray:
     """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
     last column listing the rep's scalars.
 
-    Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
-    carries a pose track, with the key-angle arc on the turning-point (mid) cells, labelled with
-    the angle in that frame (``"89 deg here"``). Overlays are drawn at full resolution but sized
-    for the cell, so they stay legible once shrunk. The scalar card gives each analysis type's
-    label and the rep's value with its unit, green or red against ``thresholds`` (with the
-    target it missed). A rep's values are taken over all its frames, so its smallest angle can
-    come from a moment before the turning point and differ from the arc's.
+    Each frame cell shows rep, phase and time in the corner where the panel covers least of the
+    athlete, and the skeleton when the analysis carries a pose track. The middle cell shows what
+    the key metric is judged by: a squat's depth reference (the horizontal through the knee and
+    the thigh's angle to it, the rep's depth), or the key angle's arc; by default it is the
+    frame where the key metric was measured (``mid``), so the number drawn is the card's. The
+    scalar card gives each analysis type's label and the rep's value with its unit, green or
+    red against ``thresholds`` (with the target it missed), and, with a pose track, where each
+    value was measured: ``"frame shown"``, or the time of the frame it came from (a rep's
+    smallest or largest angle is taken over all its frames).
 
     Parameters
     ----------
@@ -498,6 +523,10 @@ def contact_sheet_for(
         The video's name in the default title, as the user knows it (default: the file's
         name). Text only, never opened: for a video kept under another name, such as an
         upload's temporary copy.
+    mid
+        The middle column's frame: ``"key_metric"`` (default) where the rep's key metric was
+        measured, or ``"turning_point"`` (see
+        :func:`~guru_form.frames.extract.extract_rep_frames`).
 
     Returns
     -------
@@ -524,8 +553,13 @@ def contact_sheet_for(
     if not analysis.reps:
         raise InvalidInputError("the analysis has no reps, so there is nothing to show")
     raw = extract_rep_frames(
-        video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
+        video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end, mid=mid
     )
+    shown = {f.rep: f.frame_index for f in raw if f.phase == "mid"}
+    notes = {
+        number: _where_measured(analysis, number, shown.get(number))
+        for number in sorted({f.rep for f in raw})
+    }
     cells: list[FrameLike] = []
     card_scale: float | None = None
     if scalars and raw:
@@ -539,8 +573,9 @@ def contact_sheet_for(
                 height=round(cell_width * height / width),
                 thresholds=thresholds,
                 include=include,
+                notes=notes[number],
             )
-            for number in sorted({f.rep for f in raw})
+            for number in notes
         )
     for i, frame in enumerate(raw):
         height, width = frame.image.shape[:2]
@@ -561,6 +596,7 @@ def contact_sheet_for(
                     thresholds=thresholds,
                     include=include,
                     text_scale=card_scale,
+                    notes=notes[frame.rep],
                 )
             )
     if title is None:
