@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
@@ -255,9 +256,103 @@ def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) ->
     return LANE_GAP + LANE_ROW * rows if rows else 0.0
 
 
+def _text_width(text: str, font: FontProperties) -> float:
+    """Width in points of one line of ``text`` in ``font``."""
+    return float(TextToPath().get_text_width_height_descent(text, font, ismath=False)[0])
+
+
+def _figure_points(ax: Axes) -> float:
+    """The width of the axes' figure in points."""
+    return float(ax.figure.get_window_extent().width / ax.figure.dpi * 72.0)
+
+
+def wrap_to(text: str, width: float, font: FontProperties) -> str:
+    """``text`` broken into lines between words so that each is at most ``width`` points wide
+    (a single word longer than that keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _text_width(f"{lines[-1]} {word}", font) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def set_title(ax: Axes, text: str, lane: float = 0.0) -> None:
-    """The chart's title, bold and on the left, above the flag lane (``lane`` points high)."""
-    ax.set_title(text, loc="left", fontweight="bold", pad=TITLE_PAD + lane)
+    """The chart's title, bold and on the left, above the flag lane (``lane`` points high),
+    broken into lines where the figure is too narrow for it."""
+    font = FontProperties(size=plt.rcParams["axes.titlesize"], weight="bold")
+    # A left title starts at the plotting area, which the y axis's labels push right: by about
+    # 3.5 times the tick labels' size once laid out.
+    ticks = FontProperties(size=plt.rcParams["ytick.labelsize"]).get_size_in_points()
+    left = max(ax.get_position().x0 * _figure_points(ax), 3.5 * ticks)
+    width = 0.98 * _figure_points(ax) - left
+    ax.set_title(wrap_to(text, width, font), loc="left", fontweight="bold", pad=TITLE_PAD + lane)
+
+
+def value_labels(
+    ax: Axes, x: Any, y: Any, texts: list[str], *, rise: float, **kwargs: Any
+) -> float:
+    """Write ``texts[i]`` ``rise`` points above ``(x[i], y[i])``, upright when they fit side by
+    side, else turned to read upwards so that neighbours never overlap; return how many points
+    above its point a label reaches.
+
+    Parameters
+    ----------
+    ax
+        The chart.
+    x, y
+        Where each label's point is, in data coordinates (one unit apart on x: reps); a label
+        with a non-finite ``y`` or an empty text is skipped.
+    texts
+        The labels.
+    rise
+        Points between the point and its label.
+    **kwargs
+        More text properties (colour, ...).
+
+    Returns
+    -------
+    float
+        Points above the point that the tallest label reaches (0 with no label).
+    """
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    shown = [i for i, t in enumerate(texts) if t and np.isfinite(ys[i])]
+    if not shown:
+        return 0.0
+    font = FontProperties(size="x-small")
+    widest = max(_text_width(texts[i], font) for i in shown) + 3.0  # the halo's padding
+    low, high = ax.get_xlim()
+    if len(shown) > 1 and high > low:
+        spacing = 0.88 * _figure_points(ax) * ax.get_position().width / (high - low)
+    else:
+        spacing = float("inf")
+    upright = widest <= 0.95 * spacing
+    for i in shown:
+        ax.annotate(
+            texts[i],
+            (xs[i], ys[i]),
+            textcoords="offset points",
+            xytext=(0, rise),
+            ha="center",
+            va="bottom",
+            rotation=0 if upright else 90,
+            fontsize="x-small",
+            bbox=text_box(),
+            **kwargs,
+        )
+    tall = 1.5 * font.get_size_in_points() if upright else widest
+    return rise + tall
+
+
+def room_above(ax: Axes, points: float) -> None:
+    """Raise the top of the y axis so that ``points`` of marks fit above the highest data."""
+    low, high = ax.get_ylim()
+    height = ax.get_window_extent().height / ax.figure.dpi * 72.0 * 0.85
+    if height <= 0 or high <= low:
+        return
+    share = min(points / height, 0.8)
+    ax.set_ylim(low, high + (high - low) * share / (1.0 - share))
 
 
 def headroom(ax: Axes, points: float, *, least: float = 0.36, most: float = 2.0) -> float:
@@ -294,11 +389,12 @@ def _below_axis(ax: Axes) -> float:
     return float(below) + 3.0
 
 
-def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
+def legend(ax: Axes, *, extra: Iterable[Artist] = (), most_columns: int = 3, **kwargs: Any) -> None:
     """A legend below the axis label when there is anything to explain (never over the data).
 
     ``extra`` artists (proxy patches) are listed before the axes' own labelled artists. The
-    legend hangs a fixed number of points below the x axis's label, whatever the chart's height.
+    legend hangs a fixed number of points below the x axis's label, whatever the chart's height,
+    in as many columns (up to ``most_columns``) as fit across the chart.
     """
     handles, labels = ax.get_legend_handles_labels()
     extra = list(extra)
@@ -311,7 +407,7 @@ def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
         "loc": "upper center",
         "bbox_to_anchor": (0.5, 0.0),
         "bbox_transform": below,
-        "ncols": min(len(handles), 3),
+        "ncols": _legend_columns(ax, labels, kwargs.get("fontsize", "small"), most_columns),
         "frameon": False,
         "fontsize": "small",
         "borderaxespad": 0.0,
@@ -319,6 +415,24 @@ def legend(ax: Axes, *, extra: Iterable[Artist] = (), **kwargs: Any) -> None:
     options.update(kwargs)
     order = row_major(len(handles), int(options["ncols"]))
     ax.legend([handles[i] for i in order], [labels[i] for i in order], **options)
+
+
+def _legend_columns(ax: Axes, labels: list[str], fontsize: Any, most: int = 3) -> int:
+    """As many legend columns (at most ``most``) as fit across the chart, entries read row by
+    row."""
+    font = FontProperties(size=fontsize)
+    points = font.get_size_in_points()
+    measure = TextToPath()
+    widths = [measure.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels]
+    inches = ax.figure.get_window_extent().width / ax.figure.dpi
+    room = inches * 72.0 * ax.get_position().width * 1.1  # the legend may pass the axes a little
+    for ncols in range(min(most, len(labels)), 1, -1):
+        # Entry i goes to column i % ncols (see row_major); a column is as wide as its widest
+        # entry plus the handle (2 em) and its pad (0.8 em); columns are 2 em apart.
+        columns = [max(widths[c::ncols]) + 2.8 * points for c in range(ncols)]
+        if sum(columns) + 2.0 * points * (ncols - 1) <= room:
+            return ncols
+    return 1
 
 
 def row_major(count: int, ncols: int) -> list[int]:

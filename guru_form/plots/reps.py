@@ -6,7 +6,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
 from guru_form import activities
@@ -46,11 +45,12 @@ from guru_form.plots._style import (
     new_axes,
     no_data,
     rep_axis,
+    room_above,
     set_title,
     sorted_reps,
     style_axes,
-    text_box,
     title_for,
+    value_labels,
 )
 from guru_form.plots.markers import flag_marker
 from guru_form.tables.flags import Margin
@@ -182,19 +182,10 @@ def plot_metric(
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         if annotate:
-            for xi, yi in zip(x, y, strict=True):
-                if np.isfinite(yi):
-                    ax.annotate(
-                        fmt(yi),
-                        (xi, yi),
-                        textcoords="offset points",
-                        xytext=(0, 9),
-                        ha="center",
-                        fontsize="x-small",
-                        color=THRESHOLD_COLOR,
-                        bbox=text_box(),
-                    )
-            ax.margins(y=0.15)
+            rep_axis(ax, x)
+            ax.margins(y=0.08)
+            texts = [fmt(yi) if np.isfinite(yi) else "" for yi in y]
+            room_above(ax, value_labels(ax, x, y, texts, rise=7, color=THRESHOLD_COLOR) + 2)
     else:
         no_data(ax)
     rep_axis(ax, x)
@@ -300,20 +291,10 @@ def plot_tempo(
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         label_top = 0.0  # points above a bar that its total's label takes
+        rep_axis(ax, x)
         if annotate:
-            for xi, ti in zip(x, total, strict=True):
-                ax.annotate(
-                    format_value(ti, unit_of(DURATION_S)),
-                    (xi, ti),
-                    textcoords="offset points",
-                    xytext=(0, 3),
-                    ha="center",
-                    va="bottom",
-                    fontsize="x-small",
-                    color=THRESHOLD_COLOR,
-                    bbox=text_box(),
-                )
-            label_top = 3 + 1.6 * FontProperties(size="x-small").get_size_in_points()
+            texts = [format_value(ti, unit_of(DURATION_S)) for ti in total]
+            label_top = value_labels(ax, x, total, texts, rise=3, color=THRESHOLD_COLOR)
         # The y axis reaches high enough for the tallest bar's label, whatever the chart's size.
         top = float(np.nanmax(total)) if np.isfinite(total).any() else 1.0
         ax.set_ylim(0, top * (1 + headroom(ax, label_top + 4, least=0.12)))
@@ -491,23 +472,14 @@ def plot_velocity(
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
+        label_top = 0.0
+        rep_axis(ax, x)
         if annotate:
             stop = None if loss_threshold is None else Threshold(high=loss_threshold)
-            for xi, vi, text in zip(x, v, _loss_labels(v, loss, stop), strict=True):
-                if np.isfinite(vi) and text:
-                    ax.annotate(
-                        text,
-                        (xi, vi),
-                        textcoords="offset points",
-                        xytext=(0, 3),
-                        ha="center",
-                        va="bottom",
-                        fontsize="x-small",
-                        color=THRESHOLD_COLOR,
-                        bbox=text_box(),
-                    )
+            texts = _loss_labels(v, loss, stop)
+            label_top = value_labels(ax, x, v, texts, rise=3, color=THRESHOLD_COLOR)
         top = float(np.nanmax(v))
-        ax.set_ylim(0, top * 1.2 if top > 0 else 1.0)
+        ax.set_ylim(0, top * (1 + headroom(ax, label_top + 4, least=0.12)) if top > 0 else 1.0)
     else:
         no_data(ax, "No reps to show" if not len(data) else "No velocity measured")
     rep_axis(ax, x)

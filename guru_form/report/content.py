@@ -11,7 +11,7 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -342,32 +342,36 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
 def _sheets(
     video: Path, name: str, analysis: Analysis, thresholds: Mapping[str, Threshold]
 ) -> list[Picture]:
+    """The contact sheets, :data:`REPS_PER_SHEET` reps each: one row per rep, and for a phone
+    (``narrow``) each rep stacked, so that nothing scrolls sideways."""
     count = len(analysis.reps)
     pictures: list[Picture] = []
     for first in range(1, count + 1, REPS_PER_SHEET):
         reps = list(range(first, min(first + REPS_PER_SHEET, count + 1)))
         span = f"rep {first}" if len(reps) == 1 else f"reps {reps[0]}-{reps[-1]}"
-        image = contact_sheet_for(
-            video,
-            analysis,
-            thresholds=thresholds,
-            reps=reps,
-            cell_width=360,
-            title=f"{name} | {span} of {count}",
-        )
-        pictures.append(
-            image_picture(
-                image, f"{name}: start, turning point and end of {span}, with each rep's numbers"
+        alt = f"{name}: start, turning point and end of {span}, with each rep's numbers"
+        wide, narrow = (
+            contact_sheet_for(
+                video,
+                analysis,
+                thresholds=thresholds,
+                reps=reps,
+                cell_width=360,
+                title=f"{name} | {span} of {count}",
+                layout=layout,
             )
+            for layout in ("rows", "stacked")
         )
+        pictures.append(replace(image_picture(wide, alt), narrow=image_picture(narrow, alt)))
     return pictures
 
 
-#: Under the contact sheets when their frames carry an angle arc: two numbers for one joint.
+#: Under the contact sheets when their frames carry a skeleton: which frame the numbers are from.
 _ANGLE_NOTE = (
-    "The angle drawn on a frame is the angle in that frame (\u201c89 deg here\u201d); the rep's "
-    "numbers are taken over the whole rep, so its smallest or largest angle can come from a "
-    "moment just before or after the turning point."
+    "The middle frame of each rep is the one its key number was measured on (a push-up's "
+    "smallest elbow angle can come a moment before the shoulders are lowest), and the angle "
+    "drawn there is that number; a squat's bottom frame shows the horizontal through the knee "
+    "that its depth is measured against. The card says where each other number was measured."
 )
 
 
