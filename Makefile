@@ -1,13 +1,17 @@
 # Two commands do all set-up on a fresh machine (see README.md):
 #   make demo   creates .venv, installs guru-form with local pose analysis, runs `guru-form demo`
-#   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest
+#   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest;
+#               then the pose tests again on Python 3.13 with numpy 2 (.venv313, `pytest-py313`)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # pytest workers (pytest-xdist); tests are independent, each file runs on one worker
 PYTEST_WORKERS ?= 2
+# The second test environment: Python 3.13 (pyenv's when there is one), the pose extra, numpy 2.
+PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+VENV313 ?= .venv313
 
-.PHONY: demo test test-movement lint typecheck pytest run-deps system-deps clean
+.PHONY: demo test test-movement lint typecheck pytest pytest-py313 run-deps system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +21,20 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[pose,export]"
 	touch $@
 
+# The main test environment (the interpreter of PYTHON, 3.11 here) also has the mediapipe extra,
+# for the tests that hold our BlazePose pipeline to MediaPipe's (it pins numpy < 2 there).
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[all,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[all,mediapipe,dev]"
 	$(BIN)/python -m pip check
 	touch $@ $(VENV)/.installed-run
+
+$(VENV313)/.installed: pyproject.toml
+	$(PYTHON313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet -e ".[pose,export,dev]"
+	$(VENV313)/bin/python -m pip check
+	$(VENV313)/bin/python -c "import numpy, sys; assert sys.version_info >= (3, 13) and int(numpy.__version__.split('.')[0]) >= 2, (sys.version, numpy.__version__)"
+	touch $@
 
 demo: run-deps $(VENV)/.installed-run
 	$(BIN)/guru-form demo
@@ -34,6 +48,15 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+# The pose tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement tests skip).
+pytest-py313:
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo "note: no Python 3.13 found (set PYTHON313=...): the pose tests on 3.13 are skipped"; \
+	else \
+	  $(MAKE) --no-print-directory $(VENV313)/.installed && \
+	  $(VENV313)/bin/python -m pytest tests/pose -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
+	fi
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
 # chromium (the browser tests) and Pango (WeasyPrint's PDF reports). Each is installed with
@@ -63,7 +86,7 @@ run-deps:
 system-deps:
 	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
 
-test: system-deps lint typecheck pytest
+test: system-deps lint typecheck pytest pytest-py313
 
 # guru_form <-> movement, OpenSim and Pose2Sim, checked against the packages themselves. movement
 # and OpenSim need numpy>=2 and Python 3.11+, mediapipe (the pose extra) numpy<2: they get an
@@ -86,4 +109,4 @@ test-movement: $(MOVEMENT_VENV)/.installed
 	$(MOVEMENT_VENV)/bin/python -m pytest tests/io -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) $(MOVEMENT_VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV313) $(MOVEMENT_VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -35,9 +35,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guru_form.frames import VideoReader, extract_rep_frames  # noqa: E402
+from guru_form.frames import extract_rep_frames  # noqa: E402
 from guru_form.models import Activity, Analysis, Rep, Status  # noqa: E402
 from guru_form.synthetic.frame_code import draw_frame_code, read_frame_code  # noqa: E402
+from guru_form.video import VideoReader  # noqa: E402
 
 FPS = 30
 

@@ -52,12 +52,12 @@ _LAZY: dict[str, str] = {
     "export_annotated_video": "guru_form.frames",
     "export_rep_clips": "guru_form.frames",
     "extract_rep_frames": "guru_form.frames",
-    "probe_video": "guru_form.frames",
+    "probe_video": "guru_form.video",
     "RepFrame": "guru_form.frames",
     "save_frames": "guru_form.frames",
     "show_frames": "guru_form.frames",
     "Threshold": "guru_form.metrics",
-    "VideoReader": "guru_form.frames",
+    "VideoReader": "guru_form.video",
     "PoseTrack": "guru_form.pose_track",
     "build_report": "guru_form.report",
     "sample_analysis": "guru_form.samples",
@@ -92,7 +92,6 @@ if TYPE_CHECKING:
     from guru_form.client import AsyncGuruClient, BatchFailure, BatchResult, GuruClient
     from guru_form.frames import (
         RepFrame,
-        VideoReader,
         annotate_frame,
         annotate_rep_frame,
         contact_sheet,
@@ -100,7 +99,6 @@ if TYPE_CHECKING:
         export_annotated_video,
         export_rep_clips,
         extract_rep_frames,
-        probe_video,
         save_frames,
         show_frames,
     )
@@ -127,6 +125,7 @@ if TYPE_CHECKING:
         summarize,
         velocity_loss,
     )
+    from guru_form.video import VideoReader, probe_video
     from guru_form.widgets import UploadPanel
 
 __all__ = [  # noqa: PLE0604

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from guru_form import samples  # noqa: E402
 from guru_form.pose import analyze_video  # noqa: E402
-from guru_form.pose.video import iter_frames  # noqa: E402
+from guru_form.video import VideoReader  # noqa: E402
 
 OUT = ROOT / "docs" / "pose"
 BONES = [
@@ -56,14 +56,11 @@ KEY_ANGLE = {
 
 
 def _frames_at(path: Path, indices: list[int]) -> dict[int, np.ndarray]:
-    wanted = set(indices)
-    out = {}
-    for frame in iter_frames(path):
-        if frame.index in wanted:
-            out[frame.index] = cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR)
-        if len(out) == len(wanted):
-            break
-    return out
+    with VideoReader(path) as reader:
+        return {
+            frame.index: cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR)
+            for frame in reader.iter_frames_by_index(indices)
+        }
 
 
 def _point(row, joint: str, prefix: str = "") -> tuple[int, int] | None:

@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from guru_form.errors import InvalidInputError, InvalidVideoError
+from guru_form.errors import InvalidInputError
 from guru_form.models import Activity, Domain, resolve_activity
+from guru_form.video.check import check_readable
 
 __all__ = [
     "VideoMetadata",
@@ -86,15 +87,13 @@ def check_video_id(video_id: object) -> str:
     return video_id
 
 
-def check_video_file(path: str | os.PathLike[str], *, open_with_opencv: bool = True) -> Path:
-    """Check that ``path`` is a non-empty file OpenCV can open and read a frame from.
+def check_video_file(path: str | os.PathLike[str]) -> Path:
+    """Check that ``path`` is a video file whose first frame decodes.
 
     Parameters
     ----------
     path
         The video file.
-    open_with_opencv
-        Also open it with OpenCV and decode the first frame (a few milliseconds).
 
     Returns
     -------
@@ -103,36 +102,14 @@ def check_video_file(path: str | os.PathLike[str], *, open_with_opencv: bool = T
 
     Raises
     ------
+    InvalidInputError
+        When ``path`` is not a str or path.
     InvalidVideoError
-        When the file is missing, not a file, empty, or not a video OpenCV can read.
+        When the file is missing, a folder, empty, or not a video whose first frame decodes
+        (:func:`guru_form.video.check_readable`, a few milliseconds whatever the video's length).
     """
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInputError(f"a video path must be a str or path, got {type(path).__name__}")
     file = Path(path).expanduser().absolute()
-    if not file.exists():
-        raise InvalidVideoError(file, "no such file; check the path")
-    if not file.is_file():
-        raise InvalidVideoError(file, "not a file; pass the path of a video file")
-    if file.stat().st_size == 0:
-        raise InvalidVideoError(file, "the file is empty")
-    if open_with_opencv:
-        _check_opencv_reads(file)
+    check_readable(file)
     return file
-
-
-def _check_opencv_reads(file: Path) -> None:
-    import cv2
-
-    capture = cv2.VideoCapture(str(file))
-    try:
-        if not capture.isOpened():
-            raise InvalidVideoError(
-                file, "OpenCV cannot open it as a video; is it a video file (mp4, mov, avi)?"
-            )
-        ok, _frame = capture.read()
-        if not ok:
-            raise InvalidVideoError(
-                file, "OpenCV opened it but could not read a frame; the video may be corrupt"
-            )
-    finally:
-        capture.release()

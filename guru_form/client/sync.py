@@ -209,7 +209,7 @@ class GuruClient(BaseGuruClient):
     ) -> str:
         """Create a video and upload the file's content to it; returns the new video's id.
 
-        The file is checked first (it exists, is not empty, OpenCV can read it), then streamed
+        The file is checked first (it exists, is not empty, its first frame decodes), then streamed
         from disk: memory use does not grow with its size. A retry of the upload goes to the same
         presigned URL, so a video is never uploaded under two ids.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -14,7 +13,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._atomic import atomic_path
 from guru_form.errors import InvalidInputError
+
+__all__ = ["atomic_path", "encode_image", "ensure_directory", "staged_directory"]
 
 
 def ensure_directory(directory: str | os.PathLike[str]) -> Path:
@@ -24,23 +26,6 @@ def ensure_directory(directory: str | os.PathLike[str]) -> Path:
         raise InvalidInputError(f"{path} is a file; pass a folder to write into")
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``target`` (same suffix); rename it to ``target`` on success.
-
-    On an exception the temporary file is removed and ``target`` is left as it was.
-    """
-    final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.stem}.{secrets.token_hex(4)}.part{final.suffix}")
-    try:
-        yield tmp
-        tmp.replace(final)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ straight on the picture (angle labels) gets a dark outline. Sizes follow the fra
 proportional to the frame's shorter side (720 px is the reference), with a floor so small frames stay
 legible.
 
-Images are RGB ``uint8`` arrays (as :mod:`guru_form.frames.reader` returns them); colours are RGB.
+Images are RGB ``uint8`` arrays (as :class:`guru_form.video.VideoReader` returns them); colours are RGB.
 
 Thresholds are explicit: nothing is coloured unless you pass a
 :class:`~guru_form.metrics.Threshold` for that analysis type. A value inside its range is drawn

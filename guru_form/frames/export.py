@@ -1,6 +1,6 @@
 """Videos out: one short clip per rep, and the whole video with a live rep counter.
 
-Both write browser-playable H.264 MP4 (see :mod:`guru_form.frames.writer`), keep the source's frame
+Both write browser-playable H.264 MP4 (see :class:`guru_form.video.H264Writer`), keep the source's frame
 timing (variable frame rates included) and its display orientation, and carry no audio. Nothing is
 left half-written: clips are written into a hidden staging folder and moved into place together once
 all succeeded; the annotated video is written under a temporary name and renamed at the end.
@@ -38,10 +38,16 @@ from guru_form.frames.annotate import (
 )
 from guru_form.frames.extract import _check_analysis, select_reps
 from guru_form.frames.phases import progress_at
-from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
 from guru_form.frames.skeleton import PoseJoints, activity_skeleton, draw_angle_arc, draw_skeleton
-from guru_form.frames.writer import H264Writer
 from guru_form.models import Analysis
+from guru_form.video import (
+    DecodedFrame,
+    H264Writer,
+    PastEnd,
+    VideoReader,
+    VideoSource,
+    reader_for,
+)
 
 __all__ = ["export_annotated_video", "export_rep_clips", "overlay_lines"]
 
@@ -257,7 +263,7 @@ def _write_clip(
 
 
 def export_rep_clips(
-    video_path: VideoSource,
+    video_path: VideoSource | VideoReader,
     analysis: Analysis | dict[str, Any],
     directory: str | os.PathLike[str],
     *,
@@ -279,7 +285,8 @@ def export_rep_clips(
     Parameters
     ----------
     video_path, analysis
-        The analysed video (path or open binary file) and its analysis.
+        The analysed video (path, open binary file or open
+        :class:`~guru_form.video.VideoReader`, left open) and its analysis.
     directory
         Folder for the clips (created if needed); clips are named ``rep01.mp4``, ``rep02.mp4``,
         ... (after ``prefix``) by rep number; existing files of those names are replaced.
@@ -313,7 +320,7 @@ def export_rep_clips(
     pre, post = _margins(margin_s)
     numbers = select_reps(analysis, reps)
     paths: list[Path] = []
-    with VideoReader(video_path) as reader:
+    with reader_for(video_path) as reader:
         info = reader.info
         spans = []
         for number in numbers:
@@ -366,7 +373,7 @@ def export_rep_clips(
 
 
 def export_annotated_video(
-    video_path: VideoSource,
+    video_path: VideoSource | VideoReader,
     analysis: Analysis | dict[str, Any],
     path: str | os.PathLike[str],
     *,
@@ -389,7 +396,8 @@ def export_annotated_video(
     Parameters
     ----------
     video_path, analysis
-        The analysed video (path or open binary file) and its analysis.
+        The analysed video (path, open binary file or open
+        :class:`~guru_form.video.VideoReader`, left open) and its analysis.
     path
         The ``.mp4`` to write; replaced only once the new file is complete.
     thresholds, include, skeleton, corner, crf, preset
@@ -409,7 +417,7 @@ def export_annotated_video(
     target = Path(path)
     if target.is_dir():
         raise InvalidInputError(f"{target} is a folder; pass the path of the .mp4 to write")
-    with VideoReader(video_path) as reader:
+    with reader_for(video_path) as reader:
         stamps = [t for r in analysis.reps for t in (r.start_ms, r.mid_ms, r.end_ms)]
         reader.frame_index_at(stamps, past_end=past_end)
         overlay = _Overlay(

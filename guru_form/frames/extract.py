@@ -23,7 +23,6 @@ from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import ThresholdLike, annotate_frame, athlete_box
 from guru_form.frames.moments import Moment, key_moment, measure_of
 from guru_form.frames.phases import Phase, check_phases, phase_time_ms
-from guru_form.frames.reader import DecodedFrame, PastEnd, VideoReader, VideoSource
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
     activity_skeleton,
@@ -34,6 +33,7 @@ from guru_form.frames.skeleton import (
 )
 from guru_form.metrics import as_analysis, decimals_of
 from guru_form.models import Analysis
+from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource, reader_for
 
 __all__ = ["MidFrame", "RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
 
@@ -257,7 +257,7 @@ def _draw_key_metric(
 
 
 def extract_rep_frames(
-    video_path: VideoSource,
+    video_path: VideoSource | VideoReader,
     analysis: Analysis | dict[str, Any],
     phases: Sequence[Phase] | Phase = ("mid",),
     annotate: bool = True,
@@ -273,14 +273,15 @@ def extract_rep_frames(
     """The frames shown at the rep timestamps of ``analysis``.
 
     Frames are decoded in time order with seeking where it pays (see
-    :mod:`guru_form.frames.reader`); the whole video is never decoded to get a few frames. A
+    :mod:`guru_form.video.reader`); the whole video is never decoded to get a few frames. A
     frame that cannot be decoded (a damaged or cut-short file) is replaced by the last decodable
     frame before it, whose own index and time the :class:`RepFrame` carries.
 
     Parameters
     ----------
     video_path
-        The analysed video: a path or an open binary file object.
+        The analysed video: a path, an open binary file object, or an open
+        :class:`~guru_form.video.VideoReader` (left open, for callers that read it more than once).
     analysis
         Its analysis (an :class:`~guru_form.Analysis`, or the API's analysis JSON as a dict).
     phases
@@ -346,7 +347,7 @@ def extract_rep_frames(
         for number in numbers
         for phase in wanted_phases
     ]
-    with VideoReader(video_path) as reader:
+    with reader_for(video_path) as reader:
         indices = reader.frame_index_at([t for *_, t in requests], past_end=past_end)
         unique = np.unique(indices).tolist()
         frames_iter: Iterable[tuple[int, DecodedFrame]] = reader.iter_frames_for_indices(unique)

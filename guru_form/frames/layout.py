@@ -1,7 +1,7 @@
 """Arrange frames: contact sheets, notebook display, image files.
 
 Every function accepts :class:`~guru_form.frames.extract.RepFrame`,
-:class:`~guru_form.frames.reader.DecodedFrame` or plain RGB arrays, mixed freely.
+:class:`~guru_form.video.DecodedFrame` or plain RGB arrays, mixed freely.
 
 Examples
 --------
@@ -47,9 +47,9 @@ from guru_form.frames.extract import (
 )
 from guru_form.frames.moments import measured_at
 from guru_form.frames.phases import Phase, check_phases
-from guru_form.frames.reader import DecodedFrame, PastEnd, VideoSource
 from guru_form.metrics import format_value
 from guru_form.models import Analysis
+from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -629,7 +629,7 @@ def _where_measured(analysis: Analysis, rep: int, shown: int | None) -> dict[str
 
 
 def contact_sheet_for(
-    video_path: VideoSource,
+    video_path: VideoSource | VideoReader,
     analysis: Analysis | dict[str, Any],
     *,
     phases: Sequence[Phase] | Phase = ("start", "mid", "end"),
@@ -662,7 +662,8 @@ def contact_sheet_for(
     Parameters
     ----------
     video_path, analysis
-        The video (path or open binary file) and its analysis.
+        The video (path, open binary file or open :class:`~guru_form.video.VideoReader`, left
+        open) and its analysis.
     phases
         Phases per rep (columns, in this order).
     cell_width
@@ -734,6 +735,8 @@ def contact_sheet_for(
             name = str(video_name)
         elif isinstance(video_path, (str, os.PathLike)):
             name = Path(video_path).name
+        elif isinstance(video_path, VideoReader) and video_path.info.file_name != "<file object>":
+            name = video_path.info.file_name
         else:
             name = "video"
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"

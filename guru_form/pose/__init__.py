@@ -17,9 +17,11 @@ step on a track from any source: DeepLabCut, SLEAP, LightningPose or NWB data lo
 
 The steps are separate modules, each a pure step on documented data:
 
-- :mod:`~guru_form.pose.video` decodes display-oriented frames;
-- :mod:`~guru_form.pose.estimator` runs a pose backend (:mod:`~guru_form.pose.mediapipe_backend`
-  by default) behind a small interface;
+- :mod:`~guru_form.pose.estimator` runs a pose backend over the frames
+  :class:`guru_form.video.VideoReader` decodes, behind a small interface: our BlazePose pipeline
+  on LiteRT (:mod:`~guru_form.pose.blazepose`) by default, or MediaPipe
+  (:mod:`~guru_form.pose.mediapipe_backend`) to compare;
+- :mod:`~guru_form.pose.people` chooses the athlete among the people in view;
 - :mod:`~guru_form.pose.sides` chooses the side of the body facing the camera;
 - :mod:`~guru_form.pose.filters` gates, fills and smooths the joints;
 - :mod:`~guru_form.pose.track` assembles the :class:`PoseTrack` (the data model lives in
@@ -30,8 +32,10 @@ The steps are separate modules, each a pure step on documented data:
 - :mod:`~guru_form.pose.engine` is the local server's ``"pose"`` engine;
 - :mod:`~guru_form.pose.accuracy` compares an analysis with a video's ground truth.
 
-Importing this package does not need mediapipe; running the model does (``pip install
-'guru-form[pose]'``), and says so with :class:`~guru_form.errors.MissingDependencyError`.
+Importing this package needs neither runtime; running the default model needs ``ai-edge-litert``
+(``pip install 'guru-form[pose]'``) and the MediaPipe backend needs mediapipe (``pip install
+'guru-form[mediapipe]'``, Python 3.12 or older); each says so with
+:class:`~guru_form.errors.MissingDependencyError`.
 """
 
 from __future__ import annotations
@@ -48,7 +52,15 @@ from guru_form.pose.analysis import (
     required_joints,
 )
 from guru_form.pose.engine import PoseEngine
-from guru_form.pose.estimator import ESTIMATORS, PoseEstimator, RawPose, estimate_video
+from guru_form.pose.estimator import (
+    DEFAULT_ESTIMATOR,
+    ESTIMATORS,
+    PersonSeries,
+    PoseEstimator,
+    RawPose,
+    estimate_video,
+)
+from guru_form.pose.people import activity_movement, choose_person
 from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.sides import choose_side
@@ -56,12 +68,16 @@ from guru_form.pose.track import PoseTrack, build_track, track_from_keypoints
 from guru_form.pose_track import PoseKeypoints
 
 if TYPE_CHECKING:
+    from guru_form.pose.blazepose import BlazePoseEstimator
     from guru_form.pose.mediapipe_backend import MediaPipeEstimator
 
 __all__ = [
+    "DEFAULT_ESTIMATOR",
     "ESTIMATORS",
     "Accuracy",
+    "BlazePoseEstimator",
     "MediaPipeEstimator",
+    "PersonSeries",
     "PoseEngine",
     "PoseEstimator",
     "PoseKeypoints",
@@ -69,10 +85,12 @@ __all__ = [
     "RawPose",
     "RepWindow",
     "accuracy_against_truth",
+    "activity_movement",
     "analyze_track",
     "analyze_video",
     "analyze_videos",
     "build_track",
+    "choose_person",
     "choose_side",
     "estimate_track",
     "estimate_video",
@@ -88,11 +106,15 @@ alias_module("guru_form.pose.analyze", "guru_form.pose.analysis")
 
 
 def __getattr__(name: str) -> Any:
-    # The MediaPipe backend is imported on first use: it is the one part that needs mediapipe.
+    # The backends are imported on first use: they are the parts that need a runtime.
     if name == "MediaPipeEstimator":
         from guru_form.pose.mediapipe_backend import MediaPipeEstimator
 
         return MediaPipeEstimator
+    if name == "BlazePoseEstimator":
+        from guru_form.pose.blazepose import BlazePoseEstimator
+
+        return BlazePoseEstimator
     if name == "RULES":  # deprecated: each activity's profile holds its rule
         from guru_form._deprecation import warn_moved
         from guru_form.pose import segmentation

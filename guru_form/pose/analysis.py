@@ -25,13 +25,21 @@ from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingD
 from guru_form.joints import TRACK_JOINTS
 from guru_form.kinematics import angle_series, body_height_px
 from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
-from guru_form.pose.estimator import EstimatorSpec, Progress, RawPose, estimate_video
+from guru_form.pose.estimator import (
+    DEFAULT_ESTIMATOR,
+    EstimatorSpec,
+    Progress,
+    RawPose,
+    estimate_video,
+)
+from guru_form.pose.people import PersonSpec, choose_person
 from guru_form.pose.recognition import recognize_activity
 from guru_form.pose.segmentation import RepWindow, segment_reps
 from guru_form.pose.track import PoseTrack, build_track
-from guru_form.pose.video import probe_video
+from guru_form.video import VideoInfo, VideoReader
 
 __all__ = [
+    "EXTENSION_KEY",
     "MIN_DURATION_S",
     "MIN_PERSON_FRACTION",
     "MIN_PERSON_SECONDS",
@@ -42,6 +50,10 @@ __all__ = [
     "estimate_track",
     "required_joints",
 ]
+
+#: The key, in :attr:`Analysis.raw <guru_form.models.Analysis.raw>`, of what the local engine
+#: adds to the Guru schema (today: ``{"person": ...}``, which person was measured and why).
+EXTENSION_KEY = "x-guru-form"
 
 #: Videos shorter than this cannot hold a rep.
 MIN_DURATION_S = 1.0
@@ -55,8 +67,7 @@ _FILMING_ADVICE = (
 )
 
 
-def _check_duration(path: str | os.PathLike[str]) -> None:
-    info = probe_video(path)
+def _check_duration(info: VideoInfo) -> None:
     if info.duration_s < MIN_DURATION_S:
         raise EngineError(
             f"the video is only {info.duration_s:.1f} s long ({info.frame_count} frames); "
@@ -144,32 +155,39 @@ def _check_joints(track: PoseTrack, activity: Activity) -> None:
 
 
 def estimate_track(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | VideoReader,
     activity: Activity | str | None = None,
     *,
     stride: int = 1,
-    estimator: EstimatorSpec = "mediapipe",
+    estimator: EstimatorSpec = DEFAULT_ESTIMATOR,
     progress: Progress = None,
+    person: PersonSpec = None,
+    person_at_s: float | None = None,
 ) -> PoseTrack:
     """Run the pose model over a video and build its pose track.
 
     Parameters
     ----------
     path
-        The video file.
+        The video file, or an open :class:`~guru_form.video.VideoReader` (left open).
     activity
         Recorded on the track; needed later to find reps.
     stride
         Analyse every ``stride``-th frame (2 halves the time; gaps are interpolated).
     estimator
-        A backend name (``"mediapipe"``) or a factory of :class:`~guru_form.pose.PoseEstimator`.
+        A backend name (``"blazepose"``, the default, or ``"mediapipe"``) or a factory of
+        :class:`~guru_form.pose.PoseEstimator`.
     progress
         ``True`` for a progress bar, or a callable ``(frames_done, frames_total)``.
+    person, person_at_s
+        Which person to measure when there are several (see :func:`analyze_video`); without
+        an activity, the default is the person found on the most frames.
 
     Returns
     -------
     PoseTrack
-        Even when no person is found (then every joint is missing).
+        Even when no person is found (then every joint is missing). Its ``extra["person"]``
+        says which person was measured and why.
 
     Raises
     ------
@@ -185,6 +203,7 @@ def estimate_track(
     >>> t.frame[["time_ms", "knee_angle"]].describe()  # doctest: +SKIP
     """
     raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
+    raw = choose_person(raw, activity, person, at_s=person_at_s)
     return build_track(raw, activity)
 
 
@@ -269,6 +288,9 @@ def analyze_track(
         video_id=None, status=Status.COMPLETE, domain=domain, activity=act, reps=reps
     )
     analysis.raw = analysis.to_json()
+    measured = pose_track.extra.get("person")
+    if measured:
+        analysis.raw[EXTENSION_KEY] = {"person": measured}
     analysis.pose_track = pose_track
     return analysis
 
@@ -308,8 +330,10 @@ def analyze_video(
     stride: int = 1,
     athlete_height_cm: float | None = None,
     progress: Progress = None,
-    estimator: EstimatorSpec = "mediapipe",
+    estimator: EstimatorSpec = DEFAULT_ESTIMATOR,
     rep_count: int | None = None,
+    person: PersonSpec = None,
+    person_at_s: float | None = None,
 ) -> Analysis:
     """Analyse a workout video locally, with no account and no network.
 
@@ -330,12 +354,23 @@ def analyze_video(
         The pose backend (see :func:`estimate_track`).
     rep_count
         The number of reps the video holds, if known.
+    person
+        With several people in view, who is the athlete. By default, the person who does the
+        most of the activity's movement (:func:`guru_form.pose.people.activity_movement`). Or:
+        an index (people on the frame counted from 0, left to right, as
+        :func:`guru_form.frames.show_people` numbers them), an ``(x, y)`` position or an
+        ``(x0, y0, x1, y1)`` box in pixels, on the frame at ``person_at_s``.
+    person_at_s
+        The time (seconds) of the frame ``person`` refers to; default: the first frame on which
+        anyone is found.
 
     Returns
     -------
     Analysis
         Status ``Complete``, its domain, activity and reps in the Guru schema; the pose track is
-        attached as ``pose_track`` (``frames`` draws skeletons from it).
+        attached as ``pose_track`` (``frames`` draws skeletons from it). Which person was
+        measured, and why, is in ``analysis.raw["x-guru-form"]["person"]`` and in the track's
+        ``extra["person"]``.
 
     Raises
     ------
@@ -346,6 +381,8 @@ def analyze_video(
     EngineError
         When the video is shorter than :data:`MIN_DURATION_S`, or the athlete is found on too
         few frames (the message says on how many).
+    InvalidInputError
+        For a ``person`` that does not name anyone found (the message lists who was found).
     MissingDependencyError
         When the ``pose`` extra is not installed.
 
@@ -354,13 +391,25 @@ def analyze_video(
     >>> from guru_form import pose
     >>> analysis = pose.analyze_video("squat.mp4", "squat", athlete_height_cm=178)  # doctest: +SKIP
     >>> analysis.to_frame()  # doctest: +SKIP
+    >>> two = pose.analyze_video("gym.mp4", "squat", person=(850, 400))  # the one at x=850, y=400  # doctest: +SKIP
+    >>> two.raw["x-guru-form"]["person"]["rule"]  # doctest: +SKIP
+    'position'
     """
     act, _ = resolve_activity(activity)
     activities.get(act)
     if stride < 1:
         raise GuruError(f"stride must be 1 or more, got {stride}")
-    _check_duration(path)
-    pose_track = estimate_track(path, act, stride=stride, estimator=estimator, progress=progress)
+    with VideoReader(path) as reader:  # opened once: probed, then read frame by frame
+        _check_duration(reader.info)
+        pose_track = estimate_track(
+            reader,
+            act,
+            stride=stride,
+            estimator=estimator,
+            progress=progress,
+            person=person,
+            person_at_s=person_at_s,
+        )
     check_person(pose_track)
     return analyze_track(pose_track, act, athlete_height_cm=athlete_height_cm, rep_count=rep_count)
 
@@ -394,9 +443,21 @@ def _analyze_or_fail(path: str, activity: str, options: dict[str, Any]) -> Analy
         return _failed(activity, _crash_reason(exc))
 
 
+def _share_cores(threads: int) -> None:
+    """Pool worker initialiser: each worker's pose model uses its share of the cores."""
+    from guru_form.pose.blazepose.runtime import THREADS_ENV
+
+    os.environ.setdefault(THREADS_ENV, str(threads))
+
+
 def _spawn_pool(max_workers: int | None) -> ProcessPoolExecutor:
+    cpus = os.cpu_count() or 1
+    workers = max_workers or cpus
     return ProcessPoolExecutor(
-        max_workers=max_workers or os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_share_cores,
+        initargs=(max(1, cpus // workers),),
     )
 
 
@@ -425,7 +486,7 @@ def analyze_videos(
     executor: Executor | None = None,
     max_workers: int | None = None,
     progress: bool = False,
-    estimator: EstimatorSpec = "mediapipe",
+    estimator: EstimatorSpec = DEFAULT_ESTIMATOR,
 ) -> list[Analysis]:
     """Analyse several videos in parallel; a video that cannot be analysed does not stop the rest.
 
@@ -441,9 +502,10 @@ def analyze_videos(
     executor
         Where to run: any :class:`concurrent.futures.Executor` (a process pool, a Dask
         ``distributed.Client.get_executor()``, ...). By default a process pool of
-        ``max_workers`` processes (default: the number of CPUs) made and shut down here. Its
-        processes are started with ``spawn``: forking a process in which MediaPipe has run
-        crashes the child, so give a ``fork`` pool only from a process that has not run it.
+        ``max_workers`` processes (default: the number of CPUs) made and shut down here, whose
+        pose models share the cores (each uses CPUs / workers threads). Its processes are
+        started with ``spawn``: forking a process in which MediaPipe has run crashes the
+        child, so give a ``fork`` pool only from a process that has not run it.
     progress
         Show a progress bar over videos.
 

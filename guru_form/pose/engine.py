@@ -15,6 +15,8 @@ from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
 from guru_form.models import Activity, Analysis, Domain, resolve_activity
 from guru_form.pose.analysis import analyze_video
+from guru_form.pose.estimator import DEFAULT_ESTIMATOR
+from guru_form.pose.people import PersonSpec
 
 __all__ = ["PoseEngine"]
 
@@ -35,8 +37,9 @@ class PoseEngine:
 
     Notes
     -----
-    With several people in view the model follows one person: the first it finds, for as long
-    as it keeps track of them. Film one athlete, or crop the video to them.
+    With several people in view the default backend follows each of them and measures the one
+    who does the most of the activity's movement; :meth:`analyze` takes ``person=`` to choose
+    another (see :func:`guru_form.pose.analyze_video`).
 
     Examples
     --------
@@ -60,7 +63,7 @@ class PoseEngine:
         *,
         stride: int = 1,
         athlete_height_cm: float | None = None,
-        estimator: str = "mediapipe",
+        estimator: str = DEFAULT_ESTIMATOR,
     ) -> None:
         self.stride = _checked_stride(stride)
         self.athlete_height_cm = athlete_height_cm
@@ -79,6 +82,8 @@ class PoseEngine:
         activity: Activity | str | None,
         domain: Domain | str | None = None,
         rep_count: int | None = None,
+        person: PersonSpec = None,
+        person_at_s: float | None = None,
     ) -> Analysis:
         """Analyse one video.
 
@@ -90,6 +95,9 @@ class PoseEngine:
             As given when the video was created; the activity is required.
         rep_count
             The user's rep count, if given (a hint: never more reps than this are reported).
+        person, person_at_s
+            Which person to measure when there are several (see
+            :func:`guru_form.pose.analyze_video`); the track's ``extra["person"]`` says who was.
 
         Returns
         -------
@@ -127,6 +135,8 @@ class PoseEngine:
                 athlete_height_cm=self.athlete_height_cm,
                 estimator=self.estimator,
                 rep_count=rep_count,
+                person=person,
+                person_at_s=person_at_s,
             )
         except (EngineError, MissingDependencyError):
             raise
@@ -142,5 +152,5 @@ def _checked_stride(stride: object) -> int:
 
 
 def _video_reason(exc: InvalidInputError) -> str:
-    reason = getattr(exc, "reason", None)
-    return f"the upload is not a usable video: {reason or exc}"
+    reason = getattr(exc, "reason", None)  # an InvalidVideoError's reason follows "it"
+    return f"the upload is not a usable video: it {reason}" if reason else f"{exc}"

@@ -1,8 +1,11 @@
-"""The MediaPipe pose backend (BlazePose through ``mediapipe.solutions.pose``).
+"""The MediaPipe pose backend (BlazePose through ``mediapipe.solutions.pose``), for comparison.
 
+The default backend is our own BlazePose pipeline on LiteRT (:mod:`guru_form.pose.blazepose`),
+which runs the same models. This one runs them through MediaPipe itself, to compare the two:
 ``mediapipe==0.10.21`` is the last release whose wheel carries the pose model, and only
 ``model_complexity=1`` is inside it (0 and 2 download their weights at run time), so this backend
-works offline with exactly that model. It is installed by the ``pose`` extra.
+works offline with exactly that model. It needs the ``mediapipe`` extra (Python 3.12 or older,
+numpy < 2): ``pip install 'guru-form[mediapipe]'``.
 
 MediaPipe's own landmark smoothing is off by default: it assumes a fixed 30 frames/s whatever the
 video's rate or the analysis stride, and the engine filters the chosen side itself with the frames'
@@ -12,42 +15,19 @@ true times (see :mod:`guru_form.pose.filters`).
 from __future__ import annotations
 
 import os
-from collections import deque
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from guru_form.errors import MissingDependencyError
-from guru_form.pose.joints import JOINTS, SIDE_JOINTS, SIDES, joint_index
+from guru_form.pose.blazepose.guard import ProportionGuard
+from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
 
 __all__ = ["MEDIAPIPE_INDEX", "MediaPipeEstimator", "load_mediapipe_pose"]
 
-# BlazePose's 33-landmark numbering for the joints the engine uses.
-_BLAZEPOSE = {
-    "nose": 0,
-    "left_shoulder": 11,
-    "right_shoulder": 12,
-    "left_elbow": 13,
-    "right_elbow": 14,
-    "left_wrist": 15,
-    "right_wrist": 16,
-    "left_hip": 23,
-    "right_hip": 24,
-    "left_knee": 25,
-    "right_knee": 26,
-    "left_ankle": 27,
-    "right_ankle": 28,
-    "left_heel": 29,
-    "right_heel": 30,
-    "left_foot_index": 31,
-    "right_foot_index": 32,
-}
-
-#: For each name of :data:`JOINTS`, its BlazePose landmark index.
-MEDIAPIPE_INDEX: tuple[int, ...] = tuple(_BLAZEPOSE[name] for name in JOINTS)
-
-assert len(JOINTS) == 1 + len(SIDES) * len(SIDE_JOINTS)
+#: For each name of :data:`~guru_form.pose.joints.JOINTS`, its BlazePose landmark index.
+MEDIAPIPE_INDEX: tuple[int, ...] = JOINT_LANDMARKS
 
 
 def load_mediapipe_pose() -> Any:
@@ -56,14 +36,22 @@ def load_mediapipe_pose() -> Any:
     Raises
     ------
     MissingDependencyError
-        When mediapipe (the ``pose`` extra) is not installed.
+        When mediapipe (the ``mediapipe`` extra) is not installed.
     """
     # MediaPipe logs through glog to stderr; keep it to warnings unless the user chose a level.
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
         from mediapipe.python.solutions import pose as mp_pose
     except ImportError:
-        raise MissingDependencyError("local pose analysis", "pose") from None
+        raise MissingDependencyError(
+            "the MediaPipe pose backend",
+            "mediapipe",
+            reason=(
+                "needs the optional 'mediapipe' extra (mediapipe 0.10.21, Python 3.12 or older): "
+                "pip install 'guru-form[mediapipe]'; the default backend, 'blazepose', runs the "
+                "same models without it"
+            ),
+        ) from None
     return mp_pose
 
 
@@ -71,13 +59,10 @@ class MediaPipeEstimator:
     """BlazePose (``model_complexity=1``) in video mode, with a guard against a stuck tracker.
 
     In video mode MediaPipe finds the person once and then follows them from frame to frame.
-    When it locks on to a wrong pose (the hip placed at the knee while the athlete bends over a
-    bar, seen above all when frames are skipped by a stride), it can stay wrong for seconds. The
-    guard watches the proportions of the reported body: when, on a clearly visible side, the thigh
-    or the shin is suddenly less than half or more than twice its usual length relative to the
-    trunk, that frame is
-    re-detected from scratch and the tracker restarted (about 0.1 s, a handful of times per
-    video at most; at most once per ``cooldown_frames``).
+    When it locks on to a wrong pose it can stay wrong for seconds; the proportion guard
+    (:mod:`guru_form.pose.blazepose.guard`, shared with the default backend) then re-detects that
+    frame from scratch and restarts the tracker (about 0.1 s, a handful of times per video at
+    most; at most once per ``cooldown_frames``).
 
     Parameters
     ----------
@@ -121,10 +106,7 @@ class MediaPipeEstimator:
         )
         self._detector: Any = None
         self._index = np.asarray(MEDIAPIPE_INDEX)
-        self._guard = guard
-        self._cooldown_frames = cooldown_frames
-        self._since_redetect = cooldown_frames
-        self._proportions: deque[npt.NDArray[np.float64]] = deque(maxlen=90)
+        self._guard = ProportionGuard(cooldown_frames=cooldown_frames) if guard else None
         #: How many frames the guard re-detected.
         self.redetections = 0
 
@@ -145,28 +127,19 @@ class MediaPipeEstimator:
         """Joints of one RGB frame, or ``None`` when no person is found."""
         h, w = image.shape[:2]
         joints = self._joints(self._pose.process(image), w, h)
-        self._since_redetect += 1
-        if joints is None or not self._guard:
+        if joints is None or self._guard is None:
             return joints
-        proportions = _proportions(joints)
-        if (
-            self._since_redetect >= self._cooldown_frames
-            and len(self._proportions) >= 30
-            and _implausible(proportions, np.median(np.stack(self._proportions), axis=0))
-        ):
+        if self._guard.implausible(joints):
             if self._detector is None:
                 self._detector = self._mp_pose.Pose(static_image_mode=True, **self._options)
             fresh = self._joints(self._detector.process(image), w, h)
             self._pose.reset()
-            self._since_redetect = 0
+            self._guard.redetected()
             self.redetections += 1
             if fresh is None:
                 return None
-            joints, proportions = fresh, _proportions(fresh)
-        if np.isfinite(proportions).all():
-            # Every clear frame counts, so the usual proportions follow the athlete (a new pose,
-            # a person walking in) instead of freezing on the first frames.
-            self._proportions.append(proportions)
+            joints = fresh
+        self._guard.accept(joints)
         return joints
 
     def close(self) -> None:
@@ -180,36 +153,3 @@ class MediaPipeEstimator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_GUARD_JOINTS = ("shoulder", "hip", "knee", "ankle")
-
-
-def _proportions(joints: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Thigh and shin length relative to the trunk, on the more visible side.
-
-    NaN when that side is not clearly visible (visibility below 0.7 at any of its shoulder,
-    hip, knee, ankle): the model's proportions mean little for joints it is guessing.
-    """
-    best = max(
-        SIDES,
-        key=lambda s: float(np.mean([joints[joint_index(s, j), 3] for j in _GUARD_JOINTS])),
-    )
-    if min(joints[joint_index(best, j), 3] for j in _GUARD_JOINTS) < 0.7:
-        return np.array([np.nan, np.nan])
-
-    def length(a: str, b: str) -> float:
-        d = joints[joint_index(best, a), :2] - joints[joint_index(best, b), :2]
-        return float(np.linalg.norm(d))
-
-    trunk = length("shoulder", "hip")
-    if not trunk > 0:
-        return np.array([np.nan, np.nan])
-    return np.array([length("hip", "knee"), length("knee", "ankle")]) / trunk
-
-
-def _implausible(proportions: npt.NDArray[np.float64], usual: npt.NDArray[np.float64]) -> bool:
-    if not (np.isfinite(proportions).all() and np.isfinite(usual).all()):
-        return False
-    ratio = proportions / usual
-    return bool(np.any((ratio < 0.5) | (ratio > 2.0)))

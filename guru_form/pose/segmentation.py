@@ -147,7 +147,7 @@ def segment_reps(
     >>> hip_y = 500 + (175 - knee) * 2.0
     >>> joints = {"hip": np.c_[np.full_like(t, 300), hip_y], "shoulder": np.c_[np.full_like(t, 300), hip_y - 200]}
     >>> reps = segment_reps("squat", {"knee_angle": knee, "trunk_lean": np.zeros_like(t)}, joints, t)
-    >>> [(round(t[r.start] / 1000, 1), round(t[r.mid] / 1000, 1), round(t[r.end] / 1000, 1)) for r in reps]
+    >>> [(round(float(t[r.start]) / 1000, 1), round(float(t[r.mid]) / 1000, 1), round(float(t[r.end]) / 1000, 1)) for r in reps]
     [(1.0, 2.0, 3.0)]
     """
     r = rule or activities.get(activity).rule

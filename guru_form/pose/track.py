@@ -7,6 +7,9 @@ near side chosen per frame (:mod:`guru_form.pose.sides`), its joints cleaned
 (:mod:`guru_form.pose.filters`) and the angles computed with :mod:`guru_form.kinematics`.
 :func:`track_from_keypoints` does the same with both sides' keypoints from any source
 (:class:`~guru_form.pose_track.PoseKeypoints`: movement, OpenSim files, ...).
+With a backend that follows several people, the track's ``extra["person"]`` says which person
+it measures and why (:func:`guru_form.pose.people.choose_person`: their ``id``, the ``rule``, the
+``people`` found, each one's ``frames``, and their typical ``box``).
 """
 
 from __future__ import annotations
@@ -139,8 +142,9 @@ def build_track(
         height=raw.video.height,
         frame_count=raw.video.frame_count,
         stride=raw.stride,
-        source=raw.video.path.name,
+        source=raw.video.file_name,
         estimator=raw.estimator,
+        extra={"person": raw.person_choice} if raw.person_choice else {},
     )
     return _assemble(keypoints, find_cuts(raw), activity, smooth=smooth, min_run_s=min_run_s)
 

@@ -9,7 +9,7 @@ contract is documented on that class). Engines are chosen by name:
 ============  =================================================================================
 ``reference``  :class:`guru_form.server.reference.ReferenceEngine`: knows the sample videos by content
 ``pose``       ``guru_form.pose.engine:PoseEngine``: real pose analysis (the ``pose`` extra)
-``auto``       ``pose`` when ``guru_form.pose`` and mediapipe are installed, else ``reference``
+``auto``       ``pose`` when ``guru_form.pose`` and its runtime (LiteRT) are installed, else ``reference``
 ``pkg.mod:C``  any importable class whose constructor takes no required arguments
 ============  =================================================================================
 
@@ -267,8 +267,11 @@ def engine_label(name: str, stride: int | None) -> str:
 
 
 def pose_engine_available() -> bool:
-    """True when ``guru_form.pose`` and mediapipe are installed (checked without importing them)."""
-    return all(_module_exists(m) for m in ("guru_form.pose", "mediapipe"))
+    """True when ``guru_form.pose`` and its runtime, ``ai-edge-litert``, are installed.
+
+    Checked without importing them.
+    """
+    return all(_module_exists(m) for m in ("guru_form.pose", "ai_edge_litert"))
 
 
 def _module_exists(module: str) -> bool:

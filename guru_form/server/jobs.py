@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from guru_form.errors import EngineError, GuruError, InvalidInputError, SchemaError
+from guru_form.errors import (
+    EngineError,
+    GuruError,
+    InvalidInputError,
+    InvalidVideoError,
+    SchemaError,
+)
 from guru_form.models import Activity, Analysis, Domain, Status, field_label
 from guru_form.server._paths import ensure_private_dir, make_private_tree
 from guru_form.server._store import Store
@@ -38,6 +44,7 @@ from guru_form.server.engines import (
     load_engine,
     resolve_engine_name,
 )
+from guru_form.video.check import check_readable
 
 __all__ = ["AnalysisFaultSource", "JobRunner", "default_executor", "run_analysis"]
 
@@ -47,24 +54,11 @@ _local = threading.local()
 
 
 def unreadable_video_reason(path: Path) -> str | None:
-    """Why ``path`` is not a readable video (OpenCV cannot open it or read a frame), or None."""
-    import cv2
-
-    capture = cv2.VideoCapture(str(path))
+    """Why ``path`` is not a readable video (:func:`guru_form.video.check_readable`), or None."""
     try:
-        if not capture.isOpened():
-            return (
-                "the uploaded file is not a readable video: OpenCV cannot open it. Upload an "
-                "MP4, MOV or AVI video file (a photo, a document or a truncated download will not do)"
-            )
-        ok, frame = capture.read()
-        if not ok or frame is None:
-            return (
-                "the uploaded file is not a readable video: it opens, but no frame can be "
-                "decoded from it. Re-export the video (e.g. as H.264 MP4) and upload it again"
-            )
-    finally:
-        capture.release()
+        check_readable(path)
+    except InvalidVideoError as exc:  # the reason names no server path
+        return f"the uploaded file is not a readable video: it {exc.reason}"
     return None
 
 

@@ -154,7 +154,7 @@ def test_parser_knows_every_command() -> None:
 def test_analyze_real_footage_offline_with_the_pose_engine(tmp_path: Path) -> None:
     """Issue 8's promise: `guru-form analyze my_squats.mp4 --activity squat` works offline, and
     the frames carry the skeleton (the pose track travels from the local server to the outputs)."""
-    pytest.importorskip("mediapipe")
+    pytest.importorskip("ai_edge_litert")
     from guru_form import Analysis
 
     video = ROOT / "tests" / "footage" / "squat_side_01.mp4"

@@ -12,7 +12,7 @@ from guru_form.samples import sample_path
 from guru_form.server.testing import LocalServer
 from tests.pose import conftest as pose_fixtures
 
-pytest.importorskip("mediapipe")
+pytest.importorskip("ai_edge_litert")
 pytestmark = [pytest.mark.pose, pytest.mark.slow]
 
 squat_clip = pose_fixtures.squat_clip  # a fixture: one squat rep, 4.5 s at 30 frames/s

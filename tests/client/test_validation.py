@@ -30,8 +30,8 @@ def empty(tmp_path: Path) -> Path:
     [
         ("missing", "no such file"),
         ("empty", "empty"),
-        ("directory", "not a file"),
-        ("not_a_video", "OpenCV cannot open it"),
+        ("directory", "is a folder"),
+        ("not_a_video", "cannot be read as a video"),
     ],
 )
 @pytest.mark.parametrize("method", ["upload_video", "analyze"])

@@ -27,9 +27,9 @@ from guru_form.frames.annotate import (
     rep_card,
     scalar_rows,
 )
-from guru_form.frames.orientation import Orientation
 from guru_form.frames.phases import phase_label
 from guru_form.models import Activity, Analysis, Rep, Status
+from guru_form.video import Orientation
 
 
 def test_threshold_ranges():

@@ -11,10 +11,11 @@ import pytest
 
 import guru_form as gf
 from guru_form.errors import InvalidInputError, InvalidVideoError, TimestampOutOfRangeError
-from guru_form.frames import H264Writer, VideoReader, export_annotated_video, export_rep_clips
-from guru_form.frames import writer as writer_module
+from guru_form.frames import export_annotated_video, export_rep_clips
 from guru_form.frames.export import overlay_lines
 from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.video import H264Writer, VideoReader
+from guru_form.video import writer as writer_module
 from tests.frames.videos import analysis_for, display_picture, frame_times
 
 

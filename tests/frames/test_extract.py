@@ -11,16 +11,15 @@ import pytest
 import guru_form as gf
 from guru_form.errors import InvalidInputError, InvalidVideoError, TimestampOutOfRangeError
 from guru_form.frames import (
-    H264Writer,
     RepFrame,
     Threshold,
-    VideoReader,
     annotate_rep_frame,
     contact_sheet_for,
     extract_rep_frames,
 )
 from guru_form.models import Activity
 from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.video import H264Writer, VideoReader
 from tests.frames.videos import analysis_for, display_picture, frame_times
 
 REPS = [(0, 12, 30), (30, 41, 58), (64, 80, 99), (100, 118, 119)]

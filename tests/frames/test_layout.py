@@ -12,7 +12,6 @@ import pytest
 import guru_form as gf
 from guru_form.errors import InvalidInputError
 from guru_form.frames import (
-    DecodedFrame,
     Threshold,
     contact_sheet,
     contact_sheet_for,
@@ -23,6 +22,7 @@ from guru_form.frames import (
 )
 from guru_form.frames.annotate import rep_card
 from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.video import DecodedFrame
 from tests.frames.videos import analysis_for, frame_times
 
 

@@ -77,11 +77,30 @@ def test_the_video_engine_estimates_a_track_then_analyses_it(
         calls.append((path, activity, options))
         return track
 
-    monkeypatch.setattr(analysis_module, "_check_duration", lambda path: None)
+    class OpenedOnce:  # analyze_video opens the video once and hands the reader on
+        def __init__(self, path: str) -> None:
+            self.path, self.info = path, None
+
+        def __enter__(self) -> OpenedOnce:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(analysis_module, "VideoReader", OpenedOnce)
+    monkeypatch.setattr(analysis_module, "_check_duration", lambda info: None)
     monkeypatch.setattr(analysis_module, "estimate_track", estimate)
     result = pose.analyze_video("v.mp4", "squat", stride=2, athlete_height_cm=180)
-    options = {"stride": 2, "estimator": "mediapipe", "progress": None}
-    assert calls == [("v.mp4", Activity.SQUAT, options)]
+    options = {
+        "stride": 2,
+        "estimator": "blazepose",
+        "progress": None,
+        "person": None,
+        "person_at_s": None,
+    }
+    ((reader, activity, given),) = calls
+    assert isinstance(reader, OpenedOnce) and reader.path == "v.mp4"
+    assert (activity, given) == (Activity.SQUAT, options)
     expected = pose.analyze_track(track, "squat", athlete_height_cm=180)
     assert result.to_json() == expected.to_json() and result.pose_track is track
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: Notebooks that need an optional extra, ``{stem: (module, extra)}``: skipped without it.
-NEEDS = {"real_footage": ("mediapipe", "pose")}
+NEEDS = {"real_footage": ("ai_edge_litert", "pose")}
 
 # Time limits. nbclient stops a cell after CELL_TIMEOUT_S and names it in the error; pytest stops
 # the whole notebook after NOTEBOOK_TIMEOUT_S. The notebook limit is larger than one cell's plus

@@ -2,7 +2,8 @@
 
 They live in a module of their own so that a spawned worker process can import them by name.
 A frame that is almost pure red makes the estimator raise; almost pure green makes it kill its
-process, as a crash inside the native pose model would. Any other frame goes to MediaPipe.
+process, as a crash inside the native pose model would. Any other frame goes to the default
+backend (BlazePose on LiteRT).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def _is(image: npt.NDArray[np.uint8], colour: tuple[int, int, int]) -> bool:
 
 
 class MarkedFrameEstimator:
-    """MediaPipe, except on red frames (raises) and green frames (the process exits)."""
+    """The default backend, except on red frames (raises) and green frames (the process exits)."""
 
     name = "marked-frames"
 
@@ -36,9 +37,9 @@ class MarkedFrameEstimator:
         if _is(image, DIE_COLOUR):
             os._exit(3)
         if self._model is None:
-            from guru_form.pose.mediapipe_backend import MediaPipeEstimator
+            from guru_form.pose.blazepose import BlazePoseEstimator
 
-            self._model = MediaPipeEstimator()
+            self._model = BlazePoseEstimator(max_people=1)
         return self._model.estimate(image, time_ms)
 
     def close(self) -> None:

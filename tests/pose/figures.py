@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from guru_form.pose.estimator import RawPose
 from guru_form.pose.joints import JOINTS, SIDE_JOINTS, joint_index
-from guru_form.pose.video import VideoInfo
+from guru_form.video import Orientation, VideoInfo
 
 SHIN, THIGH, TRUNK, UPPER_ARM, FOREARM = 110.0, 115.0, 150.0, 75.0, 70.0
 
@@ -120,7 +119,17 @@ def raw_pose(
     landmarks: np.ndarray, time_ms: np.ndarray, *, fps: float = 30.0, stride: int = 1
 ) -> RawPose:
     n = len(time_ms)
-    info = VideoInfo(Path("figure.mp4"), 640, 720, fps, n * stride, n * stride / fps, 0, "h264")
+    info = VideoInfo(
+        name="figure.mp4",
+        width=640,
+        height=720,
+        orientation=Orientation(),
+        frame_count=n * stride,
+        duration_ms=n * stride * 1000.0 / fps,
+        fps=fps,
+        variable_frame_rate=False,
+        codec="h264",
+    )
     return RawPose(
         video=info,
         frame=np.arange(n, dtype=np.int64) * stride,

@@ -20,9 +20,9 @@ from guru_form.pose.track import PoseTrack
 from guru_form.server.engines import EngineSpec, load_engine
 from guru_form.server.jobs import _checked, run_analysis
 from tests.pose._estimators import DIE_COLOUR, RAISE_COLOUR, MarkedFrameEstimator
-from tests.pose.conftest import requires_mediapipe, write_video
+from tests.pose.conftest import requires_litert, write_video
 
-pytestmark = [pytest.mark.pose, requires_mediapipe]
+pytestmark = [pytest.mark.pose, requires_litert]
 
 
 def _frames(path: Path) -> list[np.ndarray]:
@@ -105,7 +105,7 @@ def test_a_still_image_renamed_mp4(tmp_path: Path) -> None:
     _ok, data = cv2.imencode(".jpg", np.full((240, 320, 3), 90, np.uint8))
     path = tmp_path / "photo.mp4"
     path.write_bytes(data.tobytes())
-    with pytest.raises(EngineError, match="not a usable video: this is a still image"):
+    with pytest.raises(EngineError, match="not a usable video: it is a still image"):
         PoseEngine().analyze(path, activity="squat", domain=None, rep_count=None)
 
 
@@ -212,26 +212,32 @@ def _no_person() -> MarkedFrameEstimator:
     return estimator
 
 
-BLOCK_MEDIAPIPE = """
+BLOCK_POSE_PACKAGES = """
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name == "mediapipe" or name.startswith("mediapipe."):
-            raise ImportError("blocked for the test")
+        for blocked in ("mediapipe", "ai_edge_litert"):
+            if name == blocked or name.startswith(blocked + "."):
+                raise ImportError("blocked for the test")
 sys.meta_path.insert(0, Block())
 import guru_form.pose as pose
 from guru_form.errors import MissingDependencyError
-assert "mediapipe" not in sys.modules
-try:
-    pose.MediaPipeEstimator()
-except MissingDependencyError as exc:
-    print(exc)
+assert "mediapipe" not in sys.modules and "ai_edge_litert" not in sys.modules
+for make in (pose.MediaPipeEstimator, pose.BlazePoseEstimator):
+    try:
+        make()
+    except MissingDependencyError as exc:
+        print(exc)
 """
 
 
-def test_guru_form_pose_imports_without_mediapipe() -> None:
+def test_guru_form_pose_imports_without_the_pose_packages() -> None:
+    """Importing needs neither runtime; each backend names the extra that brings its own."""
     out = subprocess.run(
-        [sys.executable, "-c", BLOCK_MEDIAPIPE], capture_output=True, text=True, check=True
+        [sys.executable, "-c", BLOCK_POSE_PACKAGES], capture_output=True, text=True, check=True
     ).stdout
-    assert "local pose analysis needs the optional 'pose' extra" in out
-    assert "pip install 'guru-form[pose]'" in out
+    mediapipe, litert = out.strip().splitlines()
+    assert "needs the optional 'mediapipe' extra (mediapipe 0.10.21, Python 3.12" in mediapipe
+    assert "pip install 'guru-form[mediapipe]'" in mediapipe
+    assert "local pose analysis needs the optional 'pose' extra" in litert
+    assert "pip install 'guru-form[pose]'" in litert

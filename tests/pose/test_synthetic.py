@@ -34,7 +34,7 @@ from guru_form.pose.accuracy import accuracy_against_truth
 from guru_form.pose.analysis import analyze_track
 from guru_form.pose.joints import JOINTS
 from guru_form.pose.track import build_track
-from tests.pose.conftest import requires_mediapipe
+from tests.pose.conftest import requires_litert
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 ANGLE_BOUND = {"knee_angle": 5.0, "hip_angle": 5.0, "elbow_angle": 5.0}
@@ -83,7 +83,7 @@ REP_BOUND: dict[str, dict[str, float]] = {
 }
 
 
-@requires_mediapipe
+@requires_litert
 @pytest.mark.pose
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)

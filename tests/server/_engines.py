@@ -168,31 +168,3 @@ class StrideEngine:
                 }
             ],
         }
-
-
-class ArtifactEngine:
-    """Writes a file into its artifacts folder (as the pose engine writes its pose track)."""
-
-    name = "artifact"
-
-    def analyze(
-        self,
-        video_path: Path,
-        *,
-        activity: Activity | None,
-        domain: Domain | None,
-        rep_count: int | None,
-        artifacts_dir: Path,
-    ) -> dict[str, Any]:
-        (artifacts_dir / "pose_track.parquet").write_bytes(b"track")
-        return {
-            "status": "Complete",
-            "reps": [
-                {
-                    "startTimestampMs": 0,
-                    "midTimestampMs": 1,
-                    "endTimestampMs": 2,
-                    "analyses": [{"analysisType": "ONE", "analysisScalar": 1.0}],
-                }
-            ],
-        }

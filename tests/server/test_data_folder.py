@@ -144,13 +144,15 @@ def test_everything_the_server_writes_is_owner_only_whatever_the_folder_had(
     assert "guru.sqlite3" in modes and any(n.startswith("videos/") for n in modes)
 
 
-def test_artifacts_an_engine_writes_are_owner_only(tmp_path: Path, unknown_video: Path) -> None:
+def test_the_pose_track_a_job_writes_is_owner_only(tmp_path: Path, unknown_video: Path) -> None:
     from guru_form.server.engines import EngineSpec
     from guru_form.server.jobs import run_analysis
 
     folder = tmp_path / "artifacts" / "v-1"
+    folder.mkdir(parents=True, mode=0o755)  # a folder that was world-readable before
+    folder.chmod(0o755)
     result = run_analysis(
-        EngineSpec("tests.server._engines:ArtifactEngine"),
+        EngineSpec("tests.io.test_job_handoff:TrackEngine"),
         str(unknown_video),
         "squat",
         "weightlifting",

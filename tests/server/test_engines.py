@@ -33,14 +33,14 @@ def test_every_engine_raises_one_error_class() -> None:
     assert error.reason == str(error) == "no person found on 0 of 20 frames"
 
 
-def test_auto_is_pose_only_when_pose_and_mediapipe_are_installed(
+def test_auto_is_pose_only_when_pose_and_its_runtime_are_installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(engines, "_module_exists", lambda name: True)
     assert resolve_engine_name("auto") == "pose"
     monkeypatch.setattr(engines, "_module_exists", lambda name: name != "guru_form.pose")
     assert resolve_engine_name("auto") == "reference"
-    monkeypatch.setattr(engines, "_module_exists", lambda name: name != "mediapipe")
+    monkeypatch.setattr(engines, "_module_exists", lambda name: name != "ai_edge_litert")
     assert resolve_engine_name("auto") == "reference"
 
 
@@ -228,7 +228,7 @@ def test_a_stride_for_an_engine_without_one_is_refused(
     with pytest.raises(InvalidInputError, match=r"EchoEngine' takes no stride"):
         load_engine(EngineSpec("tests.server._engines:EchoEngine", stride=2))
     # 'auto' without the pose extra is the reference engine: the stride cannot be honoured.
-    monkeypatch.setattr(engines, "_module_exists", lambda name: name != "mediapipe")
+    monkeypatch.setattr(engines, "_module_exists", lambda name: name != "ai_edge_litert")
     with pytest.raises(InvalidInputError, match=r"'auto' is the reference engine here.*\[pose\]"):
         ServerConfig(tmp_path / "data", engine="auto", stride=2).engine_spec()
     assert ServerConfig(tmp_path / "data", engine="auto").engine_spec().name == "reference"

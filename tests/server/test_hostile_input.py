@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
@@ -163,6 +164,10 @@ def test_an_exception_in_a_handler_is_a_json_500_with_the_request_id(
     assert body["requestId"] == response.headers["x-request-id"]
     assert body["requestId"] in body["message"]
     assert "Traceback" not in response.text and "KeyError" not in response.text
+    # The server thread logs the failure after the answer has gone out: wait for the line.
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline and not any(r.levelno == logging.DEBUG for r in records):
+        time.sleep(0.02)
     server_log.removeHandler(handler)
     failures = [r for r in records if r.levelno == logging.ERROR]
     assert any(body["requestId"] in r.getMessage() for r in failures)

@@ -16,8 +16,8 @@ from .conftest import Api
 pytestmark = [
     pytest.mark.pose,
     pytest.mark.skipif(
-        importlib.util.find_spec("mediapipe") is None,
-        reason="needs the 'pose' extra (mediapipe) for the server's pose engine",
+        importlib.util.find_spec("ai_edge_litert") is None,
+        reason="needs the 'pose' extra (ai-edge-litert) for the server's pose engine",
     ),
 ]
 

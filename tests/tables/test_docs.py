@@ -26,7 +26,7 @@ MODULES = [
     "guru_form.frames.skeleton",
     "guru_form.frames.layout",
     "guru_form.frames.phases",
-    "guru_form.frames.orientation",
+    "guru_form.video.orientation",
 ]
 
 
@@ -48,7 +48,7 @@ def _public_callables() -> dict[str, object]:
     import pkgutil
 
     found: dict[str, object] = {}
-    for package in ("guru_form.tables", "guru_form.plots", "guru_form.frames"):
+    for package in ("guru_form.tables", "guru_form.plots", "guru_form.frames", "guru_form.video"):
         pkg = importlib.import_module(package)
         modules = [pkg] + [
             importlib.import_module(f"{package}.{m.name}")

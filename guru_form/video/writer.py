@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from guru_form._atomic import atomic_path
 from guru_form.errors import InvalidInputError
-from guru_form.frames._files import atomic_path
 
 if TYPE_CHECKING:
     import av.container

@@ -1,10 +1,17 @@
-"""Exact, fast frame access by presentation time (PyAV).
+"""Exact, fast frame access by presentation time (PyAV): the one way guru_form reads a video.
 
 :class:`VideoReader` opens a video, indexes its packets (timestamps and keyframes, read from the
-container without decoding a single picture) and then decodes only what it must:
+container without decoding a single picture) and then decodes only what it must. The pose engine
+reads every ``stride``-th frame through it (:meth:`VideoReader.iter_strided`); ``frames`` reads
+the frames at rep timestamps through it. Both therefore see the same pictures at the same times:
 
-- **Which frame is "the frame at t".** Times are milliseconds from the first frame's presentation
-  time (what a player's clock shows). The frame returned for ``t`` is the frame whose presentation
+- **Time zero** is the presentation time of the first frame the video shows: the first frame the
+  decoder gives, counted from the container's own timestamps. Frame ``i`` is the ``i``-th frame in
+  presentation order from there, and its time is its presentation time minus time zero. A file
+  whose clock starts late (an edit list, a trimmed clip, a stream) still starts at 0 ms; frames
+  at the head of a file that cannot be decoded (a stream cut in the middle of a group of pictures)
+  are not part of the video, as no player can show them. ``stream.start_time`` is not used.
+- **Which frame is "the frame at t".** The frame returned for ``t`` is the frame whose presentation
   time is *nearest* to ``t``; on an exact tie the earlier frame wins. Nearest (rather than "last frame
   shown at or before t") makes a timestamp rounded to whole milliseconds land on the frame it was
   computed from: at 30 fps frame 10 starts at 333.33 ms, and an analysis that says ``333`` means it.
@@ -18,8 +25,9 @@ container without decoding a single picture) and then decodes only what it must:
   the last keyframe at or before it whenever that keyframe lies ahead of the decoder's position
   (decoding from there is strictly less work than decoding on), and otherwise keeps decoding forward.
   Nearby frames therefore cost one forward decode; distant ones cost one keyframe interval each.
-- **Orientation.** Pictures come out in display orientation: the display matrix (or a legacy
-  ``rotate`` tag) is applied, as players do. See :mod:`guru_form.frames.orientation`.
+- **Orientation.** Pictures come out in display orientation: the display matrix (rotation and
+  mirroring) or a legacy ``rotate`` tag is applied, as players do; see
+  :mod:`guru_form.video.orientation`. Pixel coordinates measured on any frame are display pixels.
 - **Pixels.** ``image`` arrays are **RGB**, ``uint8``, shape ``(height, width, 3)``, C-contiguous:
   what matplotlib and PIL expect. (OpenCV's ``imwrite``/``imshow`` expect BGR: convert with
   ``image[..., ::-1]``.)
@@ -36,20 +44,24 @@ Examples
 
 from __future__ import annotations
 
-import os
-from array import array
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+import numbers
+import weakref
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from guru_form.errors import InvalidVideoError, TimestampOutOfRangeError
-from guru_form.frames.orientation import Orientation
+from guru_form.errors import InvalidInputError, InvalidVideoError, TimestampOutOfRangeError
+from guru_form.video._container import VideoSource, decode_error, open_container, source_name
+from guru_form.video._index import PacketIndex, build_index
+from guru_form.video._prefetch import prefetched
+from guru_form.video.orientation import Orientation
 
 if TYPE_CHECKING:
     import av.container
@@ -63,11 +75,8 @@ __all__ = [
     "VideoReader",
     "VideoSource",
     "probe_video",
+    "reader_for",
 ]
-
-#: A video: a path, or a binary file object opened for reading (it stays open; guru_form never
-#: closes a file object it was given).
-VideoSource = Union[str, "os.PathLike[str]", IO[bytes]]
 
 #: What to do with a time past the end of the video: raise, or give the last frame.
 PastEnd = Literal["error", "clamp"]
@@ -109,6 +118,16 @@ class VideoInfo:
     variable_frame_rate: bool
     codec: str
 
+    @property
+    def duration_s(self) -> float:
+        """``duration_ms`` in seconds."""
+        return self.duration_ms / 1000.0
+
+    @property
+    def file_name(self) -> str:
+        """The file's name without its folder (``"squat.mp4"``), or ``"<file object>"``."""
+        return Path(self.name).name if self.name != "<file object>" else self.name
+
 
 @dataclass(frozen=True)
 class DecodedFrame:
@@ -122,51 +141,35 @@ class DecodedFrame:
         Its presentation time in milliseconds from the first frame.
     image
         RGB ``uint8`` array, ``(height, width, 3)``.
+    thumbnail
+        A small grey version of ``image`` (``float32``, 0..1, ``(size, size)``) when asked for
+        (:meth:`VideoReader.iter_strided`'s ``thumbnail_size``), else None.
     """
 
     index: int
     time_ms: float
     image: ImageArray = field(repr=False)
+    thumbnail: npt.NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
-class _PacketIndex:
-    """Presentation timestamps of every frame, sorted, and which frames are keyframes."""
+def _grey_thumbnail(image: ImageArray, size: int) -> npt.NDArray[np.float32]:
+    import cv2
 
-    pts: npt.NDArray[np.int64]  # sorted presentation timestamps, stream time base
-    keyframes: npt.NDArray[np.int64]  # frame indices (into pts) of keyframes, sorted
-    keyframe_seek_ts: npt.NDArray[np.int64]  # a timestamp to seek to for each keyframe (its dts)
-    end_pts: int  # end of the last frame's display, stream time base
+    small = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA)
+    return np.asarray(small.mean(axis=2), dtype=np.float32) / np.float32(255.0)
 
 
-def _source_name(source: VideoSource) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    return "<file object>"
-
-
-def _check_source(source: VideoSource) -> None:
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.exists():
-            raise InvalidVideoError(path, "no such file; check the path")
-        if path.is_dir():
-            raise InvalidVideoError(path, "is a folder, not a video file")
-        if path.stat().st_size == 0:
-            raise InvalidVideoError(path, "the file is empty; record or copy the video again")
-        return
-    if getattr(source, "closed", False):
-        raise InvalidVideoError(
-            "<file object>", "the file object is closed; open the video again and pass it open"
-        )
-    if not hasattr(source, "read"):
-        raise InvalidVideoError(
-            repr(source), "not a path or a binary file object; pass the video's path"
-        )
+def _whole_number(value: object, what: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise InvalidInputError(f"{what} must be a whole number, {minimum} or more, got {value!r}")
+    return int(value)
 
 
 class VideoReader:
     """Read frames of one video by presentation time; see the module docstring for the rules.
+
+    One reader serves one caller at a time: while an :meth:`iter_strided` iteration is open,
+    the other reading methods refuse (open a second reader to read elsewhere meanwhile).
 
     Parameters
     ----------
@@ -185,7 +188,8 @@ class VideoReader:
     Raises
     ------
     InvalidVideoError
-        The file is missing, empty, closed, not a video, or has no video stream or timestamps.
+        The file is missing, empty, closed, not a video, a still image, or has no video stream,
+        no timestamps, or no frame that can be decoded.
 
     Examples
     --------
@@ -195,31 +199,21 @@ class VideoReader:
     """
 
     def __init__(self, source: VideoSource, *, threads: bool = True) -> None:
-        import av
-
-        _check_source(source)
-        self._name = _source_name(source)
+        self._name = source_name(source)
         self.frames_decoded = 0
         self.seeks = 0
         self.decode_errors = 0
-        if not isinstance(source, (str, os.PathLike)) and hasattr(source, "seek"):
-            source.seek(0)
+        self._busy = False
+        self._iterations: weakref.WeakSet[Generator[DecodedFrame, None, None]] = weakref.WeakSet()
+        self._container: av.container.InputContainer = open_container(source)
         try:
-            self._container: av.container.InputContainer = av.open(
-                source if not isinstance(source, os.PathLike) else os.fspath(source), "r"
-            )
-        except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-            raise InvalidVideoError(
-                self._name, f"cannot be read as a video ({exc}); check that it is an MP4/MOV file"
-            ) from None
-        try:
-            if not self._container.streams.video:
-                raise InvalidVideoError(self._name, "has no video stream")
             self._stream: av.video.stream.VideoStream = self._container.streams.video[0]
             if threads:
                 self._stream.codec_context.thread_type = "AUTO"
             self._time_base: Fraction = self._stream.time_base or Fraction(1, 90000)
-            self._index = self._build_index()
+            self._index: PacketIndex = build_index(
+                self._container, self._stream, self._time_base, self._name
+            )
             self._decoder: Iterator[av.video.frame.VideoFrame] | None = None
             self._next_index: int | None = None  # index of the next frame the decoder gives
             first = self._first_frame()
@@ -231,66 +225,35 @@ class VideoReader:
 
     # -- set-up ---------------------------------------------------------------------------
 
-    def _build_index(self) -> _PacketIndex:
+    def _first_frame(self) -> av.video.frame.VideoFrame:
+        """Decode from the first keyframe; the first frame out is frame 0 (time zero)."""
         import av
 
-        # Typed arrays: 8 bytes a frame while scanning (a list of ints would take 36).
-        pts_list = array("q")
-        key_pts = array("q")
-        key_dts = array("q")
-        last_end = None
+        self._seek_to_keyframe(0)
+        assert self._decoder is not None
         try:
-            for packet in self._container.demux(self._stream):
-                if packet.size == 0 or packet.is_discard:
-                    continue
-                ts = packet.pts if packet.pts is not None else packet.dts
-                if ts is None:
-                    raise InvalidVideoError(
-                        self._name,
-                        "its frames carry no timestamps; remux it to MP4 "
-                        "(ffmpeg -i in -c copy out.mp4) and try again",
-                    )
-                pts_list.append(int(ts))
-                end = int(ts) + int(packet.duration or 0)
-                last_end = end if last_end is None else max(last_end, end)
-                if packet.is_keyframe:
-                    key_pts.append(int(ts))
-                    key_dts.append(int(packet.dts) if packet.dts is not None else int(ts))
+            first = next(self._decoder, None)
         except av.error.FFmpegError as exc:
+            raise decode_error(self._name, exc, "at its first frame") from None
+        if first is None:
             raise InvalidVideoError(
-                self._name, f"is damaged ({exc}); re-export or re-record the video"
-            ) from None
-        if not pts_list:
-            raise InvalidVideoError(self._name, "has a video stream with no frames")
-        pts = np.unique(np.frombuffer(pts_list, dtype=np.int64))
-        if not key_pts:  # no keyframe flags at all: treat the first frame as one
-            key_pts, key_dts = array("q", [int(pts[0])]), array("q", [int(pts[0])])
-        keys = np.frombuffer(key_pts, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        key_frames = np.searchsorted(pts, keys[order])
-        key_seek = np.frombuffer(key_dts, dtype=np.int64)[order].copy()
-        if pts.size > 1:
-            typical = int(np.median(np.diff(pts)))
-        else:
-            typical = round(1 / (float(self._stream.guessed_rate or 30) * self._time_base))
-        end_pts = int(pts[-1]) + typical
-        if last_end is not None and last_end > pts[-1]:
-            end_pts = int(last_end)
-        return _PacketIndex(pts, key_frames.astype(np.int64), key_seek, end_pts)
-
-    def _first_frame(self) -> av.video.frame.VideoFrame:
-        frame = None
-        for _, _, decoded in self._decode_indices([0]):
-            frame = decoded
-        if frame is None:  # pragma: no cover - _decode_indices raises first
-            raise InvalidVideoError(self._name, "no frame could be decoded")
-        return frame
+                self._name,
+                "opens, but no frame of it can be decoded; the file may be damaged or cut short: "
+                "re-export it as MP4 (H.264)",
+            )
+        self.frames_decoded += 1
+        if first.pts is not None:
+            self._index = self._index.starting_at(int(first.pts))
+        self._next_index = 1
+        return first
 
     def _orientation_of(self, frame: av.video.frame.VideoFrame) -> Orientation:
         import av.sidedata.sidedata
 
-        side_data: Any = frame.side_data  # PyAV's stubs mistype it; it iterates SideData
-        for side in side_data:
+        side_data: Any = frame.side_data  # PyAV's stubs mistype it
+        for item in side_data:
+            # PyAV < 19 iterates the SideData themselves, PyAV 19 (a Mapping) their types
+            side = item if hasattr(item, "type") else side_data[item]
             if side.type == av.sidedata.sidedata.Type.DISPLAYMATRIX:
                 matrix = np.frombuffer(bytes(side), dtype=np.int32)
                 if matrix.size == 9:
@@ -304,7 +267,7 @@ class VideoReader:
         pts = self._index.pts
         width, height = self._orientation.display_size(first.width, first.height)
         n = int(pts.size)
-        duration_ms = self._to_ms(self._index.end_pts)
+        duration_ms = float(self._to_ms(self._index.end_pts))
         fps = n / (duration_ms / 1000.0) if duration_ms > 0 else 0.0
         variable = False
         if n > 2:
@@ -322,6 +285,13 @@ class VideoReader:
             variable_frame_rate=variable,
             codec=self._stream.codec_context.name,
         )
+
+    def _check_free(self) -> None:
+        if self._busy:
+            raise InvalidInputError(
+                f"{self._name}: this VideoReader is in the middle of iter_strided(); finish or "
+                "close that iteration first, or open a second VideoReader to read elsewhere"
+            )
 
     # -- time <-> frame -------------------------------------------------------------------
 
@@ -415,12 +385,13 @@ class VideoReader:
             yield from frames
 
     def _position_of(self, frame: av.video.frame.VideoFrame, fallback: int) -> int:
+        """The frame's index; -1 for a frame presented before frame 0 (not part of the video)."""
         if frame.pts is None:
             return fallback
         pos = int(np.searchsorted(self._index.pts, frame.pts))
         if pos < self._index.pts.size and self._index.pts[pos] == frame.pts:
             return pos
-        return max(0, pos - 1)
+        return pos - 1
 
     def _decode_indices(
         self, indices: Iterable[int]
@@ -430,6 +401,7 @@ class VideoReader:
         (a damaged or truncated file): then the frame shown before it stands in."""
         keyframes = self._index.keyframes
         for target in indices:
+            self._check_free()
             key_ordinal = max(0, int(np.searchsorted(keyframes, target, side="right")) - 1)
             for attempt in range(key_ordinal, -1, -1):
                 pos = self._next_index
@@ -447,8 +419,8 @@ class VideoReader:
             else:
                 raise InvalidVideoError(
                     self._name,
-                    f"frame {target} could not be decoded; the file may be damaged "
-                    "(re-export it, or remux with ffmpeg -i in -c copy out.mp4)",
+                    f"cannot be decoded at frame {target} or any frame before it; the file may be "
+                    "damaged (re-export it, or remux with ffmpeg -i in -c copy out.mp4)",
                 )
 
     def _decode_until(self, target: int) -> tuple[int, av.video.frame.VideoFrame] | None:
@@ -462,6 +434,8 @@ class VideoReader:
                 self.frames_decoded += 1
                 assert self._next_index is not None
                 pos = self._position_of(frame, self._next_index)
+                if pos < 0:
+                    continue  # presented before frame 0
                 self._next_index = pos + 1
                 if pos == target:
                     return pos, frame
@@ -472,18 +446,22 @@ class VideoReader:
                     return None
                 previous = (pos, frame)
         except av.error.FFmpegError as exc:
-            raise InvalidVideoError(
-                self._name, f"decoding failed near frame {target} ({exc}); the file may be damaged"
-            ) from None
+            raise decode_error(self._name, exc, f"near frame {target}") from None
         self._decoder = None
         self._next_index = None
         return previous
 
-    def _to_decoded(self, index: int, frame: av.video.frame.VideoFrame) -> DecodedFrame:
+    def _to_decoded(
+        self, index: int, frame: av.video.frame.VideoFrame, thumbnail_size: int | None = None
+    ) -> DecodedFrame:
         image: ImageArray = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
         image = self._orientation.apply(image)
+        thumbnail = None if thumbnail_size is None else _grey_thumbnail(image, thumbnail_size)
         return DecodedFrame(
-            index=index, time_ms=float(self._to_ms(self._index.pts[index])), image=image
+            index=index,
+            time_ms=float(self._to_ms(self._index.pts[index])),
+            image=image,
+            thumbnail=thumbnail,
         )
 
     # -- public reading -------------------------------------------------------------------
@@ -633,10 +611,112 @@ class VideoReader:
         first, last = self.frame_index_at([start_ms, end_ms], past_end=past_end).tolist()
         return self.iter_frames_by_index(range(first, last + 1))
 
+    def iter_strided(
+        self, stride: int = 1, *, prefetch: int = 0, thumbnail_size: int | None = None
+    ) -> Generator[DecodedFrame, None, None]:
+        """Frames ``0, stride, 2*stride, ...`` of the whole video, in one forward decode.
+
+        This is how the pose engine reads a video. Every frame is decoded (the codec needs them),
+        but only the frames handed on are converted to RGB and turned upright. A frame that cannot
+        be decoded is skipped (no stand-in: the next handed-on frame keeps its own index); a
+        damaged tail ends the iteration with what was decoded, as players do.
+
+        While the iteration is open the reader's other reading methods refuse; it ends when
+        exhausted, when closed (``close()`` on the iterator, or leaving a ``with
+        contextlib.closing(...)`` block) or when the reader is closed.
+
+        Parameters
+        ----------
+        stride
+            Hand on every ``stride``-th frame (1 or more).
+        prefetch
+            Decode up to this many handed-on frames ahead in a background thread, so that decoding
+            runs on another core while the caller works on the current frame (FFmpeg decodes with
+            Python's lock released). 0 decodes in the caller's thread. Each frame waiting costs one
+            RGB image of memory.
+        thumbnail_size
+            Also compute a ``thumbnail_size`` x ``thumbnail_size`` grey thumbnail of each
+            handed-on frame (in the prefetch thread, when there is one).
+
+        Returns
+        -------
+        Generator of DecodedFrame
+            Ascending by ``index``: ``len(range(0, info.frame_count, stride))`` frames when every
+            frame decodes. Close it to stop early.
+
+        Raises
+        ------
+        InvalidInputError
+            A ``stride``, ``prefetch`` or ``thumbnail_size`` that is not a whole number in range,
+            or another iteration of this reader is open (raised when the iteration starts).
+        InvalidVideoError
+            Decoding fails before any frame was handed on.
+
+        Examples
+        --------
+        >>> with VideoReader("squat.mp4") as reader:  # doctest: +SKIP
+        ...     for frame in reader.iter_strided(2, prefetch=3):
+        ...         frame.index, frame.time_ms
+        """
+        stride = _whole_number(stride, "stride", 1)
+        prefetch = _whole_number(prefetch, "prefetch", 0)
+        if thumbnail_size is not None:
+            thumbnail_size = _whole_number(thumbnail_size, "thumbnail_size", 1)
+        iteration = self._strided_iteration(stride, prefetch, thumbnail_size)
+        self._iterations.add(iteration)
+        return iteration
+
+    def _strided_iteration(
+        self, stride: int, prefetch: int, thumbnail_size: int | None
+    ) -> Generator[DecodedFrame, None, None]:
+        self._check_free()
+        self._busy = True
+        frames: Iterator[DecodedFrame] = self._strided_frames(stride, thumbnail_size)
+        try:
+            if prefetch:
+                frames = prefetched(frames, prefetch, name="guru_form-decode")
+            yield from frames
+        finally:
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()  # stops and joins a prefetch thread before the reader is used again
+            self._decoder = None
+            self._next_index = None
+            self._busy = False
+
+    def _strided_frames(
+        self, stride: int, thumbnail_size: int | None
+    ) -> Generator[DecodedFrame, None, None]:
+        import av
+
+        self._seek_to_keyframe(0)
+        decoder = self._decoder
+        assert decoder is not None
+        self._decoder = None  # this iteration owns the decoder
+        next_index = 0
+        handed_on = False
+        try:
+            for frame in decoder:
+                self.frames_decoded += 1
+                pos = self._position_of(frame, next_index)
+                if pos < next_index:
+                    continue  # presented before frame 0
+                next_index = pos + 1
+                if pos % stride == 0:
+                    handed_on = True
+                    yield self._to_decoded(pos, frame, thumbnail_size)
+        except av.error.FFmpegError as exc:
+            if not handed_on:
+                raise decode_error(self._name, exc, f"near frame {next_index}") from None
+            self.decode_errors += 1  # a damaged tail: keep what was decoded
+
     # -- lifetime -------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the container (a file object passed in stays open)."""
+        """Stop any open :meth:`iter_strided` iteration and close the container (a file object
+        passed in stays open)."""
+        for iteration in list(self._iterations):
+            iteration.close()
         self._decoder = None
         self._container.close()
 
@@ -657,6 +737,35 @@ class VideoReader:
             f"VideoReader({i.name!r}, {i.width}x{i.height}, {i.frame_count} frames, "
             f"{i.duration_ms / 1000:.2f} s)"
         )
+
+
+@contextlib.contextmanager
+def reader_for(video: VideoSource | VideoReader) -> Iterator[VideoReader]:
+    """A reader of ``video``: the reader itself when one is given (left open), else a new one.
+
+    Lets a function take a path, a file object or an open :class:`VideoReader`, so that a caller
+    doing several things with one video opens it once.
+
+    Parameters
+    ----------
+    video
+        A path, a binary file object, or an open :class:`VideoReader`.
+
+    Yields
+    ------
+    VideoReader
+        Closed on leaving the block only if it was opened here.
+
+    Raises
+    ------
+    InvalidVideoError
+        As :class:`VideoReader`.
+    """
+    if isinstance(video, VideoReader):
+        yield video
+        return
+    with VideoReader(video) as reader:
+        yield reader
 
 
 def probe_video(source: VideoSource) -> VideoInfo:

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from guru_form.errors import InvalidVideoError, TimestampOutOfRangeError
-from guru_form.frames import H264Writer, VideoReader, probe_video
 from guru_form.synthetic.frame_code import read_frame_code
+from guru_form.video import H264Writer, VideoReader, probe_video
 from tests.frames.videos import (
     MARKER,
     display_picture,

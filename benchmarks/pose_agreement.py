@@ -1,0 +1,289 @@
+"""Agreement of our BlazePose pipeline with MediaPipe 0.10.21, joint by joint, on real and sample videos.
+
+Run from the repository root (needs the ``pose`` and ``mediapipe`` extras, Python 3.12 or older)::
+
+    python benchmarks/pose_agreement.py                 # every clip, every frame (stride 1)
+    python benchmarks/pose_agreement.py --json out.json  # also write the numbers
+    python benchmarks/pose_agreement.py --clips squat_side_01.mp4 squat
+
+Clips: ``tests/footage/*.mp4``, ``tests/footage/external/*.mp4`` when fetched
+(``python tests/footage/fetch_external.py``) and the four sample videos. The baseline, run in the
+same process on the same decoded frames, is :class:`~guru_form.pose.mediapipe_backend.MediaPipeEstimator`
+(MediaPipe's legacy pose solution, ``model_complexity=1``, video mode, with the proportion
+guard); ours is the default backend as the engine runs it (:class:`~guru_form.pose.blazepose.
+BlazePoseEstimator`, every person tracked, the athlete chosen by
+:func:`~guru_form.pose.people.choose_person` for the clip's activity).
+
+Three comparisons per clip:
+
+- **ours vs MediaPipe**: every frame, each backend tracking as it does in an analysis. Reported:
+  frames where both / only ours / only MediaPipe found the athlete, and the pixel distance
+  between the two backends' joints on the shared frames: median and 95th percentile, overall and
+  per joint (all clips pooled).
+- **MediaPipe vs itself, shifted**: MediaPipe on the same frames moved right by one pixel (then
+  moved back): how far the model's own tracking wanders when its input changes by that little.
+  This is the tolerance ours is held to: the two backends may differ by as much as MediaPipe
+  differs from itself.
+- **same region**: our landmark model reading, on every 5th frame, the very region of interest
+  MediaPipe's graph read (its ``pose_rect_from_landmarks`` of the frame before, or
+  ``pose_rect_from_detection`` when it detected): the pipeline without tracking. Reported: the
+  median, 99th percentile and largest distance over the joints.
+
+Tracking is where the two part: each reads a frame from the region its previous frame gave, and
+MediaPipe's region follows a one-euro filter whose state carries every earlier frame, so a
+sub-pixel difference (the two runtimes' floating point) or a different moment of re-detection
+moves the next crops a little, and the landmarks with them; on some clips (the bench press seen
+from the head end) a region moved by 0.3 px moves the landmarks by several pixels. Reading the
+same region, the two agree to a small fraction of a pixel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FOOTAGE = ROOT / "tests" / "footage"
+SAME_REGION_STEP = 5
+
+
+def clips() -> list[tuple[str, Path, str]]:
+    """``(name, path, activity)`` of every clip present."""
+    from guru_form import samples
+
+    labels = {
+        k: v for k, v in json.loads((FOOTAGE / "labels.json").read_text()).items() if k[0] != "_"
+    }
+    found = []
+    for name, label in sorted(labels.items(), key=lambda item: (not item[1]["in_git"], item[0])):
+        path = FOOTAGE / name
+        if path.exists():
+            found.append((name, path, str(label["activity"])))
+    for name in samples.sample_names():
+        found.append((f"sample {name}", samples.sample_path(name), name))
+    return found
+
+
+def _frames(path: Path) -> list[Any]:
+    from guru_form.video import VideoReader
+
+    with VideoReader(path) as reader:
+        return list(reader.iter_strided(1))
+
+
+def compare_video(path: Path, activity: str) -> dict[str, Any]:
+    """Both backends over every frame of ``path``; the agreement and the timings."""
+    import dataclasses
+
+    from guru_form.pose.agreement import landmark_agreement
+    from guru_form.pose.blazepose import BlazePoseEstimator
+    from guru_form.pose.estimator import RawPose
+    from guru_form.pose.joints import JOINTS
+    from guru_form.pose.mediapipe_backend import MediaPipeEstimator
+    from guru_form.pose.people import choose_person
+    from guru_form.video import probe_video
+
+    frames = _frames(path)
+    n = len(frames)
+    start = time.perf_counter()
+    mp = MediaPipeEstimator()
+    theirs = np.full((n, len(JOINTS), 4), np.nan)
+    for i, f in enumerate(frames):
+        joints = mp.estimate(f.image, f.time_ms)
+        if joints is not None:
+            theirs[i] = joints
+    mp.close()
+    mp_s = time.perf_counter() - start
+
+    start = time.perf_counter()
+    ours_model = BlazePoseEstimator()
+    rows: dict[int, list[int]] = {}
+    joints_by_id: dict[int, list[Any]] = {}
+    for i, f in enumerate(frames):
+        for pid, joints in ours_model.estimate_people(f.image, f.time_ms).items():
+            rows.setdefault(pid, []).append(i)
+            joints_by_id.setdefault(pid, []).append(joints)
+    ours_s = time.perf_counter() - start
+    from guru_form.pose.estimator import PersonSeries
+
+    people = {
+        pid: PersonSeries(pid, np.asarray(rows[pid]), np.stack(joints_by_id[pid])) for pid in rows
+    }
+    info = probe_video(path)
+    raw = RawPose(
+        video=info,
+        frame=np.arange(n),
+        time_ms=np.array([f.time_ms for f in frames]),
+        landmarks=np.full((n, len(JOINTS), 4), np.nan),
+        scene_change=np.zeros(n),
+        brightness=np.zeros(n),
+        stride=1,
+        estimator="blazepose",
+        people=people,
+    )
+    chosen = choose_person(dataclasses.replace(raw), activity) if people else raw
+    result = landmark_agreement(chosen.landmarks, theirs)
+    return {
+        "size": f"{info.width}x{info.height}",
+        "frames": n,
+        "both": result.both,
+        "only_ours": result.only_first,
+        "only_mediapipe": result.only_second,
+        "people": len(people),
+        "median_px": result.overall_median_px,
+        "p95_px": result.overall_p95_px,
+        "joint_median_px": result.median_px,
+        "joint_p95_px": result.p95_px,
+        "distance": result.distance,
+        "theirs": theirs,
+        "ours_s": ours_s,
+        "mediapipe_s": mp_s,
+    }
+
+
+def _shifted(image: Any) -> Any:
+    """The frame moved right by one pixel (its first column repeated)."""
+    return np.ascontiguousarray(np.concatenate([image[:, :1], image[:, :-1]], axis=1))
+
+
+def compare_mediapipe_shifted(path: Path, theirs: Any) -> dict[str, Any]:
+    """MediaPipe on the frames moved by one pixel, against MediaPipe on the frames as they are."""
+    from guru_form.pose.agreement import landmark_agreement
+    from guru_form.pose.joints import JOINTS
+    from guru_form.pose.mediapipe_backend import MediaPipeEstimator
+
+    frames = _frames(path)
+    mp = MediaPipeEstimator()
+    shifted = np.full((len(frames), len(JOINTS), 4), np.nan)
+    for i, f in enumerate(frames):
+        joints = mp.estimate(_shifted(f.image), f.time_ms)
+        if joints is not None:
+            shifted[i] = joints
+            shifted[i, :, 0] -= 1.0
+    mp.close()
+    result = landmark_agreement(shifted, theirs)
+    return {
+        "median_px": result.overall_median_px,
+        "p95_px": result.overall_p95_px,
+        "distance": result.distance,
+    }
+
+
+def compare_same_region(path: Path, step: int = SAME_REGION_STEP) -> dict[str, Any]:
+    """Our landmark model on the region MediaPipe's graph read, every ``step``-th frame."""
+    from mediapipe.python.solution_base import SolutionBase
+    from mediapipe.python.solutions import pose as mp_pose
+
+    from guru_form.pose.blazepose.landmarks import LandmarkModel
+    from guru_form.pose.blazepose.roi import RegionOfInterest
+    from guru_form.pose.blazepose.topology import JOINT_LANDMARKS
+
+    graph = SolutionBase(
+        binary_graph_path=mp_pose._BINARYPB_FILE_PATH,
+        side_inputs={
+            "model_complexity": 1,
+            "smooth_landmarks": False,
+            "enable_segmentation": False,
+            "smooth_segmentation": False,
+            "use_prev_landmarks": True,
+        },
+        outputs=["pose_landmarks", "pose_rect_from_landmarks", "pose_rect_from_detection"],
+    )
+    model = LandmarkModel()
+    index = list(JOINT_LANDMARKS)
+    previous = None
+    distances = []
+    for i, f in enumerate(_frames(path)):
+        h, w = f.image.shape[:2]
+        out = graph.process({"image": f.image})
+        rect = out.pose_rect_from_detection or previous
+        if i % step == 0 and out.pose_landmarks is not None and rect is not None:
+            roi = RegionOfInterest(
+                rect.x_center * w, rect.y_center * h, rect.width * w, rect.rotation
+            )
+            ours = model.read(f.image, roi).points[index, :2]
+            theirs = np.array([(p.x * w, p.y * h) for p in out.pose_landmarks.landmark])[index]
+            distances.append(np.hypot(*(ours - theirs).T))
+        previous = out.pose_rect_from_landmarks
+    graph.close()
+    if not distances:
+        nan = float("nan")
+        return {"frames": 0, "median_px": nan, "p99_px": nan, "max_px": nan}
+    d = np.stack(distances)
+    return {
+        "frames": len(d),
+        "median_px": float(np.median(d)),
+        "p99_px": float(np.percentile(d, 99)),
+        "max_px": float(d.max()),
+    }
+
+
+def main() -> None:
+    """Parse the command line, compare on every clip, print the tables."""
+    from guru_form.pose.joints import JOINTS
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument("--clips", nargs="*", help="only these clips (names as printed)")
+    args = parser.parse_args()
+    chosen = [c for c in clips() if not args.clips or any(k in c[0] for k in args.clips)]
+    print("Agreement with MediaPipe 0.10.21, every frame (stride 1): pixel distance between the")
+    print("joints on the frames where both found the athlete (median / 95th percentile), beside")
+    print("MediaPipe against itself on the frames moved by 1 px, and our model reading MediaPipe's")
+    print("own region (median / 99th percentile / largest)")
+    print(
+        f"{'clip':<34} {'size':>9} {'frames':>6} {'both':>5} {'ours':>4} {'MP':>4} "
+        f"{'ppl':>3} {'ours vs MP':>14} {'MP vs MP+1px':>14} {'same region':>21}"
+    )
+    results: dict[str, Any] = {}
+    all_distances = []
+    all_shifted = []
+    for name, path, activity in chosen:
+        video = compare_video(path, activity)
+        self_shift = compare_mediapipe_shifted(path, video["theirs"])
+        region = compare_same_region(path)
+        results[name] = {
+            **{k: v for k, v in video.items() if k not in ("distance", "theirs")},
+            "mediapipe_shifted": {k: v for k, v in self_shift.items() if k != "distance"},
+            "same_region": region,
+        }
+        all_distances.append(video["distance"])
+        all_shifted.append(self_shift["distance"])
+        print(
+            f"{name:<34} {video['size']:>9} {video['frames']:>6} {video['both']:>5} "
+            f"{video['only_ours']:>4} {video['only_mediapipe']:>4} {video['people']:>3} "
+            f"{video['median_px']:>6.2f} / {video['p95_px']:<5.1f} "
+            f"{self_shift['median_px']:>6.2f} / {self_shift['p95_px']:<5.1f} "
+            f"{region['median_px']:>6.3f} / {region['p99_px']:<5.2f} / {region['max_px']:<5.2f}",
+            flush=True,
+        )
+    if not all_distances:
+        return
+    d = np.concatenate(all_distances)
+    e = np.concatenate(all_shifted)
+    print()
+    print(f"Per joint, all clips together ({len(d)} shared frames): median / 95th percentile, px")
+    print(f"  {'joint':<20} {'ours vs MP':>15} {'MP vs MP+1px':>15}")
+    for i, joint in enumerate(JOINTS):
+        print(
+            f"  {joint:<20} {np.median(d[:, i]):>6.2f} / {np.percentile(d[:, i], 95):<6.2f} "
+            f"{np.median(e[:, i]):>6.2f} / {np.percentile(e[:, i], 95):<6.2f}"
+        )
+    print(
+        f"  {'all joints':<20} {np.median(d):>6.2f} / {np.percentile(d, 95):<6.2f} "
+        f"{np.median(e):>6.2f} / {np.percentile(e, 95):<6.2f}"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=float) + "\n")
+
+
+if __name__ == "__main__":
+    main()
