@@ -120,6 +120,15 @@ __getattr__ = moved_names(
 def format_clock(time_ms: float) -> str:
     """A moment of the video as its panels write it: ``"0:04.27"`` (minutes, seconds).
 
+    Parameters
+    ----------
+    time_ms
+        The moment, in milliseconds from the video's start.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_clock(4270), format_clock(61500)

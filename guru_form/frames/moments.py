@@ -64,7 +64,20 @@ class Moment:
 
 
 def measure_of(analysis: Analysis, analysis_type: str) -> SeriesMeasure | None:
-    """How the activity's profile reads ``analysis_type`` from a series, or None."""
+    """How the activity's profile reads ``analysis_type`` from a series, or None.
+
+    Parameters
+    ----------
+    analysis
+        The analysis, whose activity names the profile.
+    analysis_type
+        An API analysis type, e.g. ``"HIP_KNEE_ANGLE_DEGREES"``.
+
+    Returns
+    -------
+    SeriesMeasure or None
+        None when the activity has no profile or its profile does not measure the type.
+    """
     profile = activities.find(analysis.activity)
     if profile is None:
         return None
@@ -124,7 +137,21 @@ def measured_at(analysis: Analysis, rep: int, analysis_type: str) -> Moment | No
 
 
 def key_moment(analysis: Analysis, rep: int) -> Moment | None:
-    """Where rep ``rep``'s key metric (its profile's ``key_metric``) was measured, or None."""
+    """Where rep ``rep``'s key metric (its profile's ``key_metric``) was measured, or None.
+
+    Parameters
+    ----------
+    analysis
+        The analysis, with its pose track.
+    rep
+        The rep's number, from 1.
+
+    Returns
+    -------
+    Moment or None
+        None when the activity has no profile or the moment cannot be found (see
+        :func:`measured_at`).
+    """
     profile = activities.find(analysis.activity)
     if profile is None:
         return None
