@@ -37,6 +37,8 @@ __all__ = [
     "FLAG_PREFIX",
     "LONG_COLUMNS",
     "MID_MS",
+    "OUTLIER",
+    "OUTLIER_WORDS",
     "REP",
     "REP_COLUMNS",
     "SESSION_COLUMNS",
@@ -83,6 +85,16 @@ FLAG_PREFIX = "flag_"
 #: measurement's repeatability of the limit): ``borderline_shallow`` beside ``flag_shallow``.
 BORDERLINE_PREFIX = "borderline_"
 VELOCITY_LOSS = "velocity_loss_percent"
+#: The rep's outlier mark from the local pose engine (``Rep.outlier``: ``"partial"``,
+#: ``"runs_into_next_movement"``), None for a normal rep. :func:`guru_form.tables.reps_frame` adds
+#: the column only when a rep carries a mark; set-level figures (the set's velocity loss, the
+#: reference rep of each rep's loss) leave marked reps out.
+OUTLIER = "outlier"
+#: An outlier mark in words, for reports ("leaves out rep 10: it ran into the next movement").
+OUTLIER_WORDS: dict[str, str] = {
+    "partial": "a partial rep",
+    "runs_into_next_movement": "it ran into the next movement",
+}
 
 #: Velocity columns in order of preference (metres per second when the height was known).
 VELOCITY_COLUMNS: tuple[str, ...] = VELOCITY_TYPES

@@ -26,6 +26,8 @@ from guru_form.metrics import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OUTLIER,
+    OUTLIER_WORDS,
     REP,
     START_MS,
     VELOCITY_LOSS,
@@ -39,7 +41,7 @@ from guru_form.models import Activity, Analysis, Status
 from guru_form.report.charts import progress_charts, set_charts
 from guru_form.report.images import Picture, image_picture
 from guru_form.report.rules import Rule, apply_rules
-from guru_form.tables import combine, reps_frame, set_summary, summarize
+from guru_form.tables import combine, counted_reps, reps_frame, set_summary, summarize
 
 __all__ = [
     "Cell",
@@ -154,6 +156,18 @@ def _key_metric(frame: pd.DataFrame) -> str | None:
         return None
 
 
+def _left_out(frame: pd.DataFrame) -> str:
+    """The reps the set's figures leave out, in words (empty when none)."""
+    if OUTLIER not in frame.columns:
+        return ""
+    left = frame.loc[~counted_reps(frame)].sort_values(REP)
+    words = [
+        f"rep {int(row[REP])} ({OUTLIER_WORDS.get(str(row[OUTLIER]), str(row[OUTLIER]))})"
+        for _, row in left.iterrows()
+    ]
+    return f" · leaves out {', '.join(words)}" if words else ""
+
+
 def _stats(
     frame: pd.DataFrame,
     key_metric: str | None,
@@ -188,7 +202,7 @@ def _stats(
             Stat(
                 "Velocity loss",
                 format_value(summary[VELOCITY_LOSS], "%", stop),
-                "last rep against the fastest",
+                "last rep against the fastest" + _left_out(frame),
             )
         )
     if key_metric is not None:

@@ -51,7 +51,12 @@ from guru_form.tables.flags import (
 )
 from guru_form.tables.sessions import combine
 from guru_form.tables.summary import metric_columns, set_summary, summarize
-from guru_form.tables.velocity import set_velocity_loss, velocity_column, velocity_loss
+from guru_form.tables.velocity import (
+    counted_reps,
+    set_velocity_loss,
+    velocity_column,
+    velocity_loss,
+)
 
 __all__ = [
     "LONG_COLUMNS",
@@ -62,6 +67,7 @@ __all__ = [
     "column_units",
     "combine",
     "compare_reps",
+    "counted_reps",
     "flag_columns",
     "flag_depth",
     "flag_drift",

@@ -23,6 +23,7 @@ from guru_form.metrics import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OUTLIER,
     REP,
     START_MS,
     as_analysis,
@@ -220,8 +221,11 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
         ``duration_s``, ``eccentric_s``, ``concentric_s`` (float64, seconds), then one float64
         column per analysisType, named exactly as the API names it, in order of first appearance.
         Reps are sorted by start time (then mid, end) and numbered in that order. A type that a
-        rep lacks is NaN. An empty, Pending or Failed analysis gives zero rows with the same fixed
-        columns and dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
+        rep lacks is NaN. When the local pose engine marked a rep as an outlier, a last column
+        ``outlier`` holds each rep's mark (``"partial"``, ``"runs_into_next_movement"``; None
+        for a normal rep), which set-level figures read (see :mod:`guru_form.tables.velocity`).
+        An empty, Pending or Failed analysis gives zero rows with the same fixed columns and
+        dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
 
     Notes
     -----
@@ -246,6 +250,12 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     act = resolved_activity(analysis, activity)
     table = rep_table([analysis], [act])
     frame = pd.DataFrame(table.wide_columns())
+    # Rep.outlier is set by the local pose engine; reps in the table's order (by start, mid, end;
+    # both sorts are stable).
+    ordered = sorted(analysis.reps, key=lambda r: (r.start_ms, r.mid_ms, r.end_ms))
+    marks = [getattr(r, "outlier", None) for r in ordered]
+    if any(m is not None for m in marks):
+        frame[OUTLIER] = pd.Series(marks, index=frame.index, dtype="object")
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_

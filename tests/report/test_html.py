@@ -254,3 +254,13 @@ def test_frames_with_an_angle_arc_say_whose_angle_it_is() -> None:
     text = _page(report_html(analysis, gf.sample_path("push_up"))).part("frames").text
     assert "The middle frame of each rep is the one its key number was measured on" in text
     assert "the angle drawn there is that number" in text
+
+
+def test_the_velocity_loss_says_which_reps_it_leaves_out() -> None:
+    analysis = example_analysis("squat")
+    whole = _page(report_html(analysis)).part("summary").text
+    assert "leaves out" not in whole
+    object.__setattr__(analysis.reps[-1], "outlier", "runs_into_next_movement")  # the engine's mark
+    text = _page(report_html(analysis)).part("summary").text
+    count = len(analysis.reps)
+    assert f"leaves out rep {count} (it ran into the next movement)" in text
