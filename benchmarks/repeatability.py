@@ -161,10 +161,13 @@ def engine_id() -> str:
 
     import guru_form
 
+    from guru_form.pose import DEFAULT_ESTIMATOR
+
+    runtime = "ai-edge-litert" if DEFAULT_ESTIMATOR == "blazepose" else str(DEFAULT_ESTIMATOR)
     try:
-        estimator = f"mediapipe {md.version('mediapipe')}"
+        estimator = f"{DEFAULT_ESTIMATOR} ({runtime} {md.version(runtime)})"
     except md.PackageNotFoundError:
-        estimator = "no mediapipe"
+        estimator = str(DEFAULT_ESTIMATOR)
     try:
         commit = subprocess.run(
             ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs"],
@@ -194,7 +197,7 @@ def engine_fingerprint() -> str:
     for path in files:
         if path.exists():
             digest.update(path.read_bytes())
-    for dist in ("mediapipe", "numpy", "scipy"):
+    for dist in ("ai-edge-litert", "mediapipe", "numpy", "scipy"):
         with contextlib.suppress(md.PackageNotFoundError):
             digest.update(f"{dist} {md.version(dist)}".encode())
     return digest.hexdigest()[:16]
