@@ -160,7 +160,6 @@ def engine_id() -> str:
     import importlib.metadata as md
 
     import guru_form
-
     from guru_form.pose import DEFAULT_ESTIMATOR
 
     runtime = "ai-edge-litert" if DEFAULT_ESTIMATOR == "blazepose" else str(DEFAULT_ESTIMATOR)

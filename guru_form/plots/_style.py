@@ -475,3 +475,22 @@ def style_axes(ax: Axes) -> None:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def fit_labels(ax: Axes) -> None:
+    """Break the y axis's label and the legend's entries into lines between words so that they
+    fit the chart: the label within the plotting area's height, each legend entry within the
+    figure's width (for narrow figures, such as a phone's rendering of a chart)."""
+    label = ax.yaxis.label
+    if label.get_text():
+        font = label.get_fontproperties()
+        height = ax.get_position().height * ax.figure.get_window_extent().height / ax.figure.dpi
+        label.set_text(wrap_to(label.get_text().replace("\n", " "), height * 72.0, font))
+    legend_ = ax.get_legend()
+    if legend_ is not None:
+        for text in legend_.get_texts():
+            font = text.get_fontproperties()
+            points = font.get_size_in_points()
+            # the handle (2 em) and its pad (0.8 em) come before the text
+            room = 0.96 * _figure_points(ax) - 2.8 * points
+            text.set_text(wrap_to(text.get_text().replace("\n", " "), room, font))

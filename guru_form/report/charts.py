@@ -35,6 +35,7 @@ from guru_form.plots import (
     plot_timeline,
     plot_velocity,
 )
+from guru_form.plots._style import fit_labels
 from guru_form.report.images import Picture, figure_picture
 from guru_form.report.rules import Rule
 
@@ -76,10 +77,12 @@ def chart(
     """
     figure, ax = _axes(size)
     draw(ax)
+    fit_labels(ax)
     wide = figure_picture(figure, alt)
     with matplotlib.rc_context({"font.size": NARROW_FONT_PT}):
         figure, ax = _axes(narrow_size)
         draw(ax)
+        fit_labels(ax)
         narrow = figure_picture(figure, alt)
     return replace(wide, narrow=narrow)
 
