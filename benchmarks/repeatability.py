@@ -135,7 +135,7 @@ def make_variant(source: Path, variant: str, target: Path) -> Path:
         return source
     if target.exists():
         return target
-    from guru_form.frames import H264Writer, VideoReader
+    from guru_form.video import H264Writer, VideoReader
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with VideoReader(source) as reader:
