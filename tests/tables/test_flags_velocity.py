@@ -56,9 +56,9 @@ def test_threshold_nan_is_never_flagged(squat: Analysis) -> None:
 
 def test_tempo_flag_relative_and_absolute(squat: Analysis) -> None:
     df = reps_frame(squat)  # durations 2.25, 2.0, 3.0; median 2.25
-    assert flag_tempo(df, 0.2)["flag_tempo"].tolist() == [False, False, True]  # +-0.45 s
-    assert flag_tempo(df, 0.2, relative=False)["flag_tempo"].tolist() == [False, True, True]
-    ecc = flag_tempo(df, 0.1, column="eccentric_s")["flag_tempo"]  # 1.5, 1.5, 1.8
+    assert flag_tempo(df, 0.2, margin=0)["flag_tempo"].tolist() == [False, False, True]  # +-0.45 s
+    assert flag_tempo(df, 0.2, relative=False, margin=0)["flag_tempo"].tolist() == [False, True, True]
+    ecc = flag_tempo(df, 0.1, column="eccentric_s", margin=0)["flag_tempo"]  # 1.5, 1.5, 1.8
     assert ecc.tolist() == [False, False, True]
 
 
@@ -66,7 +66,7 @@ def test_tempo_flag_per_session(squat: Analysis, deadlift: Analysis) -> None:
     wide = combine({"s": squat, "d": deadlift}, wide=True)
     with pytest.raises(InvalidInputError, match="by='session'"):
         flag_tempo(wide, 0.2)
-    flagged = flag_tempo(wide, 0.1, by="session")
+    flagged = flag_tempo(wide, 0.1, by="session", margin=0)
     # squat 2.25, 2.0, 3.0: median 2.25, +-0.225 s -> reps 2 and 3;
     # deadlift 3.0, 3.5: median 3.25, +-0.325 s -> neither (one median would flag them all)
     assert flagged["flag_tempo"].tolist() == [False, True, True, False, False]
@@ -135,7 +135,7 @@ def test_velocity_errors() -> None:
 
 
 def test_velocity_loss_flag() -> None:
-    out = flag_velocity_loss(_velocities([0.8, 0.7, 0.6]), 20.0)
+    out = flag_velocity_loss(_velocities([0.8, 0.7, 0.6]), 20.0, margin=0)
     assert out["flag_velocity_loss"].tolist() == [False, False, True]
     assert out["velocity_loss_percent"].tolist() == pytest.approx([0.0, 12.5, 25.0])
 
