@@ -57,7 +57,11 @@ def test_threshold_nan_is_never_flagged(squat: Analysis) -> None:
 def test_tempo_flag_relative_and_absolute(squat: Analysis) -> None:
     df = reps_frame(squat)  # durations 2.25, 2.0, 3.0; median 2.25
     assert flag_tempo(df, 0.2, margin=0)["flag_tempo"].tolist() == [False, False, True]  # +-0.45 s
-    assert flag_tempo(df, 0.2, relative=False, margin=0)["flag_tempo"].tolist() == [False, True, True]
+    assert flag_tempo(df, 0.2, relative=False, margin=0)["flag_tempo"].tolist() == [
+        False,
+        True,
+        True,
+    ]
     ecc = flag_tempo(df, 0.1, column="eccentric_s", margin=0)["flag_tempo"]  # 1.5, 1.5, 1.8
     assert ecc.tolist() == [False, False, True]
 
