@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine (see README.md):
 #   make demo   creates .venv, installs guru-form with local pose analysis, runs `guru-form demo`
 #   make test   creates .venv, installs everything the tests need, runs ruff, mypy and pytest;
-#               then the pose tests again on Python 3.13 with numpy 2 (.venv313, `pytest-py313`)
+#               then the pose, video and interop tests on Python 3.13 with numpy 2, movement,
+#               OpenSim and Pose2Sim (.venv313, `pytest-py313`)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -28,11 +29,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip check
 	touch $@ $(VENV)/.installed-run
 
+# The Python 3.13 environment also holds the peers the interop tests read and write for:
+# movement (numpy>=2, so never beside mediapipe), OpenSim, and Pose2Sim without its dependencies
+# (rtmlib, Qt, ...: only its file readers are used).
 $(VENV313)/.installed: pyproject.toml
 	$(PYTHON313) -m venv $(VENV313)
 	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV313)/bin/python -m pip install --quiet -e ".[pose,export,dev]"
-	$(VENV313)/bin/python -m pip check
+	$(VENV313)/bin/python -m pip install --quiet -e ".[pose,export,movement,dev]" \
+	  "opensim>=4.6" rtoml c3d anytree
+	# every requirement met, but Pose2Sim's (installed without them, below)
+	! $(VENV313)/bin/python -m pip check | grep -v "^pose2sim "
+	$(VENV313)/bin/python -m pip install --quiet --no-deps "pose2sim>=0.10"
+	# sleap-io (a movement dependency) installs its own tests as a top-level package "tests",
+	# which would hide this repository's tests package.
+	rm -rf "$$($(VENV313)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tests"
 	$(VENV313)/bin/python -c "import numpy, sys; assert sys.version_info >= (3, 13) and int(numpy.__version__.split('.')[0]) >= 2, (sys.version, numpy.__version__)"
 	touch $@
 
@@ -49,13 +59,15 @@ typecheck: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-# The pose tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement tests skip).
+# The pose, video and interop tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement
+# tests skip; movement, OpenSim and Pose2Sim are there: the interop tests run against them).
+PY313_TESTS ?= tests/pose tests/video tests/io
 pytest-py313:
 	@if [ -z "$(PYTHON313)" ]; then \
 	  echo "note: no Python 3.13 found (set PYTHON313=...): the pose tests on 3.13 are skipped"; \
 	else \
 	  $(MAKE) --no-print-directory $(VENV313)/.installed && \
-	  $(VENV313)/bin/python -m pytest tests/pose -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
+	  $(VENV313)/bin/python -m pytest $(PY313_TESTS) -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
 	fi
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); the tests also need
@@ -88,25 +100,9 @@ system-deps:
 
 test: system-deps lint typecheck pytest pytest-py313
 
-# guru_form <-> movement, OpenSim and Pose2Sim, checked against the packages themselves. movement
-# and OpenSim need numpy>=2 and Python 3.11+, mediapipe (the pose extra) numpy<2: they get an
-# environment of their own. Pose2Sim is installed without its dependencies (rtmlib, Qt, ...): only
-# its file readers are used.
-MOVEMENT_PYTHON ?= python3.11
-MOVEMENT_VENV ?= .venv-movement
-
-$(MOVEMENT_VENV)/.installed: pyproject.toml
-	$(MOVEMENT_PYTHON) -m venv $(MOVEMENT_VENV)
-	$(MOVEMENT_VENV)/bin/python -m pip install --quiet -e ".[movement,export]" \
-	  pytest pytest-timeout opensim rtoml c3d anytree
-	$(MOVEMENT_VENV)/bin/python -m pip install --quiet --no-deps pose2sim
-	# sleap-io (a movement dependency) installs its own tests as a top-level package "tests",
-	# which would hide this repository's tests package.
-	rm -rf "$$($(MOVEMENT_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tests"
-	touch $@
-
-test-movement: $(MOVEMENT_VENV)/.installed
-	$(MOVEMENT_VENV)/bin/python -m pytest tests/io -p no:cacheprovider
+# guru_form <-> movement, OpenSim and Pose2Sim alone (they are part of pytest-py313).
+test-movement:
+	$(MAKE) --no-print-directory pytest-py313 PY313_TESTS=tests/io
 
 clean:
-	rm -rf $(VENV) $(VENV313) $(MOVEMENT_VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV313) .mypy_cache .ruff_cache .pytest_cache

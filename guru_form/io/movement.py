@@ -1,15 +1,17 @@
 """A pose track as a movement dataset, and movement's datasets (DeepLabCut, SLEAP, ...) as keypoints.
 
 `movement <https://movement.neuroinformatics.dev>`_ holds pose data as an :class:`xarray.Dataset`
-with the data variables ``position`` (dims ``time``, ``space``, ``keypoints``, ``individuals``)
-and ``confidence`` (``time``, ``keypoints``, ``individuals``). Its loaders read DeepLabCut,
+with the data variables ``position`` (dims ``time``, ``space``, ``keypoint``, ``individual``)
+and ``confidence`` (``time``, ``keypoint``, ``individual``); movement before 0.17 named the
+last two ``keypoints`` and ``individuals``, and datasets in either naming are read. Its loaders
+read DeepLabCut,
 SLEAP, LightningPose, Anipose and NWB files into that layout; its filters and kinematics work on it.
 
 :func:`to_movement` writes a :class:`~guru_form.pose_track.PoseTrack` in that layout:
 
 ``position``
     float, ``space`` = ``x``, ``y`` in pixels of the display-oriented frame (origin top left, y
-    down; the track's ``extra["position_unit"]`` when it came from elsewhere). ``keypoints`` =
+    down; the track's ``extra["position_unit"]`` when it came from elsewhere). ``keypoint`` =
     :data:`guru_form.joints.JOINTS`: ``nose``, ``left_shoulder``, ``left_elbow``, ``left_wrist``,
     ``left_hip``, ``left_knee``, ``left_ankle``, ``left_heel``, ``left_foot_index`` and the same
     with ``right_`` (BlazePose's names; COCO's where COCO has the point). A pose track measures
@@ -25,7 +27,7 @@ SLEAP, LightningPose, Anipose and NWB files into that layout; its filters and ki
     float degrees per frame (attribute ``units`` = ``"deg"``).
 
 The ``time`` coordinate is in seconds (the frames' presentation times, which a stride makes
-uneven only at gaps); ``frame`` (on ``time``) is the frame's index in the video; ``individuals``
+uneven only at gaps); ``frame`` (on ``time``) is the frame's index in the video; ``individual``
 is ``[individual]``. Attributes: ``source_software`` ``"guru_form"``, ``ds_type`` ``"poses"``,
 ``fps`` (frames per second of the dataset: the video's over the stride), ``time_unit``
 ``"seconds"``, ``space_unit``, ``source_file``, and ``guru_form_track`` (JSON of the track's
@@ -63,7 +65,8 @@ __all__ = [
 ]
 
 _TRACK_ATTR = "guru_form_track"
-_DIM_NAMES = {"keypoints": ("keypoints", "keypoint"), "individuals": ("individuals", "individual")}
+# movement 0.17's names first, then those of earlier releases
+_DIM_NAMES = {"keypoints": ("keypoint", "keypoints"), "individuals": ("individual", "individuals")}
 
 
 def _xarray() -> Any:
@@ -93,7 +96,7 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
     Examples
     --------
     >>> ds = track.to_movement()  # doctest: +SKIP
-    >>> ds.position.sel(keypoints="knee", space="y")  # doctest: +SKIP
+    >>> ds.position.sel(keypoint="right_knee", space="y")  # doctest: +SKIP
     """
     xr = _xarray()
     frame = track.frame
@@ -110,11 +113,11 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
             position[on, 0, k, 0] = xs[on]
             position[on, 1, k, 0] = ys[on]
             confidence[on, k, 0] = vis[on]
-    per_frame = ("time", "individuals")
+    per_frame = ("time", "individual")
     side_names = np.array([s if isinstance(s, str) else "" for s in frame["side"]], dtype=str)
     data: dict[str, Any] = {
-        "position": (("time", "space", "keypoints", "individuals"), position),
-        "confidence": (("time", "keypoints", "individuals"), confidence),
+        "position": (("time", "space", "keypoint", "individual"), position),
+        "confidence": (("time", "keypoint", "individual"), confidence),
         "side": (per_frame, side_names[:, None]),
         "shot": (per_frame, frame["shot"].to_numpy(dtype=np.int64)[:, None]),
         "person": (per_frame, frame["person"].to_numpy(dtype=bool)[:, None]),
@@ -129,8 +132,8 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
         coords={
             "time": frame["time_ms"].to_numpy(dtype=float) / 1000.0,
             "space": ["x", "y"],
-            "keypoints": list(JOINTS),
-            "individuals": [individual],
+            "keypoint": list(JOINTS),
+            "individual": [individual],
             "frame": ("time", frame["frame"].to_numpy(dtype=np.int64)),
         },
         attrs={
@@ -175,11 +178,11 @@ def _checked(ds: Any) -> tuple[str, str | None]:
     keypoints = _dim(ds, "keypoints")
     missing = [d for d in ("time", "space") if d not in ds.dims]
     if keypoints is None:
-        missing.append("keypoints")
+        missing.append("keypoint")
     if missing or keypoints is None:
         raise InvalidInputError(
             f"the dataset's position has no {', '.join(missing)} dimension; movement's poses "
-            f"layout is (time, space, keypoints, individuals)"
+            f"layout is (time, space, keypoint, individual)"
         )
     return keypoints, _dim(ds, "individuals")
 

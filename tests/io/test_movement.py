@@ -27,8 +27,14 @@ def foreign(
     *,
     individuals: tuple[str, ...] = ("mouse_0",),
     time_in_frames: bool = False,
+    before_0_17: bool = False,
 ) -> object:
-    """A movement poses dataset from another tool: ``names`` maps their keypoint to our joint."""
+    """A movement poses dataset from another tool: ``names`` maps their keypoint to our joint.
+
+    ``before_0_17``: in the dimension names of movement before 0.17 (``keypoints``,
+    ``individuals``).
+    """
+    kp, ind = ("keypoints", "individuals") if before_0_17 else ("keypoint", "individual")
     idx = [JOINTS.index(ours) for ours in names.values()]
     position = np.transpose(landmarks[:, idx, :2], (0, 2, 1))[..., None]
     confidence = landmarks[:, idx, 3][..., None]
@@ -39,14 +45,14 @@ def foreign(
     attrs |= {"time_unit": "frames"} if time_in_frames else {"fps": 30.0, "time_unit": "seconds"}
     return xr.Dataset(
         {
-            "position": (("time", "space", "keypoints", "individuals"), position),
-            "confidence": (("time", "keypoints", "individuals"), confidence),
+            "position": (("time", "space", kp, ind), position),
+            "confidence": (("time", kp, ind), confidence),
         },
         coords={
             "time": time,
             "space": ["x", "y"],
-            "keypoints": list(names),
-            "individuals": list(individuals),
+            kp: list(names),
+            ind: list(individuals),
         },
         attrs=attrs,
     )
@@ -70,10 +76,10 @@ DLC = {
 def test_the_layout_is_movements(squat) -> None:
     track, *_ = squat
     ds = track.to_movement()
-    assert ds.position.dims == ("time", "space", "keypoints", "individuals")
-    assert ds.confidence.dims == ("time", "keypoints", "individuals")
-    assert list(ds.keypoints.values) == list(JOINTS) and list(ds.space.values) == ["x", "y"]
-    assert list(ds.individuals.values) == ["athlete"]
+    assert ds.position.dims == ("time", "space", "keypoint", "individual")
+    assert ds.confidence.dims == ("time", "keypoint", "individual")
+    assert list(ds.keypoint.values) == list(JOINTS) and list(ds.space.values) == ["x", "y"]
+    assert list(ds.individual.values) == ["athlete"]
     assert ds.attrs["source_software"] == "guru_form" and ds.attrs["ds_type"] == "poses"
     assert ds.attrs["time_unit"] == "seconds" and ds.attrs["fps"] == 30.0
     assert ds.attrs["space_unit"] == "pixels, y down"
@@ -81,9 +87,9 @@ def test_the_layout_is_movements(squat) -> None:
     for name, meaning in SERIES.items():
         assert ds[name].attrs == {"units": "deg", "long_name": meaning}
     # The measured side (right, facing the camera) is filled in, the other side is NaN.
-    knee = ds.position.sel(keypoints="right_knee", space="y", individuals="athlete").values
+    knee = ds.position.sel(keypoint="right_knee", space="y", individual="athlete").values
     np.testing.assert_array_equal(knee, track.frame["knee_y"])
-    assert np.isnan(ds.position.sel(keypoints="left_knee").values).all()
+    assert np.isnan(ds.position.sel(keypoint="left_knee").values).all()
 
 
 def test_round_trip_keeps_every_position_and_confidence(squat) -> None:
@@ -114,10 +120,11 @@ def test_round_trip_through_a_netcdf_file(squat, tmp_path) -> None:
     pd.testing.assert_frame_equal(back.frame, track.frame, check_dtype=False)
 
 
+@pytest.mark.parametrize("before_0_17", [False, True], ids=["movement", "movement<0.17"])
 @pytest.mark.parametrize("names", [COCO, DLC], ids=["COCO-17", "DeepLabCut-style"])
-def test_a_dataset_from_another_tool_is_analysed_into_reps(squat, names) -> None:
+def test_a_dataset_from_another_tool_is_analysed_into_reps(squat, names, before_0_17) -> None:
     track, landmarks, t, truth = squat
-    ds = foreign(landmarks, t, names)
+    ds = foreign(landmarks, t, names, before_0_17=before_0_17)
     got = PoseTrack.from_movement(ds, activity="squat")
     assert got.side == "right" and got.estimator == "DeepLabCut"
     assert set(got.extra["keypoints"]) == set(names.values())
@@ -141,7 +148,7 @@ def test_coco_duplicates_are_refused(squat) -> None:
 def test_several_individuals_need_a_name(squat) -> None:
     _, landmarks, t, _ = squat
     ds = foreign(landmarks, t, COCO | {}, individuals=("a", "b"))
-    ds = ds.drop_sel(keypoints="left_eye")
+    ds = ds.drop_sel(keypoint="left_eye")
     with pytest.raises(InvalidInputError, match=r"2 individuals \(a, b\); pass individual="):
         PoseTrack.from_movement(ds)
     with pytest.raises(InvalidInputError, match="no individual 'c'"):
@@ -168,7 +175,7 @@ def test_3d_data_needs_its_plane(squat) -> None:
     pos = ds.position.values
     world = np.stack([pos[:, 0], np.zeros_like(pos[:, 0]), -pos[:, 1]], axis=1)
     ds3 = ds.drop_vars("position").assign_coords(space=["x", "y", "z"])
-    ds3["position"] = (("time", "space", "keypoints", "individuals"), world)
+    ds3["position"] = (("time", "space", "keypoint", "individual"), world)
     with pytest.raises(InvalidInputError, match=r"3 space coordinates .* pass plane="):
         PoseTrack.from_movement(ds3)
     track = PoseTrack.from_movement(ds3, plane=("x", "z"), y_up=True, activity="squat")

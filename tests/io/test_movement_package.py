@@ -39,7 +39,7 @@ def test_movement_takes_our_dataset(squat) -> None:
     ValidPosesInputs.validate(ds)
     velocity = compute_velocity(ds.position)
     assert velocity.dims == ds.position.dims
-    knee_y = velocity.sel(keypoints="right_knee", space="y", individuals="athlete").values
+    knee_y = velocity.sel(keypoint="right_knee", space="y", individual="athlete").values
     moving = np.gradient(track.frame["knee_y"].to_numpy(), track.frame["time_ms"] / 1000.0)
     np.testing.assert_allclose(knee_y, moving, atol=1e-6)  # pixels per second
 
@@ -49,7 +49,7 @@ def test_round_trip_through_a_deeplabcut_file(squat, tmp_path: Path) -> None:
     track, *_ = squat
     save_poses.to_dlc_file(track.to_movement(), tmp_path / "squat.h5", split_individuals=False)
     loaded = load_poses.from_dlc_file(tmp_path / "squat.h5", fps=30.0)
-    assert list(loaded.keypoints.values) == list(JOINTS)
+    assert list(loaded.keypoint.values) == list(JOINTS)
     back = PoseTrack.from_movement(loaded, activity="squat", smooth=False)
     assert back.side == "right" and back.estimator == "DeepLabCut"
     for joint in TRACK_JOINTS:
