@@ -1,6 +1,7 @@
 """Regenerate the screenshots in docs/report/ (needs Debian's chromium and the pdf extra).
 
-    python docs/report/make_images.py
+    python docs/report/make_images.py              # every picture
+    python docs/report/make_images.py --no-panel   # all but the upload panel (no Voila run)
 
 Writes the squat sample's report as HTML and PDF, then renders with headless Chromium the page on
 a desktop screen (1280 px), the whole page on an emulated phone (390 px at 2x, shown as three
@@ -113,7 +114,7 @@ def _panel(work: Path) -> None:
     cv2.imwrite(str(OUT / "upload_panel.png"), shot[: min(shot.shape[0], round(bottom) + 16)])
 
 
-def main() -> None:
+def main(panel: bool = True) -> None:
     import pypdfium2 as pdfium
 
     squat = gf.sample_analysis("squat")
@@ -135,7 +136,8 @@ def main() -> None:
             _phone(browser, html, OUT / "report_phone.png")
             browser.open(sessions.as_uri(), **{**DESKTOP, "height": 1250})
             browser.screenshot(OUT / "progress_desktop.png")
-        _panel(work)
+        if panel:
+            _panel(work)
         pdf = pdfium.PdfDocument(pdf_path)
         try:
             pdf[0].render(scale=1.4).to_pil().convert("RGB").save(OUT / "report_pdf_page1.png")
@@ -147,4 +149,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(panel="--no-panel" not in sys.argv[1:])

@@ -5,8 +5,9 @@ One job per module:
 - :mod:`~guru_form.frames.extract` -- :func:`extract_rep_frames` -> :class:`RepFrame` list.
 - :mod:`~guru_form.frames.annotate` -- caption panel, scalars with units, :class:`Threshold`
   colouring.
-- :mod:`~guru_form.frames.skeleton` -- skeleton and key-angle arc from joint positions or a pose
-  track.
+- :mod:`~guru_form.frames.skeleton` -- skeleton, key-angle arc and a squat's depth reference
+  from joint positions or a pose track.
+- :mod:`~guru_form.frames.moments` -- where in a rep each of its numbers was measured.
 - :mod:`~guru_form.frames.layout` -- :func:`contact_sheet`, :func:`contact_sheet_for`,
   :func:`show_frames`, :func:`save_frames`, :func:`save_image`.
 - :mod:`~guru_form.frames.export` -- :func:`export_rep_clips`, :func:`export_annotated_video`
@@ -53,6 +54,7 @@ from guru_form.frames.skeleton import (
     PoseJoints,
     activity_skeleton,
     draw_angle_arc,
+    draw_depth_reference,
     draw_skeleton,
     joints_at,
 )
@@ -72,6 +74,7 @@ __all__ = [
     "contact_sheet",
     "contact_sheet_for",
     "draw_angle_arc",
+    "draw_depth_reference",
     "draw_people",
     "draw_skeleton",
     "export_annotated_video",

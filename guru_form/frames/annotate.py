@@ -49,14 +49,18 @@ from guru_form.metrics import format_value as format_metric
 from guru_form.models import Activity
 
 __all__ = [
+    "CORNERS",
     "Color",
     "ScalarRow",
     "Threshold",
     "ThresholdLike",
     "analysis_lines",
     "annotate_frame",
+    "athlete_box",
+    "clear_corner",
     "draw_outlined_text",
     "draw_text_panel",
+    "format_clock",
     "overlay_scale",
     "panel_box",
     "rep_card",
@@ -113,7 +117,23 @@ __getattr__ = moved_names(
 )
 
 
-def _format_time(time_ms: float) -> str:
+def format_clock(time_ms: float) -> str:
+    """A moment of the video as its panels write it: ``"0:04.27"`` (minutes, seconds).
+
+    Parameters
+    ----------
+    time_ms
+        The moment, in milliseconds from the video's start.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_clock(4270), format_clock(61500)
+    ('0:04.27', '1:01.50')
+    """
     seconds = time_ms / 1000.0
     minutes = int(seconds // 60)
     return f"{minutes}:{seconds - 60 * minutes:05.2f}"
@@ -263,6 +283,99 @@ def panel_box(
     return x0, y0, x0 + panel_w, y0 + panel_h
 
 
+#: The corners a text panel can go in, in the order they are preferred.
+CORNERS: tuple[str, ...] = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+Box = tuple[float, float, float, float]
+
+
+def athlete_box(joints: Mapping[str, tuple[float, float]], width: int, height: int) -> Box | None:
+    """Where the athlete is in a frame: the box round the joints, widened to hold the body.
+
+    Joints are centres of limbs, so the box is widened on every side by a quarter of the
+    shoulder-hip distance (the torso's half-width and the feet), and above the nose by the
+    nose-shoulder distance (the head), then kept inside the frame.
+
+    Parameters
+    ----------
+    joints
+        ``{joint: (x, y)}`` in pixels of the frame (e.g. from
+        :func:`~guru_form.frames.skeleton.joints_at`).
+    width, height
+        The frame's size.
+
+    Returns
+    -------
+    tuple or None
+        ``(x0, y0, x1, y1)`` in pixels; None with fewer than two joints.
+    """
+    points = np.array(
+        [p for p in joints.values() if np.isfinite(p[0]) and np.isfinite(p[1])], dtype=float
+    )
+    if len(points) < 2:
+        return None
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    torso = (
+        float(np.hypot(*np.subtract(joints["shoulder"], joints["hip"])))
+        if "shoulder" in joints and "hip" in joints
+        else 0.15 * float(max(x1 - x0, y1 - y0))
+    )
+    pad = 0.25 * torso
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    if "nose" in joints and "shoulder" in joints:
+        head = float(np.hypot(*np.subtract(joints["nose"], joints["shoulder"])))
+        nx, ny = joints["nose"]
+        x0, x1 = min(x0, nx - head), max(x1, nx + head)
+        y0 = min(y0, ny - head)
+    return (max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1))
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(0.0, w) * max(0.0, h)
+
+
+def clear_corner(
+    lines: Sequence[tuple[str, Color, float]],
+    avoid: Box | None,
+    width: int,
+    height: int,
+    *,
+    scale: float,
+    corners: Sequence[str] = CORNERS,
+) -> str:
+    """The corner whose text panel covers least of ``avoid`` (the athlete), first in ``corners``
+    on a tie.
+
+    Parameters
+    ----------
+    lines
+        The panel's lines, as for :func:`draw_text_panel`.
+    avoid
+        ``(x0, y0, x1, y1)`` to keep clear (:func:`athlete_box`), or None.
+    width, height
+        The frame's size.
+    scale
+        Overlay size factor.
+    corners
+        The corners to choose from, in order of preference.
+
+    Returns
+    -------
+    str
+        A corner name.
+    """
+    if avoid is None or not lines:
+        return corners[0]
+    covered = [
+        _overlap(tuple(map(float, panel_box(lines, c, width, height, scale=scale))), avoid)  # type: ignore[arg-type]
+        for c in corners
+    ]
+    return corners[int(np.argmin(covered))]
+
+
 def _analysis_order(name: str) -> tuple[int, str]:
     known = list(ANALYSIS_TYPES)
     return (known.index(name), name) if name in known else (len(known), name)
@@ -364,11 +477,13 @@ def _card_lines(
     title: str,
     thresholds: Mapping[str, ThresholdLike] | None,
     include: Sequence[str] | None,
+    notes: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Color, float]]:
     rows = scalar_rows(analyses, thresholds, include=include)
     lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
     for row in rows:
-        lines.append((row.label, MUTED, 0.8))
+        note = (notes or {}).get(row.name)
+        lines.append((f"{row.label}, {note}" if note else row.label, MUTED, 0.8))
         value = row.value + (f"  ({row.missed})" if row.missed else "")
         lines.append((value, row.color, 1.05))
     if not rows:
@@ -397,12 +512,13 @@ def rep_card_scale(
     height: int,
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> float:
     """The text scale at which :func:`rep_card` fills a ``width`` x ``height`` card.
 
     Parameters
     ----------
-    analyses, title, width, height, thresholds, include
+    analyses, title, width, height, thresholds, include, notes
         As for :func:`rep_card`.
 
     Returns
@@ -411,7 +527,7 @@ def rep_card_scale(
         Text scale (1.0 is :func:`rep_card`'s body size at 720 px); at most 1.6. The smallest
         over several cards, passed back as ``text_scale``, sets them all in one size.
     """
-    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include))
+    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include, notes))
     return min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
 
 
@@ -424,11 +540,13 @@ def rep_card(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
     text_scale: float | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> ImageArray:
     """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
 
-    Each scalar takes two lines: its label, then its value with unit (green/red against a
-    threshold, with the missed target). Used as the last column of a contact sheet.
+    Each scalar takes two lines: its label (with its note, such as where it was measured),
+    then its value with unit (green/red against a threshold, with the missed target). Used as
+    the last column of a contact sheet.
 
     Parameters
     ----------
@@ -445,6 +563,9 @@ def rep_card(
     text_scale
         Text size; default :func:`rep_card_scale` of this card (the largest that fits). A
         contact sheet passes the smallest over its cards, so every card reads in one size.
+    notes
+        ``analysisType -> note`` written after its label (``"at 6.80 s"``, ``"frame shown"``);
+        ASCII.
 
     Returns
     -------
@@ -453,7 +574,7 @@ def rep_card(
     """
     card = np.empty((height, width, 3), np.uint8)
     card[...] = CARD
-    lines = _card_lines(analyses, title, thresholds, include)
+    lines = _card_lines(analyses, title, thresholds, include, notes)
     # Measure at scale 1, then fit the block into the card.
     need_w, need_h = _card_block(lines)
     fit = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
@@ -483,6 +604,7 @@ def annotate_frame(
     corner: str = "top-left",
     scale: float | None = None,
     copy: bool = True,
+    avoid: Box | None = None,
 ) -> ImageArray:
     """Draw the rep's caption and scalars on a frame.
 
@@ -502,11 +624,13 @@ def annotate_frame(
     include
         Show only these analysis types, in this order.
     corner
-        Where the panel goes.
+        Where the panel goes; ``"auto"``: the corner where it covers least of ``avoid``.
     scale
         Overlay size factor; default :func:`overlay_scale` of the image (1.0 at 720 px).
     copy
         Draw on a copy (default) rather than on ``image`` itself.
+    avoid
+        ``(x0, y0, x1, y1)`` of the athlete (:func:`athlete_box`), for ``corner="auto"``.
 
     Returns
     -------
@@ -525,8 +649,11 @@ def annotate_frame(
     if title:
         lines.append((" | ".join(title), WHITE, 1.25))
     if time_ms is not None:
-        lines.append((f"t {_format_time(time_ms)}", MUTED, 0.95))
+        lines.append((f"t {format_clock(time_ms)}", MUTED, 0.95))
     if analyses:
         lines.extend(analysis_lines(analyses, thresholds, include=include))
-    draw_text_panel(out, lines, corner=corner, scale=scale)
+    s = overlay_scale(out) if scale is None else scale
+    if corner == "auto":
+        corner = clear_corner(lines, avoid, out.shape[1], out.shape[0], scale=s)
+    draw_text_panel(out, lines, corner=corner, scale=s)
     return out

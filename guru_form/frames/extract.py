@@ -13,26 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from guru_form import activities
 from guru_form.errors import InvalidInputError
-from guru_form.frames.annotate import ThresholdLike, annotate_frame
+from guru_form.frames.annotate import ThresholdLike, annotate_frame, athlete_box
+from guru_form.frames.moments import Moment, key_moment, measure_of
 from guru_form.frames.phases import Phase, check_phases, phase_time_ms
 from guru_form.frames.skeleton import (
     FRAME_ANGLE_LABEL,
     activity_skeleton,
     draw_angle_arc,
+    draw_depth_reference,
     draw_skeleton,
     joints_at,
 )
-from guru_form.metrics import as_analysis
+from guru_form.metrics import as_analysis, decimals_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource, reader_for
 
-__all__ = ["RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
+__all__ = ["MidFrame", "RepFrame", "annotate_rep_frame", "extract_rep_frames", "select_reps"]
+
+#: Which frame stands for a rep's turning point (see :func:`extract_rep_frames`).
+MidFrame = Literal["turning_point", "key_metric"]
+
+#: The series whose key metric is judged against the horizontal (squat depth): its frames show
+#: the horizontal through the knee and the thigh's angle to it.
+DEPTH_SERIES = "thigh_angle"
 
 ImageArray = npt.NDArray[np.uint8]
 
@@ -60,6 +70,10 @@ class RepFrame:
         RGB ``uint8`` array ``(height, width, 3)`` in display orientation, annotated or not.
     annotated
         Whether overlays were drawn on ``image``.
+    moment
+        For a ``mid`` frame taken where the rep's key metric was measured
+        (``mid="key_metric"`` in :func:`extract_rep_frames`): that moment (``time_ms`` is then
+        its time, not ``midTimestampMs``); None for a frame at the phase's timestamp.
     """
 
     rep: int
@@ -69,6 +83,25 @@ class RepFrame:
     frame_time_ms: float
     image: ImageArray = field(repr=False)
     annotated: bool = False
+    moment: Moment | None = None
+
+    @property
+    def caption(self) -> str:
+        """What the frame shows, for its panel: the phase, or the moment's extreme
+        (``"smallest elbow angle"``) when it is not the turning point."""
+        if self.moment is None or self.moment.reduce == "at_turn":
+            return self.phase
+        return f"{self.moment.reduce} {_joint_words(self.moment)}"
+
+
+def _joint_words(moment: Moment) -> str:
+    """``"elbow angle"`` for a moment of ``ELBOW_ANGLE_DEGREES`` (read from ``elbow_angle``)."""
+    return (
+        moment.analysis_type.lower()
+        .removesuffix("_degrees")
+        .replace("_", " ")
+        .replace("lockout ", "")
+    )
 
 
 def select_reps(analysis: Analysis, reps: Iterable[int] | None) -> list[int]:
@@ -118,17 +151,24 @@ def annotate_rep_frame(
     scalars: bool = True,
     joints: Mapping[str, tuple[float, float]] | None = None,
     scale: float | None = None,
+    corner: str = "auto",
 ) -> RepFrame:
     """A copy of ``frame`` with the rep's overlays drawn on it.
 
-    Draws the skeleton and the activity's key-angle arc (knee for squat, hip for deadlift, elbow
-    for bench press and push-up) when joints are known -- passed as ``joints``, or read from the
-    analysis's pose track at this frame -- then the caption panel: rep, phase, time and the rep's
-    scalars with units, coloured by ``thresholds`` when given.
+    Draws the skeleton and what the activity's key metric is judged by, when joints are known --
+    passed as ``joints``, or read from the analysis's pose track at this frame: on a squat's
+    turning point, the depth reference (the horizontal through the knee and the thigh's angle
+    to it, :func:`~guru_form.frames.skeleton.draw_depth_reference`), which is the rep's
+    ``HIP_KNEE_ANGLE_DEGREES``; otherwise the key-angle arc (knee for a squat's other frames,
+    hip for deadlift, elbow for bench press and push-up). Then the caption panel: rep, phase,
+    time and the rep's scalars with units, coloured by ``thresholds`` when given, in the corner
+    where it covers least of the athlete.
 
-    The arc's label is the angle in this frame (``"89 deg here"``); the panel's values are the
-    rep's, taken over all its frames, so a rep's smallest angle may come from a moment before
-    the frame at its turning point and differ from the arc's.
+    The arc's label is the angle in this frame. On the frame where the rep's key metric was
+    measured (``frame.moment``, see :func:`extract_rep_frames`) that is the rep's number, and
+    it reads as the rep's number does (``"73.1 deg"``); on any other frame it says it is this
+    frame's (``"86 deg here"``): a rep's smallest angle can come from a moment before the frame
+    at its turning point.
 
     Parameters
     ----------
@@ -148,6 +188,9 @@ def annotate_rep_frame(
         ``{joint: (x, y)}`` in pixels of this frame; overrides the pose track.
     scale
         Overlay size factor (default: from the frame size, 1.0 at 720 px).
+    corner
+        Where the caption panel goes: ``"auto"`` (default) the corner where it covers least of
+        the athlete (:func:`~guru_form.frames.annotate.clear_corner`), or a corner's name.
 
     Returns
     -------
@@ -164,19 +207,12 @@ def annotate_rep_frame(
     drawn, key = activity_skeleton(analysis.activity)
     if points and skeleton:
         draw_skeleton(image, {k: v for k, v in points.items() if k in drawn}, scale=scale)
-    if points and angle_arc and key is not None and all(k in points for k in key):
-        draw_angle_arc(
-            image,
-            points[key[0]],
-            points[key[1]],
-            points[key[2]],
-            scale=scale,
-            label_format=FRAME_ANGLE_LABEL,
-        )
+    if points and angle_arc:
+        _draw_key_metric(image, frame, analysis, points, key, scale)
     annotate_frame(
         image,
         rep=frame.rep,
-        phase=frame.phase,
+        phase=frame.caption if frame.phase == "mid" and frame.moment is not None else frame.phase,
         time_ms=frame.time_ms,
         analyses=rep.analyses if scalars else None,
         thresholds=thresholds,
@@ -184,8 +220,40 @@ def annotate_rep_frame(
         include=include,
         scale=scale,
         copy=False,
+        corner=corner,
+        avoid=athlete_box(points, image.shape[1], image.shape[0]) if points else None,
     )
     return replace(frame, image=image, annotated=True)
+
+
+def _draw_key_metric(
+    image: ImageArray,
+    frame: RepFrame,
+    analysis: Analysis,
+    points: Mapping[str, tuple[float, float]],
+    key: tuple[str, str, str] | None,
+    scale: float | None,
+) -> None:
+    """The depth reference on a squat's turning point, else the key angle's arc, labelled as the
+    rep's number on the frame it was measured on and as this frame's angle on any other."""
+    profile = activities.find(analysis.activity)
+    measure = None if profile is None else measure_of(analysis, profile.key_metric)
+    if (
+        measure is not None
+        and measure.series == DEPTH_SERIES
+        and frame.phase == "mid"
+        and "hip" in points
+        and "knee" in points
+    ):
+        draw_depth_reference(image, points["hip"], points["knee"], scale=scale)
+        return
+    if key is None or not all(k in points for k in key):
+        return
+    measured_here = frame.moment is not None and frame.moment.frame_index == frame.frame_index
+    label = f"{{:.{decimals_of('deg')}f}} deg" if measured_here else FRAME_ANGLE_LABEL
+    draw_angle_arc(
+        image, points[key[0]], points[key[1]], points[key[2]], scale=scale, label_format=label
+    )
 
 
 def extract_rep_frames(
@@ -200,6 +268,7 @@ def extract_rep_frames(
     skeleton: bool = True,
     past_end: PastEnd = "error",
     progress: bool = False,
+    mid: MidFrame = "turning_point",
 ) -> list[RepFrame]:
     """The frames shown at the rep timestamps of ``analysis``.
 
@@ -232,6 +301,13 @@ def extract_rep_frames(
         :class:`~guru_form.errors.TimestampOutOfRangeError`; ``"clamp"``: it gives the last frame.
     progress
         Show a progress bar.
+    mid
+        Which frame stands for the ``"mid"`` phase: ``"turning_point"`` (default), the frame at
+        ``midTimestampMs``; ``"key_metric"``, the frame where the rep's key metric was measured
+        (:func:`~guru_form.frames.moments.key_moment`: a push-up's smallest elbow angle, a
+        squat's depth at the turning point), so that the angle drawn is the rep's number. It
+        needs the analysis's pose track; without it, or for a rep whose key metric was not read
+        from the track, the turning point is used.
 
     Returns
     -------
@@ -255,8 +331,19 @@ def extract_rep_frames(
     analysis = _check_analysis(analysis)
     wanted_phases = check_phases(phases)
     numbers = select_reps(analysis, reps)
+    if mid not in ("turning_point", "key_metric"):
+        raise InvalidInputError(f"mid must be 'turning_point' or 'key_metric', not {mid!r}")
+    moments = {
+        number: key_moment(analysis, number) if mid == "key_metric" else None for number in numbers
+    }
     requests = [
-        (number, phase, phase_time_ms(analysis.reps[number - 1], phase))
+        (
+            number,
+            phase,
+            round(moment.time_ms)
+            if phase == "mid" and (moment := moments[number]) is not None
+            else phase_time_ms(analysis.reps[number - 1], phase),
+        )
         for number in numbers
         for phase in wanted_phases
     ]
@@ -277,7 +364,8 @@ def extract_rep_frames(
         # Two timestamps on one frame (a rep's end is often the next one's start): own copies.
         image = f.image if index not in used else f.image.copy()
         used.add(index)
-        rep_frame = RepFrame(number, phase, t, f.index, f.time_ms, image)
+        moment = moments[number] if phase == "mid" else None
+        rep_frame = RepFrame(number, phase, t, f.index, f.time_ms, image, moment=moment)
         if annotate:
             rep_frame = annotate_rep_frame(
                 rep_frame,

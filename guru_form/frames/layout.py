@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import cv2
 import numpy as np
@@ -33,17 +33,21 @@ from guru_form.frames.annotate import (
     WHITE,
     Color,
     ThresholdLike,
+    format_clock,
     overlay_scale,
     rep_card,
     rep_card_scale,
 )
 from guru_form.frames.extract import (
+    MidFrame,
     RepFrame,
     _check_analysis,
     annotate_rep_frame,
     extract_rep_frames,
 )
+from guru_form.frames.moments import measured_at
 from guru_form.frames.phases import Phase, check_phases
+from guru_form.metrics import format_value
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource
 
@@ -83,10 +87,14 @@ def _image_of(frame: FrameLike) -> ImageArray:
 
 def _caption_of(frame: FrameLike, number: int) -> str:
     if isinstance(frame, RepFrame):
-        return f"Rep {frame.rep} | {frame.phase} | {frame.time_ms / 1000:.2f} s"
+        return f"Rep {frame.rep} | {frame.caption} | {_seconds(frame.time_ms)}"
     if isinstance(frame, DecodedFrame):
-        return f"frame {frame.index} | {frame.time_ms / 1000:.2f} s"
+        return f"frame {frame.index} | {_seconds(frame.time_ms)}"
     return f"#{number + 1}"
+
+
+def _seconds(time_ms: float) -> str:
+    return format_value(time_ms / 1000.0, "s", ascii=True)
 
 
 @dataclass(frozen=True)
@@ -446,6 +454,180 @@ def save_frames(
     return [final / name for name in names]
 
 
+@dataclass(frozen=True)
+class _CardSpec:
+    """What a sheet's rep cards show."""
+
+    thresholds: Mapping[str, ThresholdLike] | None
+    include: Sequence[str] | None
+    notes: Mapping[int, Mapping[str, str]]
+
+    def scale(self, analysis: Analysis, reps: Sequence[int], width: int, height: int) -> float:
+        """One text size for every rep's card: the largest at which the wordiest card fits."""
+        return min(
+            rep_card_scale(
+                analysis.reps[number - 1].analyses,
+                title=f"Rep {number}",
+                width=width,
+                height=height,
+                thresholds=self.thresholds,
+                include=self.include,
+                notes=self.notes.get(number),
+            )
+            for number in reps
+        )
+
+    def draw(
+        self, analysis: Analysis, rep: int, width: int, height: int, scale: float
+    ) -> ImageArray:
+        return rep_card(
+            analysis.reps[rep - 1].analyses,
+            title=f"Rep {rep}",
+            width=width,
+            height=height,
+            thresholds=self.thresholds,
+            include=self.include,
+            text_scale=scale,
+            notes=self.notes.get(rep),
+        )
+
+
+def _annotated(
+    frame: RepFrame, analysis: Analysis, wanted: Sequence[Phase], cell_width: int, legible: float
+) -> RepFrame:
+    """``frame`` annotated at full size with overlays sized to read at ``cell_width`` pixels
+    (``legible`` times the size :func:`overlay_scale` gives such a cell, at least 0.8)."""
+    height, width = frame.image.shape[:2]
+    cell_height = round(cell_width * height / width)
+    scale = max(0.8, legible * min(cell_width, cell_height) / 720.0) * (width / cell_width)
+    # The key-angle arc only at the turning point: a near-straight joint at rest would cover the
+    # athlete with a half circle that says little.
+    arc = frame.phase == "mid" or "mid" not in wanted
+    return annotate_rep_frame(frame, analysis, scalars=False, angle_arc=arc, scale=scale)
+
+
+def _rows_sheet(
+    raw: Sequence[RepFrame],
+    analysis: Analysis,
+    wanted: Sequence[Phase],
+    card: _CardSpec | None,
+    cell_width: int,
+    title: str,
+) -> ImageArray:
+    cells: list[FrameLike] = []
+    card_scale = 1.0
+    if card is not None and raw:
+        height, width = raw[0].image.shape[:2]
+        reps = sorted({f.rep for f in raw})
+        card_scale = card.scale(analysis, reps, cell_width, round(cell_width * height / width))
+    for i, frame in enumerate(raw):
+        cells.append(_annotated(frame, analysis, wanted, cell_width, 1.0))
+        if card is not None and i % len(wanted) == len(wanted) - 1:
+            height, width = frame.image.shape[:2]
+            cell_height = round(cell_width * height / width)
+            cells.append(card.draw(analysis, frame.rep, cell_width, cell_height, card_scale))
+    columns = len(wanted) + (1 if card is not None else 0)
+    return contact_sheet(cells, columns, cell_width=cell_width, title=title)
+
+
+#: A stacked sheet is shown about this many times smaller than its pixels on a phone (two cells
+#: of ``cell_width`` 360 across about 340 CSS pixels); its overlays and cards are drawn this
+#: much larger than a row sheet's, so that they read as large.
+_STACKED_LEGIBLE = 2.0
+
+
+def _stacked_sheet(
+    raw: Sequence[RepFrame],
+    analysis: Analysis,
+    wanted: Sequence[Phase],
+    card: _CardSpec | None,
+    cell_width: int,
+    title: str,
+) -> ImageArray:
+    gap = 6
+    width = 2 * cell_width + gap
+    blocks: list[ImageArray] = []
+    reps = sorted({f.rep for f in raw})
+    card_scale = 1.0
+    if card is not None:
+        # The card spans the sheet; its height follows its text, set as large as the widest
+        # card allows (the cap of rep_card_scale), for every rep alike.
+        probe = 10 * width
+        card_scale = card.scale(analysis, reps, width, probe)
+    for rep in reps:
+        frames = [f for f in raw if f.rep == rep]
+        top = [f for f in frames if f.phase == "mid"] or frames[:1]
+        rest = [f for f in frames if f not in top]
+        parts = [
+            _fit(_annotated(f, analysis, wanted, width, _STACKED_LEGIBLE).image,
+                 width, _height_at(f, width), BACKGROUND)
+            for f in top
+        ]  # fmt: skip
+        for pair in (rest[i : i + 2] for i in range(0, len(rest), 2)):
+            images = [
+                _fit(_annotated(f, analysis, wanted, cell_width, _STACKED_LEGIBLE).image,
+                     cell_width, _height_at(f, cell_width), BACKGROUND)
+                for f in pair
+            ]  # fmt: skip
+            row_h = max(im.shape[0] for im in images)
+            row = np.empty((row_h, width, 3), np.uint8)
+            row[...] = BACKGROUND
+            for k, im in enumerate(images):
+                x = k * (cell_width + gap)
+                row[: im.shape[0], x : x + im.shape[1]] = im
+            parts.append(row)
+        if card is not None:
+            need = _card_height(analysis, rep, card, width, card_scale)
+            parts.append(card.draw(analysis, rep, width, need, card_scale))
+        spaced: list[ImageArray] = []
+        for part in parts:
+            spaced += [part, np.full((gap, width, 3), BACKGROUND, np.uint8)]
+        blocks.append(np.vstack(spaced))
+    band = round(44 * max(0.75, width / 800) * _STACKED_LEGIBLE / 1.5)
+    head = np.empty((band + gap, width, 3), np.uint8)
+    head[...] = BACKGROUND
+    sheet = np.vstack([head, *blocks])
+    _title(sheet, title, band)
+    framed = np.empty((sheet.shape[0], width + 2 * gap, 3), np.uint8)
+    framed[...] = BACKGROUND
+    framed[:, gap : gap + width] = sheet
+    return framed
+
+
+def _height_at(frame: RepFrame, width: int) -> int:
+    height, frame_width = frame.image.shape[:2]
+    return round(width * height / frame_width)
+
+
+def _card_height(analysis: Analysis, rep: int, card: _CardSpec, width: int, scale: float) -> int:
+    """The height at which rep ``rep``'s card holds its text at ``scale`` (with rep_card's
+    margin)."""
+    from guru_form.frames.annotate import _card_block, _card_lines
+
+    lines = _card_lines(
+        analysis.reps[rep - 1].analyses,
+        f"Rep {rep}",
+        card.thresholds,
+        card.include,
+        card.notes.get(rep),
+    )
+    return int(np.ceil(_card_block(lines)[1] * scale / 0.9)) + 2
+
+
+def _where_measured(analysis: Analysis, rep: int, shown: int | None) -> dict[str, str]:
+    """Per analysis type of the rep, where it was measured: ``"frame shown"`` when it was
+    measured on the rep's middle cell, else the time of its frame as the cells' panels write it
+    (``"at t 0:06.80"``)."""
+    notes = {}
+    for name in analysis.reps[rep - 1].analyses:
+        moment = measured_at(analysis, rep, name)
+        if moment is None:
+            continue
+        here = shown is not None and moment.frame_index == shown
+        notes[name] = "frame shown" if here else f"at t {format_clock(moment.time_ms)}"
+    return notes
+
+
 def contact_sheet_for(
     video_path: VideoSource | VideoReader,
     analysis: Analysis | dict[str, Any],
@@ -460,17 +642,22 @@ def contact_sheet_for(
     path: str | os.PathLike[str] | None = None,
     past_end: PastEnd = "error",
     video_name: str | None = None,
+    mid: MidFrame = "key_metric",
+    layout: Literal["rows", "stacked"] = "rows",
 ) -> ImageArray:
     """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
-    last column listing the rep's scalars.
+    last column listing the rep's scalars (or, ``layout="stacked"``, each rep stacked for a
+    phone's narrow screen).
 
-    Each frame cell shows rep, phase and time in its corner, and the skeleton when the analysis
-    carries a pose track, with the key-angle arc on the turning-point (mid) cells, labelled with
-    the angle in that frame (``"89 deg here"``). Overlays are drawn at full resolution but sized
-    for the cell, so they stay legible once shrunk. The scalar card gives each analysis type's
-    label and the rep's value with its unit, green or red against ``thresholds`` (with the
-    target it missed). A rep's values are taken over all its frames, so its smallest angle can
-    come from a moment before the turning point and differ from the arc's.
+    Each frame cell shows rep, phase and time in the corner where the panel covers least of the
+    athlete, and the skeleton when the analysis carries a pose track. The middle cell shows what
+    the key metric is judged by: a squat's depth reference (the horizontal through the knee and
+    the thigh's angle to it, the rep's depth), or the key angle's arc; by default it is the
+    frame where the key metric was measured (``mid``), so the number drawn is the card's. The
+    scalar card gives each analysis type's label and the rep's value with its unit, green or
+    red against ``thresholds`` (with the target it missed), and, with a pose track, where each
+    value was measured: ``"frame shown"``, or the time of the frame it came from (a rep's
+    smallest or largest angle is taken over all its frames).
 
     Parameters
     ----------
@@ -499,6 +686,15 @@ def contact_sheet_for(
         The video's name in the default title, as the user knows it (default: the file's
         name). Text only, never opened: for a video kept under another name, such as an
         upload's temporary copy.
+    mid
+        The middle column's frame: ``"key_metric"`` (default) where the rep's key metric was
+        measured, or ``"turning_point"`` (see
+        :func:`~guru_form.frames.extract.extract_rep_frames`).
+    layout
+        ``"rows"`` (default): one row per rep, ``cell_width`` per cell. ``"stacked"``: for a
+        narrow screen, each rep one below the other, two cells wide: its middle frame across
+        the whole width, the other phases side by side under it, then its card, with text
+        sized to read at a phone's width (the sheet is shown at about 340 CSS pixels).
 
     Returns
     -------
@@ -524,46 +720,16 @@ def contact_sheet_for(
     wanted = check_phases(phases)
     if not analysis.reps:
         raise InvalidInputError("the analysis has no reps, so there is nothing to show")
+    if layout not in ("rows", "stacked"):
+        raise InvalidInputError(f"layout must be 'rows' or 'stacked', not {layout!r}")
     raw = extract_rep_frames(
-        video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end
+        video_path, analysis, phases=wanted, annotate=False, reps=reps, past_end=past_end, mid=mid
     )
-    cells: list[FrameLike] = []
-    card_scale: float | None = None
-    if scalars and raw:
-        # One text size for every rep's card: the largest at which the wordiest card fits.
-        height, width = raw[0].image.shape[:2]
-        card_scale = min(
-            rep_card_scale(
-                analysis.reps[number - 1].analyses,
-                title=f"Rep {number}",
-                width=cell_width,
-                height=round(cell_width * height / width),
-                thresholds=thresholds,
-                include=include,
-            )
-            for number in sorted({f.rep for f in raw})
-        )
-    for i, frame in enumerate(raw):
-        height, width = frame.image.shape[:2]
-        cell_height = round(cell_width * height / width)
-        # Annotate at full size with overlays sized for the cell, then shrink: sharp and legible.
-        scale = max(0.8, min(cell_width, cell_height) / 720.0) * (width / cell_width)
-        # The key-angle arc only at the turning point: a near-straight joint at rest would cover
-        # the athlete with a half circle that says little.
-        arc = frame.phase == "mid" or "mid" not in wanted
-        cells.append(annotate_rep_frame(frame, analysis, scalars=False, angle_arc=arc, scale=scale))
-        if scalars and i % len(wanted) == len(wanted) - 1:
-            cells.append(
-                rep_card(
-                    analysis.reps[frame.rep - 1].analyses,
-                    title=f"Rep {frame.rep}",
-                    width=cell_width,
-                    height=cell_height,
-                    thresholds=thresholds,
-                    include=include,
-                    text_scale=card_scale,
-                )
-            )
+    shown = {f.rep: f.frame_index for f in raw if f.phase == "mid"}
+    notes = {
+        number: _where_measured(analysis, number, shown.get(number))
+        for number in sorted({f.rep for f in raw})
+    }
     if title is None:
         if video_name is not None:
             name = str(video_name)
@@ -576,8 +742,11 @@ def contact_sheet_for(
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
         count = len(analysis.reps)
         title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"
-    columns = len(wanted) + (1 if scalars else 0)
-    sheet = contact_sheet(cells, columns, cell_width=cell_width, title=title)
+    card = _CardSpec(thresholds, include, notes) if scalars else None
+    if layout == "stacked":
+        sheet = _stacked_sheet(raw, analysis, wanted, card, cell_width, title)
+    else:
+        sheet = _rows_sheet(raw, analysis, wanted, card, cell_width, title)
     if path is not None:
         save_image(sheet, path)
     return sheet

@@ -34,7 +34,8 @@ from guru_form import activities
 from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.frames.annotate import Color, draw_outlined_text, overlay_scale
-from guru_form.kinematics import joint_angle
+from guru_form.kinematics import joint_angle, segment_angle_to_horizontal
+from guru_form.metrics import Threshold, format_value
 from guru_form.models import Activity
 
 __all__ = [
@@ -44,7 +45,9 @@ __all__ = [
     "Point",
     "PoseJoints",
     "activity_skeleton",
+    "depth_words",
     "draw_angle_arc",
+    "draw_depth_reference",
     "draw_skeleton",
     "joints_at",
 ]
@@ -312,6 +315,132 @@ def draw_angle_arc(
         # (x, y) is the baseline-left corner; the box (descender included) is centred on (cx, cy).
         x = round(min(max(cx - tw / 2, 2), image.shape[1] - tw - 2))
         y = round(min(max(cy + (th - base) / 2, th + 2), image.shape[0] - base - 2))
+        draw_outlined_text(image, text, (x, y), color=color, scale=s)
+    return angle
+
+
+def depth_words(angle: float) -> str:
+    """The thigh's angle to the horizontal in words: ``"7.4 deg above parallel"``.
+
+    Parameters
+    ----------
+    angle
+        ``HIP_KNEE_ANGLE_DEGREES``: positive when the hip is above the knee.
+
+    Returns
+    -------
+    str
+        ASCII (OpenCV's font); the number has enough decimals to read on its side of parallel
+        (:func:`guru_form.metrics.format_value`).
+
+    Examples
+    --------
+    >>> depth_words(7.44), depth_words(-0.04), depth_words(0.0)
+    ('7.4 deg above parallel', '0.04 deg below parallel', 'at parallel')
+    """
+    if angle == 0:
+        return "at parallel"
+    side = "above" if angle > 0 else "below"
+    # Read against 0, so that a thigh off parallel never prints as "0.0 deg" off it.
+    off = format_value(abs(angle), "deg", Threshold(high=0), ascii=True)
+    return f"{off} {side} parallel"
+
+
+def _dashed_line(
+    image: ImageArray, a: tuple[int, int], b: tuple[int, int], color: Color, thick: int, dash: int
+) -> None:
+    length = math.dist(a, b)
+    if length == 0:
+        return
+    steps = max(1, int(length // dash))
+    for k in range(0, steps, 2):
+        t0, t1 = k / steps, min(1.0, (k + 1) / steps)
+        p0 = (round(a[0] + (b[0] - a[0]) * t0), round(a[1] + (b[1] - a[1]) * t0))
+        p1 = (round(a[0] + (b[0] - a[0]) * t1), round(a[1] + (b[1] - a[1]) * t1))
+        cv2.line(image, p0, p1, OUTLINE, thick + 2, cv2.LINE_AA)
+        cv2.line(image, p0, p1, color, thick, cv2.LINE_AA)
+
+
+def draw_depth_reference(
+    image: ImageArray,
+    hip: Point,
+    knee: Point,
+    *,
+    color: Color = ARC_COLOR,
+    label: bool = True,
+    scale: float | None = None,
+) -> float:
+    """Draw what a squat's depth is judged by: the horizontal through the knee, the thigh, and
+    the angle between them, in place.
+
+    The angle is ``HIP_KNEE_ANGLE_DEGREES`` on this frame
+    (:func:`guru_form.kinematics.segment_angle_to_horizontal` of hip and knee): a dashed
+    horizontal line through the knee, the thigh (hip to knee) over it, a shaded wedge between
+    them and the angle in words (``"7.4 deg above parallel"``) beside the wedge, on the side of
+    the line away from the thigh's other end.
+
+    Parameters
+    ----------
+    image
+        RGB ``uint8`` frame, drawn on in place.
+    hip, knee
+        ``(x, y)`` pixels of the measured side's hip and knee.
+    color
+        RGB colour of the line, the wedge and the label.
+    label
+        Write the angle in words.
+    scale
+        Size factor; default :func:`~guru_form.frames.annotate.overlay_scale` of the image.
+
+    Returns
+    -------
+    float
+        The thigh's angle to the horizontal in degrees, positive with the hip above the knee
+        (NaN, and nothing drawn, when a point is missing or they coincide).
+
+    Examples
+    --------
+    >>> img = np.zeros((480, 640, 3), np.uint8)
+    >>> round(draw_depth_reference(img, (300, 250), (400, 260)), 1)  # hip 10 px above the knee
+    5.7
+    """
+    ph, pk = _point(hip), _point(knee)
+    if ph is None or pk is None or ph == pk:
+        return math.nan
+    angle = float(segment_angle_to_horizontal(np.asarray(hip, float), np.asarray(knee, float)))
+    s = overlay_scale(image) if scale is None else scale
+    thigh = math.dist(ph, pk)
+    towards = -1 if ph[0] < pk[0] else 1  # the hip's side of the knee
+    reach = max(thigh * 1.25, 60 * s)
+    width = image.shape[1]
+    left = (round(max(0, pk[0] - reach)), pk[1])
+    right = (round(min(width - 1, pk[0] + reach)), pk[1])
+    thick = max(2, round(2.5 * s))
+    _dashed_line(image, left, right, color, thick, max(6, round(12 * s)))
+    cv2.line(image, pk, ph, OUTLINE, thick + 3, cv2.LINE_AA)
+    cv2.line(image, pk, ph, color, thick + 1, cv2.LINE_AA)
+    # The wedge from the horizontal ray on the hip's side to the thigh (image angles clockwise).
+    radius = round(max(16 * s, min(0.55 * thigh, 90 * s)))
+    ray = 180.0 if towards < 0 else 0.0
+    thigh_dir = math.degrees(math.atan2(ph[1] - pk[1], ph[0] - pk[0]))
+    sweep = (thigh_dir - ray + 180.0) % 360.0 - 180.0
+    start, end = (ray, ray + sweep) if sweep >= 0 else (ray + sweep, ray)
+    wedge = image.copy()
+    cv2.ellipse(wedge, pk, (radius, radius), 0, start, end, color, -1, cv2.LINE_AA)
+    cv2.addWeighted(wedge, 0.4, image, 0.6, 0, dst=image)
+    cv2.ellipse(image, pk, (radius, radius), 0, start, end, OUTLINE, thick + 2, cv2.LINE_AA)
+    cv2.ellipse(image, pk, (radius, radius), 0, start, end, color, thick, cv2.LINE_AA)
+    if label:
+        text = depth_words(angle)
+        font_scale, weight = 0.6 * s, max(1, round(1.4 * s))
+        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, font_scale, weight)
+        # Beyond the wedge's far end on the hip's side, above the line when the thigh dips below
+        # it (the wedge is under the line) and below the line otherwise.
+        gap = round(8 * s)
+        x = pk[0] + towards * (radius + gap) - (tw if towards < 0 else 0)
+        y = pk[1] - gap - base if angle < 0 else pk[1] + gap + th
+        x = round(min(max(x, 2), width - tw - 2))
+        y = round(min(max(y, th + 2), image.shape[0] - base - 2))
         draw_outlined_text(image, text, (x, y), color=color, scale=s)
     return angle
 

@@ -9,9 +9,12 @@ One home for how a metric is named, unitised, judged and written, which ``tables
   :func:`unit_of`; :mod:`~guru_form.metrics.analysis_types`) and the units' precision
   (:mod:`~guru_form.metrics.units`);
 - :class:`Threshold` and each activity's default targets (:func:`default_thresholds`);
+- the measured repeatability of each metric and the borderline rule (:func:`margin_of`,
+  :meth:`Threshold.judge`; :mod:`~guru_form.metrics.repeatability`);
 - one formatter, :func:`format_value` (with :func:`format_bound` and :func:`format_range`): a
   value that fails a threshold never reads as meeting it, no negative zero, units on numbers;
-- labels (:func:`metric_label`, :func:`axis_label`) and the metric a coach looks at first
+- labels (:func:`metric_label`, :func:`axis_label`, :func:`column_header`) and the metric a
+  coach looks at first
   (:func:`key_metric`).
 
 What each activity emits, and its defaults, are in its profile (:mod:`guru_form.activities`);
@@ -30,8 +33,10 @@ from __future__ import annotations
 
 from guru_form.metrics.analysis_types import ANALYSIS_TYPES, AnalysisType, unit_of
 from guru_form.metrics.format import format_bound, format_range, format_value
-from guru_form.metrics.labels import axis_label, key_metric, metric_label
+from guru_form.metrics.labels import axis_label, column_header, key_metric, metric_label
+from guru_form.metrics.repeatability import Repeatability, Spread, margin_of, repeatability
 from guru_form.metrics.schema import (
+    BORDERLINE_PREFIX,
     CONCENTRIC_S,
     DURATION_S,
     ECCENTRIC_S,
@@ -41,6 +46,8 @@ from guru_form.metrics.schema import (
     MID_MS,
     OPINION_PREFIX,
     OPINIONS,
+    OUTLIER,
+    OUTLIER_WORDS,
     REP,
     REP_COLUMNS,
     SESSION_COLUMNS,
@@ -60,6 +67,7 @@ from guru_form.metrics.thresholds import (
     DEFAULT_THRESHOLDS,
     Threshold,
     ThresholdLike,
+    Verdict,
     as_threshold,
     as_thresholds,
     default_thresholds,
@@ -68,6 +76,7 @@ from guru_form.metrics.units import decimals_of, unit_text
 
 __all__ = [
     "ANALYSIS_TYPES",
+    "BORDERLINE_PREFIX",
     "CONCENTRIC_S",
     "DEFAULT_THRESHOLDS",
     "DURATION_S",
@@ -78,6 +87,8 @@ __all__ = [
     "MID_MS",
     "OPINIONS",
     "OPINION_PREFIX",
+    "OUTLIER",
+    "OUTLIER_WORDS",
     "REP",
     "REP_COLUMNS",
     "SESSION_COLUMNS",
@@ -86,12 +97,16 @@ __all__ = [
     "VELOCITY_COLUMNS",
     "VELOCITY_LOSS",
     "AnalysisType",
+    "Repeatability",
+    "Spread",
     "Threshold",
     "ThresholdLike",
+    "Verdict",
     "as_analysis",
     "as_threshold",
     "as_thresholds",
     "axis_label",
+    "column_header",
     "column_units",
     "decimals_of",
     "default_thresholds",
@@ -102,8 +117,10 @@ __all__ = [
     "frame_activity",
     "group_keys",
     "key_metric",
+    "margin_of",
     "metric_label",
     "rep_order",
+    "repeatability",
     "require_columns",
     "unit_of",
     "unit_text",

@@ -33,7 +33,7 @@ from guru_form.metrics.schema import (
 )
 from guru_form.metrics.units import SUFFIX_UNITS, UNWRITTEN_UNITS
 
-__all__ = ["axis_label", "key_metric", "metric_label"]
+__all__ = ["axis_label", "column_header", "key_metric", "metric_label"]
 
 _LABELS = {
     REP: "Rep",
@@ -44,6 +44,19 @@ _LABELS = {
     ECCENTRIC_S: "Eccentric (lowering) time",
     CONCENTRIC_S: "Concentric (lifting) time",
     VELOCITY_LOSS: "Velocity loss",
+    # guru_form.tables.summarize
+    "std": "SD",
+    "cv_percent": "Coefficient of variation",
+    "slope_per_rep": "Change per rep",
+    "first_last_change_percent": "First to last rep",
+    # guru_form.tables.set_summary
+    "rep_count": "Reps",
+    "mean_duration_s": "Mean rep time",
+    "mean_eccentric_s": "Mean eccentric",
+    "mean_concentric_s": "Mean concentric",
+    "time_under_tension_s": "Time under tension",
+    "set_duration_s": "Set duration",
+    "between_reps_s": "Paused between reps",
 }
 
 
@@ -103,6 +116,31 @@ def axis_label(column: str, *, label: str | None = None) -> str:
     label = metric_label(column) if label is None else label
     unit = unit_of(column)
     return f"{label} ({unit})" if unit and unit not in UNWRITTEN_UNITS else label
+
+
+def column_header(column: str) -> str:
+    """A table header for a column: its label without the words in brackets, and its unit.
+
+    Parameters
+    ----------
+    column
+        An analysisType or a column of the tables.
+
+    Returns
+    -------
+    str
+        ``"Squat depth (deg)"`` for ``HIP_KNEE_ANGLE_DEGREES``, ``"Rep duration (s)"`` for
+        ``duration_s``, ``"Rep"`` for ``rep``: short enough for a table's header, where
+        :func:`axis_label` would be long.
+
+    Examples
+    --------
+    >>> column_header("HIP_KNEE_ANGLE_DEGREES"), column_header("MEAN_CONCENTRIC_VELOCITY_BH_PER_S")
+    ('Squat depth (deg)', 'Mean concentric velocity (BH/s)')
+    >>> column_header("eccentric_s"), column_header("rep")
+    ('Eccentric (s)', 'Rep')
+    """
+    return axis_label(column, label=metric_label(column).split(" (")[0])
 
 
 def key_metric(frame: pd.DataFrame) -> str:

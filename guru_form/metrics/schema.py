@@ -29,6 +29,7 @@ from guru_form.metrics.analysis_types import unit_of
 from guru_form.models import Activity, Analysis
 
 __all__ = [
+    "BORDERLINE_PREFIX",
     "CONCENTRIC_S",
     "DURATION_S",
     "ECCENTRIC_S",
@@ -38,6 +39,8 @@ __all__ = [
     "MID_MS",
     "OPINIONS",
     "OPINION_PREFIX",
+    "OUTLIER",
+    "OUTLIER_WORDS",
     "REP",
     "REP_COLUMNS",
     "SESSION_COLUMNS",
@@ -84,7 +87,20 @@ FLAG_PREFIX = "flag_"
 OPINION_PREFIX = "opinion_"
 #: The opinions the API documents (``analysisOpinion``).
 OPINIONS: tuple[str, ...] = ("good", "bad")
+#: Prefix of the boolean column beside each flag that marks its borderline reps (a value within the
+#: measurement's repeatability of the limit): ``borderline_shallow`` beside ``flag_shallow``.
+BORDERLINE_PREFIX = "borderline_"
 VELOCITY_LOSS = "velocity_loss_percent"
+#: The rep's outlier mark from the local pose engine (``Rep.outlier``: ``"partial"``,
+#: ``"runs_into_next_movement"``), None for a normal rep. :func:`guru_form.tables.reps_frame` adds
+#: the column only when a rep carries a mark; set-level figures (the set's velocity loss, the
+#: reference rep of each rep's loss) leave marked reps out.
+OUTLIER = "outlier"
+#: An outlier mark in words, for reports ("leaves out rep 10: it ran into the next movement").
+OUTLIER_WORDS: dict[str, str] = {
+    "partial": "a partial rep",
+    "runs_into_next_movement": "it ran into the next movement",
+}
 
 #: Velocity columns in order of preference (metres per second when the height was known).
 VELOCITY_COLUMNS: tuple[str, ...] = VELOCITY_TYPES

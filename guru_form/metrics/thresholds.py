@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from guru_form import activities
 from guru_form.errors import InvalidInputError
@@ -27,10 +28,14 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "Threshold",
     "ThresholdLike",
+    "Verdict",
     "as_threshold",
     "as_thresholds",
     "default_thresholds",
 ]
+
+#: A value's verdict against a threshold (see :meth:`Threshold.judge`).
+Verdict = Literal["pass", "borderline", "fail"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,59 @@ class Threshold:
         if self.low is not None and value < self.low:
             return False
         return not (self.high is not None and value > self.high)
+
+    def distance(self, value: float | None) -> float | None:
+        """How far ``value`` lies from the nearest bound: positive outside the range (by how
+        much it misses), negative or zero inside (how much room is left), None for a missing
+        value.
+
+        Examples
+        --------
+        >>> Threshold(high=90).distance(95.0), Threshold(60, 90).distance(70.0)
+        (5.0, -10.0)
+        """
+        if value is None or math.isnan(value):
+            return None
+        gaps = []
+        if self.low is not None:
+            gaps.append(self.low - value)
+        if self.high is not None:
+            gaps.append(value - self.high)
+        return max(gaps)
+
+    def judge(self, value: float | None, margin: float = 0.0) -> Verdict | None:
+        """The verdict on ``value`` by the borderline rule.
+
+        Parameters
+        ----------
+        value
+            The scalar, in the metric's unit.
+        margin
+            The metric's measured repeatability (:func:`guru_form.metrics.margin_of`), in its
+            unit; 0 for none.
+
+        Returns
+        -------
+        {"pass", "borderline", "fail"} or None
+            ``"borderline"`` when ``value`` lies within ``margin`` of a bound, on either side
+            (measured again it could fall on the other side); otherwise ``"fail"`` outside the
+            range and ``"pass"`` inside. None for a missing value. With ``margin=0`` this is
+            :meth:`passes` (bounds inclusive).
+
+        Examples
+        --------
+        >>> t = Threshold(high=0)
+        >>> t.judge(7.5, 3.0), t.judge(2.0, 3.0), t.judge(-2.0, 3.0), t.judge(-5.0, 3.0)
+        ('fail', 'borderline', 'borderline', 'pass')
+        """
+        if margin < 0 or math.isnan(margin):
+            raise InvalidInputError(f"a margin must be 0 or more, got {margin}")
+        gap = self.distance(value)
+        if gap is None:
+            return None
+        if margin > 0 and abs(gap) <= margin:
+            return "borderline"
+        return "fail" if gap > 0 else "pass"
 
     def describe(self) -> str:
         """The range in words: ``">= 170"``, ``"<= 0"`` or ``"10 to 20"``.

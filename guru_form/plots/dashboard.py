@@ -11,6 +11,7 @@ from guru_form.metrics import (
     ANALYSIS_TYPES,
     REP_COLUMNS,
     VELOCITY_COLUMNS,
+    Threshold,
     format_value,
     frame_activity,
     key_metric,
@@ -19,9 +20,11 @@ from guru_form.metrics import (
 )
 from guru_form.models import Analysis
 from guru_form.plots._style import MUTED_COLOR, Flags, activity_name
+from guru_form.plots.markers import flag_label
 from guru_form.plots.reps import plot_metric, plot_tempo, plot_velocity
 from guru_form.plots.timeline import plot_timeline
 from guru_form.tables.convert import reps_frame
+from guru_form.tables.flags import borderline_column, flag_columns
 from guru_form.tables.summary import set_summary, summarize
 
 __all__ = ["plot_dashboard"]
@@ -126,7 +129,7 @@ def plot_dashboard(
             plot_metric(
                 frame, str(other), flags=flags, ax=ax_fourth, title=f"{_label(str(other))} per rep"
             )
-    _numbers_table(ax_table, frame, key_metric)
+    _numbers_table(ax_table, frame, key_metric, loss_threshold)
 
     activity = frame_activity(frame)
     if title is None:
@@ -150,8 +153,11 @@ def _choose(frame: pd.DataFrame, metric: str | None) -> str | None:
         return None
 
 
-def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
-    """The set's numbers as a two-column table."""
+def _numbers_table(
+    ax: Axes, frame: pd.DataFrame, metric: str | None, loss_threshold: float | None
+) -> None:
+    """The set's numbers as a two-column table (the set's velocity loss read against the stop
+    threshold: a loss past it never prints as equal to it)."""
     ax.set_axis_off()
     ax.set_title("The set in numbers", loc="left", fontweight="bold")
     row = set_summary(frame).iloc[0]
@@ -168,9 +174,9 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         ),
     ]
     if "velocity_loss_percent" in row.index:
-        lines.append(
-            ("Velocity loss (fastest to last rep)", format_value(row["velocity_loss_percent"], "%"))
-        )
+        stop = None if loss_threshold is None else Threshold(high=loss_threshold)
+        loss = format_value(row["velocity_loss_percent"], "%", stop)
+        lines.append(("Velocity loss (fastest to last rep)", loss))
     if metric is not None and metric in frame.columns:
         stats = summarize(frame, metrics=[metric]).iloc[0]
         unit = unit_of(metric)
@@ -180,15 +186,12 @@ def _numbers_table(ax: Axes, frame: pd.DataFrame, metric: str | None) -> None:
         mean = format_value(stats["mean"], unit, with_unit=False)
         lines.append(("   mean ± sd", f"{mean} ± {format_value(stats['std'], unit)}"))
         lines.append(("   change per rep", format_value(stats["slope_per_rep"], unit, signed=True)))
-    for column in frame.columns:
-        if str(column).startswith("flag_") and frame[column].dtype == bool:
-            count = int(frame[column].sum())
-            lines.append(
-                (
-                    f"Flagged: {str(column).removeprefix('flag_').replace('_', ' ')}",
-                    f"{count} of {len(frame)}",
-                )
-            )
+    for column in flag_columns(frame):
+        count = int(frame[column].sum())
+        near = borderline_column(column)
+        borderline = int(frame[near].sum()) if near in frame.columns else 0
+        text = f"{count} of {len(frame)}" + (f", {borderline} borderline" if borderline else "")
+        lines.append((f"Flagged: {flag_label(column).lower()}", text))
     table = ax.table(
         cellText=[[a, b] for a, b in lines],
         colWidths=[0.68, 0.32],

@@ -6,7 +6,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
 from guru_form import activities
@@ -26,35 +25,41 @@ from guru_form.metrics import (
     frame_activity,
     group_keys,
     key_metric,
+    margin_of,
     require_columns,
     unit_of,
 )
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
     ECCENTRIC_COLOR,
-    FLAG_COLORS,
     MAX_LABELLED_REPS,
     METRIC_COLOR,
     MUTED_COLOR,
     TARGET_COLOR,
     THRESHOLD_COLOR,
     Flags,
+    flag_lane,
     flag_styles,
     headroom,
     legend,
-    mark_flags,
     new_axes,
     no_data,
     rep_axis,
-    ring_radius_points,
+    room_above,
+    set_title,
     sorted_reps,
     style_axes,
-    text_box,
     title_for,
+    value_labels,
 )
+from guru_form.plots.markers import flag_marker
+from guru_form.tables.flags import Margin
 from guru_form.tables.velocity import Reference, velocity_column, velocity_loss
 
 __all__ = ["plot_metric", "plot_tempo", "plot_velocity"]
+
+#: Bars past the velocity-loss stop line: the velocity-loss flag's colour.
+VELOCITY_LOSS_COLOR = flag_marker("flag_velocity_loss").color
 
 
 def _default_metric(frame: pd.DataFrame) -> str:
@@ -83,7 +88,7 @@ def plot_metric(
     annotate: bool | None = None,
     figsize: tuple[float, float] = (7.0, 4.2),
 ) -> Axes:
-    """One metric per rep, with an optional target band or threshold and the flagged reps ringed.
+    """One metric per rep, with an optional target band or threshold and the flagged reps marked.
 
     Parameters
     ----------
@@ -97,8 +102,11 @@ def plot_metric(
     threshold
         A single limit in the column's unit: drawn as a dashed line.
     flags
-        Which ``flag_*`` columns to ring: None (default) every one in the frame, False none, a
-        name, a list of names, or a mapping ``column -> legend label``.
+        Which ``flag_*`` columns to mark in the lane above the chart: None (default) the flags
+        that judged this column (a depth flag on the depth chart, never a tempo flag), True
+        every one in the frame, False none, a name, a list of names, or a mapping
+        ``column -> legend label``. Each flag has its own marker and colour
+        (:mod:`guru_form.plots.markers`); a borderline rep's marker is open.
     ax
         Axes to draw on; a new figure when None.
     color, target_color, threshold_color
@@ -128,13 +136,14 @@ def plot_metric(
     require_columns(frame, [REP], "plot_metric")
     column = column or key_metric(frame)
     require_columns(frame, [column], "plot_metric")
-    styles = flag_styles(frame, flags)
+    styles = flag_styles(frame, flags, {column})
     data = sorted_reps(frame)
     ax = new_axes(ax, figsize)
     style_axes(ax)
     x = data[REP].to_numpy()
     y = data[column].to_numpy(dtype=float)
     known = ANALYSIS_TYPES.get(column)
+    lane = 0.0
 
     unit = unit_of(column)
     # A value's label reads on the side of the band (or of the line) that the value is on.
@@ -169,31 +178,20 @@ def plot_metric(
         )
     if len(data):
         ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
-        mark_flags(ax, data, styles, x, y)
+        lane = flag_lane(ax, data, styles, x)
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         if annotate:
-            # Above the point, and above the flag rings drawn around it when there are any.
-            rise = max(9.0, ring_radius_points(styles) + 2.0)
-            for xi, yi in zip(x, y, strict=True):
-                if np.isfinite(yi):
-                    ax.annotate(
-                        fmt(yi),
-                        (xi, yi),
-                        textcoords="offset points",
-                        xytext=(0, rise),
-                        ha="center",
-                        fontsize="x-small",
-                        color=THRESHOLD_COLOR,
-                        bbox=text_box(),
-                    )
-            ax.margins(y=0.15)
+            rep_axis(ax, x)
+            ax.margins(y=0.08)
+            texts = [fmt(yi) if np.isfinite(yi) else "" for yi in y]
+            room_above(ax, value_labels(ax, x, y, texts, rise=7, color=THRESHOLD_COLOR) + 2)
     else:
         no_data(ax)
     rep_axis(ax, x)
     ax.set_ylabel(label or axis_label(column))
     what = known.label if known is not None else axis_label(column).rsplit(" (", 1)[0]
-    ax.set_title(title_for(frame, f"{what} per rep", title), loc="left", fontweight="bold")
+    set_title(ax, title_for(frame, f"{what} per rep", title), lane)
     legend(ax)
     return ax
 
@@ -232,7 +230,8 @@ def plot_tempo(
     frame
         A wide frame from :func:`guru_form.tables.reps_frame` (one set).
     flags
-        Flag columns to mark above the bars (see :func:`plot_metric`).
+        Flag columns to mark in the lane above the chart (see :func:`plot_metric`); by default
+        the tempo flags (those that judged the rep time or one of its phases).
     ax
         Axes to draw on; a new figure when None.
     eccentric_color, concentric_color, unknown_color
@@ -259,12 +258,13 @@ def plot_tempo(
     ['Concentric (lifting)', 'Eccentric (lowering)']
     """
     require_columns(frame, [REP, DURATION_S, ECCENTRIC_S, CONCENTRIC_S], "plot_tempo")
-    styles = flag_styles(frame, flags)
+    styles = flag_styles(frame, flags, {DURATION_S, ECCENTRIC_S, CONCENTRIC_S})
     data = sorted_reps(frame)
     ax = new_axes(ax, figsize)
     style_axes(ax)
     x = data[REP].to_numpy()
     total = data[DURATION_S].to_numpy(dtype=float)
+    lane = 0.0
     colours = {ECCENTRIC_S: eccentric_color, CONCENTRIC_S: concentric_color}
     if len(data):
         known = data[[ECCENTRIC_S, CONCENTRIC_S]].notna().all(axis=1).to_numpy()
@@ -291,34 +291,20 @@ def plot_tempo(
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
         label_top = 0.0  # points above a bar that its total's label takes
+        rep_axis(ax, x)
         if annotate:
-            for xi, ti in zip(x, total, strict=True):
-                ax.annotate(
-                    format_value(ti, unit_of(DURATION_S)),
-                    (xi, ti),
-                    textcoords="offset points",
-                    xytext=(0, 3),
-                    ha="center",
-                    va="bottom",
-                    fontsize="x-small",
-                    color=THRESHOLD_COLOR,
-                    bbox=text_box(),
-                )
-            label_top = 3 + 1.6 * FontProperties(size="x-small").get_size_in_points()
-        # Rings a fixed distance in points above the bar (and its label), so they never sit on
-        # the label, whatever the chart's size; the y axis reaches high enough to show them.
-        radius = ring_radius_points(styles)
-        lift = label_top + 4 + radius
+            texts = [format_value(ti, unit_of(DURATION_S)) for ti in total]
+            label_top = value_labels(ax, x, total, texts, rise=3, color=THRESHOLD_COLOR)
+        # The y axis reaches high enough for the tallest bar's label, whatever the chart's size.
         top = float(np.nanmax(total)) if np.isfinite(total).any() else 1.0
-        mark_flags(ax, data, styles, x, total, offset_points=lift if styles else 0.0)
-        room = lift + radius + 4 if styles else label_top + 4
-        ax.set_ylim(0, top * (1 + headroom(ax, room)))
+        ax.set_ylim(0, top * (1 + headroom(ax, label_top + 4, least=0.12)))
+        lane = flag_lane(ax, data, styles, x)
     else:
         phases = []
         no_data(ax)
     rep_axis(ax, x)
     ax.set_ylabel(f"Time ({unit_of(DURATION_S)})")
-    ax.set_title(title_for(frame, "Tempo per rep", title), loc="left", fontweight="bold")
+    set_title(ax, title_for(frame, "Tempo per rep", title), lane)
     legend(ax, extra=phases)
     return ax
 
@@ -335,13 +321,27 @@ def _loss_reference(v: npt.NDArray[np.float64], reference: Reference) -> npt.NDA
     return out
 
 
-def _loss_label(loss: float, stop: Threshold | None) -> str:
-    """A rep's velocity loss above its bar: ``"−12 %"``, ``"best"``, or a gain ``"+3 %"``."""
-    if -0.5 < loss <= 0.5 and (stop is None or stop.passes(loss)):
-        return "best"
-    if loss > 0:
-        return "−" + format_value(loss, "%", stop)
-    return "+" + format_value(-loss, "%")
+def _loss_labels(
+    v: npt.NDArray[np.float64], loss: npt.NDArray[np.float64], stop: Threshold | None
+) -> list[str]:
+    """Each rep's label above its bar: ``"fastest"`` on the set's fastest rep (one bar only),
+    otherwise its loss against its reference, ``"−12 %"``, ``"0 %"`` or a gain ``"+3 %"``
+    (with enough decimals to read on the side of the stop line it is on)."""
+    finite = np.isfinite(v)
+    fastest = int(np.nanargmax(np.where(finite, v, -np.inf))) if finite.any() else -1
+    labels = []
+    for i, value in enumerate(loss):
+        if i == fastest:
+            labels.append("fastest")
+        elif not np.isfinite(value):
+            labels.append("")
+        elif value > 0:
+            labels.append("−" + format_value(value, "%", stop))
+        elif value < 0:
+            labels.append("+" + format_value(-value, "%"))
+        else:
+            labels.append(format_value(0.0, "%"))
+    return labels
 
 
 def plot_velocity(
@@ -350,9 +350,10 @@ def plot_velocity(
     *,
     loss_threshold: float | None = None,
     reference: Reference = "best",
+    margin: Margin = "measured",
     ax: Axes | None = None,
     color: str = METRIC_COLOR,
-    over_color: str = FLAG_COLORS[0],
+    over_color: str = VELOCITY_LOSS_COLOR,
     threshold_color: str = THRESHOLD_COLOR,
     annotate: bool | None = None,
     title: str | None = None,
@@ -371,15 +372,21 @@ def plot_velocity(
         ``over_color`` and hatched, and a dashed stop line marks, over each rep, the velocity at
         that loss against the rep its loss is measured from: the best rep so far (the line steps
         up where a faster rep comes), or the first rep with ``reference="first"``. A bar is
-        hatched exactly when it ends below the line.
+        hatched exactly when it ends below the line by more than the margin; a bar within the
+        margin of the line is borderline (outlined in ``over_color``, not filled).
     reference
         ``"best"`` or ``"first"``; see :func:`guru_form.tables.velocity_loss`.
+    margin
+        The borderline margin of a rep's loss, in percentage points: ``"measured"`` (the
+        measured repeatability, :func:`guru_form.metrics.margin_of`) or a number (0 for none).
     ax
         Axes to draw on; a new figure when None.
     color, over_color, threshold_color
-        Bar colour, colour of reps past the threshold, threshold line colour.
+        Bar colour, colour of reps past the threshold (the velocity-loss flag's colour, see
+        :mod:`guru_form.plots.markers`), threshold line colour.
     annotate
-        Write each rep's loss in percent above its bar (default: at most 16 reps).
+        Write each rep's loss in percent above its bar, and "fastest" above the set's fastest
+        rep (default: at most 16 reps).
     title
         The title (default ``"<Activity> · Velocity per rep"``; ``""`` for none).
     figsize
@@ -394,7 +401,7 @@ def plot_velocity(
     >>> import pandas as pd
     >>> v = [0.5, 0.8, 0.7, 0.6]  # the best rep is the second; the fourth lost 25 %
     >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "MEAN_CONCENTRIC_VELOCITY_M_PER_S": v})
-    >>> ax = plot_velocity(df, loss_threshold=20)
+    >>> ax = plot_velocity(df, loss_threshold=20, margin=0)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['Stop line: 20 % below the best rep so far', 'Past the stop line (> 20 % loss)']
     """
@@ -408,9 +415,21 @@ def plot_velocity(
     v = data[column].to_numpy(dtype=float)
     loss = data[VELOCITY_LOSS].to_numpy(dtype=float)
     if len(data) and np.isfinite(v).any():
-        over = loss > loss_threshold if loss_threshold is not None else np.zeros(len(v), bool)
-        ax.bar(x[~over], v[~over], width=0.7, color=color, label="_nolegend_")
-        if over.any() and loss_threshold is not None:
+        over = np.zeros(len(v), bool)
+        near = np.zeros(len(v), bool)
+        spread = 0.0
+        if loss_threshold is not None:
+            spread = (
+                margin_of(VELOCITY_LOSS, frame_activity(frame))
+                if margin == "measured"
+                else float(margin)
+            )
+            gap = loss - loss_threshold
+            over = gap > spread
+            near = (spread > 0) & (np.abs(gap) <= spread)
+        plain = ~over & ~near
+        ax.bar(x[plain], v[plain], width=0.7, color=color, label="_nolegend_")
+        if loss_threshold is not None and over.any():
             ax.bar(
                 x[over],
                 v[over],
@@ -419,6 +438,16 @@ def plot_velocity(
                 hatch="//",
                 edgecolor="white",
                 label=f"Past the stop line (> {format_bound(loss_threshold, '%')} loss)",
+            )
+        if loss_threshold is not None and near.any():
+            ax.bar(
+                x[near],
+                v[near],
+                width=0.7,
+                facecolor="white",
+                edgecolor=over_color,
+                linewidth=1.8,
+                label=f"Borderline: within {format_value(spread, '%')} of the stop line",
             )
         if loss_threshold is not None:
             # The same reference as each rep's loss: the best rep so far (a step up wherever a
@@ -443,27 +472,18 @@ def plot_velocity(
             )
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
+        label_top = 0.0
+        rep_axis(ax, x)
         if annotate:
             stop = None if loss_threshold is None else Threshold(high=loss_threshold)
-            for xi, vi, li in zip(x, v, loss, strict=True):
-                if np.isfinite(vi) and np.isfinite(li):
-                    ax.annotate(
-                        _loss_label(li, stop),
-                        (xi, vi),
-                        textcoords="offset points",
-                        xytext=(0, 3),
-                        ha="center",
-                        va="bottom",
-                        fontsize="x-small",
-                        color=THRESHOLD_COLOR,
-                        bbox=text_box(),
-                    )
+            texts = _loss_labels(v, loss, stop)
+            label_top = value_labels(ax, x, v, texts, rise=3, color=THRESHOLD_COLOR)
         top = float(np.nanmax(v))
-        ax.set_ylim(0, top * 1.2 if top > 0 else 1.0)
+        ax.set_ylim(0, top * (1 + headroom(ax, label_top + 4, least=0.12)) if top > 0 else 1.0)
     else:
         no_data(ax, "No reps to show" if not len(data) else "No velocity measured")
     rep_axis(ax, x)
     ax.set_ylabel(axis_label(column))
-    ax.set_title(title_for(frame, "Velocity per rep", title), loc="left", fontweight="bold")
+    set_title(ax, title_for(frame, "Velocity per rep", title))
     legend(ax)
     return ax

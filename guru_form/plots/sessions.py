@@ -182,5 +182,5 @@ def plot_session_comparison(
     ax.set_ylabel(label or axis_label(column) if unit_of(column) else label or what)
     default_title = f"{what} by {key.replace('_', ' ')}"
     ax.set_title(default_title if title is None else title, loc="left", fontweight="bold")
-    legend(ax, ncols=min(max(len(labels), 1), 5) if kind == "line" else 2)
+    legend(ax, most_columns=5 if kind == "line" else 2)
     return ax

@@ -24,11 +24,12 @@ from guru_form.plots._style import (
     MUTED_COLOR,
     THRESHOLD_COLOR,
     Flags,
+    flag_lane,
     flag_styles,
     legend,
-    mark_flags,
     new_axes,
     no_data,
+    set_title,
     title_for,
 )
 
@@ -50,14 +51,15 @@ def plot_timeline(
 
     Eccentric (lowering) and concentric (lifting) spans are coloured as in
     :func:`~guru_form.plots.plot_tempo`; the gaps between bars are the pauses between reps. Rep
-    numbers sit above the bars; flagged reps are ringed above their number.
+    numbers sit above the bars. The timeline measures when reps happen, so it marks no flag
+    unless asked (``flags=True`` marks every flag, in the lane above the chart).
 
     Parameters
     ----------
     frame
         A wide frame from :func:`guru_form.tables.reps_frame` (one set).
     flags
-        Flag columns to mark (see :func:`~guru_form.plots.plot_metric`).
+        Flag columns to mark (see :func:`~guru_form.plots.plot_metric`); by default none.
     ax
         Axes to draw on; a new figure when None.
     eccentric_color, concentric_color, unknown_color
@@ -80,8 +82,9 @@ def plot_timeline(
     ('Video time (s)', 'Push-up · Reps over the video')
     """
     require_columns(frame, [REP, START_MS, MID_MS, END_MS], "plot_timeline")
-    styles = flag_styles(frame, flags)
+    styles = flag_styles(frame, flags, {START_MS, MID_MS, END_MS})
     data = frame.sort_values(START_MS, kind="stable")
+    lane = 0.0
     ax = new_axes(ax, figsize)
     profile = activities.find(frame_activity(frame))
     lowers_first = None if profile is None else profile.lowers_first
@@ -117,17 +120,17 @@ def plot_timeline(
                     fontsize="small",
                     color=THRESHOLD_COLOR,
                 )
-        mark_flags(ax, data, styles, (start + end) / 2, np.full(len(data), 0.95))
+        lane = flag_lane(ax, data, styles, (start + end) / 2)
         span = float(end.max() - min(start.min(), 0.0))
         ax.set_xlim(min(start.min(), 0.0) - 0.01 * span, end.max() + 0.02 * span)
     else:
         no_data(ax)
-    ax.set_ylim(0, 1.12)
+    ax.set_ylim(0, 0.95)
     ax.set_yticks([])
     for side in ("left", "top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(f"Video time ({unit_of('time_s')})")
-    ax.set_title(title_for(frame, "Reps over the video", title), loc="left", fontweight="bold")
+    set_title(ax, title_for(frame, "Reps over the video", title), lane)
     if lowers_first is None:
         phases = [Patch(color=unknown_color, label="Rep (phase order unknown)")]
     else:
@@ -137,11 +140,5 @@ def plot_timeline(
         ]
         if not lowers_first:  # a rep that lifts first: the legend reads in the bars' order
             phases.reverse()
-    legend(
-        ax,
-        extra=phases if len(data) else (),
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.0),
-        ncols=2,
-    )
+    legend(ax, extra=phases if len(data) else ())
     return ax

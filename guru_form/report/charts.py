@@ -2,12 +2,21 @@
 
 Figures are made with :class:`matplotlib.figure.Figure`, not ``pyplot``: nothing is registered
 with pyplot, so building a report in a notebook (or a worker thread) never pops up or leaks figures.
+
+Each chart is drawn twice: for a desktop's two columns (:data:`CHART_SIZE`), and for a phone
+(:data:`NARROW_SIZE` with larger type, :data:`NARROW_FONT_PT`), which the page shows on screens up
+to 600 CSS pixels wide. A picture shown ``w`` CSS pixels wide from a figure ``W`` inches wide
+shows ``s``-point text ``s * w / (72 * W)`` pixels tall, whatever the resolution: at 4 inches,
+14-point type and a phone's 342 pixels, the smallest labels (``x-small``, 0.69 of the type) are
+11.5 pixels tall, against 4.4 pixels for the desktop drawing shrunk to a phone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
+import matplotlib
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -26,18 +35,56 @@ from guru_form.plots import (
     plot_timeline,
     plot_velocity,
 )
+from guru_form.plots._style import fit_labels
 from guru_form.report.images import Picture, figure_picture
 from guru_form.report.rules import Rule
 
-__all__ = ["bounds_for", "progress_charts", "set_charts"]
+__all__ = ["NARROW_FONT_PT", "NARROW_SIZE", "bounds_for", "chart", "progress_charts", "set_charts"]
 
 CHART_SIZE = (5.4, 3.4)
 TIMELINE_SIZE = (5.4, 2.7)
+#: A chart's size, and its type size, on a phone.
+NARROW_SIZE = (4.0, 3.9)
+NARROW_TIMELINE_SIZE = (4.0, 3.0)
+NARROW_FONT_PT = 14.0
 
 
 def _axes(size: tuple[float, float]) -> tuple[Figure, Axes]:
     figure = Figure(figsize=size, layout="constrained")
     return figure, figure.add_subplot()
+
+
+def chart(
+    draw: Callable[[Axes], object],
+    alt: str,
+    size: tuple[float, float] = CHART_SIZE,
+    narrow_size: tuple[float, float] = NARROW_SIZE,
+) -> Picture:
+    """A chart drawn by ``draw(ax)`` for a desktop, with its phone drawing as ``narrow``.
+
+    Parameters
+    ----------
+    draw
+        Draws the chart on the axes it is given (a :mod:`guru_form.plots` function).
+    alt
+        The chart in words, for screen readers.
+    size, narrow_size
+        Figure sizes in inches; the narrow one is drawn with :data:`NARROW_FONT_PT` type.
+
+    Returns
+    -------
+    Picture
+    """
+    figure, ax = _axes(size)
+    draw(ax)
+    fit_labels(ax)
+    wide = figure_picture(figure, alt)
+    with matplotlib.rc_context({"font.size": NARROW_FONT_PT}):
+        figure, ax = _axes(narrow_size)
+        draw(ax)
+        fit_labels(ax)
+        narrow = figure_picture(figure, alt)
+    return replace(wide, narrow=narrow)
 
 
 def bounds_for(threshold: Threshold | None) -> dict[str, object]:
@@ -71,41 +118,59 @@ def set_charts(
     thresholds
         Targets drawn on the metric charts.
     rules
-        The checks run (each chart rings only the reps that failed its own check).
+        The checks run: each chart marks the reps that failed (or are borderline on) its own
+        check, with the flag's marker (:mod:`guru_form.plots.markers`), and no other.
     velocity_loss_limit
         The stop line of the velocity chart.
     """
-    flag_of = {
-        rule.column: {rule.flag: f"Off target ({rule.short})"}
-        for rule in rules
-        if frame[rule.flag].any()
-    }
+    flag_of: dict[str, list[str]] = {}
+    for rule in rules:
+        if frame[rule.flag].any() or frame.get(rule.borderline, pd.Series(False)).any():
+            flag_of.setdefault(rule.column, []).append(rule.flag)
     pictures: list[Picture] = []
     metrics = [key_metric] if key_metric is not None else []
     metrics += [c for c in thresholds if c in frame.columns and c not in metrics]
     for column in metrics:
         label = metric_label(column)
-        figure, ax = _axes(CHART_SIZE)
-        plot_metric(
-            frame,
-            column,
-            ax=ax,
-            title=f"{label} per rep",
-            flags=flag_of.get(column, False),
-            **bounds_for(thresholds.get(column)),  # type: ignore[arg-type]
+        pictures.append(
+            chart(
+                lambda ax, column=column, label=label: plot_metric(  # type: ignore[misc]
+                    frame,
+                    column,
+                    ax=ax,
+                    title=f"{label} per rep",
+                    flags=flag_of.get(column, False),
+                    **bounds_for(thresholds.get(column)),  # type: ignore[arg-type]
+                ),
+                f"{label} of each rep",
+            )
         )
-        pictures.append(figure_picture(figure, f"{label} of each rep"))
-    figure, ax = _axes(CHART_SIZE)
-    plot_tempo(frame, flags=flag_of.get(DURATION_S, False), ax=ax, title="Tempo per rep")
-    pictures.append(figure_picture(figure, "Lowering and lifting time of each rep"))
+    pictures.append(
+        chart(
+            lambda ax: plot_tempo(
+                frame, flags=flag_of.get(DURATION_S, False), ax=ax, title="Tempo per rep"
+            ),
+            "Lowering and lifting time of each rep",
+        )
+    )
     velocity = next((c for c in VELOCITY_COLUMNS if c in frame.columns), None)
     if velocity is not None and frame[velocity].notna().any():
-        figure, ax = _axes(CHART_SIZE)
-        plot_velocity(frame, velocity, loss_threshold=velocity_loss_limit, ax=ax, title="Velocity")
-        pictures.append(figure_picture(figure, "Mean concentric velocity and loss of each rep"))
-    figure, ax = _axes(TIMELINE_SIZE)
-    plot_timeline(frame, flags=False, ax=ax, title="Reps over the video")
-    pictures.append(figure_picture(figure, "Each rep and its phases on the video's time axis"))
+        pictures.append(
+            chart(
+                lambda ax: plot_velocity(
+                    frame, velocity, loss_threshold=velocity_loss_limit, ax=ax, title="Velocity"
+                ),
+                "Mean concentric velocity and loss of each rep",
+            )
+        )
+    pictures.append(
+        chart(
+            lambda ax: plot_timeline(frame, flags=False, ax=ax, title="Reps over the video"),
+            "Each rep and its phases on the video's time axis",
+            TIMELINE_SIZE,
+            NARROW_TIMELINE_SIZE,
+        )
+    )
     return pictures
 
 
@@ -152,25 +217,36 @@ def progress_charts(
             else None
         )
         for kind, title in (("box", "by session"), ("line", "rep by rep")):
-            figure, ax = _axes(CHART_SIZE)
-            plot_session_comparison(
-                combined,
-                key_metric,
-                kind=kind,  # type: ignore[arg-type]
-                target=target,
-                ax=ax,
-                title=f"{label}, {title}",
+            pictures.append(
+                chart(
+                    lambda ax, kind=kind, title=title: plot_session_comparison(  # type: ignore[misc]
+                        combined,
+                        key_metric,
+                        kind=kind,
+                        target=target,
+                        ax=ax,
+                        title=f"{label}, {title}",
+                    ),
+                    f"{label} in each session, {title}",
+                )
             )
-            pictures.append(figure_picture(figure, f"{label} in each session, {title}"))
     if combined[CONCENTRIC_S].notna().any():
-        figure, ax = _axes(CHART_SIZE)
-        plot_session_comparison(
-            combined, CONCENTRIC_S, kind="line", ax=ax, title="Lifting time, rep by rep"
+        pictures.append(
+            chart(
+                lambda ax: plot_session_comparison(
+                    combined, CONCENTRIC_S, kind="line", ax=ax, title="Lifting time, rep by rep"
+                ),
+                "Lifting (concentric) time of each rep by session",
+            )
         )
-        pictures.append(figure_picture(figure, "Lifting (concentric) time of each rep by session"))
     velocity = next((c for c in VELOCITY_COLUMNS if c in combined.columns), None)
     if velocity is not None and combined[velocity].notna().any():
-        figure, ax = _axes(CHART_SIZE)
-        plot_session_comparison(combined, velocity, kind="box", ax=ax, title="Velocity by session")
-        pictures.append(figure_picture(figure, "Mean concentric velocity in each session"))
+        pictures.append(
+            chart(
+                lambda ax: plot_session_comparison(
+                    combined, velocity, kind="box", ax=ax, title="Velocity by session"
+                ),
+                "Mean concentric velocity in each session",
+            )
+        )
     return pictures

@@ -11,7 +11,7 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,8 @@ from guru_form.metrics import (
     END_MS,
     MID_MS,
     OPINION_PREFIX,
+    OUTLIER,
+    OUTLIER_WORDS,
     REP,
     START_MS,
     VELOCITY_LOSS,
@@ -40,7 +42,7 @@ from guru_form.models import Activity, Analysis, Status
 from guru_form.report.charts import progress_charts, set_charts
 from guru_form.report.images import Picture, image_picture
 from guru_form.report.rules import Rule, apply_rules
-from guru_form.tables import combine, reps_frame, set_summary, summarize
+from guru_form.tables import combine, counted_reps, reps_frame, set_summary, summarize
 
 __all__ = [
     "OPINION_LABEL",
@@ -88,11 +90,13 @@ class Table:
 
 @dataclass(frozen=True)
 class FlaggedRep:
-    """A rep that failed one or more checks: its number, when it happened, and why."""
+    """A rep that failed a check, or came within the measurement's repeatability of a limit:
+    its number, when it happened, why it failed (``reasons``) and where it is borderline."""
 
     rep: int
     at: str
     reasons: list[str]
+    borderline: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,32 @@ def _key_metric(frame: pd.DataFrame) -> str | None:
         return None
 
 
-def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[Stat]:
+def _left_out(frame: pd.DataFrame) -> str:
+    """The reps the set's figures leave out, in words (empty when none)."""
+    if OUTLIER not in frame.columns:
+        return ""
+    left = frame.loc[~counted_reps(frame)].sort_values(REP)
+    words = [
+        f"rep {int(row[REP])} ({OUTLIER_WORDS.get(str(row[OUTLIER]), str(row[OUTLIER]))})"
+        for _, row in left.iterrows()
+    ]
+    return f" · leaves out {', '.join(words)}" if words else ""
+
+
+def _stats(
+    frame: pd.DataFrame,
+    key_metric: str | None,
+    flagged: int,
+    borderline: int = 0,
+    velocity_loss_limit: float | None = None,
+) -> list[Stat]:
     summary = set_summary(frame).iloc[0]
+    counts = [
+        f"{flagged} flagged" if flagged else "",
+        f"{borderline} borderline" if borderline else "",
+    ]
     stats = [
-        Stat("Reps", str(int(summary["rep_count"])), f"{flagged} flagged" if flagged else ""),
+        Stat("Reps", str(int(summary["rep_count"])), " · ".join(c for c in counts if c)),
         Stat(
             "Mean rep time",
             format_value(summary["mean_duration_s"], "s"),
@@ -175,11 +201,12 @@ def _stats(frame: pd.DataFrame, key_metric: str | None, flagged: int) -> list[St
         ),
     ]
     if VELOCITY_LOSS in summary.index:
+        stop = None if velocity_loss_limit is None else Threshold(high=velocity_loss_limit)
         stats.append(
             Stat(
                 "Velocity loss",
-                format_value(summary[VELOCITY_LOSS], "%"),
-                "last rep against the fastest",
+                format_value(summary[VELOCITY_LOSS], "%", stop),
+                "last rep against the fastest" + _left_out(frame),
             )
         )
     opinions = _opinion_counts(frame)
@@ -220,10 +247,12 @@ def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
     out: list[FlaggedRep] = []
     for _, row in frame.iterrows():
         reasons = [rule.reason(row) for rule in rules if bool(row[rule.flag])]
-        if reasons:
-            out.append(
-                FlaggedRep(int(row[REP]), format_value(float(row[START_MS]) / 1000.0, "s"), reasons)
-            )
+        near = [
+            why for rule in rules if not bool(row[rule.flag]) and (why := rule.why(row)) is not None
+        ]
+        if reasons or near:
+            at = format_value(float(row[START_MS]) / 1000.0, "s")
+            out.append(FlaggedRep(int(row[REP]), at, reasons, near))
     return out
 
 
@@ -232,7 +261,8 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
     metric_columns = [
         c
         for c in metric_columns
-        if not str(c).startswith("flag_") and pd.api.types.is_numeric_dtype(frame[c].dtype)
+        if pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
     columns = [START_MS, DURATION_S, ECCENTRIC_S, CONCENTRIC_S, *metric_columns]
     header = [("Rep", "")] + [
@@ -254,6 +284,7 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             value = float(row[column]) / 1000.0 if column == START_MS else row[column]
             unit = "s" if column == START_MS else unit_of(column)
             failed = [rule for rule in marked.get(column, []) if bool(row[rule.flag])]
+            near = [rule for rule in marked.get(column, []) if bool(row.get(rule.borderline))]
             # A flagged value reads as failing its check; the unit is in the header, so the
             # cells stay short enough for a phone.
             check = failed[0].threshold if failed else _first_threshold(marked.get(column, []))
@@ -263,10 +294,17 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             if isinstance(opinion, str):  # Guru's own rating of this rep on this metric
                 text += f" ({opinion})"
                 bad = bad or opinion == "bad"
-            cells.append(Cell(text, "num bad" if bad else "num"))
+            style = "num bad" if bad else "num near" if near else "num"
+            cells.append(Cell(text, style))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
-            cells.append(Cell(", ".join(names), "tags bad" if names else "tags"))
+            failed_any = bool(names)
+            names += [
+                f"{rule.short} (borderline)"
+                for rule in rules
+                if not bool(row[rule.flag]) and bool(row.get(rule.borderline))
+            ]
+            cells.append(Cell(", ".join(names), "tags bad" if failed_any else "tags"))
         rows.append(cells)
     return Table(header, rows)
 
@@ -355,32 +393,36 @@ def _definitions(frame: pd.DataFrame) -> list[Definition]:
 def _sheets(
     video: Path, name: str, analysis: Analysis, thresholds: Mapping[str, Threshold]
 ) -> list[Picture]:
+    """The contact sheets, :data:`REPS_PER_SHEET` reps each: one row per rep, and for a phone
+    (``narrow``) each rep stacked, so that nothing scrolls sideways."""
     count = len(analysis.reps)
     pictures: list[Picture] = []
     for first in range(1, count + 1, REPS_PER_SHEET):
         reps = list(range(first, min(first + REPS_PER_SHEET, count + 1)))
         span = f"rep {first}" if len(reps) == 1 else f"reps {reps[0]}-{reps[-1]}"
-        image = contact_sheet_for(
-            video,
-            analysis,
-            thresholds=thresholds,
-            reps=reps,
-            cell_width=360,
-            title=f"{name} | {span} of {count}",
-        )
-        pictures.append(
-            image_picture(
-                image, f"{name}: start, turning point and end of {span}, with each rep's numbers"
+        alt = f"{name}: start, turning point and end of {span}, with each rep's numbers"
+        wide, narrow = (
+            contact_sheet_for(
+                video,
+                analysis,
+                thresholds=thresholds,
+                reps=reps,
+                cell_width=360,
+                title=f"{name} | {span} of {count}",
+                layout=layout,
             )
+            for layout in ("rows", "stacked")
         )
+        pictures.append(replace(image_picture(wide, alt), narrow=image_picture(narrow, alt)))
     return pictures
 
 
-#: Under the contact sheets when their frames carry an angle arc: two numbers for one joint.
+#: Under the contact sheets when their frames carry a skeleton: which frame the numbers are from.
 _ANGLE_NOTE = (
-    "The angle drawn on a frame is the angle in that frame (\u201c89 deg here\u201d); the rep's "
-    "numbers are taken over the whole rep, so its smallest or largest angle can come from a "
-    "moment just before or after the turning point."
+    "The middle frame of each rep is the one its key number was measured on (a push-up's "
+    "smallest elbow angle can come a moment before the shoulders are lowest), and the angle "
+    "drawn there is that number; a squat's bottom frame shows the horizontal through the knee "
+    "that its depth is measured against. The card says where each other number was measured."
 )
 
 
@@ -450,7 +492,10 @@ def set_section(
     )
     key_metric = _key_metric(frame)
     section.flagged = _flagged(frame, rules)
-    section.stats = _stats(frame, key_metric, len(section.flagged))
+    failed = sum(1 for f in section.flagged if f.reasons)
+    section.stats = _stats(
+        frame, key_metric, failed, len(section.flagged) - failed, velocity_loss_limit
+    )
     section.rules = [rule.text for rule in rules]
     section.charts = set_charts(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit

@@ -35,6 +35,7 @@ __all__ = [
     "image_data_uri",
     "image_picture",
     "jpeg_bytes",
+    "smallest_text_pt",
 ]
 
 #: Charts are drawn at this resolution: sharp on a phone's high-density screen and in print.
@@ -43,12 +44,26 @@ CHART_DPI = 144
 
 @dataclass(frozen=True)
 class Picture:
-    """An embedded picture: its ``data:`` URI, pixel size and alternative text."""
+    """An embedded picture: its ``data:`` URI, pixel size and alternative text.
+
+    Attributes
+    ----------
+    src, width, height, alt
+        The picture, its size in pixels and its text for screen readers.
+    text_px
+        The height in the picture's own pixels of its smallest text (a chart's font size in
+        points times its dots per inch / 72), or None when unknown (a photograph).
+    narrow
+        The same content laid out for narrow screens (a phone), shown there instead; None for
+        none.
+    """
 
     src: str
     width: int
     height: int
     alt: str
+    text_px: float | None = None
+    narrow: Picture | None = None
 
 
 def figure_png(figure: Figure, *, dpi: int = CHART_DPI) -> bytes:
@@ -58,12 +73,27 @@ def figure_png(figure: Figure, *, dpi: int = CHART_DPI) -> bytes:
     return buffer.getvalue()
 
 
+def smallest_text_pt(figure: Figure) -> float | None:
+    """The size in points of the smallest visible text of a drawn figure (ticks, labels,
+    legends, value labels), or None for a figure without text."""
+    from matplotlib.text import Text
+
+    sizes = [
+        float(t.get_fontsize())
+        for t in figure.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+    ]
+    return min(sizes, default=None)
+
+
 def figure_picture(figure: Figure, alt: str, *, dpi: int = CHART_DPI) -> Picture:
-    """A figure as an embedded PNG."""
+    """A figure as an embedded PNG, with the pixel height of its smallest text."""
     data = figure_png(figure, dpi=dpi)
     # The size as written (PNG's IHDR chunk), not as computed: the renderer rounds its own way.
     width, height = struct.unpack(">II", data[16:24])
-    return Picture(_data_uri(data, "image/png"), width, height, alt)
+    smallest = smallest_text_pt(figure)
+    text_px = None if smallest is None else smallest * dpi / 72.0
+    return Picture(_data_uri(data, "image/png"), width, height, alt, text_px)
 
 
 def image_data_uri(image: npt.NDArray[np.uint8], *, quality: int = 85) -> str:

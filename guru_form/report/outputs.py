@@ -18,7 +18,7 @@ from guru_form.metrics import ThresholdLike
 from guru_form.models import Analysis, Status
 from guru_form.report.builder import build_report
 from guru_form.report.charts import bounds_for
-from guru_form.report.rules import apply_rules, flag_labels
+from guru_form.report.rules import apply_rules
 from guru_form.report.thresholds import as_thresholds
 
 __all__ = ["SetOutputs", "write_set_outputs"]
@@ -65,7 +65,7 @@ def write_set_outputs(
         The analysed video, for the contact sheet and the report's frames.
     title, athlete, notes, thresholds
         As in :func:`~guru_form.report.build_report`; the thresholds also flag the CSV's reps
-        and ring them on the dashboard.
+        and mark them on the dashboard.
     report
         Also write ``report.html``.
     video_name
@@ -99,7 +99,7 @@ def write_set_outputs(
     out.files["json"] = analysis.save(out.folder / "analysis.json")
     frame = reps_frame(analysis)
     if analysis.status is Status.COMPLETE and len(frame):
-        frame, rules = apply_rules(frame, checks)
+        frame, _ = apply_rules(frame, checks)
         out.files["csv"] = to_csv(frame, out.folder / "reps.csv")
         key = next((c for c in checks if c in frame.columns), None)
         bounds = bounds_for(checks[key]) if key is not None else {}
@@ -108,7 +108,6 @@ def write_set_outputs(
         figure = plot_dashboard(
             frame,
             metric=key,
-            flags=flag_labels(rules),
             title=title or f"{name} · {count} rep{'s' if count != 1 else ''}",
             **bounds,  # type: ignore[arg-type]
         )

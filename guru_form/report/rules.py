@@ -1,8 +1,10 @@
 """The checks a report runs on every rep, and why a rep was flagged, in words.
 
 Each check is one of :mod:`guru_form.tables`' flag functions with an explicit limit; this module
-only adds the sentence a coach reads ("Squat depth 3.2° (target ≤ 0°)") and which column of the
-rep table the flag belongs to.
+only adds the sentence a coach reads ("Squat depth 3.2° (target ≤ 0.0°)") and which column of the
+rep table the flag belongs to. A rep within the measurement's repeatability of a limit is
+borderline, not failed (the rule of :mod:`guru_form.metrics.repeatability`); its sentence says so
+("Squat depth 0.6° (target ≤ 0.0°): borderline, the measurement repeats to ±1.0°").
 
 Examples
 --------
@@ -32,10 +34,14 @@ from guru_form.metrics import (
     format_bound,
     format_range,
     format_value,
+    frame_activity,
+    margin_of,
     metric_label,
     unit_of,
 )
+from guru_form.plots.markers import flag_label
 from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
+from guru_form.tables.flags import borderline_column
 
 __all__ = ["Rule", "apply_rules", "flag_labels", "metric_label"]
 
@@ -71,9 +77,13 @@ class Rule:
     text
         The check in words, for the report's list of targets.
     short
-        A one- or two-word name ("shallow", "tempo"), for tags and chart legends.
+        A one- or two-word name ("shallow", "tempo"), for tags: the flag's label
+        (:func:`guru_form.plots.markers.flag_label`) in lower case.
     reason
-        ``reason(row)``: why this rep (a row of the flagged frame) failed the check.
+        ``reason(row)``: the rep's value against the check, in words (why it failed, or why it
+        is borderline).
+    margin
+        The check's borderline margin, in ``column``'s unit (0: none).
     """
 
     flag: str
@@ -82,9 +92,24 @@ class Rule:
     short: str
     reason: Callable[[pd.Series], str]
     threshold: Threshold | None = None
+    margin: float = 0.0
+
+    @property
+    def borderline(self) -> str:
+        """The boolean column of the reps this check found borderline."""
+        return borderline_column(self.flag)
+
+    def why(self, row: pd.Series) -> str | None:
+        """Why this rep failed or is borderline, or None when it passed the check."""
+        if bool(row[self.flag]):
+            return self.reason(row)
+        if bool(row.get(self.borderline, False)):
+            shown = format_value(self.margin, unit_of(self.column))
+            return f"{self.reason(row)}: borderline, the measurement repeats to ±{shown}"
+        return None
 
 
-def _threshold_rule(column: str, threshold: Threshold) -> Rule:
+def _threshold_rule(column: str, threshold: Threshold, margin: float) -> Rule:
     unit = unit_of(column)
     label = metric_label(column)
     target = format_range(threshold, unit)
@@ -95,17 +120,24 @@ def _threshold_rule(column: str, threshold: Threshold) -> Rule:
     # Named as guru_form.tables names the same flags (flag_depth -> flag_shallow, ...).
     profiles = activities.registered()
     if column in {p.depth_metric for p in profiles}:
-        flag, short = "flag_shallow", "shallow"
+        flag = "flag_shallow"
     elif column in {p.lockout_metric for p in profiles}:
-        flag, short = "flag_soft_lockout", "soft lockout"
+        flag = "flag_soft_lockout"
     else:
-        flag, short = f"flag_{column.lower()}", label.split(" (")[0].lower()
-    return Rule(flag, column, f"{label}: {target}", short, reason, threshold)
+        flag = f"flag_{column.lower()}"
+    text = f"{label}: {target}" + _within(margin, unit)
+    return Rule(flag, column, text, flag_label(flag).lower(), reason, threshold, margin)
+
+
+def _within(margin: float, unit: str | None) -> str:
+    """``" (borderline within ±1.0°)"``, or nothing for no margin."""
+    return f" (borderline within ±{format_value(margin, unit)})" if margin > 0 else ""
 
 
 def flag_labels(rules: list[Rule]) -> dict[str, str]:
-    """``flag column -> short label`` of the checks, for chart legends (``{"flag_tempo": "Tempo"}``)."""
-    return {rule.flag: rule.short[:1].upper() + rule.short[1:] for rule in rules}
+    """``flag column -> label`` of the checks (``{"flag_tempo": "Tempo"}``), from
+    :func:`guru_form.plots.markers.flag_label`."""
+    return {rule.flag: flag_label(rule.flag) for rule in rules}
 
 
 def apply_rules(
@@ -137,17 +169,24 @@ def apply_rules(
         velocity was checked), and the checks run, in order.
     """
     rules: list[Rule] = []
+    activity = frame_activity(frame)
     for column, threshold in thresholds.items():
         if column not in frame.columns:
             continue
-        rule = _threshold_rule(column, threshold)
+        rule = _threshold_rule(column, threshold, margin_of(column, activity))
         frame = flag_threshold(
-            frame, column, above=threshold.high, below=threshold.low, name=rule.flag
+            frame,
+            column,
+            above=threshold.high,
+            below=threshold.low,
+            name=rule.flag,
+            margin=rule.margin,
         )
         rules.append(rule)
     timed = frame[DURATION_S].notna().sum() if DURATION_S in frame.columns else 0
     if tempo_tolerance is not None and timed >= MIN_REPS_FOR_TEMPO:
-        frame = flag_tempo(frame, tempo_tolerance)
+        tempo_margin = margin_of(DURATION_S, activity)
+        frame = flag_tempo(frame, tempo_tolerance, margin=tempo_margin)
         median = float(frame[DURATION_S].median())
         percent = 100.0 * tempo_tolerance
         # flag_tempo's check, as ranges: of the rep time, and of its difference from the median.
@@ -168,15 +207,18 @@ def apply_rules(
             Rule(
                 "flag_tempo",
                 DURATION_S,
-                f"Rep time: within ±{format_bound(percent, '%')} of the set's median",
-                "tempo",
+                f"Rep time: within ±{format_bound(percent, '%')} of the set's median"
+                + _within(tempo_margin, "s"),
+                flag_label("flag_tempo").lower(),
                 tempo_reason,
                 band,
+                tempo_margin,
             )
         )
     velocity = next((c for c in VELOCITY_COLUMNS if c in frame.columns), None)
     if velocity_loss_limit is not None and velocity is not None:
-        frame = flag_velocity_loss(frame, velocity_loss_limit, column=velocity)
+        loss_margin = margin_of(VELOCITY_LOSS, activity)
+        frame = flag_velocity_loss(frame, velocity_loss_limit, column=velocity, margin=loss_margin)
         limit = Threshold(high=velocity_loss_limit)
         shown = format_bound(velocity_loss_limit, "%")
 
@@ -187,10 +229,12 @@ def apply_rules(
             Rule(
                 "flag_velocity_loss",
                 VELOCITY_LOSS,
-                f"Velocity loss: at most {shown} below the set's fastest rep",
-                "velocity loss",
+                f"Velocity loss: at most {shown} below the fastest rep so far"
+                + _within(loss_margin, "%"),
+                flag_label("flag_velocity_loss").lower(),
                 loss_reason,
                 limit,
+                loss_margin,
             )
         )
     return frame, rules

@@ -14,6 +14,8 @@ Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
 - :func:`compare_reps` — an analysis against ground truth (or another engine), rep by rep.
 - A sprint (:mod:`~guru_form.tables.sprint`) — :func:`strides_frame`, :func:`runner_progress_frame`,
   :func:`field_markers_frame`.
+- :func:`readable` — any of these frames for reading in a notebook: headers in words with units
+  (``"Squat depth (deg)"``), numbers at their unit's precision; the frame keeps its API names.
 - Export (:mod:`~guru_form.tables.export`) — CSV, Parquet and Excel with the units alongside:
   ``gt.to_csv``, ``gt.read_csv``, ``gt.to_parquet``, ``gt.read_parquet``, ``gt.to_excel`` with
   ``from guru_form import tables as gt`` (they stay out of ``guru_form``'s top level, where they
@@ -22,7 +24,7 @@ Frames (columns fixed by DESIGN.md and :mod:`guru_form.metrics`, units from
 Also importable from ``guru_form`` directly: :func:`reps_frame`, :func:`analyses_frame`,
 :func:`combine`, :func:`summarize`, :func:`set_summary`, the ``flag_*`` functions (not
 :func:`flag_columns`), :func:`velocity_loss`, :func:`set_velocity_loss`, :func:`compare_reps`
-(with :class:`RepComparison`) and :func:`column_units`.
+(with :class:`RepComparison`), :func:`column_units` and :func:`readable`.
 
 Examples
 --------
@@ -38,6 +40,7 @@ from __future__ import annotations
 from guru_form.metrics import LONG_COLUMNS, REP_COLUMNS, axis_label, column_units
 from guru_form.tables.compare import RepComparison, compare_reps
 from guru_form.tables.convert import analyses_frame, reps_frame
+from guru_form.tables.display import readable
 from guru_form.tables.export import read_csv, read_parquet, to_csv, to_excel, to_parquet
 from guru_form.tables.flags import (
     flag_columns,
@@ -51,7 +54,12 @@ from guru_form.tables.flags import (
 from guru_form.tables.sessions import combine
 from guru_form.tables.sprint import field_markers_frame, runner_progress_frame, strides_frame
 from guru_form.tables.summary import metric_columns, set_summary, summarize
-from guru_form.tables.velocity import set_velocity_loss, velocity_column, velocity_loss
+from guru_form.tables.velocity import (
+    counted_reps,
+    set_velocity_loss,
+    velocity_column,
+    velocity_loss,
+)
 
 __all__ = [
     "LONG_COLUMNS",
@@ -62,6 +70,7 @@ __all__ = [
     "column_units",
     "combine",
     "compare_reps",
+    "counted_reps",
     "field_markers_frame",
     "flag_columns",
     "flag_depth",
@@ -73,6 +82,7 @@ __all__ = [
     "metric_columns",
     "read_csv",
     "read_parquet",
+    "readable",
     "reps_frame",
     "runner_progress_frame",
     "set_summary",

@@ -25,6 +25,7 @@ from guru_form.metrics import (
     MID_MS,
     OPINION_PREFIX,
     OPINIONS,
+    OUTLIER,
     REP,
     START_MS,
     as_analysis,
@@ -229,8 +230,11 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
         ``opinion_<analysisType>`` column: ``"good"`` or ``"bad"``, missing where a rep has none
         (no such columns when the analysis carries no opinions).
         Reps are sorted by start time (then mid, end) and numbered in that order. A type that a
-        rep lacks is NaN. An empty, Pending or Failed analysis gives zero rows with the same fixed
-        columns and dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
+        rep lacks is NaN. When the local pose engine marked a rep as an outlier, a last column
+        ``outlier`` holds each rep's mark (``"partial"``, ``"runs_into_next_movement"``; None
+        for a normal rep), which set-level figures read (see :mod:`guru_form.tables.velocity`).
+        An empty, Pending or Failed analysis gives zero rows with the same fixed columns and
+        dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
 
     Notes
     -----
@@ -255,8 +259,13 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     act = resolved_activity(analysis, activity)
     table = rep_table([analysis], [act])
     columns = table.wide_columns()
-    columns.update(opinion_columns([analysis.reps[i] for i in table.source], table.types))
+    reps = [analysis.reps[i] for i in table.source]
+    columns.update(opinion_columns(reps, table.types))
     frame = pd.DataFrame(columns)
+    # Rep.outlier is set by the local pose engine (None for a normal rep).
+    marks = [getattr(r, "outlier", None) for r in reps]
+    if any(m is not None for m in marks):
+        frame[OUTLIER] = pd.Series(marks, index=frame.index, dtype="object")
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_

@@ -1,14 +1,21 @@
 """Write frames to CSV, Parquet and Excel with their units, and read them back.
 
 The files are written and read by :mod:`guru_form.io.tables`; this module adds each column's unit,
-from :func:`guru_form.tables.column_units` (:func:`guru_form.analysis_types.unit_of`):
+from :func:`guru_form.tables.column_units` (:func:`guru_form.metrics.unit_of`), and its precision:
 
-- CSV: the header line, then a units line (empty cell for unitless columns), then the data.
-  :func:`read_csv` skips the units line and returns the units in ``frame.attrs["units"]``.
+- CSV: one header line, each column named with its unit (``duration_s (s)``,
+  ``HIP_KNEE_ANGLE_DEGREES (deg)``, ``rep``), then the data: Excel and a plain
+  ``pandas.read_csv`` see numbers. :func:`read_csv` gives the columns their own names back and
+  the units in ``frame.attrs["units"]``; it reads the earlier layout too (a units line under the
+  header).
 - Parquet: each field's metadata carries ``unit``; the schema metadata carries
   ``guru_form.units`` (JSON). :func:`read_parquet` restores ``frame.attrs["units"]``.
-- Excel: row 1 the header (bold), row 2 the units (italic), data from row 3, panes frozen below
-  the units; several frames go to several sheets.
+- Excel: row 1 the header (bold) with units as in CSV, data from row 2, panes frozen below the
+  header; several frames go to several sheets.
+
+Numbers in CSV and Excel are rounded to two decimals more than their unit is shown with
+(:func:`guru_form.metrics.decimals_of`): 0.001° for an angle, 0.1 ms for a time in seconds,
+0.0001 m/s for a velocity; Parquet keeps them whole.
 
 A frame with a meaningful index (a summary's ``metric``, a combined frame's labels) is written with
 its index as leading columns. Parquet and Excel need the ``export`` extra
@@ -29,17 +36,29 @@ import pandas as pd
 
 from guru_form.errors import InvalidInputError
 from guru_form.io import tables as _io_tables
-from guru_form.metrics import column_units
+from guru_form.metrics import column_units, decimals_of
 
-__all__ = ["read_csv", "read_parquet", "to_csv", "to_excel", "to_parquet"]
+__all__ = ["EXTRA_DECIMALS", "read_csv", "read_parquet", "to_csv", "to_excel", "to_parquet"]
+
+#: Decimals written beyond those a value is shown with (:func:`guru_form.metrics.decimals_of`).
+EXTRA_DECIMALS = 2
 
 
 def _units(frame: pd.DataFrame) -> dict[str, str | None]:
     return column_units(_io_tables.flat_frame(frame))
 
 
+def _decimals(frame: pd.DataFrame) -> dict[str, int]:
+    """Decimals of each numeric column with a unit: its unit's, plus :data:`EXTRA_DECIMALS`."""
+    return {
+        column: decimals_of(unit) + EXTRA_DECIMALS
+        for column, unit in _units(frame).items()
+        if unit is not None
+    }
+
+
 def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, units: bool = True) -> Path:
-    """Write ``frame`` as CSV, with a units line under the header.
+    """Write ``frame`` as CSV, each column's unit in its header name (``duration_s (s)``).
 
     Parameters
     ----------
@@ -48,7 +67,7 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, units: bool = T
     path
         The file to write (folders are created).
     units
-        Whether to write the units line (turn it off for tools that expect one header line).
+        Whether to name the units in the header (False: the columns' names alone).
 
     Returns
     -------
@@ -58,30 +77,38 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, units: bool = T
     Examples
     --------
     >>> import pandas as pd, tempfile, pathlib
-    >>> df = pd.DataFrame({"rep": [1], "duration_s": [2.5], "HIP_KNEE_ANGLE_DEGREES": [-3.0]})
+    >>> df = pd.DataFrame({"rep": [1], "duration_s": [2.5], "HIP_KNEE_ANGLE_DEGREES": [-3.0001234]})
     >>> p = to_csv(df, pathlib.Path(tempfile.mkdtemp()) / "reps.csv")
     >>> print(p.read_text().strip())
-    rep,duration_s,HIP_KNEE_ANGLE_DEGREES
-    ,s,deg
+    rep,duration_s (s),HIP_KNEE_ANGLE_DEGREES (deg)
     1,2.5,-3.0
+    >>> pd.read_csv(p).dtypes.tolist()  # plain pandas sees numbers
+    [dtype('int64'), dtype('float64'), dtype('float64')]
     """
-    return _io_tables.to_csv(frame, path, units=_units(frame) if units else None)
+    return _io_tables.to_csv(
+        frame, path, units=_units(frame) if units else None, decimals=_decimals(frame)
+    )
 
 
-def read_csv(path: str | os.PathLike[str], *, units: bool = True) -> pd.DataFrame:
-    """Read a CSV written by :func:`to_csv`; the units line goes to ``frame.attrs["units"]``.
+def read_csv(
+    path: str | os.PathLike[str], *, units: bool | _io_tables.UnitsLayout = True
+) -> pd.DataFrame:
+    r"""Read a CSV written by :func:`to_csv` (or by earlier versions); units to ``attrs["units"]``.
 
     Parameters
     ----------
     path
         The file.
     units
-        Whether the file has a units line (as :func:`to_csv` writes by default).
+        Where the file gives its units: True (default) finds out: in the header's names (as
+        :func:`to_csv` writes), or on a line under the header (as earlier versions wrote);
+        ``"header"``, ``"row"`` or ``"none"`` say which; False is ``"none"``.
 
     Returns
     -------
     pandas.DataFrame
-        The table, with ``frame.attrs["units"]`` (``column -> unit or None``) when ``units``.
+        The table with the columns' own names (``duration_s``), and ``frame.attrs["units"]``
+        (``column -> unit or None``) unless ``units`` is False.
 
     Raises
     ------
@@ -96,6 +123,9 @@ def read_csv(path: str | os.PathLike[str], *, units: bool = True) -> pd.DataFram
     >>> back = read_csv(path)
     >>> back["duration_s"].tolist(), back.attrs["units"]
     ([2.5], {'rep': None, 'duration_s': 's'})
+    >>> _ = path.write_text("rep,duration_s\n,s\n1,2.5\n")  # the earlier layout
+    >>> read_csv(path).attrs["units"]
+    {'rep': None, 'duration_s': 's'}
     """
     return _io_tables.from_csv(path, units=units)
 
@@ -152,7 +182,8 @@ def to_excel(
     *,
     units: bool = True,
 ) -> Path:
-    """Write one frame, or several (sheet name -> frame), to an Excel workbook with a units row.
+    """Write one frame, or several (sheet name -> frame), to an Excel workbook, units in the
+    header's names.
 
     Needs the ``export`` extra (openpyxl).
 
@@ -164,7 +195,7 @@ def to_excel(
     path
         The ``.xlsx`` file to write.
     units
-        Whether to write the units row under the header.
+        Whether to name the units in the header.
 
     Returns
     -------
@@ -175,4 +206,5 @@ def to_excel(
     if not sheets:
         raise InvalidInputError("to_excel needs at least one frame")
     sheet_units = {name: _units(frame) for name, frame in sheets.items()} if units else None
-    return _io_tables.to_excel(sheets, path, units=sheet_units)
+    decimals = {name: _decimals(frame) for name, frame in sheets.items()}
+    return _io_tables.to_excel(sheets, path, units=sheet_units, decimals=decimals)

@@ -1,18 +1,26 @@
 """Form flags: plain boolean columns a coach asks for, each from an explicit threshold.
 
-Every function returns a copy of the frame with one ``bool`` column added (named ``flag_...``;
-``name=`` overrides it); nothing is decided by a hidden constant. A rep whose value is missing
-(NaN) is never flagged. Charts in :mod:`guru_form.plots` mark the reps of every ``flag_*`` column.
+Every function returns a copy of the frame with two ``bool`` columns added: ``flag_<name>``, the
+reps that failed the check, and ``borderline_<name>``, the reps too close to the limit to call
+(``name=`` overrides the flag's name). Nothing is decided by a hidden constant: the limit is an
+argument, and the margin that makes a rep borderline is the metric's measured repeatability
+(:func:`guru_form.metrics.margin_of`) unless ``margin=`` says otherwise. The rule
+(:meth:`guru_form.metrics.Threshold.judge`): a rep is flagged when its value is beyond the limit
+by more than the margin, borderline when it lies within the margin of the limit on either side.
+With ``margin=0`` a rep is flagged exactly when it is beyond the limit, and none is borderline.
+A rep whose value is missing (NaN) is never flagged nor borderline.
+
+The frame's ``attrs["flag_columns"]`` records which column each flag judged
+(:func:`flagged_column`), so that a chart of that column shows that flag and no other.
 
 Examples
 --------
->>> from guru_form.tables import reps_frame
->>> from guru_form.tables.examples import example_analysis
->>> df = reps_frame(example_analysis("squat"))
->>> df = flag_depth(df, 0.0)  # thigh must reach parallel (0 deg)
->>> df = flag_tempo(df, 0.15)  # rep duration within 15 % of the set's median
->>> df.filter(like="flag_").sum().to_dict()
-{'flag_shallow': 2, 'flag_tempo': 1}
+>>> import pandas as pd
+>>> df = pd.DataFrame({"rep": [1, 2, 3], "HIP_KNEE_ANGLE_DEGREES": [-6.0, 1.0, 7.5]})
+>>> df.attrs["activity"] = "squat"
+>>> out = flag_depth(df, 0.0, margin=2.0)  # parallel (0 deg), measured to within 2 deg
+>>> out["flag_shallow"].tolist(), out["borderline_shallow"].tolist()
+([False, False, True], [False, True, False])
 """
 
 from __future__ import annotations
@@ -27,17 +35,21 @@ from guru_form import activities
 from guru_form.activities import ActivityProfile
 from guru_form.errors import InvalidInputError
 from guru_form.metrics import (
+    BORDERLINE_PREFIX,
     DURATION_S,
     FLAG_PREFIX,
     VELOCITY_LOSS,
     frame_activity,
     group_keys,
+    margin_of,
     rep_order,
     require_columns,
 )
 from guru_form.tables.velocity import Reference, velocity_loss
 
 __all__ = [
+    "Margin",
+    "borderline_column",
     "flag_columns",
     "flag_depth",
     "flag_drift",
@@ -45,9 +57,16 @@ __all__ = [
     "flag_tempo",
     "flag_threshold",
     "flag_velocity_loss",
+    "flagged_column",
 ]
 
 Direction = Literal["any", "increase", "decrease"]
+#: A flag's borderline margin: ``"measured"`` (the metric's repeatability for the frame's
+#: activity, :func:`guru_form.metrics.margin_of`) or a number in the judged column's unit.
+Margin = float | Literal["measured"]
+
+#: Where a flag records the column it judged.
+_FLAG_COLUMNS = "flag_columns"
 
 
 def flag_columns(frame: pd.DataFrame) -> list[str]:
@@ -76,8 +95,113 @@ def flag_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _with_flag(frame: pd.DataFrame, name: str, flag: pd.Series) -> pd.DataFrame:
-    flagged: pd.DataFrame = frame.assign(**{name: flag.to_numpy(dtype=bool)})
+def borderline_column(flag: str) -> str:
+    """The name of a flag's borderline column: ``flag_shallow`` -> ``borderline_shallow``.
+
+    Parameters
+    ----------
+    flag
+        A ``flag_*`` column.
+
+    Returns
+    -------
+    str
+        The ``borderline_*`` column the flag functions add beside it.
+
+    Examples
+    --------
+    >>> borderline_column("flag_velocity_loss")
+    'borderline_velocity_loss'
+    """
+    return BORDERLINE_PREFIX + flag.removeprefix(FLAG_PREFIX)
+
+
+def flagged_column(frame: pd.DataFrame, flag: str) -> str | None:
+    """The column a flag judged: as the flag function recorded it, else read from its name.
+
+    Parameters
+    ----------
+    frame
+        A frame with the flag column.
+    flag
+        A ``flag_*`` column.
+
+    Returns
+    -------
+    str or None
+        ``flag_shallow`` -> the depth metric of the frame's activity, ``flag_soft_lockout`` ->
+        its lockout metric, ``flag_tempo`` -> ``duration_s``, ``flag_velocity_loss`` ->
+        ``velocity_loss_percent``, ``flag_<column>_drift`` and ``flag_<column>`` -> that column
+        (any case); None when neither the record nor the name tells.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1], "TRUNK_LEAN_DEGREES": [40.0]})
+    >>> flagged_column(flag_threshold(df, "TRUNK_LEAN_DEGREES", above=45), "flag_trunk_lean_degrees")
+    'TRUNK_LEAN_DEGREES'
+    """
+    recorded = frame.attrs.get(_FLAG_COLUMNS, {})
+    if isinstance(recorded, dict) and flag in recorded:
+        return str(recorded[flag])
+    if flag == "flag_tempo":
+        return DURATION_S
+    if flag == "flag_velocity_loss":
+        return VELOCITY_LOSS
+    if flag in ("flag_shallow", "flag_soft_lockout"):
+        metric: Literal["depth", "lockout"] = "depth" if flag == "flag_shallow" else "lockout"
+        profile = activities.find(frame_activity(frame))
+        candidates = (
+            [_metric_of(profile, metric)]
+            if profile is not None
+            else [_metric_of(p, metric) for p in activities.registered()]
+        )
+        return next((c for c in candidates if c is not None and c in frame.columns), None)
+    stem = flag.removeprefix(FLAG_PREFIX)
+    by_lower = {str(c).lower(): str(c) for c in frame.columns}
+    for name in (stem.removesuffix("_drift"), stem):
+        if name in by_lower and not by_lower[name].startswith(FLAG_PREFIX):
+            return by_lower[name]
+    return None
+
+
+def _margins(frame: pd.DataFrame, column: str, margin: Margin) -> pd.Series:
+    """Per row, the borderline margin of ``column`` (by each row's activity in a combined frame)."""
+    if margin != "measured":
+        value = float(margin)
+        if not value >= 0:
+            raise InvalidInputError(f"margin must be 'measured' or a number >= 0, got {margin!r}")
+        fixed: pd.Series = pd.Series(value, index=frame.index, dtype="float64")
+        return fixed
+    if "activity" in frame.columns and frame["activity"].nunique(dropna=True) > 1:
+        per_activity = {
+            a: margin_of(column, str(a)) for a in frame["activity"].dropna().unique().tolist()
+        }
+        margins: pd.Series = (
+            frame["activity"].map(per_activity).astype("float64").fillna(margin_of(column, None))
+        )
+        return margins
+    one = margin_of(column, frame_activity(frame))
+    same: pd.Series = pd.Series(one, index=frame.index, dtype="float64")
+    return same
+
+
+def _with_flag(
+    frame: pd.DataFrame, name: str, column: str, gap: pd.Series, margin: pd.Series
+) -> pd.DataFrame:
+    """``frame`` with the flag (``gap`` beyond ``margin``) and its borderline column (``|gap|``
+    within a positive ``margin``); ``gap`` is how far each value lies beyond the limit (negative
+    inside it), NaN for a missing value."""
+    gap = gap.astype("float64").reindex(frame.index)
+    margin = margin.reindex(frame.index)
+    flag = (gap > margin).fillna(False)
+    near = ((margin > 0) & (gap.abs() <= margin)).fillna(False)
+    flagged: pd.DataFrame = frame.assign(
+        **{name: flag.to_numpy(dtype=bool), borderline_column(name): near.to_numpy(dtype=bool)}
+    )
+    recorded = dict(frame.attrs.get(_FLAG_COLUMNS, {}))
+    recorded[name] = column
+    flagged.attrs = {**frame.attrs, _FLAG_COLUMNS: recorded}
     return flagged
 
 
@@ -102,8 +226,9 @@ def flag_threshold(
     above: float | None = None,
     below: float | None = None,
     name: str | None = None,
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
-    """Flag reps whose ``column`` lies above ``above`` or below ``below`` (strictly).
+    """Flag reps whose ``column`` lies above ``above`` or below ``below``.
 
     Parameters
     ----------
@@ -116,28 +241,37 @@ def flag_threshold(
     name
         The flag column (default ``flag_<column in lower case>``).
 
+    margin
+        The borderline margin in the column's unit (see the module docstring): ``"measured"``
+        (default) for the metric's measured repeatability, 0 for none.
+
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
-        never flagged).
+        A copy of ``frame`` with the boolean flag column (True = failed) and its
+        ``borderline_*`` column (a missing value is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2, 3], "TRUNK_LEAN_DEGREES": [38.0, 45.5, None]})
-    >>> flag_threshold(df, "TRUNK_LEAN_DEGREES", above=45)["flag_trunk_lean_degrees"].tolist()
+    >>> out = flag_threshold(df, "TRUNK_LEAN_DEGREES", above=45, margin=0)
+    >>> out["flag_trunk_lean_degrees"].tolist()
     [False, True, False]
     """
     if above is None and below is None:
         raise InvalidInputError("flag_threshold needs above=, below= or both")
+    if above is not None and below is not None and below > above:
+        raise InvalidInputError(f"flag_threshold: below={below} is above above={above}")
     values = _values(frame, column, "flag_threshold")
-    flag = pd.Series(False, index=frame.index)
+    gaps = []
     if above is not None:
-        flag |= values > above
+        gaps.append(values - above)
     if below is not None:
-        flag |= values < below
-    return _with_flag(frame, _flag_name(name, f"{FLAG_PREFIX}{column.lower()}"), flag)
+        gaps.append(below - values)
+    gap = pd.concat(gaps, axis=1).max(axis=1, skipna=False) if len(gaps) == 2 else gaps[0]
+    flag_name = _flag_name(name, f"{FLAG_PREFIX}{column.lower()}")
+    return _with_flag(frame, flag_name, column, gap, _margins(frame, column, margin))
 
 
 def _metric_of(profile: ActivityProfile, metric: Literal["depth", "lockout"]) -> str | None:
@@ -172,6 +306,7 @@ def flag_depth(
     *,
     column: str | None = None,
     name: str = "flag_shallow",
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
     """Flag reps that fall short of depth: the depth angle stays above ``limit``.
 
@@ -190,23 +325,29 @@ def flag_depth(
     name
         The flag column.
 
+    margin
+        The borderline margin in the column's unit (see the module docstring): ``"measured"``
+        (default) for the metric's measured repeatability, 0 for none.
+
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
-        never flagged).
+        A copy of ``frame`` with the boolean flag column (True = failed) and its
+        ``borderline_*`` column (a missing value is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2], "HIP_KNEE_ANGLE_DEGREES": [-5.0, 3.0]})
     >>> df.attrs["activity"] = "squat"
-    >>> flag_depth(df, 0.0)["flag_shallow"].tolist()
+    >>> flag_depth(df, 0.0, margin=0)["flag_shallow"].tolist()
     [False, True]
     """
     column = _activity_column(frame, column, "depth", "flag_depth")
     values = _values(frame, column, "flag_depth")
-    return _with_flag(frame, _flag_name(name, name), (values > limit))
+    return _with_flag(
+        frame, _flag_name(name, name), column, values - limit, _margins(frame, column, margin)
+    )
 
 
 def flag_lockout(
@@ -215,6 +356,7 @@ def flag_lockout(
     *,
     column: str | None = None,
     name: str = "flag_soft_lockout",
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
     """Flag reps whose lockout angle stays below ``limit`` (an unfinished lockout).
 
@@ -231,23 +373,29 @@ def flag_lockout(
     name
         The flag column.
 
+    margin
+        The borderline margin in the column's unit (see the module docstring): ``"measured"``
+        (default) for the metric's measured repeatability, 0 for none.
+
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
-        never flagged).
+        A copy of ``frame`` with the boolean flag column (True = failed) and its
+        ``borderline_*`` column (a missing value is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2], "LOCKOUT_HIP_ANGLE_DEGREES": [174.0, 163.0]})
     >>> df.attrs["activity"] = "deadlift"
-    >>> flag_lockout(df, 170)["flag_soft_lockout"].tolist()
+    >>> flag_lockout(df, 170, margin=0)["flag_soft_lockout"].tolist()
     [False, True]
     """
     column = _activity_column(frame, column, "lockout", "flag_lockout")
     values = _values(frame, column, "flag_lockout")
-    return _with_flag(frame, _flag_name(name, name), (values < limit))
+    return _with_flag(
+        frame, _flag_name(name, name), column, limit - values, _margins(frame, column, margin)
+    )
 
 
 def flag_tempo(
@@ -258,6 +406,7 @@ def flag_tempo(
     relative: bool = True,
     by: str | Sequence[str] | None = None,
     name: str = "flag_tempo",
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
     """Flag reps whose tempo deviates from the set's median by more than ``tolerance``.
 
@@ -277,17 +426,21 @@ def flag_tempo(
     name
         The flag column.
 
+    margin
+        The borderline margin in the column's unit (see the module docstring): ``"measured"``
+        (default) for the metric's measured repeatability, 0 for none.
+
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
-        never flagged).
+        A copy of ``frame`` with the boolean flag column (True = failed) and its
+        ``borderline_*`` column (a missing value is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "duration_s": [2.0, 2.1, 2.0, 2.9]})
-    >>> flag_tempo(df, 0.2)["flag_tempo"].tolist()  # median 2.05 s, so outside 1.64..2.46 s
+    >>> flag_tempo(df, 0.2, margin=0)["flag_tempo"].tolist()  # median 2.05 s: 1.64..2.46 s
     [False, False, False, True]
     """
     if tolerance < 0:
@@ -300,8 +453,8 @@ def flag_tempo(
         else pd.Series(values.median(), index=frame.index)
     )
     allowed = tolerance * median.abs() if relative else tolerance
-    flag = (values - median).abs() > allowed
-    return _with_flag(frame, _flag_name(name, name), flag)
+    gap = (values - median).abs() - allowed
+    return _with_flag(frame, _flag_name(name, name), column, gap, _margins(frame, column, margin))
 
 
 def flag_drift(
@@ -314,6 +467,7 @@ def flag_drift(
     direction: Direction = "any",
     by: str | Sequence[str] | None = None,
     name: str | None = None,
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
     """Flag fatigue: reps whose ``column`` drifted from the set's opening reps by more than allowed.
 
@@ -340,17 +494,21 @@ def flag_drift(
     name
         The flag column (default ``flag_<column in lower case>_drift``).
 
+    margin
+        The borderline margin in the column's unit (see the module docstring): ``"measured"``
+        (default) for the metric's measured repeatability, 0 for none.
+
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with the boolean flag column (True = flagged; a missing value is
-        never flagged).
+        A copy of ``frame`` with the boolean flag column (True = failed) and its
+        ``borderline_*`` column (a missing value is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2, 3, 4], "TRUNK_LEAN_DEGREES": [38.0, 40.0, 43.0, 47.0]})
-    >>> flag_drift(df, "TRUNK_LEAN_DEGREES", 5, direction="increase")[
+    >>> flag_drift(df, "TRUNK_LEAN_DEGREES", 5, direction="increase", margin=0)[
     ...     "flag_trunk_lean_degrees_drift"].tolist()  # baseline 39: 43 is +4, 47 is +8
     [False, False, False, True]
     """
@@ -375,16 +533,18 @@ def flag_drift(
     else:
         baseline = pd.Series(opening.mean(), index=ordered.index)
     change = values - baseline
+    margins = _margins(ordered, column, margin)
     if relative:
-        change = 100.0 * change / baseline.abs().replace(0.0, np.nan)
+        scale = 100.0 / baseline.abs().replace(0.0, np.nan)
+        change, margins = change * scale, margins * scale
     if direction == "increase":
-        flag = change > max_change
+        gap = change - max_change
     elif direction == "decrease":
-        flag = change < -max_change
+        gap = -change - max_change
     else:
-        flag = change.abs() > max_change
+        gap = change.abs() - max_change
     default = f"{FLAG_PREFIX}{column.lower()}_drift"
-    return _with_flag(frame, _flag_name(name, default), flag.reindex(frame.index))
+    return _with_flag(frame, _flag_name(name, default), column, gap, margins)
 
 
 def flag_velocity_loss(
@@ -395,6 +555,7 @@ def flag_velocity_loss(
     reference: Reference = "best",
     by: str | Sequence[str] | None = None,
     name: str = "flag_velocity_loss",
+    margin: Margin = "measured",
 ) -> pd.DataFrame:
     """Add ``velocity_loss_percent`` and flag reps that lost more than ``threshold_percent``.
 
@@ -416,20 +577,24 @@ def flag_velocity_loss(
         Label column(s) that separate sets in a combined frame.
     name
         The flag column.
+    margin
+        The borderline margin in percentage points (see the module docstring): ``"measured"``
+        (default) for the measured repeatability of a rep's velocity loss, 0 for none.
 
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with ``velocity_loss_percent`` and the boolean flag column (a rep
-        without a velocity is never flagged).
+        A copy of ``frame`` with ``velocity_loss_percent``, the boolean flag column and its
+        ``borderline_*`` column (a rep without a velocity is neither).
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"rep": [1, 2, 3], "MEAN_CONCENTRIC_VELOCITY_M_PER_S": [0.8, 0.7, 0.6]})
-    >>> flag_velocity_loss(df, 20)["flag_velocity_loss"].tolist()  # losses 0, 12.5, 25 %
+    >>> flag_velocity_loss(df, 20, margin=0)["flag_velocity_loss"].tolist()  # 0, 12.5, 25 %
     [False, False, True]
     """
     out = velocity_loss(frame, column, reference=reference, by=by)
-    flag = out[VELOCITY_LOSS] > threshold_percent
-    return _with_flag(out, _flag_name(name, name), flag)
+    gap = out[VELOCITY_LOSS] - threshold_percent
+    margins = _margins(out, VELOCITY_LOSS, margin)
+    return _with_flag(out, _flag_name(name, name), VELOCITY_LOSS, gap, margins)

@@ -15,6 +15,7 @@ from guru_form.metrics import (
     ECCENTRIC_S,
     END_MS,
     MID_MS,
+    OUTLIER,
     REP,
     SESSION_COLUMNS,
     START_MS,
@@ -27,7 +28,7 @@ from guru_form.metrics import (
 from guru_form.models import Analysis
 from guru_form.tables.convert import reps_frame
 from guru_form.tables.sessions import combine
-from guru_form.tables.velocity import set_velocity_loss
+from guru_form.tables.velocity import counted_reps, set_velocity_loss
 
 __all__ = ["metric_columns", "set_summary", "summarize"]
 
@@ -219,6 +220,9 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
         ``velocity_loss_percent``
             The set's velocity loss (last rep against the fastest, see
             :func:`guru_form.tables.set_velocity_loss`); only when a velocity column exists.
+        ``reps_left_out``
+            Reps the local pose engine marked as outliers, left out of the velocity loss (see
+            :func:`guru_form.tables.counted_reps`); only when the frame has an ``outlier`` column.
 
     Examples
     --------
@@ -246,6 +250,9 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
     if any(c in frame.columns for c in VELOCITY_COLUMNS):
         loss = set_velocity_loss(frame, by=keys or None)
         out[VELOCITY_LOSS] = loss if keys else float(loss)  # type: ignore[arg-type]
+    if OUTLIER in frame.columns:
+        left_out = (~counted_reps(frame)).groupby(grouped_by, observed=True, sort=True).sum()
+        out["reps_left_out"] = left_out.astype("int64").to_numpy()
     if not keys:
         out = out.reset_index(drop=True)
         if out.empty:

@@ -18,6 +18,12 @@ Pareja-Blanco et al. 2017), with ``v_i`` the mean concentric velocity of rep ``i
 
 Reps without a velocity are skipped (their loss is NaN; "first" and "last" mean the first and last
 reps that have one). Loss is in percent: 0 for the reference rep, 40 for a rep 40 % slower.
+
+Reps the local pose engine marked as outliers (a non-empty ``outlier`` column, see
+:func:`guru_form.tables.reps_frame`: a partial rep, or a last rep that ran into the next movement)
+are left out of the set-level figures: they are never the reference rep ("best" or "first"), and
+the set's loss is that of its last rep that is not an outlier. Each rep still gets its own loss
+against the reference (an outlier's included, for the chart).
 """
 
 from __future__ import annotations
@@ -29,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from guru_form.errors import InvalidInputError
-from guru_form.metrics import VELOCITY_COLUMNS, VELOCITY_LOSS, group_keys, rep_order
+from guru_form.metrics import OUTLIER, VELOCITY_COLUMNS, VELOCITY_LOSS, group_keys, rep_order
 
-__all__ = ["set_velocity_loss", "velocity_column", "velocity_loss"]
+__all__ = ["counted_reps", "set_velocity_loss", "velocity_column", "velocity_loss"]
 
 Reference = Literal["best", "first"]
 
@@ -76,6 +82,33 @@ def velocity_column(frame: pd.DataFrame, column: str | None = None) -> str:
         "the frame has no velocity column (MEAN_CONCENTRIC_VELOCITY_M_PER_S or ..._BH_PER_S); "
         "analyse the video with the local pose engine, or pass column=<your velocity column>"
     )
+
+
+def counted_reps(frame: pd.DataFrame) -> pd.Series:
+    """Which rows count in set-level figures: those without an outlier mark.
+
+    Parameters
+    ----------
+    frame
+        A wide frame; without an ``outlier`` column every row counts.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, on ``frame``'s index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counted_reps(pd.DataFrame({"rep": [1, 2], "outlier": [None, "partial"]})).tolist()
+    [True, False]
+    """
+    if OUTLIER not in frame.columns:
+        every: pd.Series = pd.Series(True, index=frame.index, dtype=bool)
+        return every
+    marks = frame[OUTLIER]
+    counted: pd.Series = (marks.isna() | (marks.astype("string").str.strip() == "")).astype(bool)
+    return counted
 
 
 def _check_reference(reference: str) -> None:
@@ -123,11 +156,20 @@ def velocity_loss(
     keys = group_keys(frame, by, "velocity_loss")
     ordered = rep_order(frame, keys)
     v = ordered[name].astype("float64")
-    groups = v.groupby([ordered[k] for k in keys], observed=True, sort=False) if keys else None
+    counted = v.where(counted_reps(ordered))  # outliers are never the reference
+    groups = (
+        counted.groupby([ordered[k] for k in keys], observed=True, sort=False) if keys else None
+    )
     if reference == "best":
-        ref = groups.cummax() if groups is not None else v.cummax()
+        ref = groups.cummax() if groups is not None else counted.cummax()
+        # cummax leaves NaN on a rep without a (counted) velocity: the best so far still holds.
+        ref = (
+            ref.groupby([ordered[k] for k in keys], observed=True, sort=False).ffill()
+            if keys
+            else ref.ffill()
+        )
     else:
-        ref = groups.transform("first") if groups is not None else _first_valid(v)
+        ref = groups.transform("first") if groups is not None else _first_valid(counted)
     ref = ref.where(ref > 0)  # no movement: a loss relative to zero speed is undefined
     loss = 100.0 * (ref - v) / ref
     out: pd.DataFrame = frame.assign(**{VELOCITY_LOSS: loss.reindex(frame.index)})
@@ -158,8 +200,8 @@ def set_velocity_loss(
     Returns
     -------
     float or pandas.Series
-        ``100 * (v_ref - v_last) / v_ref``; a float for one set, a Series indexed by the ``by``
-        label(s) for several. NaN for a set with no velocity.
+        ``100 * (v_ref - v_last) / v_ref`` over the reps that are not outliers; a float for one
+        set, a Series indexed by the ``by`` label(s) for several. NaN for a set with no velocity.
 
     Examples
     --------
@@ -172,7 +214,7 @@ def set_velocity_loss(
     name = velocity_column(frame, column)
     keys = group_keys(frame, by, "set_velocity_loss")
     ordered = rep_order(frame, keys)
-    v = ordered[name].astype("float64")
+    v = ordered[name].astype("float64").where(counted_reps(ordered))  # outliers left out
     if not keys:
         valid = v.dropna()
         if valid.empty:

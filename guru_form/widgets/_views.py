@@ -53,7 +53,7 @@ def summary_html(name: str, analysis: Analysis, section: SetSection) -> str:
         f"{count} rep{'s' if count != 1 else ''}",
     ]
     if section.rules:
-        flagged = len(section.flagged)
+        flagged = sum(1 for rep in section.flagged if rep.reasons)
         parts.append(f"{flagged} flagged" if flagged else "none flagged")
     opinion = next((s for s in section.stats if s.label == OPINION_LABEL), None)
     if opinion is not None:

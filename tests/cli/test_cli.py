@@ -184,7 +184,7 @@ def test_analyze_real_footage_offline_with_the_pose_engine(tmp_path: Path) -> No
     assert analysis.rep_count == 2
     assert analysis.pose_track is not None  # saved beside the JSON as analysis.pose.parquet
     assert len(analysis.pose_track.frame) > 300
-    assert len((folder / "reps.csv").read_text().splitlines()) == 2 + 2  # header, units, 2 reps
+    assert len((folder / "reps.csv").read_text().splitlines()) == 1 + 2  # header, 2 reps
     for name in ("dashboard.png", "contact_sheet.png", "report.html"):
         assert (folder / name).stat().st_size > 10_000, name
 

@@ -254,7 +254,7 @@ def test_the_arc_on_a_rep_frame_says_it_is_the_angle_in_that_frame(videos):
 
     times = frame_times(videos["cfr"])
     analysis = analysis_for(times, [(0, 20, 40)], analyses={"KNEE_ANGLE_DEGREES": 61.5})
-    (raw,) = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    (raw,) = extract_rep_frames(videos["cfr"], analysis, phases=("start",), annotate=False)
     joints = {"hip": (140.0, 120.0), "knee": (200.0, 150.0), "ankle": (170.0, 210.0)}
     shown = annotate_rep_frame(raw, analysis, joints=joints, scalars=False).image
 
@@ -281,3 +281,99 @@ def test_a_bad_arc_label_format_is_refused():
         with pytest.raises(InvalidInputError, match="label_format"):
             draw_angle_arc(image, (10, 50), (50, 50), (50, 10), label_format=bad)
     assert not image.any()  # refused before anything is drawn
+
+
+def _track(times: np.ndarray, elbow: list[float]) -> pd.DataFrame:
+    """A push-up's pose track: fixed joints but for the wrist, which sets each frame's elbow
+    angle to ``elbow[i]``."""
+    import math
+
+    n = len(elbow)
+    shoulder, elbow_xy = (100.0, 100.0), (160.0, 100.0)
+    rows = {"frame": np.arange(n), "time_ms": np.asarray(times[:n], float), "elbow_angle": elbow}
+    rows.update({"shoulder_x": shoulder[0], "shoulder_y": shoulder[1]})
+    rows.update({"elbow_x": elbow_xy[0], "elbow_y": elbow_xy[1]})
+    rows["wrist_x"] = [160.0 - 50.0 * math.cos(math.radians(a)) for a in elbow]
+    rows["wrist_y"] = [100.0 + 50.0 * math.sin(math.radians(a)) for a in elbow]
+    return pd.DataFrame(rows)
+
+
+def test_the_key_metric_frame_is_where_the_rep_value_was_measured(videos):
+    # The smallest elbow angle (73 deg, frame 17) comes before the turning point (frame 20),
+    # as on real push-ups: the middle frame is frame 17, and its arc reads the rep's number.
+    from guru_form.frames import FRAME_ANGLE_LABEL, draw_angle_arc, draw_skeleton
+    from guru_form.frames.moments import key_moment
+
+    times = frame_times(videos["cfr"])
+    elbow = [170.0 - 5.0 * i for i in range(18)] + [80.0, 76.0, 84.0, 90.0] + [120.0] * 19
+    elbow[17] = 73.0
+    analysis = analysis_for(
+        times, [(0, 20, 40)], activity=Activity.PUSH_UP, analyses={"ELBOW_ANGLE_DEGREES": 73.0}
+    )
+    analysis.pose_track = _track(times, elbow)
+    moment = key_moment(analysis, 1)
+    assert moment is not None and (moment.frame_index, moment.value) == (17, 73.0)
+    assert moment.reduce == "smallest"
+    (turn,) = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    (shown,) = extract_rep_frames(videos["cfr"], analysis, annotate=False, mid="key_metric")
+    assert turn.frame_index == 20 and turn.moment is None
+    assert shown.frame_index == 17 and shown.moment == moment
+    assert shown.time_ms == round(times[17]) and shown.caption == "smallest elbow angle"
+    annotated = annotate_rep_frame(shown, analysis, scalars=False, corner="bottom-right").image
+    joints = {k: (analysis.pose_track[f"{k}_x"][17], analysis.pose_track[f"{k}_y"][17])
+              for k in ("shoulder", "elbow", "wrist")}  # fmt: skip
+
+    def drawn(label_format: str) -> np.ndarray:
+        image = shown.image.copy()
+        draw_skeleton(image, joints)
+        draw_angle_arc(image, *joints.values(), label_format=label_format)
+        return image
+
+    height, width = shown.image.shape[:2]
+    around = np.s_[: height // 2, : width // 2]  # the arm and its arc; the panel is elsewhere
+    np.testing.assert_array_equal(annotated[around], drawn("{:.1f} deg")[around])  # "73.0 deg"
+    assert (drawn("{:.1f} deg")[around] != drawn(FRAME_ANGLE_LABEL)[around]).any()
+    with pytest.raises(InvalidInputError, match="mid must be"):
+        extract_rep_frames(videos["cfr"], analysis, mid="lowest")  # type: ignore[arg-type]
+
+
+def test_a_squat_turning_point_shows_its_depth_reference(videos):
+    from guru_form.frames import draw_depth_reference, draw_skeleton
+    from guru_form.frames.skeleton import depth_words
+
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)])
+    (raw,) = extract_rep_frames(videos["cfr"], analysis, annotate=False)
+    joints = {"hip": (140.0, 140.0), "knee": (220.0, 150.0), "ankle": (190.0, 220.0)}
+    shown = annotate_rep_frame(raw, analysis, joints=joints, scalars=False).image
+    expected = raw.image.copy()
+    draw_skeleton(expected, joints)
+    angle = draw_depth_reference(expected, joints["hip"], joints["knee"])
+    assert depth_words(angle) == "7.1 deg above parallel"  # the hip 10 px above the knee
+    around = np.s_[100:240, 60:320]
+    np.testing.assert_array_equal(shown[around], expected[around])
+    row = shown[150, 225:300]  # the dashed horizontal runs on from the knee, at its height
+    assert (np.abs(row.astype(int) - (80, 200, 255)).sum(axis=1) < 60).sum() > 15
+
+
+def test_the_caption_panel_goes_where_the_athlete_is_not(videos):
+    from guru_form.frames.annotate import athlete_box, clear_corner, panel_box
+
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40)], activity=Activity.PUSH_UP)
+    (raw,) = extract_rep_frames(videos["cfr"], analysis, phases=("start",), annotate=False)
+    height, width = raw.image.shape[:2]
+    # The head at the top left, as the push-up athlete's in pushup_side_01.mp4.
+    joints = {"nose": (40.0, 40.0), "shoulder": (60.0, 60.0), "hip": (160.0, 80.0),
+              "ankle": (280.0, 100.0), "elbow": (60.0, 110.0), "wrist": (60.0, 150.0)}  # fmt: skip
+    box = athlete_box(joints, width, height)
+    assert box is not None and box[0] <= 12 and box[1] <= 12  # the head is inside it
+    lines = [("Rep 1 | start", (255, 255, 255), 1.25), ("t 0:00.00", (200, 205, 215), 0.95)]
+    corner = clear_corner(lines, box, width, height, scale=0.5)
+    assert corner.startswith("bottom")
+    x0, y0, x1, _ = panel_box(lines, corner, width, height, scale=0.5)
+    assert y0 >= box[3] or x0 >= box[2] or x1 <= box[0]  # clear of the athlete
+    plain = annotate_rep_frame(raw, analysis, joints=joints, scalars=False, skeleton=False,
+                               angle_arc=False, scale=0.5)  # fmt: skip
+    untouched = raw.image[: int(box[3]) - 5, : int(box[2])]
+    np.testing.assert_array_equal(plain.image[: int(box[3]) - 5, : int(box[2])], untouched)

@@ -281,3 +281,30 @@ def test_the_title_is_drawn_in_ascii_and_kept_inside_the_sheet():
     assert short.size and long.size
     assert abs(int(long.min()) - int(short.min())) <= 3  # starts where a short title does...
     assert long.max() < 172 - short.min() + 2  # ...and ends inside the sheet (172 px wide)
+
+
+def test_a_stacked_sheet_is_two_cells_wide_with_each_reps_middle_frame_across_it(videos):
+    times = frame_times(videos["cfr"])
+    analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
+    checks = {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)}
+    rows = contact_sheet_for(videos["cfr"], analysis, cell_width=200, thresholds=checks)
+    stacked = contact_sheet_for(
+        videos["cfr"], analysis, cell_width=200, thresholds=checks, layout="stacked"
+    )
+    gap = 6
+    assert stacked.shape[1] == 2 * 200 + gap + 2 * gap  # two cells across, framed by a gap
+    assert stacked.shape[1] <= rows.shape[1] / 2 + gap and stacked.shape[0] > rows.shape[0]
+    # Under the title band: rep 1's middle frame (frame 20) across the sheet, then its start
+    # and end (frames 0 and 40) side by side.
+    top = 44 + gap  # the title band at this width
+    wide, high = 2 * 200 + gap, round((2 * 200 + gap) * 240 / 320)
+
+    def code(y: int, x: int, w: int, h: int) -> int:
+        cell = stacked[y : y + h, x : x + w]
+        return read_frame_code(cv2.resize(cell, (320, 240), interpolation=cv2.INTER_NEAREST))
+
+    assert code(top, gap, wide, high) == 20
+    assert code(top + high + gap, gap, 200, 150) == 0
+    assert code(top + high + gap, gap + 200 + gap, 200, 150) == 40
+    with pytest.raises(InvalidInputError, match="layout"):
+        contact_sheet_for(videos["cfr"], analysis, layout="columns")  # type: ignore[arg-type]

@@ -125,11 +125,12 @@ def test_tables_keep_their_units(tmp_path: Path, suffix: str) -> None:
     assert back.attrs["units"] == {"rep": None, "duration_s": "s"}
 
 
-def test_excel_is_written_with_a_units_row(tmp_path: Path) -> None:
+def test_excel_names_the_units_in_its_header(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    path = io.save_table(pd.DataFrame({"duration_s": [2.5]}), tmp_path / "r.xlsx", units={})
+    frame = pd.DataFrame({"rep": [1], "duration_s": [2.5]})
+    path = io.save_table(frame, tmp_path / "r.xlsx", units={"duration_s": "s"})
     rows = list(openpyxl.load_workbook(path).active.values)
-    assert rows == [("duration_s",), (None,), (2.5,)]
+    assert rows == [("rep", "duration_s (s)"), (1, 2.5)]
 
 
 def test_a_writer_that_fails_leaves_the_old_file(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from guru_form import Analysis
@@ -23,7 +24,17 @@ from guru_form.plots import (
     plot_timeline,
     plot_velocity,
 )
-from guru_form.tables import combine, flag_depth, reps_frame
+from guru_form.plots.markers import FLAG_MARKERS, flag_marker
+from guru_form.tables import (
+    combine,
+    flag_depth,
+    flag_drift,
+    flag_lockout,
+    flag_tempo,
+    flag_threshold,
+    flag_velocity_loss,
+    reps_frame,
+)
 from guru_form.tables.examples import example_analysis, example_sessions
 
 
@@ -87,88 +98,162 @@ def test_session_comparison_renders(kind: str, sessions: int) -> None:
         assert [t.get_text() for t in ax.get_xticklabels()] == list(items)
 
 
+def _lane(ax: Axes) -> dict[str, Line2D]:
+    """The flag lane's rows by legend label: ``{"Shallow (2 reps)": Line2D, ...}``."""
+    return {
+        str(line.get_label()): line
+        for line in ax.get_lines()
+        if not str(line.get_label()).startswith("_") and line.get_linestyle() == "None"
+    }
+
+
+def _flagged(frame: pd.DataFrame, flag: str) -> list[int]:
+    return frame.loc[frame[flag], "rep"].astype(int).tolist()
+
+
 def test_metric_marks_exactly_the_flagged_reps() -> None:
-    df = flag_depth(reps_frame(example_analysis("squat", seed=3)), 0.0)
+    df = flag_depth(reps_frame(example_analysis("squat", seed=3)), 0.0, margin=0)
     ax = plot_metric(df)
-    (rings,) = [c for c in ax.collections if c.get_label().startswith("Shallow")]
-    flagged = df.loc[df["flag_shallow"], ["rep", "HIP_KNEE_ANGLE_DEGREES"]].to_numpy()
-    np.testing.assert_allclose(rings.get_offsets(), flagged)
-    assert rings.get_label() == f"Shallow ({len(flagged)} reps)"
+    flagged = _flagged(df, "flag_shallow")
+    (row,) = _lane(ax).values()
+    assert row.get_label() == f"Shallow ({len(flagged)} reps)"
+    assert row.get_xdata().tolist() == flagged
+    assert (row.get_marker(), row.get_color()) == ("v", FLAG_MARKERS["flag_shallow"].color)
     assert [int(t) for t in ax.get_xticks()] == list(range(1, 11))
     assert ax.get_title(loc="left") == "Squat depth (thigh vs horizontal) per rep"
-    assert ax.get_legend() is not None
+    assert row.get_label() in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_flags_argument_choices() -> None:
-    df = flag_depth(reps_frame(example_analysis("squat")), 0.0)
-    assert not [
-        c for c in plot_metric(df, flags=False).collections if c.get_label().startswith("Sh")
-    ]
+    df = flag_depth(reps_frame(example_analysis("squat")), 0.0, margin=0)
+    assert not _lane(plot_metric(df, flags=False))
     ax = plot_metric(df, flags={"flag_shallow": "Above parallel"})
-    assert any(c.get_label().startswith("Above parallel") for c in ax.collections)
+    assert [label.split(" (")[0] for label in _lane(ax)] == ["Above parallel"]
     with pytest.raises(InvalidInputError, match="no flag column"):
         plot_metric(df, flags=["flag_nope"])
 
 
-def test_tempo_stacks_phases_in_the_order_they_happen() -> None:
-    deadlift = reps_frame(example_analysis("deadlift", reps=3))
-    ax = plot_tempo(deadlift)
-    bars = [p for p in ax.patches if p.get_height() > 0]
-    first, second = bars[0], bars[3]  # rep 1's lower and upper segments
-    assert first.get_y() == 0 and first.get_height() == pytest.approx(deadlift["concentric_s"][0])
-    assert second.get_y() == pytest.approx(deadlift["concentric_s"][0])
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[:2] == ["Concentric (lifting)", "Eccentric (lowering)"]
-    assert ax.get_ylabel() == "Time (s)"
+def _all_flags(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Every flag guru_form makes, plus a drift and a custom one, added in ``order``."""
+    make = {
+        "depth": lambda f: flag_depth(f, 0.0, margin=0),
+        "tempo": lambda f: flag_tempo(f, 0.05, margin=0),
+        "velocity": lambda f: flag_velocity_loss(f, 5, margin=0),
+        "drift": lambda f: flag_drift(f, "TRUNK_LEAN_DEGREES", 1.0, margin=0),
+        "custom": lambda f: flag_threshold(
+            f, "KNEE_ANGLE_DEGREES", above=60, name="flag_knee_open", margin=0
+        ),
+    }
+    for name in order:
+        frame = make[name](frame)
+    return frame
 
 
-@pytest.mark.parametrize("where", ["alone", "dashboard"])
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["depth", "tempo", "velocity", "drift", "custom"],
+        ["custom", "drift", "velocity", "tempo", "depth"],
+    ],
+)
+def test_a_flag_looks_the_same_on_every_chart(order: list[str]) -> None:
+    df = _all_flags(reps_frame(example_analysis("squat", seed=3)), order)
+    axes = [
+        plot_metric(df, flags=True),
+        plot_metric(df, "KNEE_ANGLE_DEGREES", flags=True),
+        plot_tempo(df, flags=True),
+        plot_timeline(df, flags=True),
+    ]
+    fig = plot_dashboard(df, flags=True)
+    axes += [a for a in fig.axes if _lane(a)]
+    seen: dict[str, tuple[str, str]] = {}
+    for ax in axes:
+        for label, row in _lane(ax).items():
+            name = label.split(" (")[0].removesuffix(", borderline")
+            look = (str(row.get_marker()), str(row.get_markeredgecolor()).lower())
+            assert seen.setdefault(name, look) == look, f"{name} changes look on {ax.get_title()!r}"
+    assert seen["Shallow"] == ("v", FLAG_MARKERS["flag_shallow"].color.lower())
+    assert seen["Tempo"] == ("D", FLAG_MARKERS["flag_tempo"].color.lower())
+    assert seen["Velocity loss"] == ("s", FLAG_MARKERS["flag_velocity_loss"].color.lower())
+    assert seen["Trunk lean drift"][0] == "h" and seen["Knee open"] == (
+        flag_marker("flag_knee_open").marker,
+        flag_marker("flag_knee_open").color.lower(),
+    )
+    assert len(set(seen.values())) == len(seen), "two flag types share a look"
+
+
+def test_each_chart_shows_only_the_flags_of_what_it_measures() -> None:
+    df = _all_flags(reps_frame(example_analysis("squat", seed=3)), ["depth", "tempo", "drift"])
+    assert df[["flag_shallow", "flag_tempo"]].any().all()
+    names = lambda ax: {label.split(" (")[0] for label in _lane(ax)}  # noqa: E731
+    assert names(plot_metric(df)) == {"Shallow"}
+    assert names(plot_tempo(df)) == {"Tempo"}  # no "shallow" marks on the tempo chart
+    assert names(plot_metric(df, "TRUNK_LEAN_DEGREES")) == {"Trunk lean drift"}
+    assert names(plot_metric(df, "KNEE_ANGLE_DEGREES")) == set()
+    assert names(plot_timeline(df)) == set()
+    fig = plot_dashboard(df)
+    by_title = {a.get_title(loc="left"): names(a) for a in fig.axes}
+    assert by_title["Tempo per rep"] == {"Tempo"}
+    assert by_title["Reps over the video"] == set()
+
+
+def test_legends_list_only_flags_a_rep_tripped() -> None:
+    df = reps_frame(example_analysis("deadlift", seed=1))
+    df = flag_lockout(df, 100.0, margin=0)  # no rep below 100 deg
+    df = flag_tempo(df, 0.05, margin=0)
+    assert not df["flag_soft_lockout"].any() and df["flag_tempo"].any()
+    for ax in (plot_metric(df, flags=True), plot_tempo(df, flags=True)):
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert not [t for t in texts if t.startswith("Soft lockout")], texts
+        assert not [t for t in texts if "(0 reps)" in t], texts
+
+
+def test_borderline_reps_are_open_markers() -> None:
+    df = pd.DataFrame({"rep": [1, 2, 3, 4], "HIP_KNEE_ANGLE_DEGREES": [-9.0, -1.0, 1.5, 9.0]})
+    df.attrs["activity"] = "squat"
+    ax = plot_metric(flag_depth(df, 0.0, margin=2.0))
+    rows = _lane(ax)
+    assert set(rows) == {"Shallow (1 rep)", "Shallow, borderline (2 reps)"}
+    assert rows["Shallow (1 rep)"].get_xdata().tolist() == [4]
+    open_row = rows["Shallow, borderline (2 reps)"]
+    assert open_row.get_xdata().tolist() == [2, 3]
+    assert open_row.get_markerfacecolor() == "white"
+
+
+@pytest.mark.parametrize("chart", ["metric", "tempo", "timeline"])
 @pytest.mark.parametrize("reps", [5, 12])
-def test_tempo_flag_rings_clear_the_bar_labels(where: str, reps: int) -> None:
+def test_flag_marks_never_cover_a_value_label_or_the_title(chart: str, reps: int) -> None:
     df = reps_frame(example_analysis("push_up", reps=reps, seed=2))
-    # Every rep flagged twice: two ring sizes, on the tallest bar too.
-    df = df.assign(flag_shallow=True, flag_tempo=True)
-    if where == "alone":
-        ax = plot_tempo(df)
-    else:
-        fig = plot_dashboard(df, target=(60, 90))
-        (ax,) = [a for a in fig.axes if a.get_title(loc="left") == "Tempo per rep"]
+    df = _all_flags(df.assign(TRUNK_LEAN_DEGREES=0.0), ["depth", "tempo", "velocity"])
+    df = df.assign(flag_shallow=True, flag_tempo=True, flag_velocity_loss=True)  # every rep, thrice
+    ax = {
+        "metric": lambda: plot_metric(df, flags=True, target=(60, 90)),
+        "tempo": lambda: plot_tempo(df, flags=True),
+        "timeline": lambda: plot_timeline(df, flags=True),
+    }[chart]()
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    labels = {round(t.xy[0]): t.get_window_extent(renderer) for t in ax.texts if hasattr(t, "xy")}
-    assert len(labels) == reps
-    rings = [c for c in ax.collections if c.get_label().split(" (")[0] in ("Shallow", "Tempo")]
-    assert len(rings) == 2
-    axes_top = ax.get_window_extent(renderer).y1
-    for ring in rings:
-        centres = ring.get_offset_transform().transform(ring.get_offsets())
-        data_x = ring.get_offsets()[:, 0]
-        radius = (np.sqrt(ring.get_sizes()[0]) / 2 + ring.get_linewidths()[0]) * fig.dpi / 72
-        for (cx, cy), x in zip(centres, data_x, strict=True):
-            label = labels[round(x)]
-            gap = 4 * fig.dpi / 72  # 4 points of air between label and ring, at any size
-            assert cy - radius >= label.y1 + gap, f"rep {x:g}: ring tight on its label"
-            assert cy + radius <= axes_top, f"rep {x:g}: ring cut off by the top of the axes"
-            assert abs(cx - (label.x0 + label.x1) / 2) < 1
-
-
-def test_metric_value_labels_sit_above_the_flag_rings() -> None:
-    df = reps_frame(example_analysis("push_up", reps=5, seed=2))
-    df = df.assign(flag_shallow=True, flag_tempo=True)  # two ring sizes round every point
-    ax = plot_metric(df, target=(60, 90))
-    fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    labels = {round(t.xy[0]): t.get_window_extent(renderer) for t in ax.texts if hasattr(t, "xy")}
-    assert len(labels) == 5
-    rings = [c for c in ax.collections if c.get_label().split(" (")[0] in ("Shallow", "Tempo")]
-    assert len(rings) == 2
-    for ring in rings:
-        centres = ring.get_offset_transform().transform(ring.get_offsets())
-        radius = (np.sqrt(ring.get_sizes()[0]) / 2 + ring.get_linewidths()[0]) * fig.dpi / 72
-        for (_, cy), x in zip(centres, ring.get_offsets()[:, 0], strict=True):
-            assert labels[round(x)].y0 >= cy + radius, f"rep {x:g}: value label on its ring"
+    texts = [t.get_window_extent(renderer) for t in ax.texts]
+    texts.append(ax.title.get_window_extent(renderer))
+    texts.append(ax._left_title.get_window_extent(renderer))
+    assert len(texts) >= reps
+    plot_top = ax.get_window_extent(renderer).y1
+    rows = _lane(ax)
+    assert len(rows) == 3
+    for row in rows.values():
+        marks = row.get_transform().transform(np.column_stack([row.get_xdata(), row.get_ydata()]))
+        half = row.get_markersize() / 2 * fig.dpi / 72 + 1
+        for mx, my in marks:
+            assert my - half >= plot_top, "a flag mark sits on the data"
+            for box in texts:
+                clear = (
+                    mx + half <= box.x0
+                    or mx - half >= box.x1
+                    or my + half <= box.y0
+                    or my - half >= box.y1
+                )
+                assert clear, f"a flag mark at ({mx:.0f}, {my:.0f}) covers text {box}"
 
 
 def test_tempo_without_activity_draws_whole_reps() -> None:
@@ -180,7 +265,7 @@ def test_tempo_without_activity_draws_whole_reps() -> None:
 
 def test_velocity_marks_reps_past_the_threshold() -> None:
     df = reps_frame(example_analysis("squat", seed=3))
-    ax = plot_velocity(df, loss_threshold=20)
+    ax = plot_velocity(df, loss_threshold=20, margin=0)
     hatched = [p for p in ax.patches if p.get_hatch()]
     v = df["MEAN_CONCENTRIC_VELOCITY_M_PER_S"]
     expected = int((100 * (v.cummax() - v) / v.cummax() > 20).sum())
@@ -201,7 +286,7 @@ def test_velocity_stop_line_and_hatching_agree(reference: str) -> None:
     # below 80 % of the set's fastest rep. A bar is hatched exactly when it ends below the line.
     v = [0.50, 0.45, 0.80, 0.70, 0.62, np.nan, 0.55]
     df = pd.DataFrame({"rep": range(1, 8), "MEAN_CONCENTRIC_VELOCITY_M_PER_S": v})
-    ax = plot_velocity(df, loss_threshold=20, reference=reference)  # type: ignore[arg-type]
+    ax = plot_velocity(df, loss_threshold=20, reference=reference, margin=0)  # type: ignore[arg-type]
     levels, edges, label = _stop_line(ax)
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and np.isfinite(p.get_height())]
     assert len(bars) == 6  # no bar for the rep without a velocity
@@ -222,6 +307,27 @@ def test_velocity_stop_line_and_hatching_agree(reference: str) -> None:
         np.testing.assert_allclose(levels[2:], 0.8 * 0.8)  # ... until rep 3
     else:
         assert label.endswith("0.40 m/s")
+
+
+def test_velocity_labels_name_one_fastest_rep_and_every_other_loss() -> None:
+    # Reps 1 and 2 are each the best so far (a loss of 0): only the set's fastest says so.
+    v = [0.16, 0.18, 0.167, 0.104, 0.18]
+    df = pd.DataFrame({"rep": range(1, 6), "MEAN_CONCENTRIC_VELOCITY_BH_PER_S": v})
+    ax = plot_velocity(df, loss_threshold=20, margin=0)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["0 %", "fastest", "−7 %", "−42 %", "0 %"]
+
+
+def test_velocity_borderline_bars_are_outlined() -> None:
+    v = [0.50, 0.41, 0.39, 0.30]  # losses 0, 18, 22, 40 %
+    df = pd.DataFrame({"rep": range(1, 5), "MEAN_CONCENTRIC_VELOCITY_M_PER_S": v})
+    ax = plot_velocity(df, loss_threshold=20, margin=3)
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and np.isfinite(p.get_height())]
+    by_rep = {round(b.get_x() + b.get_width() / 2): b for b in bars}
+    assert by_rep[4].get_hatch() and not by_rep[2].get_hatch() and not by_rep[3].get_hatch()
+    assert by_rep[2].get_facecolor()[:3] == by_rep[3].get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Borderline: within 3 % of the stop line" in legend
 
 
 def test_timeline_spans_match_the_reps() -> None:

@@ -22,7 +22,7 @@ pytestmark = [
 MEASURE = """(() => {
   const wide = [...document.querySelectorAll("main *")].filter(
     (e) => e.getBoundingClientRect().right > window.innerWidth + 1 &&
-           !e.closest(".table-wrap, .sheets"));
+           !e.closest(".table-wrap"));
   return {
     viewport: window.innerWidth,
     scrollWidth: document.documentElement.scrollWidth,
@@ -51,6 +51,38 @@ def test_the_report_loads_whole_and_fits_the_screen(
     assert probe["images"] == probe["loaded"] and probe["images"] >= 5
     assert probe["scrollWidth"] == screen["width"], f"the page scrolls sideways: {probe['wide']}"
     assert probe["chartColumns"] == columns
+
+
+PICTURES = """[...document.querySelectorAll("picture")].map((p) => {
+  const img = p.querySelector("img");
+  const narrow = img.currentSrc === p.querySelector("source").srcset;
+  const natural = parseFloat(narrow ? p.dataset.narrowTextPx : p.dataset.textPx);
+  return {
+    kind: p.closest(".charts") ? "chart" : "sheet",
+    narrow: narrow,
+    text: natural * img.clientWidth / img.naturalWidth,
+    right: img.getBoundingClientRect().right,
+  };
+})"""
+
+
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_charts_and_sheets_are_drawn_for_the_screen(
+    browser: Browser, squat_report: Path, screen: dict[str, object]
+) -> None:
+    browser.open(squat_report.as_uri(), **screen)  # type: ignore[arg-type]
+    pictures = browser.evaluate(PICTURES)
+    charts = [p for p in pictures if p["kind"] == "chart"]
+    sheets = [p for p in pictures if p["kind"] == "sheet"]
+    assert len(charts) >= 4 and sheets
+    phone = screen is PHONE
+    assert all(p["narrow"] is phone for p in pictures), pictures
+    assert all(p["right"] <= int(screen["width"]) for p in pictures)  # type: ignore[call-overload]
+    if phone:
+        # Chart labels at least 11 CSS pixels tall on a 390 px screen: the smallest text of
+        # each chart (its size in the picture's pixels, written by the report) as shown.
+        smallest = min(p["text"] for p in charts)
+        assert smallest >= 11.0, charts
 
 
 def test_screenshots_at_phone_and_desktop_widths_show_the_report(

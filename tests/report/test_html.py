@@ -241,7 +241,7 @@ def test_frames_with_an_angle_arc_say_whose_angle_it_is() -> None:
     # which can differ from the rep's smallest angle on the card: the report says why.
     analysis = gf.sample_analysis("push_up")
     without = _page(report_html(analysis, gf.sample_path("push_up"))).part("frames").text
-    assert "angle in that frame" not in without  # no track, no arc, nothing to explain
+    assert "key number was measured on" not in without  # no track, no arc, nothing to explain
     truth = gf.sample_truth("push_up")
     track = truth[["frame", "time_ms"]].copy()
     for joint in ("shoulder", "elbow", "wrist"):
@@ -252,5 +252,15 @@ def test_frames_with_an_angle_arc_say_whose_angle_it_is() -> None:
         track[f"{joint}_visibility"] = 1.0
     analysis.pose_track = track
     text = _page(report_html(analysis, gf.sample_path("push_up"))).part("frames").text
-    assert "The angle drawn on a frame is the angle in that frame (“89 deg here”)" in text
-    assert "the rep's numbers are taken over the whole rep" in text
+    assert "The middle frame of each rep is the one its key number was measured on" in text
+    assert "the angle drawn there is that number" in text
+
+
+def test_the_velocity_loss_says_which_reps_it_leaves_out() -> None:
+    analysis = example_analysis("squat")
+    whole = _page(report_html(analysis)).part("summary").text
+    assert "leaves out" not in whole
+    object.__setattr__(analysis.reps[-1], "outlier", "runs_into_next_movement")  # the engine's mark
+    text = _page(report_html(analysis)).part("summary").text
+    count = len(analysis.reps)
+    assert f"leaves out rep {count} (it ran into the next movement)" in text

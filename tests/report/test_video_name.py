@@ -4,6 +4,7 @@ coach knows it: the "Video" line, the contact sheet's title and its description.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +27,21 @@ def temporary_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sheet_titles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def sheet_titles(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The titles the report's contact sheets are drawn with (each then drawn as given, see
-    tests/frames/test_layout.py), recorded while the real sheets are made."""
+    tests/frames/test_layout.py), recorded while the real sheets are made. Each sheet is drawn
+    twice, in rows and stacked for a phone, under one title: recorded once, and checked equal."""
     titles: list[str] = []
+    stacked: list[str] = []
     real = content.contact_sheet_for
 
     def recording(*args: Any, **kwargs: Any) -> Any:
-        titles.append(kwargs["title"])
+        (stacked if kwargs.get("layout") == "stacked" else titles).append(kwargs["title"])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(content, "contact_sheet_for", recording)
-    return titles
+    yield titles
+    assert stacked == titles
 
 
 def _video_line(page: Page) -> list[str]:

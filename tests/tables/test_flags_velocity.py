@@ -11,6 +11,7 @@ from guru_form import Analysis
 from guru_form.errors import InvalidInputError
 from guru_form.tables import (
     combine,
+    counted_reps,
     flag_depth,
     flag_drift,
     flag_lockout,
@@ -18,6 +19,7 @@ from guru_form.tables import (
     flag_threshold,
     flag_velocity_loss,
     reps_frame,
+    set_summary,
     set_velocity_loss,
     velocity_loss,
 )
@@ -54,9 +56,13 @@ def test_threshold_nan_is_never_flagged(squat: Analysis) -> None:
 
 def test_tempo_flag_relative_and_absolute(squat: Analysis) -> None:
     df = reps_frame(squat)  # durations 2.25, 2.0, 3.0; median 2.25
-    assert flag_tempo(df, 0.2)["flag_tempo"].tolist() == [False, False, True]  # +-0.45 s
-    assert flag_tempo(df, 0.2, relative=False)["flag_tempo"].tolist() == [False, True, True]
-    ecc = flag_tempo(df, 0.1, column="eccentric_s")["flag_tempo"]  # 1.5, 1.5, 1.8
+    assert flag_tempo(df, 0.2, margin=0)["flag_tempo"].tolist() == [False, False, True]  # +-0.45 s
+    assert flag_tempo(df, 0.2, relative=False, margin=0)["flag_tempo"].tolist() == [
+        False,
+        True,
+        True,
+    ]
+    ecc = flag_tempo(df, 0.1, column="eccentric_s", margin=0)["flag_tempo"]  # 1.5, 1.5, 1.8
     assert ecc.tolist() == [False, False, True]
 
 
@@ -64,7 +70,7 @@ def test_tempo_flag_per_session(squat: Analysis, deadlift: Analysis) -> None:
     wide = combine({"s": squat, "d": deadlift}, wide=True)
     with pytest.raises(InvalidInputError, match="by='session'"):
         flag_tempo(wide, 0.2)
-    flagged = flag_tempo(wide, 0.1, by="session")
+    flagged = flag_tempo(wide, 0.1, by="session", margin=0)
     # squat 2.25, 2.0, 3.0: median 2.25, +-0.225 s -> reps 2 and 3;
     # deadlift 3.0, 3.5: median 3.25, +-0.325 s -> neither (one median would flag them all)
     assert flagged["flag_tempo"].tolist() == [False, True, True, False, False]
@@ -133,7 +139,7 @@ def test_velocity_errors() -> None:
 
 
 def test_velocity_loss_flag() -> None:
-    out = flag_velocity_loss(_velocities([0.8, 0.7, 0.6]), 20.0)
+    out = flag_velocity_loss(_velocities([0.8, 0.7, 0.6]), 20.0, margin=0)
     assert out["flag_velocity_loss"].tolist() == [False, False, True]
     assert out["velocity_loss_percent"].tolist() == pytest.approx([0.0, 12.5, 25.0])
 
@@ -143,3 +149,35 @@ def test_flags_do_not_modify_their_input(squat: Analysis) -> None:
     before = df.copy()
     flag_depth(df, 0.0)
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_outlier_reps_are_left_out_of_the_set_figures() -> None:
+    # Rep 2 (a partial rep, fast) is never the reference; rep 4 ran into the next movement: the
+    # set's loss is rep 3's against rep 1, and each rep still has its own loss.
+    df = _velocities([0.50, 0.90, 0.45, 0.30]).assign(
+        outlier=[None, "partial", None, "runs_into_next_movement"]
+    )
+    loss = velocity_loss(df)["velocity_loss_percent"].tolist()
+    assert loss == pytest.approx([0.0, -80.0, 10.0, 40.0])
+    assert set_velocity_loss(df) == pytest.approx(10.0)
+    assert set_velocity_loss(df, reference="first") == pytest.approx(10.0)
+    both = pd.concat([df.assign(s="a"), df.assign(s="b", outlier=None)])
+    assert set_velocity_loss(both, by="s").to_dict() == pytest.approx(
+        {"a": 10.0, "b": 100 * (0.9 - 0.3) / 0.9}
+    )
+    assert counted_reps(df).tolist() == [True, False, True, False]
+    assert counted_reps(df.drop(columns="outlier")).all()
+
+
+def test_reps_frame_carries_the_engines_outlier_marks(squat: Analysis) -> None:
+    assert "outlier" not in reps_frame(squat).columns  # no marks, no column
+    marked = Analysis.from_json(squat.to_json())
+    # Rep.outlier is the local pose engine's mark (set as the engine does on its Rep objects).
+    object.__setattr__(marked.reps[-1], "outlier", "runs_into_next_movement")
+    frame = reps_frame(marked)
+    assert frame["outlier"].tolist() == [None] * (len(frame) - 1) + ["runs_into_next_movement"]
+    summary = set_summary(frame.assign(**{V: range(len(frame), 0, -1)}))
+    assert int(summary["reps_left_out"].iloc[0]) == 1
+    # the last counted rep (the one before) against the fastest (rep 1)
+    n = len(frame)
+    assert float(summary["velocity_loss_percent"].iloc[0]) == pytest.approx(100 * (n - (2)) / n)

@@ -1,0 +1,469 @@
+"""Measurement repeatability: how much each per-rep metric moves when the same set is measured again.
+
+Run from the repository root (needs the ``pose`` extra)::
+
+    python benchmarks/repeatability.py                  # print the tables
+    python benchmarks/repeatability.py --write          # also write the spreads guru_form uses
+    python benchmarks/repeatability.py --corpus side    # add the corpus's side-view clips
+
+Clips: the sample videos (``sample_videos/*.mp4``, synthetic), the real clips of
+``tests/footage/labels.json`` (fetch the external ones first: ``tests/footage/fetch_external.py``)
+and, with ``--corpus VIEW``, the corpus clips of that view (``tests/footage/corpus``).
+
+Each clip is analysed by the local pose engine (``guru_form.pose.analyze_video``) in three copies,
+each at stride 1 and stride 2:
+
+``original``
+    the clip as it is;
+``reencoded``
+    decoded and encoded again with x264 at CRF 28 (another camera's compression of the same
+    light: different pixels, the same movement);
+``half_frame``
+    each frame the mean of two consecutive frames, timed half-way between them: the same
+    movement sampled half a frame later, as a second camera (or a second take at the same
+    moment of the movement) would see it.
+
+The engine is deterministic: the same file at the same stride gives the same numbers (checked
+once per run), so a second run of the same file says nothing. The copies are the honest analogue
+of filming the set again without the athlete moving differently.
+
+Reps are paired across two runs of one clip by their turning point (mutually nearest, closer than
+half the shorter rep). For each metric of the rep table (every analysisType, the rep and phase
+times, the turning point's time and each rep's velocity loss), with ``d`` the paired differences,
+the spread is ``1.96 * sqrt(mean(d**2) / 2)``: the half-width of the 95 % range of one
+measurement's error (see :mod:`guru_form.metrics.repeatability`). Two spreads per metric and
+activity:
+
+``stride``  stride 1 against stride 2, for each copy;
+``retest``  the original against each copy, at each stride.
+
+``--write`` stores them in ``guru_form/metrics/repeatability.json`` (the margins of the borderline
+rule) and the tables in ``docs/pose/repeatability.md``. Engine results are cached per (file
+SHA-256, stride, engine) in ``--cache`` (default: the user cache folder), so a re-run after a change
+elsewhere is quick; ``--no-cache`` runs everything again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import contextlib
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+FOOTAGE = ROOT / "tests" / "footage"
+SAMPLES = ROOT / "sample_videos"
+JSON_OUT = ROOT / "guru_form" / "metrics" / "repeatability.json"
+DOC_OUT = ROOT / "docs" / "pose" / "repeatability.md"
+
+VARIANTS = ("original", "reencoded", "half_frame")
+STRIDES = (1, 2)
+#: The timing columns measured besides the analysis types (``mid_s``: the turning point's time).
+TIMING = ("duration_s", "eccentric_s", "concentric_s", "mid_s", "velocity_loss_percent")
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A clip to measure: its file, its activity and where it comes from."""
+
+    path: Path
+    activity: str
+    source: str  # "sample", "footage" or "corpus"
+
+    @property
+    def name(self) -> str:
+        return str(self.path.relative_to(ROOT))
+
+
+def clips(corpus_view: str | None) -> list[Clip]:
+    """The clips that are on disk: sample videos, labelled footage, and corpus clips of a view."""
+    found = [
+        Clip(path, json.loads(path.with_suffix(".json").read_text())["activity"], "sample")
+        for path in sorted(SAMPLES.glob("*.mp4"))
+    ]
+    labels = json.loads((FOOTAGE / "labels.json").read_text())
+    for name, label in labels.items():
+        if name.startswith("_"):
+            continue
+        path = FOOTAGE / name
+        if path.exists():
+            found.append(Clip(path, label["activity"], "footage"))
+        else:
+            print(f"missing {path.relative_to(ROOT)} (python tests/footage/fetch_external.py)")
+    if corpus_view is not None:
+        sys.path.insert(0, str(FOOTAGE))
+        from corpus import load_corpus
+
+        for clip in load_corpus():
+            if clip.view == corpus_view and clip.path.exists():
+                found.append(Clip(clip.path, clip.activity, "corpus"))
+    seen: set[Path] = set()
+    unique = []
+    for clip in found:
+        if clip.path.resolve() not in seen:
+            seen.add(clip.path.resolve())
+            unique.append(clip)
+    return unique
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def make_variant(source: Path, variant: str, target: Path) -> Path:
+    """Write the ``variant`` copy of ``source`` to ``target`` (once) and return it."""
+    if variant == "original":
+        return source
+    if target.exists():
+        return target
+    from guru_form.video import H264Writer, VideoReader
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with VideoReader(source) as reader:
+        info = reader.info
+        width, height = info.width - info.width % 2, info.height - info.height % 2
+        crf = 28 if variant == "reencoded" else 18
+        with H264Writer(target, width=width, height=height, fps=info.fps, crf=crf) as out:
+            previous = None
+            for frame in reader.iter_frames_by_index(range(info.frame_count)):
+                image = frame.image[:height, :width]
+                if variant == "reencoded":
+                    out.write(image, time_ms=frame.time_ms)
+                elif previous is not None:
+                    blend = (previous[0].astype(np.uint16) + image) // 2
+                    out.write(blend.astype(np.uint8), time_ms=(previous[1] + frame.time_ms) / 2)
+                previous = (image, frame.time_ms)
+    return target
+
+
+def engine_id() -> str:
+    """The engine the numbers come from: estimator, its version, guru_form and its commit."""
+    import importlib.metadata as md
+
+    import guru_form
+    from guru_form.pose import DEFAULT_ESTIMATOR
+
+    runtime = "ai-edge-litert" if DEFAULT_ESTIMATOR == "blazepose" else str(DEFAULT_ESTIMATOR)
+    try:
+        estimator = f"{DEFAULT_ESTIMATOR} ({runtime} {md.version(runtime)})"
+    except md.PackageNotFoundError:
+        estimator = str(DEFAULT_ESTIMATOR)
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown commit"
+    return (
+        f"guru_form {guru_form.__version__} ({commit}), pose engine default estimator: {estimator}"
+    )
+
+
+def engine_fingerprint() -> str:
+    """A digest of everything that decides the engine's numbers: the pose engine's code, the
+    activity profiles, the angle definitions and the estimator's version (the cache key)."""
+    import importlib.metadata as md
+
+    digest = hashlib.sha256()
+    package = ROOT / "guru_form"
+    files = [
+        *sorted((package / "pose").rglob("*.py")),
+        *sorted((package / "activities").rglob("*.py")),
+        *[package / name for name in ("kinematics.py", "pose_track.py", "joints.py", "models.py")],
+    ]
+    for path in files:
+        if path.exists():
+            digest.update(path.read_bytes())
+    for dist in ("ai-edge-litert", "mediapipe", "numpy", "scipy"):
+        with contextlib.suppress(md.PackageNotFoundError):
+            digest.update(f"{dist} {md.version(dist)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def analyse(
+    path: Path, activity: str, stride: int, cache: Path | None, engine: str
+) -> pd.DataFrame:
+    """The rep table of ``path`` at ``stride`` (with velocity loss and ``mid_s``), cached by the
+    file's digest, the stride and the engine's fingerprint ``engine``."""
+    from guru_form import pose, tables
+    from guru_form.metrics import VELOCITY_COLUMNS
+
+    key = hashlib.sha256(f"{sha256(path)}|{stride}|{activity}|{engine}".encode()).hexdigest()[:24]
+    stored = None if cache is None else cache / f"{key}.json"
+    if stored is not None and stored.exists():
+        from guru_form import Analysis
+
+        analysis = Analysis.from_json(json.loads(stored.read_text()))
+    else:
+        analysis = pose.analyze_video(path, activity, stride=stride)
+        if stored is not None:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_text(json.dumps(analysis.to_json()))
+    frame = tables.reps_frame(analysis)
+    frame["mid_s"] = frame["mid_ms"] / 1000.0
+    if any(c in frame.columns for c in VELOCITY_COLUMNS) and len(frame):
+        frame = tables.velocity_loss(frame)
+    return frame
+
+
+def pair_reps(a: pd.DataFrame, b: pd.DataFrame) -> list[tuple[int, int]]:
+    """Rows of ``a`` and ``b`` that are the same rep: mutually nearest turning points, closer
+    than half the shorter rep."""
+    if a.empty or b.empty:
+        return []
+    ma, mb = a["mid_s"].to_numpy(), b["mid_s"].to_numpy()
+    gaps = np.abs(ma[:, None] - mb[None, :])
+    pairs = []
+    for i in range(len(ma)):
+        j = int(np.argmin(gaps[i]))
+        if int(np.argmin(gaps[:, j])) != i:
+            continue
+        shorter = min(float(a["duration_s"].iloc[i]), float(b["duration_s"].iloc[j]))
+        if gaps[i, j] < 0.5 * shorter:
+            pairs.append((i, j))
+    return pairs
+
+
+def metrics_of(frame: pd.DataFrame) -> list[str]:
+    from guru_form.metrics import ANALYSIS_TYPES
+
+    return [c for c in frame.columns if c in ANALYSIS_TYPES or c in TIMING]
+
+
+def differences(
+    runs: dict[tuple[str, int], pd.DataFrame],
+    comparisons: Iterable[tuple[tuple[str, int], tuple[str, int]]],
+) -> tuple[dict[str, list[float]], list[tuple[str, str, int, int, int]]]:
+    """Paired differences per metric over ``comparisons``, and (a, b, reps a, reps b, paired)."""
+    out: dict[str, list[float]] = {}
+    counts = []
+    for key_a, key_b in comparisons:
+        a, b = runs[key_a], runs[key_b]
+        pairs = pair_reps(a, b)
+        counts.append((_run_name(key_a), _run_name(key_b), len(a), len(b), len(pairs)))
+        for metric in sorted(set(metrics_of(a)) & set(metrics_of(b))):
+            for i, j in pairs:
+                va, vb = float(a[metric].iloc[i]), float(b[metric].iloc[j])
+                if math.isfinite(va) and math.isfinite(vb):
+                    out.setdefault(metric, []).append(va - vb)
+    return out, counts
+
+
+def _run_name(key: tuple[str, int]) -> str:
+    return f"{key[0]}/stride {key[1]}"
+
+
+def spread(diffs: list[float]) -> dict[str, float | int]:
+    d = np.asarray(diffs, dtype=float)
+    return {
+        "spread": round(float(Z95 * math.sqrt(np.mean(d**2) / 2.0)), 4),
+        "pairs": len(d),
+        "largest": round(float(np.max(np.abs(d))), 4),
+    }
+
+
+def measure(
+    selected: list[Clip], cache: Path | None, engine: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run every clip in every copy and stride; return the spreads and per-clip rep counts.
+
+    The first clip's original is analysed once more at stride 2 without the cache: the two rep
+    tables must be equal (the engine is deterministic), or the measurement stops."""
+    from tqdm.auto import tqdm
+
+    stride_diffs: dict[str, dict[str, list[float]]] = {}
+    retest_diffs: dict[str, dict[str, list[float]]] = {}
+    per_clip = []
+    work = [(c, v, s) for c in selected for v in VARIANTS for s in STRIDES]
+    runs: dict[Path, dict[tuple[str, int], pd.DataFrame]] = {}
+    variant_dir = (cache or Path("/tmp")) / "variants"
+    checked = False
+    for clip, variant, stride in tqdm(work, desc="analyses", unit="run"):
+        digest = sha256(clip.path)[:16]
+        path = make_variant(clip.path, variant, variant_dir / f"{digest}_{variant}.mp4")
+        frame = analyse(path, clip.activity, stride, cache, engine)
+        runs.setdefault(clip.path, {})[(variant, stride)] = frame
+        if not checked and variant == "original" and stride == 2:
+            again = analyse(path, clip.activity, stride, None, engine)
+            pd.testing.assert_frame_equal(frame, again)  # the engine is deterministic
+            checked = True
+    for clip in selected:
+        clip_runs = runs[clip.path]
+        stride_pairs = [((v, 1), (v, 2)) for v in VARIANTS]
+        retest_pairs = [(("original", s), (v, s)) for s in STRIDES for v in VARIANTS[1:]]
+        for kind, comparisons, store in (
+            ("stride", stride_pairs, stride_diffs),
+            ("retest", retest_pairs, retest_diffs),
+        ):
+            diffs, counts = differences(clip_runs, comparisons)
+            for metric, values in diffs.items():
+                store.setdefault(clip.activity, {}).setdefault(metric, []).extend(values)
+            per_clip.append(
+                {"clip": clip.name, "activity": clip.activity, "kind": kind, "runs": counts}
+            )
+        loss = {
+            _run_name(k): _set_loss(f) for k, f in clip_runs.items() if "velocity_loss_percent" in f
+        }
+        per_clip.append(
+            {"clip": clip.name, "activity": clip.activity, "kind": "set_loss", "runs": loss}
+        )
+    spreads: dict[str, Any] = {}
+    for kind, store in (("stride", stride_diffs), ("retest", retest_diffs)):
+        for activity, metrics in store.items():
+            for metric, values in metrics.items():
+                if values:
+                    spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = spread(values)
+    return spreads, per_clip
+
+
+def _set_loss(frame: pd.DataFrame) -> float:
+    from guru_form.tables import set_velocity_loss
+
+    value = set_velocity_loss(frame) if len(frame) else float("nan")
+    return round(float(value), 2)  # type: ignore[arg-type]
+
+
+def report(
+    spreads: dict[str, Any],
+    per_clip: list[dict[str, Any]],
+    engine: str,
+    clip_names: dict[str, list[str]],
+) -> str:
+    """The tables as markdown."""
+    from guru_form.metrics import format_value, metric_label, unit_of
+
+    lines = [
+        "# Measurement repeatability",
+        "",
+        "Made by `python benchmarks/repeatability.py --write` (its docstring says how); the margins",
+        "below are what `guru_form/metrics/repeatability.json` holds and the flags and the report use.",
+        "",
+        f"Engine: {engine}. Measured {dt.date.today().isoformat()}.",
+        "",
+        "**The borderline rule.** A rep's value within the *margin* of a limit, on either side, reads",
+        "*borderline*: measured again, it could fall on the other side. Only a value beyond the limit by",
+        "more than the margin *fails* (is flagged); only one inside it by more than the margin passes",
+        "without comment. The margin of a metric is the larger of its two spreads: stride 1 against",
+        "stride 2, and the clip against its re-encoded and half-frame-shifted copies (retest). A spread",
+        "is the half-width of the 95 % range of one measurement's error, `1.96 * sqrt(mean(d²) / 2)`",
+        "over the paired differences `d` of the same reps.",
+        "",
+    ]
+    for activity in sorted(spreads):
+        lines += [
+            f"## {activity} ({', '.join(clip_names.get(activity, []))})",
+            "",
+            "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) | margin |",
+            "|---|---|---|---|",
+        ]
+        for metric, kinds in sorted(spreads[activity].items(), key=lambda kv: _order(kv[0])):
+            unit = unit_of(metric)
+            cells = []
+            for kind in ("stride", "retest"):
+                s = kinds.get(kind)
+                cells.append(
+                    "–"
+                    if s is None
+                    else f"±{format_value(s['spread'], unit)} ({s['pairs']}; "
+                    f"{format_value(s['largest'], unit)})"
+                )
+            margin = max(s["spread"] for s in kinds.values())
+            label = metric_label(metric) if metric != "mid_s" else "Turning point time"
+            lines.append(
+                f"| {label} (`{metric}`) | {cells[0]} | {cells[1]} | ±{format_value(margin, unit)} |"
+            )
+        lines.append("")
+    lines += [
+        "## Reps found in each run",
+        "",
+        "| clip | runs compared: reps a / reps b / paired |",
+        "|---|---|",
+    ]
+    for entry in per_clip:
+        if entry["kind"] == "set_loss":
+            continue
+        text = "; ".join(f"{a} vs {b}: {na}/{nb}/{p}" for a, b, na, nb, p in entry["runs"])
+        lines.append(f"| `{entry['clip']}` ({entry['kind']}) | {text} |")
+    lines += ["", "## Set velocity loss in each run (%)", "", "| clip | runs |", "|---|---|"]
+    for entry in per_clip:
+        if entry["kind"] == "set_loss" and entry["runs"]:
+            text = ", ".join(f"{k}: {v:g}" for k, v in entry["runs"].items())
+            lines.append(f"| `{entry['clip']}` | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+def _order(metric: str) -> tuple[int, str]:
+    from guru_form.metrics import ANALYSIS_TYPES
+
+    names = [*ANALYSIS_TYPES, *TIMING]
+    return (names.index(metric) if metric in names else len(names), metric)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", metavar="VIEW", help="add the corpus clips of this view")
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="only clips whose name has one of these"
+    )
+    parser.add_argument("--write", action="store_true", help="write the JSON and the markdown")
+    parser.add_argument("--cache", type=Path, default=None, help="folder for engine results")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="run the engine on every clip again"
+    )
+    args = parser.parse_args(argv)
+    from platformdirs import user_cache_dir
+
+    cache = (
+        None
+        if args.no_cache
+        else (args.cache or Path(user_cache_dir("guru_form")) / "repeatability")
+    )
+    selected = clips(args.corpus)
+    if args.only:
+        selected = [c for c in selected if any(word in c.name for word in args.only)]
+    engine = engine_id()
+    print(f"{len(selected)} clips; {engine}")
+    spreads, per_clip = measure(selected, cache, engine_fingerprint())
+    names: dict[str, list[str]] = {}
+    for clip in selected:
+        names.setdefault(clip.activity, []).append(clip.path.name)
+    text = report(spreads, per_clip, engine, names)
+    print(text)
+    if args.write:
+        data = {
+            "_doc": "Written by benchmarks/repeatability.py --write; read by guru_form.metrics.repeatability.",
+            "engine": engine,
+            "measured": dt.date.today().isoformat(),
+            "clips": names,
+            "spreads": spreads,
+        }
+        JSON_OUT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        DOC_OUT.write_text(text)
+        print(f"wrote {JSON_OUT.relative_to(ROOT)} and {DOC_OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
