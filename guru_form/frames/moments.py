@@ -76,12 +76,20 @@ def measure_of(analysis: Analysis, analysis_type: str) -> SeriesMeasure | None:
     Returns
     -------
     SeriesMeasure or None
-        None when the activity has no profile or its profile does not measure the type.
+        None when the activity has no profile or its profile does not measure the type from an
+        angle series (a lunge's leading side is not measured on a frame).
     """
     profile = activities.find(analysis.activity)
     if profile is None:
         return None
-    return next((m for m in profile.measures if m.analysis_type == analysis_type), None)
+    return next(
+        (
+            m
+            for m in profile.measures
+            if isinstance(m, SeriesMeasure) and m.analysis_type == analysis_type
+        ),
+        None,
+    )
 
 
 def _track_frame(analysis: Analysis) -> Any:
