@@ -316,7 +316,9 @@ def analyze_track(
     series = pose_track.series()
     joints = pose_track.joints()
     counted = count_reps(act, pose_track, rep_count=rep_count)
-    judged = assess(counted, pose_track, profile.rule.signal)
+    judged = assess(
+        counted, pose_track, profile.rule.signal, min_duration_s=profile.rule.min_duration_s
+    )
     sides = list(frame["side"])
     reps = [
         dataclasses.replace(

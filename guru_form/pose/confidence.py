@@ -8,7 +8,9 @@
   and :data:`BREAK_RATIO` times it): the athlete's posture broke before the rep was over (knees
   down and hips up while pushing out of the last push-up, stepping back into the rack). The
   rep's end is moved back to the last frame before the break (:data:`BREAK_END_DEG` beyond the
-  set's median), so the window stays inside the exercise's movement.
+  set's median), so the window stays inside the exercise's movement. When what is left is shorter
+  than the activity's shortest rep (``min_duration_s`` of its rule), the posture broke right after
+  the turning point: it was the next movement, not a rep, and it is dropped (:func:`assess`).
 - ``"partial"``: the rep's range is below :data:`PARTIAL_FRACTION` of the median range of the
   reps found in the same signal (much smaller movements are not reps at all, see
   :mod:`guru_form.pose.counting`).
@@ -293,7 +295,9 @@ class Assessment:
     warnings: list[str]
 
 
-def assess(count: RepCount, track: PoseTrack, angle: str) -> Assessment:
+def assess(
+    count: RepCount, track: PoseTrack, angle: str, *, min_duration_s: float = 0.0
+) -> Assessment:
     """Mark the outliers, give each rep its confidence and write the warnings.
 
     Parameters
@@ -304,9 +308,30 @@ def assess(count: RepCount, track: PoseTrack, angle: str) -> Assessment:
         The pose track counted.
     angle
         The activity's own signal (its rule's joint angle).
+    min_duration_s
+        The activity's shortest rep: a rep that ran into the next movement and is shorter than
+        this once its end is moved back is not a rep (see the module docstring); the reps are
+        then judged again without it.
     """
     shot = track.frame["shot"].to_numpy()
-    marked = mark_outliers(count.reps, track.series(), shot)
+    series = track.series()
+    time_ms = track.frame["time_ms"].to_numpy(dtype=np.float64)
+    marked = mark_outliers(count.reps, series, shot)
+    kept = [
+        k
+        for k, (r, why) in enumerate(marked)
+        if not (
+            why == "runs_into_next_movement"
+            and time_ms[r.end] - time_ms[r.start] < 1000.0 * min_duration_s
+        )
+    ]
+    if len(kept) < len(marked):
+        count = dataclasses.replace(
+            count,
+            reps=[count.reps[k] for k in kept],
+            support=[count.support[k] for k in kept],
+        )
+        marked = mark_outliers(count.reps, series, shot)
     usable = {s.shot: s.usable for s in count.shots}
     confidences = [
         rep_confidence(r, support, usable.get(int(shot[r.mid]), ()), track, outlier=why)
