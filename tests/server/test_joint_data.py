@@ -6,6 +6,7 @@ One server (pose engine, every second frame) analyses one squat rep cut from
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,13 +180,21 @@ def test_an_overlay_that_does_not_exist_or_is_not_built_is_a_clear_404(
 
 
 def test_no_activity_and_none_recognised_fails_with_the_code_and_a_message(
-    api: Api, clip: Path
+    api: Api, clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from guru_form.pose import analysis, recognition
+
+    def cannot_tell(track: PoseTrack) -> recognition.Recognition:
+        found = recognition.recognize(track)  # the real features, with no verdict
+        return dataclasses.replace(found, recognized=None, reason="two profiles fit alike")
+
+    monkeypatch.setattr(analysis, "recognize", cannot_tell)
     video_id = api.submit(clip)
     body = api.wait(video_id, timeout=180)
     assert body["status"] == "Failed"
     assert body["reason"] == "LOW_QUALITY_POSE_ESTIMATE"
-    assert "could not tell which activity" in body["message"]
+    assert "could not tell which one" in body["message"]
+    assert "two profiles fit alike" in body["message"]
     assert "activity" in body["message"] and "squat" in body["message"]
     video = api.request("GET", f"/videos/{video_id}", params={"include": "j2p"}).json()
     assert video["status"] == "Failed" and video["reason"] == "LOW_QUALITY_POSE_ESTIMATE"
@@ -198,15 +207,18 @@ def test_no_activity_and_one_recognised_says_which_and_how_sure(
     api: Api, clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from guru_form import Activity
-    from guru_form.pose import recognition
+    from guru_form.pose import analysis, recognition
 
     seen: list[tuple[object, int]] = []
 
-    def recognise(track: PoseTrack) -> recognition.RecognizedActivity:
+    def recognise(track: PoseTrack) -> recognition.Recognition:
         seen.append((track.activity, track.person_frames))
-        return recognition.RecognizedActivity(Activity.SQUAT, 0.87)
+        found = recognition.recognize(track)
+        return dataclasses.replace(
+            found, recognized=recognition.RecognizedActivity(Activity.SQUAT, 0.87)
+        )
 
-    monkeypatch.setattr(recognition, "recognize_activity", recognise)
+    monkeypatch.setattr(analysis, "recognize", recognise)
     video_id = api.submit(clip)
     body = api.wait(video_id, timeout=180)
     assert body["status"] == "Complete", body
