@@ -95,15 +95,15 @@ def plan_reps(
     fatigue
         When true, the second half of each set slows down out of the turning point and loses
         range of motion.
+    set_size
+        Reps per set (fatigue builds within a set; the last rep of a set rests 3 s). Defaults to
+        one set of ``n_reps``.
 
     Notes
     -----
     For a movement done one side at a time (:attr:`Movement.alternates
-    <guru_form.testing.synthetic.movements.Movement.alternates>`), the reps alternate sides, the side
-    facing the camera first.
-    set_size
-        Reps per set (fatigue builds within a set; the last rep of a set rests 3 s). Defaults to
-        one set of ``n_reps``.
+    <guru_form.testing.synthetic.movements.Movement.alternates>`), the reps alternate sides, the
+    side facing the camera first.
 
     Examples
     --------
