@@ -11,7 +11,7 @@ In a notebook, a cell that ends with the panel shows it:
 >>> from guru_form.widgets import UploadPanel
 >>> panel = UploadPanel()  # talks to the server only when Analyse is pressed
 >>> [label for label, _ in panel.activity.options]
-['Squat', 'Deadlift', 'Bench press', 'Push-up']
+['Squat', 'Deadlift', 'Bench press', 'Push-up', 'Bodyweight squat', 'Lunge']
 >>> panel.save_button.disabled  # nothing analysed yet
 True
 >>> panel.close()

@@ -231,7 +231,10 @@ def test_truncated_faststart_video_reads_what_is_there(tmp_path):
         # decodable frame before them stands in.
         assert strip_indices(frames)[:2] == [0, n // 2]
         assert n - 8 <= frames[2].index <= n - 1
-        assert strip_indices(frames[2:]) == [frames[2].index]
+        # Its picture is its own, or (the decoder's threads concealing the damage differently
+        # from run to run: seen once in ~6 loaded runs) its neighbour's.
+        (shown,) = strip_indices(frames[2:])
+        assert abs(shown - frames[2].index) <= 1
         # By index: each request answered, keyed by what was asked for.
         answered = dict(reader.iter_frames_for_indices([n - 1, 0, n - 1]))
         assert sorted(answered) == [0, n - 1]

@@ -38,6 +38,8 @@ def test_the_panel_offers_the_activities_and_the_domain_follows(with_panel: Any)
             "deadlift",
             "bench_press",
             "push_up",
+            "bodyweight_squat",
+            "lunge",
         ]
         assert "weightlifting" in panel.domain.value
         panel.activity.value = "push_up"
@@ -374,9 +376,11 @@ def test_an_upload_is_named_by_its_file_name_in_the_sheets_and_the_report(
         await panel.analyse()
         assert list(panel.results) == [name]
         assert re.fullmatch(r"upload-001-[0-9a-f]{12}\.mp4", panel.videos[name].name)
-        assert titles == [f"{name} | reps 1-4 of 4"]  # the tab's contact sheet
+        # The tab's contact sheet (drawn for wide screens and, stacked, for phones)
+        assert titles and set(titles) == {f"{name} | reps 1-4 of 4"}
+        drawn = len(titles)
         path = await panel.save_report(tmp_path / "sam.html")
-        assert titles == [f"{name} | reps 1-4 of 4"] * 2  # and the report's
+        assert len(titles) > drawn and set(titles) == {f"{name} | reps 1-4 of 4"}  # the report's
         raw = path.read_text()
         assert "upload-0" not in raw
         assert "<b>squats" not in raw and "<img src=x" not in raw

@@ -49,7 +49,8 @@ def test_every_header_sits_over_its_values_and_names_a_column_once() -> None:
     assert sum(1 for h in headers if h.text.startswith("Velocity loss")) == 1
     assert len(set(names)) == len(names)
     flags = [cells[i].text for i in range(len(headers) - 1, len(cells), len(headers))]
-    assert flags == ["", "", "shallow, velocity loss", "shallow, tempo, velocity loss"]
+    # rep 4's tempo is within the measured repeatability of its limit: borderline, said last
+    assert flags == ["", "", "shallow, velocity loss", "shallow, velocity loss, tempo (borderline)"]
     assert _align(headers[0]) == "left" and _align(headers[1]) == "right"
 
 
