@@ -41,7 +41,8 @@ class PoseEngine:
     Parameters
     ----------
     stride
-        Analyse every ``stride``-th frame (2 is about 1.7x faster with the same accuracy on lifts).
+        Analyse every ``stride``-th frame (2 is about 1.7x faster, per-rep numbers within the
+        margins of docs/pose/repeatability.md).
         The local server passes its own (``guru-form serve --stride N``,
         ``GuruClient.local(stride=N)``).
     athlete_height_cm

@@ -13,8 +13,8 @@ contract is documented on that class). Engines are chosen by name:
 ``pkg.mod:C``  any importable class whose constructor takes no required arguments
 ============  =================================================================================
 
-The pose engine can analyse every n-th frame (:attr:`EngineSpec.stride`; 2 is about 1.7x faster
-with the same accuracy on lifts). A custom engine may take a stride too: a ``stride`` keyword of
+The pose engine can analyse every n-th frame (:attr:`EngineSpec.stride`; 2 is about 1.7x faster,
+per-rep numbers within the margins of docs/pose/repeatability.md). A custom engine may take a stride too: a ``stride`` keyword of
 its constructor. The reference engine has none, and asking it for one is an error.
 
 Engines run in the job runner's executor, possibly in another process or on a Dask worker, so they are
