@@ -9,6 +9,9 @@ squat_side_01 on the left, pushup_side_01 on the right, 8-19 s of each. Squat bo
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +31,16 @@ PUSH_UP_MIDS = [0.85, 2.95, 4.90, 6.90, 8.85]
 #: The model runs over the two-person clip (165 analysed frames, two people): about a minute on
 #: 2 idle cores, several when the machine is shared.
 HEAVY = pytest.mark.timeout(1500)
+#: The real-footage tests below run in a fresh interpreter, started by
+#: test_real_footage_people_in_a_fresh_process: in one full-suite run of four, in a pytest worker
+#: that had run other test files first, the push-up man was not found on the clip's first frames
+#: (a process-state interaction not identified yet; the same tests pass alone and within
+#: tests/pose every time).
+FRESH_PROCESS_ENV = "GURU_FORM_TEST_FRESH_PROCESS"
+in_fresh_process = pytest.mark.skipif(
+    os.environ.get(FRESH_PROCESS_ENV) != "1",
+    reason="run in a fresh interpreter by test_real_footage_people_in_a_fresh_process",
+)
 
 
 def _standing(x: float, scale: float = 100.0) -> np.ndarray:
@@ -128,6 +141,7 @@ def test_a_one_person_backend_has_no_one_to_choose_among() -> None:
         choose_person(raw, "squat", 0)
 
 
+@in_fresh_process
 @requires_litert
 @pytest.mark.pose
 @pytest.mark.slow
@@ -150,6 +164,7 @@ def test_the_default_is_the_person_doing_the_activity(raw_pose, two_people, acti
     assert measured["people"] == 2 and set(measured["movement"]) == {"0", "1"}
 
 
+@in_fresh_process
 @requires_litert
 @pytest.mark.pose
 @pytest.mark.slow
@@ -173,6 +188,7 @@ def test_person_picks_the_other_one_through_analyze_video(raw_pose, two_people: 
     assert len(other.reps) == len(SQUAT_MIDS)
 
 
+@in_fresh_process
 @requires_litert
 @pytest.mark.pose
 @pytest.mark.slow
@@ -196,3 +212,34 @@ def test_frames_show_the_people_numbered_left_to_right(two_people: Path) -> None
     ).any()
     ax = show_people(two_people)
     assert ax.get_title().startswith("2 people at 0.00 s")
+
+
+@requires_litert
+@pytest.mark.pose
+@pytest.mark.slow
+@HEAVY
+def test_real_footage_people_in_a_fresh_process() -> None:
+    if os.environ.get(FRESH_PROCESS_ENV) == "1":
+        pytest.skip("already in the fresh interpreter")
+    root = Path(__file__).resolve().parents[2]
+    tests = "default_is_the_person or picks_the_other_one or numbered_left_to_right"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(Path(__file__)),
+            "-k",
+            tests,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=root,
+        env={**os.environ, FRESH_PROCESS_ENV: "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "4 passed" in done.stdout, done.stdout[-2000:]
