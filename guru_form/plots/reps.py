@@ -254,8 +254,10 @@ def plot_tempo(
     >>> from guru_form.tables import reps_frame
     >>> from guru_form.tables.examples import example_analysis
     >>> ax = plot_tempo(reps_frame(example_analysis("deadlift", reps=3)))
-    >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
-    ['Concentric (lifting)', 'Eccentric (lowering)']
+    >>> {"Concentric (lifting)", "Eccentric (lowering)"} <= {
+    ...     t.get_text() for t in ax.get_legend().get_texts()
+    ... }  # laid out row by row in as many columns as fit
+    True
     """
     require_columns(frame, [REP, DURATION_S, ECCENTRIC_S, CONCENTRIC_S], "plot_tempo")
     styles = flag_styles(frame, flags, {DURATION_S, ECCENTRIC_S, CONCENTRIC_S})
