@@ -15,6 +15,10 @@ travel up to 2.5 torso lengths in a rep where other activities allow 0.6. ``IS_L
 the leading leg (:class:`~guru_form.activities.LeadingSide`: the tracked ankle ahead of the hip
 at the bottom, in the way its foot points, means the tracked side leads). Velocity follows the
 hip. A coach checks depth first: the tracked knee bent to 100° or less by default.
+
+Recognised (no activity named) by its leg split: at the bottom one knee is far lower than the
+other (at least 0.35 torso lengths apart, where a squat keeps them level), the trunk upright
+(leaning 30° or less), the knees bent to 120° or less, and not lying.
 """
 
 from __future__ import annotations
@@ -44,6 +48,12 @@ PROFILE = ActivityProfile(
         travel_to_extreme=True,
     ),
     moving_joint="hip",
+    signature={
+        "lying": (None, 0.2),
+        "leg_split": (0.35, None),
+        "lean_at_bottom": (None, 30.0),
+        "knee_at_bottom": (None, 120.0),
+    },
     measures=(
         SeriesMeasure("KNEE_ANGLE_DEGREES", "knee_angle", "smallest"),
         SeriesMeasure("TRUNK_LEAN_DEGREES", "trunk_lean", "largest"),

@@ -14,7 +14,8 @@ from guru_form.pose.analysis import analyze_track
 from guru_form.pose.joints import JOINTS
 from guru_form.pose.recognition import RecognizedActivity, recognize
 from guru_form.pose.track import build_track
-from tests.pose.figures import landmarks_from, raw_pose, squat_figure
+from guru_form.pose_track import PoseTrack
+from tests.pose.figures import Figure, landmarks_from, raw_pose, squat_figure
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 
@@ -100,3 +101,58 @@ def test_the_server_engine_fails_low_quality_when_it_cannot_tell(monkeypatch, tm
     assert failed.value.code == "LOW_QUALITY_POSE_ESTIMATE"
     assert failed.value.reason.startswith("no activity was given")
     assert "name the activity" in failed.value.reason
+
+
+def _lunges(n_reps: int = 3, *, split: bool = True) -> PoseTrack:
+    """Forward lunges seen from the side: the near leg leads (shin near vertical, thigh to level),
+    the far leg steps back and its knee drops to a hand's breadth above the floor; the trunk
+    upright, arms hanging. ``split=False`` leaves the far leg beside the near one."""
+    rest_s, rep_s, fps = 1.5, 2.0, 30.0
+    t = np.arange(0, rest_s + n_reps * (rep_s + rest_s), 1.0 / fps)
+    depth = np.zeros_like(t)
+    for k in range(n_reps):
+        a = rest_s + k * (rep_s + rest_s)
+        inside = (t >= a) & (t <= a + rep_s)
+        depth[inside] = np.sin(np.pi * (t[inside] - a) / rep_s) ** 2
+    fig = Figure(
+        shin=5 + 10 * depth,
+        thigh=-(2 + 83 * depth),
+        trunk=3 + 4 * depth,
+        upper_arm=np.full_like(t, 175.0),
+        forearm=np.full_like(t, 175.0),
+        facing=np.ones_like(t),
+        ankle_x=np.full_like(t, 300.0),
+    )
+    near = fig.near_joints()
+    errors = None
+    if split:
+        back = np.stack([-260.0 * depth, np.zeros(len(t))], axis=1)
+        knee = np.stack([-150.0 * depth, (585.0 - near["knee"][:, 1]) * depth], axis=1)
+        errors = {"knee": knee, "ankle": back, "heel": back, "foot_index": back}
+    return build_track(raw_pose(landmarks_from(near, fig.facing, far_errors=errors), t * 1000.0))
+
+
+def test_a_lunge_is_told_from_a_squat_by_its_leg_split() -> None:
+    found = recognize(_lunges())
+    assert found.recognized is not None
+    assert found.recognized.activity is Activity.LUNGE
+    assert found.features.values["leg_split"] > 0.35
+    assert found.fits["lunge"] > found.fits["squat"] + 0.3
+    # The same movement with the legs side by side is no lunge.
+    level = recognize(_lunges(split=False))
+    assert level.features.values["leg_split"] < 0.1
+    assert level.recognized is None or level.recognized.activity is not Activity.LUNGE
+    assert level.fits["lunge"] < 0.5
+
+
+def test_a_bodyweight_squat_is_recognised_as_a_squat_and_counted_when_named() -> None:
+    """The joints cannot tell a bodyweight squat from a barbell squat (the bar is not a joint):
+    bodyweight_squat has no signature, so recognition names the squat; named, it is counted."""
+    fig, t, truth = squat_figure(3)
+    lm = landmarks_from(fig.near_joints(), fig.facing)
+    found = recognize(build_track(raw_pose(lm, t)))
+    assert found.recognized is not None and found.recognized.activity is Activity.SQUAT
+    assert "bodyweight_squat" not in found.fits
+    named = analyze_track(build_track(raw_pose(lm, t), "bodyweight_squat"), "bodyweight_squat")
+    assert named.activity is Activity.BODYWEIGHT_SQUAT
+    assert [r.mid_ms / 1000 for r in named.reps] == pytest.approx([m for _, m, _ in truth], abs=0.1)
