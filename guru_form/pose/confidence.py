@@ -24,7 +24,9 @@ lead signal is measured from. An outlier's confidence is halved.
 
 **Warnings** (:func:`footage_warnings`): sentences for the user when the view was not side-on,
 when a joint angle could not be followed and reps were counted from a height, when the joints
-that count were poorly visible, and which reps are outliers or uncertain.
+that count were poorly visible, which reps are outliers or uncertain, and when the person
+followed stood upright through an activity done lying (:data:`STANDING_WARNING` of the frames or
+more: a spotter or a passer-by, the athlete not found).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "BREAK_END_DEG",
     "BREAK_RATIO",
     "PARTIAL_FRACTION",
+    "STANDING_WARNING",
     "UNSURE",
     "footage_warnings",
     "mark_outliers",
@@ -62,6 +65,9 @@ BREAK_END_DEG = 10.0
 PARTIAL_FRACTION = 0.7
 #: Reps below this confidence are named in the warnings as uncertain.
 UNSURE = 0.5
+#: In an activity done lying, a person followed who stands upright on this fraction of the frames
+#: or more is named in the warnings as probably not the athlete.
+STANDING_WARNING = 0.8
 
 #: The angles watched for a posture break.
 POSTURE_ANGLES: tuple[str, ...] = ("knee_angle", "hip_angle", "elbow_angle", "trunk_lean")
@@ -216,6 +222,13 @@ def footage_warnings(
         The track's shot per frame.
     """
     out: list[str] = []
+    if count.standing >= STANDING_WARNING:
+        out.append(
+            f"The person followed stood upright on {count.standing:.0%} of the frames, but this "
+            f"activity is done lying: they are probably not the athlete (a spotter or someone "
+            f"passing), and the athlete was not found (hidden or out of the frame). Film with "
+            f"the athlete's whole body in view, or choose the person (person=)."
+        )
     view = count.view
     if view.view == "front":
         out.append(

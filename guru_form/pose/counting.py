@@ -19,6 +19,11 @@ Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity'
 3. **Support.** Each rep records which signals found it too (a rep every usable signal finds is
    surer than one only the lead finds); :mod:`guru_form.pose.confidence` turns that into the
    rep's confidence.
+4. **Posture.** For an activity done lying (its rule's posture ``"horizontal"``: the bench press,
+   the push-up), the fraction of the frames with a person on which the person followed stood
+   upright (:func:`standing_fraction`). Near 1, the person followed is not the athlete (a spotter
+   behind the bench, while the lifter, hidden or out of frame, was not found), and
+   :mod:`guru_form.pose.confidence` says so.
 
 Every candidate passes the activity rule's checks (duration, travel of the moving joint, feet in
 place, posture) whichever signal found it; a height's own joint is the moving joint for it.
@@ -46,7 +51,15 @@ from guru_form.pose.signals import (
 from guru_form.pose.view import ViewEstimate, estimate_view
 from guru_form.pose_track import PoseTrack
 
-__all__ = ["MIN_AGREEMENT", "MIN_COVERAGE", "RepCount", "count_reps", "track_inputs"]
+__all__ = [
+    "MIN_AGREEMENT",
+    "MIN_COVERAGE",
+    "STANDING_LEAN_DEG",
+    "RepCount",
+    "count_reps",
+    "standing_fraction",
+    "track_inputs",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -62,6 +75,9 @@ GAP_FRACTION = 0.3
 FRAGMENT_FRACTION = 0.5
 #: Window of the agreement's correlation, seconds.
 AGREEMENT_WINDOW_S = 3.0
+#: A trunk leaning less than this from vertical, and not pointing at the camera, stands upright
+#: (the segmentation's posture check takes a lean beyond it as lying).
+STANDING_LEAN_DEG = 45.0
 
 
 @dataclass(frozen=True)
@@ -107,12 +123,15 @@ class RepCount:
         The camera's view over the whole track.
     support
         For each rep, the names of the usable signals that found it too (its own included).
+    standing
+        For an activity done lying, :func:`standing_fraction` of the track; NaN for the others.
     """
 
     reps: list[RepWindow]
     shots: list[ShotCount]
     view: ViewEstimate
     support: list[tuple[str, ...]] = field(default_factory=list)
+    standing: float = float("nan")
 
     @property
     def lead(self) -> str:
@@ -261,7 +280,42 @@ def count_reps(
         )
         for r in reps
     ]
-    return RepCount(reps, shots, estimate_view(track), support)
+    standing = standing_fraction(series, joints, person) if base.posture == "horizontal" else np.nan
+    return RepCount(reps, shots, estimate_view(track), support, float(standing))
+
+
+def standing_fraction(
+    series: dict[str, FloatArray], joints: dict[str, FloatArray], person: npt.ArrayLike
+) -> float:
+    """The fraction of the frames with a person on which they stood upright.
+
+    Upright: the trunk leans less than :data:`STANDING_LEAN_DEG` from vertical in the image and
+    is not pointing at the camera (shorter than the upper arm, as a trunk lying on a bench filmed
+    from the head or the feet is). Frames where the lean is unknown are left out; NaN when none
+    is known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> joints = {"shoulder": np.array([[0.0, 0.0]] * 4), "hip": np.array([[0.0, 150.0]] * 4),
+    ...           "elbow": np.array([[0.0, 75.0]] * 4)}
+    >>> standing_fraction({"trunk_lean": np.array([5.0, 10.0, 80.0, np.nan])}, joints,
+    ...                   np.ones(4, dtype=bool))
+    0.6666666666666666
+    """
+    present = np.asarray(person, dtype=bool)
+    lean = np.asarray(series.get("trunk_lean", np.full(len(present), np.nan)), dtype=np.float64)
+    known = present & np.isfinite(lean)
+    if not known.any():
+        return float("nan")
+    upright = known & (lean < STANDING_LEAN_DEG)
+    if all(j in joints for j in ("shoulder", "hip", "elbow")):
+        shoulder = np.asarray(joints["shoulder"], dtype=np.float64)
+        trunk = np.linalg.norm(shoulder - np.asarray(joints["hip"], dtype=np.float64), axis=1)
+        arm = np.linalg.norm(shoulder - np.asarray(joints["elbow"], dtype=np.float64), axis=1)
+        with np.errstate(invalid="ignore"):
+            upright &= ~(trunk < 0.8 * arm)
+    return float(upright.sum()) / float(known.sum())
 
 
 def _drop_fragments(reps: list[RepWindow]) -> list[RepWindow]:

@@ -79,3 +79,18 @@ def test_confidence_outliers_and_warnings_travel_in_the_json_and_stay_out_when_u
     assert back.warnings == analysis.warnings and back.activity_confidence == 0.9
     plain = Analysis(None, Status.COMPLETE, reps=[Rep(0, 500, 1000)]).to_json()
     assert "warnings" not in plain and "activityConfidence" not in plain
+
+
+def test_a_person_standing_through_an_activity_done_lying_is_named_as_not_the_athlete() -> None:
+    """A spotter behind the bench, the lifter not found: the person followed stands upright."""
+    from guru_form.pose.analysis import analyze_track
+
+    fig, t, _ = squat_figure(3)
+    lm = landmarks_from(fig.near_joints(), fig.facing)
+    as_bench = analyze_track(build_track(raw_pose(lm, t), "bench_press"), "bench_press")
+    assert as_bench.reps == []
+    assert any("stood upright on 100% of the frames" in w for w in as_bench.warnings)
+    # The same person, for an activity done standing, draws no such warning.
+    as_squat = analyze_track(build_track(raw_pose(lm, t), "squat"), "squat")
+    assert len(as_squat.reps) == 3
+    assert not any("stood upright" in w for w in as_squat.warnings)

@@ -131,3 +131,11 @@ def test_a_bottom_split_in_two_is_one_rep_unless_one_other_signal_finds_both_hal
     # One height turning at both halves: two reps.
     found[other.name] = [RepWindow(30, 50, 58, 1.0), RepWindow(60, 64, 90, 1.0)]
     assert _join_split_reps(halves, knee, [knee, hip, *rest], found, t) == halves
+
+
+def test_standing_is_measured_for_activities_done_lying_only() -> None:
+    lm, t, _ = _squats()
+    track = build_track(raw_pose(lm, t), "squat")
+    assert count_reps("bench_press", track).standing == pytest.approx(1.0)
+    assert count_reps("push_up", track).standing == pytest.approx(1.0)
+    assert np.isnan(count_reps("squat", track).standing)
