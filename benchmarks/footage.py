@@ -24,7 +24,9 @@ per activity and view:
 - the reps marked as outliers, the smallest rep confidence, and with ``--warnings`` what the
   engine says about the footage;
 - the recognised activity, its confidence, and a confusion table (rows: labelled, columns:
-  recognised; ``?`` when the engine says it cannot tell);
+  recognised; ``?`` when the engine says it cannot tell); then, when it differs, the rate
+  counting an activity without a recognition signature (the bodyweight squat) as right when it
+  is recognised as the activity it moves like (the squat);
 - speed: analysed frames per second of the model (measured when its output was cached) and of the
   whole engine; the ratio is the engine's time over the model's alone, the named baseline.
 
@@ -382,6 +384,32 @@ def _print_confusion(outcomes: list[Outcome]) -> None:
         print(f"{a:<18}" + "".join(f"{table[a, p]:>{width}}" for p in predicted))
 
 
+def _moves_like(labelled: str, recognised: str | None) -> bool:
+    """True when ``recognised`` is ``labelled``, or ``labelled`` has no recognition signature and
+    moves as ``recognised`` does (the same rule): a bodyweight squat recognised as a squat."""
+    from guru_form import activities
+
+    if recognised is None:
+        return False
+    if recognised == labelled:
+        return True
+    mine, theirs = activities.find(labelled), activities.find(recognised)
+    return (
+        mine is not None and theirs is not None and not mine.signature and mine.rule == theirs.rule
+    )
+
+
+def _print_family(outcomes: list[Outcome]) -> None:
+    judged = [o for o in outcomes if o.recognised is not None or o.found is not None]
+    right = sum(o.recognised == o.case.activity for o in judged)
+    family = sum(_moves_like(o.case.activity, o.recognised) for o in judged)
+    if family > right:
+        print(
+            f"Recognised right on {right} of {len(judged)}; {family} of {len(judged)} counting an "
+            f"activity without a signature as the one it moves like (bodyweight squat as squat)"
+        )
+
+
 def _print_speed(outcomes: list[Outcome]) -> None:
     done = [o for o in outcomes if o.analysed_frames and o.model_s > 0]
     if not done:
@@ -430,6 +458,7 @@ def main() -> None:
         if part:
             _print_summary(f"Split {split}: {len(part)} clips", part)
             _print_confusion(part)
+            _print_family(part)
     _print_speed(outcomes)
 
 
