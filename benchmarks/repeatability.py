@@ -259,6 +259,13 @@ def pair_reps(a: pd.DataFrame, b: pd.DataFrame) -> list[tuple[int, int]]:
     return pairs
 
 
+def checked_metrics(activity: str) -> list[str]:
+    """The metrics the activity's default checks judge (its profile's thresholds)."""
+    from guru_form.metrics import default_thresholds
+
+    return list(default_thresholds(activity))
+
+
 def metrics_of(frame: pd.DataFrame) -> list[str]:
     from guru_form.metrics import ANALYSIS_TYPES
 
@@ -347,7 +354,13 @@ def measure(
             for metric, values in diffs.items():
                 store.setdefault(clip.activity, {}).setdefault(metric, []).extend(values)
             per_clip.append(
-                {"clip": clip.name, "activity": clip.activity, "kind": kind, "runs": counts}
+                {
+                    "clip": clip.name,
+                    "activity": clip.activity,
+                    "kind": kind,
+                    "runs": counts,
+                    "checked": {m: diffs[m] for m in checked_metrics(clip.activity) if m in diffs},
+                }
             )
         loss = {
             _run_name(k): _set_loss(f) for k, f in clip_runs.items() if "velocity_loss_percent" in f
@@ -463,6 +476,37 @@ def report(
         if entry["kind"] == "set_loss" and entry["runs"]:
             text = ", ".join(f"{k}: {v:g}" for k, v in entry["runs"].items())
             lines.append(f"| `{entry['clip']}` | {text} |")
+    lines += [
+        "",
+        "## Each clip's share: the metrics the default checks judge",
+        "",
+        "Per clip, the spread of its own pairs, the median and the largest absolute difference.",
+        "A clip whose pose is lost on some frames gives a few large differences that dominate",
+        "the activity's spread.",
+        "",
+        "| clip | metric | stride: spread (pairs; median; largest) "
+        "| retest: spread (pairs; median; largest) |",
+        "|---|---|---|---|",
+    ]
+    by_clip: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for entry in per_clip:
+        for metric, values in entry.get("checked", {}).items():
+            by_clip.setdefault((entry["clip"], metric), {})[entry["kind"]] = values
+    for (clip_name, metric), kinds in by_clip.items():
+        unit = unit_of(metric)
+        cells = []
+        for kind in ("stride", "retest"):
+            values = kinds.get(kind, [])
+            if not values:
+                cells.append("–")
+                continue
+            s = spread(values)
+            median = float(np.median(np.abs(values)))
+            cells.append(
+                f"±{format_value(s['spread'], unit)} ({s['pairs']}; "
+                f"{format_value(median, unit)}; {format_value(s['largest'], unit)})"
+            )
+        lines.append(f"| `{clip_name}` | `{metric}` | {cells[0]} | {cells[1]} |")
     if failed:
         lines += ["", "## Clips left out (the engine could not analyse them)", ""]
         lines += [f"- `{name}`: {error}" for name, error in failed.items()]
