@@ -5,10 +5,14 @@ Run from the repository root (needs the ``pose`` extra)::
     python benchmarks/repeatability.py                  # print the tables
     python benchmarks/repeatability.py --write          # also write the spreads guru_form uses
     python benchmarks/repeatability.py --corpus side    # add the corpus's side-view clips
+    python benchmarks/repeatability.py --corpus side oblique --only bench_press deadlift
 
 Clips: the sample videos (``sample_videos/*.mp4``, synthetic), the real clips of
 ``tests/footage/labels.json`` (fetch the external ones first: ``tests/footage/fetch_external.py``)
-and, with ``--corpus VIEW``, the corpus clips of that view (``tests/footage/corpus``).
+and, with ``--corpus VIEW [VIEW ...]``, the corpus clips of those views (``tests/footage/corpus``;
+``--split tune`` or ``holdout`` keeps one split of them). ``--only WORD ...`` keeps the clips whose
+path has one of the words. A clip the engine cannot analyse is listed with its error and left
+out; the others are measured.
 
 Each clip is analysed by the local pose engine (``guru_form.pose.analyze_video``) in three copies,
 each at stride 1 and stride 2:
@@ -84,14 +88,16 @@ class Clip:
     path: Path
     activity: str
     source: str  # "sample", "footage" or "corpus"
+    split: str | None = None  # the corpus's split ("tune" or "holdout")
 
     @property
     def name(self) -> str:
         return str(self.path.relative_to(ROOT))
 
 
-def clips(corpus_view: str | None) -> list[Clip]:
-    """The clips that are on disk: sample videos, labelled footage, and corpus clips of a view."""
+def clips(corpus_views: Iterable[str] = (), split: str | None = None) -> list[Clip]:
+    """The clips that are on disk: sample videos, labelled footage, and corpus clips of the
+    views ``corpus_views`` (of one ``split``, or both when None)."""
     found = [
         Clip(path, json.loads(path.with_suffix(".json").read_text())["activity"], "sample")
         for path in sorted(SAMPLES.glob("*.mp4"))
@@ -105,13 +111,20 @@ def clips(corpus_view: str | None) -> list[Clip]:
             found.append(Clip(path, label["activity"], "footage"))
         else:
             print(f"missing {path.relative_to(ROOT)} (python tests/footage/fetch_external.py)")
-    if corpus_view is not None:
+    views = set(corpus_views)
+    if views:
         sys.path.insert(0, str(FOOTAGE))
         from corpus import load_corpus
 
         for clip in load_corpus():
-            if clip.view == corpus_view and clip.path.exists():
-                found.append(Clip(clip.path, clip.activity, "corpus"))
+            if clip.view not in views or (split is not None and clip.split != split):
+                continue
+            if clip.path.exists():
+                found.append(Clip(clip.path, clip.activity, "corpus", clip.split))
+            else:
+                print(
+                    f"missing {clip.path.relative_to(ROOT)} (python tests/footage/fetch_external.py)"
+                )
     seen: set[Path] = set()
     unique = []
     for clip in found:
@@ -246,6 +259,13 @@ def pair_reps(a: pd.DataFrame, b: pd.DataFrame) -> list[tuple[int, int]]:
     return pairs
 
 
+def checked_metrics(activity: str) -> list[str]:
+    """The metrics the activity's default checks judge (its profile's thresholds)."""
+    from guru_form.metrics import default_thresholds
+
+    return list(default_thresholds(activity))
+
+
 def metrics_of(frame: pd.DataFrame) -> list[str]:
     from guru_form.metrics import ANALYSIS_TYPES
 
@@ -286,12 +306,15 @@ def spread(diffs: list[float]) -> dict[str, float | int]:
 
 def measure(
     selected: list[Clip], cache: Path | None, engine: str
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run every clip in every copy and stride; return the spreads and per-clip rep counts.
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    """Run every clip in every copy and stride; return the spreads, the per-clip rep counts and
+    the clips the engine could not analyse (clip name -> the run and its error).
 
     The first clip's original is analysed once more at stride 2 without the cache: the two rep
     tables must be equal (the engine is deterministic), or the measurement stops."""
     from tqdm.auto import tqdm
+
+    from guru_form.errors import GuruError
 
     stride_diffs: dict[str, dict[str, list[float]]] = {}
     retest_diffs: dict[str, dict[str, list[float]]] = {}
@@ -300,16 +323,26 @@ def measure(
     runs: dict[Path, dict[tuple[str, int], pd.DataFrame]] = {}
     variant_dir = (cache or Path("/tmp")) / "variants"
     checked = False
+    failed: dict[str, str] = {}
     for clip, variant, stride in tqdm(work, desc="analyses", unit="run"):
+        if clip.name in failed:
+            continue
         digest = sha256(clip.path)[:16]
         path = make_variant(clip.path, variant, variant_dir / f"{digest}_{variant}.mp4")
-        frame = analyse(path, clip.activity, stride, cache, engine)
+        try:
+            frame = analyse(path, clip.activity, stride, cache, engine)
+        except GuruError as error:
+            failed[clip.name] = f"{_run_name((variant, stride))}: {error}"
+            runs.pop(clip.path, None)
+            continue
         runs.setdefault(clip.path, {})[(variant, stride)] = frame
         if not checked and variant == "original" and stride == 2:
             again = analyse(path, clip.activity, stride, None, engine)
             pd.testing.assert_frame_equal(frame, again)  # the engine is deterministic
             checked = True
     for clip in selected:
+        if clip.name in failed:
+            continue
         clip_runs = runs[clip.path]
         stride_pairs = [((v, 1), (v, 2)) for v in VARIANTS]
         retest_pairs = [(("original", s), (v, s)) for s in STRIDES for v in VARIANTS[1:]]
@@ -321,7 +354,13 @@ def measure(
             for metric, values in diffs.items():
                 store.setdefault(clip.activity, {}).setdefault(metric, []).extend(values)
             per_clip.append(
-                {"clip": clip.name, "activity": clip.activity, "kind": kind, "runs": counts}
+                {
+                    "clip": clip.name,
+                    "activity": clip.activity,
+                    "kind": kind,
+                    "runs": counts,
+                    "checked": {m: diffs[m] for m in checked_metrics(clip.activity) if m in diffs},
+                }
             )
         loss = {
             _run_name(k): _set_loss(f) for k, f in clip_runs.items() if "velocity_loss_percent" in f
@@ -335,7 +374,7 @@ def measure(
             for metric, values in metrics.items():
                 if values:
                     spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = spread(values)
-    return spreads, per_clip
+    return spreads, per_clip, failed
 
 
 def _set_loss(frame: pd.DataFrame) -> float:
@@ -345,11 +384,29 @@ def _set_loss(frame: pd.DataFrame) -> float:
     return round(float(value), 2)  # type: ignore[arg-type]
 
 
+def _clip_text(clip: Clip) -> str:
+    """``name (corpus, holdout)``: a clip and where it comes from."""
+    origin = clip.source if clip.split is None else f"{clip.source}, {clip.split}"
+    return f"{clip.path.name} ({origin})"
+
+
+def _reps_paired(per_clip: list[dict[str, Any]], activity: str) -> tuple[int, int]:
+    """Reps found in the originals at stride 1, and how many of them paired with stride 2."""
+    found = paired = 0
+    for entry in per_clip:
+        if entry["activity"] == activity and entry["kind"] == "stride":
+            _, _, reps_a, _, pairs = entry["runs"][0]  # original/stride 1 vs original/stride 2
+            found += reps_a
+            paired += pairs
+    return found, paired
+
+
 def report(
     spreads: dict[str, Any],
     per_clip: list[dict[str, Any]],
     engine: str,
-    clip_names: dict[str, list[str]],
+    measured: list[Clip],
+    failed: dict[str, str],
 ) -> str:
     """The tables as markdown."""
     from guru_form.metrics import format_value, metric_label, unit_of
@@ -368,12 +425,20 @@ def report(
         "without comment. The margin of a metric is the larger of its two spreads: stride 1 against",
         "stride 2, and the clip against its re-encoded and half-frame-shifted copies (retest). A spread",
         "is the half-width of the 95 % range of one measurement's error, `1.96 * sqrt(mean(d²) / 2)`",
-        "over the paired differences `d` of the same reps.",
+        "over the paired differences `d` of the same reps. *Pairs* counts those differences: each",
+        "rep gives up to three stride pairs (one per copy) and four retest pairs (two copies at two",
+        "strides), so they are not independent reps; the line under each heading gives the reps.",
         "",
     ]
     for activity in sorted(spreads):
+        own = [c for c in measured if c.activity == activity]
+        found, paired = _reps_paired(per_clip, activity)
         lines += [
-            f"## {activity} ({', '.join(clip_names.get(activity, []))})",
+            f"## {activity}",
+            "",
+            f"{len(own)} clips, {found} reps found at stride 1 ({paired} paired with stride 2): "
+            + ", ".join(_clip_text(c) for c in own)
+            + ".",
             "",
             "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) | margin |",
             "|---|---|---|---|",
@@ -411,6 +476,40 @@ def report(
         if entry["kind"] == "set_loss" and entry["runs"]:
             text = ", ".join(f"{k}: {v:g}" for k, v in entry["runs"].items())
             lines.append(f"| `{entry['clip']}` | {text} |")
+    lines += [
+        "",
+        "## Each clip's share: the metrics the default checks judge",
+        "",
+        "Per clip, the spread of its own pairs, the median and the largest absolute difference.",
+        "A clip whose pose is lost on some frames gives a few large differences that dominate",
+        "the activity's spread.",
+        "",
+        "| clip | metric | stride: spread (pairs; median; largest) "
+        "| retest: spread (pairs; median; largest) |",
+        "|---|---|---|---|",
+    ]
+    by_clip: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for entry in per_clip:
+        for metric, values in entry.get("checked", {}).items():
+            by_clip.setdefault((entry["clip"], metric), {})[entry["kind"]] = values
+    for (clip_name, metric), kinds in by_clip.items():
+        unit = unit_of(metric)
+        cells = []
+        for kind in ("stride", "retest"):
+            values = kinds.get(kind, [])
+            if not values:
+                cells.append("–")
+                continue
+            s = spread(values)
+            median = float(np.median(np.abs(values)))
+            cells.append(
+                f"±{format_value(s['spread'], unit)} ({s['pairs']}; "
+                f"{format_value(median, unit)}; {format_value(s['largest'], unit)})"
+            )
+        lines.append(f"| `{clip_name}` | `{metric}` | {cells[0]} | {cells[1]} |")
+    if failed:
+        lines += ["", "## Clips left out (the engine could not analyse them)", ""]
+        lines += [f"- `{name}`: {error}" for name, error in failed.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -423,7 +522,16 @@ def _order(metric: str) -> tuple[int, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", metavar="VIEW", help="add the corpus clips of this view")
+    parser.add_argument(
+        "--corpus",
+        metavar="VIEW",
+        nargs="+",
+        default=[],
+        help="add the corpus clips of these views",
+    )
+    parser.add_argument(
+        "--split", choices=("tune", "holdout"), default=None, help="only this split of the corpus"
+    )
     parser.add_argument(
         "--only", nargs="*", default=None, help="only clips whose name has one of these"
     )
@@ -440,16 +548,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_cache
         else (args.cache or Path(user_cache_dir("guru_form")) / "repeatability")
     )
-    selected = clips(args.corpus)
+    selected = clips(args.corpus, args.split)
     if args.only:
         selected = [c for c in selected if any(word in c.name for word in args.only)]
     engine = engine_id()
     print(f"{len(selected)} clips; {engine}")
-    spreads, per_clip = measure(selected, cache, engine_fingerprint())
+    spreads, per_clip, failed = measure(selected, cache, engine_fingerprint())
+    measured = [clip for clip in selected if clip.name not in failed]
     names: dict[str, list[str]] = {}
-    for clip in selected:
+    for clip in measured:
         names.setdefault(clip.activity, []).append(clip.path.name)
-    text = report(spreads, per_clip, engine, names)
+    text = report(spreads, per_clip, engine, measured, failed)
     print(text)
     if args.write:
         data = {

@@ -178,7 +178,7 @@ class BaseGuruClient:
             The server's data folder (default ``$GURU_FORM_HOME/server``).
         stride
             The pose engine analyses every ``stride``-th frame (2 is about 1.7x faster, per-rep
-            numbers within the margins of docs/pose/repeatability.md); None means every frame. Results are cached per stride.
+            numbers move by the spreads measured in docs/pose/repeatability.md); None means every frame. Results are cached per stride.
         timeout, max_retries, retry, cache_dir
             As for the constructor.
 

@@ -14,7 +14,7 @@ contract is documented on that class). Engines are chosen by name:
 ============  =================================================================================
 
 The pose engine can analyse every n-th frame (:attr:`EngineSpec.stride`; 2 is about 1.7x faster,
-per-rep numbers within the margins of docs/pose/repeatability.md). A custom engine may take a stride too: a ``stride`` keyword of
+per-rep numbers move by the spreads measured in docs/pose/repeatability.md). A custom engine may take a stride too: a ``stride`` keyword of
 its constructor. The reference engine has none, and asking it for one is an error.
 
 Engines run in the job runner's executor, possibly in another process or on a Dask worker, so they are

@@ -145,3 +145,58 @@ def test_measured_margin_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None
     ].tolist() == [True]
     with pytest.raises(InvalidInputError, match="margin"):
         flag_depth(_frame([1.0], "HIP_KNEE_ANGLE_DEGREES", "squat"), 0, margin=-1)
+
+
+#: The lifts' checks: (activity, the judged column). Their margins come from corpus clips.
+LIFT_CHECKS = [
+    ("bench_press", "ELBOW_ANGLE_DEGREES"),
+    ("bench_press", "LOCKOUT_ELBOW_ANGLE_DEGREES"),
+    ("deadlift", "LOCKOUT_HIP_ANGLE_DEGREES"),
+]
+
+
+@pytest.mark.parametrize(("activity", "column"), LIFT_CHECKS)
+def test_the_lifts_checks_have_a_measured_margin(activity: str, column: str) -> None:
+    spreads = repeatability().spreads[activity][column]
+    assert set(spreads) == {"stride", "retest"}
+    assert all(spread.pairs >= 20 for spread in spreads.values()), spreads
+    assert margin_of(column, activity) > 0
+    assert len(repeatability().clips[activity]) >= 3
+
+
+@pytest.mark.parametrize(("activity", "column"), LIFT_CHECKS)
+def test_a_lift_within_the_measured_margin_reads_borderline_in_the_report(
+    activity: str, column: str
+) -> None:
+    from guru_form.metrics import default_thresholds, format_value, unit_of
+    from guru_form.report.rules import apply_rules
+    from guru_form.tables import reps_frame
+    from guru_form.tables.examples import example_analysis
+
+    margin = margin_of(column, activity)
+    threshold = default_thresholds(activity)[column]
+    limit, outward = (threshold.high, 1.0) if threshold.high is not None else (threshold.low, -1.0)
+    assert limit is not None
+    frame = reps_frame(example_analysis(activity)).head(4).copy()
+    # Inside the limit by half the margin, beyond it by half, beyond by more, inside by more.
+    steps = [-0.5 * margin, 0.5 * margin, margin + 0.5, -(margin + 0.5)]
+    frame[column] = [limit + outward * step for step in steps]
+    flagged, rules = apply_rules(
+        frame, {column: threshold}, tempo_tolerance=None, velocity_loss_limit=None
+    )
+    (rule,) = rules
+    assert rule.margin == margin
+    assert flagged[rule.flag].tolist() == [False, False, True, False]
+    assert flagged[rule.borderline].tolist() == [True, True, False, False]
+    reasons = [rule.why(row) for _, row in flagged.iterrows()]
+    shown = format_value(margin, unit_of(column))
+    assert reasons[0] is not None and reasons[1] is not None
+    assert reasons[0].endswith(f"borderline, the measurement repeats to ±{shown}")
+    assert reasons[2] is not None and "borderline" not in reasons[2]
+    assert reasons[3] is None
+    # The flag functions of guru_form.tables apply the same measured margin by default.
+    table = flag_threshold(
+        frame, column, above=threshold.high, below=threshold.low, name="flag_check"
+    )
+    assert table["flag_check"].tolist() == [False, False, True, False]
+    assert table["borderline_check"].tolist() == [True, True, False, False]

@@ -36,8 +36,12 @@ def test_depth_flag_uses_the_activity_column(squat: Analysis) -> None:
 
 
 def test_lockout_flag_for_deadlift(deadlift: Analysis) -> None:
-    df = flag_lockout(reps_frame(deadlift), 170.0)
+    df = flag_lockout(reps_frame(deadlift), 170.0, margin=0)
     assert df["flag_soft_lockout"].tolist() == [False, True]
+    # 1.5 deg short of 170 is within the deadlift's measured repeatability: borderline.
+    measured = flag_lockout(reps_frame(deadlift), 170.0)
+    assert measured["flag_soft_lockout"].tolist() == [False, False]
+    assert measured["borderline_soft_lockout"].tolist()[1]
 
 
 def test_depth_flag_needs_a_column_when_activity_has_none(deadlift: Analysis) -> None:
