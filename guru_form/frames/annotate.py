@@ -75,6 +75,8 @@ WHITE: Color = (255, 255, 255)
 MUTED: Color = (200, 205, 215)
 PASS_GREEN: Color = (90, 225, 120)
 FAIL_RED: Color = (255, 85, 85)
+#: A value within its metric's measured repeatability of a target (the borderline rule).
+BORDERLINE_AMBER: Color = (250, 190, 70)
 PANEL: Color = (12, 14, 20)
 CARD: Color = (30, 33, 42)
 FONT = cv2.FONT_HERSHEY_DUPLEX
@@ -389,7 +391,7 @@ class ScalarRow:
     label: str
     value: str
     color: Color
-    missed: str | None  # "target <= 0" when a threshold failed
+    missed: str | None  # "target <= 0" when a threshold failed, "borderline, ..." within its margin
 
 
 def scalar_rows(
@@ -397,12 +399,15 @@ def scalar_rows(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     *,
     include: Sequence[str] | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> list[ScalarRow]:
     """A rep's scalars as printable rows, in :data:`ANALYSIS_TYPES` order (or ``include``'s).
 
     Labels come from :data:`~guru_form.metrics.ANALYSIS_TYPES` (unknown types keep their
     API name), units from :func:`~guru_form.metrics.unit_of`. With a threshold for a type,
-    its value is green inside the range and red outside (and ``missed`` says the range).
+    its value is judged by :meth:`Threshold.judge <guru_form.metrics.Threshold.judge>`: green
+    inside the range, red outside (``missed`` says the range), amber within the type's margin
+    of a bound (``missed`` says "borderline" and the margin).
 
     Parameters
     ----------
@@ -412,6 +417,9 @@ def scalar_rows(
         ``analysisType -> Threshold`` (or ``(low, high)``).
     include
         Only these analysis types, in this order (names the rep lacks are skipped).
+    margins
+        ``analysisType -> margin`` of the borderline rule, in the type's unit (e.g.
+        :func:`guru_form.metrics.margin_of` for the set's activity); none by default.
 
     Returns
     -------
@@ -424,6 +432,12 @@ def scalar_rows(
     >>> (row,) = scalar_rows({"HIP_KNEE_ANGLE_DEGREES": 7.46}, {"HIP_KNEE_ANGLE_DEGREES": (None, 0)})
     >>> row.label, row.value, row.missed
     ('Squat depth (thigh vs horizontal)', '7.5 deg', 'target <= 0')
+    >>> (row,) = scalar_rows(
+    ...     {"HIP_KNEE_ANGLE_DEGREES": 0.6}, {"HIP_KNEE_ANGLE_DEGREES": (None, 0)},
+    ...     margins={"HIP_KNEE_ANGLE_DEGREES": 0.8},
+    ... )
+    >>> row.missed
+    'borderline, <= 0 +/-0.8 deg'
     """
     checks = {k: as_threshold(v) for k, v in (thresholds or {}).items()}
     names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
@@ -436,11 +450,18 @@ def scalar_rows(
         color, missed = MUTED, None
         check = checks.get(name)
         if check is not None:
-            verdict = check.passes(value)
-            if verdict is True:
+            margin = float((margins or {}).get(name, 0.0))
+            verdict = check.judge(value, margin)
+            if verdict == "pass":
                 color = PASS_GREEN
-            elif verdict is False:
+            elif verdict == "fail":
                 color, missed = FAIL_RED, f"target {check.describe()}"
+            elif verdict == "borderline":
+                spread = format_metric(margin, unit_of(name), ascii=True)
+                color, missed = (
+                    BORDERLINE_AMBER,
+                    f"borderline, {check.describe()} +/-{spread}",
+                )
         label = known.label if known else name
         text = format_metric(value, unit_of(name), check, ascii=True)
         rows.append(ScalarRow(name, label, text, color, missed))
@@ -452,12 +473,13 @@ def analysis_lines(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     *,
     include: Sequence[str] | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> list[tuple[str, Color, float]]:
     """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`.
 
     Parameters
     ----------
-    analyses, thresholds, include
+    analyses, thresholds, include, margins
         As for :func:`scalar_rows`.
 
     Returns
@@ -466,7 +488,7 @@ def analysis_lines(
         ``(text, rgb colour, relative size)`` per scalar, a missed target in brackets.
     """
     lines = []
-    for row in scalar_rows(analyses, thresholds, include=include):
+    for row in scalar_rows(analyses, thresholds, include=include, margins=margins):
         text = f"{row.label}: {row.value}" + (f"  ({row.missed})" if row.missed else "")
         lines.append((text, row.color, 0.85))
     return lines
@@ -478,8 +500,9 @@ def _card_lines(
     thresholds: Mapping[str, ThresholdLike] | None,
     include: Sequence[str] | None,
     notes: Mapping[str, str] | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> list[tuple[str, Color, float]]:
-    rows = scalar_rows(analyses, thresholds, include=include)
+    rows = scalar_rows(analyses, thresholds, include=include, margins=margins)
     lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
     for row in rows:
         note = (notes or {}).get(row.name)
@@ -513,12 +536,13 @@ def rep_card_scale(
     thresholds: Mapping[str, ThresholdLike] | None = None,
     include: Sequence[str] | None = None,
     notes: Mapping[str, str] | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> float:
     """The text scale at which :func:`rep_card` fills a ``width`` x ``height`` card.
 
     Parameters
     ----------
-    analyses, title, width, height, thresholds, include, notes
+    analyses, title, width, height, thresholds, include, notes, margins
         As for :func:`rep_card`.
 
     Returns
@@ -527,7 +551,7 @@ def rep_card_scale(
         Text scale (1.0 is :func:`rep_card`'s body size at 720 px); at most 1.6. The smallest
         over several cards, passed back as ``text_scale``, sets them all in one size.
     """
-    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include, notes))
+    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include, notes, margins))
     return min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
 
 
@@ -541,12 +565,13 @@ def rep_card(
     include: Sequence[str] | None = None,
     text_scale: float | None = None,
     notes: Mapping[str, str] | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> ImageArray:
     """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
 
     Each scalar takes two lines: its label (with its note, such as where it was measured),
-    then its value with unit (green/red against a threshold, with the missed target). Used as
-    the last column of a contact sheet.
+    then its value with unit (green/red against a threshold, with the missed target; amber
+    within the borderline margin). Used as the last column of a contact sheet.
 
     Parameters
     ----------
@@ -566,6 +591,8 @@ def rep_card(
     notes
         ``analysisType -> note`` written after its label (``"at 6.80 s"``, ``"frame shown"``);
         ASCII.
+    margins
+        ``analysisType -> margin`` of the borderline rule (see :func:`scalar_rows`).
 
     Returns
     -------
@@ -574,7 +601,7 @@ def rep_card(
     """
     card = np.empty((height, width, 3), np.uint8)
     card[...] = CARD
-    lines = _card_lines(analyses, title, thresholds, include, notes)
+    lines = _card_lines(analyses, title, thresholds, include, notes, margins)
     # Measure at scale 1, then fit the block into the card.
     need_w, need_h = _card_block(lines)
     fit = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)

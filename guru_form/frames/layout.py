@@ -47,7 +47,7 @@ from guru_form.frames.extract import (
 )
 from guru_form.frames.moments import measured_at
 from guru_form.frames.phases import Phase, check_phases
-from guru_form.metrics import format_value
+from guru_form.metrics import format_value, margin_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource
 
@@ -461,6 +461,7 @@ class _CardSpec:
     thresholds: Mapping[str, ThresholdLike] | None
     include: Sequence[str] | None
     notes: Mapping[int, Mapping[str, str]]
+    margins: Mapping[str, float] | None = None
 
     def scale(self, analysis: Analysis, reps: Sequence[int], width: int, height: int) -> float:
         """One text size for every rep's card: the largest at which the wordiest card fits."""
@@ -473,6 +474,7 @@ class _CardSpec:
                 thresholds=self.thresholds,
                 include=self.include,
                 notes=self.notes.get(number),
+                margins=self.margins,
             )
             for number in reps
         )
@@ -489,6 +491,7 @@ class _CardSpec:
             include=self.include,
             text_scale=scale,
             notes=self.notes.get(rep),
+            margins=self.margins,
         )
 
 
@@ -610,6 +613,7 @@ def _card_height(analysis: Analysis, rep: int, card: _CardSpec, width: int, scal
         card.thresholds,
         card.include,
         card.notes.get(rep),
+        card.margins,
     )
     return int(np.ceil(_card_block(lines)[1] * scale / 0.9)) + 2
 
@@ -644,6 +648,7 @@ def contact_sheet_for(
     video_name: str | None = None,
     mid: MidFrame = "key_metric",
     layout: Literal["rows", "stacked"] = "rows",
+    borderline: bool = True,
 ) -> ImageArray:
     """A contact sheet of an analysed video's reps: one row per rep, one column per phase, and a
     last column listing the rep's scalars (or, ``layout="stacked"``, each rep stacked for a
@@ -655,7 +660,7 @@ def contact_sheet_for(
     the thigh's angle to it, the rep's depth), or the key angle's arc; by default it is the
     frame where the key metric was measured (``mid``), so the number drawn is the card's. The
     scalar card gives each analysis type's label and the rep's value with its unit, green or
-    red against ``thresholds`` (with the target it missed), and, with a pose track, where each
+    red against ``thresholds`` (with the target it missed), amber when borderline, and, with a pose track, where each
     value was measured: ``"frame shown"``, or the time of the frame it came from (a rep's
     smallest or largest angle is taken over all its frames).
 
@@ -695,6 +700,11 @@ def contact_sheet_for(
         narrow screen, each rep one below the other, two cells wide: its middle frame across
         the whole width, the other phases side by side under it, then its card, with text
         sized to read at a phone's width (the sheet is shown at about 340 CSS pixels).
+    borderline
+        Judge the card's values by the borderline rule, as the flags and the report do: a value
+        within its metric's measured repeatability of a target
+        (:func:`guru_form.metrics.margin_of` for the analysis's activity) is amber and says
+        "borderline" instead of failed or passed. False: green or red by the bounds alone.
 
     Returns
     -------
@@ -742,7 +752,12 @@ def contact_sheet_for(
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
         count = len(analysis.reps)
         title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"
-    card = _CardSpec(thresholds, include, notes) if scalars else None
+    margins = (
+        {name: margin_of(name, analysis.activity) for name in thresholds}
+        if borderline and thresholds
+        else None
+    )
+    card = _CardSpec(thresholds, include, notes, margins) if scalars else None
     if layout == "stacked":
         sheet = _stacked_sheet(raw, analysis, wanted, card, cell_width, title)
     else:

@@ -202,6 +202,33 @@ def test_contact_sheet_for_one_row_per_rep_plus_scalar_card(videos, tmp_path):
     assert no_cards.shape[1] == gap + (200 + gap)
 
 
+def test_contact_sheet_cards_judge_by_the_borderline_rule_as_the_report_does(videos):
+    from guru_form.frames.annotate import BORDERLINE_AMBER, FAIL_RED
+
+    times = frame_times(videos["cfr"])
+    margin = gf.metrics.margin_of("HIP_KNEE_ANGLE_DEGREES", "squat")
+    assert margin > 0  # measured (benchmarks/repeatability.py)
+    analysis = analysis_for(
+        times, [(0, 20, 40)], analyses={"HIP_KNEE_ANGLE_DEGREES": margin / 2}
+    )  # above parallel by less than the measurement repeats
+    checks = {"HIP_KNEE_ANGLE_DEGREES": Threshold(high=0)}
+
+    def inked(sheet: np.ndarray, color: tuple[int, int, int]) -> int:
+        card = sheet[:, -206:]
+        return int((np.abs(card.astype(int) - color).sum(axis=2) < 40).sum())
+
+    judged = contact_sheet_for(videos["cfr"], analysis, cell_width=200, thresholds=checks)
+    assert inked(judged, BORDERLINE_AMBER) > 30 and inked(judged, FAIL_RED) == 0
+    bare = contact_sheet_for(
+        videos["cfr"], analysis, cell_width=200, thresholds=checks, borderline=False
+    )
+    assert inked(bare, BORDERLINE_AMBER) == 0 and inked(bare, FAIL_RED) > 30
+    (row,) = gf.frames.annotate.scalar_rows(
+        analysis.reps[0].analyses, checks, margins={"HIP_KNEE_ANGLE_DEGREES": margin}
+    )
+    assert row.missed is not None and row.missed.startswith("borderline, <= 0 +/-")
+
+
 def test_contact_sheet_cards_share_one_text_size(videos, monkeypatch):
     from guru_form.frames import layout
     from guru_form.frames.annotate import rep_card_scale
