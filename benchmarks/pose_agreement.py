@@ -143,6 +143,8 @@ def compare_video(path: Path, activity: str) -> dict[str, Any]:
         "joint_median_px": result.median_px,
         "joint_p95_px": result.p95_px,
         "distance": result.distance,
+        "agreement": result,
+        "ours": chosen.landmarks,
         "theirs": theirs,
         "ours_s": ours_s,
         "mediapipe_s": mp_s,
@@ -174,6 +176,7 @@ def compare_mediapipe_shifted(path: Path, theirs: Any) -> dict[str, Any]:
         "median_px": result.overall_median_px,
         "p95_px": result.overall_p95_px,
         "distance": result.distance,
+        "agreement": result,
     }
 
 
@@ -226,13 +229,69 @@ def compare_same_region(path: Path, step: int = SAME_REGION_STEP) -> dict[str, A
     }
 
 
+def draw_largest_difference(
+    path: Path, ours: Any, theirs: Any, target: Path
+) -> dict[str, Any] | None:
+    """Save the frame where the two backends differ most, both skeletons drawn on it.
+
+    "Most" is the largest median distance over the joints on a shared frame. Ours is drawn in
+    green, MediaPipe in magenta, each side's bones separately; the frame is written as a PNG to
+    ``target``. Returns the frame's index and its median and largest joint distance, or ``None``
+    when no frame is shared.
+    """
+    import cv2
+
+    from guru_form.frames.annotate import draw_outlined_text
+    from guru_form.frames.skeleton import draw_skeleton
+    from guru_form.pose.joints import JOINTS, SIDES
+    from guru_form.video import VideoReader
+
+    distance = np.hypot(*(ours[:, :, :2] - theirs[:, :, :2]).transpose(2, 0, 1))
+    per_frame = np.nanmedian(np.where(np.isfinite(distance), distance, np.nan), axis=1)
+    if not np.isfinite(per_frame).any():
+        return None
+    worst = int(np.nanargmax(per_frame))
+    with VideoReader(path) as reader:
+        image = next(f.image for i, f in enumerate(reader.iter_strided(1)) if i == worst).copy()
+    for joints, colour in ((theirs[worst], (230, 60, 230)), (ours[worst], (40, 220, 40))):
+        for side in SIDES:
+            named = {
+                name.removeprefix(f"{side}_"): (float(joints[k, 0]), float(joints[k, 1]))
+                for k, name in enumerate(JOINTS)
+                if name == "nose" or name.startswith(f"{side}_")
+            }
+            draw_skeleton(image, named, bone_color=colour, joint_color=colour)
+    far = int(np.nanargmax(distance[worst]))
+    draw_outlined_text(
+        image,
+        f"frame {worst}: median {per_frame[worst]:.1f} px, {JOINTS[far]} {distance[worst, far]:.0f} px",
+        (10, 30),
+    )
+    draw_outlined_text(image, "ours green, MediaPipe magenta", (10, 60))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(target), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    return {
+        "frame": worst,
+        "median_px": float(per_frame[worst]),
+        "joint": JOINTS[far],
+        "joint_px": float(distance[worst, far]),
+        "png": str(target),
+    }
+
+
 def main() -> None:
     """Parse the command line, compare on every clip, print the tables."""
+    from guru_form.pose.agreement import tolerance_breaches
     from guru_form.pose.joints import JOINTS
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     parser.add_argument("--clips", nargs="*", help="only these clips (names as printed)")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        help="save, per clip, the frame where the two differ most with both skeletons (PNG)",
+    )
     args = parser.parse_args()
     chosen = [c for c in clips() if not args.clips or any(k in c[0] for k in args.clips)]
     print("Agreement with MediaPipe 0.10.21, every frame (stride 1): pixel distance between the")
@@ -241,7 +300,7 @@ def main() -> None:
     print("own region (median / 99th percentile / largest)")
     print(
         f"{'clip':<34} {'size':>9} {'frames':>6} {'both':>5} {'ours':>4} {'MP':>4} "
-        f"{'ppl':>3} {'ours vs MP':>14} {'MP vs MP+1px':>14} {'same region':>21}"
+        f"{'ppl':>3} {'ours vs MP':>14} {'MP vs MP+1px':>14} {'same region':>21}  within"
     )
     results: dict[str, Any] = {}
     all_distances = []
@@ -250,11 +309,19 @@ def main() -> None:
         video = compare_video(path, activity)
         self_shift = compare_mediapipe_shifted(path, video["theirs"])
         region = compare_same_region(path)
+        breaches = tolerance_breaches(video["agreement"], self_shift["agreement"])
+        arrays = ("distance", "agreement", "ours", "theirs")
         results[name] = {
-            **{k: v for k, v in video.items() if k not in ("distance", "theirs")},
-            "mediapipe_shifted": {k: v for k, v in self_shift.items() if k != "distance"},
+            **{k: v for k, v in video.items() if k not in arrays},
+            "mediapipe_shifted": {k: v for k, v in self_shift.items() if k not in arrays},
             "same_region": region,
+            "breaches": breaches,
         }
+        if args.figures:
+            png = args.figures / f"{name.replace('/', '_').replace(' ', '_')}.png"
+            results[name]["largest_difference"] = draw_largest_difference(
+                path, video["ours"], video["theirs"], png
+            )
         all_distances.append(video["distance"])
         all_shifted.append(self_shift["distance"])
         print(
@@ -262,9 +329,12 @@ def main() -> None:
             f"{video['only_ours']:>4} {video['only_mediapipe']:>4} {video['people']:>3} "
             f"{video['median_px']:>6.2f} / {video['p95_px']:<5.1f} "
             f"{self_shift['median_px']:>6.2f} / {self_shift['p95_px']:<5.1f} "
-            f"{region['median_px']:>6.3f} / {region['p99_px']:<5.2f} / {region['max_px']:<5.2f}",
+            f"{region['median_px']:>6.3f} / {region['p99_px']:<5.2f} / {region['max_px']:<5.2f}"
+            f"  {'no' if breaches else 'yes'}",
             flush=True,
         )
+        for breach in breaches:
+            print(f"    over tolerance: {breach}", flush=True)
     if not all_distances:
         return
     d = np.concatenate(all_distances)
