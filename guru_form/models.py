@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIVITY_DOMAINS",
+    "EXTENSION_KEY",
     "REASON_DESCRIPTIONS",
+    "RECOGNITION_FIELD",
     "Activity",
     "Analysis",
     "Domain",
@@ -138,6 +140,14 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
     Activity.SPRINT: Domain.RUNNING,
     Activity.DOWNWARD_DOG: Domain.YOGA,
 }
+
+#: The key, in :attr:`Analysis.raw`, of what guru_form's local engine adds to the Guru schema:
+#: which person was measured and why (``"person"``), and which activity it recognised
+#: (:data:`RECOGNITION_FIELD`).
+EXTENSION_KEY = "x-guru-form"
+#: The field of the extension saying which activity was recognised when a video was sent without
+#: one, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
+RECOGNITION_FIELD = "recognizedActivity"
 
 #: What the API's failure codes mean (``reason`` of a Failed analysis), in words.
 REASON_DESCRIPTIONS: dict[str, str] = {
@@ -531,6 +541,35 @@ class Analysis:
         if self.activity_confidence is not None:
             d["activityConfidence"] = self.activity_confidence
         return d
+
+    @property
+    def recognized_activity(self) -> tuple[Activity | str, float | None] | None:
+        """The activity the local engine recognised, and how sure (0..1, None if not said).
+
+        Read from the extension (``raw["x-guru-form"]["recognizedActivity"]``); None when the
+        analysis says nothing of recognition (an activity was given, or the hosted API).
+
+        Examples
+        --------
+        >>> said = {"recognizedActivity": {"activity": "push_up", "confidence": 0.93}}
+        >>> a = Analysis.from_json({"status": "Complete", "activity": "push_up", EXTENSION_KEY: said})
+        >>> a.recognized_activity
+        (<Activity.PUSH_UP: 'push_up'>, 0.93)
+        """
+        extension = self.raw.get(EXTENSION_KEY)
+        said = extension.get(RECOGNITION_FIELD) if isinstance(extension, dict) else None
+        if not isinstance(said, dict) or not isinstance(said.get("activity"), str):
+            return None
+        name: str = said["activity"]
+        try:
+            activity: Activity | str = Activity(name)
+        except ValueError:
+            activity = name
+        confidence = said.get("confidence")
+        if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+            return activity, self.activity_confidence
+        sure = float(confidence)
+        return activity, sure if math.isfinite(sure) else None
 
     @property
     def activity_text(self) -> str | None:

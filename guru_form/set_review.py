@@ -14,7 +14,6 @@ writes or draws.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,7 +21,7 @@ import numpy as np
 
 from guru_form import activities
 from guru_form.metrics import format_value
-from guru_form.models import Activity, Analysis, Status
+from guru_form.models import RECOGNITION_FIELD, Activity, Analysis, Status
 
 __all__ = [
     "RECOGNITION_FIELD",
@@ -32,9 +31,6 @@ __all__ = [
     "review",
 ]
 
-#: The field of a local analysis saying which activity was recognised and how sure
-#: (``{"activity": "squat", "confidence": 0.93}``), when the video was sent without one.
-RECOGNITION_FIELD = "recognizedActivity"
 
 #: Below this share of analysed frames with a person, "out of view" is the likely cause.
 MIN_PERSON_SHARE = 0.5
@@ -75,28 +71,19 @@ def _label(activity: Activity | str | None) -> str:
 def recognised_activity(analysis: Analysis) -> tuple[Activity | str, float | None] | None:
     """The activity the analysis says it recognised, and how sure (0..1, None if not said).
 
-    None when it says nothing of recognition.
+    None when it says nothing of recognition (see :attr:`Analysis.recognized_activity
+    <guru_form.models.Analysis.recognized_activity>`, which this reads).
 
     Examples
     --------
     >>> a = Analysis.from_json(
     ...     {"status": "Complete", "activity": "push_up", "reps": [],
-    ...      "recognizedActivity": {"activity": "push_up", "confidence": 0.93}}
+    ...      "x-guru-form": {"recognizedActivity": {"activity": "push_up", "confidence": 0.93}}}
     ... )
     >>> recognised_activity(a)
     (<Activity.PUSH_UP: 'push_up'>, 0.93)
     """
-    said: Any = analysis.raw.get(RECOGNITION_FIELD)
-    if not isinstance(said, dict) or not isinstance(said.get("activity"), str):
-        return None
-    name = said["activity"]
-    try:
-        activity: Activity | str = Activity(name)
-    except ValueError:
-        activity = name
-    confidence = said.get("confidence")
-    sure = float(confidence) if isinstance(confidence, (int, float)) else None
-    return activity, sure if sure is not None and math.isfinite(sure) else None
+    return analysis.recognized_activity
 
 
 def _recognition_note(analysis: Analysis) -> Notice:

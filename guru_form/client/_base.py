@@ -605,7 +605,7 @@ class BaseGuruClient:
     # -- the result cache -------------------------------------------------------------------
 
     def _cache_key(self, job: UploadJob, content_sha256: str) -> str:
-        return self._cache.key(content_sha256, job.metadata.activity)
+        return self._cache.key(content_sha256, job.metadata.activity, job.metadata.rep_count)
 
     def _resume_target(
         self, key: str, job: UploadJob, entry: CacheEntry, video: Video | None

@@ -105,11 +105,18 @@ class ResultCache:
     def __repr__(self) -> str:
         return f"ResultCache({str(self.root)!r}, server={self.server!r})"
 
-    def key(self, content_sha256: str, activity: Activity | str | None) -> str:
-        """The entry name for a video's content and activity (a name guru_form does not know
-        is kept, its characters other than letters, digits, ``_`` and ``-`` made ``_``)."""
+    def key(
+        self, content_sha256: str, activity: Activity | str | None, rep_count: int | None = None
+    ) -> str:
+        """The entry name for a video's content, activity and rep-count hint.
+
+        An activity name guru_form does not know is kept, its characters other than letters,
+        digits, ``_`` and ``-`` made ``_``. The analysis depends on the hint the server was
+        given, so a hint makes its own entry (``<sha>.<activity>.reps<n>``).
+        """
         name = "any" if activity is None else re.sub(r"[^A-Za-z0-9_-]", "_", str(activity))
-        return f"{content_sha256}.{name}"
+        hint = "" if rep_count is None else f".reps{int(rep_count)}"
+        return f"{content_sha256}.{name}{hint}"
 
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"

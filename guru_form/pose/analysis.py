@@ -25,7 +25,14 @@ from guru_form.activities import ActivityProfile
 from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.joints import TRACK_JOINTS
 from guru_form.kinematics import angle_series, body_height_px
-from guru_form.models import Activity, Analysis, Rep, Status, resolve_activity
+from guru_form.models import (
+    EXTENSION_KEY,
+    Activity,
+    Analysis,
+    Rep,
+    Status,
+    resolve_activity,
+)
 from guru_form.pose.confidence import assess
 from guru_form.pose.counting import count_reps
 from guru_form.pose.estimator import (
@@ -58,9 +65,6 @@ __all__ = [
     "required_joints",
 ]
 
-#: The key, in :attr:`Analysis.raw <guru_form.models.Analysis.raw>`, of what the local engine
-#: adds to the Guru schema (today: ``{"person": ...}``, which person was measured and why).
-EXTENSION_KEY = "x-guru-form"
 
 #: Videos shorter than this cannot hold a rep.
 MIN_DURATION_S = 1.0

@@ -7,8 +7,8 @@ server's job an :class:`~guru_form.models.Analysis` carrying its pose track (the
 
 An upload that names no activity is analysed by :func:`~guru_form.pose.analyze_video` with no
 activity, which recognises it from the movement (:mod:`guru_form.pose.recognition`): the analysis
-then carries :data:`RECOGNITION_FIELD` (``{"activity", "confidence"}``) in its
-guru_form extension, ``raw["x-guru-form"]`` (:data:`~guru_form.pose.analysis.EXTENSION_KEY`),
+then carries :data:`~guru_form.models.RECOGNITION_FIELD` (``{"activity", "confidence"}``) in its
+guru_form extension, ``raw["x-guru-form"]`` (:data:`~guru_form.models.EXTENSION_KEY`),
 or, when it cannot tell, the engine raises an :class:`~guru_form.errors.EngineError`
 (:class:`~guru_form.pose.recognition.UnrecognizedActivityError`) with the code ``LOW_QUALITY_POSE_ESTIMATE`` and a message
 saying to name the activity.
@@ -21,16 +21,20 @@ import os
 
 from guru_form import activities
 from guru_form.errors import EngineError, InvalidInputError, MissingDependencyError
-from guru_form.models import Activity, Analysis, Domain, resolve_activity
-from guru_form.pose.analysis import EXTENSION_KEY, analyze_video
+from guru_form.models import (
+    EXTENSION_KEY,
+    RECOGNITION_FIELD,
+    Activity,
+    Analysis,
+    Domain,
+    resolve_activity,
+)
+from guru_form.pose.analysis import analyze_video
 from guru_form.pose.estimator import DEFAULT_ESTIMATOR
 from guru_form.pose.people import PersonSpec
 
 __all__ = ["LOW_QUALITY_POSE_ESTIMATE", "RECOGNITION_FIELD", "PoseEngine"]
 
-#: The field of the analysis's guru_form extension (``raw["x-guru-form"]``) saying which activity
-#: was recognised, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
-RECOGNITION_FIELD = "recognizedActivity"
 #: The API's failure code for "no confident pose", used when the activity cannot be told.
 LOW_QUALITY_POSE_ESTIMATE = "LOW_QUALITY_POSE_ESTIMATE"
 
@@ -120,7 +124,7 @@ class PoseEngine:
         Analysis
             ``Complete``, its domain, activity and reps in the Guru schema, with the pose track
             attached as ``pose_track``; when the activity was recognised,
-            ``raw["x-guru-form"]`` carries :data:`RECOGNITION_FIELD`.
+            ``raw["x-guru-form"]`` carries :data:`~guru_form.models.RECOGNITION_FIELD`.
 
         Raises
         ------

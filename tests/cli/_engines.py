@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from guru_form.errors import EngineError
-from guru_form.models import Activity, Analysis, Domain
+from guru_form.models import EXTENSION_KEY, RECOGNITION_FIELD, Activity, Analysis, Domain
 from guru_form.server.reference import ReferenceEngine
 
 #: The confidence this engine gives every activity it recognises.
@@ -42,10 +42,11 @@ class ActivityEngine:
         body["status"] = "Complete"
         if activity is None:
             assert truth.activity is not None
-            body["recognizedActivity"] = {
-                "activity": truth.activity.value,
-                "confidence": CONFIDENCE,
+            # as the pose engine says it: in guru_form's extension, and as the analysis's confidence
+            body[EXTENSION_KEY] = {
+                RECOGNITION_FIELD: {"activity": truth.activity.value, "confidence": CONFIDENCE}
             }
+            body["activityConfidence"] = CONFIDENCE
         elif activity is not truth.activity:
             body.update(activity=activity.value, domain=activity.domain.value, reps=[])
         if rep_count is not None:

@@ -192,7 +192,7 @@ def test_a_rep_count_that_differs_is_reported() -> None:
 
 
 def test_a_recognised_activity_says_which_and_how_sure() -> None:
-    said = {"recognizedActivity": {"activity": "push_up", "confidence": 0.934}}
+    said = {"x-guru-form": {"recognizedActivity": {"activity": "push_up", "confidence": 0.934}}}
     (notice,) = review(_complete("push_up", 10, said), asked=None)
     assert (notice.kind, notice.text) == ("recognised", "recognised as push-up (confidence 93 %)")
     (notice,) = review(_complete("deadlift", 3), asked=None)

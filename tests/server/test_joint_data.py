@@ -224,6 +224,9 @@ def test_no_activity_and_one_recognised_says_which_and_how_sure(
     assert body["status"] == "Complete", body
     extension = body["x-guru-form"]  # guru_form's own, beside Guru's fields
     assert extension["recognizedActivity"] == {"activity": "squat", "confidence": 0.87}
+    from guru_form.models import Analysis
+
+    assert Analysis.from_json(body).recognized_activity == (Activity.SQUAT, 0.87)
     assert extension["person"]["rule"]  # which person was measured, and why
     assert (body["activity"], body["domain"]) == ("squat", "weightlifting")
     assert len(body["reps"]) == 1
