@@ -17,6 +17,10 @@ Two checks, where mediapipe is installed (the main test environment; Python 3.12
   :data:`~guru_form.pose.agreement.TOLERANCE_FACTOR` times that, plus
   :data:`~guru_form.pose.agreement.TOLERANCE_SLACK_PX`, per joint at the median and overall at
   the 95th percentile (:func:`~guru_form.pose.agreement.tolerance_breaches`).
+  The two read the video on the same clock: MediaPipe's legacy solution stamps every frame 1/30 s
+  after the one before, whatever the video's rate, and the region of interest follows a filter
+  of time, so on a 23.976 frames/s clip ours (on the frames' true times) moves its region
+  differently (``squat_side_02``: 0.69 / 2.3 px, 0.06 / 0.30 px on MediaPipe's clock).
   ``benchmarks/pose_agreement.py`` prints both on every clip; ``docs/accuracy.md`` has the table.
 """
 
@@ -84,7 +88,7 @@ def test_tracking_agrees_with_mediapipe_as_mediapipe_with_itself(
     bench = _benchmark()
     video = bench.compare_video(path, activity)
     itself = bench.compare_mediapipe_shifted(path, video["theirs"])
-    assert tolerance_breaches(video["agreement"], itself["agreement"]) == []
+    assert tolerance_breaches(video["clock_agreement"], itself["agreement"]) == []
     if name not in PRESENCE_EXCEPTIONS:
         assert video["both"] >= 0.95 * video["frames"]
         assert video["only_ours"] + video["only_mediapipe"] <= 0.02 * video["frames"]
