@@ -5,6 +5,7 @@ Run from the repository root (needs the ``pose`` and ``mediapipe`` extras, Pytho
     python benchmarks/pose_agreement.py                 # every clip, every frame (stride 1)
     python benchmarks/pose_agreement.py --json out.json  # also write the numbers
     python benchmarks/pose_agreement.py --clips squat_side_01.mp4 squat
+    python benchmarks/pose_agreement.py --figures /tmp/agreement  # + each clip's worst frame, PNG
 
 Clips: ``tests/footage/*.mp4``, ``tests/footage/external/*.mp4`` when fetched
 (``python tests/footage/fetch_external.py``) and the four sample videos. The baseline, run in the
@@ -19,11 +20,15 @@ Three comparisons per clip:
 - **ours vs MediaPipe**: every frame, each backend tracking as it does in an analysis. Reported:
   frames where both / only ours / only MediaPipe found the athlete, and the pixel distance
   between the two backends' joints on the shared frames: median and 95th percentile, overall and
-  per joint (all clips pooled).
+  per joint (all clips pooled). MediaPipe's legacy solution stamps every frame 1/30 s after the
+  one before whatever the video's rate, and the region of interest follows a filter of time, so
+  on a clip that is not 30 frames/s ours also reads the frames stamped that way (on
+  MediaPipe's clock): the two pipelines on the same input.
 - **MediaPipe vs itself, shifted**: MediaPipe on the same frames moved right by one pixel (then
   moved back): how far the model's own tracking wanders when its input changes by that little.
-  This is the tolerance ours is held to: the two backends may differ by as much as MediaPipe
-  differs from itself.
+  This is the tolerance ours is held to (:func:`~guru_form.pose.agreement.tolerance_breaches`,
+  on the same clock): the two backends may differ by about as much as MediaPipe differs from
+  itself. Each clip is reported within it or not, with the statistics over it.
 - **same region**: our landmark model reading, on every 5th frame, the very region of interest
   MediaPipe's graph read (its ``pose_rect_from_landmarks`` of the frame before, or
   ``pose_rect_from_detection`` when it detected): the pipeline without tracking. Reported: the
