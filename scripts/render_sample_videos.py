@@ -1,7 +1,7 @@
 """Render the bundled sample videos and their ground truth into ``sample_videos/``.
 
-Each sample is a synthetic side-view set (640x480, 30 frames/s, H.264) drawn so that MediaPipe
-Pose finds the athlete on every frame, with its exact ground truth beside it:
+Each sample is a synthetic side-view set (640x480, 30 frames/s, H.264) drawn so that the pose
+estimator finds the athlete on every frame, with its exact ground truth beside it:
 ``<name>.json`` (Guru analysis JSON, ``guru_form.Analysis.load``) and ``<name>.truth.csv``
 (per-frame true landmarks and angles). Seeds are fixed, so the output is the same every run.
 
@@ -9,11 +9,14 @@ Usage::
 
     python scripts/render_sample_videos.py            # all samples into sample_videos/
     python scripts/render_sample_videos.py --only squat --out /tmp/samples
-    python scripts/render_sample_videos.py --overlays docs/samples   # + MediaPipe check PNGs
+    python scripts/render_sample_videos.py --overlays docs/samples   # + pose check PNGs
+    python scripts/render_sample_videos.py --overlays /tmp/mp --estimator mediapipe
 
-``--overlays`` (needs the ``pose`` extra) runs MediaPipe Pose over each new video and saves, per
-sample, a PNG of a frame at rest and one at the first rep's turning point with MediaPipe's
-landmarks (white/blue) over the true near-side joints (green), and prints the detection rate.
+``--overlays`` (needs the ``pose`` extra) runs the pose estimator (the default, our BlazePose
+pipeline; ``--estimator mediapipe`` for MediaPipe 0.10.21, the ``mediapipe`` extra) over each
+new video and saves, per sample, a PNG of a frame at rest and one at the first rep's turning
+point with the estimator's skeleton (both sides, as ``guru_form.frames.draw_people`` draws it) over the true near-side joints
+(green), and prints the detection rate.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from guru_form.pose.estimator import (  # noqa: E402
+    DEFAULT_ESTIMATOR,
+    ESTIMATORS,
+    make_estimator,
+)
 from guru_form.testing.synthetic import SyntheticVideo, render_video  # noqa: E402
 
 #: name -> keyword arguments of ``render_video``.
@@ -47,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ----------
     argv
         The arguments (default: ``sys.argv[1:]``): ``--out``, ``--only`` (repeatable),
-        ``--overlays``.
+        ``--overlays``, ``--estimator``.
 
     Returns
     -------
@@ -57,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "sample_videos")
     parser.add_argument("--only", choices=sorted(SAMPLES), action="append")
-    parser.add_argument("--overlays", type=Path, help="write MediaPipe check PNGs here")
+    parser.add_argument("--overlays", type=Path, help="write pose check PNGs here")
+    parser.add_argument(
+        "--estimator",
+        choices=sorted(ESTIMATORS),
+        default=DEFAULT_ESTIMATOR,
+        help="the pose backend of --overlays",
+    )
     args = parser.parse_args(argv)
     for name in args.only or SAMPLES:
         spec = SAMPLES[name]
@@ -72,38 +86,47 @@ def main(argv: list[str] | None = None) -> int:
             f"{size_kb:.0f} KiB -> {video.path}"
         )
         if args.overlays:
-            rate = write_overlay(video, args.overlays / f"{name}_mediapipe.png")
-            print(f"  MediaPipe found the athlete on {rate:.1%} of frames")
+            target = args.overlays / f"{name}_{args.estimator}.png"
+            rate = write_overlay(video, target, args.estimator)
+            print(f"  {args.estimator} found the athlete on {rate:.1%} of frames -> {target}")
     return 0
 
 
-def write_overlay(video: SyntheticVideo, target: Path) -> float:
-    """Run MediaPipe over the written video; save rest + turning-point frames with landmarks."""
-    import av
+def write_overlay(video: SyntheticVideo, target: Path, estimator: str = DEFAULT_ESTIMATOR) -> float:
+    """Run a pose estimator over the written video; save rest + turning-point frames with joints.
+
+    Returns the share of frames on which the estimator found the athlete.
+    """
+    import contextlib
+
     import cv2
-    import mediapipe as mp
+
+    from guru_form.frames.people import draw_people
+    from guru_form.video import VideoReader
 
     start, mid, _ = video.rep_frames[0]
     keep: dict[int, np.ndarray] = {}
     found = 0
-    pose = mp.solutions.pose.Pose(model_complexity=1, static_image_mode=False)
+    model = make_estimator(estimator)
     assert video.path is not None
-    with av.open(str(video.path)) as container:
-        for i, frame in enumerate(container.decode(video=0)):
-            image = frame.to_ndarray(format="rgb24")
-            result = pose.process(image)
-            found += result.pose_landmarks is not None
-            if i in (start, mid):
-                drawn = image.copy()
-                if result.pose_landmarks is not None:
-                    mp.solutions.drawing_utils.draw_landmarks(
-                        drawn, result.pose_landmarks, mp.solutions.pose.POSE_CONNECTIONS
-                    )
-                for joint in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"):
-                    x, y = video.projected.points[f"near_{joint}"][i]
-                    cv2.circle(drawn, (round(x), round(y)), 4, (40, 220, 40), -1, cv2.LINE_AA)
-                keep[i] = drawn
-    pose.close()
+    try:
+        with (
+            VideoReader(video.path) as reader,
+            contextlib.closing(reader.iter_strided(1)) as frames,
+        ):
+            for i, frame in enumerate(frames):
+                joints = model.estimate(frame.image, frame.time_ms)
+                found += joints is not None
+                if i in (start, mid):
+                    drawn = frame.image.copy()
+                    if joints is not None:
+                        draw_people(drawn, [joints])
+                    for joint in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"):
+                        x, y = video.projected.points[f"near_{joint}"][i]
+                        cv2.circle(drawn, (round(x), round(y)), 4, (40, 220, 40), -1, cv2.LINE_AA)
+                    keep[i] = drawn
+    finally:
+        model.close()
     target.parent.mkdir(parents=True, exist_ok=True)
     sheet = np.hstack(
         [keep[start], np.full((keep[start].shape[0], 6, 3), 255, np.uint8), keep[mid]]
