@@ -632,6 +632,7 @@ def annotate_frame(
     scale: float | None = None,
     copy: bool = True,
     avoid: Box | None = None,
+    margins: Mapping[str, float] | None = None,
 ) -> ImageArray:
     """Draw the rep's caption and scalars on a frame.
 
@@ -658,6 +659,9 @@ def annotate_frame(
         Draw on a copy (default) rather than on ``image`` itself.
     avoid
         ``(x0, y0, x1, y1)`` of the athlete (:func:`athlete_box`), for ``corner="auto"``.
+    margins
+        ``analysisType -> margin`` of the borderline rule (see :func:`scalar_rows`): a value
+        within it of a threshold's bound is amber and says "borderline".
 
     Returns
     -------
@@ -678,7 +682,7 @@ def annotate_frame(
     if time_ms is not None:
         lines.append((f"t {format_clock(time_ms)}", MUTED, 0.95))
     if analyses:
-        lines.extend(analysis_lines(analyses, thresholds, include=include))
+        lines.extend(analysis_lines(analyses, thresholds, include=include, margins=margins))
     s = overlay_scale(out) if scale is None else scale
     if corner == "auto":
         corner = clear_corner(lines, avoid, out.shape[1], out.shape[0], scale=s)

@@ -31,7 +31,7 @@ from guru_form.frames.skeleton import (
     draw_skeleton,
     joints_at,
 )
-from guru_form.metrics import as_analysis, decimals_of
+from guru_form.metrics import as_analysis, decimals_of, margin_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource, reader_for
 
@@ -152,6 +152,7 @@ def annotate_rep_frame(
     joints: Mapping[str, tuple[float, float]] | None = None,
     scale: float | None = None,
     corner: str = "auto",
+    borderline: bool = True,
 ) -> RepFrame:
     """A copy of ``frame`` with the rep's overlays drawn on it.
 
@@ -177,7 +178,8 @@ def annotate_rep_frame(
     analysis
         The analysis it came from.
     thresholds
-        ``analysisType -> Threshold`` (or ``(low, high)``) for green/red colouring.
+        ``analysisType -> Threshold`` (or ``(low, high)``) for green/red colouring (amber within
+        the borderline margin).
     include
         Show only these analysis types, in this order.
     skeleton, angle_arc
@@ -191,6 +193,11 @@ def annotate_rep_frame(
     corner
         Where the caption panel goes: ``"auto"`` (default) the corner where it covers least of
         the athlete (:func:`~guru_form.frames.annotate.clear_corner`), or a corner's name.
+    borderline
+        Judge the scalars by the borderline rule, as the flags and the report do: a value within
+        its metric's measured repeatability of a threshold (:func:`guru_form.metrics.margin_of`
+        for the analysis's activity) is amber and says "borderline". False: green or red by the
+        bounds alone.
 
     Returns
     -------
@@ -222,6 +229,11 @@ def annotate_rep_frame(
         copy=False,
         corner=corner,
         avoid=athlete_box(points, image.shape[1], image.shape[0]) if points else None,
+        margins=(
+            {name: margin_of(name, analysis.activity) for name in thresholds}
+            if borderline and thresholds
+            else None
+        ),
     )
     return replace(frame, image=image, annotated=True)
 
@@ -269,6 +281,7 @@ def extract_rep_frames(
     past_end: PastEnd = "error",
     progress: bool = False,
     mid: MidFrame = "turning_point",
+    borderline: bool = True,
 ) -> list[RepFrame]:
     """The frames shown at the rep timestamps of ``analysis``.
 
@@ -291,7 +304,8 @@ def extract_rep_frames(
     reps
         1-based rep numbers to take (default: all).
     thresholds
-        ``analysisType -> Threshold`` for green/red colouring of the scalars.
+        ``analysisType -> Threshold`` for green/red colouring of the scalars (amber within the
+        borderline margin).
     include
         Show only these analysis types on the overlay.
     skeleton
@@ -308,6 +322,8 @@ def extract_rep_frames(
         squat's depth at the turning point), so that the angle drawn is the rep's number. It
         needs the analysis's pose track; without it, or for a rep whose key metric was not read
         from the track, the turning point is used.
+    borderline
+        Judge the scalars by the borderline rule (see :func:`annotate_rep_frame`).
 
     Returns
     -------
@@ -374,6 +390,7 @@ def extract_rep_frames(
                 include=include,
                 skeleton=skeleton,
                 angle_arc=skeleton,
+                borderline=borderline,
             )
         out.append(rep_frame)
     return out

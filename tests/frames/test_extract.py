@@ -238,6 +238,23 @@ def test_annotate_rep_frame_with_explicit_joints_and_thresholds(videos):
     assert (with_joints.image[140:160, 190:210] != passing.image[140:160, 190:210]).any()
 
 
+def test_rep_frames_judge_by_the_borderline_rule_as_the_report_does(videos):
+    from guru_form.frames.annotate import BORDERLINE_AMBER, FAIL_RED
+
+    times = frame_times(videos["cfr"])
+    margin = gf.metrics.margin_of("HIP_KNEE_ANGLE_DEGREES", Activity.SQUAT)
+    analysis = analysis_for(times, [(0, 20, 40)], analyses={"HIP_KNEE_ANGLE_DEGREES": margin / 2})
+    checks = {"HIP_KNEE_ANGLE_DEGREES": (None, 0)}
+
+    def count(img, rgb):
+        return int((np.abs(img.astype(int) - rgb).sum(axis=2) < 40).sum())
+
+    (judged,) = extract_rep_frames(videos["cfr"], analysis, thresholds=checks)
+    (bare,) = extract_rep_frames(videos["cfr"], analysis, thresholds=checks, borderline=False)
+    assert count(judged.image, BORDERLINE_AMBER) > 20 and count(judged.image, FAIL_RED) == 0
+    assert count(bare.image, FAIL_RED) > 20 and count(bare.image, BORDERLINE_AMBER) == 0
+
+
 def test_progress_bar_option_gives_the_same_frames(videos, capsys):
     times = frame_times(videos["cfr"])
     analysis = analysis_for(times, [(0, 20, 40), (40, 60, 80)])
