@@ -45,8 +45,8 @@ class PoseEngine:
     Parameters
     ----------
     stride
-        Analyse every ``stride``-th frame (2 is about 1.7x faster, per-rep numbers within the
-        margins of docs/pose/repeatability.md).
+        Analyse every ``stride``-th frame (2 is about 1.8x faster; per-rep numbers move by the
+        spreads measured in docs/pose/repeatability.md).
         The local server passes its own (``guru-form serve --stride N``,
         ``GuruClient.local(stride=N)``).
     athlete_height_cm
