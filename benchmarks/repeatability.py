@@ -436,7 +436,7 @@ def report(
         lines += [
             f"## {activity}",
             "",
-            f"{len(own)} clips, {found} reps found at stride 1 ({paired} paired with stride 2): "
+            f"{len(own)} clip{'' if len(own) == 1 else 's'}, {found} reps found at stride 1 ({paired} paired with stride 2): "
             + ", ".join(_clip_text(c) for c in own)
             + ".",
             "",
