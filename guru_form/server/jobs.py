@@ -209,12 +209,11 @@ def run_analysis(
 def default_executor(max_workers: int | None = None) -> Executor:
     """The executor a server uses when none is given: a small thread pool (2 threads at most).
 
-    Measured with ``benchmarks/server_executor.py`` (MediaPipe pose on 4 jobs x 60 frames of a real
-    clip) on a 2-core machine shared with other work, the speed-up over running jobs one by one was
-    0.76-1.12x for two threads, 0.69-0.83x for two warm spawned processes and 0.41-0.75x for cold
-    ones (start-up and model loading). Threads start at once, keep one model per thread in one process, and lose nothing
-    here; on an idle many-core machine a ``ProcessPoolExecutor`` (or a Dask cluster) may scale
-    further: pass one as ``executor``.
+    Threads start at once and keep one model per thread in one process; the pose model releases
+    Python's lock while it runs, so two jobs share two cores. ``benchmarks/server_executor.py``
+    compares this with running jobs one by one and with a process pool on the machine at hand. On
+    a many-core machine a ``ProcessPoolExecutor`` (or a Dask cluster) may scale further: pass one
+    as ``executor``.
     """
     workers = max_workers or max(1, min(2, os.cpu_count() or 1))
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guru-analysis")
