@@ -153,6 +153,7 @@ def annotate_rep_frame(
     scale: float | None = None,
     corner: str = "auto",
     borderline: bool = True,
+    caption: bool = True,
 ) -> RepFrame:
     """A copy of ``frame`` with the rep's overlays drawn on it.
 
@@ -198,6 +199,9 @@ def annotate_rep_frame(
         its metric's measured repeatability of a threshold (:func:`guru_form.metrics.margin_of`
         for the analysis's activity) is amber and says "borderline". False: green or red by the
         bounds alone.
+    caption
+        Draw the caption panel (rep, phase, time and scalars); False leaves it to the caller,
+        for a frame shown too small to hold it.
 
     Returns
     -------
@@ -216,25 +220,28 @@ def annotate_rep_frame(
         draw_skeleton(image, {k: v for k, v in points.items() if k in drawn}, scale=scale)
     if points and angle_arc:
         _draw_key_metric(image, frame, analysis, points, key, scale)
-    annotate_frame(
-        image,
-        rep=frame.rep,
-        phase=frame.caption if frame.phase == "mid" and frame.moment is not None else frame.phase,
-        time_ms=frame.time_ms,
-        analyses=rep.analyses if scalars else None,
-        thresholds=thresholds,
-        activity=analysis.activity,
-        include=include,
-        scale=scale,
-        copy=False,
-        corner=corner,
-        avoid=athlete_box(points, image.shape[1], image.shape[0]) if points else None,
-        margins=(
-            {name: margin_of(name, analysis.activity) for name in thresholds}
-            if borderline and thresholds
-            else None
-        ),
-    )
+    if caption:
+        annotate_frame(
+            image,
+            rep=frame.rep,
+            phase=frame.caption
+            if frame.phase == "mid" and frame.moment is not None
+            else frame.phase,
+            time_ms=frame.time_ms,
+            analyses=rep.analyses if scalars else None,
+            thresholds=thresholds,
+            activity=analysis.activity,
+            include=include,
+            scale=scale,
+            copy=False,
+            corner=corner,
+            avoid=athlete_box(points, image.shape[1], image.shape[0]) if points else None,
+            margins=(
+                {name: margin_of(name, analysis.activity) for name in thresholds}
+                if borderline and thresholds
+                else None
+            ),
+        )
     return replace(frame, image=image, annotated=True)
 
 

@@ -46,7 +46,7 @@ from guru_form.frames.extract import (
     extract_rep_frames,
 )
 from guru_form.frames.moments import measured_at
-from guru_form.frames.phases import Phase, check_phases
+from guru_form.frames.phases import Phase, check_phases, phase_label
 from guru_form.metrics import format_value, margin_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource
@@ -496,17 +496,26 @@ class _CardSpec:
 
 
 def _annotated(
-    frame: RepFrame, analysis: Analysis, wanted: Sequence[Phase], cell_width: int, legible: float
+    frame: RepFrame,
+    analysis: Analysis,
+    wanted: Sequence[Phase],
+    cell_width: int,
+    legible: float,
+    *,
+    caption: bool = True,
 ) -> RepFrame:
     """``frame`` annotated at full size with overlays sized to read at ``cell_width`` pixels
-    (``legible`` times the size :func:`overlay_scale` gives such a cell, at least 0.8)."""
+    (``legible`` times the size :func:`overlay_scale` gives such a cell, at least 0.8); without
+    its caption panel when ``caption`` is False."""
     height, width = frame.image.shape[:2]
     cell_height = round(cell_width * height / width)
     scale = max(0.8, legible * min(cell_width, cell_height) / 720.0) * (width / cell_width)
     # The key-angle arc only at the turning point: a near-straight joint at rest would cover the
     # athlete with a half circle that says little.
     arc = frame.phase == "mid" or "mid" not in wanted
-    return annotate_rep_frame(frame, analysis, scalars=False, angle_arc=arc, scale=scale)
+    return annotate_rep_frame(
+        frame, analysis, scalars=False, angle_arc=arc, scale=scale, caption=caption
+    )
 
 
 def _rows_sheet(
@@ -537,6 +546,17 @@ def _rows_sheet(
 #: of ``cell_width`` 360 across about 340 CSS pixels); its overlays and cards are drawn this
 #: much larger than a row sheet's, so that they read as large.
 _STACKED_LEGIBLE = 2.0
+#: Height, in pixels at an 800-pixel-wide stacked sheet, of the caption band above each
+#: half-width cell (its text about 11 CSS pixels tall at a phone's width).
+_STACKED_CAPTION_BAND = 52
+
+
+def _captioned(cell: ImageArray, text: str, band: int) -> ImageArray:
+    """``cell`` with a ``band`` pixels tall strip above it holding ``text``."""
+    strip = np.empty((band, cell.shape[1], 3), np.uint8)
+    strip[...] = BACKGROUND
+    _title(strip, text, band)
+    return np.vstack([strip, cell])
 
 
 def _stacked_sheet(
@@ -567,9 +587,16 @@ def _stacked_sheet(
             for f in top
         ]  # fmt: skip
         for pair in (rest[i : i + 2] for i in range(0, len(rest), 2)):
+            # Half-width cells are too small to hold a legible caption panel without covering
+            # the athlete: their caption goes in a band above the picture.
             images = [
-                _fit(_annotated(f, analysis, wanted, cell_width, _STACKED_LEGIBLE).image,
-                     cell_width, _height_at(f, cell_width), BACKGROUND)
+                _captioned(
+                    _fit(_annotated(f, analysis, wanted, cell_width, _STACKED_LEGIBLE,
+                                    caption=False).image,
+                         cell_width, _height_at(f, cell_width), BACKGROUND),
+                    f"{phase_label(f.phase, analysis.activity)} | {format_clock(f.time_ms)}",
+                    round(_STACKED_CAPTION_BAND * max(0.75, width / 800)),
+                )
                 for f in pair
             ]  # fmt: skip
             row_h = max(im.shape[0] for im in images)

@@ -331,7 +331,12 @@ def test_a_stacked_sheet_is_two_cells_wide_with_each_reps_middle_frame_across_it
         return read_frame_code(cv2.resize(cell, (320, 240), interpolation=cv2.INTER_NEAREST))
 
     assert code(top, gap, wide, high) == 20
-    assert code(top + high + gap, gap, 200, 150) == 0
-    assert code(top + high + gap, gap + 200 + gap, 200, 150) == 40
+    # The two small cells under a caption band ("start | 0:00.00"), not a panel over the picture.
+    band = round(52 * 0.75)  # at this width
+    small = top + high + gap + band
+    assert code(small, gap, 200, 150) == 0
+    assert code(small, gap + 200 + gap, 200, 150) == 40
+    caption = stacked[top + high + gap : small, gap : gap + 200].astype(int)
+    assert (caption.sum(axis=2) > 3 * 200).sum() > 50  # white text on the band
     with pytest.raises(InvalidInputError, match="layout"):
         contact_sheet_for(videos["cfr"], analysis, layout="columns")  # type: ignore[arg-type]
