@@ -12,8 +12,9 @@ Heavy imports (Starlette, uvicorn) happen on first use of a name below.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from guru_form._lazy import lazy_exports
 
 _LAZY: dict[str, str] = {
     "AnalysisEngine": "guru_form.server.engines",
@@ -46,10 +47,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'guru_form.server' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
