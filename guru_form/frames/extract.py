@@ -31,7 +31,7 @@ from guru_form.frames.skeleton import (
     draw_skeleton,
     joints_at,
 )
-from guru_form.metrics import as_analysis, decimals_of, margin_of
+from guru_form.metrics import as_analysis, decimals_of, margins_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource, reader_for
 
@@ -237,9 +237,7 @@ def annotate_rep_frame(
             corner=corner,
             avoid=athlete_box(points, image.shape[1], image.shape[0]) if points else None,
             margins=(
-                {name: margin_of(name, analysis.activity) for name in thresholds}
-                if borderline and thresholds
-                else None
+                margins_of(thresholds, analysis.activity) if borderline and thresholds else None
             ),
         )
     return replace(frame, image=image, annotated=True)

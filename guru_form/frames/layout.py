@@ -47,7 +47,7 @@ from guru_form.frames.extract import (
 )
 from guru_form.frames.moments import measured_at
 from guru_form.frames.phases import Phase, check_phases, phase_label
-from guru_form.metrics import format_value, margin_of
+from guru_form.metrics import format_value, margins_of
 from guru_form.models import Analysis
 from guru_form.video import DecodedFrame, PastEnd, VideoReader, VideoSource
 
@@ -779,11 +779,7 @@ def contact_sheet_for(
         activity = analysis.activity.value if analysis.activity is not None else "activity unknown"
         count = len(analysis.reps)
         title = f"{name} | {activity} | {count} rep{'s' if count != 1 else ''}"
-    margins = (
-        {name: margin_of(name, analysis.activity) for name in thresholds}
-        if borderline and thresholds
-        else None
-    )
+    margins = margins_of(thresholds, analysis.activity) if borderline and thresholds else None
     card = _CardSpec(thresholds, include, notes, margins) if scalars else None
     if layout == "stacked":
         sheet = _stacked_sheet(raw, analysis, wanted, card, cell_width, title)

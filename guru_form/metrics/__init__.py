@@ -34,7 +34,13 @@ from __future__ import annotations
 from guru_form.metrics.analysis_types import ANALYSIS_TYPES, AnalysisType, unit_of
 from guru_form.metrics.format import format_bound, format_range, format_value
 from guru_form.metrics.labels import axis_label, column_header, key_metric, metric_label
-from guru_form.metrics.repeatability import Repeatability, Spread, margin_of, repeatability
+from guru_form.metrics.repeatability import (
+    Repeatability,
+    Spread,
+    margin_of,
+    margins_of,
+    repeatability,
+)
 from guru_form.metrics.schema import (
     BORDERLINE_PREFIX,
     CONCENTRIC_S,
@@ -118,6 +124,7 @@ __all__ = [
     "group_keys",
     "key_metric",
     "margin_of",
+    "margins_of",
     "metric_label",
     "rep_order",
     "repeatability",

@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -53,6 +53,7 @@ __all__ = [
     "Repeatability",
     "Spread",
     "margin_of",
+    "margins_of",
     "repeatability",
 ]
 
@@ -189,3 +190,14 @@ def margin_of(metric: str, activity: Activity | str | None) -> float:
     0.0
     """
     return repeatability().margin(metric, activity)
+
+
+def margins_of(metrics: Iterable[str], activity: Activity | str | None) -> dict[str, float]:
+    """:func:`margin_of` each of ``metrics`` for ``activity``: ``metric -> margin``.
+
+    Examples
+    --------
+    >>> margins_of(["NOT_A_METRIC"], "squat")
+    {'NOT_A_METRIC': 0.0}
+    """
+    return {metric: margin_of(metric, activity) for metric in metrics}
