@@ -159,3 +159,106 @@ def test_detector_and_landmarks_match_mediapipe_on_a_frame() -> None:
     assert np.median(distance) < 0.1 and distance.max() < 0.5, distance.round(2)
     assert np.abs(ours[:, 3] - theirs[:, 2]).max() < 0.01
     assert reading.flag > 0.9
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_points_of_a_turned_frame_map_back_to_the_frame(turns: int) -> None:
+    from guru_form.pose.blazepose.rotated import from_turned
+
+    frame = np.zeros((30, 50), dtype=np.uint8)
+    frame[7, 41] = 1  # row 7, column 41: the pixel centred on (41.5, 7.5)
+    turned = np.rot90(frame, turns)
+    row, col = np.argwhere(turned)[0]
+    back = from_turned(np.array([[col + 0.5, row + 0.5]]), turns, width=50, height=30)
+    assert back.tolist() == [[41.5, 7.5]]
+
+
+class _FakeDetector:
+    """Finds, on a 200x100 frame, only what the caller says: upright people on the frame as it
+    is, a person lying when the frame is turned a quarter turn counter-clockwise (told apart by
+    the marked top-left pixel, which that turn moves to the bottom-left)."""
+
+    def __init__(self, upright: bool) -> None:
+        from guru_form.pose.blazepose.detector import Detection
+
+        self.calls: list[tuple[int, ...]] = []
+        self.upright = upright
+        self._standing = Detection(
+            0.9,
+            np.array([10.0, 10.0, 20.0, 20.0]),
+            np.array([[15.0, 70.0], [15.0, 30.0], [15.0, 40.0], [15.0, 25.0]]),
+        )
+        # In the turned frame (100 wide, 200 high) the lying person stands: hip at (50, 120).
+        self._turned = Detection(
+            0.8,
+            np.array([40.0, 40.0, 60.0, 60.0]),
+            np.array([[50.0, 120.0], [50.0, 60.0], [50.0, 80.0], [50.0, 50.0]]),
+        )
+
+    def detect(self, image: np.ndarray) -> list:
+        self.calls.append(image.shape)
+        if image.shape[:2] == (100, 200):
+            return [self._standing] if self.upright else []
+        return [self._turned] if image[-1, 0].any() else []
+
+
+class _FakeLandmarks:
+    """Reads a person at the region's centre, with the region's axis as the body's."""
+
+    def read(self, image: np.ndarray, roi: RegionOfInterest):  # type: ignore[no-untyped-def]
+        from guru_form.pose.blazepose.landmarks import PoseLandmarks
+
+        points = np.zeros((39, 5))
+        up = np.array([math.sin(roi.rotation), -math.cos(roi.rotation)]) * roi.size / 2.5
+        points[:, :2] = (roi.x, roi.y)
+        points[34, :2] = (roi.x + up[0], roi.y + up[1])
+        points[:, 3:] = 1.0
+        return PoseLandmarks(1.0, points, roi)
+
+
+@pytest.mark.parametrize("upright", [False, True])
+def test_a_lying_person_only_the_turned_frame_shows_is_followed(upright: bool) -> None:
+    from guru_form.pose.blazepose.tracker import PeopleTracker
+
+    frame = np.zeros((100, 200, 3), dtype=np.uint8)
+    frame[0, 0] = 255
+    plain = PeopleTracker(_FakeDetector(upright), _FakeLandmarks(), guard=False)  # type: ignore[arg-type]
+    assert len(plain.update(frame, 0.0)) == int(upright)
+    detector = _FakeDetector(upright)
+    tracker = PeopleTracker(detector, _FakeLandmarks(), guard=False, find_lying=True)  # type: ignore[arg-type]
+    people = tracker.update(frame, 0.0)
+    assert len(people) == 1 + int(upright)
+    # The turned frame's hip (50, 120) is the frame's (200 - 120, 50); the body lies along x.
+    lying = people[max(people)]
+    assert lying[:, :2].mean(axis=0).tolist() == [80.0, 50.0]
+    assert tracker.turned_detections == 1
+    # Followed from then on: the detector runs again only when due, and, someone lying being in
+    # view, not on turned frames.
+    tracker.update(frame, 1500.0)
+    assert tracker.turned_detections == 1
+    assert len(detector.calls) == 3 + 1
+
+
+@requires_litert
+@pytest.mark.pose
+@pytest.mark.parametrize("turns", [1, 3])
+def test_a_person_turned_on_their_side_is_found_where_they_lie(turns: int) -> None:
+    """squat_side_01's first frame turned a quarter turn: the person found on the turned-back
+    frame is put where they lie, at the place the upright detection's points turn to."""
+    from guru_form.pose.blazepose.detector import PersonDetector
+    from guru_form.pose.blazepose.rotated import detect_turned, from_turned, is_lying
+
+    image = _first_frame("squat_side_01.mp4")
+    detector = PersonDetector()
+    (upright,) = detector.detect(image)
+    lying_frame = np.ascontiguousarray(np.rot90(image, turns))
+    (found,) = detect_turned(detector, lying_frame)
+    h, w = lying_frame.shape[:2]
+    # Points of the upright frame, as seen on the frame turned by ``turns``.
+    expected = from_turned(upright.keypoints, -turns, width=w, height=h)
+    size = float(np.hypot(*(upright.keypoints[1] - upright.keypoints[0])))
+    assert is_lying(found.keypoints[0], found.keypoints[1])
+    error = np.hypot(*(found.keypoints[:2] - expected[:2]).T)
+    assert error.max() < 0.05 * size, error
+    # Upside down, the person is not lying: the quarter turns find no one lying.
+    assert detect_turned(detector, np.ascontiguousarray(np.rot90(image, 2))) == []
