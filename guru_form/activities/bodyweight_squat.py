@@ -6,9 +6,11 @@ hip carries the velocity, and a coach checks depth first, the thigh at or below 
 the name, the domain (calisthenics), its other names and the example set differ: more reps,
 quicker, velocity in body heights per second (no load to weigh, and seldom the athlete's height).
 
-It has no recognition signature: the joints cannot tell it from a barbell squat (the bar is not a
-joint), so a squatting movement with no activity named is recognised as ``squat``, and a
-bodyweight squat is analysed as one when it is named.
+Recognised, when no activity is named, by the squat's movement with the hands away from the
+shoulders (arms reaching forward, hanging or on the hips): a bar on the back would hold the wrists
+by the shoulders through the set. Hands clasped at the chest or behind the head look like the
+bar's to the joints, so such a set is recognised as a ``squat`` (name the activity to analyse it
+as a bodyweight squat; the analysis is the same).
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ PROFILE = dataclasses.replace(
     activity=Activity.BODYWEIGHT_SQUAT,
     label="Bodyweight squat",
     aliases=("air squat",),
-    signature={},
+    # The squat's, with the bar's feature reversed: the wrists away from the shoulders.
+    signature={
+        **SQUAT.signature,
+        "hands_off_shoulders": (SQUAT.signature["hands_off_shoulders"][1], None),
+    },
     example=ExampleSet(
         reps=15,
         first_phase_s=1.2,

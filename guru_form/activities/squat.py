@@ -30,6 +30,9 @@ PROFILE = ActivityProfile(
         "lean_at_bottom": (None, 50.0),
         "knee_at_bottom": (None, 120.0),
         "leg_split": (None, 0.35),
+        # A bar on the back holds the wrists by the shoulders: the hands grip it 1.5-2 shoulder
+        # widths apart, at most about 0.4 torso lengths beside and behind the shoulder joint.
+        "hands_off_shoulders": (None, 0.5),
     },
     measures=(
         SeriesMeasure("HIP_KNEE_ANGLE_DEGREES", "thigh_angle", "at_turn"),

@@ -30,6 +30,9 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
                                knees far more than a hip hinge
    ``leg_split``               the two knees' difference in height where the shoulders are
                                lowest (median over reps): one knee down in a lunge
+   ``hands_off_shoulders``     the distance from the nearer wrist to its shoulder (median over
+                               the movement's frames): a bar on the back holds the wrists by
+                               the shoulders through the whole set
    ==========================  ==============================================================
 
 3. **Which profile it fits.** Each profile's ``signature`` gives the plausible range of some of
@@ -40,10 +43,14 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
    ahead of the next by :data:`MIN_MARGIN`; the confidence is ``best * (1 - second / best)``
    rescaled to 0.5-1 (a clear fit is near 1, a narrow one near 0.5).
 
-Variants that the joints cannot tell apart (a back squat and a bodyweight squat differ by the
-bar, which is not a joint) are told apart by the hands where the profiles' signatures say so (on
-the shoulders for a barbell on the back); when two profiles fit about equally, the recognition
-says it cannot tell rather than guess.
+Variants that move alike (a back squat and a bodyweight squat differ by the bar, which is not a
+joint) are told apart by the hands where the profiles' signatures say so: a bar on the back holds
+the wrists by the shoulders through the set; a bodyweight squat's arms reach forward, hang or
+rest on the hips. Hands held by the chest (a bodyweight squat with the hands clasped, or a
+prisoner squat with the hands behind the head) look like the bar's and read as a squat. When two
+variants fit about equally, the answer is the better fit with a confidence of at most 0.6 and a
+note naming the other; two profiles that move differently and fit about equally: it cannot
+tell rather than guess.
 """
 
 from __future__ import annotations
@@ -87,6 +94,7 @@ FEATURE_SCALES: dict[str, float] = {
     "lean_at_bottom": 10.0,
     "knee_at_bottom": 15.0,
     "leg_split": 0.1,
+    "hands_off_shoulders": 0.15,
 }
 #: The best profile's fit must be at least this ...
 MIN_FIT = 0.4
@@ -212,6 +220,10 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
     with np.errstate(invalid="ignore"):
         lying = (lean > LYING_LEAN_DEG) | (trunk < 0.8 * upper_arm)
     known = frames & (np.isfinite(lean) | np.isfinite(trunk / upper_arm))
+    reach = np.fmin(
+        np.linalg.norm(joints["wrist"] - joints["shoulder"], axis=1),
+        np.linalg.norm(joints["far_wrist"] - joints["far_shoulder"], axis=1),
+    )
     per_rep: dict[str, list[float]] = {
         "hand_travel": [],
         "lean_at_bottom": [],
@@ -240,6 +252,7 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
                 np.nanmedian((y["shoulder"] - y["wrist"])[frames]) / scale
             ),
             "hands_below_hips": float(np.nanmedian((y["wrist"] - y["hip"])[frames]) / scale),
+            "hands_off_shoulders": float(np.nanmedian(reach[frames]) / scale),
             **{k: float(np.nanmedian(v)) if v else float("nan") for k, v in per_rep.items()},
         }
     return MovementFeatures(len(reps), values)

@@ -62,8 +62,14 @@ def squat_figure(
     rest_s: float = 1.5,
     rep_s: float = 2.0,
     facing: float = 1.0,
+    arms: str = "bar",
 ) -> tuple[Figure, np.ndarray, list[tuple[float, float, float]]]:
-    """Squats with rest between; returns the figure, times (ms) and true (start, mid, end) in s."""
+    """Squats with rest between; returns the figure, times (ms) and true (start, mid, end) in s.
+
+    ``arms``: ``"bar"`` holds a bar on the back (elbows down and back, wrists behind the
+    shoulders at their height: a back squat); ``"forward"`` reaches forward at shoulder height
+    (a bodyweight squat).
+    """
     total = rest_s + n_reps * (rep_s + rest_s)
     t = np.arange(0, total, 1.0 / fps)
     depth = np.zeros_like(t)
@@ -77,8 +83,8 @@ def squat_figure(
         shin=5 + 35 * depth,
         thigh=-(2 + 80 * depth),
         trunk=3 + 35 * depth,
-        upper_arm=60 + 0 * depth,
-        forearm=120 + 0 * depth,
+        upper_arm=(-150.0 if arms == "bar" else 60.0) + 0 * depth,
+        forearm=(-20.0 if arms == "bar" else 120.0) + 0 * depth,
         facing=np.full_like(t, facing),
         ankle_x=np.full_like(t, 300.0),
     )
