@@ -25,8 +25,7 @@ per activity and view:
   engine says about the footage;
 - the recognised activity, its confidence, and a confusion table (rows: labelled, columns:
   recognised; ``?`` when the engine says it cannot tell); then, when it differs, the rate
-  counting an activity without a recognition signature (the bodyweight squat) as right when it
-  is recognised as the activity it moves like (the squat);
+  counting a variant that moves alike (the same rule: bodyweight squat and squat) as right;
 - speed: analysed frames per second of the model (measured when its output was cached) and of the
   whole engine; the ratio is the engine's time over the model's alone, the named baseline.
 
@@ -397,8 +396,8 @@ def _print_confusion(outcomes: list[Outcome]) -> None:
 
 
 def _moves_like(labelled: str, recognised: str | None) -> bool:
-    """True when ``recognised`` is ``labelled``, or ``labelled`` has no recognition signature and
-    moves as ``recognised`` does (the same rule): a bodyweight squat recognised as a squat."""
+    """True when ``recognised`` is ``labelled`` or a variant that moves as it does (the same
+    rule): a bodyweight squat recognised as a squat, or a squat as a bodyweight squat."""
     from guru_form import activities
 
     if recognised is None:
@@ -406,9 +405,7 @@ def _moves_like(labelled: str, recognised: str | None) -> bool:
     if recognised == labelled:
         return True
     mine, theirs = activities.find(labelled), activities.find(recognised)
-    return (
-        mine is not None and theirs is not None and not mine.signature and mine.rule == theirs.rule
-    )
+    return mine is not None and theirs is not None and mine.rule == theirs.rule
 
 
 def _print_family(outcomes: list[Outcome]) -> None:
@@ -417,8 +414,8 @@ def _print_family(outcomes: list[Outcome]) -> None:
     family = sum(_moves_like(o.case.activity, o.recognised) for o in judged)
     if family > right:
         print(
-            f"Recognised right on {right} of {len(judged)}; {family} of {len(judged)} counting an "
-            f"activity without a signature as the one it moves like (bodyweight squat as squat)"
+            f"Recognised right on {right} of {len(judged)}; {family} of {len(judged)} counting a "
+            f"variant that moves alike as right (bodyweight squat and squat)"
         )
 
 
