@@ -45,8 +45,8 @@ def _sample_track(name: str):
     return build_track(raw_pose(_landmarks(table), table["time_ms"].to_numpy(float)))
 
 
-#: The sample squat's figure holds its hands at its hips, with no bar on its back: by the
-#: squat's signature it is a bodyweight squat.
+#: The sample squat is a bodyweight squat (sample_videos/README.md): no bar holds its wrists by
+#: its shoulders.
 RECOGNISED_AS = {"squat": "bodyweight_squat"}
 
 
