@@ -34,10 +34,8 @@ engine's times start at its first frame. Each clip's labels are shifted by the p
 of its first decoded frame minus the engine's time of that frame, so both are on one clock.
 
 Cache: the model's raw output per clip is kept in ``--cache`` (default
-``~/.cache/guru_form/footage``), keyed by the file's SHA-256, the estimator and the stride (and,
-for an activity done lying, the backend's search for lying people, as
-:func:`guru_form.pose.people.estimator_for` sets it when the activity is given; recognition uses
-the output of the backend as it runs with no activity), so that re-running after a change to side choice, filtering, segmentation or recognition takes seconds.
+``~/.cache/guru_form/footage``), keyed by the file's SHA-256, the estimator and the stride, so that
+re-running after a change to side choice, filtering, segmentation or recognition takes seconds.
 ``--refresh`` runs the model again. Clips an activity profile does not cover yet are listed and
 left out of the figures.
 """
@@ -171,19 +169,12 @@ def _probe(path: Path) -> Any:
 
 
 def _raw_pose(
-    case: Case, estimator: str, stride: int, cache: Path, refresh: bool, *, lying: bool = False
+    case: Case, estimator: str, stride: int, cache: Path, refresh: bool
 ) -> tuple[RawPose, float]:
-    """The model's output for a clip and the seconds the model took, from the cache if there.
-
-    ``lying``: the backend as the engine runs it for an activity done lying
-    (:func:`guru_form.pose.people.estimator_for`), cached apart.
-    """
+    """The model's output for a clip and the seconds the model took, from the cache if there."""
     from guru_form.pose.estimator import PersonSeries, RawPose, estimate_video
-    from guru_form.pose.people import estimator_for
 
-    spec = estimator_for(case.activity, estimator) if lying else estimator
-    variant = "_lying" if spec != estimator else ""
-    key = f"{_sha256(case.path)[:24]}_{estimator}{variant}_s{stride}_v{CACHE_FORMAT}"
+    key = f"{_sha256(case.path)[:24]}_{estimator}_s{stride}_v{CACHE_FORMAT}"
     target = cache / "footage" / f"{key}.npz"
     if target.exists() and not refresh:
         with np.load(target) as data:
@@ -208,7 +199,7 @@ def _raw_pose(
             )
         return raw, float(meta["seconds"])
     start = time.perf_counter()
-    raw = estimate_video(case.path, estimator=spec, stride=stride)
+    raw = estimate_video(case.path, estimator=estimator, stride=stride)
     seconds = time.perf_counter() - start
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp.npz")
@@ -282,10 +273,7 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
     if not case.path.exists():
         out.skipped = "not fetched (tests/footage/fetch_external.py)"
         return out
-    # Counting runs the backend as analyze_video does for the labelled activity; recognition, as
-    # for a video whose activity is not given.
-    raw, model_s = _raw_pose(case, estimator, stride, cache, refresh, lying=True)
-    unnamed, _ = _raw_pose(case, estimator, stride, cache, refresh)
+    raw, model_s = _raw_pose(case, estimator, stride, cache, refresh)
     out.analysed_frames = len(raw)
     out.model_s = model_s
     out.model_fps = len(raw) / model_s if model_s > 0 else float("nan")
@@ -302,7 +290,7 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
         out.warnings = list(analysis.warnings)
     else:
         out.skipped = f"no profile for {case.activity!r} yet"
-    recognition = recognize(build_track(choose_person(unnamed, None)))
+    recognition = recognize(build_track(choose_person(raw, None)))
     if recognition.recognized is not None:
         out.recognised = str(recognition.recognized.activity)
         out.recognition_confidence = recognition.recognized.confidence

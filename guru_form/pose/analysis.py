@@ -42,7 +42,7 @@ from guru_form.pose.estimator import (
     RawPose,
     estimate_video,
 )
-from guru_form.pose.people import PersonSpec, choose_person, estimator_for
+from guru_form.pose.people import PersonSpec, choose_person
 from guru_form.pose.recognition import (
     RecognizedActivity,
     UnrecognizedActivityError,
@@ -236,8 +236,7 @@ def estimate_track(
     >>> t = pose.estimate_track("squat.mp4", activity="squat", stride=2)  # doctest: +SKIP
     >>> t.frame[["time_ms", "knee_angle"]].describe()  # doctest: +SKIP
     """
-    model = estimator_for(activity, estimator)
-    raw = estimate_video(path, estimator=model, stride=stride, progress=progress)
+    raw = estimate_video(path, estimator=estimator, stride=stride, progress=progress)
     raw = choose_person(raw, activity, person, at_s=person_at_s)
     return build_track(raw, activity)
 

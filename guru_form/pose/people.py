@@ -20,7 +20,6 @@ carry on.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
@@ -31,7 +30,7 @@ from guru_form import activities
 from guru_form.errors import InvalidInputError
 from guru_form.kinematics import body_height_px
 from guru_form.models import Activity
-from guru_form.pose.estimator import DEFAULT_ESTIMATOR, EstimatorSpec, RawPose
+from guru_form.pose.estimator import RawPose
 from guru_form.pose.joints import SIDES, joint_index
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "activity_movement",
     "body_box",
     "choose_person",
-    "estimator_for",
     "hip_x",
     "people_on_frame",
 ]
@@ -54,31 +52,6 @@ PersonSpec: TypeAlias = "int | Sequence[float] | None"
 _BOX_VISIBILITY = 0.3
 #: A person found on fewer analysed frames than this is not scored as an athlete.
 _MIN_FRAMES = 5
-
-
-def estimator_for(activity: Activity | str | None, estimator: EstimatorSpec) -> EstimatorSpec:
-    """The pose backend to find the athlete of ``activity`` with.
-
-    For an activity done lying (its profile's ``posture`` is ``"horizontal"``: bench press,
-    push-up) the default backend also looks for people on the frame turned by a quarter turn
-    when nobody in view lies (:mod:`guru_form.pose.blazepose.rotated`): its person detector
-    misses some lifters lying across the frame. Any other activity or backend is left as given.
-
-    Parameters
-    ----------
-    activity
-        The activity the video shows, or None (not known yet).
-    estimator
-        A backend name or a factory (see :func:`~guru_form.pose.estimator.estimate_video`).
-    """
-    if activity is None or estimator != DEFAULT_ESTIMATOR:
-        return estimator
-    profile = activities.find(Activity(activity))
-    if profile is None or profile.rule.posture != "horizontal":
-        return estimator
-    from guru_form.pose.blazepose.backend import BlazePoseEstimator
-
-    return functools.partial(BlazePoseEstimator, find_lying=True)
 
 
 def body_box(joints: FloatArray) -> FloatArray | None:

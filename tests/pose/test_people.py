@@ -243,18 +243,3 @@ def test_real_footage_people_in_a_fresh_process() -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "4 passed" in done.stdout, done.stdout[-2000:]
-
-
-def test_the_backend_looks_for_people_lying_only_for_an_activity_done_lying() -> None:
-    from functools import partial
-
-    from guru_form.pose.blazepose.backend import BlazePoseEstimator
-    from guru_form.pose.people import estimator_for
-
-    for activity in ("bench_press", "push_up"):
-        spec = estimator_for(activity, "blazepose")
-        assert isinstance(spec, partial) and spec.func is BlazePoseEstimator
-        assert spec.keywords == {"find_lying": True}
-    for activity in ("squat", "deadlift", None):
-        assert estimator_for(activity, "blazepose") == "blazepose"
-    assert estimator_for("bench_press", "mediapipe") == "mediapipe"

@@ -36,9 +36,6 @@ class BlazePoseEstimator:
     guard
         Re-detect a person whose body proportions suddenly become implausible (see
         :mod:`guru_form.pose.blazepose.guard`).
-    find_lying
-        For an activity done lying: when nobody in view lies, also look for people on the frame
-        turned by a quarter turn each way (see :mod:`guru_form.pose.blazepose.rotated`).
     num_threads
         LiteRT threads per model (default: ``$GURU_FORM_POSE_THREADS``, else the CPUs, at most 4).
 
@@ -62,7 +59,6 @@ class BlazePoseEstimator:
         min_tracking_confidence: float = MIN_TRACKING_SCORE,
         detect_interval_s: float = 1.0,
         guard: bool = True,
-        find_lying: bool = False,
         num_threads: int | None = None,
     ) -> None:
         self._detector = PersonDetector(min_score=min_detection_confidence, num_threads=num_threads)
@@ -74,7 +70,6 @@ class BlazePoseEstimator:
             min_tracking_score=min_tracking_confidence,
             detect_interval_ms=1000.0 * detect_interval_s,
             guard=guard,
-            find_lying=find_lying,
         )
 
     @property

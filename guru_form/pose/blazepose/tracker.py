@@ -35,7 +35,6 @@ from guru_form.pose.blazepose.detector import Detection, PersonDetector
 from guru_form.pose.blazepose.guard import ProportionGuard
 from guru_form.pose.blazepose.landmarks import LandmarkModel, PoseLandmarks
 from guru_form.pose.blazepose.roi import RegionOfInterest, roi_from_alignment
-from guru_form.pose.blazepose.rotated import detect_turned, is_lying
 from guru_form.pose.blazepose.smoothing import AlignmentSmoother
 
 __all__ = ["SAME_PERSON", "PeopleTracker", "PersonTrack", "engine_joints"]
@@ -146,10 +145,6 @@ class PeopleTracker:
         every ``detect_interval_ms``).
     guard
         Re-detect frames whose body proportions are implausible.
-    find_lying
-        Look for someone lying (an activity done lying): when the detector runs and nobody in
-        view lies, it also runs on the frame turned by a quarter turn each way
-        (:func:`~.rotated.detect_turned`).
     """
 
     def __init__(
@@ -162,7 +157,6 @@ class PeopleTracker:
         detect_interval_ms: float = 1000.0,
         retry_ms: float = 500.0,
         guard: bool = True,
-        find_lying: bool = False,
     ) -> None:
         if max_people < 1:
             raise ValueError(f"max_people must be 1 or more, got {max_people}")
@@ -173,15 +167,12 @@ class PeopleTracker:
         self.detect_interval_ms = detect_interval_ms
         self.retry_ms = retry_ms
         self.guard = guard
-        self.find_lying = find_lying
         self.tracks: list[PersonTrack] = []
         self._next_id = 0
         self._last_detection_ms: float | None = None
         #: Frames on which the detector ran, and frames the guard re-detected.
         self.detections = 0
         self.redetections = 0
-        #: Frames on which the detector also ran on the turned frame (``find_lying``).
-        self.turned_detections = 0
 
     def reset(self) -> None:
         """Forget everyone (a new video)."""
@@ -248,9 +239,6 @@ class PeopleTracker:
         lost_now: set[int],
     ) -> None:
         detections = self.detector.detect(image)
-        if self.find_lying and not _anyone_lying(found, detections):
-            detections += detect_turned(self.detector, image)
-            self.turned_detections += 1
         self._last_detection_ms = time_ms
         self.detections += 1
         by_id = {t.id: t for t in self.tracks}
@@ -322,13 +310,6 @@ class PeopleTracker:
         dropped = {t.id for t in lost[self.max_people :]}
         if dropped:
             self.tracks = [t for t in self.tracks if t.id not in dropped]
-
-
-def _anyone_lying(found: dict[int, PoseLandmarks], detections: list[Detection]) -> bool:
-    """True when a person read on this frame or a detection lies (:func:`~.rotated.is_lying`)."""
-    axes = [reading.alignment for reading in found.values()]
-    axes += [(d.keypoints[0], d.keypoints[1]) for d in detections]
-    return any(is_lying(hip, top) for hip, top in axes)
 
 
 def _claims(track: PersonTrack, detection: Detection) -> bool:
