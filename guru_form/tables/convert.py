@@ -28,7 +28,9 @@ from guru_form.metrics import (
     OUTLIER,
     REP,
     START_MS,
+    UNSURE,
     as_analysis,
+    unsure_text,
 )
 from guru_form.models import Activity, Analysis, Rep, resolve_activity
 
@@ -233,6 +235,11 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
         rep lacks is NaN. When the local pose engine marked a rep as an outlier, a last column
         ``outlier`` holds each rep's mark (``"partial"``, ``"runs_into_next_movement"``; None
         for a normal rep), which set-level figures read (see :mod:`guru_form.tables.velocity`).
+        When the local pose engine is unsure of some of a rep's values (the pose was lost where
+        they were taken, :mod:`guru_form.pose.unsure`), a column ``unsure`` lists them with why
+        (``"ELBOW_ANGLE_DEGREES: the wrist hidden, visibility 0.21"``; None for a rep whose
+        values are all sure, see :data:`guru_form.metrics.UNSURE`); flags, charts and set-level
+        figures leave those values out.
         An empty, Pending or Failed analysis gives zero rows with the same fixed columns and
         dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
 
@@ -266,6 +273,10 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     marks = [getattr(r, "outlier", None) for r in reps]
     if any(m is not None for m in marks):
         frame[OUTLIER] = pd.Series(marks, index=frame.index, dtype="object")
+    # Rep.unsure is set by the local pose engine (empty when every value is sure).
+    unsure = [unsure_text(getattr(r, "unsure", {})) for r in reps]
+    if any(u is not None for u in unsure):
+        frame[UNSURE] = pd.Series(unsure, index=frame.index, dtype="object")
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_

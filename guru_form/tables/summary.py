@@ -19,11 +19,13 @@ from guru_form.metrics import (
     REP,
     SESSION_COLUMNS,
     START_MS,
+    UNSURE,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
     group_keys,
     rep_order,
     unit_of,
+    unsure_of,
 )
 from guru_form.models import Analysis
 from guru_form.tables.convert import reps_frame
@@ -223,6 +225,10 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
         ``reps_left_out``
             Reps the local pose engine marked as outliers, left out of the velocity loss (see
             :func:`guru_form.tables.counted_reps`); only when the frame has an ``outlier`` column.
+        ``velocity_unsure``
+            Reps whose velocity the local pose engine is unsure of, also left out of the
+            velocity loss (see :func:`guru_form.metrics.unsure_of`); only when the frame has an
+            ``unsure`` column and a velocity.
 
     Examples
     --------
@@ -253,6 +259,11 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
     if OUTLIER in frame.columns:
         left_out = (~counted_reps(frame)).groupby(grouped_by, observed=True, sort=True).sum()
         out["reps_left_out"] = left_out.astype("int64").to_numpy()
+    if UNSURE in frame.columns and any(c in frame.columns for c in VELOCITY_COLUMNS):
+        unsure = unsure_of(frame, VELOCITY_LOSS).notna() & counted_reps(frame)
+        out["velocity_unsure"] = (
+            unsure.groupby(grouped_by, observed=True, sort=True).sum().astype("int64").to_numpy()
+        )
     if not keys:
         out = out.reset_index(drop=True)
         if out.empty:
