@@ -57,6 +57,7 @@ __all__ = [
     "group_keys",
     "rep_order",
     "require_columns",
+    "unsure_in",
     "unsure_of",
     "unsure_reasons",
     "unsure_text",
@@ -181,15 +182,26 @@ def unsure_of(frame: pd.DataFrame, column: str) -> pd.Series:
     >>> unsure_of(df, "ELBOW_ANGLE_DEGREES").tolist()
     [None, 'the elbow hidden']
     """
-    names = VELOCITY_COLUMNS if column == VELOCITY_LOSS else (column,)
     if UNSURE not in frame.columns:
         return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    values = []
-    for text in frame[UNSURE]:
-        reasons = unsure_reasons(text)
-        found = [reasons[n] for n in names if n in reasons]
-        values.append(" and ".join(found) if found else None)
+    values = [unsure_in(text, column) for text in frame[UNSURE]]
     return pd.Series(values, index=frame.index, dtype="object")
+
+
+def unsure_in(text: object, column: str) -> str | None:
+    """Why the value of ``column`` is unsure, from one rep's ``unsure`` text (None when sure).
+
+    Examples
+    --------
+    >>> unsure_in("MEAN_CONCENTRIC_VELOCITY_BH_PER_S: the wrist hidden", "velocity_loss_percent")
+    'the wrist hidden'
+    >>> unsure_in(None, "ELBOW_ANGLE_DEGREES") is None
+    True
+    """
+    names = VELOCITY_COLUMNS if column == VELOCITY_LOSS else (column,)
+    reasons = unsure_reasons(text)
+    found = [reasons[n] for n in names if n in reasons]
+    return " and ".join(found) if found else None
 
 
 def empty_rep_columns() -> dict[str, pd.Series[Any]]:
