@@ -239,6 +239,7 @@ def annotate_rep_frame(
             margins=(
                 margins_of(thresholds, analysis.activity) if borderline and thresholds else None
             ),
+            unsure=rep.unsure,
         )
     return replace(frame, image=image, annotated=True)
 
