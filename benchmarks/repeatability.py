@@ -190,6 +190,14 @@ def engine_id() -> str:
             text=True,
             check=True,
         ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "guru_form"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if changed:
+            commit += ", with uncommitted changes to guru_form"
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown commit"
     return (
@@ -306,20 +314,30 @@ def metrics_of(frame: pd.DataFrame) -> list[str]:
 def differences(
     runs: dict[tuple[str, int], pd.DataFrame],
     comparisons: Iterable[tuple[tuple[str, int], tuple[str, int]]],
-) -> tuple[dict[str, list[float]], list[tuple[str, str, int, int, int]]]:
-    """Paired differences per metric over ``comparisons``, and (a, b, reps a, reps b, paired)."""
-    out: dict[str, list[float]] = {}
+) -> tuple[dict[str, list[float]], dict[str, list[float]], list[tuple[str, str, int, int, int]]]:
+    """Paired differences per metric over ``comparisons``: of the pairs whose two values the
+    engine is sure of (the pairing rule), and of every pair; and (a, b, reps a, reps b, paired).
+
+    A value is sure unless the rep table's ``unsure`` column names its metric
+    (:func:`guru_form.metrics.unsure_of`); a pair counts when both of its values are sure."""
+    from guru_form.metrics import unsure_of
+
+    sure: dict[str, list[float]] = {}
+    every: dict[str, list[float]] = {}
     counts = []
     for key_a, key_b in comparisons:
         a, b = runs[key_a], runs[key_b]
         pairs = pair_reps(a, b)
         counts.append((_run_name(key_a), _run_name(key_b), len(a), len(b), len(pairs)))
         for metric in sorted(set(metrics_of(a)) & set(metrics_of(b))):
+            lost_a, lost_b = unsure_of(a, metric).notna(), unsure_of(b, metric).notna()
             for i, j in pairs:
                 va, vb = float(a[metric].iloc[i]), float(b[metric].iloc[j])
                 if math.isfinite(va) and math.isfinite(vb):
-                    out.setdefault(metric, []).append(va - vb)
-    return out, counts
+                    every.setdefault(metric, []).append(va - vb)
+                    if not (lost_a.iloc[i] or lost_b.iloc[j]):
+                        sure.setdefault(metric, []).append(va - vb)
+    return sure, every, counts
 
 
 def _run_name(key: tuple[str, int]) -> str:
@@ -347,8 +365,9 @@ def measure(
 
     from guru_form.errors import GuruError
 
-    stride_diffs: dict[str, dict[str, list[float]]] = {}
-    retest_diffs: dict[str, dict[str, list[float]]] = {}
+    # activity -> metric -> (differences of the pairs the engine is sure of, of every pair)
+    stride_diffs: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
+    retest_diffs: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
     per_clip = []
     work = [(c, v, s) for c in selected for v in VARIANTS for s in STRIDES]
     runs: dict[Path, dict[tuple[str, int], pd.DataFrame]] = {}
@@ -381,9 +400,11 @@ def measure(
             ("stride", stride_pairs, stride_diffs),
             ("retest", retest_pairs, retest_diffs),
         ):
-            diffs, counts = differences(clip_runs, comparisons)
-            for metric, values in diffs.items():
-                store.setdefault(clip.activity, {}).setdefault(metric, []).extend(values)
+            diffs, every, counts = differences(clip_runs, comparisons)
+            for metric, values in every.items():
+                kept = store.setdefault(clip.activity, {}).setdefault(metric, ([], []))
+                kept[0].extend(diffs.get(metric, []))
+                kept[1].extend(values)
             per_clip.append(
                 {
                     "clip": clip.name,
@@ -400,11 +421,20 @@ def measure(
             {"clip": clip.name, "activity": clip.activity, "kind": "set_loss", "runs": loss}
         )
     spreads: dict[str, Any] = {}
+    left: dict[tuple[str, str, str], int] = {}  # every pair left out: no spread
     for kind, store in (("stride", stride_diffs), ("retest", retest_diffs)):
         for activity, metrics in store.items():
-            for metric, values in metrics.items():
-                if values:
-                    spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = spread(values)
+            for metric, (kept, every) in metrics.items():
+                if kept:
+                    entry = spread(kept) | {
+                        "left_out": len(every) - len(kept),
+                        "spread_all_pairs": spread(every)["spread"],
+                    }
+                    spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = entry
+                elif every:
+                    left[(activity, metric, kind)] = len(every)
+    for (activity, metric, kind), count in left.items():
+        print(f"{activity} {metric} {kind}: all {count} pairs left out (unsure), no spread")
     return spreads, per_clip, failed
 
 
@@ -460,6 +490,20 @@ def report(
         "rep gives up to three stride pairs (one per copy) and four retest pairs (two copies at two",
         "strides), so they are not independent reps; the line under each heading gives the reps.",
         "",
+        "**Unsure values and the pairing rule.** The engine checks each per-rep value on the frames",
+        "it was taken from (`guru_form/pose/unsure.py`) and calls it *unsure* when the pose was lost",
+        "there: a joint it is measured from had a visibility below "
+        f"{_unsure_constants()['visible']} (MediaPipe's",
+        "convention for a visible landmark) on the frame the value was taken, an interior elbow or",
+        f"knee angle was below {_unsure_constants()['smallest_interior_angle_deg']} ° (180° minus",
+        "the joint's largest passive flexion, 160°, Kapandji), or the angle changed faster than",
+        f"{_unsure_constants()['max_angular_speed_deg_s']:g} °/s between two analysed frames of the rep",
+        "(above the fastest elbow extension measured in sport, about 2,300 °/s in baseball pitching,",
+        "Fleisig et al. 1995). The thresholds were fixed from these sources before this measurement.",
+        "An unsure value is not judged (the report reads *unsure (pose lost: ...)*), and a pair of",
+        "runs counts towards a spread only when **both** of its values are sure. *Left out* counts",
+        "the pairs with an unsure value; *margin, all pairs* is what the margin would be with them.",
+        "",
     ]
     for activity in sorted(spreads):
         own = [c for c in measured if c.activity == activity]
@@ -471,8 +515,9 @@ def report(
             + ", ".join(_clip_text(c) for c in own)
             + ".",
             "",
-            "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) | margin |",
-            "|---|---|---|---|",
+            "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) "
+            "| margin | left out (stride / retest) | margin, all pairs |",
+            "|---|---|---|---|---|---|",
         ]
         for metric, kinds in sorted(spreads[activity].items(), key=lambda kv: _order(kv[0])):
             unit = unit_of(metric)
@@ -486,9 +531,15 @@ def report(
                     f"{format_value(s['largest'], unit)})"
                 )
             margin = max(s["spread"] for s in kinds.values())
+            everything = max(s.get("spread_all_pairs", s["spread"]) for s in kinds.values())
+            left = " / ".join(
+                str(kinds[k].get("left_out", 0)) if k in kinds else "–"
+                for k in ("stride", "retest")
+            )
             label = metric_label(metric) if metric != "mid_s" else "Turning point time"
             lines.append(
-                f"| {label} (`{metric}`) | {cells[0]} | {cells[1]} | ±{format_value(margin, unit)} |"
+                f"| {label} (`{metric}`) | {cells[0]} | {cells[1]} | ±{format_value(margin, unit)} "
+                f"| {left} | ±{format_value(everything, unit)} |"
             )
         lines.append("")
     lines += [
@@ -544,6 +595,18 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def _unsure_constants() -> dict[str, Any]:
+    """The measurement check's thresholds (``guru_form.pose.unsure``), as the json records them."""
+    from guru_form.pose import unsure
+
+    return {
+        "visible": unsure.VISIBLE,
+        "smallest_interior_angle_deg": dict(unsure.SMALLEST_INTERIOR_ANGLE_DEG)["elbow_angle"],
+        "smallest_interior_angle_by_series_deg": dict(unsure.SMALLEST_INTERIOR_ANGLE_DEG),
+        "max_angular_speed_deg_s": unsure.MAX_ANGULAR_SPEED_DEG_S,
+    }
+
+
 def _order(metric: str) -> tuple[int, str]:
     from guru_form.metrics import ANALYSIS_TYPES
 
@@ -597,6 +660,9 @@ def main(argv: list[str] | None = None) -> int:
         data = {
             "_doc": "Written by benchmarks/repeatability.py --write; read by guru_form.metrics.repeatability.",
             "engine": engine,
+            "estimator_fingerprint": estimator_fingerprint(),
+            "unsure_rule": _unsure_constants(),
+            "pairing": "a pair counts when both runs' values are sure (guru_form.pose.unsure)",
             "measured": dt.date.today().isoformat(),
             "clips": names,
             "spreads": spreads,
