@@ -19,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from guru_form._deprecation import alias_module
+from guru_form._lazy import lazy_exports
 from guru_form._version import __version__
 from guru_form.errors import *  # noqa: F403
 from guru_form.errors import __all__ as _error_names
@@ -170,16 +171,4 @@ _SUBMODULES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"guru_form.{name}")
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'guru_form' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, submodules=_SUBMODULES)

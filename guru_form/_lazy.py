@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 __all__ = ["lazy_exports"]
 
 
 def lazy_exports(
-    package: str, names: Mapping[str, str]
+    package: str, names: Mapping[str, str], *, submodules: Collection[str] = ()
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of a package that imports ``names`` on first use.
 
@@ -26,6 +26,8 @@ def lazy_exports(
         The package's name (``__name__``); it must be importing (in :data:`sys.modules`).
     names
         ``name -> the module that defines it``.
+    submodules
+        Subpackages reachable as attributes (``package.name``), imported on first access too.
 
     Returns
     -------
@@ -35,6 +37,8 @@ def lazy_exports(
     namespace = vars(sys.modules[package])
 
     def module_getattr(name: str) -> Any:
+        if name in submodules:
+            return importlib.import_module(f"{package}.{name}")
         module = names.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
@@ -43,6 +47,6 @@ def lazy_exports(
         return value
 
     def module_dir() -> list[str]:
-        return sorted(set(namespace) | set(names))
+        return sorted(set(namespace) | set(names) | set(submodules))
 
     return module_getattr, module_dir

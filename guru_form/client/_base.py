@@ -150,6 +150,7 @@ class BaseGuruClient:
             allow_insecure_http=allow_insecure_http,
         )
         self._setup(config, timeouts, policy, None if cache_dir is None else Path(cache_dir))
+        self._start_io()
 
     @classmethod
     def local(

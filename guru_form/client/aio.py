@@ -19,7 +19,7 @@ import anyio
 import anyio.to_thread
 import httpx
 
-from guru_form._http import RetryPolicy, asend_with_retries
+from guru_form._http import asend_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials, TokenStore
 from guru_form.client._base import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -38,7 +38,7 @@ from guru_form.client._progress import (
     CountProgress,
     CountReporter,
 )
-from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_async_http
+from guru_form.client._transport import build_async_http
 from guru_form.client._validate import Include, check_count, video_metadata
 from guru_form.client.batch import BatchFailure, BatchResult
 from guru_form.errors import GuruError, NotFoundError
@@ -63,38 +63,6 @@ class AsyncGuruClient(BaseGuruClient):
     >>> async with AsyncGuruClient() as client:  # doctest: +SKIP
     ...     result = await client.analyze_many(paths, activity="squat")
     """
-
-    def __init__(
-        self,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        *,
-        base_url: str | None = None,
-        auth_url: str | None = None,
-        scope: str | None = None,
-        audience: str | None = None,
-        auth_scheme: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry: RetryPolicy | None = None,
-        cache_dir: str | os.PathLike[str] | None = None,
-        allow_insecure_http: bool = False,
-    ) -> None:
-        super().__init__(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            auth_url=auth_url,
-            scope=scope,
-            audience=audience,
-            auth_scheme=auth_scheme,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            cache_dir=cache_dir,
-            allow_insecure_http=allow_insecure_http,
-        )
-        self._start_io()
 
     def _start_io(self, store: TokenStore | None = None) -> None:
         self._http = build_async_http(self._timeout)

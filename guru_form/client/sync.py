@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from guru_form._http import RetryPolicy, send_with_retries
+from guru_form._http import send_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials
 from guru_form.client._base import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -35,7 +35,7 @@ from guru_form.client._progress import (
     ByteProgress,
     CountProgress,
 )
-from guru_form.client._transport import DEFAULT_MAX_RETRIES, build_sync_http
+from guru_form.client._transport import build_sync_http
 from guru_form.client._validate import Include
 from guru_form.client.batch import BatchResult, run_sync
 from guru_form.errors import NotFoundError
@@ -93,38 +93,6 @@ class GuruClient(BaseGuruClient):
     ...     analysis = client.analyze("squat.mp4", activity="squat")
     ...     analysis.to_frame()
     """
-
-    def __init__(
-        self,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        *,
-        base_url: str | None = None,
-        auth_url: str | None = None,
-        scope: str | None = None,
-        audience: str | None = None,
-        auth_scheme: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        retry: RetryPolicy | None = None,
-        cache_dir: str | os.PathLike[str] | None = None,
-        allow_insecure_http: bool = False,
-    ) -> None:
-        super().__init__(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            auth_url=auth_url,
-            scope=scope,
-            audience=audience,
-            auth_scheme=auth_scheme,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry=retry,
-            cache_dir=cache_dir,
-            allow_insecure_http=allow_insecure_http,
-        )
-        self._start_io()
 
     def _start_io(self) -> None:
         self._http = build_sync_http(self._timeout)

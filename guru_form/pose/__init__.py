@@ -44,6 +44,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from guru_form._deprecation import alias_module
+from guru_form._lazy import lazy_exports
 from guru_form.pose.accuracy import Accuracy, accuracy_against_truth
 from guru_form.pose.analysis import (
     analyze_track,
@@ -107,20 +108,21 @@ __all__ = [
 alias_module("guru_form.pose.analyze", "guru_form.pose.analysis")
 
 
+# The backends are imported on first use: they are the parts that need a runtime.
+_backend_getattr, __dir__ = lazy_exports(
+    __name__,
+    {
+        "BlazePoseEstimator": "guru_form.pose.blazepose.backend",
+        "MediaPipeEstimator": "guru_form.pose.mediapipe_backend",
+    },
+)
+
+
 def __getattr__(name: str) -> Any:
-    # The backends are imported on first use: they are the parts that need a runtime.
-    if name == "MediaPipeEstimator":
-        from guru_form.pose.mediapipe_backend import MediaPipeEstimator
-
-        return MediaPipeEstimator
-    if name == "BlazePoseEstimator":
-        from guru_form.pose.blazepose import BlazePoseEstimator
-
-        return BlazePoseEstimator
     if name == "RULES":  # deprecated: each activity's profile holds its rule
         from guru_form._deprecation import warn_moved
         from guru_form.pose import segmentation
 
         warn_moved("guru_form.pose.RULES", "guru_form.activities.get(activity).rule")
         return segmentation._rules()
-    raise AttributeError(f"module 'guru_form.pose' has no attribute {name!r}")
+    return _backend_getattr(name)

@@ -429,6 +429,12 @@ class _Api:
             )
         return None
 
+    def authorized_video(self, request: Request) -> VideoRecord | Response:
+        """The video the request's path names, or the answer to send instead (401, 404)."""
+        if (denied := self.authenticate(request)) is not None:
+            return denied
+        return self.video_or_404(request.path_params["video_id"])
+
     def video_or_404(self, video_id: str) -> VideoRecord | JSONResponse:
         record = self.rt.store.get_video(video_id) if _VIDEO_ID.fullmatch(video_id) else None
         if record is None:
@@ -567,9 +573,7 @@ class _Api:
         }
 
     async def get_video(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         try:
@@ -579,17 +583,13 @@ class _Api:
         return JSONResponse(await self.video_json(request, record, include))
 
     async def get_j2p(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         return JSONResponse(await self.j2p_json(record, record.analysis()))
 
     async def get_overlay(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         kind = request.path_params["kind"]
@@ -613,9 +613,7 @@ class _Api:
         return FileResponse(path, media_type="video/mp4", filename=f"{record.id}-{kind}.mp4")
 
     async def update_video(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         try:
@@ -630,17 +628,13 @@ class _Api:
         return JSONResponse({"id": record.id})
 
     async def get_analysis(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         return JSONResponse(record.analysis())
 
     async def get_content(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         if record.content_path is None:
@@ -651,9 +645,7 @@ class _Api:
         return FileResponse(record.content_path, media_type=media_type, filename=record.filename)
 
     async def get_pose_track(self, request: Request) -> Response:
-        if (denied := self.authenticate(request)) is not None:
-            return denied
-        record = self.video_or_404(request.path_params["video_id"])
+        record = self.authorized_video(request)
         if isinstance(record, Response):
             return record
         if record.analysis().get("status") != "Complete":

@@ -19,7 +19,9 @@ extra) and says so with :class:`~guru_form.errors.MissingDependencyError`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from guru_form._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from guru_form.pose.blazepose.backend import BlazePoseEstimator
@@ -27,9 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["BlazePoseEstimator"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "BlazePoseEstimator":
-        from guru_form.pose.blazepose.backend import BlazePoseEstimator
-
-        return BlazePoseEstimator
-    raise AttributeError(f"module 'guru_form.pose.blazepose' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__, {"BlazePoseEstimator": "guru_form.pose.blazepose.backend"}
+)
