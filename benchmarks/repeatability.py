@@ -213,7 +213,8 @@ def estimator_fingerprint() -> str:
     """A digest of everything that decides the pose model's raw output: the estimator's code
     (``guru_form/pose/estimator.py``, the BlazePose and MediaPipe backends, with the model files),
     the video reader's code and the versions of the runtime, decoder and numpy (the raw-output
-    cache's key)."""
+    cache's key). Packages' ``__init__.py`` files are left out: they only name what the modules
+    export."""
     import importlib.metadata as md
 
     digest = hashlib.sha256(f"raw format {RAW_FORMAT}".encode())
@@ -226,7 +227,7 @@ def estimator_fingerprint() -> str:
         *sorted((package / "video").rglob("*.py")),
     ]
     for path in files:
-        if path.exists() and "__pycache__" not in path.parts:
+        if path.exists() and "__pycache__" not in path.parts and path.name != "__init__.py":
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     for dist in ("ai-edge-litert", "mediapipe", "numpy", "av", "opencv-python-headless"):
