@@ -151,21 +151,37 @@ def angle_reasons(
     return out
 
 
+def _joint_list(joints: Sequence[str]) -> str:
+    """``"the wrist"``, ``"the shoulder, hip and knee"``."""
+    if len(joints) == 1:
+        return f"the {joints[0]}"
+    return f"the {', '.join(joints[:-1])} and {joints[-1]}"
+
+
 def _hidden(
     joints: Sequence[str], visibility: Mapping[str, FloatArray], frames: Sequence[int]
 ) -> list[str]:
-    out = []
+    """Which of ``joints`` the model did not see on ``frames``, in words (empty when it saw all)."""
+    low: dict[str, float] = {}
+    missing = []
     for joint in joints:
         seen = visibility.get(joint)
         if seen is None:
             continue
-        low = [float(seen[f]) for f in frames if not seen[f] >= VISIBLE]
-        if not low:
+        values = [float(seen[f]) for f in frames if not seen[f] >= VISIBLE]
+        if not values:
             continue
-        if all(np.isfinite(low)):
-            out.append(f"the {joint} hidden, visibility {min(low):.2f}")
+        if all(np.isfinite(values)):
+            low[joint] = min(values)
         else:
-            out.append(f"the {joint} not found")
+            missing.append(joint)
+    out = []
+    if low:
+        shown = ", ".join(f"{v:.2f}" for v in low.values())
+        word = "visibility" if len(low) == 1 else "visibilities"
+        out.append(f"{_joint_list(list(low))} hidden, {word} {shown}")
+    if missing:
+        out.append(f"{_joint_list(missing)} not found")
     return out
 
 

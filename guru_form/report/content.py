@@ -516,7 +516,7 @@ def set_section(
     section.flagged = _flagged(frame, rules)
     failed = sum(1 for f in section.flagged if f.reasons)
     near = sum(1 for f in section.flagged if f.borderline and not f.reasons)
-    lost = sum(1 for f in section.flagged if f.unsure and not f.reasons and not f.borderline)
+    lost = sum(1 for f in section.flagged if f.unsure)  # reps with a value not judged
     section.stats = _stats(frame, key_metric, failed, near, velocity_loss_limit, lost)
     section.rules = [rule.text for rule in rules]
     section.charts = set_charts(

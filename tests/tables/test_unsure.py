@@ -124,9 +124,16 @@ def test_charts_mark_an_unsure_rep_with_its_flags_shape_open_in_grey() -> None:
     frame = flag_depth(reps_frame(_bench()), 60.0, margin=0)
     ax = plots.plot_metric(frame, "ELBOW_ANGLE_DEGREES")
     unsure = [line for line in ax.get_lines() if "unsure" in str(line.get_label()).lower()]
-    assert len(unsure) == 1
-    assert unsure[0].get_marker() == "v" and unsure[0].get_mec() == UNSURE_COLOR
-    assert unsure[0].get_label() == "Shallow, unsure: pose lost (1 rep)"
+    assert len(unsure) == 2
+    lane = next(line for line in unsure if line.get_marker() == "v")
+    assert (
+        lane.get_mec() == UNSURE_COLOR and lane.get_label() == "Shallow, unsure: pose lost (1 rep)"
+    )
+    point = next(line for line in unsure if line.get_marker() == "o")  # the value itself, open grey
+    assert point.get_mec() == UNSURE_COLOR and list(point.get_xdata()) == [2]
+    bars = plots.plot_velocity(frame, loss_threshold=20, margin=0)
+    legend = [t.get_text() for t in bars.get_legend().get_texts()]
+    assert "Unsure: pose lost (1 rep, not judged)" in legend
     matplotlib.pyplot.close("all")
 
 
