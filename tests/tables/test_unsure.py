@@ -188,3 +188,25 @@ def test_the_repeatability_benchmark_pairs_only_values_both_runs_are_sure_of() -
     assert every["ELBOW_ANGLE_DEGREES"] == [-1.0, -52.0, 2.0]
     assert sure["duration_s"] == every["duration_s"] == [0.0, 0.0, 0.0]
     assert counts == [("original/stride 1", "original/stride 2", 3, 3, 3)]
+
+
+def test_unsure_values_travel_from_a_server_over_http_into_the_clients_analysis(
+    tmp_path: Path,
+) -> None:
+    import guru_form as gf
+    from guru_form import GuruClient
+    from guru_form.testing import LocalServer
+    from tests.tables._unsure_engine import WHY
+
+    engine = "tests.tables._unsure_engine:UnsureEngine"
+    with LocalServer(tmp_path / "server", engine=engine) as server:
+        client = GuruClient(**server.client_kwargs(), cache_dir=tmp_path / "cache")
+        try:
+            analysis = client.analyze(gf.sample_path("squat"), activity="squat", progress=False)
+        finally:
+            client.close()
+    first = next(iter(analysis.reps[1].analyses))
+    assert analysis.reps[1].unsure == {first: WHY}
+    assert all(not rep.unsure for k, rep in enumerate(analysis.reps) if k != 1)
+    frame = reps_frame(analysis)
+    assert unsure_of(frame, first).tolist()[1] == WHY
