@@ -50,7 +50,7 @@ from guru_form.pose.recognition import (
 )
 from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
-from guru_form.pose.unsure import series_joints, unsure_metrics
+from guru_form.pose.unsure import series_joints, unsure_metrics, unsure_warning
 from guru_form.video import VideoInfo, VideoReader
 
 __all__ = [
@@ -336,6 +336,9 @@ def analyze_track(
         warnings=judged.warnings,
         activity_confidence=None if recognized is None else recognized.confidence,
     )
+    lost = unsure_warning([rep.unsure for rep in reps])
+    if lost is not None:
+        analysis.warnings.append(lost)
     if recognized is not None:
         analysis.warnings.insert(0, _recognition_sentence(recognized))
     analysis.raw = analysis.to_json()

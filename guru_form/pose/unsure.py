@@ -48,6 +48,7 @@ from guru_form.activities import ActivityProfile
 from guru_form.activities._profile import VELOCITY_TYPES, SeriesMeasure
 from guru_form.joints import TRACK_JOINTS
 from guru_form.kinematics import angle_series
+from guru_form.pose.confidence import _numbers as rep_numbers
 
 __all__ = [
     "MAX_ANGULAR_SPEED_DEG_S",
@@ -56,6 +57,7 @@ __all__ = [
     "angle_reasons",
     "series_joints",
     "unsure_metrics",
+    "unsure_warning",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -248,3 +250,32 @@ def unsure_metrics(
             if reasons:
                 out[name] = " and ".join(reasons)
     return out
+
+
+def unsure_warning(unsure: Sequence[Mapping[str, str]]) -> str | None:
+    """The sentence for the analysis's warnings naming the reps with unsure values (None if none).
+
+    Parameters
+    ----------
+    unsure
+        Per rep, its unsure values (:func:`unsure_metrics`).
+
+    Examples
+    --------
+    >>> unsure_warning([{}, {"ELBOW_ANGLE_DEGREES": "the wrist hidden, visibility 0.21"}, {}])
+    "Rep 2: the pose was lost where some of its values were taken (the wrist hidden, visibility 0.21); they read 'unsure' and set figures leave them out: check it on the video."
+    >>> unsure_warning([{}, {}]) is None
+    True
+    """
+    reps = [k + 1 for k, values in enumerate(unsure) if values]
+    if not reps:
+        return None
+    first = next(why for values in unsure for why in values.values())
+    one = len(reps) == 1
+    numbers = rep_numbers(reps)
+    example = first if one else f"e.g. {first}"
+    return (
+        f"{'Rep' if one else 'Reps'} {numbers}: the pose was lost where some of "
+        f"{'its' if one else 'their'} values were taken ({example}); they read 'unsure' and set "
+        f"figures leave them out: check {'it' if one else 'them'} on the video."
+    )

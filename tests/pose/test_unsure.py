@@ -48,6 +48,8 @@ def test_a_rep_whose_knee_is_hidden_at_the_bottom_has_its_knee_values_unsure() -
     # The engine writes it into the extension, beside the person measured, and it reads back.
     assert lost.raw[EXTENSION_KEY][UNSURE_FIELD][1] == unsure
     assert Analysis.from_json(lost.to_json()).reps == lost.reps
+    assert lost.warnings[-1].startswith("Rep 2: the pose was lost where some of its values")
+    assert not any("pose was lost" in w for w in clean.warnings)
 
 
 def test_an_elbow_angle_no_elbow_reaches_and_a_jump_no_body_makes_are_unsure() -> None:
