@@ -269,17 +269,25 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     reps = [analysis.reps[i] for i in table.source]
     columns.update(opinion_columns(reps, table.types))
     frame = pd.DataFrame(columns)
-    # Rep.outlier is set by the local pose engine (None for a normal rep).
-    marks = [getattr(r, "outlier", None) for r in reps]
-    if any(m is not None for m in marks):
-        frame[OUTLIER] = pd.Series(marks, index=frame.index, dtype="object")
-    # Rep.unsure is set by the local pose engine (empty when every value is sure).
-    unsure = [unsure_text(getattr(r, "unsure", {})) for r in reps]
-    if any(u is not None for u in unsure):
-        frame[UNSURE] = pd.Series(unsure, index=frame.index, dtype="object")
+    for name, marks in engine_marks(reps).items():
+        frame[name] = pd.Series(marks, index=frame.index, dtype="object")
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_
+
+
+def engine_marks(reps: Sequence[Rep]) -> dict[str, list[str | None]]:
+    """The local pose engine's marks of ``reps``, the last columns of a wide frame (object
+    dtype): ``outlier`` (``Rep.outlier``, None for a normal rep) and ``unsure`` (``Rep.unsure``
+    as text, None when every value is sure), each only when a rep carries one."""
+    out: dict[str, list[str | None]] = {}
+    marks = [getattr(r, "outlier", None) for r in reps]
+    if any(m is not None for m in marks):
+        out[OUTLIER] = marks
+    unsure = [unsure_text(getattr(r, "unsure", {})) for r in reps]
+    if any(u is not None for u in unsure):
+        out[UNSURE] = unsure
+    return out
 
 
 def opinion_columns(reps: Sequence[Rep], types: Sequence[str]) -> dict[str, Any]:

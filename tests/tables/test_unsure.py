@@ -20,6 +20,7 @@ from guru_form.plots.markers import UNSURE_COLOR
 from guru_form.report.content import set_section
 from guru_form.report.rules import apply_rules
 from guru_form.tables import (
+    combine,
     flag_depth,
     flag_velocity_loss,
     reps_frame,
@@ -95,6 +96,12 @@ def test_set_figures_leave_unsure_values_out() -> None:
     assert summary.loc["ELBOW_ANGLE_DEGREES", "mean"] == pytest.approx((70 + 75 + 72) / 3)
     assert summary.loc["ELBOW_ANGLE_DEGREES", "unsure"] == 1
     assert set_summary(frame).iloc[0]["velocity_unsure"] == 1
+    # Sessions combined keep the marks: each session's loss leaves its own unsure rep out.
+    both = combine({"Mon": _bench(), "Thu": _bench(None)}, wide=True)
+    assert both[UNSURE].notna().tolist() == [False, True, False, False] + [False] * 4
+    losses = set_velocity_loss(both, by="session")
+    assert losses["Mon"] == pytest.approx(15.0)
+    assert losses["Thu"] == pytest.approx(100 * (0.6 - 0.34) / 0.6)
 
 
 def test_the_report_reads_unsure_pose_lost_and_says_what_it_left_out() -> None:
