@@ -473,6 +473,7 @@ def report(
     """The tables as markdown."""
     from guru_form.metrics import format_value, metric_label, unit_of
 
+    rule = _unsure_constants()
     lines = [
         "# Measurement repeatability",
         "",
@@ -492,18 +493,25 @@ def report(
         "strides), so they are not independent reps; the line under each heading gives the reps.",
         "",
         "**Unsure values and the pairing rule.** The engine checks each per-rep value on the frames",
-        "it was taken from (`guru_form/pose/unsure.py`) and calls it *unsure* when the pose was lost",
-        "there: a joint it is measured from had a visibility below "
-        f"{_unsure_constants()['visible']} (MediaPipe's",
-        "convention for a visible landmark) on the frame the value was taken, an interior elbow or",
-        f"knee angle was below {_unsure_constants()['smallest_interior_angle_deg']} ° (180° minus",
-        "the joint's largest passive flexion, 160°, Kapandji), or the angle changed faster than",
-        f"{_unsure_constants()['max_angular_speed_deg_s']:g} °/s between two analysed frames of the rep",
-        "(above the fastest elbow extension measured in sport, about 2,300 °/s in baseball pitching,",
-        "Fleisig et al. 1995). The thresholds were fixed from these sources before this measurement.",
-        "An unsure value is not judged (the report reads *unsure (pose lost: ...)*), and a pair of",
-        "runs counts towards a spread only when **both** of its values are sure. *Left out* counts",
-        "the pairs with an unsure value; *margin, all pairs* is what the margin would be with them.",
+        "it was taken from (`guru_form/pose/unsure.py`, where the thresholds and their sources live)",
+        "and calls it *unsure* when the pose was lost there:",
+        "",
+        f"- *hidden*: a joint the value is measured from had a visibility below {rule['visible']:g}",
+        "  (MediaPipe's own convention for a visible landmark) on the frame the value was taken (a",
+        "  velocity: its moving joint at either end of the concentric phase);",
+        f"- *impossible*: an interior elbow or knee angle below {rule['smallest_interior_angle_deg']:g}°,",
+        "  180° minus the joint's largest passive flexion, 160° (Kapandji, *The Physiology of the",
+        "  Joints*); the AAOS's active ranges are not the bound, as a loaded deep squat exceeds them;",
+        f"- *jump*: the value's angle changed faster than {rule['max_angular_speed_deg_s']:g} °/s between",
+        "  two consecutive analysed frames of the rep, above the fastest elbow extension measured in",
+        "  sport (about 2,300 °/s in baseball pitching, Fleisig et al. 1995).",
+        "",
+        "The thresholds were fixed from these sources before this measurement and not changed after",
+        "it. An unsure value is not judged (the report reads *unsure (pose lost: ...)*, charts and",
+        "cards show it in grey) and set figures leave it out. A pair of runs counts towards a spread",
+        "only when **both** of its values are sure. *Left out* counts the pairs with an unsure value;",
+        "*margin, all pairs* is what the margin would be with them (for velocity loss it differs also",
+        "because each rep's loss is now measured against sure reps only).",
         "",
     ]
     for activity in sorted(spreads):
