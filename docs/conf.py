@@ -121,6 +121,10 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"guru_form {release}"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+# Top-level pages with no pages under them: no empty section navigation beside the text.
+html_sidebars = {
+    page: [] for page in ("speed", "first_hour", "getting-started", "changelog", "releasing")
+}
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
