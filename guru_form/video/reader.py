@@ -217,6 +217,10 @@ class VideoReader:
             self._index: PacketIndex = build_index(
                 self._container, self._stream, self._time_base, self._name
             )
+            from av.video.reformatter import VideoReformatter
+
+            # One converter to RGB for every frame (a frame's own makes a scaler each time).
+            self._to_rgb = VideoReformatter()
             self._decoder: Iterator[av.video.frame.VideoFrame] | None = None
             self._next_index: int | None = None  # index of the next frame the decoder gives
             first = self._first_frame()
@@ -457,7 +461,8 @@ class VideoReader:
     def _to_decoded(
         self, index: int, frame: av.video.frame.VideoFrame, thumbnail_size: int | None = None
     ) -> DecodedFrame:
-        image: ImageArray = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+        rgb = self._to_rgb.reformat(frame, format="rgb24")
+        image: ImageArray = np.asarray(rgb.to_ndarray(), dtype=np.uint8)
         image = self._orientation.apply(image)
         thumbnail = None if thumbnail_size is None else _grey_thumbnail(image, thumbnail_size)
         return DecodedFrame(

@@ -13,7 +13,7 @@ BlazePose tracker (:mod:`.tracker`).
 
 from __future__ import annotations
 
-from collections import deque
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,8 @@ __all__ = ["ProportionGuard", "proportions"]
 FloatArray = npt.NDArray[np.float64]
 
 _GUARD_JOINTS = ("shoulder", "hip", "knee", "ankle")
+#: Their indices, per side: ``(len(SIDES), 4)``.
+_SIDE_JOINTS = np.array([[joint_index(side, j) for j in _GUARD_JOINTS] for side in SIDES])
 #: Visibility below which a side is not "clearly visible".
 _CLEAR = 0.7
 
@@ -43,21 +45,15 @@ def proportions(joints: FloatArray) -> FloatArray:
         ``(2,)``; NaN when that side is not clearly visible (visibility below 0.7 at any of its
         shoulder, hip, knee, ankle): the model's proportions mean little for joints it guesses.
     """
-    best = max(
-        SIDES,
-        key=lambda s: float(np.mean([joints[joint_index(s, j), 3] for j in _GUARD_JOINTS])),
-    )
-    if min(joints[joint_index(best, j), 3] for j in _GUARD_JOINTS) < _CLEAR:
+    visibility = joints[_SIDE_JOINTS, 3]  # (sides, 4)
+    side = int(np.argmax(visibility.mean(axis=1)))  # the first side on a tie, as max() did
+    if visibility[side].min() < _CLEAR:
         return np.array([np.nan, np.nan])
-
-    def length(a: str, b: str) -> float:
-        d = joints[joint_index(best, a), :2] - joints[joint_index(best, b), :2]
-        return float(np.linalg.norm(d))
-
-    trunk = length("shoulder", "hip")
+    shoulder, hip, knee, ankle = joints[_SIDE_JOINTS[side], :2]
+    trunk = math.hypot(*(shoulder - hip))
     if not trunk > 0:
         return np.array([np.nan, np.nan])
-    return np.array([length("hip", "knee"), length("knee", "ankle")]) / trunk
+    return np.array([math.hypot(*(hip - knee)), math.hypot(*(knee - ankle))]) / trunk
 
 
 class ProportionGuard:
@@ -74,7 +70,9 @@ class ProportionGuard:
     def __init__(self, *, cooldown_frames: int = 10, history: int = 90) -> None:
         self.cooldown_frames = cooldown_frames
         self._since = cooldown_frames
-        self._usual: deque[FloatArray] = deque(maxlen=history)
+        # The last ``history`` clear frames' proportions, oldest overwritten first.
+        self._usual = np.empty((history, 2))
+        self._count = 0
         self._last: tuple[FloatArray, FloatArray] | None = None
 
     def _proportions(self, joints: FloatArray) -> FloatArray:
@@ -87,10 +85,13 @@ class ProportionGuard:
         """True when this frame should be re-detected (counts the frame)."""
         self._since += 1
         current = self._proportions(joints)
-        if self._since < self.cooldown_frames or len(self._usual) < 30:
+        known = min(self._count, len(self._usual))
+        if self._since < self.cooldown_frames or known < 30:
             return False
-        usual = np.median(np.stack(self._usual), axis=0)
-        if not (np.isfinite(current).all() and np.isfinite(usual).all()):
+        if not np.isfinite(current).all():
+            return False
+        usual = np.median(self._usual[:known], axis=0)
+        if not np.isfinite(usual).all():
             return False
         ratio = current / usual
         return bool(np.any((ratio < 0.5) | (ratio > 2.0)))
@@ -107,4 +108,5 @@ class ProportionGuard:
         """
         current = self._proportions(joints)
         if np.isfinite(current).all():
-            self._usual.append(current)
+            self._usual[self._count % len(self._usual)] = current
+            self._count += 1

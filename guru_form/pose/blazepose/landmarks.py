@@ -175,7 +175,8 @@ class LandmarkModel:
     def read(self, image: npt.NDArray[np.uint8], roi: RegionOfInterest) -> PoseLandmarks:
         """Run the model on ``roi`` of an RGB frame."""
         crop = roi.crop(image, self._side, replicate_border=True)
-        tensor = (crop.astype(np.float32) * np.float32(1.0 / 255.0))[None]
+        tensor = crop.astype(np.float32)[None]
+        tensor *= np.float32(1.0 / 255.0)
         self._model.invoke(tensor)
         flag = float(self._model.output(self._flag_shape).reshape(-1)[0])
         raw = self._model.output(self._landmarks_shape).reshape(MODEL_LANDMARKS, 5)
