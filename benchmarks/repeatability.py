@@ -42,9 +42,11 @@ activity:
 ``retest``  the original against each copy, at each stride.
 
 ``--write`` stores them in ``guru_form/metrics/repeatability.json`` (the margins of the borderline
-rule) and the tables in ``docs/pose/repeatability.md``. Engine results are cached per (file
-SHA-256, stride, engine) in ``--cache`` (default: the user cache folder), so a re-run after a change
-elsewhere is quick; ``--no-cache`` runs everything again.
+rule) and the tables in ``docs/pose/repeatability.md``. The pose model's raw output is cached per
+(file SHA-256, stride, estimator) in ``--cache`` (default: the user cache folder), the estimator
+being a digest of the model's own code and files (:func:`estimator_fingerprint`); the rest of the
+engine runs on it every time, so a re-run after a change to the engine above the model takes
+minutes. ``--no-cache`` runs the model on every clip again.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -187,6 +190,14 @@ def engine_id() -> str:
             text=True,
             check=True,
         ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "guru_form"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if changed:
+            commit += ", with uncommitted changes to guru_form"
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown commit"
     return (
@@ -194,46 +205,75 @@ def engine_id() -> str:
     )
 
 
-def engine_fingerprint() -> str:
-    """A digest of everything that decides the engine's numbers: the pose engine's code, the
-    activity profiles, the angle definitions and the estimator's version (the cache key)."""
+#: Bumped when the cached model output's layout changes.
+RAW_FORMAT = 1
+
+
+def estimator_fingerprint() -> str:
+    """A digest of everything that decides the pose model's raw output: the estimator's code
+    (``guru_form/pose/estimator.py``, the BlazePose and MediaPipe backends, with the model files),
+    the video reader's code and the versions of the runtime, decoder and numpy (the raw-output
+    cache's key). Packages' ``__init__.py`` files are left out: they only name what the modules
+    export."""
     import importlib.metadata as md
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"raw format {RAW_FORMAT}".encode())
     package = ROOT / "guru_form"
     files = [
-        *sorted((package / "pose").rglob("*.py")),
-        *sorted((package / "activities").rglob("*.py")),
-        *[package / name for name in ("kinematics.py", "pose_track.py", "joints.py", "models.py")],
+        package / "pose" / "estimator.py",
+        package / "pose" / "mediapipe_backend.py",
+        package / "joints.py",
+        *sorted(p for p in (package / "pose" / "blazepose").rglob("*") if p.is_file()),
+        *sorted((package / "video").rglob("*.py")),
     ]
     for path in files:
-        if path.exists():
+        if path.exists() and "__pycache__" not in path.parts and path.name != "__init__.py":
+            digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
-    for dist in ("ai-edge-litert", "mediapipe", "numpy", "scipy"):
+    for dist in ("ai-edge-litert", "mediapipe", "numpy", "av", "opencv-python-headless"):
         with contextlib.suppress(md.PackageNotFoundError):
             digest.update(f"{dist} {md.version(dist)}".encode())
     return digest.hexdigest()[:16]
 
 
-def analyse(
-    path: Path, activity: str, stride: int, cache: Path | None, engine: str
-) -> pd.DataFrame:
-    """The rep table of ``path`` at ``stride`` (with velocity loss and ``mid_s``), cached by the
-    file's digest, the stride and the engine's fingerprint ``engine``."""
-    from guru_form import pose, tables
-    from guru_form.metrics import VELOCITY_COLUMNS
+def raw_pose(path: Path, stride: int, cache: Path | None, estimator: str) -> Any:
+    """The pose model's raw output (:class:`guru_form.pose.estimator.RawPose`) for ``path`` at
+    ``stride``, cached by the file's digest, the stride and the estimator's fingerprint
+    ``estimator`` (:func:`estimator_fingerprint`): a change to the engine above the model
+    (person choice, filtering, counting, the measurement check) re-uses it."""
+    from guru_form.pose.estimator import estimate_video
 
-    key = hashlib.sha256(f"{sha256(path)}|{stride}|{activity}|{engine}".encode()).hexdigest()[:24]
-    stored = None if cache is None else cache / f"{key}.json"
+    key = f"{sha256(path)[:24]}_s{stride}_{estimator}"
+    stored = None if cache is None else cache / "raw" / f"{key}.pickle"
     if stored is not None and stored.exists():
-        from guru_form import Analysis
+        with stored.open("rb") as fh:
+            return pickle.load(fh)  # this benchmark's own cache
+    raw = estimate_video(path, stride=stride)
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_name(stored.name + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(raw, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(stored)
+    return raw
 
-        analysis = Analysis.from_json(json.loads(stored.read_text()))
-    else:
-        analysis = pose.analyze_video(path, activity, stride=stride)
-        if stored is not None:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            stored.write_text(json.dumps(analysis.to_json()))
+
+def analyse(
+    path: Path, activity: str, stride: int, cache: Path | None, estimator: str
+) -> pd.DataFrame:
+    """The rep table of ``path`` at ``stride`` (with velocity loss, ``mid_s`` and ``unsure``):
+    the engine (as :func:`guru_form.pose.analyze_video` runs it) on the model's raw output,
+    which is cached (:func:`raw_pose`)."""
+    from guru_form import tables
+    from guru_form.metrics import VELOCITY_COLUMNS
+    from guru_form.pose.analysis import analyze_track, check_person
+    from guru_form.pose.people import choose_person
+    from guru_form.pose.track import build_track
+
+    raw = raw_pose(path, stride, cache, estimator)
+    track = build_track(choose_person(raw, activity), activity)
+    check_person(track)
+    analysis = analyze_track(track, activity)
     frame = tables.reps_frame(analysis)
     frame["mid_s"] = frame["mid_ms"] / 1000.0
     if any(c in frame.columns for c in VELOCITY_COLUMNS) and len(frame):
@@ -275,20 +315,30 @@ def metrics_of(frame: pd.DataFrame) -> list[str]:
 def differences(
     runs: dict[tuple[str, int], pd.DataFrame],
     comparisons: Iterable[tuple[tuple[str, int], tuple[str, int]]],
-) -> tuple[dict[str, list[float]], list[tuple[str, str, int, int, int]]]:
-    """Paired differences per metric over ``comparisons``, and (a, b, reps a, reps b, paired)."""
-    out: dict[str, list[float]] = {}
+) -> tuple[dict[str, list[float]], dict[str, list[float]], list[tuple[str, str, int, int, int]]]:
+    """Paired differences per metric over ``comparisons``: of the pairs whose two values the
+    engine is sure of (the pairing rule), and of every pair; and (a, b, reps a, reps b, paired).
+
+    A value is sure unless the rep table's ``unsure`` column names its metric
+    (:func:`guru_form.metrics.unsure_of`); a pair counts when both of its values are sure."""
+    from guru_form.metrics import unsure_of
+
+    sure: dict[str, list[float]] = {}
+    every: dict[str, list[float]] = {}
     counts = []
     for key_a, key_b in comparisons:
         a, b = runs[key_a], runs[key_b]
         pairs = pair_reps(a, b)
         counts.append((_run_name(key_a), _run_name(key_b), len(a), len(b), len(pairs)))
         for metric in sorted(set(metrics_of(a)) & set(metrics_of(b))):
+            lost_a, lost_b = unsure_of(a, metric).notna(), unsure_of(b, metric).notna()
             for i, j in pairs:
                 va, vb = float(a[metric].iloc[i]), float(b[metric].iloc[j])
                 if math.isfinite(va) and math.isfinite(vb):
-                    out.setdefault(metric, []).append(va - vb)
-    return out, counts
+                    every.setdefault(metric, []).append(va - vb)
+                    if not (lost_a.iloc[i] or lost_b.iloc[j]):
+                        sure.setdefault(metric, []).append(va - vb)
+    return sure, every, counts
 
 
 def _run_name(key: tuple[str, int]) -> str:
@@ -305,7 +355,7 @@ def spread(diffs: list[float]) -> dict[str, float | int]:
 
 
 def measure(
-    selected: list[Clip], cache: Path | None, engine: str
+    selected: list[Clip], cache: Path | None, estimator: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
     """Run every clip in every copy and stride; return the spreads, the per-clip rep counts and
     the clips the engine could not analyse (clip name -> the run and its error).
@@ -316,8 +366,9 @@ def measure(
 
     from guru_form.errors import GuruError
 
-    stride_diffs: dict[str, dict[str, list[float]]] = {}
-    retest_diffs: dict[str, dict[str, list[float]]] = {}
+    # activity -> metric -> (differences of the pairs the engine is sure of, of every pair)
+    stride_diffs: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
+    retest_diffs: dict[str, dict[str, tuple[list[float], list[float]]]] = {}
     per_clip = []
     work = [(c, v, s) for c in selected for v in VARIANTS for s in STRIDES]
     runs: dict[Path, dict[tuple[str, int], pd.DataFrame]] = {}
@@ -330,14 +381,14 @@ def measure(
         digest = sha256(clip.path)[:16]
         path = make_variant(clip.path, variant, variant_dir / f"{digest}_{variant}.mp4")
         try:
-            frame = analyse(path, clip.activity, stride, cache, engine)
+            frame = analyse(path, clip.activity, stride, cache, estimator)
         except GuruError as error:
             failed[clip.name] = f"{_run_name((variant, stride))}: {error}"
             runs.pop(clip.path, None)
             continue
         runs.setdefault(clip.path, {})[(variant, stride)] = frame
         if not checked and variant == "original" and stride == 2:
-            again = analyse(path, clip.activity, stride, None, engine)
+            again = analyse(path, clip.activity, stride, None, estimator)
             pd.testing.assert_frame_equal(frame, again)  # the engine is deterministic
             checked = True
     for clip in selected:
@@ -350,9 +401,11 @@ def measure(
             ("stride", stride_pairs, stride_diffs),
             ("retest", retest_pairs, retest_diffs),
         ):
-            diffs, counts = differences(clip_runs, comparisons)
-            for metric, values in diffs.items():
-                store.setdefault(clip.activity, {}).setdefault(metric, []).extend(values)
+            diffs, every, counts = differences(clip_runs, comparisons)
+            for metric, values in every.items():
+                kept = store.setdefault(clip.activity, {}).setdefault(metric, ([], []))
+                kept[0].extend(diffs.get(metric, []))
+                kept[1].extend(values)
             per_clip.append(
                 {
                     "clip": clip.name,
@@ -369,11 +422,20 @@ def measure(
             {"clip": clip.name, "activity": clip.activity, "kind": "set_loss", "runs": loss}
         )
     spreads: dict[str, Any] = {}
+    left: dict[tuple[str, str, str], int] = {}  # every pair left out: no spread
     for kind, store in (("stride", stride_diffs), ("retest", retest_diffs)):
         for activity, metrics in store.items():
-            for metric, values in metrics.items():
-                if values:
-                    spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = spread(values)
+            for metric, (kept, every) in metrics.items():
+                if kept:
+                    entry = spread(kept) | {
+                        "left_out": len(every) - len(kept),
+                        "spread_all_pairs": spread(every)["spread"],
+                    }
+                    spreads.setdefault(activity, {}).setdefault(metric, {})[kind] = entry
+                elif every:
+                    left[(activity, metric, kind)] = len(every)
+    for (activity, metric, kind), count in left.items():
+        print(f"{activity} {metric} {kind}: all {count} pairs left out (unsure), no spread")
     return spreads, per_clip, failed
 
 
@@ -411,6 +473,7 @@ def report(
     """The tables as markdown."""
     from guru_form.metrics import format_value, metric_label, unit_of
 
+    rule = _unsure_constants()
     lines = [
         "# Measurement repeatability",
         "",
@@ -429,6 +492,27 @@ def report(
         "rep gives up to three stride pairs (one per copy) and four retest pairs (two copies at two",
         "strides), so they are not independent reps; the line under each heading gives the reps.",
         "",
+        "**Unsure values and the pairing rule.** The engine checks each per-rep value on the frames",
+        "it was taken from (`guru_form/pose/unsure.py`, where the thresholds and their sources live)",
+        "and calls it *unsure* when the pose was lost there:",
+        "",
+        f"- *hidden*: a joint the value is measured from had a visibility below {rule['visible']:g}",
+        "  (MediaPipe's own convention for a visible landmark) on the frame the value was taken (a",
+        "  velocity: its moving joint at either end of the concentric phase);",
+        f"- *impossible*: an interior elbow or knee angle below {rule['smallest_interior_angle_deg']:g}°,",
+        "  180° minus the joint's largest passive flexion, 160° (Kapandji, *The Physiology of the",
+        "  Joints*); the AAOS's active ranges are not the bound, as a loaded deep squat exceeds them;",
+        f"- *jump*: the value's angle changed faster than {rule['max_angular_speed_deg_s']:g} °/s between",
+        "  two consecutive analysed frames of the rep, above the fastest elbow extension measured in",
+        "  sport (about 2,300 °/s in baseball pitching, Fleisig et al. 1995).",
+        "",
+        "The thresholds were fixed from these sources before this measurement and not changed after",
+        "it. An unsure value is not judged (the report reads *unsure (pose lost: ...)*, charts and",
+        "cards show it in grey) and set figures leave it out. A pair of runs counts towards a spread",
+        "only when **both** of its values are sure. *Left out* counts the pairs with an unsure value;",
+        "*margin, all pairs* is what the margin would be with them (for velocity loss it differs also",
+        "because each rep's loss is now measured against sure reps only).",
+        "",
     ]
     for activity in sorted(spreads):
         own = [c for c in measured if c.activity == activity]
@@ -440,8 +524,9 @@ def report(
             + ", ".join(_clip_text(c) for c in own)
             + ".",
             "",
-            "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) | margin |",
-            "|---|---|---|---|",
+            "| metric | stride 1 vs 2: spread (pairs; largest) | retest: spread (pairs; largest) "
+            "| margin | left out (stride / retest) | margin, all pairs |",
+            "|---|---|---|---|---|---|",
         ]
         for metric, kinds in sorted(spreads[activity].items(), key=lambda kv: _order(kv[0])):
             unit = unit_of(metric)
@@ -455,9 +540,15 @@ def report(
                     f"{format_value(s['largest'], unit)})"
                 )
             margin = max(s["spread"] for s in kinds.values())
+            everything = max(s.get("spread_all_pairs", s["spread"]) for s in kinds.values())
+            left = " / ".join(
+                str(kinds[k].get("left_out", 0)) if k in kinds else "–"
+                for k in ("stride", "retest")
+            )
             label = metric_label(metric) if metric != "mid_s" else "Turning point time"
             lines.append(
-                f"| {label} (`{metric}`) | {cells[0]} | {cells[1]} | ±{format_value(margin, unit)} |"
+                f"| {label} (`{metric}`) | {cells[0]} | {cells[1]} | ±{format_value(margin, unit)} "
+                f"| {left} | ±{format_value(everything, unit)} |"
             )
         lines.append("")
     lines += [
@@ -513,6 +604,18 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def _unsure_constants() -> dict[str, Any]:
+    """The measurement check's thresholds (``guru_form.pose.unsure``), as the json records them."""
+    from guru_form.pose import unsure
+
+    return {
+        "visible": unsure.VISIBLE,
+        "smallest_interior_angle_deg": dict(unsure.SMALLEST_INTERIOR_ANGLE_DEG)["elbow_angle"],
+        "smallest_interior_angle_by_series_deg": dict(unsure.SMALLEST_INTERIOR_ANGLE_DEG),
+        "max_angular_speed_deg_s": unsure.MAX_ANGULAR_SPEED_DEG_S,
+    }
+
+
 def _order(metric: str) -> tuple[int, str]:
     from guru_form.metrics import ANALYSIS_TYPES
 
@@ -536,7 +639,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="*", default=None, help="only clips whose name has one of these"
     )
     parser.add_argument("--write", action="store_true", help="write the JSON and the markdown")
-    parser.add_argument("--cache", type=Path, default=None, help="folder for engine results")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="folder for the model's raw output"
+    )
     parser.add_argument(
         "--no-cache", action="store_true", help="run the engine on every clip again"
     )
@@ -553,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         selected = [c for c in selected if any(word in c.name for word in args.only)]
     engine = engine_id()
     print(f"{len(selected)} clips; {engine}")
-    spreads, per_clip, failed = measure(selected, cache, engine_fingerprint())
+    spreads, per_clip, failed = measure(selected, cache, estimator_fingerprint())
     measured = [clip for clip in selected if clip.name not in failed]
     names: dict[str, list[str]] = {}
     for clip in measured:
@@ -564,6 +669,9 @@ def main(argv: list[str] | None = None) -> int:
         data = {
             "_doc": "Written by benchmarks/repeatability.py --write; read by guru_form.metrics.repeatability.",
             "engine": engine,
+            "estimator_fingerprint": estimator_fingerprint(),
+            "unsure_rule": _unsure_constants(),
+            "pairing": "a pair counts when both runs' values are sure (guru_form.pose.unsure)",
             "measured": dt.date.today().isoformat(),
             "clips": names,
             "spreads": spreads,

@@ -43,6 +43,7 @@ __all__ = [
     "EXTENSION_KEY",
     "REASON_DESCRIPTIONS",
     "RECOGNITION_FIELD",
+    "UNSURE_FIELD",
     "Activity",
     "Analysis",
     "Domain",
@@ -142,9 +143,15 @@ ACTIVITY_DOMAINS: dict[Activity, Domain] = {
 }
 
 #: The key, in :attr:`Analysis.raw`, of what guru_form's local engine adds to the Guru schema:
-#: which person was measured and why (``"person"``), and which activity it recognised
-#: (:data:`RECOGNITION_FIELD`).
+#: which person was measured and why (``"person"``), which activity it recognised
+#: (:data:`RECOGNITION_FIELD`) and the values it is unsure of (:data:`UNSURE_FIELD`).
 EXTENSION_KEY = "x-guru-form"
+#: The field of the extension listing, per rep in the order of ``reps``, the values the local
+#: engine is unsure of (the pose was lost where they were taken, see
+#: :mod:`guru_form.pose.unsure`) and why: ``[{"ELBOW_ANGLE_DEGREES": "the wrist hidden,
+#: visibility 0.21"}, {}, ...]``. Read into :attr:`Rep.unsure`; absent when every value is sure
+#: and from Guru's hosted API.
+UNSURE_FIELD = "unsureMetrics"
 #: The field of the extension saying which activity was recognised when a video was sent without
 #: one, and how sure: ``{"activity": "squat", "confidence": 0.93}``.
 RECOGNITION_FIELD = "recognizedActivity"
@@ -251,6 +258,12 @@ class Rep:
         set's other reps) or ``"runs_into_next_movement"`` (the athlete's posture broke before
         the rep ended: kneeling up out of the last push-up, racking the bar). Set by the local
         pose engine; the rep is still counted.
+    unsure
+        ``analysisType -> why`` for the values the local pose engine cannot vouch for: the pose
+        was lost on the frames they were taken from (a joint hidden, an angle no joint takes, a
+        joint that jumped; see :mod:`guru_form.pose.unsure`). Kept in the analysis's guru_form
+        extension (:data:`UNSURE_FIELD`), not in the rep's JSON object. Empty when every value
+        is sure, and from the hosted API.
     """
 
     start_ms: int
@@ -260,6 +273,7 @@ class Rep:
     opinions: dict[str, str] = field(default_factory=dict)
     confidence: float | None = None
     outlier: str | None = None
+    unsure: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, d: dict[str, Any], *, where: str = "rep") -> Rep:
@@ -508,7 +522,7 @@ class Analysis:
             status=status,
             domain=domain,
             activity=activity,
-            reps=_parse_reps(d.get("reps")),
+            reps=_with_unsure(_parse_reps(d.get("reps")), d.get(EXTENSION_KEY)),
             raw=d,
             reason=reason,
             reason_code=code,
@@ -540,6 +554,14 @@ class Analysis:
             d["warnings"] = list(self.warnings)
         if self.activity_confidence is not None:
             d["activityConfidence"] = self.activity_confidence
+        extension = self.raw.get(EXTENSION_KEY)
+        extension = dict(extension) if isinstance(extension, dict) else {}
+        if any(r.unsure for r in self.reps):
+            extension[UNSURE_FIELD] = [dict(r.unsure) for r in self.reps]
+        else:
+            extension.pop(UNSURE_FIELD, None)
+        if extension:
+            d[EXTENSION_KEY] = extension
         return d
 
     @property
@@ -717,6 +739,24 @@ def _parse_status(value: Any) -> Status:
         if member.value.lower() == text:
             return member
     return Status.PENDING  # e.g. "Processing": not final, so keep waiting (up to the deadline)
+
+
+def _with_unsure(reps: list[Rep], extension: Any) -> list[Rep]:
+    """``reps`` with :attr:`Rep.unsure` read from the extension's :data:`UNSURE_FIELD`."""
+    listed = extension.get(UNSURE_FIELD) if isinstance(extension, dict) else None
+    if listed is None:
+        return reps
+    where = f"{EXTENSION_KEY}.{UNSURE_FIELD}"
+    if not isinstance(listed, list) or len(listed) != len(reps):
+        raise _schema_error(
+            where,
+            f"is {_shown(listed)}, not a list of one object per rep ({len(reps)} reps)",
+        )
+    for k, (rep, item) in enumerate(zip(reps, listed, strict=True)):
+        if not isinstance(item, dict):
+            raise _schema_error(f"{where}[{k}]", f"is {_shown(item)}, not an object")
+        rep.unsure = {str(name): str(why) for name, why in item.items()}
+    return reps
 
 
 def _parse_reps(value: Any) -> list[Rep]:

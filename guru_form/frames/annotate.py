@@ -77,6 +77,9 @@ PASS_GREEN: Color = (90, 225, 120)
 FAIL_RED: Color = (255, 85, 85)
 #: A value within its metric's measured repeatability of a target (the borderline rule).
 BORDERLINE_AMBER: Color = (250, 190, 70)
+#: A value the pose engine is unsure of (the pose was lost where it was taken): not judged; the
+#: charts' grey (:data:`guru_form.plots.markers.UNSURE_COLOR`, #8C8C8C).
+UNSURE_GREY: Color = (140, 140, 140)
 PANEL: Color = (12, 14, 20)
 CARD: Color = (30, 33, 42)
 FONT = cv2.FONT_HERSHEY_DUPLEX
@@ -400,6 +403,7 @@ def scalar_rows(
     *,
     include: Sequence[str] | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> list[ScalarRow]:
     """A rep's scalars as printable rows, in :data:`ANALYSIS_TYPES` order (or ``include``'s).
 
@@ -407,7 +411,8 @@ def scalar_rows(
     API name), units from :func:`~guru_form.metrics.unit_of`. With a threshold for a type,
     its value is judged by :meth:`Threshold.judge <guru_form.metrics.Threshold.judge>`: green
     inside the range, red outside (``missed`` says the range), amber within the type's margin
-    of a bound (``missed`` says "borderline" and the margin).
+    of a bound (``missed`` says "borderline" and the margin). A value the pose engine is unsure
+    of is not judged: grey, ``missed`` "unsure: pose lost".
 
     Parameters
     ----------
@@ -420,6 +425,8 @@ def scalar_rows(
     margins
         ``analysisType -> margin`` of the borderline rule, in the type's unit (e.g.
         :func:`guru_form.metrics.margin_of` for the set's activity); none by default.
+    unsure
+        ``analysisType -> why`` of the values the pose engine is unsure of (``Rep.unsure``).
 
     Returns
     -------
@@ -438,6 +445,12 @@ def scalar_rows(
     ... )
     >>> row.missed
     'borderline, <= 0 +/-0.8 deg'
+    >>> (row,) = scalar_rows(
+    ...     {"HIP_KNEE_ANGLE_DEGREES": 9.0}, {"HIP_KNEE_ANGLE_DEGREES": (None, 0)},
+    ...     unsure={"HIP_KNEE_ANGLE_DEGREES": "the knee hidden, visibility 0.21"},
+    ... )
+    >>> row.missed
+    'unsure: pose lost'
     """
     checks = {k: as_threshold(v) for k, v in (thresholds or {}).items()}
     names = list(include) if include is not None else sorted(analyses, key=_analysis_order)
@@ -449,7 +462,9 @@ def scalar_rows(
         known = ANALYSIS_TYPES.get(name)
         color, missed = MUTED, None
         check = checks.get(name)
-        if check is not None:
+        if name in (unsure or {}):
+            color, missed = UNSURE_GREY, "unsure: pose lost"
+        elif check is not None:
             margin = float((margins or {}).get(name, 0.0))
             verdict = check.judge(value, margin)
             if verdict == "pass":
@@ -474,12 +489,13 @@ def analysis_lines(
     *,
     include: Sequence[str] | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Color, float]]:
     """Panel lines (``label: value unit``) for :func:`draw_text_panel`; see :func:`scalar_rows`.
 
     Parameters
     ----------
-    analyses, thresholds, include, margins
+    analyses, thresholds, include, margins, unsure
         As for :func:`scalar_rows`.
 
     Returns
@@ -488,7 +504,7 @@ def analysis_lines(
         ``(text, rgb colour, relative size)`` per scalar, a missed target in brackets.
     """
     lines = []
-    for row in scalar_rows(analyses, thresholds, include=include, margins=margins):
+    for row in scalar_rows(analyses, thresholds, include=include, margins=margins, unsure=unsure):
         text = f"{row.label}: {row.value}" + (f"  ({row.missed})" if row.missed else "")
         lines.append((text, row.color, 0.85))
     return lines
@@ -501,8 +517,9 @@ def _card_lines(
     include: Sequence[str] | None,
     notes: Mapping[str, str] | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Color, float]]:
-    rows = scalar_rows(analyses, thresholds, include=include, margins=margins)
+    rows = scalar_rows(analyses, thresholds, include=include, margins=margins, unsure=unsure)
     lines: list[tuple[str, Color, float]] = [(title, WHITE, 1.35)]
     for row in rows:
         note = (notes or {}).get(row.name)
@@ -537,12 +554,13 @@ def rep_card_scale(
     include: Sequence[str] | None = None,
     notes: Mapping[str, str] | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> float:
     """The text scale at which :func:`rep_card` fills a ``width`` x ``height`` card.
 
     Parameters
     ----------
-    analyses, title, width, height, thresholds, include, notes, margins
+    analyses, title, width, height, thresholds, include, notes, margins, unsure
         As for :func:`rep_card`.
 
     Returns
@@ -551,7 +569,9 @@ def rep_card_scale(
         Text scale (1.0 is :func:`rep_card`'s body size at 720 px); at most 1.6. The smallest
         over several cards, passed back as ``text_scale``, sets them all in one size.
     """
-    need_w, need_h = _card_block(_card_lines(analyses, title, thresholds, include, notes, margins))
+    need_w, need_h = _card_block(
+        _card_lines(analyses, title, thresholds, include, notes, margins, unsure)
+    )
     return min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
 
 
@@ -566,6 +586,7 @@ def rep_card(
     text_scale: float | None = None,
     notes: Mapping[str, str] | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> ImageArray:
     """A ``width`` x ``height`` RGB card listing a rep's scalars, text sized to fill it.
 
@@ -593,6 +614,8 @@ def rep_card(
         ASCII.
     margins
         ``analysisType -> margin`` of the borderline rule (see :func:`scalar_rows`).
+    unsure
+        ``analysisType -> why`` of the values the pose engine is unsure of: grey, not judged.
 
     Returns
     -------
@@ -601,7 +624,7 @@ def rep_card(
     """
     card = np.empty((height, width, 3), np.uint8)
     card[...] = CARD
-    lines = _card_lines(analyses, title, thresholds, include, notes, margins)
+    lines = _card_lines(analyses, title, thresholds, include, notes, margins, unsure)
     # Measure at scale 1, then fit the block into the card.
     need_w, need_h = _card_block(lines)
     fit = min(0.9 * width / need_w, 0.9 * height / need_h, 1.6)
@@ -633,6 +656,7 @@ def annotate_frame(
     copy: bool = True,
     avoid: Box | None = None,
     margins: Mapping[str, float] | None = None,
+    unsure: Mapping[str, str] | None = None,
 ) -> ImageArray:
     """Draw the rep's caption and scalars on a frame.
 
@@ -662,6 +686,8 @@ def annotate_frame(
     margins
         ``analysisType -> margin`` of the borderline rule (see :func:`scalar_rows`): a value
         within it of a threshold's bound is amber and says "borderline".
+    unsure
+        ``analysisType -> why`` of the values the pose engine is unsure of: grey, not judged.
 
     Returns
     -------
@@ -682,7 +708,9 @@ def annotate_frame(
     if time_ms is not None:
         lines.append((f"t {format_clock(time_ms)}", MUTED, 0.95))
     if analyses:
-        lines.extend(analysis_lines(analyses, thresholds, include=include, margins=margins))
+        lines.extend(
+            analysis_lines(analyses, thresholds, include=include, margins=margins, unsure=unsure)
+        )
     s = overlay_scale(out) if scale is None else scale
     if corner == "auto":
         corner = clear_corner(lines, avoid, out.shape[1], out.shape[0], scale=s)

@@ -20,10 +20,11 @@ import numpy.typing as npt
 
 from guru_form import activities
 from guru_form.errors import InvalidInputError
-from guru_form.frames.annotate import ThresholdLike, annotate_frame, athlete_box
+from guru_form.frames.annotate import UNSURE_GREY, ThresholdLike, annotate_frame, athlete_box
 from guru_form.frames.moments import Moment, key_moment, measure_of
 from guru_form.frames.phases import Phase, check_phases, phase_time_ms
 from guru_form.frames.skeleton import (
+    ARC_COLOR,
     FRAME_ANGLE_LABEL,
     activity_skeleton,
     draw_angle_arc,
@@ -239,6 +240,7 @@ def annotate_rep_frame(
             margins=(
                 margins_of(thresholds, analysis.activity) if borderline and thresholds else None
             ),
+            unsure=rep.unsure,
         )
     return replace(frame, image=image, annotated=True)
 
@@ -252,7 +254,8 @@ def _draw_key_metric(
     scale: float | None,
 ) -> None:
     """The depth reference on a squat's turning point, else the key angle's arc, labelled as the
-    rep's number on the frame it was measured on and as this frame's angle on any other."""
+    rep's number on the frame it was measured on (grey and "unsure" when the pose engine is
+    unsure of it) and as this frame's angle on any other."""
     profile = activities.find(analysis.activity)
     measure = None if profile is None else measure_of(analysis, profile.key_metric)
     if (
@@ -268,8 +271,20 @@ def _draw_key_metric(
         return
     measured_here = frame.moment is not None and frame.moment.frame_index == frame.frame_index
     label = f"{{:.{decimals_of('deg')}f}} deg" if measured_here else FRAME_ANGLE_LABEL
+    # The rep's own value, when the pose engine is unsure of it: grey, and said.
+    lost = (
+        measured_here
+        and profile is not None
+        and profile.key_metric in analysis.reps[frame.rep - 1].unsure
+    )
     draw_angle_arc(
-        image, points[key[0]], points[key[1]], points[key[2]], scale=scale, label_format=label
+        image,
+        points[key[0]],
+        points[key[1]],
+        points[key[2]],
+        scale=scale,
+        label_format=label + ", unsure" if lost else label,
+        color=UNSURE_GREY if lost else ARC_COLOR,
     )
 
 

@@ -475,6 +475,7 @@ class _CardSpec:
                 include=self.include,
                 notes=self.notes.get(number),
                 margins=self.margins,
+                unsure=analysis.reps[number - 1].unsure,
             )
             for number in reps
         )
@@ -492,6 +493,7 @@ class _CardSpec:
             text_scale=scale,
             notes=self.notes.get(rep),
             margins=self.margins,
+            unsure=analysis.reps[rep - 1].unsure,
         )
 
 
@@ -641,6 +643,7 @@ def _card_height(analysis: Analysis, rep: int, card: _CardSpec, width: int, scal
         card.include,
         card.notes.get(rep),
         card.margins,
+        analysis.reps[rep - 1].unsure,
     )
     return int(np.ceil(_card_block(lines)[1] * scale / 0.9)) + 2
 

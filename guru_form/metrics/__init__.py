@@ -59,6 +59,8 @@ from guru_form.metrics.schema import (
     SESSION_COLUMNS,
     START_MS,
     TIMING_COLUMNS,
+    UNSURE,
+    UNSURE_PREFIX,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
     as_analysis,
@@ -68,6 +70,10 @@ from guru_form.metrics.schema import (
     group_keys,
     rep_order,
     require_columns,
+    unsure_in,
+    unsure_of,
+    unsure_reasons,
+    unsure_text,
 )
 from guru_form.metrics.thresholds import (
     DEFAULT_THRESHOLDS,
@@ -100,6 +106,8 @@ __all__ = [
     "SESSION_COLUMNS",
     "START_MS",
     "TIMING_COLUMNS",
+    "UNSURE",
+    "UNSURE_PREFIX",
     "VELOCITY_COLUMNS",
     "VELOCITY_LOSS",
     "AnalysisType",
@@ -131,4 +139,8 @@ __all__ = [
     "require_columns",
     "unit_of",
     "unit_text",
+    "unsure_in",
+    "unsure_of",
+    "unsure_reasons",
+    "unsure_text",
 ]

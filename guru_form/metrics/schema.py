@@ -46,6 +46,8 @@ __all__ = [
     "SESSION_COLUMNS",
     "START_MS",
     "TIMING_COLUMNS",
+    "UNSURE",
+    "UNSURE_PREFIX",
     "VELOCITY_COLUMNS",
     "VELOCITY_LOSS",
     "as_analysis",
@@ -55,6 +57,10 @@ __all__ = [
     "group_keys",
     "rep_order",
     "require_columns",
+    "unsure_in",
+    "unsure_of",
+    "unsure_reasons",
+    "unsure_text",
 ]
 
 REP = "rep"
@@ -104,6 +110,98 @@ OUTLIER_WORDS: dict[str, str] = {
 
 #: Velocity columns in order of preference (metres per second when the height was known).
 VELOCITY_COLUMNS: tuple[str, ...] = VELOCITY_TYPES
+#: The values of the rep the local pose engine is unsure of, and why (``Rep.unsure``, see
+#: :mod:`guru_form.pose.unsure`), as text that reads in a notebook and in a CSV file:
+#: ``"ELBOW_ANGLE_DEGREES: the wrist hidden, visibility 0.21; LOCKOUT_..."`` (:func:`unsure_text`);
+#: None when every value is sure. :func:`guru_form.tables.reps_frame` adds the column only when a
+#: rep has an unsure value; :func:`unsure_of` reads it. Flags, charts and set-level figures treat
+#: an unsure value as unknown, and say so.
+UNSURE = "unsure"
+#: Prefix of the boolean column beside each flag that marks the reps whose judged value is unsure:
+#: ``unsure_shallow`` beside ``flag_shallow``.
+UNSURE_PREFIX = "unsure_"
+
+
+def unsure_text(unsure: dict[str, str]) -> str | None:
+    """A rep's unsure values as the ``unsure`` column writes them (None when there are none).
+
+    Examples
+    --------
+    >>> unsure_text({"ELBOW_ANGLE_DEGREES": "the wrist hidden, visibility 0.21"})
+    'ELBOW_ANGLE_DEGREES: the wrist hidden, visibility 0.21'
+    >>> unsure_text({}) is None
+    True
+    """
+    if not unsure:
+        return None
+    return "; ".join(f"{name}: {why}" for name, why in unsure.items())
+
+
+def unsure_reasons(text: object) -> dict[str, str]:
+    """The ``unsure`` column's text back as ``metric -> why`` (empty for a missing value).
+
+    Examples
+    --------
+    >>> unsure_reasons("ELBOW_ANGLE_DEGREES: the wrist hidden, visibility 0.21; X: y")
+    {'ELBOW_ANGLE_DEGREES': 'the wrist hidden, visibility 0.21', 'X': 'y'}
+    >>> unsure_reasons(None), unsure_reasons(float("nan"))
+    ({}, {})
+    """
+    if not isinstance(text, str):
+        return {}
+    out: dict[str, str] = {}
+    for part in text.split(";"):
+        name, _, why = part.strip().partition(":")
+        if name.strip():
+            out[name.strip()] = why.strip() or "the pose was lost"
+    return out
+
+
+def unsure_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per row, why the row's value of ``column`` is unsure, or None when it is sure.
+
+    A rep's ``velocity_loss_percent`` is as unsure as its velocity. A frame without an
+    ``unsure`` column (the hosted API's analyses, a clean set) is sure everywhere.
+
+    Parameters
+    ----------
+    frame
+        A wide frame (:func:`guru_form.tables.reps_frame`).
+    column
+        The column judged.
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype, on ``frame``'s index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2], "unsure": [None, "ELBOW_ANGLE_DEGREES: the elbow hidden"]})
+    >>> unsure_of(df, "ELBOW_ANGLE_DEGREES").tolist()
+    [None, 'the elbow hidden']
+    """
+    if UNSURE not in frame.columns:
+        return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    values = [unsure_in(text, column) for text in frame[UNSURE]]
+    return pd.Series(values, index=frame.index, dtype="object")
+
+
+def unsure_in(text: object, column: str) -> str | None:
+    """Why the value of ``column`` is unsure, from one rep's ``unsure`` text (None when sure).
+
+    Examples
+    --------
+    >>> unsure_in("MEAN_CONCENTRIC_VELOCITY_BH_PER_S: the wrist hidden", "velocity_loss_percent")
+    'the wrist hidden'
+    >>> unsure_in(None, "ELBOW_ANGLE_DEGREES") is None
+    True
+    """
+    names = VELOCITY_COLUMNS if column == VELOCITY_LOSS else (column,)
+    reasons = unsure_reasons(text)
+    found = [reasons[n] for n in names if n in reasons]
+    return " and ".join(found) if found else None
 
 
 def empty_rep_columns() -> dict[str, pd.Series[Any]]:

@@ -28,8 +28,13 @@ from guru_form._deprecation import moved_names
 from guru_form.errors import InvalidInputError
 from guru_form.metrics import REP, frame_activity
 from guru_form.models import Activity
-from guru_form.plots.markers import flag_label, flag_marker
-from guru_form.tables.flags import borderline_column, flag_columns, flagged_column
+from guru_form.plots.markers import UNSURE_COLOR, flag_label, flag_marker
+from guru_form.tables.flags import (
+    borderline_column,
+    flag_columns,
+    flagged_column,
+    unsure_column,
+)
 
 #: Okabe-Ito colours by name.
 OKABE_ITO: dict[str, str] = {
@@ -68,14 +73,15 @@ Flags = bool | str | Iterable[str] | Mapping[str, str] | None
 @dataclass(frozen=True)
 class FlagStyle:
     """How one flag column is drawn: its marker, colour and legend label
-    (:func:`guru_form.plots.markers.flag_marker`), and its borderline column if the frame has
-    one."""
+    (:func:`guru_form.plots.markers.flag_marker`), and its borderline and unsure columns if the
+    frame has them."""
 
     column: str
     label: str
     marker: str
     color: str
     borderline: str | None = None
+    unsure: str | None = None
 
 
 #: The flag lane: gap between the plotting area and the first row, and each row's height (points).
@@ -184,9 +190,19 @@ def flag_styles(
     styles = []
     for column, label in labels.items():
         look = flag_marker(column)
-        near = borderline_column(column)
+        near, lost = borderline_column(column), unsure_column(column)
         has_near = near in frame.columns and pd.api.types.is_bool_dtype(frame[near].dtype)
-        styles.append(FlagStyle(column, label, look.marker, look.color, near if has_near else None))
+        has_lost = lost in frame.columns and pd.api.types.is_bool_dtype(frame[lost].dtype)
+        styles.append(
+            FlagStyle(
+                column,
+                label,
+                look.marker,
+                look.color,
+                near if has_near else None,
+                lost if has_lost else None,
+            )
+        )
     return styles
 
 
@@ -198,8 +214,9 @@ def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) ->
     """Mark the flagged reps in a lane above the plotting area; return its height in points.
 
     One row per flag type that any rep tripped (or came within its margin of), in the order of
-    ``styles``: the flag's marker, filled for a rep that failed the check and open for a
-    borderline rep, above the rep's ``x``. The lane is outside the data, so it never covers a
+    ``styles``: the flag's marker, filled for a rep that failed the check, open for a
+    borderline rep and open in grey (:data:`~guru_form.plots.markers.UNSURE_COLOR`) for a rep
+    whose value the pose engine is unsure of, above the rep's ``x``. The lane is outside the data, so it never covers a
     value or its label; each row is listed in the legend with its count of reps. Flags that no
     rep tripped get no row and no legend entry.
 
@@ -230,11 +247,25 @@ def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) ->
             if style.borderline is not None
             else np.zeros(len(frame), bool)
         ) & ~failed
-        if not failed.any() and not near.any():
+        lost = (
+            (
+                frame[style.unsure].to_numpy(dtype=bool)
+                if style.unsure is not None
+                else np.zeros(len(frame), bool)
+            )
+            & ~failed
+            & ~near
+        )
+        if not failed.any() and not near.any() and not lost.any():
             continue
         rise = (LANE_GAP + LANE_ROW * (rows + 0.5)) / 72.0
         transform = base + ScaledTranslation(0, rise, ax.figure.dpi_scale_trans)
-        for mask, fill, words in ((failed, style.color, ""), (near, "white", ", borderline")):
+        looks = (
+            (failed, style.color, style.color, ""),
+            (near, "white", style.color, ", borderline"),
+            (lost, "white", UNSURE_COLOR, ", unsure: pose lost"),
+        )
+        for mask, fill, edge, words in looks:
             if not mask.any():
                 continue
             ax.plot(
@@ -242,10 +273,10 @@ def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) ->
                 np.ones(int(mask.sum())),
                 ls="none",
                 marker=style.marker,
-                color=style.color,
+                color=edge,
                 ms=LANE_MARKER,
                 mfc=fill,
-                mec=style.color,
+                mec=edge,
                 mew=1.5,
                 transform=transform,
                 clip_on=False,

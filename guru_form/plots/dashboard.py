@@ -24,7 +24,7 @@ from guru_form.plots.markers import flag_label
 from guru_form.plots.reps import plot_metric, plot_tempo, plot_velocity
 from guru_form.plots.timeline import plot_timeline
 from guru_form.tables.convert import reps_frame
-from guru_form.tables.flags import borderline_column, flag_columns
+from guru_form.tables.flags import borderline_column, flag_columns, unsure_column
 from guru_form.tables.summary import set_summary, summarize
 
 __all__ = ["plot_dashboard"]
@@ -188,9 +188,14 @@ def _numbers_table(
         lines.append(("   change per rep", format_value(stats["slope_per_rep"], unit, signed=True)))
     for column in flag_columns(frame):
         count = int(frame[column].sum())
-        near = borderline_column(column)
+        near, lost = borderline_column(column), unsure_column(column)
         borderline = int(frame[near].sum()) if near in frame.columns else 0
-        text = f"{count} of {len(frame)}" + (f", {borderline} borderline" if borderline else "")
+        unsure = int(frame[lost].sum()) if lost in frame.columns else 0
+        text = (
+            f"{count} of {len(frame)}"
+            + (f", {borderline} borderline" if borderline else "")
+            + (f", {unsure} unsure" if unsure else "")
+        )
         lines.append((f"Flagged: {flag_label(column).lower()}", text))
     table = ax.table(
         cellText=[[a, b] for a, b in lines],

@@ -10,7 +10,9 @@ name, so it too looks the same on every chart.
 A rep is marked in a lane above the chart's plotting area (one row per flag type, see
 :func:`guru_form.plots._style.flag_lane`): a filled marker when the rep failed the check, an open
 one when it is borderline (inside the measurement's repeatability of the limit, see
-:mod:`guru_form.metrics.repeatability`). Colours are Okabe & Ito's and Paul Tol's, chosen apart
+:mod:`guru_form.metrics.repeatability`), and the same shape open in :data:`UNSURE_COLOR` (grey)
+when the pose engine is unsure of the value (the pose was lost where it was taken, see
+:mod:`guru_form.pose.unsure`): not judged either way. Colours are Okabe & Ito's and Paul Tol's, chosen apart
 from the colours of the data (blue points and bars, orange and sky-blue phases, the green target).
 
 Examples
@@ -30,12 +32,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from guru_form.metrics import BORDERLINE_PREFIX, FLAG_PREFIX
+from guru_form.metrics import BORDERLINE_PREFIX, FLAG_PREFIX, UNSURE_PREFIX
 
 __all__ = [
     "CUSTOM_MARKERS",
     "DRIFT_MARKER",
     "FLAG_MARKERS",
+    "UNSURE_COLOR",
     "FlagMarker",
     "flag_label",
     "flag_marker",
@@ -81,6 +84,11 @@ CUSTOM_MARKERS: tuple[tuple[str, str], ...] = (
     ("p", "#661100"),  # brown
 )
 
+#: The colour of a flag's marker, open, on a rep whose judged value the pose engine is unsure of,
+#: and of that value on the chart: a neutral grey, apart from every flag's colour (a verdict not
+#: given, rather than a verdict).
+UNSURE_COLOR = "#8C8C8C"
+
 #: Words of a flag's name that only say its unit.
 _UNIT_WORDS = frozenset({"degrees", "percent", "m", "bh", "per", "s", "ms", "deg"})
 
@@ -91,7 +99,7 @@ def flag_label(column: str) -> str:
     Parameters
     ----------
     column
-        A ``flag_*`` column (or its ``borderline_*`` companion).
+        A ``flag_*`` column (or its ``borderline_*`` or ``unsure_*`` companion).
 
     Returns
     -------
@@ -111,8 +119,9 @@ def flag_label(column: str) -> str:
 
 
 def _as_flag(column: str) -> str:
-    if column.startswith(BORDERLINE_PREFIX):
-        return FLAG_PREFIX + column.removeprefix(BORDERLINE_PREFIX)
+    for prefix in (BORDERLINE_PREFIX, UNSURE_PREFIX):
+        if column.startswith(prefix):
+            return FLAG_PREFIX + column.removeprefix(prefix)
     return column
 
 

@@ -28,6 +28,7 @@ from guru_form.metrics import (
     margin_of,
     require_columns,
     unit_of,
+    unsure_of,
 )
 from guru_form.plots._style import (
     CONCENTRIC_COLOR,
@@ -52,9 +53,9 @@ from guru_form.plots._style import (
     title_for,
     value_labels,
 )
-from guru_form.plots.markers import flag_marker
+from guru_form.plots.markers import UNSURE_COLOR, flag_marker
 from guru_form.tables.flags import Margin
-from guru_form.tables.velocity import Reference, velocity_column, velocity_loss
+from guru_form.tables.velocity import Reference, counted_reps, velocity_column, velocity_loss
 
 __all__ = ["plot_metric", "plot_tempo", "plot_velocity"]
 
@@ -178,6 +179,20 @@ def plot_metric(
         )
     if len(data):
         ax.plot(x, y, color=color, lw=1.6, marker="o", ms=6.5, zorder=3, label="_nolegend_")
+        lost = unsure_of(data, column).notna().to_numpy(dtype=bool) & np.isfinite(y)
+        if lost.any():  # the pose engine is unsure of these values: open grey points
+            ax.plot(
+                x[lost],
+                y[lost],
+                ls="none",
+                marker="o",
+                ms=6.5,
+                mfc="white",
+                mec=UNSURE_COLOR,
+                mew=1.8,
+                zorder=4,
+                label=f"Unsure: pose lost ({_rep_count(int(lost.sum()))})",
+            )
         lane = flag_lane(ax, data, styles, x)
         if annotate is None:
             annotate = len(data) <= MAX_LABELLED_REPS
@@ -311,6 +326,10 @@ def plot_tempo(
     return ax
 
 
+def _rep_count(count: int) -> str:
+    return f"{count} rep{'s' if count != 1 else ''}"
+
+
 def _loss_reference(v: npt.NDArray[np.float64], reference: Reference) -> npt.NDArray[np.float64]:
     """Per rep, the velocity its loss is measured against (see
     :func:`guru_form.tables.velocity_loss`): the best so far, or the first measured rep."""
@@ -416,6 +435,9 @@ def plot_velocity(
     x = data[REP].to_numpy()
     v = data[column].to_numpy(dtype=float)
     loss = data[VELOCITY_LOSS].to_numpy(dtype=float)
+    # A velocity the pose engine is unsure of is drawn but not judged, and is no reference.
+    lost = unsure_of(data, column).notna().to_numpy(dtype=bool)
+    sure_v = np.where(lost | ~counted_reps(data).to_numpy(dtype=bool), np.nan, v)
     if len(data) and np.isfinite(v).any():
         over = np.zeros(len(v), bool)
         near = np.zeros(len(v), bool)
@@ -427,10 +449,21 @@ def plot_velocity(
                 else float(margin)
             )
             gap = loss - loss_threshold
-            over = gap > spread
-            near = (spread > 0) & (np.abs(gap) <= spread)
-        plain = ~over & ~near
+            over = (gap > spread) & ~lost
+            near = (spread > 0) & (np.abs(gap) <= spread) & ~lost
+        plain = ~over & ~near & ~lost
         ax.bar(x[plain], v[plain], width=0.7, color=color, label="_nolegend_")
+        if lost.any():
+            ax.bar(
+                x[lost],
+                v[lost],
+                width=0.7,
+                facecolor="white",
+                edgecolor=UNSURE_COLOR,
+                hatch="..",
+                linewidth=1.8,
+                label=f"Unsure: pose lost ({_rep_count(int(lost.sum()))}, not judged)",
+            )
         if loss_threshold is not None and over.any():
             ax.bar(
                 x[over],
@@ -454,7 +487,7 @@ def plot_velocity(
         if loss_threshold is not None:
             # The same reference as each rep's loss: the best rep so far (a step up wherever a
             # faster rep comes), or the first rep. A bar is hatched exactly when it ends below.
-            ref = _loss_reference(v, reference)
+            ref = _loss_reference(sure_v, reference)
             limit = ref * (1.0 - loss_threshold / 100.0)
             edges = np.concatenate([x - 0.5, [x[-1] + 0.5]]).astype(float)
             against = "best rep so far" if reference == "best" else "first rep"
@@ -478,7 +511,8 @@ def plot_velocity(
         rep_axis(ax, x)
         if annotate:
             stop = None if loss_threshold is None else Threshold(high=loss_threshold)
-            texts = _loss_labels(v, loss, stop)
+            texts = _loss_labels(sure_v, loss, stop)
+            texts = ["unsure" if gone else text for gone, text in zip(lost, texts, strict=True)]
             label_top = value_labels(ax, x, v, texts, rise=3, color=THRESHOLD_COLOR)
         top = float(np.nanmax(v))
         ax.set_ylim(0, top * (1 + headroom(ax, label_top + 4, least=0.12)) if top > 0 else 1.0)

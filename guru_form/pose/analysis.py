@@ -24,7 +24,7 @@ from guru_form import activities
 from guru_form.activities import ActivityProfile
 from guru_form.errors import EngineError, GuruError, InvalidInputError, MissingDependencyError
 from guru_form.joints import TRACK_JOINTS
-from guru_form.kinematics import angle_series, body_height_px
+from guru_form.kinematics import body_height_px
 from guru_form.models import (
     EXTENSION_KEY,
     Activity,
@@ -50,6 +50,7 @@ from guru_form.pose.recognition import (
 )
 from guru_form.pose.segmentation import RepWindow
 from guru_form.pose.track import PoseTrack, build_track
+from guru_form.pose.unsure import series_joints, unsure_metrics, unsure_warning
 from guru_form.video import VideoInfo, VideoReader
 
 __all__ = [
@@ -118,17 +119,6 @@ def check_person(pose: RawPose | PoseTrack) -> None:
         )
 
 
-def _series_joints(name: str) -> frozenset[str]:
-    """The joints :func:`guru_form.kinematics.angle_series` needs for the series ``name``."""
-    point = np.zeros((1, 2))
-    needed = set()
-    for joint in TRACK_JOINTS:
-        others = {j: point for j in TRACK_JOINTS if j != joint}
-        if name not in angle_series(others):
-            needed.add(joint)
-    return frozenset(needed)
-
-
 def required_joints(activity: Activity | str) -> tuple[str, ...]:
     """The joints (of the measured side) a pose track needs for this activity's reps.
 
@@ -142,7 +132,7 @@ def required_joints(activity: Activity | str) -> tuple[str, ...]:
     ('shoulder', 'hip', 'knee', 'ankle')
     """
     rule = activities.get(activity).rule
-    needed = set(_series_joints(rule.signal)) | {rule.height_joint, "shoulder", "hip"}
+    needed = set(series_joints(rule.signal)) | {rule.height_joint, "shoulder", "hip"}
     if rule.bottom_joint is not None:
         needed.add(rule.bottom_joint)
     return tuple(j for j in TRACK_JOINTS if j in needed)
@@ -252,7 +242,9 @@ def analyze_track(
 
     Rep counting (:mod:`guru_form.pose.counting`), each rep's confidence and outlier mark
     (:mod:`guru_form.pose.confidence`), each rep's analyses and its velocity
-    (:func:`guru_form.activities.rep_analyses`), whether the track came from a video
+    (:func:`guru_form.activities.rep_analyses`), and the values among them the engine is unsure
+    of (:mod:`guru_form.pose.unsure`: :attr:`Rep.unsure <guru_form.models.Rep.unsure>`, in the
+    analysis's guru_form extension), whether the track came from a video
     (:func:`estimate_track`) or from another tool (:meth:`PoseTrack.from_movement
     <guru_form.pose_track.PoseTrack.from_movement>` for DeepLabCut, SLEAP, LightningPose or
     NWB data, :meth:`PoseTrack.from_trc <guru_form.pose_track.PoseTrack.from_trc>` for
@@ -324,16 +316,16 @@ def analyze_track(
         counted, pose_track, profile.rule.signal, min_duration_s=profile.rule.min_duration_s
     )
     sides = list(frame["side"])
-    reps = [
-        dataclasses.replace(
-            _rep(profile, window, series, joints, sides, time_ms, athlete_height_cm),
-            confidence=confidence,
-            outlier=outlier,
+    visibility = _visibility(pose_track)
+    reps = []
+    for window, confidence, outlier in zip(
+        judged.reps, judged.confidences, judged.outliers, strict=True
+    ):
+        rep = _rep(profile, window, series, joints, sides, time_ms, athlete_height_cm)
+        unsure = unsure_metrics(
+            profile, rep.analyses, series, visibility, time_ms, window.start, window.mid, window.end
         )
-        for window, confidence, outlier in zip(
-            judged.reps, judged.confidences, judged.outliers, strict=True
-        )
-    ]
+        reps.append(dataclasses.replace(rep, confidence=confidence, outlier=outlier, unsure=unsure))
     pose_track.activity = act
     analysis = Analysis(
         video_id=None,
@@ -344,14 +336,30 @@ def analyze_track(
         warnings=judged.warnings,
         activity_confidence=None if recognized is None else recognized.confidence,
     )
+    lost = unsure_warning([rep.unsure for rep in reps])
+    if lost is not None:
+        analysis.warnings.append(lost)
     if recognized is not None:
         analysis.warnings.insert(0, _recognition_sentence(recognized))
     analysis.raw = analysis.to_json()
     measured = pose_track.extra.get("person")
     if measured:
-        analysis.raw[EXTENSION_KEY] = {"person": measured}
+        analysis.raw[EXTENSION_KEY] = {**analysis.raw.get(EXTENSION_KEY, {}), "person": measured}
     analysis.pose_track = pose_track
     return analysis
+
+
+def _visibility(track: PoseTrack) -> dict[str, Any]:
+    """Per joint, the model's visibility on each frame; only the joints whose source gives one
+    (a track from another tool may have none: its values are then not checked for hidden joints)."""
+    out = {}
+    for joint in TRACK_JOINTS:
+        column = f"{joint}_visibility"
+        if column in track.frame:
+            seen = track.frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+            if np.isfinite(seen).any():
+                out[joint] = seen
+    return out
 
 
 def _rep(

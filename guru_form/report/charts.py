@@ -118,14 +118,17 @@ def set_charts(
     thresholds
         Targets drawn on the metric charts.
     rules
-        The checks run: each chart marks the reps that failed (or are borderline on) its own
-        check, with the flag's marker (:mod:`guru_form.plots.markers`), and no other.
+        The checks run: each chart marks the reps that failed (or are borderline or unsure on)
+        its own check, with the flag's marker (:mod:`guru_form.plots.markers`), and no other.
     velocity_loss_limit
         The stop line of the velocity chart.
     """
     flag_of: dict[str, list[str]] = {}
     for rule in rules:
-        if frame[rule.flag].any() or frame.get(rule.borderline, pd.Series(False)).any():
+        if any(
+            frame.get(column, pd.Series(False)).any()
+            for column in (rule.flag, rule.borderline, rule.unsure)
+        ):
             flag_of.setdefault(rule.column, []).append(rule.flag)
     pictures: list[Picture] = []
     metrics = [key_metric] if key_metric is not None else []

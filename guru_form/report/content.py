@@ -31,11 +31,13 @@ from guru_form.metrics import (
     OUTLIER_WORDS,
     REP,
     START_MS,
+    UNSURE,
     VELOCITY_LOSS,
     Threshold,
     format_value,
     metric_label,
     unit_of,
+    unsure_of,
 )
 from guru_form.metrics import key_metric as choose_key_metric
 from guru_form.models import Activity, Analysis, Status
@@ -90,13 +92,15 @@ class Table:
 
 @dataclass(frozen=True)
 class FlaggedRep:
-    """A rep that failed a check, or came within the measurement's repeatability of a limit:
-    its number, when it happened, why it failed (``reasons``) and where it is borderline."""
+    """A rep that failed a check, came within the measurement's repeatability of a limit, or
+    could not be judged: its number, when it happened, why it failed (``reasons``), where it is
+    borderline, and where the pose engine is unsure of the value (``unsure``: the pose was lost)."""
 
     rep: int
     at: str
     reasons: list[str]
     borderline: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -162,13 +166,16 @@ def _key_metric(frame: pd.DataFrame) -> str | None:
 
 def _left_out(frame: pd.DataFrame) -> str:
     """The reps the set's figures leave out, in words (empty when none)."""
-    if OUTLIER not in frame.columns:
+    if OUTLIER not in frame.columns and UNSURE not in frame.columns:
         return ""
     left = frame.loc[~counted_reps(frame)].sort_values(REP)
     words = [
         f"rep {int(row[REP])} ({OUTLIER_WORDS.get(str(row[OUTLIER]), str(row[OUTLIER]))})"
         for _, row in left.iterrows()
     ]
+    if UNSURE in frame.columns:
+        lost = frame.loc[unsure_of(frame, VELOCITY_LOSS).notna() & counted_reps(frame)]
+        words += [f"rep {int(rep)} (velocity unsure: pose lost)" for rep in sorted(lost[REP])]
     return f" · leaves out {', '.join(words)}" if words else ""
 
 
@@ -178,11 +185,13 @@ def _stats(
     flagged: int,
     borderline: int = 0,
     velocity_loss_limit: float | None = None,
+    unsure: int = 0,
 ) -> list[Stat]:
     summary = set_summary(frame).iloc[0]
     counts = [
         f"{flagged} flagged" if flagged else "",
         f"{borderline} borderline" if borderline else "",
+        f"{unsure} unsure" if unsure else "",
     ]
     stats = [
         Stat("Reps", str(int(summary["rep_count"])), " · ".join(c for c in counts if c)),
@@ -220,15 +229,22 @@ def _stats(
             )
         )
     if key_metric is not None:
-        values = frame[key_metric].astype("float64").dropna()
+        lost = unsure_of(frame, key_metric).notna()
+        values = frame[key_metric].astype("float64").where(~lost).dropna()
+        if not len(values) and (lost & frame[key_metric].notna()).any():
+            detail = "every rep's value unsure (pose lost): see the flagged reps"
+            stats.append(Stat(metric_label(key_metric), "–", detail))
         if len(values):
             unit = unit_of(key_metric)
+            left = sorted(int(r) for r in frame.loc[lost & frame[key_metric].notna(), REP])
+            note = f" · leaves out rep{'s' if len(left) > 1 else ''} " + ", ".join(map(str, left))
             stats.append(
                 Stat(
                     metric_label(key_metric),
                     format_value(values.mean(), unit),
                     f"mean · range {format_value(values.min(), unit)} "
-                    f"to {format_value(values.max(), unit)}",
+                    f"to {format_value(values.max(), unit)}"
+                    + (note + " (unsure: pose lost)" if left else ""),
                 )
             )
     return stats
@@ -248,11 +264,18 @@ def _flagged(frame: pd.DataFrame, rules: Sequence[Rule]) -> list[FlaggedRep]:
     for _, row in frame.iterrows():
         reasons = [rule.reason(row) for rule in rules if bool(row[rule.flag])]
         near = [
-            why for rule in rules if not bool(row[rule.flag]) and (why := rule.why(row)) is not None
+            why
+            for rule in rules
+            if bool(row.get(rule.borderline, False)) and (why := rule.why(row)) is not None
         ]
-        if reasons or near:
+        unsure = [
+            why
+            for rule in rules
+            if bool(row.get(rule.unsure, False)) and (why := rule.why(row)) is not None
+        ]
+        if reasons or near or unsure:
             at = format_value(float(row[START_MS]) / 1000.0, "s")
-            out.append(FlaggedRep(int(row[REP]), at, reasons, near))
+            out.append(FlaggedRep(int(row[REP]), at, reasons, near, unsure))
     return out
 
 
@@ -285,6 +308,7 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             unit = "s" if column == START_MS else unit_of(column)
             failed = [rule for rule in marked.get(column, []) if bool(row[rule.flag])]
             near = [rule for rule in marked.get(column, []) if bool(row.get(rule.borderline))]
+            lost = [rule for rule in marked.get(column, []) if bool(row.get(rule.unsure))]
             # A flagged value reads as failing its check; the unit is in the header, so the
             # cells stay short enough for a phone.
             check = failed[0].threshold if failed else _first_threshold(marked.get(column, []))
@@ -294,7 +318,7 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
             if isinstance(opinion, str):  # Guru's own rating of this rep on this metric
                 text += f" ({opinion})"
                 bad = bad or opinion == "bad"
-            style = "num bad" if bad else "num near" if near else "num"
+            style = "num bad" if bad else "num near" if near else "num unsure" if lost else "num"
             cells.append(Cell(text, style))
         if rules:
             names = [rule.short for rule in rules if bool(row[rule.flag])]
@@ -304,6 +328,7 @@ def _rep_table(frame: pd.DataFrame, rules: Sequence[Rule]) -> Table:
                 for rule in rules
                 if not bool(row[rule.flag]) and bool(row.get(rule.borderline))
             ]
+            names += [f"{rule.short} (unsure)" for rule in rules if bool(row.get(rule.unsure))]
             cells.append(Cell(", ".join(names), "tags bad" if failed_any else "tags"))
         rows.append(cells)
     return Table(header, rows)
@@ -493,9 +518,9 @@ def set_section(
     key_metric = _key_metric(frame)
     section.flagged = _flagged(frame, rules)
     failed = sum(1 for f in section.flagged if f.reasons)
-    section.stats = _stats(
-        frame, key_metric, failed, len(section.flagged) - failed, velocity_loss_limit
-    )
+    near = sum(1 for f in section.flagged if f.borderline and not f.reasons)
+    lost = sum(1 for f in section.flagged if f.unsure)  # reps with a value not judged
+    section.stats = _stats(frame, key_metric, failed, near, velocity_loss_limit, lost)
     section.rules = [rule.text for rule in rules]
     section.charts = set_charts(
         frame, key_metric, thresholds, rules, velocity_loss_limit=velocity_loss_limit

@@ -4,7 +4,9 @@ Each check is one of :mod:`guru_form.tables`' flag functions with an explicit li
 only adds the sentence a coach reads ("Squat depth 3.2° (target ≤ 0.0°)") and which column of the
 rep table the flag belongs to. A rep within the measurement's repeatability of a limit is
 borderline, not failed (the rule of :mod:`guru_form.metrics.repeatability`); its sentence says so
-("Squat depth 0.6° (target ≤ 0.0°): borderline, the measurement repeats to ±1.0°").
+("Squat depth 0.6° (target ≤ 0.0°): borderline, the measurement repeats to ±1.0°"). A rep whose
+value the local pose engine is unsure of (the pose was lost where it was taken,
+:mod:`guru_form.pose.unsure`) is neither: its sentence reads "unsure (pose lost: <why>)".
 
 Examples
 --------
@@ -28,6 +30,7 @@ from guru_form import activities
 from guru_form._deprecation import moved_names
 from guru_form.metrics import (
     DURATION_S,
+    UNSURE,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
     Threshold,
@@ -38,10 +41,11 @@ from guru_form.metrics import (
     margin_of,
     metric_label,
     unit_of,
+    unsure_in,
 )
 from guru_form.plots.markers import flag_label
 from guru_form.tables import flag_tempo, flag_threshold, flag_velocity_loss
-from guru_form.tables.flags import borderline_column
+from guru_form.tables.flags import borderline_column, unsure_column
 
 __all__ = ["Rule", "apply_rules", "flag_labels", "metric_label"]
 
@@ -99,13 +103,22 @@ class Rule:
         """The boolean column of the reps this check found borderline."""
         return borderline_column(self.flag)
 
+    @property
+    def unsure(self) -> str:
+        """The boolean column of the reps whose value this check could not judge: the local
+        pose engine is unsure of it (present only when the frame says which values are)."""
+        return unsure_column(self.flag)
+
     def why(self, row: pd.Series) -> str | None:
-        """Why this rep failed or is borderline, or None when it passed the check."""
+        """Why this rep failed, is borderline or is unsure, or None when it passed the check."""
         if bool(row[self.flag]):
             return self.reason(row)
         if bool(row.get(self.borderline, False)):
             shown = format_value(self.margin, unit_of(self.column))
             return f"{self.reason(row)}: borderline, the measurement repeats to ±{shown}"
+        if bool(row.get(self.unsure, False)):
+            lost = unsure_in(row.get(UNSURE), self.column) or "the pose was lost"
+            return f"{self.reason(row)}: unsure (pose lost: {lost})"
         return None
 
 

@@ -28,7 +28,9 @@ from guru_form.metrics import (
     OUTLIER,
     REP,
     START_MS,
+    UNSURE,
     as_analysis,
+    unsure_text,
 )
 from guru_form.models import Activity, Analysis, Rep, resolve_activity
 
@@ -233,6 +235,11 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
         rep lacks is NaN. When the local pose engine marked a rep as an outlier, a last column
         ``outlier`` holds each rep's mark (``"partial"``, ``"runs_into_next_movement"``; None
         for a normal rep), which set-level figures read (see :mod:`guru_form.tables.velocity`).
+        When the local pose engine is unsure of some of a rep's values (the pose was lost where
+        they were taken, :mod:`guru_form.pose.unsure`), a column ``unsure`` lists them with why
+        (``"ELBOW_ANGLE_DEGREES: the wrist hidden, visibility 0.21"``; None for a rep whose
+        values are all sure, see :data:`guru_form.metrics.UNSURE`); flags, charts and set-level
+        figures leave those values out.
         An empty, Pending or Failed analysis gives zero rows with the same fixed columns and
         dtypes. ``frame.attrs`` holds ``video_id``, ``activity`` and ``status``.
 
@@ -262,13 +269,25 @@ def reps_frame(analysis: Analysis, *, activity: Activity | str | None = None) ->
     reps = [analysis.reps[i] for i in table.source]
     columns.update(opinion_columns(reps, table.types))
     frame = pd.DataFrame(columns)
-    # Rep.outlier is set by the local pose engine (None for a normal rep).
-    marks = [getattr(r, "outlier", None) for r in reps]
-    if any(m is not None for m in marks):
-        frame[OUTLIER] = pd.Series(marks, index=frame.index, dtype="object")
+    for name, marks in engine_marks(reps).items():
+        frame[name] = pd.Series(marks, index=frame.index, dtype="object")
     frame.attrs.update(frame_attrs(analysis, act))
     result_: pd.DataFrame = frame
     return result_
+
+
+def engine_marks(reps: Sequence[Rep]) -> dict[str, list[str | None]]:
+    """The local pose engine's marks of ``reps``, the last columns of a wide frame (object
+    dtype): ``outlier`` (``Rep.outlier``, None for a normal rep) and ``unsure`` (``Rep.unsure``
+    as text, None when every value is sure), each only when a rep carries one."""
+    out: dict[str, list[str | None]] = {}
+    marks = [getattr(r, "outlier", None) for r in reps]
+    if any(m is not None for m in marks):
+        out[OUTLIER] = marks
+    unsure = [unsure_text(getattr(r, "unsure", {})) for r in reps]
+    if any(u is not None for u in unsure):
+        out[UNSURE] = unsure
+    return out
 
 
 def opinion_columns(reps: Sequence[Rep], types: Sequence[str]) -> dict[str, Any]:

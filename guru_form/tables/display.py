@@ -30,6 +30,7 @@ from guru_form.errors import InvalidInputError
 from guru_form.metrics import (
     BORDERLINE_PREFIX,
     FLAG_PREFIX,
+    UNSURE_PREFIX,
     column_header,
     format_value,
     unit_of,
@@ -53,14 +54,17 @@ def header_of(column: object) -> str:
     -------
     str
         The flag's label for a ``flag_*`` column (``", borderline"`` added for its
-        ``borderline_*`` column), :func:`guru_form.metrics.column_header` for the rest.
+        ``borderline_*`` column, ``", unsure"`` for its ``unsure_*`` column),
+        :func:`guru_form.metrics.column_header` for the rest.
     """
     name = str(column)
-    if name.startswith((FLAG_PREFIX, BORDERLINE_PREFIX)):
+    if name.startswith((FLAG_PREFIX, BORDERLINE_PREFIX, UNSURE_PREFIX)):
         from guru_form.plots.markers import flag_label  # the one table of flag labels
 
         label = flag_label(name)
-        return f"{label}, borderline" if name.startswith(BORDERLINE_PREFIX) else label
+        if name.startswith(BORDERLINE_PREFIX):
+            return f"{label}, borderline"
+        return f"{label}, unsure" if name.startswith(UNSURE_PREFIX) else label
     return column_header(name)
 
 

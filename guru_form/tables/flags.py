@@ -10,6 +10,12 @@ by more than the margin, borderline when it lies within the margin of the limit 
 With ``margin=0`` a rep is flagged exactly when it is beyond the limit, and none is borderline.
 A rep whose value is missing (NaN) is never flagged nor borderline.
 
+A rep whose judged value the local pose engine is unsure of (the frame's ``unsure`` column: the
+pose was lost where the value was taken, :func:`guru_form.metrics.unsure_of`) is neither flagged
+nor borderline but *unsure*: when the frame has an ``unsure`` column, each flag gets a third
+boolean column, ``unsure_<name>`` (:func:`unsure_column`), and set-level baselines (a drift's
+opening reps) leave those values out.
+
 The frame's ``attrs["flag_columns"]`` records which column each flag judged
 (:func:`flagged_column`), so that a chart of that column shows that flag and no other.
 
@@ -38,12 +44,15 @@ from guru_form.metrics import (
     BORDERLINE_PREFIX,
     DURATION_S,
     FLAG_PREFIX,
+    UNSURE,
+    UNSURE_PREFIX,
     VELOCITY_LOSS,
     frame_activity,
     group_keys,
     margin_of,
     rep_order,
     require_columns,
+    unsure_of,
 )
 from guru_form.tables.velocity import Reference, velocity_loss
 
@@ -58,6 +67,7 @@ __all__ = [
     "flag_threshold",
     "flag_velocity_loss",
     "flagged_column",
+    "unsure_column",
 ]
 
 Direction = Literal["any", "increase", "decrease"]
@@ -114,6 +124,28 @@ def borderline_column(flag: str) -> str:
     'borderline_velocity_loss'
     """
     return BORDERLINE_PREFIX + flag.removeprefix(FLAG_PREFIX)
+
+
+def unsure_column(flag: str) -> str:
+    """The name of a flag's unsure column: ``flag_shallow`` -> ``unsure_shallow``.
+
+    Parameters
+    ----------
+    flag
+        A ``flag_*`` column.
+
+    Returns
+    -------
+    str
+        The ``unsure_*`` column the flag functions add beside it when the frame has an
+        ``unsure`` column.
+
+    Examples
+    --------
+    >>> unsure_column("flag_soft_lockout")
+    'unsure_soft_lockout'
+    """
+    return UNSURE_PREFIX + flag.removeprefix(FLAG_PREFIX)
 
 
 def flagged_column(frame: pd.DataFrame, flag: str) -> str | None:
@@ -189,16 +221,20 @@ def _margins(frame: pd.DataFrame, column: str, margin: Margin) -> pd.Series:
 def _with_flag(
     frame: pd.DataFrame, name: str, column: str, gap: pd.Series, margin: pd.Series
 ) -> pd.DataFrame:
-    """``frame`` with the flag (``gap`` beyond ``margin``) and its borderline column (``|gap|``
-    within a positive ``margin``); ``gap`` is how far each value lies beyond the limit (negative
-    inside it), NaN for a missing value."""
+    """``frame`` with the flag (``gap`` beyond ``margin``), its borderline column (``|gap|``
+    within a positive ``margin``) and, when the frame says which values are unsure, its unsure
+    column (an unsure value is neither of the others); ``gap`` is how far each value lies beyond
+    the limit (negative inside it), NaN for a missing value."""
     gap = gap.astype("float64").reindex(frame.index)
     margin = margin.reindex(frame.index)
-    flag = (gap > margin).fillna(False)
-    near = ((margin > 0) & (gap.abs() <= margin)).fillna(False)
-    flagged: pd.DataFrame = frame.assign(
-        **{name: flag.to_numpy(dtype=bool), borderline_column(name): near.to_numpy(dtype=bool)}
-    )
+    unsure = unsure_of(frame, column).notna()
+    flag = (gap > margin).fillna(False) & ~unsure
+    near = ((margin > 0) & (gap.abs() <= margin)).fillna(False) & ~unsure
+    columns = {name: flag.to_numpy(dtype=bool), borderline_column(name): near.to_numpy(dtype=bool)}
+    if UNSURE in frame.columns:
+        measured = frame[column].notna() if column in frame.columns else gap.notna()
+        columns[unsure_column(name)] = (unsure & measured).to_numpy(dtype=bool)
+    flagged: pd.DataFrame = frame.assign(**columns)
     recorded = dict(frame.attrs.get(_FLAG_COLUMNS, {}))
     recorded[name] = column
     flagged.attrs = {**frame.attrs, _FLAG_COLUMNS: recorded}
@@ -471,7 +507,7 @@ def flag_drift(
 ) -> pd.DataFrame:
     """Flag fatigue: reps whose ``column`` drifted from the set's opening reps by more than allowed.
 
-    The baseline is the mean of the first ``baseline_reps`` reps that have a value; the change of
+    The baseline is the mean of the first ``baseline_reps`` reps that have a sure value; the change of
     each rep is ``value - baseline`` (in the column's unit), or with ``relative=True``
     ``100 * (value - baseline) / |baseline|`` (percent).
 
@@ -521,7 +557,7 @@ def flag_drift(
     keys = group_keys(frame, by, "flag_drift")
     require_columns(frame, [column], "flag_drift")
     ordered = rep_order(frame, keys)
-    values = ordered[column].astype("float64")
+    values = ordered[column].astype("float64").where(unsure_of(ordered, column).isna())
     has_value = values.notna()
     if keys:
         nth = has_value.groupby([ordered[k] for k in keys], observed=True).cumsum()

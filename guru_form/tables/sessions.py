@@ -11,7 +11,7 @@ import pandas as pd
 from guru_form.errors import InvalidInputError
 from guru_form.metrics import SESSION_COLUMNS, as_analysis
 from guru_form.models import Activity, Analysis
-from guru_form.tables.convert import long_columns, rep_table
+from guru_form.tables.convert import engine_marks, long_columns, rep_table
 
 __all__ = ["combine"]
 
@@ -34,7 +34,8 @@ def combine(
     wide
         False (default): the long frame, one row per (analysis, rep, analysisType). True: the wide
         frame, one row per (analysis, rep), with the columns of :func:`reps_frame` (the union of
-        every analysis's analysisTypes; NaN where an analysis lacks one).
+        every analysis's analysisTypes; NaN where an analysis lacks one; ``outlier`` and
+        ``unsure`` when any rep carries such a mark).
 
     Returns
     -------
@@ -76,7 +77,10 @@ def combine(
             raise InvalidInputError(
                 f"key {key!r} clashes with a column of the frame; choose another"
             )
+        every = [rep for analysis in items for rep in analysis.reps]
         wide_frame: pd.DataFrame = pd.DataFrame({**front, **columns})
+        for name, marks in engine_marks([every[i] for i in table.source]).items():
+            wide_frame[name] = pd.Series(marks, index=wide_frame.index, dtype="object")
         return wide_frame
     long = long_columns(table)
     rows = table.long_row

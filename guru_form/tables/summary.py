@@ -19,11 +19,13 @@ from guru_form.metrics import (
     REP,
     SESSION_COLUMNS,
     START_MS,
+    UNSURE,
     VELOCITY_COLUMNS,
     VELOCITY_LOSS,
     group_keys,
     rep_order,
     unit_of,
+    unsure_of,
 )
 from guru_form.models import Analysis
 from guru_form.tables.convert import reps_frame
@@ -128,7 +130,8 @@ def summarize(
         ``unit``
             From :func:`guru_form.metrics.unit_of`.
         ``count``, ``mean``, ``std``, ``min``, ``max``
-            Over the reps that have a value (``std`` with ``ddof=1``).
+            Over the reps that have a value (``std`` with ``ddof=1``) the local pose engine is
+            sure of: a value it is unsure of (the frame's ``unsure`` column) is left out.
         ``cv_percent``
             Coefficient of variation, ``100 * std / |mean|``; meaningful only for metrics on a
             ratio scale (durations, velocities, interior angles), not for signed angles near 0.
@@ -138,6 +141,9 @@ def summarize(
         ``first_last_change_percent``
             ``100 * (last - first) / |first|`` over the first and last reps that have a value;
             NaN when ``first`` is 0.
+        ``unsure``
+            How many values were left out as unsure; only for one set whose frame has an
+            ``unsure`` column.
 
     Examples
     --------
@@ -155,6 +161,14 @@ def summarize(
             f"summarize: no column(s) {missing}; the frame has {list(frame.columns)}"
         )
     ordered = rep_order(frame, keys)
+    unsure_counts: dict[str, int] = {}
+    if UNSURE in ordered.columns:  # values the engine is unsure of are left out
+        masked = {}
+        for name in names:
+            unsure = unsure_of(ordered, name).notna() & ordered[name].notna()
+            unsure_counts[name] = int(unsure.sum())
+            masked[name] = ordered[name].where(~unsure)
+        ordered = ordered.assign(**masked)
     long = ordered.melt(id_vars=[*keys, REP], value_vars=names, var_name="metric")
     long["metric"] = pd.Categorical(long["metric"], categories=names)
     long["value"] = long["value"].astype("float64")
@@ -189,6 +203,8 @@ def summarize(
         out = out.reindex(names)
         out["unit"] = [unit_of(m) for m in names]
         out["count"] = out["count"].fillna(0).astype("int64")
+        if unsure_counts:
+            out["unsure"] = [unsure_counts.get(m, 0) for m in names]
     summary: pd.DataFrame = out
     return summary
 
@@ -223,6 +239,10 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
         ``reps_left_out``
             Reps the local pose engine marked as outliers, left out of the velocity loss (see
             :func:`guru_form.tables.counted_reps`); only when the frame has an ``outlier`` column.
+        ``velocity_unsure``
+            Reps whose velocity the local pose engine is unsure of, also left out of the
+            velocity loss (see :func:`guru_form.metrics.unsure_of`); only when the frame has an
+            ``unsure`` column and a velocity.
 
     Examples
     --------
@@ -253,6 +273,11 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
     if OUTLIER in frame.columns:
         left_out = (~counted_reps(frame)).groupby(grouped_by, observed=True, sort=True).sum()
         out["reps_left_out"] = left_out.astype("int64").to_numpy()
+    if UNSURE in frame.columns and any(c in frame.columns for c in VELOCITY_COLUMNS):
+        unsure = unsure_of(frame, VELOCITY_LOSS).notna() & counted_reps(frame)
+        out["velocity_unsure"] = (
+            unsure.groupby(grouped_by, observed=True, sort=True).sum().astype("int64").to_numpy()
+        )
     if not keys:
         out = out.reset_index(drop=True)
         if out.empty:

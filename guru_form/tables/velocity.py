@@ -23,7 +23,9 @@ Reps the local pose engine marked as outliers (a non-empty ``outlier`` column, s
 :func:`guru_form.tables.reps_frame`: a partial rep, or a last rep that ran into the next movement)
 are left out of the set-level figures: they are never the reference rep ("best" or "first"), and
 the set's loss is that of its last rep that is not an outlier. Each rep still gets its own loss
-against the reference (an outlier's included, for the chart).
+against the reference (an outlier's included, for the chart). So are the reps whose velocity the
+engine is unsure of (the ``unsure`` column: the moving joint was hidden at an end of the
+concentric phase, see :func:`guru_form.metrics.unsure_of`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ import numpy as np
 import pandas as pd
 
 from guru_form.errors import InvalidInputError
-from guru_form.metrics import OUTLIER, VELOCITY_COLUMNS, VELOCITY_LOSS, group_keys, rep_order
+from guru_form.metrics import (
+    OUTLIER,
+    VELOCITY_COLUMNS,
+    VELOCITY_LOSS,
+    group_keys,
+    rep_order,
+    unsure_of,
+)
 
 __all__ = ["counted_reps", "set_velocity_loss", "velocity_column", "velocity_loss"]
 
@@ -156,7 +165,9 @@ def velocity_loss(
     keys = group_keys(frame, by, "velocity_loss")
     ordered = rep_order(frame, keys)
     v = ordered[name].astype("float64")
-    counted = v.where(counted_reps(ordered))  # outliers are never the reference
+    counted = v.where(
+        counted_reps(ordered) & unsure_of(ordered, name).isna()
+    )  # never the reference
     groups = (
         counted.groupby([ordered[k] for k in keys], observed=True, sort=False) if keys else None
     )
@@ -200,7 +211,8 @@ def set_velocity_loss(
     Returns
     -------
     float or pandas.Series
-        ``100 * (v_ref - v_last) / v_ref`` over the reps that are not outliers; a float for one
+        ``100 * (v_ref - v_last) / v_ref`` over the reps that are not outliers and whose velocity
+        is sure; a float for one
         set, a Series indexed by the ``by`` label(s) for several. NaN for a set with no velocity.
 
     Examples
@@ -214,7 +226,8 @@ def set_velocity_loss(
     name = velocity_column(frame, column)
     keys = group_keys(frame, by, "set_velocity_loss")
     ordered = rep_order(frame, keys)
-    v = ordered[name].astype("float64").where(counted_reps(ordered))  # outliers left out
+    sure = unsure_of(ordered, name).isna()
+    v = ordered[name].astype("float64").where(counted_reps(ordered) & sure)  # outliers left out
     if not keys:
         valid = v.dropna()
         if valid.empty:
