@@ -1,7 +1,8 @@
 """An engine for the unsure tests, importable as ``tests.tables._unsure_engine:UnsureEngine``.
 
-It answers a bundled sample video with its true reps, as the local pose engine would when it
-lost the pose on the second rep: that rep's first value is unsure, in guru_form's extension.
+It answers a bundled sample video as :class:`tests.cli._engines.ActivityEngine` does, as the local
+pose engine would when it lost the pose on the second rep: that rep's first value is unsure, in
+guru_form's extension.
 """
 
 from __future__ import annotations
@@ -9,19 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from guru_form.errors import EngineError
-from guru_form.models import EXTENSION_KEY, UNSURE_FIELD, Activity, Analysis, Domain
-from guru_form.server.reference import ReferenceEngine
+from guru_form.models import EXTENSION_KEY, UNSURE_FIELD, Activity, Domain, Rep
+from tests.cli._engines import ActivityEngine
 
 #: Why the second rep's first value is unsure.
 WHY = "the wrist hidden, visibility 0.21"
 
 
-class UnsureEngine:
+class UnsureEngine(ActivityEngine):
     name = "unsure"
-
-    def __init__(self) -> None:
-        self._samples = ReferenceEngine()
 
     def analyze(
         self,
@@ -31,13 +28,9 @@ class UnsureEngine:
         domain: Domain | None,
         rep_count: int | None,
     ) -> dict[str, Any]:
-        sidecar = self._samples.find(Path(video_path))
-        if sidecar is None:
-            raise EngineError("this test engine knows only the sample videos")
-        truth = Analysis.load(sidecar)
-        truth.reps[1].unsure = {next(iter(truth.reps[1].analyses)): WHY}
-        body = truth.to_json()
-        body.pop("videoId", None)
-        body["status"] = "Complete"
-        assert UNSURE_FIELD in body[EXTENSION_KEY]
+        body = super().analyze(video_path, activity=activity, domain=domain, rep_count=rep_count)
+        reps = body["reps"]
+        metric = next(iter(Rep.from_json(reps[1]).analyses))
+        unsure = [{metric: WHY} if i == 1 else {} for i in range(len(reps))]
+        body.setdefault(EXTENSION_KEY, {})[UNSURE_FIELD] = unsure
         return body
