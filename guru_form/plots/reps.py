@@ -55,7 +55,7 @@ from guru_form.plots._style import (
 )
 from guru_form.plots.markers import UNSURE_COLOR, flag_marker
 from guru_form.tables.flags import Margin
-from guru_form.tables.velocity import Reference, counted_reps, velocity_column, velocity_loss
+from guru_form.tables.velocity import Reference, counted_values, velocity_column, velocity_loss
 
 __all__ = ["plot_metric", "plot_tempo", "plot_velocity"]
 
@@ -437,7 +437,7 @@ def plot_velocity(
     loss = data[VELOCITY_LOSS].to_numpy(dtype=float)
     # A velocity the pose engine is unsure of is drawn but not judged, and is no reference.
     lost = unsure_of(data, column).notna().to_numpy(dtype=bool)
-    sure_v = np.where(lost | ~counted_reps(data).to_numpy(dtype=bool), np.nan, v)
+    sure_v = np.where(counted_values(data, column).to_numpy(dtype=bool), v, np.nan)
     if len(data) and np.isfinite(v).any():
         over = np.zeros(len(v), bool)
         near = np.zeros(len(v), bool)

@@ -46,7 +46,13 @@ from guru_form.metrics import (
     unsure_of,
 )
 
-__all__ = ["counted_reps", "set_velocity_loss", "velocity_column", "velocity_loss"]
+__all__ = [
+    "counted_reps",
+    "counted_values",
+    "set_velocity_loss",
+    "velocity_column",
+    "velocity_loss",
+]
 
 Reference = Literal["best", "first"]
 
@@ -120,6 +126,35 @@ def counted_reps(frame: pd.DataFrame) -> pd.Series:
     return counted
 
 
+def counted_values(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Which rows' value of ``column`` counts in set-level figures: the rep is not an outlier
+    (:func:`counted_reps`) and the local pose engine is sure of the value
+    (:func:`guru_form.metrics.unsure_of`).
+
+    Parameters
+    ----------
+    frame
+        A wide frame.
+    column
+        The column a set-level figure is computed from.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, on ``frame``'s index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3], "outlier": [None, "partial", None],
+    ...                    "unsure": [None, None, "MEAN_CONCENTRIC_VELOCITY_BH_PER_S: the wrist hidden"]})
+    >>> counted_values(df, "MEAN_CONCENTRIC_VELOCITY_BH_PER_S").tolist()
+    [True, False, False]
+    """
+    counted: pd.Series = counted_reps(frame) & unsure_of(frame, column).isna()
+    return counted
+
+
 def _check_reference(reference: str) -> None:
     if reference not in ("best", "first"):
         raise InvalidInputError(f"reference must be 'best' or 'first', not {reference!r}")
@@ -165,9 +200,7 @@ def velocity_loss(
     keys = group_keys(frame, by, "velocity_loss")
     ordered = rep_order(frame, keys)
     v = ordered[name].astype("float64")
-    counted = v.where(
-        counted_reps(ordered) & unsure_of(ordered, name).isna()
-    )  # never the reference
+    counted = v.where(counted_values(ordered, name))  # outliers and unsure: never the reference
     groups = (
         counted.groupby([ordered[k] for k in keys], observed=True, sort=False) if keys else None
     )
@@ -226,8 +259,7 @@ def set_velocity_loss(
     name = velocity_column(frame, column)
     keys = group_keys(frame, by, "set_velocity_loss")
     ordered = rep_order(frame, keys)
-    sure = unsure_of(ordered, name).isna()
-    v = ordered[name].astype("float64").where(counted_reps(ordered) & sure)  # outliers left out
+    v = ordered[name].astype("float64").where(counted_values(ordered, name))
     if not keys:
         valid = v.dropna()
         if valid.empty:
