@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -190,20 +191,30 @@ def flag_styles(
     styles = []
     for column, label in labels.items():
         look = flag_marker(column)
-        near, lost = borderline_column(column), unsure_column(column)
-        has_near = near in frame.columns and pd.api.types.is_bool_dtype(frame[near].dtype)
-        has_lost = lost in frame.columns and pd.api.types.is_bool_dtype(frame[lost].dtype)
         styles.append(
             FlagStyle(
                 column,
                 label,
                 look.marker,
                 look.color,
-                near if has_near else None,
-                lost if has_lost else None,
+                _boolean_column(frame, borderline_column(column)),
+                _boolean_column(frame, unsure_column(column)),
             )
         )
     return styles
+
+
+def _boolean_column(frame: pd.DataFrame, column: str) -> str | None:
+    """``column`` when the frame has it as a boolean column, else None."""
+    present = column in frame.columns and pd.api.types.is_bool_dtype(frame[column].dtype)
+    return column if present else None
+
+
+def _marked(frame: pd.DataFrame, column: str | None) -> npt.NDArray[np.bool_]:
+    """The rows a boolean column marks; none without the column."""
+    if column is None:
+        return np.zeros(len(frame), bool)
+    return frame[column].to_numpy(dtype=bool)
 
 
 def _reps(count: int) -> str:
@@ -241,21 +252,9 @@ def flag_lane(ax: Axes, frame: pd.DataFrame, styles: list[FlagStyle], x: Any) ->
     base = blended_transform_factory(ax.transData, ax.transAxes)
     rows = 0
     for style in styles:
-        failed = frame[style.column].to_numpy(dtype=bool)
-        near = (
-            frame[style.borderline].to_numpy(dtype=bool)
-            if style.borderline is not None
-            else np.zeros(len(frame), bool)
-        ) & ~failed
-        lost = (
-            (
-                frame[style.unsure].to_numpy(dtype=bool)
-                if style.unsure is not None
-                else np.zeros(len(frame), bool)
-            )
-            & ~failed
-            & ~near
-        )
+        failed = _marked(frame, style.column)
+        near = _marked(frame, style.borderline) & ~failed
+        lost = _marked(frame, style.unsure) & ~failed & ~near
         if not failed.any() and not near.any() and not lost.any():
             continue
         rise = (LANE_GAP + LANE_ROW * (rows + 0.5)) / 72.0
