@@ -229,14 +229,14 @@ def _stats(
             )
         )
     if key_metric is not None:
-        lost = unsure_of(frame, key_metric).notna()
+        lost = unsure_of(frame, key_metric).notna() & frame[key_metric].notna()
         values = frame[key_metric].astype("float64").where(~lost).dropna()
-        if not len(values) and (lost & frame[key_metric].notna()).any():
+        if not len(values) and lost.any():
             detail = "every rep's value unsure (pose lost): see the flagged reps"
             stats.append(Stat(metric_label(key_metric), "–", detail))
         if len(values):
             unit = unit_of(key_metric)
-            left = sorted(int(r) for r in frame.loc[lost & frame[key_metric].notna(), REP])
+            left = sorted(int(r) for r in frame.loc[lost, REP])
             note = f" · leaves out rep{'s' if len(left) > 1 else ''} " + ", ".join(map(str, left))
             stats.append(
                 Stat(
