@@ -15,6 +15,10 @@ open. :func:`guarded_protocol` makes an HTTP/1.1 protocol class (uvicorn's h11 o
   upload), uvicorn keeps reading and dropping the rest so that the client gets the answer; after
   :attr:`Limits.linger_s` the connection is closed.
 
+Should a burst of connections still reach the open-file limit before the cap sees them, asyncio
+stops accepting for a second and tries again; :class:`GuardedServer` logs that as one line instead
+of asyncio's traceback.
+
 Bodies that stall once the app reads them are :class:`~guru_form.server._limits.BodyLimitMiddleware`'s
 business.
 """
@@ -23,15 +27,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import sys
 from typing import Any, ClassVar
 
 import h11
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from guru_form.server._limits import Limits
 
-__all__ = ["connection_cap", "guarded_protocol", "uvicorn_options"]
+__all__ = ["GuardedServer", "connection_cap", "guarded_protocol", "uvicorn_options"]
 
 logger = logging.getLogger("guru_form.server")
 
@@ -162,6 +168,27 @@ def guarded_protocol(limits: Limits) -> type[GuardedH11Protocol]:
         (GuardedH11Protocol,),
         {"limits": limits, "cap": connection_cap(limits.max_connections)},
     )
+
+
+_ACCEPT_OUT_OF_RESOURCES = "socket.accept() out of system resource"
+
+
+def _log_accept_failures(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Log asyncio's "accept out of resources" in one line; anything else as asyncio would."""
+    if context.get("message") != _ACCEPT_OUT_OF_RESOURCES:
+        loop.default_exception_handler(context)
+        return
+    exc = context.get("exception")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    logger.warning("cannot accept a connection (%s): new connections wait a second", reason)
+
+
+class GuardedServer(uvicorn.Server):
+    """uvicorn's server, logging a pause in accepting connections in one line, not a traceback."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        asyncio.get_running_loop().set_exception_handler(_log_accept_failures)
+        await super().startup(sockets)
 
 
 def uvicorn_options(limits: Limits) -> dict[str, Any]:

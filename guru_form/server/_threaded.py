@@ -16,7 +16,7 @@ from typing import Literal
 import uvicorn
 from starlette.types import ASGIApp
 
-from guru_form.server._connections import uvicorn_options
+from guru_form.server._connections import GuardedServer, uvicorn_options
 from guru_form.server._limits import Limits
 
 _START_TIMEOUT_S = 30.0
@@ -37,7 +37,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _QuickStopServer(uvicorn.Server):
+class _QuickStopServer(GuardedServer):
     """uvicorn's server, noticing ``should_exit`` every 10 ms instead of every 100 ms."""
 
     async def main_loop(self) -> None:

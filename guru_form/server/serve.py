@@ -22,7 +22,7 @@ import uvicorn
 
 from guru_form.errors import GuruError, MissingDependencyError
 from guru_form.server._auth import TOKEN_PATH
-from guru_form.server._connections import uvicorn_options
+from guru_form.server._connections import GuardedServer, uvicorn_options
 from guru_form.server._limits import Limits
 from guru_form.server._paths import default_server_dir
 from guru_form.server._threaded import bind_socket
@@ -228,7 +228,7 @@ def banner(url: str, runtime: ServerRuntime, jobs: str) -> str:
 _COGNITO_HOST = "customer-console-prod.auth.us-west-2.amazoncognito.com"
 
 
-class _ForegroundServer(uvicorn.Server):
+class _ForegroundServer(GuardedServer):
     """uvicorn's server, stopping on SIGINT/SIGTERM without re-raising the signal afterwards.
 
     uvicorn re-raises the captured signal once it has shut down; here that would turn a clean Ctrl-C

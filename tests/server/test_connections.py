@@ -187,3 +187,26 @@ def test_near_the_open_file_limit_health_answers_and_the_log_stays_small(tmp_pat
             for sock in slow:
                 sock.close()
         assert "Traceback" not in server.log()
+
+
+@pytest.mark.slow
+def test_out_of_descriptors_accepting_pauses_with_one_line_in_the_log(tmp_path: Path) -> None:
+    # 90 descriptors leave no room for an accept batch beside the reserve: asyncio's accept runs
+    # out of descriptors and pauses for a second; the log says so in one line, /health answers.
+    prelude = "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (90, 90))"
+    with ServeProcess(tmp_path / "data", prelude=prelude, log_level="info") as server:
+        slow = _slow_clients(server.url, 300)
+        answers = []
+        try:
+            for _ in range(20):
+                answers.append(httpx.get(f"{server.url}/health", timeout=5).status_code)
+                for _ in range(30):
+                    with contextlib.suppress(OSError):
+                        slow.extend(_slow_clients(server.url, 1))
+        finally:
+            for sock in slow:
+                sock.close()
+        log = server.log()
+    assert set(answers) == {200}
+    assert "cannot accept a connection (Too many open files): new connections wait a second" in log
+    assert "Traceback" not in log
