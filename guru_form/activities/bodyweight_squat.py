@@ -26,9 +26,11 @@ PROFILE = dataclasses.replace(
     activity=Activity.BODYWEIGHT_SQUAT,
     label="Bodyweight squat",
     aliases=("air squat",),
-    # The squat's, with the bar's feature reversed: the wrists away from the shoulders.
+    # The squat's without the bar: the wrists away from the shoulders, and the hands at any
+    # width (arms reaching forward hold them about shoulder width apart; clasped at the chest,
+    # narrower).
     signature={
-        **SQUAT.signature,
+        **{k: v for k, v in SQUAT.signature.items() if k != "grip_width"},
         "hands_off_shoulders": (SQUAT.signature["hands_off_shoulders"][1], None),
     },
     example=ExampleSet(

@@ -33,6 +33,9 @@ PROFILE = ActivityProfile(
         # A bar on the back holds the wrists by the shoulders: the hands grip it 1.5-2 shoulder
         # widths apart, at most about 0.4 torso lengths beside and behind the shoulder joint.
         "hands_off_shoulders": (None, 0.5),
+        # ... and the hands at least about shoulder width apart: a bar cannot be held on the back
+        # with a narrower grip, where hands clasped or fists together at the chest are.
+        "grip_width": (1.0, None),
     },
     measures=(
         SeriesMeasure("HIP_KNEE_ANGLE_DEGREES", "thigh_angle", "at_turn"),

@@ -68,6 +68,8 @@ from guru_form.errors import EngineError, InvalidInputError
 from guru_form.models import Activity
 from guru_form.pose.counting import count_reps, track_inputs
 from guru_form.pose.segmentation import RepWindow
+from guru_form.pose.unsure import VISIBLE
+from guru_form.pose.view import SIDE_RATIO, width_ratio
 from guru_form.pose_track import PoseTrack
 
 __all__ = [
@@ -95,7 +97,11 @@ FEATURE_SCALES: dict[str, float] = {
     "knee_at_bottom": 15.0,
     "leg_split": 0.1,
     "hands_off_shoulders": 0.15,
+    "grip_width": 0.25,
 }
+#: Features measured only from some views (the grip's width needs the shoulders seen wide):
+#: unmeasured, they say nothing for or against a profile and score 1, not 0.5.
+VIEW_GATED: frozenset[str] = frozenset({"grip_width"})
 #: The best profile's fit must be at least this ...
 MIN_FIT = 0.4
 #: ... and its lead over the next this fraction of it.
@@ -220,6 +226,7 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
     with np.errstate(invalid="ignore"):
         lying = (lean > LYING_LEAN_DEG) | (trunk < 0.8 * upper_arm)
     known = frames & (np.isfinite(lean) | np.isfinite(trunk / upper_arm))
+    grip = _grip_width(track, joints, frames, min(r.end + 1 - r.start for r in reps))
     reach = np.fmin(
         np.linalg.norm(joints["wrist"] - joints["shoulder"], axis=1),
         np.linalg.norm(joints["far_wrist"] - joints["far_shoulder"], axis=1),
@@ -253,9 +260,40 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
             ),
             "hands_below_hips": float(np.nanmedian((y["wrist"] - y["hip"])[frames]) / scale),
             "hands_off_shoulders": float(np.nanmedian(reach[frames]) / scale),
+            "grip_width": grip,
             **{k: float(np.nanmedian(v)) if v else float("nan") for k, v in per_rep.items()},
         }
     return MovementFeatures(len(reps), values)
+
+
+def _grip_width(
+    track: PoseTrack,
+    joints: Mapping[str, FloatArray],
+    frames: npt.NDArray[np.bool_],
+    min_frames: int,
+) -> float:
+    """The wrists' spread over the shoulders' (median over ``frames``), or NaN in a side view.
+
+    Both spreads run across the body, so a camera at an angle shortens them alike and their
+    ratio holds; side-on, both are near zero and their ratio is noise. It is measured on the
+    frames whose shoulders are at least :data:`~guru_form.pose.view.SIDE_RATIO` of the trunk
+    apart (the view estimate's own bound for a side view) and whose wrists are both
+    :data:`~guru_form.pose.unsure.VISIBLE` (a plate or the body hides them in a side view, and
+    the model then guesses them), and only when those frames add up to at least ``min_frames``
+    (a rep's worth: a clip filmed side-on shows the shoulders wide on a few frames at most).
+    """
+    ratio = width_ratio(track)
+    shoulders = np.linalg.norm(joints["shoulder"] - joints["far_shoulder"], axis=1)
+    wrists = np.linalg.norm(joints["wrist"] - joints["far_wrist"], axis=1)
+    seen = np.ones(len(frames), dtype=bool)
+    for column in ("wrist_visibility", "far_wrist_visibility"):
+        if column in track.frame:
+            seen &= track.frame[column].to_numpy(dtype=np.float64) >= VISIBLE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wide = frames & seen & (ratio >= SIDE_RATIO) & np.isfinite(wrists) & (shoulders > 0)
+        if wide.sum() < max(min_frames, 1):
+            return float("nan")
+        return float(np.median(wrists[wide] / shoulders[wide]))
 
 
 def fit(
@@ -266,7 +304,7 @@ def fit(
     for name, (low, high) in signature.items():
         value = features.values.get(name, float("nan"))
         if not math.isfinite(value):
-            scores.append(0.5)
+            scores.append(1.0 if name in VIEW_GATED else 0.5)
             continue
         below = 0.0 if low is None else max(0.0, low - value)
         above = 0.0 if high is None else max(0.0, value - high)
