@@ -33,21 +33,27 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
    ``hands_off_shoulders``     the distance from the nearer wrist to its shoulder (median over
                                the movement's frames): a bar on the back holds the wrists by
                                the shoulders through the whole set
+   ``grip_width``              the wrists' spread over the shoulders' (a ratio; median over the
+                               frames that show the shoulders wide and both wrists): a bar is
+                               gripped at least about shoulder width; not measured side-on
    ==========================  ==============================================================
 
 3. **Which profile it fits.** Each profile's ``signature`` gives the plausible range of some of
    these features. A feature inside its range scores 1; outside, the score falls off as
    ``exp(-distance / scale)`` (:data:`FEATURE_SCALES`); a feature that could not be measured
-   scores 0.5. A profile's fit is the geometric mean of its features' scores, times 0.5 when
+   scores 0.5 (1 for a feature measured only from some views, :data:`VIEW_GATED`, which then
+   says nothing). A profile's fit is the geometric mean of its features' scores, times 0.5 when
    its own counting found no rep. The best fit wins when it is at least :data:`MIN_FIT` and
    ahead of the next by :data:`MIN_MARGIN`; the confidence is ``best * (1 - second / best)``
    rescaled to 0.5-1 (a clear fit is near 1, a narrow one near 0.5).
 
 Variants that move alike (a back squat and a bodyweight squat differ by the bar, which is not a
 joint) are told apart by the hands where the profiles' signatures say so: a bar on the back holds
-the wrists by the shoulders through the set; a bodyweight squat's arms reach forward, hang or
-rest on the hips. Hands held by the chest (a bodyweight squat with the hands clasped, or a
-prisoner squat with the hands behind the head) look like the bar's and read as a squat. When two
+the wrists by the shoulders through the set, at least about shoulder width apart; a bodyweight
+squat's arms reach forward, hang or rest on the hips. Hands held by the chest look like the
+bar's by their distance from the shoulders; clasped or fists together they are narrower than a
+grip, which tells them apart where the camera sees the shoulders wide (front or oblique). Filmed
+side-on, or with the hands behind the head (a prisoner squat), they read as a squat. When two
 variants fit about equally, the answer is the better fit with a confidence of at most 0.6 and a
 note naming the other; two profiles that move differently and fit about equally: it cannot
 tell rather than guess.
@@ -76,6 +82,7 @@ __all__ = [
     "FEATURE_SCALES",
     "MIN_FIT",
     "MIN_MARGIN",
+    "VIEW_GATED",
     "MovementFeatures",
     "RecognizedActivity",
     "UnrecognizedActivityError",

@@ -121,6 +121,46 @@ def landmarks_from(
     return lm
 
 
+#: Half the spread between a joint and its partner across the body, seen from the front (px).
+FRONT_HALF_WIDTHS = {
+    "shoulder": 60.0,
+    "elbow": 66.0,
+    "hip": 40.0,
+    "knee": 40.0,
+    "ankle": 35.0,
+    "heel": 35.0,
+    "foot_index": 45.0,
+}
+
+
+def front_landmarks(
+    near: dict[str, np.ndarray], depth: np.ndarray, *, hands: str = "bar", centre: float = 320.0
+) -> np.ndarray:
+    """Estimator-style landmarks of a side figure seen from the front (both sides visible).
+
+    Heights are the side figure's; across the image, each joint and its partner are
+    :data:`FRONT_HALF_WIDTHS` either side of ``centre``, the knees pushed out over the toes by
+    ``depth`` (0 standing, 1 at the bottom). ``hands``: ``"bar"`` grips a bar on the back 1.6
+    shoulder spreads wide; ``"clasped"`` holds the wrists together in front of the chest.
+    """
+    n = len(depth)
+    half = {j: np.full(n, w) for j, w in FRONT_HALF_WIDTHS.items()}
+    half["knee"] = half["knee"] + 45.0 * depth
+    half["wrist"] = np.full(n, 1.6 * FRONT_HALF_WIDTHS["shoulder"] if hands == "bar" else 6.0)
+    y = {j: xy[:, 1] for j, xy in near.items()}
+    if hands == "clasped":
+        y["wrist"] = y["shoulder"] + 30.0
+    lm = np.zeros((n, len(JOINTS), 4))
+    lm[:, joint_index(None, "nose")] = np.c_[
+        np.full(n, centre), near["nose"][:, 1], np.zeros(n), np.full(n, 0.99)
+    ]
+    for j in SIDE_JOINTS:
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            x = centre + sign * half[j]
+            lm[:, joint_index(side, j)] = np.c_[x, y[j], np.zeros(n), np.full(n, 0.9)]
+    return lm
+
+
 def raw_pose(
     landmarks: np.ndarray, time_ms: np.ndarray, *, fps: float = 30.0, stride: int = 1
 ) -> RawPose:

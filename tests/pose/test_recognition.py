@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,8 +16,9 @@ from guru_form.pose.analysis import analyze_track
 from guru_form.pose.joints import JOINTS
 from guru_form.pose.recognition import RecognizedActivity, recognize
 from guru_form.pose.track import build_track
+from guru_form.pose.view import estimate_view
 from guru_form.pose_track import PoseTrack
-from tests.pose.figures import Figure, landmarks_from, raw_pose, squat_figure
+from tests.pose.figures import Figure, front_landmarks, landmarks_from, raw_pose, squat_figure
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 
@@ -149,6 +152,26 @@ def test_a_lunge_is_told_from_a_squat_by_its_leg_split() -> None:
     assert level.features.values["leg_split"] < 0.1
     assert level.recognized is None or level.recognized.activity is not Activity.LUNGE
     assert level.fits["lunge"] < 0.5
+
+
+def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
+    """Seen from the front, wrists by the shoulders but together at the chest are no bar's
+    grip: a bodyweight squat; the same squats gripping wide read as a squat. Side-on, the grip
+    is not measured and says nothing."""
+    fig, t, _ = squat_figure(3, arms="bar")
+    depth = (-fig.thigh - 2.0) / 80.0
+    for hands, expected in (("bar", Activity.SQUAT), ("clasped", Activity.BODYWEIGHT_SQUAT)):
+        lm = front_landmarks(fig.near_joints(), depth, hands=hands)
+        track = build_track(raw_pose(lm, t))
+        assert estimate_view(track).view == "front"
+        found = recognize(track)
+        assert found.recognized is not None and found.recognized.activity is expected, hands
+        assert found.features.values["hands_off_shoulders"] < 0.5, hands
+        grip = found.features.values["grip_width"]
+        assert (grip >= 1.0) if hands == "bar" else (grip < 0.5), hands
+    side = recognize(build_track(raw_pose(landmarks_from(fig.near_joints(), fig.facing), t)))
+    assert math.isnan(side.features.values["grip_width"])
+    assert side.recognized is not None and side.recognized.activity is Activity.SQUAT
 
 
 def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
