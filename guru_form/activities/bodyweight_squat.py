@@ -8,9 +8,11 @@ quicker, velocity in body heights per second (no load to weigh, and seldom the a
 
 Recognised, when no activity is named, by the squat's movement with the hands away from the
 shoulders (arms reaching forward, hanging or on the hips): a bar on the back would hold the wrists
-by the shoulders through the set. Hands clasped at the chest or behind the head look like the
-bar's to the joints, so such a set is recognised as a ``squat`` (name the activity to analyse it
-as a bodyweight squat; the analysis is the same).
+by the shoulders through the set, gripping it at least about shoulder width. Hands clasped at
+the chest are narrower than a grip, which tells them apart where the camera sees the shoulders
+wide; filmed side-on, or with the hands behind the head, they look like the bar's to the joints,
+and such a set is recognised as a ``squat`` (name the activity to analyse it as a bodyweight
+squat; the analysis is the same).
 """
 
 from __future__ import annotations
