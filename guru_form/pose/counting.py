@@ -39,6 +39,8 @@ import numpy.typing as npt
 
 from guru_form import activities
 from guru_form.models import Activity
+from guru_form.pose.filters import MIN_VISIBILITY
+from guru_form.pose.joints import SIDE_JOINTS
 from guru_form.pose.segmentation import RepWindow, SegmentationRule, segment_reps
 from guru_form.pose.signals import (
     RepSignal,
@@ -53,10 +55,13 @@ from guru_form.pose_track import PoseTrack
 
 __all__ = [
     "MIN_AGREEMENT",
+    "MIN_BOTH_SEEN_S",
     "MIN_COVERAGE",
     "STANDING_LEAN_DEG",
     "RepCount",
     "count_reps",
+    "either_side",
+    "in_picture",
     "standing_fraction",
     "track_inputs",
 ]
@@ -73,6 +78,9 @@ MIN_AGREEMENT = 0.7
 GAP_FRACTION = 0.3
 #: A rep smaller than this fraction of the median of its signal's reps is a fragment.
 FRAGMENT_FRACTION = 0.5
+#: The other side fills a hidden joint's height only when both sides were seen this long (s):
+#: the median offset between them is then taken over some 30 frames or more.
+MIN_BOTH_SEEN_S = 1.0
 #: Window of the agreement's correlation, seconds.
 AGREEMENT_WINDOW_S = 3.0
 #: A trunk leaning less than this from vertical, and not pointing at the camera, stands upright
@@ -147,14 +155,70 @@ def track_inputs(
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray], float]:
     """The series (angles and heights), the joints (both sides) and the body scale of a track.
 
-    The joints hold the measured side by name and the other side as ``far_<joint>``.
+    The joints hold the measured side by name, filled from the other side where only that one
+    is seen (:func:`either_side`), and the other side as ``far_<joint>``.
     """
     joints = track.joints()
     joints.update({f"far_{j}": xy for j, xy in track.far_joints().items()})
+    joints = in_picture(track, joints)
     scale = body_scale(joints)
+    joints = either_side(track, joints)
     series = track.series()
     series.update(height_series(joints, scale))
     return series, joints, scale
+
+
+def in_picture(track: PoseTrack, joints: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """The joints, NaN where they lie outside the picture (when the track knows its size).
+
+    The model places every joint, also those of a body the frame cuts off (a close-up of the
+    grip); outside the picture it extrapolates, and such a position measures nothing.
+    """
+    if track.width <= 0 or track.height <= 0:
+        return joints
+    out = {}
+    for name, xy in joints.items():
+        with np.errstate(invalid="ignore"):
+            outside = (
+                (xy[:, 0] < 0)
+                | (xy[:, 0] > track.width)
+                | (xy[:, 1] < 0)
+                | (xy[:, 1] > track.height)
+            )
+        out[name] = np.where(outside[:, None], np.nan, xy)
+    return out
+
+
+def either_side(track: PoseTrack, joints: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """The measured side's joints, each filled from the other side where only that one is seen.
+
+    The lifts counted here move both sides together (a bar, two dumbbells, both legs), so where
+    the measured side's joint is hidden (a camera moving round the bench, an arm behind the
+    body) the other side's moves as it would. The other side counts where its visibility passes
+    the gate the measured side's passed (:data:`~guru_form.pose.filters.MIN_VISIBILITY`), and
+    is moved by the median offset between the two over the frames that see both, so that the
+    filled stretch continues the measured one; with fewer than :data:`MIN_BOTH_SEEN_S` seconds
+    seeing both, nothing is filled. Positions only: the angles stay the measured side's.
+    """
+    out = dict(joints)
+    time_s = np.asarray(track.frame["time_ms"], dtype=np.float64) / 1000.0
+    step = float(np.median(np.diff(time_s))) if len(time_s) > 1 else float("nan")
+    for joint in SIDE_JOINTS:
+        column = f"far_{joint}_visibility"
+        if joint not in joints or column not in track.frame:
+            continue
+        near, far = joints[joint], joints[f"far_{joint}"]
+        seen = track.frame[column].to_numpy(dtype=np.float64) >= MIN_VISIBILITY
+        seen &= np.isfinite(far).all(axis=1)
+        hidden = ~np.isfinite(near).all(axis=1)
+        both = seen & ~hidden
+        if not (hidden & seen).any() or not both.sum() * step >= MIN_BOTH_SEEN_S:
+            continue
+        offset = np.median(near[both] - far[both], axis=0)
+        filled = near.copy()
+        filled[hidden & seen] = far[hidden & seen] + offset
+        out[joint] = filled
+    return out
 
 
 def rule_for(rule: SegmentationRule, signal: RepSignal) -> SegmentationRule:

@@ -486,7 +486,10 @@ def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:
 def _travel(y: FloatArray, c: RepWindow, r: SegmentationRule | None = None) -> float:
     """Downward travel of ``y`` (pixels, y down) from the rep's start/end to its turning point,
     or to its lowest (highest, for a rise) point in the rep when ``r.travel_to_extreme``."""
-    rest = np.nanmean([y[c.start], y[c.end]])
+    ends = np.array([y[c.start], y[c.end]], dtype=np.float64)
+    if not np.isfinite(ends).any():
+        return float("nan")
+    rest = float(np.nanmean(ends))
     if r is None or not r.travel_to_extreme:
         return float(y[c.mid] - rest)
     window = y[c.start : c.end + 1]

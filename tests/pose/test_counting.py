@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from guru_form.pose.analysis import analyze_track
-from guru_form.pose.counting import count_reps
+from guru_form.pose.counting import count_reps, track_inputs
 from guru_form.pose.joints import joint_index
 from guru_form.pose.track import build_track
 from guru_form.pose.view import estimate_view
@@ -56,6 +56,41 @@ def test_a_rep_whose_knee_is_hidden_at_the_bottom_is_filled_in_from_the_hips() -
 
     alone = segment_reps("squat", track.series(), track.joints(), track.frame["time_ms"])
     assert len(alone) == 2
+
+
+def test_a_joint_hidden_on_the_near_side_takes_its_height_from_the_far_side() -> None:
+    """The near hip hidden through the middle rep while the far hip is seen (a camera moving
+    round the athlete): its height continues from the far hip, shifted onto the near one."""
+    lm, t, truth = _squats()
+    seen = build_track(raw_pose(lm.copy(), t), "squat")
+    mid = truth[1][1]
+    rows = (t >= (mid - 0.8) * 1000) & (t <= (mid + 0.8) * 1000)
+    lm[rows, joint_index("right", "hip"), 3] = 0.05  # the figure faces right: right is near
+    track = build_track(raw_pose(lm, t), "squat")
+    assert not np.isfinite(track.frame["hip_y"].to_numpy()[rows]).any()
+    height = track_inputs(track)[0]["hip_height"]
+    assert np.isfinite(height[rows]).all()
+    truth_height = track_inputs(seen)[0]["hip_height"]
+    assert np.nanmax(np.abs(height - truth_height)) < 0.02
+    count = count_reps("squat", track)
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+
+
+def test_a_joint_outside_the_picture_measures_nothing() -> None:
+    """A rep made of joints the model placed below the picture (a close-up that cuts the body
+    off) is not counted; the same joints inside the picture are."""
+    lm, t, truth = _squats()
+    inside = count_reps("squat", build_track(raw_pose(lm.copy(), t), "squat"))
+    assert len(inside.reps) == 3
+    first = t <= truth[0][2] * 1000 + 200
+    lm[first, :, 1] += 720.0  # the figure's first rep, all of it below the 720-px picture
+    track = build_track(raw_pose(lm, t), "squat")
+    assert track.height == 720
+    series, joints, _ = track_inputs(track)
+    assert not np.isfinite(joints["hip"][first]).any()
+    assert not np.isfinite(series["hip_height"][first]).any()
+    count = count_reps("squat", track)
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth[1:]], abs=0.1)
 
 
 def test_a_signal_that_missed_the_way_to_the_turning_point_missed_the_rep() -> None:
