@@ -319,8 +319,8 @@ def _held_to_the_end(r: SegmentationRule, d: FloatArray, after: int, hold: int) 
     0), ``d`` rises by at least ``min_range_deg`` to its largest value and does not come back
     down by half of that rise before the last frame (a deadlift held at lockout until the clip
     ends, or lowered only part of the way), and the footage goes on for at least ``hold`` frames
-    after that largest value (a rise still under way when the clip ends has not reached its
-    turning point). Starting from the lowest point, a clip that opens standing tall before the
+    after it first came within the turning point's band of that value (a rise still under way
+    when the clip ends has not reached its turning point). Starting from the lowest point, a clip that opens standing tall before the
     setup is not mistaken for one that ends at its top.
     """
     if len(d) - after < 3:
@@ -331,7 +331,13 @@ def _held_to_the_end(r: SegmentationRule, d: FloatArray, after: int, hold: int) 
         return None
     top = after + int(np.argmax(tail))
     rise = float(d[top]) - float(np.min(d[after : top + 1]))
-    if top == after or rise < r.min_range_deg or len(d) - 1 - top < hold:
+    if top == after or rise < r.min_range_deg:
+        return None
+    # Held from where the top is reached (within its band of the largest value): the largest
+    # value itself may be the model's jitter late on a held lockout.
+    band = r.lockout_band if r.turning == "max" else r.bottom_band
+    reached = after + int(np.argmax(tail >= d[top] - band * rise))
+    if len(d) - 1 - reached < hold:
         return None
     if np.min(d[top:]) < d[top] - 0.5 * rise:
         return None

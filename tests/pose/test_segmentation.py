@@ -262,6 +262,14 @@ def test_a_deadlift_held_at_lockout_until_the_clip_ends_is_a_rep() -> None:
     assert segment_reps("deadlift", series, joints, t) == []
 
 
+def test_a_lockout_held_to_the_end_counts_from_when_it_is_reached_not_from_a_late_blip() -> None:
+    # Locked out at 2.5 s and held 0.5 s to the end; the model's largest angle comes 0.25 s
+    # before the end, 3° above the held lockout (within the lockout band): still a held rep.
+    series, joints, t = _pull([0, 1, 2.5, 2.75, 2.85, 3.0], [0, 0, 0.97, 0.97, 1.0, 0.97], 3.0)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
+
+
 def test_a_deadlift_clip_that_opens_standing_then_sets_up_and_pulls_to_the_end_is_a_rep() -> None:
     # Standing tall behind the bar (0-1 s), bending down to set up (1-2 s), the pull (3-4 s),
     # then standing to the end: the tallest moment is the first, not the lockout.
