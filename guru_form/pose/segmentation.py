@@ -183,6 +183,13 @@ def segment_reps(
     if r.bottom_joint is not None and r.bottom_joint in joints:
         y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
         reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
+        if not r.complete_at_turn:
+            # A rep the footage of it ends within HELD_S of (the clip's end, a cut, a fade).
+            reps = [
+                c
+                for c in reps
+                if not _footage_ends(x, shots, t, c.end) or _comes_back_up(c, y, r.min_symmetry)
+            ]
     if rep_count is not None and 0 < rep_count < len(reps):
         keep = sorted(sorted(reps, key=lambda c: -c.range_deg)[:rep_count], key=lambda c: c.mid)
         reps = keep
@@ -371,6 +378,32 @@ def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
     near = window >= window[deepest] - band * (window[deepest] - rest)
     first, stop = _run_containing(near, deepest)
     return dataclasses.replace(c, mid=c.start + (first + stop - 1) // 2)
+
+
+def _footage_ends(x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, end: int) -> bool:
+    """Whether the stretch of ``x`` that holds frame ``end`` stops within :data:`HELD_S` of it."""
+    last = end
+    while last + 1 < len(x) and np.isfinite(x[last + 1]) and shots[last + 1] == shots[end]:
+        last += 1
+        if t[last] - t[end] >= HELD_S * 1000.0:
+            return False
+    return True
+
+
+def _comes_back_up(c: RepWindow, y: FloatArray, symmetry: float) -> bool:
+    """Whether the body's bottom joint (``y``, pixels, down) rises again in the rep.
+
+    From its lowest point to the rep's end it must rise at least ``symmetry`` of its fall from
+    the rep's start, the bound the rep's signal meets. Asked of a rep the footage ends in: the
+    body still low at its last frame means the rep was cut, and its signal's return was the
+    model's (a joint thrown about at a fade or a cut). True when it cannot be told.
+    """
+    window = y[c.start : c.end + 1]
+    if not np.isfinite(window).all():
+        return True
+    deepest = float(np.max(window))
+    fall, rise = deepest - float(window[0]), deepest - float(window[-1])
+    return fall <= 0 or rise >= symmetry * fall
 
 
 def _rest_level(d: FloatArray, peak: float) -> float:

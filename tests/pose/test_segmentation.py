@@ -78,6 +78,20 @@ def test_partial_reps_at_the_clip_edges_are_dropped() -> None:
     assert len(reps) == 1
 
 
+def test_a_rep_cut_at_its_bottom_is_dropped_though_the_angle_springs_back_at_the_cut() -> None:
+    # Two squats, then a third cut at its bottom by a fade: on the last two frames before the
+    # fade the model throws the knee straight again, while the hips are still at the bottom.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1), ("rep", 2), ("rep", 2), ("half_end", 1)]
+    )
+    series["knee_angle"][-2:] = 170.0
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    # The same spring-back in the middle of the footage, with the hips back up: a rep.
+    series, joints, t, mids = _squat_session([("stand", 1), ("rep", 2), ("rep", 2), ("stand", 1)])
+    assert _mids(segment_reps("squat", series, joints, t), t) == pytest.approx(mids, abs=0.1)
+
+
 def test_walking_in_and_out_is_not_a_rep() -> None:
     series, joints, t, mids = _squat_session(
         [("walk", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("walk", 2.0)]
