@@ -4,7 +4,10 @@
 several (its joint angle, then heights of joints that move with a rep); :func:`count_reps`
 chooses among them on each track:
 
-Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity's profile.
+Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity's profile. The
+heights and the rule's travel checks read joint positions as :func:`track_inputs` gives them: NaN
+outside the picture (:func:`in_picture`), and filled from the other side of the body where only
+that side is seen (:func:`either_side`).
 
 1. **The lead signal.** The activity's angle leads when the camera is not looking at the
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
