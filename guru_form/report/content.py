@@ -45,6 +45,7 @@ from guru_form.report.charts import progress_charts, set_charts
 from guru_form.report.images import Picture, image_picture
 from guru_form.report.rules import Rule, apply_rules
 from guru_form.tables import combine, counted_reps, reps_frame, set_summary, summarize
+from guru_form.tables.velocity import velocity_unsure_reps
 
 __all__ = [
     "OPINION_LABEL",
@@ -174,7 +175,7 @@ def _left_out(frame: pd.DataFrame) -> str:
         for _, row in left.iterrows()
     ]
     if UNSURE in frame.columns:
-        lost = frame.loc[unsure_of(frame, VELOCITY_LOSS).notna() & counted_reps(frame)]
+        lost = frame.loc[velocity_unsure_reps(frame)]
         words += [f"rep {int(rep)} (velocity unsure: pose lost)" for rep in sorted(lost[REP])]
     return f" · leaves out {', '.join(words)}" if words else ""
 

@@ -30,7 +30,7 @@ from guru_form.metrics import (
 from guru_form.models import Analysis
 from guru_form.tables.convert import reps_frame
 from guru_form.tables.sessions import combine
-from guru_form.tables.velocity import counted_reps, set_velocity_loss
+from guru_form.tables.velocity import counted_reps, set_velocity_loss, velocity_unsure_reps
 
 __all__ = ["metric_columns", "set_summary", "summarize"]
 
@@ -274,7 +274,7 @@ def set_summary(data: Data, *, by: str | Sequence[str] | None = None) -> pd.Data
         left_out = (~counted_reps(frame)).groupby(grouped_by, observed=True, sort=True).sum()
         out["reps_left_out"] = left_out.astype("int64").to_numpy()
     if UNSURE in frame.columns and any(c in frame.columns for c in VELOCITY_COLUMNS):
-        unsure = unsure_of(frame, VELOCITY_LOSS).notna() & counted_reps(frame)
+        unsure = velocity_unsure_reps(frame)
         out["velocity_unsure"] = (
             unsure.groupby(grouped_by, observed=True, sort=True).sum().astype("int64").to_numpy()
         )

@@ -52,6 +52,7 @@ __all__ = [
     "set_velocity_loss",
     "velocity_column",
     "velocity_loss",
+    "velocity_unsure_reps",
 ]
 
 Reference = Literal["best", "first"]
@@ -153,6 +154,33 @@ def counted_values(frame: pd.DataFrame, column: str) -> pd.Series:
     """
     counted: pd.Series = counted_reps(frame) & unsure_of(frame, column).isna()
     return counted
+
+
+def velocity_unsure_reps(frame: pd.DataFrame) -> pd.Series:
+    """Which reps count in set-level figures but not in the velocity loss: the rep is not an
+    outlier (:func:`counted_reps`) and the local pose engine is unsure of its velocity.
+
+    Parameters
+    ----------
+    frame
+        A wide frame.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, on ``frame``'s index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"rep": [1, 2, 3], "outlier": [None, "partial", None],
+    ...                    "unsure": [None, "MEAN_CONCENTRIC_VELOCITY_BH_PER_S: the wrist hidden",
+    ...                               "MEAN_CONCENTRIC_VELOCITY_BH_PER_S: the wrist hidden"]})
+    >>> velocity_unsure_reps(df).tolist()
+    [False, False, True]
+    """
+    unsure: pd.Series = counted_reps(frame) & unsure_of(frame, VELOCITY_LOSS).notna()
+    return unsure
 
 
 def _check_reference(reference: str) -> None:

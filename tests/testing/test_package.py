@@ -39,15 +39,17 @@ def test_the_old_renderer_path_still_works_with_a_warning() -> None:
 
 
 def test_one_uvicorn_runner() -> None:
-    """Only the threaded runner and the foreground ``guru-form serve`` build a uvicorn server."""
+    """uvicorn's Server is extended in one place (the connection guards); only the threaded
+    runner and the foreground ``guru-form serve`` build servers, from that class."""
     import ast
     from pathlib import Path
 
     import guru_form
 
     package = Path(guru_form.__file__).parent
-    builders = set()
+    extends_uvicorn, builders = set(), set()
     for path in package.rglob("*.py"):
+        name = path.relative_to(package).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Attribute)
@@ -55,5 +57,10 @@ def test_one_uvicorn_runner() -> None:
                 and isinstance(node.value, ast.Name)
                 and node.value.id == "uvicorn"
             ):
-                builders.add(path.relative_to(package).as_posix())
+                extends_uvicorn.add(name)
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(base, ast.Name) and base.id == "GuardedServer" for base in node.bases
+            ):
+                builders.add(name)
+    assert extends_uvicorn == {"server/_connections.py"}
     assert builders == {"server/_threaded.py", "server/serve.py"}
