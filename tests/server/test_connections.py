@@ -191,14 +191,14 @@ def test_near_the_open_file_limit_health_answers_and_the_log_stays_small(tmp_pat
 
 @pytest.mark.slow
 def test_out_of_descriptors_accepting_pauses_with_one_line_in_the_log(tmp_path: Path) -> None:
-    # 90 descriptors leave no room for an accept batch beside the reserve: asyncio's accept runs
+    # 40 descriptors leave no room for an accept batch beside the reserve: asyncio's accept runs
     # out of descriptors and pauses for a second; the log says so in one line, /health answers.
-    prelude = "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (90, 90))"
+    prelude = "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))"
     with ServeProcess(tmp_path / "data", prelude=prelude, log_level="info") as server:
         slow = _slow_clients(server.url, 300)
         answers = []
         try:
-            for _ in range(20):
+            for _ in range(8):
                 answers.append(httpx.get(f"{server.url}/health", timeout=5).status_code)
                 for _ in range(30):
                     with contextlib.suppress(OSError):
