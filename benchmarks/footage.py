@@ -5,6 +5,7 @@ tests/footage/fetch_external.py``)::
 
     python benchmarks/footage.py                    # the tune split and the old tests/footage clips
     python benchmarks/footage.py --split holdout    # the held-back split (measure, never tune)
+    python benchmarks/footage.py --split holdout2   # the second held-back split (measure once)
     python benchmarks/footage.py --split all --stride 2
     python benchmarks/footage.py --clips 'push_up_*'    # a subset, by file name pattern
 
@@ -61,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "footage"))
 
-from corpus import load_corpus  # noqa: E402  (tests/footage is on sys.path)
+from corpus import SPLITS, load_corpus  # noqa: E402  (tests/footage is on sys.path)
 
 if TYPE_CHECKING:
     from guru_form.pose.estimator import RawPose
@@ -147,7 +148,12 @@ def _cases(split: str, pattern: str | None) -> list[Case]:
                 float(label["tolerance_s"]),
             )
         )
-    wanted = {"tune": {"tune", "footage"}, "holdout": {"holdout"}, "all": None}[split]
+    wanted = {
+        "tune": {"tune", "footage"},
+        "holdout": {"holdout"},
+        "holdout2": {"holdout2"},
+        "all": None,
+    }[split]
     out = [c for c in cases if wanted is None or c.split in wanted]
     if pattern:
         out = [c for c in out if fnmatch.fnmatch(c.name, pattern)]
@@ -425,7 +431,7 @@ def _print_speed(outcomes: list[Outcome]) -> None:
 def main() -> None:
     """Parse the command line, run the clips and print the tables."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--split", choices=("tune", "holdout", "holdout2", "all"), default="tune")
     parser.add_argument("--stride", type=int, default=1)
     parser.add_argument("--estimator", default=None, help="default: the engine's default")
     parser.add_argument("--clips", help="only clips whose file name matches this pattern")
@@ -450,7 +456,7 @@ def main() -> None:
         f"stride {args.stride}, {len(outcomes)} clips"
     )
     _print_clips(outcomes, args.warnings)
-    for split in ("footage", "tune", "holdout"):
+    for split in ("footage", *SPLITS):
         part = [o for o in outcomes if o.case.split == split]
         if part:
             _print_summary(f"Split {split}: {len(part)} clips", part)

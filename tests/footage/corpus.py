@@ -2,8 +2,16 @@
 
 Each manifest holds the clips of one activity (``{"_doc": ..., "clips": [...]}``); each clip names
 its file under ``tests/footage/external/``, its source (repository, commit, path, SHA-256,
-licence), the split (``tune`` or ``holdout``), the view, the reps and their turning points counted
-by eye (``mid_s``). ``tests/footage/corpus/<activity>.md`` says how each was counted.
+licence), the split, the view, the reps and their turning points counted by eye (``mid_s``).
+``tests/footage/corpus/<activity>.md`` says how each was counted.
+
+The splits (``SPLITS``):
+
+- ``tune``: clips the engine may be tuned and looked at on;
+- ``holdout``: clips held back to measure the engine, never to tune it;
+- ``holdout2``: a second held-back set, from repositories no other split uses, counted by eye
+  before any engine ran on it, kept for one measurement of the engine changed after the
+  ``holdout`` clips had been looked at too often.
 """
 
 from __future__ import annotations
@@ -16,6 +24,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 EXTERNAL = HERE / "external"
+
+#: The corpus's splits, in the order they are reported.
+SPLITS = ("tune", "holdout", "holdout2")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ def _clip(entry: dict[str, Any]) -> Clip:
     mids = tuple(float(t) for t in entry["mid_s"])
     if int(entry.get("reps", len(mids))) != len(mids):
         raise ValueError(f"{entry['file']}: reps {entry['reps']} but {len(mids)} mid_s")
+    if entry["split"] not in SPLITS:
+        raise ValueError(f"{entry['file']}: split {entry['split']!r} is not one of {SPLITS}")
     sides = entry.get("leading_side")
     return Clip(
         file=entry["file"],
@@ -76,7 +89,8 @@ def load_corpus(directory: Path = CORPUS) -> list[Clip]:
     Raises
     ------
     ValueError
-        When two clips share a file name, or a clip's rep count disagrees with its turning points.
+        When two clips share a file name, a clip's rep count disagrees with its turning points,
+        or a clip names a split not in ``SPLITS``.
     """
     clips: list[Clip] = []
     for manifest in sorted(directory.glob("*.json")):
