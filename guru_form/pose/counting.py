@@ -5,9 +5,8 @@ several (its joint angle, then heights of joints that move with a rep); :func:`c
 chooses among them on each track:
 
 Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity's profile. The
-heights and the rule's travel checks read joint positions as :func:`track_inputs` gives them: NaN
-outside the picture (:func:`in_picture`), and filled from the other side of the body where only
-that side is seen (:func:`either_side`).
+heights and the rule's travel checks read joint positions as :func:`track_inputs` gives them:
+filled from the other side of the body where only that side is seen (:func:`either_side`).
 
 1. **The lead signal.** The activity's angle leads when the camera is not looking at the
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
@@ -64,7 +63,6 @@ __all__ = [
     "RepCount",
     "count_reps",
     "either_side",
-    "in_picture",
     "standing_fraction",
     "track_inputs",
 ]
@@ -163,33 +161,11 @@ def track_inputs(
     """
     joints = track.joints()
     joints.update({f"far_{j}": xy for j, xy in track.far_joints().items()})
-    joints = in_picture(track, joints)
     scale = body_scale(joints)
     joints = either_side(track, joints)
     series = track.series()
     series.update(height_series(joints, scale))
     return series, joints, scale
-
-
-def in_picture(track: PoseTrack, joints: dict[str, FloatArray]) -> dict[str, FloatArray]:
-    """The joints, NaN where they lie outside the picture (when the track knows its size).
-
-    The model places every joint, also those of a body the frame cuts off (a close-up of the
-    grip); outside the picture it extrapolates, and such a position measures nothing.
-    """
-    if track.width <= 0 or track.height <= 0:
-        return joints
-    out = {}
-    for name, xy in joints.items():
-        with np.errstate(invalid="ignore"):
-            outside = (
-                (xy[:, 0] < 0)
-                | (xy[:, 0] > track.width)
-                | (xy[:, 1] < 0)
-                | (xy[:, 1] > track.height)
-            )
-        out[name] = np.where(outside[:, None], np.nan, xy)
-    return out
 
 
 def either_side(track: PoseTrack, joints: dict[str, FloatArray]) -> dict[str, FloatArray]:
