@@ -382,12 +382,8 @@ def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
 
 def _footage_ends(x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, end: int) -> bool:
     """Whether the stretch of ``x`` that holds frame ``end`` stops within :data:`HELD_S` of it."""
-    last = end
-    while last + 1 < len(x) and np.isfinite(x[last + 1]) and shots[last + 1] == shots[end]:
-        last += 1
-        if t[last] - t[end] >= HELD_S * 1000.0:
-            return False
-    return True
+    _, stop = _run_containing(np.isfinite(x) & (shots == shots[end]), end)
+    return bool(t[stop - 1] - t[end] < HELD_S * 1000.0)
 
 
 def _comes_back_up(c: RepWindow, y: FloatArray, symmetry: float) -> bool:
