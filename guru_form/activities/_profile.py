@@ -114,6 +114,16 @@ class SegmentationRule:
         rise, slows to this fraction of that speed; ``mid`` is the earlier of that frame and the
         first frame in ``lockout_band``. A lifter who leans back after locking out keeps opening
         the hip angle slowly, and its largest value then comes late. None: the band alone.
+    opens
+        ``(series, degrees)``: that angle series reaches at least this value somewhere in the rep
+        (a deadlift's hips open to a lockout; bending over the bar in the set-up and coming part
+        of the way up is not a rep). Not checked where the series is unknown across the rep.
+    straight_at_turn
+        ``(series, degrees)``: that angle series' median over the turning point (the rep's
+        frames within 0.15 s of ``mid``) is at least this value (a deadlift's elbows are
+        straight at lockout, the bar hanging from the hands; standing up after putting the bar
+        down, the hands are empty and the arms bend). Not checked where the series is unknown
+        there.
     """
 
     signal: str
@@ -134,6 +144,8 @@ class SegmentationRule:
     lockout_band: float = 0.05
     complete_at_turn: bool = False
     lockout_speed: float | None = 0.1
+    opens: tuple[str, float] | None = None
+    straight_at_turn: tuple[str, float] | None = None
 
     def describe(self) -> tuple[str, str]:
         """The rule in words: ``(turning point, checks besides the angle's range)``.

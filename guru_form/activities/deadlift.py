@@ -4,7 +4,9 @@ A rep goes up first: ``midTimestampMs`` is the lockout, the moment the hip angle
 largest (the first frame within 5 % of its range from it, not the middle of a held lockout, or
 earlier, when the hips stop opening fast: a lifter leaning back keeps opening them slowly), and
 start->mid is the concentric phase. The rep signal is the hip angle; a rep counts when the
-shoulders rise at least 0.3 torso lengths. A rep is complete at lockout: the lowering may be
+shoulders rise at least 0.3 torso lengths, the hips open to 150° or more (bending over the bar in
+the set-up is not a rep) and the elbows are straight (135° or more) at the lockout: the bar hangs
+from the hands (standing up after putting the bar down is not a rep). A rep is complete at lockout: the lowering may be
 missing (the clip ends at lockout) or end lower than the pull began.
 
 Velocity follows the shoulder: the bar hangs from the shoulders on straight arms and rises as far
@@ -27,7 +29,20 @@ PROFILE = ActivityProfile(
     activity=Activity.DEADLIFT,
     label="Deadlift",
     lowers_first=False,
-    rule=SegmentationRule("hip_angle", "max", 30.0, "shoulder", -0.3, None, complete_at_turn=True),
+    rule=SegmentationRule(
+        "hip_angle",
+        "max",
+        30.0,
+        "shoulder",
+        -0.3,
+        None,
+        complete_at_turn=True,
+        # The lockout stands the lifter up: the hips open to within the rule's 30° of straight.
+        opens=("hip_angle", 150.0),
+        # With the bar in the hands: the elbows within 45° of straight (the model reads 158-180°
+        # at the dev clips' lockouts, 85-114° when standing up after the bar was put down).
+        straight_at_turn=("elbow_angle", 135.0),
+    ),
     moving_joint="shoulder",
     rep_heights=("shoulder", "nose"),
     signature={

@@ -442,6 +442,8 @@ def _passes(
                 return False
         if _drift(joints, c) > r.max_drift * torso:
             return False
+    if not _opens(r, c, series) or not _straight_at_turn(r, c, series, t):
+        return False
     lean = series.get("trunk_lean")
     if lean is not None and r.posture is not None:
         lean = np.asarray(lean)
@@ -454,6 +456,28 @@ def _passes(
         ):
             return False
     return True
+
+
+def _opens(r: SegmentationRule, c: RepWindow, series: dict[str, FloatArray]) -> bool:
+    """Whether the rule's ``opens`` angle reaches its bound in the rep (True when unknown)."""
+    if r.opens is None or r.opens[0] not in series:
+        return True
+    window = np.asarray(series[r.opens[0]], dtype=np.float64)[c.start : c.end + 1]
+    return not np.isfinite(window).any() or bool(np.nanmax(window) >= r.opens[1])
+
+
+def _straight_at_turn(
+    r: SegmentationRule, c: RepWindow, series: dict[str, FloatArray], t: FloatArray
+) -> bool:
+    """Whether the rule's ``straight_at_turn`` angle, over the turning point (the frames of the
+    rep within half of :data:`HELD_S` of ``mid``), has a median at its bound or above (True when
+    unknown)."""
+    if r.straight_at_turn is None or r.straight_at_turn[0] not in series:
+        return True
+    near = np.abs(t[c.start : c.end + 1] - t[c.mid]) <= HELD_S * 500.0
+    values = np.asarray(series[r.straight_at_turn[0]], dtype=np.float64)[c.start : c.end + 1]
+    window = values[near]
+    return not np.isfinite(window).any() or bool(np.nanmedian(window) >= r.straight_at_turn[1])
 
 
 def _spread(x: FloatArray, c: RepWindow) -> float:

@@ -309,3 +309,19 @@ def test_a_bottom_split_by_a_blip_of_the_model_is_one_rep() -> None:
     series["knee_angle"][bottom - 2 : bottom + 2] += 40.0  # back up to 115° for 4 frames
     reps = segment_reps("squat", series, joints, t)
     assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+
+
+def test_bending_over_the_bar_and_coming_part_way_up_in_the_set_up_is_not_a_rep() -> None:
+    # Set-up: from over the bar (hip 60°) half-way up (hip 129°) and back down, then the pull.
+    series, joints, t = _pull([0, 1, 1.5, 2, 3, 4, 5, 7], [0, 0, 0.6, 0, 0, 1, 1, 1], 7.0)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(3.95, abs=0.1)
+
+
+def test_standing_up_after_putting_the_bar_down_is_not_a_rep() -> None:
+    # The pull (1-2.5 s), held, lowered (4-5 s); then the lifter, hands off the bar, stands up
+    # (5.5-6.5 s) with the elbows bent (hands at the belt): the bar is not in the hands.
+    series, joints, t = _pull([0, 1, 2.5, 4, 5, 5.5, 6.5, 8], [0, 0, 1, 1, 0, 0, 1, 1], 8.0)
+    series["elbow_angle"] = np.where(t / 1000 < 5.2, 175.0, 95.0)
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
