@@ -10,7 +10,7 @@ the reps that side leads and the back knee on the others; in a lunge to depth bo
 90°, so the tracked knee's smallest angle is the rep's depth either way, and a rep counts when it
 bends at least 40° with the hip dropping at least a quarter of a torso length and the athlete
 upright at rest. The back knee can stay bent while the hip already rises, so the hip's drop is
-judged at its lowest point in the rep, not where the knee is most bent. The feet move in a lunge (the leading foot steps out and back), so the feet may
+judged at its lowest point in the rep, not where the knee is most bent. Filmed from the front, the knee angle in the image hardly changes (the thighs point at the camera), and the reps are counted from the height of the hip, the shoulder or the nose. The feet move in a lunge (the leading foot steps out and back), so the feet may
 travel up to 2.5 torso lengths in a rep where other activities allow 0.6. ``IS_LEFT_LEG`` names
 the leading leg (:class:`~guru_form.activities.LeadingSide`: the tracked ankle ahead of the hip
 at the bottom, in the way its foot points, means the tracked side leads). Velocity follows the
@@ -48,6 +48,9 @@ PROFILE = ActivityProfile(
         travel_to_extreme=True,
     ),
     moving_joint="hip",
+    # Filmed from the front the thighs point at the camera and the knee angle in the image
+    # hardly changes: the body's height still falls and rises with each lunge, as in a squat.
+    rep_heights=("hip", "shoulder", "nose"),
     signature={
         "lying": (None, 0.2),
         "leg_split": (0.35, None),

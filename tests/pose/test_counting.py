@@ -157,3 +157,14 @@ def test_standing_is_measured_for_activities_done_lying_only() -> None:
     assert count_reps("bench_press", track).standing == pytest.approx(1.0)
     assert count_reps("push_up", track).standing == pytest.approx(1.0)
     assert np.isnan(count_reps("squat", track).standing)
+
+
+def test_a_lunge_filmed_from_the_front_is_counted_from_the_body_s_height() -> None:
+    # Seen from the front, the knee angle in the image is no lunge's signal (the thighs point at
+    # the camera); the hips still fall and rise with each rep.
+    lm, t, truth = _squats(far_offset=130.0)
+    track = build_track(raw_pose(lm, t), "lunge")
+    assert estimate_view(track).view == "front"
+    count = count_reps("lunge", track)
+    assert {r.signal for r in count.reps} == {"hip_height"}
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
