@@ -124,6 +124,11 @@ class SegmentationRule:
         straight at lockout, the bar hanging from the hands; standing up after putting the bar
         down, the hands are empty and the arms bend). Not checked where the series is unknown
         there.
+    reaches_down
+        ``(joint, to, margin)``: between the rep's start and its turning point, ``joint`` comes
+        down to the height of ``to`` or lower, within ``margin`` torso lengths (a deadlift's
+        hands take the bar from the floor, below the knees; standing up out of a squat, the
+        hands stay above them). Not checked where either joint is unknown there.
     """
 
     signal: str
@@ -146,6 +151,7 @@ class SegmentationRule:
     lockout_speed: float | None = 0.1
     opens: tuple[str, float] | None = None
     straight_at_turn: tuple[str, float] | None = None
+    reaches_down: tuple[str, str, float] | None = None
 
     def describe(self) -> tuple[str, str]:
         """The rule in words: ``(turning point, checks besides the angle's range)``.

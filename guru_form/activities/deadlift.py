@@ -6,7 +6,9 @@ earlier, when the hips stop opening fast: a lifter leaning back keeps opening th
 start->mid is the concentric phase. The rep signal is the hip angle; a rep counts when the
 shoulders rise at least 0.3 torso lengths, the hips open to 150° or more (bending over the bar in
 the set-up is not a rep) and the elbows are straight (135° or more) at the lockout: the bar hangs
-from the hands (standing up after putting the bar down is not a rep). A rep is complete at lockout: the lowering may be
+from the hands (standing up after putting the bar down is not a rep); and before the lockout the
+wrists come down to the knees' height, where the bar is taken from the floor (standing up out of
+a squat, the hands stay above the knees). A rep is complete at lockout: the lowering may be
 missing (the clip ends at lockout) or end lower than the pull began.
 
 Velocity follows the shoulder: the bar hangs from the shoulders on straight arms and rises as far
@@ -42,6 +44,10 @@ PROFILE = ActivityProfile(
         # With the bar in the hands: the elbows within 45° of straight (the model reads 158-180°
         # at the dev clips' lockouts, 85-114° when standing up after the bar was put down).
         straight_at_turn=("elbow_angle", 135.0),
+        # The hands take the bar from the floor: the wrists come down to the knees' height (within
+        # a tenth of the trunk, the model's placement of a joint). The dev clips' pulls reach
+        # 0.0-0.7 torso below the knees; standing up out of a squat, 0.2-1.5 above them.
+        reaches_down=("wrist", "knee", 0.1),
     ),
     moving_joint="shoulder",
     rep_heights=("shoulder", "nose"),

@@ -442,6 +442,8 @@ def _passes(
                 return False
         if _drift(joints, c) > r.max_drift * torso:
             return False
+        if not _reaches_down(r, c, joints, torso):
+            return False
     if not _opens(r, c, series) or not _straight_at_turn(r, c, series, t):
         return False
     lean = series.get("trunk_lean")
@@ -478,6 +480,21 @@ def _straight_at_turn(
     values = np.asarray(series[r.straight_at_turn[0]], dtype=np.float64)[c.start : c.end + 1]
     window = values[near]
     return not np.isfinite(window).any() or bool(np.nanmedian(window) >= r.straight_at_turn[1])
+
+
+def _reaches_down(
+    r: SegmentationRule, c: RepWindow, joints: dict[str, FloatArray], torso: float
+) -> bool:
+    """Whether the rule's ``reaches_down`` joint comes down to the other's height (within the
+    margin) between the rep's start and its turning point (True when unknown)."""
+    if r.reaches_down is None:
+        return True
+    joint, to, margin = r.reaches_down
+    if joint not in joints or to not in joints:
+        return True
+    w = slice(c.start, c.mid + 1)
+    below = np.asarray(joints[joint], dtype=np.float64)[w, 1] - np.asarray(joints[to])[w, 1]
+    return not np.isfinite(below).any() or bool(np.nanmax(below) >= -margin * torso)
 
 
 def _spread(x: FloatArray, c: RepWindow) -> float:

@@ -325,3 +325,17 @@ def test_standing_up_after_putting_the_bar_down_is_not_a_rep() -> None:
     series["elbow_angle"] = np.where(t / 1000 < 5.2, 175.0, 95.0)
     (rep,) = segment_reps("deadlift", series, joints, t)
     assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
+
+
+def test_standing_up_out_of_a_squat_is_no_deadlift_the_hands_never_reach_the_bar() -> None:
+    # The hip angle and the shoulders rise as in a pull; the wrists, swung forward, never come
+    # down to the knees (torso 150 px: the hip at 380 px and the knee 100 px below it).
+    series, joints, t = _pull([0, 1, 2.5, 4, 5, 6], [0, 0, 1, 1, 0, 0], 6.0)
+    joints["knee"] = np.c_[np.full(len(t), 300.0), np.full(len(t), 480.0)]
+    joints["wrist"] = np.c_[np.full(len(t), 330.0), np.full(len(t), 400.0)]
+    assert segment_reps("deadlift", series, joints, t) == []
+    # Taking the bar at the shins: a rep.
+    lift = np.interp(t / 1000, [0, 1, 2.5, 4, 5, 6], [0, 0, 1, 1, 0, 0])
+    joints["wrist"][:, 1] = 520.0 - 130.0 * lift
+    (rep,) = segment_reps("deadlift", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
