@@ -25,7 +25,8 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
                                least a twentieth of the trunk; median over reps): the hands
                                move the load, or stay planted
    ``lean_at_bottom``          the trunk's lean from vertical where the shoulders are lowest
-                               (median over reps): a hip hinge leans far forward
+                               (median over reps, leaving out those whose trunk points at the
+                               camera there): a hip hinge leans far forward
    ``knee_at_bottom``          the knee angle there (median over reps): a squat bends the
                                knees far more than a hip hinge
    ``leg_split``               the two knees' difference in height where the shoulders are
@@ -255,7 +256,10 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
         wrists = y["wrist"][w]
         if np.isfinite(wrists).any():
             per_rep["hand_travel"].append(float(np.nanmax(wrists) - np.nanmin(wrists)) / travel)
-        per_rep["lean_at_bottom"].append(float(lean[low]))
+        # A trunk pointing at the camera shows no lean in the image (its direction there is
+        # the model's noise): that rep says nothing of the lean.
+        if not trunk[low] < 0.8 * upper_arm[low]:
+            per_rep["lean_at_bottom"].append(float(lean[low]))
         per_rep["knee_at_bottom"].append(float(series["knee_angle"][low]))
         per_rep["leg_split"].append(abs(float(y["knee"][low] - y["far_knee"][low])) / scale)
     with warnings.catch_warnings():

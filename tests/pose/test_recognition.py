@@ -191,3 +191,24 @@ def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
         assert named.activity is expected
         mids = [r.mid_ms / 1000 for r in named.reps]
         assert mids == pytest.approx([m for _, m, _ in truth], abs=0.1)
+
+
+def test_a_trunk_pointing_at_the_camera_at_the_bottom_shows_no_lean() -> None:
+    # Squats whose trunk, at each bottom, is drawn shorter than the upper arm (bent over towards
+    # a camera in front): its direction in the image is not a lean, and is left out.
+    from guru_form.pose.counting import count_reps
+    from guru_form.pose.recognition import movement_features
+
+    fig, t, truth = squat_figure(3)
+    lm = landmarks_from(fig.near_joints(), fig.facing)
+    track = build_track(raw_pose(lm, t))
+    reps = count_reps("squat", track).reps
+    assert len(reps) == 3
+    assert math.isfinite(movement_features(track, reps).values["lean_at_bottom"])
+    for _, mid, _ in truth:
+        rows = np.abs(t - mid * 1000.0) <= 400.0
+        for side in ("left", "right"):
+            h, s = JOINTS.index(f"{side}_hip"), JOINTS.index(f"{side}_shoulder")
+            lm[rows, s, :2] = lm[rows, h, :2] + np.array([20.0, 30.0])  # short, pointing down
+    bent = build_track(raw_pose(lm, t))
+    assert math.isnan(movement_features(bent, reps).values["lean_at_bottom"])
