@@ -10,12 +10,14 @@ filled from the other side of the body where only that side is seen (:func:`eith
 
 1. **The lead signal.** The activity's angle leads when the camera is not looking at the
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
-   :data:`MIN_COVERAGE` of the frames with a person, and it *agrees* with the body's movement:
-   over 3-second windows it rises and falls with the first usable height (their correlation's
-   median, over the windows where the angle moves, is at least :data:`MIN_AGREEMENT`). An
-   angle whose joints the model is guessing (an arm behind the plates of a bench press) jumps
-   about and does not agree. Otherwise the first
-   height known on enough frames leads.
+   :data:`MIN_COVERAGE` of the frames with a person, it moves through the rule's range in the
+   shot (a squat's knee filmed from the front hardly bends in the image), and it *agrees* with
+   the body's movement: over 3-second windows it rises and falls with the first usable height,
+   measured from the feet where the ankle is known (their correlation's median, over the
+   windows where the angle moves, is at least :data:`MIN_AGREEMENT`; a handheld camera that
+   tilts moves every joint in the image, not the height above the feet). An angle whose joints
+   the model is guessing (an arm behind the plates of a bench press) jumps about and does not
+   agree. Otherwise the first height known on enough frames leads.
 2. **Gaps.** Where the lead signal is missing (a limb hidden for a few seconds) a rep found by
    another usable signal in that stretch is added, rather than dropped.
 3. **Support.** Each rep records which signals found it too (a rep every usable signal finds is
@@ -288,7 +290,8 @@ def count_reps(
     profile = activities.get(act)
     base = rule or profile.rule
     candidates = candidate_signals(base, profile.rep_heights)
-    series, joints, _ = track_inputs(track)
+    series, joints, scale = track_inputs(track)
+    feet = _feet_height(joints, scale, len(track.frame))
     t = track.frame["time_ms"].to_numpy(dtype=np.float64)
     shot = track.frame["shot"].to_numpy()
     person = track.frame["person"].to_numpy(dtype=bool)
@@ -305,7 +308,9 @@ def count_reps(
     usable_in: dict[int, tuple[str, ...]] = {}
     for number in np.unique(shot[person]):
         rows = shot == number
-        counted = _count_shot(int(number), candidates, series, found, track, rows, person & rows, t)
+        counted = _count_shot(
+            int(number), candidates, series, feet, found, track, rows, person & rows, t
+        )
         shots.append(counted[0])
         reps += counted[1]
         usable_in[int(number)] = counted[0].usable
@@ -418,10 +423,48 @@ def _missing(values: FloatArray, rep: RepWindow) -> float:
     )
 
 
+def _feet_height(joints: dict[str, FloatArray], scale: float, n: int) -> FloatArray:
+    """The ankle's height in the image in ``scale`` units, up positive (NaN where unknown)."""
+    if "ankle" not in joints or not (np.isfinite(scale) and scale > 0):
+        return np.full(n, np.nan)
+    return -np.asarray(joints["ankle"], dtype=np.float64)[:, 1] / scale
+
+
+def _moves_through(values: FloatArray, rows: npt.NDArray[np.bool_], min_range: float) -> bool:
+    """Whether ``values`` span at least ``min_range`` over ``rows`` (between their 5th and 95th
+    percentiles, leaving out the model's outliers): an angle that never moves through a rep's
+    range in a shot counts no rep there (a squat's knee filmed from the front)."""
+    known = values[rows & np.isfinite(values)]
+    if len(known) < 2:
+        return True
+    low, high = np.percentile(known, [5.0, 95.0])
+    return bool(high - low >= min_range)
+
+
+def _above_feet(
+    series: dict[str, FloatArray],
+    feet: FloatArray,
+    height: RepSignal,
+    person: npt.NDArray[np.bool_],
+) -> FloatArray:
+    """``height``'s series measured from the feet (the ankle's height) where the ankle is known
+    on :data:`MIN_COVERAGE` of the frames with a person, else as it is.
+
+    A camera that moves (a handheld phone tilting or panning) moves every joint in the image
+    alike; the height of a joint above the feet, which stay on the floor, does not move with
+    it.
+    """
+    values = series.get(height.name, np.full(len(person), np.nan))
+    if signal_quality(feet, person).coverage < MIN_COVERAGE:
+        return values
+    return values - feet
+
+
 def _count_shot(
     number: int,
     candidates: tuple[RepSignal, ...],
     series: dict[str, FloatArray],
+    feet: FloatArray,
     found: dict[str, list[RepWindow]],
     track: PoseTrack,
     rows: npt.NDArray[np.bool_],
@@ -443,11 +486,15 @@ def _count_shot(
         angle = angles[0]
         if first_height is not None:
             a = np.where(rows, series.get(angle.name, nan), np.nan)
-            b = np.where(rows, series.get(first_height.name, nan), np.nan)
+            b = np.where(rows, _above_feet(series, feet, first_height, person), np.nan)
             b = b if angle.turning == first_height.turning else -b
             agree = agreement(a, b, t, angle.min_range)
         # Too short a shot to measure the agreement: the activity's own signal, as always.
-        angle_ok = quality[angle.name].coverage >= MIN_COVERAGE and not agree < MIN_AGREEMENT
+        angle_ok = (
+            quality[angle.name].coverage >= MIN_COVERAGE
+            and not agree < MIN_AGREEMENT
+            and _moves_through(series.get(angle.name, nan), rows, angle.min_range)
+        )
         if angle_ok:
             usable.insert(0, angle)
             if not (angle.side_on and view.view == "front"):

@@ -168,3 +168,34 @@ def test_a_lunge_filmed_from_the_front_is_counted_from_the_body_s_height() -> No
     count = count_reps("lunge", track)
     assert {r.signal for r in count.reps} == {"hip_height"}
     assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+
+
+def test_a_camera_that_tilts_between_reps_leaves_the_angle_in_the_lead() -> None:
+    # A handheld phone re-aimed while the athlete stands between reps: every joint goes up and
+    # down in the image, the athlete does not. The heights above the feet stay still there,
+    # and the knee angle agrees with them.
+    lm, t, truth = _squats()
+    ends = [0.0] + [e for _, _, e in truth]
+    starts = [s for s, _, _ in truth] + [float(t[-1]) / 1000 + 0.01]
+    offset = np.zeros(len(t))
+    for a, b in zip(ends, starts, strict=True):
+        rest = (t >= a * 1000) & (t < b * 1000)
+        offset[rest] = 150.0 * np.sin(np.pi * (t[rest] / 1000 - a) / (b - a))
+    lm[:, :, 1] += offset[:, None]
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert count.shots[0].lead == "knee_angle"
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+
+
+def test_an_angle_that_never_moves_through_a_rep_s_range_does_not_lead() -> None:
+    # The knee drawn on the line from hip to ankle: its angle stays straight while the hips
+    # go down and up (as a squat's knee can look from the front).
+    lm, t, truth = _squats()
+    for side in ("left", "right"):
+        hip, knee, ankle = (joint_index(side, j) for j in ("hip", "knee", "ankle"))
+        lm[:, knee, :2] = (lm[:, hip, :2] + lm[:, ankle, :2]) / 2.0
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert count.shots[0].lead == "hip_height"
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
