@@ -11,7 +11,10 @@ The splits (``SPLITS``):
 - ``holdout``: clips held back to measure the engine, never to tune it;
 - ``holdout2``: a second held-back set, from repositories no other split uses, counted by eye
   before any engine ran on it, kept for one measurement of the engine changed after the
-  ``holdout`` clips had been looked at too often.
+  ``holdout`` clips had been looked at too often;
+- ``holdout3``: a third held-back set, built the same way from repositories no other split uses,
+  counted by eye before any engine ran on it, kept for one measurement of the engine changed
+  after ``holdout`` and ``holdout2`` had been run and their failures looked at.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ CORPUS = HERE / "corpus"
 EXTERNAL = HERE / "external"
 
 #: The corpus's splits, in the order they are reported.
-SPLITS = ("tune", "holdout", "holdout2")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3")
+
+#: The held-back sets built from fresh repositories: each shares no repository with any other split.
+FRESH_SPLITS = ("holdout2", "holdout3")
 
 
 @dataclass(frozen=True)

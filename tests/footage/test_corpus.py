@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.footage.corpus import CORPUS, HERE, SPLITS, Clip, load_corpus
+from tests.footage.corpus import CORPUS, FRESH_SPLITS, HERE, SPLITS, Clip, load_corpus
 
 #: Repositories kept for an independent check (issue 13): no split may use them.
 RESERVED = {
@@ -70,23 +70,29 @@ def test_every_clip_is_well_formed(clips: list[Clip]) -> None:
 def test_a_split_outside_the_known_ones_is_refused(tmp_path: Path) -> None:
     manifest = (CORPUS / "squat.json").read_text()
     first = load_corpus()[0]
-    wrong = manifest.replace(f'"split": "{first.split}"', '"split": "holdout3"', 1)
+    wrong = manifest.replace(f'"split": "{first.split}"', '"split": "holdout9"', 1)
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "squat.json").write_text(wrong)
-    with pytest.raises(ValueError, match="holdout3"):
+    with pytest.raises(ValueError, match="holdout9"):
         load_corpus(folder)
 
 
-def test_the_second_holdout_shares_no_repository(
-    clips: list[Clip], fetch_external: ModuleType
+@pytest.mark.parametrize("split", FRESH_SPLITS)
+def test_a_fresh_holdout_shares_no_repository(
+    split: str, clips: list[Clip], fetch_external: ModuleType
 ) -> None:
-    fresh = [clip for clip in clips if clip.split == "holdout2"]
-    seen = {clip.repo for clip in clips if clip.split != "holdout2"}
+    """Each fresh held-back set uses repositories that no other split and no old clip uses."""
+    assert split in SPLITS
+    fresh = [clip for clip in clips if clip.split == split]
+    seen = {clip.repo for clip in clips if clip.split != split}
     seen |= {repo for repo, *_ in fetch_external.CLIPS.values()}
     for clip in fresh:
         assert clip.repo not in seen, clip.file
         assert clip.repo not in RESERVED, clip.file
+
+
+def test_no_split_uses_a_reserved_repository(clips: list[Clip]) -> None:
     for clip in clips:
         assert clip.repo not in RESERVED, clip.file
 
