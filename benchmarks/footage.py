@@ -4,8 +4,8 @@ Run from the repository root (needs the ``pose`` extra and the clips: ``python
 tests/footage/fetch_external.py``)::
 
     python benchmarks/footage.py                    # the tune split and the old tests/footage clips
-    python benchmarks/footage.py --split holdout    # the held-back split (measure, never tune)
-    python benchmarks/footage.py --split holdout2   # the second held-back split (measure once)
+    python benchmarks/footage.py --split holdout    # the first held-back split (development data now)
+    python benchmarks/footage.py --split holdout2   # the second (development data now)
     python benchmarks/footage.py --split holdout3   # the third held-back split (measure once)
     python benchmarks/footage.py --split all --stride 2
     python benchmarks/footage.py --clips 'push_up_*'    # a subset, by file name pattern

@@ -8,10 +8,11 @@ licence), the split, the view, the reps and their turning points counted by eye 
 The splits (``SPLITS``):
 
 - ``tune``: clips the engine may be tuned and looked at on;
-- ``holdout``: clips held back to measure the engine, never to tune it;
+- ``holdout``: clips held back to measure the engine (development data since session 6, their
+  failures having been looked at);
 - ``holdout2``: a second held-back set, from repositories no other split uses, counted by eye
   before any engine ran on it, kept for one measurement of the engine changed after the
-  ``holdout`` clips had been looked at too often;
+  ``holdout`` clips had been looked at too often (development data since session 6);
 - ``holdout3``: a third held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
   after ``holdout`` and ``holdout2`` had been run and their failures looked at.
