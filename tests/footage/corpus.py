@@ -15,7 +15,11 @@ The splits (``SPLITS``):
   ``holdout`` clips had been looked at too often (development data since session 6);
 - ``holdout3``: a third held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout`` and ``holdout2`` had been run and their failures looked at.
+  after ``holdout`` and ``holdout2`` had been run and their failures looked at (development data
+  once measured);
+- ``holdout4``: a fourth held-back set, built the same way from repositories no other split uses,
+  counted by eye before any engine ran on it, kept for one measurement of the engine changed
+  after ``holdout3`` had been run.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ CORPUS = HERE / "corpus"
 EXTERNAL = HERE / "external"
 
 #: The corpus's splits, in the order they are reported.
-SPLITS = ("tune", "holdout", "holdout2", "holdout3")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
 
 #: The held-back sets built from fresh repositories: each shares no repository with any other split.
-FRESH_SPLITS = ("holdout2", "holdout3")
+FRESH_SPLITS = ("holdout2", "holdout3", "holdout4")
 
 
 @dataclass(frozen=True)
