@@ -52,6 +52,7 @@ from guru_form.pose.signals import (
     body_scale,
     candidate_signals,
     height_series,
+    joint_height,
     signal_quality,
 )
 from guru_form.pose.view import ViewEstimate, estimate_view
@@ -425,9 +426,9 @@ def _missing(values: FloatArray, rep: RepWindow) -> float:
 
 def _feet_height(joints: dict[str, FloatArray], scale: float, n: int) -> FloatArray:
     """The ankle's height in the image in ``scale`` units, up positive (NaN where unknown)."""
-    if "ankle" not in joints or not (np.isfinite(scale) and scale > 0):
+    if "ankle" not in joints:
         return np.full(n, np.nan)
-    return -np.asarray(joints["ankle"], dtype=np.float64)[:, 1] / scale
+    return joint_height(joints["ankle"], scale)
 
 
 def _moves_through(values: FloatArray, rows: npt.NDArray[np.bool_], min_range: float) -> bool:

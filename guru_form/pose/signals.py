@@ -35,6 +35,7 @@ __all__ = [
     "body_scale",
     "candidate_signals",
     "height_series",
+    "joint_height",
     "signal_quality",
 ]
 
@@ -142,15 +143,31 @@ def height_series(joints: Mapping[str, npt.ArrayLike], scale: float) -> dict[str
     >>> height_series({"hip": np.array([[0.0, 100.0], [0.0, 150.0]])}, 50.0)["hip_height"]
     array([-2., -3.])
     """
-    out: dict[str, FloatArray] = {}
-    for joint in HEIGHT_JOINTS:
-        if joint not in joints:
-            continue
-        y = np.asarray(joints[joint], dtype=np.float64)[:, 1]
-        out[f"{joint}_height"] = (
-            -y / scale if np.isfinite(scale) and scale > 0 else np.full(len(y), np.nan)
-        )
-    return out
+    return {
+        f"{joint}_height": joint_height(joints[joint], scale)
+        for joint in HEIGHT_JOINTS
+        if joint in joints
+    }
+
+
+def joint_height(xy: npt.ArrayLike, scale: float) -> FloatArray:
+    """One joint's height in the image, in ``scale`` units, up positive.
+
+    Parameters
+    ----------
+    xy
+        The joint's positions, ``(n, 2)`` pixels, y down.
+    scale
+        The unit (e.g. :func:`body_scale`); NaN or 0 gives a NaN series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> joint_height(np.array([[0.0, 100.0], [0.0, 150.0]]), 50.0)
+    array([-2., -3.])
+    """
+    y = np.asarray(xy, dtype=np.float64)[:, 1]
+    return -y / scale if np.isfinite(scale) and scale > 0 else np.full(len(y), np.nan)
 
 
 @dataclass(frozen=True)
