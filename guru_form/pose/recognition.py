@@ -232,7 +232,9 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
     trunk = np.linalg.norm(joints["shoulder"] - joints["hip"], axis=1)
     upper_arm = np.linalg.norm(joints["shoulder"] - joints["elbow"], axis=1)
     with np.errstate(invalid="ignore"):
-        lying = (lean > LYING_LEAN_DEG) | (trunk < 0.8 * upper_arm)
+        # A trunk shorter in the image than the upper arm points at the camera.
+        toward_camera = trunk < 0.8 * upper_arm
+        lying = (lean > LYING_LEAN_DEG) | toward_camera
     known = frames & (np.isfinite(lean) | np.isfinite(trunk / upper_arm))
     grip = _grip_width(track, joints, frames, min(r.end + 1 - r.start for r in reps))
     reach = np.fmin(
@@ -258,7 +260,7 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
             per_rep["hand_travel"].append(float(np.nanmax(wrists) - np.nanmin(wrists)) / travel)
         # A trunk pointing at the camera shows no lean in the image (its direction there is
         # the model's noise): that rep says nothing of the lean.
-        if not trunk[low] < 0.8 * upper_arm[low]:
+        if not toward_camera[low]:
             per_rep["lean_at_bottom"].append(float(lean[low]))
         per_rep["knee_at_bottom"].append(float(series["knee_angle"][low]))
         per_rep["leg_split"].append(abs(float(y["knee"][low] - y["far_knee"][low])) / scale)
