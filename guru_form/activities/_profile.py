@@ -129,6 +129,13 @@ class SegmentationRule:
         down to the height of ``to`` or lower, within ``margin`` torso lengths (a deadlift's
         hands take the bar from the floor, below the knees; standing up out of a squat, the
         hands stay above them). Not checked where either joint is unknown there.
+    load_joint
+        The joint that carries the load (a back squat's bar rests on the shoulders): it travels
+        at least ``min_height_travel`` too, the same way as ``height_joint``, to its lowest
+        (highest, for a rep that rises) point in the rep. A rep moves the load; the body's
+        joints moving while it stays put are not a rep (a lifter standing under the bar in a
+        rack, the plates and uprights hiding the legs, where the model's hips and knees
+        wander). Not checked where the joint is unknown across the rep.
     """
 
     signal: str
@@ -152,6 +159,7 @@ class SegmentationRule:
     opens: tuple[str, float] | None = None
     straight_at_turn: tuple[str, float] | None = None
     reaches_down: tuple[str, str, float] | None = None
+    load_joint: str | None = None
 
     def describe(self) -> tuple[str, str]:
         """The rule in words: ``(turning point, checks besides the angle's range)``.
@@ -168,6 +176,8 @@ class SegmentationRule:
             turn = f"{self.signal} reaches its {extreme}"
         verb = "drops" if self.min_height_travel > 0 else "rises"
         checks = [f"{self.height_joint} {verb} >= {abs(self.min_height_travel):g} torso"]
+        if self.load_joint is not None:
+            checks[0] += f", {self.load_joint} too"
         if self.posture == "upright":
             checks.append("upright at rest")
         elif self.posture == "horizontal":

@@ -1,9 +1,10 @@
 """The back squat (weightlifting), filmed from the side.
 
 A rep goes down first: ``midTimestampMs`` is the bottom, where the hip is lowest. The rep signal
-is the knee angle; a rep counts when the hip drops at least a quarter of a torso length and the
-athlete stands upright at rest. Velocity follows the hip. A coach checks depth first: the thigh's
-angle to the horizontal at the bottom, at or below parallel (0° or less) by default.
+is the knee angle; a rep counts when the hip drops at least a quarter of a torso length, the
+shoulders carrying the bar drop as far, and the athlete stands upright at rest. Velocity follows
+the hip. A coach checks depth first: the thigh's angle to the horizontal at the bottom, at or
+below parallel (0° or less) by default.
 """
 
 from __future__ import annotations
@@ -21,7 +22,17 @@ PROFILE = ActivityProfile(
     label="Squat",
     aliases=("back squat", "barbell squat"),
     lowers_first=True,
-    rule=SegmentationRule("knee_angle", "min", 40.0, "hip", 0.25, "upright", bottom_joint="hip"),
+    # The bar rests on the shoulders: they drop with the hips in a rep (load_joint).
+    rule=SegmentationRule(
+        "knee_angle",
+        "min",
+        40.0,
+        "hip",
+        0.25,
+        "upright",
+        bottom_joint="hip",
+        load_joint="shoulder",
+    ),
     moving_joint="hip",
     rep_heights=("hip", "shoulder", "nose"),
     signature={

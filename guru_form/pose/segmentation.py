@@ -31,7 +31,9 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of its
    range from the largest), not the middle of a held lockout.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
-   joint travels far enough vertically (walking bends the knees without lowering the hips), the
+   joint travels far enough vertically (walking bends the knees without lowering the hips), and
+   so does the joint carrying the load where the rule names one (``load_joint``: a back squat's
+   bar on the shoulders), the
    feet or the hands stay in place (walking in or out of the frame moves both), and the posture
    fits (lying on a bench, horizontal in a push-up; filmed from the head or the feet, a trunk
    pointing at the camera, or hands planted on the floor while the shoulders go down and up,
@@ -442,6 +444,8 @@ def _passes(
                 return False
             if r.min_height_travel < 0 and travel > r.min_height_travel:
                 return False
+        if not _load_travels(r, c, joints, torso):
+            return False
         if _drift(joints, c) > r.max_drift * torso:
             return False
         if not _reaches_down(r, c, joints, torso):
@@ -460,6 +464,22 @@ def _passes(
         ):
             return False
     return True
+
+
+def _load_travels(
+    r: SegmentationRule, c: RepWindow, joints: dict[str, FloatArray], torso: float
+) -> bool:
+    """Whether the rule's ``load_joint`` travels ``min_height_travel`` to its extreme in the rep,
+    the way the height joint must (True when unknown, or when it is the height joint)."""
+    if r.load_joint is None or r.load_joint not in joints or r.load_joint == r.height_joint:
+        return True
+    y = np.asarray(joints[r.load_joint], dtype=np.float64)[:, 1]
+    travel = _travel(y, c, dataclasses.replace(r, travel_to_extreme=True)) / torso
+    if not np.isfinite(travel):
+        return True
+    return bool(
+        travel >= r.min_height_travel if r.min_height_travel >= 0 else travel <= r.min_height_travel
+    )
 
 
 def _opens(r: SegmentationRule, c: RepWindow, series: dict[str, FloatArray]) -> bool:

@@ -339,3 +339,21 @@ def test_standing_up_out_of_a_squat_is_no_deadlift_the_hands_never_reach_the_bar
     joints["wrist"][:, 1] = 520.0 - 130.0 * lift
     (rep,) = segment_reps("deadlift", series, joints, t)
     assert t[rep.mid] / 1000 == pytest.approx(2.45, abs=0.1)
+
+
+def test_hips_and_knees_moving_under_a_bar_that_stays_put_are_no_squat() -> None:
+    # Two "reps" of the knee angle and the hip; in the second the shoulders, where the bar
+    # rests, stay where they are (the model's hips and knees wandering over a lifter standing
+    # under the bar in a rack).
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    assert len(segment_reps("squat", series, joints, t)) == 2
+    still = t / 1000 > 3.5
+    joints["shoulder"][still, 1] = 240.0
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+    # The shoulders dropping a quarter of the torso (40 px of 160) with the hips: a rep.
+    depth = np.clip((joints["hip"][:, 1] - 400.0) / 120.0, 0.0, 1.0)
+    joints["shoulder"][still, 1] = 240.0 + 45.0 * depth[still]
+    assert len(segment_reps("squat", series, joints, t)) == 2
