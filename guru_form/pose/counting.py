@@ -315,7 +315,9 @@ def count_reps(
         shots.append(counted[0])
         reps += counted[1]
         usable_in[int(number)] = counted[0].usable
-    reps = _drop_fragments(sorted(reps, key=lambda r: r.mid))
+    reps = sorted(reps, key=lambda r: r.mid)
+    moving = joints.get(profile.moving_joint)
+    reps = _drop_fragments(reps, None if moving is None else _spans(reps, moving, scale))
     if rep_count is not None and 0 < rep_count < len(reps):
         smallest = {n: min((r.range_deg for r in f), default=1.0) for n, f in found.items()}
         keep = sorted(reps, key=lambda r: -r.range_deg / (smallest.get(r.signal) or 1.0))
@@ -367,23 +369,48 @@ def standing_fraction(
     return float(upright.sum()) / float(known.sum())
 
 
-def _drop_fragments(reps: list[RepWindow]) -> list[RepWindow]:
+def _drop_fragments(reps: list[RepWindow], spans: list[float] | None = None) -> list[RepWindow]:
     """Leave out movements much smaller than the set's reps.
 
     A "rep" whose range is below :data:`FRAGMENT_FRACTION` of the median range of the reps
     found in the same signal (three or more) is a fragment: a shrug at the end of a set, the
-    model's output wobbling while the athlete racks the bar. Reps smaller than the others but
-    above that are kept (and marked by :mod:`guru_form.pose.confidence`).
+    model's output wobbling while the athlete racks the bar. Where ``spans`` (each rep's
+    moving-joint span, :func:`_spans`) are given, a fragment's moving joint also travels less
+    than that fraction of the median span: a shallow rep that moves the body as far as the
+    others (a squat stopped higher, its knee bending less) is a rep. Reps smaller than the
+    others but above that are kept (and marked by :mod:`guru_form.pose.confidence`).
     """
     by_signal: dict[str, list[float]] = {}
-    for r in reps:
+    span_by_signal: dict[str, list[float]] = {}
+    for k, r in enumerate(reps):
         by_signal.setdefault(r.signal, []).append(r.range_deg)
+        if spans is not None and np.isfinite(spans[k]):
+            span_by_signal.setdefault(r.signal, []).append(spans[k])
     out = []
-    for r in reps:
+    for k, r in enumerate(reps):
         ranges = by_signal[r.signal]
         if len(ranges) >= 3 and r.range_deg < FRAGMENT_FRACTION * float(np.median(ranges)):
-            continue
+            others = span_by_signal.get(r.signal, [])
+            if not (
+                spans is not None
+                and np.isfinite(spans[k])
+                and len(others) >= 3
+                and spans[k] >= FRAGMENT_FRACTION * float(np.median(others))
+            ):
+                continue
         out.append(r)
+    return out
+
+
+def _spans(reps: list[RepWindow], xy: FloatArray, scale: float) -> list[float]:
+    """Each rep's vertical span of the joint ``xy`` (``(n, 2)`` pixels) over its frames, in
+    ``scale`` units (NaN where unknown)."""
+    y = np.asarray(xy, dtype=np.float64)[:, 1]
+    out = []
+    for r in reps:
+        window = y[r.start : r.end + 1]
+        known = window[np.isfinite(window)]
+        out.append(float(np.ptp(known)) / scale if len(known) and scale > 0 else float("nan"))
     return out
 
 

@@ -199,3 +199,17 @@ def test_an_angle_that_never_moves_through_a_rep_s_range_does_not_lead() -> None
     count = count_reps("squat", track)
     assert count.shots[0].lead == "hip_height"
     assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+
+
+def test_a_shallow_rep_that_moves_the_body_as_far_as_the_others_is_no_fragment() -> None:
+    from guru_form.pose.counting import _drop_fragments
+    from guru_form.pose.segmentation import RepWindow
+
+    # The third squat's knee bends half as far as the others' (stopped higher, the knees
+    # forward less), its hips travel as far: a rep.
+    reps = [RepWindow(30 * k, 30 * k + 15, 30 * k + 29, 130.0, "knee_angle") for k in range(4)]
+    reps[2] = RepWindow(60, 75, 89, 60.0, "knee_angle")
+    assert _drop_fragments(reps, [1.0, 1.1, 1.05, 1.0]) == reps
+    # The hips hardly move in it: a fragment (a shrug, the model wobbling).
+    assert _drop_fragments(reps, [1.0, 1.1, 0.2, 1.0]) == [*reps[:2], reps[3]]
+    assert _drop_fragments(reps) == [*reps[:2], reps[3]]
