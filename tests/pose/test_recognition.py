@@ -157,7 +157,7 @@ def test_a_lunge_is_told_from_a_squat_by_its_leg_split() -> None:
 def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
     """Seen from the front, wrists by the shoulders but together at the chest are no bar's
     grip: a bodyweight squat; the same squats gripping wide read as a squat. Side-on, the grip
-    is not measured and says nothing."""
+    is not seen and the wrists by the shoulders say bar."""
     fig, t, _ = squat_figure(3, arms="bar")
     depth = (-fig.thigh - 2.0) / 80.0
     for hands, expected in (("bar", Activity.SQUAT), ("clasped", Activity.BODYWEIGHT_SQUAT)):
@@ -166,12 +166,34 @@ def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
         assert estimate_view(track).view == "front"
         found = recognize(track)
         assert found.recognized is not None and found.recognized.activity is expected, hands
-        assert found.features.values["hands_off_shoulders"] < 0.5, hands
-        grip = found.features.values["grip_width"]
-        assert (grip >= 1.0) if hands == "bar" else (grip < 0.5), hands
+        held = found.features.values["bar_hold"]
+        assert (held == 1.0) if hands == "bar" else (held == 0.0), hands
     side = recognize(build_track(raw_pose(landmarks_from(fig.near_joints(), fig.facing), t)))
-    assert math.isnan(side.features.values["grip_width"])
+    assert side.features.values["bar_hold"] == 1.0
     assert side.recognized is not None and side.recognized.activity is Activity.SQUAT
+
+
+def test_arms_reaching_at_a_camera_in_front_hold_no_bar() -> None:
+    """Filmed from the front, arms held straight forward point at the camera: their wrists are
+    drawn by the shoulders, as a bar's would be, but only about shoulder width apart, narrower
+    than a bar is gripped. A bodyweight squat, not a squat."""
+    fig, t, _ = squat_figure(3, arms="bar")
+    depth = (-fig.thigh - 2.0) / 80.0
+    near = fig.near_joints()
+    lm = front_landmarks(near, depth, hands="bar")
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        s, w = JOINTS.index(f"{side}_shoulder"), JOINTS.index(f"{side}_wrist")
+        e = JOINTS.index(f"{side}_elbow")
+        # Straight ahead at shoulder height, the hands a little wider than the shoulders.
+        lm[:, w, 0] = lm[:, s, 0] + sign * 5.0
+        lm[:, w, 1] = lm[:, s, 1] + 5.0
+        lm[:, e, :2] = (lm[:, s, :2] + lm[:, w, :2]) / 2.0
+    track = build_track(raw_pose(lm, t))
+    assert estimate_view(track).view == "front"
+    found = recognize(track)
+    assert found.recognized is not None
+    assert found.recognized.activity is Activity.BODYWEIGHT_SQUAT
+    assert found.features.values["bar_hold"] == 0.0
 
 
 def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
@@ -182,8 +204,8 @@ def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
         lm = landmarks_from(fig.near_joints(), fig.facing)
         found = recognize(build_track(raw_pose(lm, t)))
         assert found.recognized is not None and found.recognized.activity is expected, arms
-        reach = found.features.values["hands_off_shoulders"]
-        assert (reach < 0.5) if arms == "bar" else (reach > 0.5)
+        held = found.features.values["bar_hold"]
+        assert (held == 1.0) if arms == "bar" else (held == 0.0)
         other = "bodyweight squat" if arms == "bar" else "squat"
         assert f"If it was {other}, name the activity" in found.recognized.note
         assert found.fits["deadlift"] < 0.5 and found.fits["lunge"] < 0.5
