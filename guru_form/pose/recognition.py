@@ -29,8 +29,10 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
                                camera there): a hip hinge leans far forward
    ``knee_at_bottom``          the knee angle there (median over reps): a squat bends the
                                knees far more than a hip hinge
-   ``leg_split``               the two knees' difference in height where the shoulders are
-                               lowest (median over reps): one knee down in a lunge
+   ``leg_split``               the two shins' difference in height (knee above ankle) where
+                               the shoulders are lowest, or the knees' where an ankle is
+                               hidden (median over reps): a lunge's back knee drops to the
+                               floor behind while the front shin stands
    ``bar_hold``                fraction of the movement's frames with the hands where a bar on
                                the back holds them (:func:`bar_held`): each wrist by its
                                shoulder and, where the camera sees the shoulders wide, the
@@ -264,7 +266,14 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
         if not toward_camera[low]:
             per_rep["lean_at_bottom"].append(float(lean[low]))
         per_rep["knee_at_bottom"].append(float(series["knee_angle"][low]))
-        per_rep["leg_split"].append(abs(float(y["knee"][low] - y["far_knee"][low])) / scale)
+        # Heights in the image do not depend on where around the body the camera stands, so
+        # the split shows from the front as from the side (the knees' own heights do not: the
+        # front knee, nearer a camera in front, is drawn lower).
+        # Where an ankle is hidden (a plate, the frame's edge), the knees' heights tell instead.
+        split = (y["ankle"][low] - y["knee"][low]) - (y["far_ankle"][low] - y["far_knee"][low])
+        if not np.isfinite(split):
+            split = y["knee"][low] - y["far_knee"][low]
+        per_rep["leg_split"].append(abs(float(split)) / scale)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         values = {

@@ -18,7 +18,14 @@ from guru_form.pose.recognition import RecognizedActivity, recognize
 from guru_form.pose.track import build_track
 from guru_form.pose.view import estimate_view
 from guru_form.pose_track import PoseTrack
-from tests.pose.figures import Figure, front_landmarks, landmarks_from, raw_pose, squat_figure
+from tests.pose.figures import (
+    SHIN,
+    Figure,
+    front_landmarks,
+    landmarks_from,
+    raw_pose,
+    squat_figure,
+)
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 
@@ -152,6 +159,37 @@ def test_a_lunge_is_told_from_a_squat_by_its_leg_split() -> None:
     assert level.features.values["leg_split"] < 0.1
     assert level.recognized is None or level.recognized.activity is not Activity.LUNGE
     assert level.fits["lunge"] < 0.5
+
+
+def test_a_lunge_filmed_from_the_front_is_told_by_its_shins_not_its_knees() -> None:
+    """Lunging towards a camera in front, the front knee comes nearer the camera and is drawn
+    about as low as the back knee, which drops to the floor: the knees' heights show no split.
+    The back shin lies nearly flat while the front one stands: their heights differ."""
+    fig, t, _ = squat_figure(3, arms="forward")
+    depth = (-fig.thigh - 2.0) / 80.0
+    lm = front_landmarks(fig.near_joints(), depth, hands="clasped")
+    front_knee = JOINTS.index("left_knee")
+    knee, ankle, heel, toe = (
+        JOINTS.index(f"right_{j}") for j in ("knee", "ankle", "heel", "foot_index")
+    )
+    lm[:, knee, 1] = lm[:, front_knee, 1]
+    lm[:, ankle, 1] = lm[:, knee, 1] + SHIN * (1.0 - 0.9 * depth)
+    lm[:, heel, 1] = lm[:, ankle, 1] + 8.0
+    lm[:, toe, 1] = lm[:, ankle, 1] + 10.0
+    track = build_track(raw_pose(lm, t))
+    assert estimate_view(track).view == "front"
+    found = recognize(track)
+    assert found.recognized is not None and found.recognized.activity is Activity.LUNGE
+    assert found.features.values["leg_split"] > 0.35
+
+
+def test_with_the_ankles_hidden_the_knees_heights_tell_the_split() -> None:
+    track = _lunges()
+    for column in ("ankle_x", "ankle_y", "far_ankle_x", "far_ankle_y"):
+        track.frame[column] = np.nan
+    found = recognize(track)
+    assert found.features.values["leg_split"] > 0.35
+    assert found.recognized is not None and found.recognized.activity is Activity.LUNGE
 
 
 def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
