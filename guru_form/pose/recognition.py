@@ -56,8 +56,8 @@ drawn by the shoulders: they are told from a bar's grip by their spread, narrowe
 (hands clasped or side by side). Filmed side-on the spread is not seen, and hands held by the
 chest or behind the head look like the bar's: such a set reads as a squat. A goblet squat (a
 load held at the chest with both hands) holds no bar on the back and reads as a bodyweight squat;
-a front squat (the bar on the front of the shoulders) reads as a squat when its grip is wider than
-the shoulders. When two variants fit about equally, the answer is the better fit with a
+a front squat (the bar on the front of the shoulders) reads as a squat when its hands grip the bar
+at least :data:`BAR_GRIP` shoulder widths apart. When two variants fit about equally, the answer is the better fit with a
 confidence of at most 0.6 and a note naming the other; two profiles that move differently and
 fit about equally: it cannot tell rather than guess.
 """
