@@ -9,8 +9,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# pytest workers (pytest-xdist); tests are independent, each file runs on one worker
+# pytest workers (pytest-xdist). Tests are independent; --dist worksteal hands each worker half
+# the tests, and a worker that runs out takes half of what the other has left, so neither idles
+# while the other works through a long file (a module-scoped fixture is then set up once more on
+# the second worker, for the few files split that way).
 PYTEST_WORKERS ?= 2
+PYTEST_DIST ?= worksteal
 # The second test environment: Python 3.13 (pyenv's when there is one), the pose extra, numpy 2.
 PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 VENV313 ?= .venv313
@@ -60,7 +64,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
 
 # The pose, video and interop tests on Python 3.13 with numpy 2 (no mediapipe there: the agreement
 # tests skip; movement, OpenSim and Pose2Sim are there: the interop tests run against them).
@@ -70,7 +74,7 @@ pytest-py313:
 	  echo "note: no Python 3.13 found (set PYTHON313=...): the pose tests on 3.13 are skipped"; \
 	else \
 	  $(MAKE) --no-print-directory $(VENV313)/.installed && \
-	  $(VENV313)/bin/python -m pytest $(PY313_TESTS) -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile; \
+	  $(VENV313)/bin/python -m pytest $(PY313_TESTS) -p no:cacheprovider -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST); \
 	fi
 
 # Debian packages. OpenCV's wheels load libGL and GLib (needed to run at all); WeasyPrint's PDF
