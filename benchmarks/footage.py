@@ -107,6 +107,7 @@ class Outcome:
     confidence: float = float("nan")
     warnings: list[str] = field(default_factory=list)
     skipped: str = ""
+    view: str = ""
 
     @property
     def error(self) -> int:
@@ -272,6 +273,7 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
     from guru_form.pose.people import choose_person
     from guru_form.pose.recognition import recognize
     from guru_form.pose.track import build_track
+    from guru_form.pose.view import estimate_view
 
     out = Outcome(case)
     if not case.path.exists():
@@ -285,7 +287,9 @@ def run_case(case: Case, estimator: str, stride: int, cache: Path, refresh: bool
     start = time.perf_counter()
     if _supported(case.activity):
         chosen = choose_person(raw, case.activity)
-        analysis = analyze_track(build_track(chosen, case.activity), case.activity)
+        labelled = build_track(chosen, case.activity)
+        analysis = analyze_track(labelled, case.activity)
+        out.view = estimate_view(labelled).view
         out.found = len(analysis.reps)
         out.mids = [rep.mid_ms / 1000.0 for rep in analysis.reps]
         out.mid_errors = _match(out.mids, [t - offset_s for t in case.mid_s])
@@ -411,6 +415,15 @@ def _print_family(outcomes: list[Outcome]) -> None:
         )
 
 
+def _print_views(outcomes: list[Outcome]) -> None:
+    """How often the engine's view (its warnings say it) is the labelled one, per label."""
+    judged = [o for o in outcomes if o.view and o.case.view != "mixed"]
+    table = Counter((o.case.view, o.view) for o in judged)
+    cells = ", ".join(f"{label} as {seen} {k}" for (label, seen), k in sorted(table.items()))
+    agree = sum(k for (label, seen), k in table.items() if label == seen)
+    print(f"View (labelled as engine's) agrees on {agree} of {len(judged)}: {cells}")
+
+
 def _print_speed(outcomes: list[Outcome]) -> None:
     done = [o for o in outcomes if o.analysed_frames and o.model_s > 0]
     if not done:
@@ -460,6 +473,7 @@ def main() -> None:
             _print_summary(f"Split {split}: {len(part)} clips", part)
             _print_confusion(part)
             _print_family(part)
+            _print_views(part)
     _print_speed(outcomes)
 
 

@@ -6,13 +6,13 @@ hip carries the velocity, and a coach checks depth first, the thigh at or below 
 the name, the domain (calisthenics), its other names and the example set differ: more reps,
 quicker, velocity in body heights per second (no load to weigh, and seldom the athlete's height).
 
-Recognised, when no activity is named, by the squat's movement with the hands away from the
-shoulders (arms reaching forward, hanging or on the hips): a bar on the back would hold the wrists
-by the shoulders through the set, gripping it at least about shoulder width. Hands clasped at
-the chest are narrower than a grip, which tells them apart where the camera sees the shoulders
-wide; filmed side-on, or with the hands behind the head, they look like the bar's to the joints,
-and such a set is recognised as a ``squat`` (name the activity to analyse it as a bodyweight
-squat; the analysis is the same).
+Recognised, when no activity is named, by the squat's movement with the hands away from where a
+bar on the back holds them (arms reaching forward, hanging or on the hips, hands together at the
+chest): a bar would hold each wrist by its shoulder through the set, gripped wider than the
+shoulders. Where the camera sees the shoulders wide, hands clasped at the chest or arms reaching
+at the camera are narrower than a grip; filmed side-on, hands held by the chest or behind the
+head look like the bar's to the joints, and such a set is recognised as a ``squat`` (name the
+activity to analyse it as a bodyweight squat; the analysis is the same).
 """
 
 from __future__ import annotations
@@ -28,13 +28,9 @@ PROFILE = dataclasses.replace(
     activity=Activity.BODYWEIGHT_SQUAT,
     label="Bodyweight squat",
     aliases=("air squat",),
-    # The squat's without the bar: the wrists away from the shoulders, and the hands at any
-    # width (arms reaching forward hold them about shoulder width apart; clasped at the chest,
-    # narrower).
-    signature={
-        **{k: v for k, v in SQUAT.signature.items() if k != "grip_width"},
-        "hands_off_shoulders": (SQUAT.signature["hands_off_shoulders"][1], None),
-    },
+    # The squat's without the bar: the hands away from where a bar on the back holds them on
+    # most of the movement's frames.
+    signature={**SQUAT.signature, "bar_hold": (None, SQUAT.signature["bar_hold"][0])},
     example=ExampleSet(
         reps=15,
         first_phase_s=1.2,

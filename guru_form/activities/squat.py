@@ -41,12 +41,9 @@ PROFILE = ActivityProfile(
         "lean_at_bottom": (None, 50.0),
         "knee_at_bottom": (None, 120.0),
         "leg_split": (None, 0.35),
-        # A bar on the back holds the wrists by the shoulders: the hands grip it 1.5-2 shoulder
-        # widths apart, at most about 0.4 torso lengths beside and behind the shoulder joint.
-        "hands_off_shoulders": (None, 0.5),
-        # ... and the hands at least about shoulder width apart: a bar cannot be held on the back
-        # with a narrower grip, where hands clasped or fists together at the chest are.
-        "grip_width": (1.0, None),
+        # A bar on the back holds the hands by the shoulders, gripped wider than them, through
+        # the set: on most of the movement's frames.
+        "bar_hold": (0.5, None),
     },
     measures=(
         SeriesMeasure("HIP_KNEE_ANGLE_DEGREES", "thigh_angle", "at_turn"),

@@ -29,35 +29,37 @@ How it tells, for every activity with a profile (:mod:`guru_form.activities`):
                                camera there): a hip hinge leans far forward
    ``knee_at_bottom``          the knee angle there (median over reps): a squat bends the
                                knees far more than a hip hinge
-   ``leg_split``               the two knees' difference in height where the shoulders are
-                               lowest (median over reps): one knee down in a lunge
-   ``hands_off_shoulders``     the distance from the nearer wrist to its shoulder (median over
-                               the movement's frames): a bar on the back holds the wrists by
-                               the shoulders through the whole set
-   ``grip_width``              the wrists' spread over the shoulders' (a ratio; median over the
-                               frames that show the shoulders wide and both wrists): a bar is
-                               gripped at least about shoulder width; not measured side-on
+   ``leg_split``               the two shins' difference in height (knee above ankle) where
+                               the shoulders are lowest, or the knees' where an ankle is
+                               hidden (median over reps): a lunge's back knee drops to the
+                               floor behind while the front shin stands
+   ``bar_hold``                fraction of the movement's frames with the hands where a bar on
+                               the back holds them (:func:`bar_held`): each wrist by its
+                               shoulder and, where the camera sees the shoulders wide, the
+                               wrists gripping wider than the shoulders
    ==========================  ==============================================================
 
 3. **Which profile it fits.** Each profile's ``signature`` gives the plausible range of some of
    these features. A feature inside its range scores 1; outside, the score falls off as
    ``exp(-distance / scale)`` (:data:`FEATURE_SCALES`); a feature that could not be measured
-   scores 0.5 (1 for a feature measured only from some views, :data:`VIEW_GATED`, which then
-   says nothing). A profile's fit is the geometric mean of its features' scores, times 0.5 when
+   scores 0.5. A profile's fit is the geometric mean of its features' scores, times 0.5 when
    its own counting found no rep. The best fit wins when it is at least :data:`MIN_FIT` and
    ahead of the next by :data:`MIN_MARGIN`; the confidence is ``best * (1 - second / best)``
    rescaled to 0.5-1 (a clear fit is near 1, a narrow one near 0.5).
 
 Variants that move alike (a back squat and a bodyweight squat differ by the bar, which is not a
-joint) are told apart by the hands where the profiles' signatures say so: a bar on the back holds
-the wrists by the shoulders through the set, at least about shoulder width apart; a bodyweight
-squat's arms reach forward, hang or rest on the hips. Hands held by the chest look like the
-bar's by their distance from the shoulders; clasped or fists together they are narrower than a
-grip, which tells them apart where the camera sees the shoulders wide (front or oblique). Filmed
-side-on, or with the hands behind the head (a prisoner squat), they read as a squat. When two
-variants fit about equally, the answer is the better fit with a confidence of at most 0.6 and a
-note naming the other; two profiles that move differently and fit about equally: it cannot
-tell rather than guess.
+joint) are told apart by the hands where the profiles' signatures say so (``bar_hold``): a bar on
+the back holds each wrist by its shoulder through the set, gripped wider than the shoulders; a
+bodyweight squat's arms reach forward, hang, rest on the hips or hold the hands together at the
+chest. Filmed from the front, arms reaching forward point at the camera and their wrists are
+drawn by the shoulders: they are told from a bar's grip by their spread, narrower than a grip
+(hands clasped or side by side). Filmed side-on the spread is not seen, and hands held by the
+chest or behind the head look like the bar's: such a set reads as a squat. A goblet squat (a
+load held at the chest with both hands) holds no bar on the back and reads as a bodyweight squat;
+a front squat (the bar on the front of the shoulders) reads as a squat when its hands grip the bar
+at least :data:`BAR_GRIP` shoulder widths apart. When two variants fit about equally, the answer is the better fit with a
+confidence of at most 0.6 and a note naming the other; two profiles that move differently and
+fit about equally: it cannot tell rather than guess.
 """
 
 from __future__ import annotations
@@ -80,13 +82,15 @@ from guru_form.pose.view import SIDE_RATIO, width_ratio
 from guru_form.pose_track import PoseTrack
 
 __all__ = [
+    "BAR_GRIP",
+    "BAR_REACH",
     "FEATURE_SCALES",
     "MIN_FIT",
     "MIN_MARGIN",
-    "VIEW_GATED",
     "MovementFeatures",
     "RecognizedActivity",
     "UnrecognizedActivityError",
+    "bar_held",
     "fit",
     "movement_features",
     "recognize",
@@ -104,18 +108,21 @@ FEATURE_SCALES: dict[str, float] = {
     "lean_at_bottom": 10.0,
     "knee_at_bottom": 15.0,
     "leg_split": 0.1,
-    "hands_off_shoulders": 0.15,
-    "grip_width": 0.25,
+    "bar_hold": 0.2,
 }
-#: Features measured only from some views (the grip's width needs the shoulders seen wide):
-#: unmeasured, they say nothing for or against a profile and score 1, not 0.5.
-VIEW_GATED: frozenset[str] = frozenset({"grip_width"})
 #: The best profile's fit must be at least this ...
 MIN_FIT = 0.4
 #: ... and its lead over the next this fraction of it.
 MIN_MARGIN = 0.15
 #: A trunk leaning further than this from vertical is lying (degrees).
 LYING_LEAN_DEG = 60.0
+#: A bar on the back holds each wrist at most this far from its shoulder (torso lengths): the
+#: hands grip it about 0.4 torso lengths beside and behind the shoulder joint.
+BAR_REACH = 0.5
+#: ... and, seen with the shoulders wide, the wrists at least this many shoulder spreads apart:
+#: a bar is gripped 1.5-2 shoulder widths wide, less a margin for a camera at an angle; arms
+#: reaching forward hold the hands about shoulder width apart, clasped at the chest narrower.
+BAR_GRIP = 1.3
 
 
 class UnrecognizedActivityError(EngineError):
@@ -236,11 +243,7 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
         toward_camera = trunk < 0.8 * upper_arm
         lying = (lean > LYING_LEAN_DEG) | toward_camera
     known = frames & (np.isfinite(lean) | np.isfinite(trunk / upper_arm))
-    grip = _grip_width(track, joints, frames, min(r.end + 1 - r.start for r in reps))
-    reach = np.fmin(
-        np.linalg.norm(joints["wrist"] - joints["shoulder"], axis=1),
-        np.linalg.norm(joints["far_wrist"] - joints["far_shoulder"], axis=1),
-    )
+    bar = bar_held(track, joints, scale)
     per_rep: dict[str, list[float]] = {
         "hand_travel": [],
         "lean_at_bottom": [],
@@ -263,7 +266,14 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
         if not toward_camera[low]:
             per_rep["lean_at_bottom"].append(float(lean[low]))
         per_rep["knee_at_bottom"].append(float(series["knee_angle"][low]))
-        per_rep["leg_split"].append(abs(float(y["knee"][low] - y["far_knee"][low])) / scale)
+        # Heights in the image do not depend on where around the body the camera stands, so
+        # the split shows from the front as from the side (the knees' own heights do not: the
+        # front knee, nearer a camera in front, is drawn lower).
+        # Where an ankle is hidden (a plate, the frame's edge), the knees' heights tell instead.
+        split = (y["ankle"][low] - y["knee"][low]) - (y["far_ankle"][low] - y["far_knee"][low])
+        if not np.isfinite(split):
+            split = y["knee"][low] - y["far_knee"][low]
+        per_rep["leg_split"].append(abs(float(split)) / scale)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         values = {
@@ -272,41 +282,41 @@ def movement_features(track: PoseTrack, reps: list[RepWindow]) -> MovementFeatur
                 np.nanmedian((y["shoulder"] - y["wrist"])[frames]) / scale
             ),
             "hands_below_hips": float(np.nanmedian((y["wrist"] - y["hip"])[frames]) / scale),
-            "hands_off_shoulders": float(np.nanmedian(reach[frames]) / scale),
-            "grip_width": grip,
+            "bar_hold": float(np.nanmean(bar[frames])),
             **{k: float(np.nanmedian(v)) if v else float("nan") for k, v in per_rep.items()},
         }
     return MovementFeatures(len(reps), values)
 
 
-def _grip_width(
-    track: PoseTrack,
-    joints: Mapping[str, FloatArray],
-    frames: npt.NDArray[np.bool_],
-    min_frames: int,
-) -> float:
-    """The wrists' spread over the shoulders' (median over ``frames``), or NaN in a side view.
+def bar_held(track: PoseTrack, joints: Mapping[str, FloatArray], scale: float) -> FloatArray:
+    """Per frame, 1 where the hands are where a bar on the back holds them, 0 where not, NaN
+    where the wrists or shoulders are not known.
 
-    Both spreads run across the body, so a camera at an angle shortens them alike and their
-    ratio holds; side-on, both are near zero and their ratio is noise. It is measured on the
-    frames whose shoulders are at least :data:`~guru_form.pose.view.SIDE_RATIO` of the trunk
-    apart (the view estimate's own bound for a side view) and whose wrists are both
-    :data:`~guru_form.pose.unsure.VISIBLE` (a plate or the body hides them in a side view, and
-    the model then guesses them), and only when those frames add up to at least ``min_frames``
-    (a rep's worth: a clip filmed side-on shows the shoulders wide on a few frames at most).
+    A bar on the back holds each wrist by its shoulder: the nearer wrist at most
+    :data:`BAR_REACH` torso lengths (``scale``) from its shoulder. A camera in front draws arms
+    reaching forward with their wrists by the shoulders too, so where the shoulders are seen
+    wide (at least :data:`~guru_form.pose.view.SIDE_RATIO` of the trunk apart) and both wrists
+    are :data:`~guru_form.pose.unsure.VISIBLE`, the wrists must also be at least
+    :data:`BAR_GRIP` shoulder spreads apart: a grip wider than the shoulders. Both spreads run
+    across the body, so a camera at an angle shortens them alike and their ratio holds; side-on,
+    both are near zero and their ratio is noise (and a plate or the body hides the wrists, which
+    the model then guesses): there the distance alone tells.
     """
-    ratio = width_ratio(track)
+    reach = np.fmin(
+        np.linalg.norm(joints["wrist"] - joints["shoulder"], axis=1),
+        np.linalg.norm(joints["far_wrist"] - joints["far_shoulder"], axis=1),
+    )
     shoulders = np.linalg.norm(joints["shoulder"] - joints["far_shoulder"], axis=1)
     wrists = np.linalg.norm(joints["wrist"] - joints["far_wrist"], axis=1)
-    seen = np.ones(len(frames), dtype=bool)
+    seen = np.ones(len(reach), dtype=bool)
     for column in ("wrist_visibility", "far_wrist_visibility"):
         if column in track.frame:
             seen &= track.frame[column].to_numpy(dtype=np.float64) >= VISIBLE
     with np.errstate(invalid="ignore", divide="ignore"):
-        wide = frames & seen & (ratio >= SIDE_RATIO) & np.isfinite(wrists) & (shoulders > 0)
-        if wide.sum() < max(min_frames, 1):
-            return float("nan")
-        return float(np.median(wrists[wide] / shoulders[wide]))
+        wide = seen & (width_ratio(track) >= SIDE_RATIO) & np.isfinite(wrists) & (shoulders > 0)
+        narrow_grip = wide & (wrists < BAR_GRIP * shoulders)
+        held = (reach <= BAR_REACH * scale) & ~narrow_grip
+    return np.where(np.isfinite(reach), held.astype(np.float64), np.nan)
 
 
 def fit(
@@ -317,7 +327,7 @@ def fit(
     for name, (low, high) in signature.items():
         value = features.values.get(name, float("nan"))
         if not math.isfinite(value):
-            scores.append(1.0 if name in VIEW_GATED else 0.5)
+            scores.append(0.5)
             continue
         below = 0.0 if low is None else max(0.0, low - value)
         above = 0.0 if high is None else max(0.0, value - high)

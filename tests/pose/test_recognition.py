@@ -18,7 +18,14 @@ from guru_form.pose.recognition import RecognizedActivity, recognize
 from guru_form.pose.track import build_track
 from guru_form.pose.view import estimate_view
 from guru_form.pose_track import PoseTrack
-from tests.pose.figures import Figure, front_landmarks, landmarks_from, raw_pose, squat_figure
+from tests.pose.figures import (
+    SHIN,
+    Figure,
+    front_landmarks,
+    landmarks_from,
+    raw_pose,
+    squat_figure,
+)
 
 SAMPLES = ["squat", "push_up", "deadlift", "bench_press"]
 
@@ -154,10 +161,41 @@ def test_a_lunge_is_told_from_a_squat_by_its_leg_split() -> None:
     assert level.fits["lunge"] < 0.5
 
 
+def test_a_lunge_filmed_from_the_front_is_told_by_its_shins_not_its_knees() -> None:
+    """Lunging towards a camera in front, the front knee comes nearer the camera and is drawn
+    about as low as the back knee, which drops to the floor: the knees' heights show no split.
+    The back shin lies nearly flat while the front one stands: their heights differ."""
+    fig, t, _ = squat_figure(3, arms="forward")
+    depth = (-fig.thigh - 2.0) / 80.0
+    lm = front_landmarks(fig.near_joints(), depth, hands="clasped")
+    front_knee = JOINTS.index("left_knee")
+    knee, ankle, heel, toe = (
+        JOINTS.index(f"right_{j}") for j in ("knee", "ankle", "heel", "foot_index")
+    )
+    lm[:, knee, 1] = lm[:, front_knee, 1]
+    lm[:, ankle, 1] = lm[:, knee, 1] + SHIN * (1.0 - 0.9 * depth)
+    lm[:, heel, 1] = lm[:, ankle, 1] + 8.0
+    lm[:, toe, 1] = lm[:, ankle, 1] + 10.0
+    track = build_track(raw_pose(lm, t))
+    assert estimate_view(track).view == "front"
+    found = recognize(track)
+    assert found.recognized is not None and found.recognized.activity is Activity.LUNGE
+    assert found.features.values["leg_split"] > 0.35
+
+
+def test_with_the_ankles_hidden_the_knees_heights_tell_the_split() -> None:
+    track = _lunges()
+    for column in ("ankle_x", "ankle_y", "far_ankle_x", "far_ankle_y"):
+        track.frame[column] = np.nan
+    found = recognize(track)
+    assert found.features.values["leg_split"] > 0.35
+    assert found.recognized is not None and found.recognized.activity is Activity.LUNGE
+
+
 def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
     """Seen from the front, wrists by the shoulders but together at the chest are no bar's
     grip: a bodyweight squat; the same squats gripping wide read as a squat. Side-on, the grip
-    is not measured and says nothing."""
+    is not seen and the wrists by the shoulders say bar."""
     fig, t, _ = squat_figure(3, arms="bar")
     depth = (-fig.thigh - 2.0) / 80.0
     for hands, expected in (("bar", Activity.SQUAT), ("clasped", Activity.BODYWEIGHT_SQUAT)):
@@ -166,12 +204,34 @@ def test_hands_narrower_than_the_shoulders_hold_no_bar() -> None:
         assert estimate_view(track).view == "front"
         found = recognize(track)
         assert found.recognized is not None and found.recognized.activity is expected, hands
-        assert found.features.values["hands_off_shoulders"] < 0.5, hands
-        grip = found.features.values["grip_width"]
-        assert (grip >= 1.0) if hands == "bar" else (grip < 0.5), hands
+        held = found.features.values["bar_hold"]
+        assert (held == 1.0) if hands == "bar" else (held == 0.0), hands
     side = recognize(build_track(raw_pose(landmarks_from(fig.near_joints(), fig.facing), t)))
-    assert math.isnan(side.features.values["grip_width"])
+    assert side.features.values["bar_hold"] == 1.0
     assert side.recognized is not None and side.recognized.activity is Activity.SQUAT
+
+
+def test_arms_reaching_at_a_camera_in_front_hold_no_bar() -> None:
+    """Filmed from the front, arms held straight forward point at the camera: their wrists are
+    drawn by the shoulders, as a bar's would be, but only about shoulder width apart, narrower
+    than a bar is gripped. A bodyweight squat, not a squat."""
+    fig, t, _ = squat_figure(3, arms="bar")
+    depth = (-fig.thigh - 2.0) / 80.0
+    near = fig.near_joints()
+    lm = front_landmarks(near, depth, hands="bar")
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        s, w = JOINTS.index(f"{side}_shoulder"), JOINTS.index(f"{side}_wrist")
+        e = JOINTS.index(f"{side}_elbow")
+        # Straight ahead at shoulder height, the hands a little wider than the shoulders.
+        lm[:, w, 0] = lm[:, s, 0] + sign * 5.0
+        lm[:, w, 1] = lm[:, s, 1] + 5.0
+        lm[:, e, :2] = (lm[:, s, :2] + lm[:, w, :2]) / 2.0
+    track = build_track(raw_pose(lm, t))
+    assert estimate_view(track).view == "front"
+    found = recognize(track)
+    assert found.recognized is not None
+    assert found.recognized.activity is Activity.BODYWEIGHT_SQUAT
+    assert found.features.values["bar_hold"] == 0.0
 
 
 def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
@@ -182,8 +242,8 @@ def test_a_bar_on_the_back_tells_a_squat_from_a_bodyweight_squat() -> None:
         lm = landmarks_from(fig.near_joints(), fig.facing)
         found = recognize(build_track(raw_pose(lm, t)))
         assert found.recognized is not None and found.recognized.activity is expected, arms
-        reach = found.features.values["hands_off_shoulders"]
-        assert (reach < 0.5) if arms == "bar" else (reach > 0.5)
+        held = found.features.values["bar_hold"]
+        assert (held == 1.0) if arms == "bar" else (held == 0.0)
         other = "bodyweight squat" if arms == "bar" else "squat"
         assert f"If it was {other}, name the activity" in found.recognized.note
         assert found.fits["deadlift"] < 0.5 and found.fits["lunge"] < 0.5
