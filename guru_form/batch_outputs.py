@@ -34,6 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guru_form import activities
+from guru_form.client._base import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from guru_form.errors import AnalysisTimeoutError, GuruError, InvalidInputError
 from guru_form.models import Activity, Analysis
 from guru_form.report.outputs import SetOutputs
@@ -63,10 +68,8 @@ logger = logging.getLogger("guru_form.batch_outputs")
 
 #: Videos uploaded and waited for at once.
 DEFAULT_CONCURRENCY = 4
-#: Seconds to wait for each analysis; the first and the longest wait between its polls.
-DEFAULT_TIMEOUT = 600.0
-DEFAULT_POLL_INTERVAL = 2.0
-DEFAULT_MAX_POLL_INTERVAL = 15.0
+#: Seconds to wait for each analysis (the client's default; its polls' waits are the client's too).
+DEFAULT_TIMEOUT = DEFAULT_WAIT_TIMEOUT
 
 Log = Callable[[str], None]
 

@@ -130,14 +130,14 @@ def _add_stride(parser: argparse.ArgumentParser, where: str = "") -> None:
 
 
 def _add_timeout(parser: argparse.ArgumentParser) -> None:
-    from guru_form.batch_outputs import DEFAULT_TIMEOUT
+    from guru_form.client._base import DEFAULT_WAIT_TIMEOUT
 
     parser.add_argument(
         "--timeout",
         type=_timeout,
-        default=DEFAULT_TIMEOUT,
+        default=DEFAULT_WAIT_TIMEOUT,
         metavar="S",
-        help=f"the longest wait for each analysis, in seconds (default: {DEFAULT_TIMEOUT:.0f})",
+        help=f"the longest wait for each analysis, in seconds (default: {DEFAULT_WAIT_TIMEOUT:.0f})",
     )
 
 
