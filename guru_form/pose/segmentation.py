@@ -458,12 +458,20 @@ def _passes(
         if r.posture == "upright" and not (np.nanmin(lean[[c.start, c.end]]) < 60.0):
             return False
         if r.posture == "horizontal" and not (
-            lean[c.mid] > 45.0
-            or _trunk_towards_camera(joints, c.mid)
-            or _hands_planted(joints, r.height_joint, c)
+            _hands_planted(joints, r.height_joint, c, t)
+            or (
+                _horizontal(lean, joints, c.mid)
+                and (_horizontal(lean, joints, c.start) or _horizontal(lean, joints, c.end))
+            )
         ):
             return False
     return True
+
+
+def _horizontal(lean: FloatArray, joints: dict[str, FloatArray], i: int) -> bool:
+    """Whether the trunk is horizontal on frame ``i``: leaning more than 45° in the image, or
+    pointing at the camera (a plank or a bench filmed from the head or the feet)."""
+    return bool(lean[i] > 45.0) or _trunk_towards_camera(joints, i)
 
 
 def _load_travels(
@@ -556,15 +564,37 @@ def _middle(joints: dict[str, FloatArray], joint: str) -> FloatArray:
     return np.where(np.isfinite(both), both, near)
 
 
-def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow) -> bool:
+def _hands_planted(
+    joints: dict[str, FloatArray], moving: str, c: RepWindow, t: FloatArray
+) -> bool:
     """True when the wrists stay at one height while ``moving`` (the shoulder) goes down and up
     by at least three times as much: the hands are on the floor, whichever way the camera looks.
+
+    They stay there across the whole rep, its rest included: at its start, its turning point and
+    its end (the median over the frames within half of :data:`HELD_S` of each), as well as over
+    its thirds. A push-up rests in the plank, hands down; walking in, getting down to the floor
+    and standing up again leaves the hands planted in the middle of the movement only.
     """
     if "wrist" not in joints or moving not in joints or moving == "wrist":
         return False
-    wrist = _spread(np.asarray(joints["wrist"], dtype=np.float64)[:, 1], c)
+    y = np.asarray(joints["wrist"], dtype=np.float64)[:, 1]
+    wrist = _spread(y, c)
+    at = [_median_near(y, t, c, i) for i in (c.start, c.mid, c.end)]
+    known = [v for v in at if np.isfinite(v)]
+    if len(known) > 1:
+        wrist = max(wrist, max(known) - min(known))
     travel = abs(_travel(np.asarray(joints[moving], dtype=np.float64)[:, 1], c))
     return bool(np.isfinite(wrist) and np.isfinite(travel) and wrist < travel / 3.0)
+
+
+def _median_near(y: FloatArray, t: FloatArray, c: RepWindow, i: int) -> float:
+    """The median of ``y`` over the rep's frames within half of :data:`HELD_S` of frame ``i``
+    (NaN when unknown there)."""
+    w = slice(c.start, c.end + 1)
+    near = np.abs(t[w] - t[i]) <= HELD_S * 500.0
+    values = y[w][near]
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if len(values) else float("nan")
 
 
 def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:
