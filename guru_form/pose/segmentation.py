@@ -458,20 +458,23 @@ def _passes(
         if r.posture == "upright" and not (np.nanmin(lean[[c.start, c.end]]) < 60.0):
             return False
         if r.posture == "horizontal" and not (
-            _hands_planted(joints, r.height_joint, c, t)
-            or (
-                _horizontal(lean, joints, c.mid)
-                and (_horizontal(lean, joints, c.start) or _horizontal(lean, joints, c.end))
-            )
+            lean[c.mid] > 45.0
+            or (_trunk_towards_camera(joints, c.mid) and _held_horizontal(lean, joints, c))
+            or _hands_planted(joints, r.height_joint, c, t)
         ):
             return False
     return True
 
 
-def _horizontal(lean: FloatArray, joints: dict[str, FloatArray], i: int) -> bool:
-    """Whether the trunk is horizontal on frame ``i``: leaning more than 45° in the image, or
-    pointing at the camera (a plank or a bench filmed from the head or the feet)."""
-    return bool(lean[i] > 45.0) or _trunk_towards_camera(joints, i)
+def _held_horizontal(lean: FloatArray, joints: dict[str, FloatArray], c: RepWindow) -> bool:
+    """Whether the trunk is horizontal at the rep's rest too, at its start or its end: leaning
+    more than 45° in the image, or pointing at the camera.
+
+    A trunk pointing at the camera at the turning point alone is a pose in passing (bending or
+    kneeling down towards the camera, then standing up again); a plank or a lifter on a bench
+    holds it from the rep's start to its end.
+    """
+    return any(bool(lean[i] > 45.0) or _trunk_towards_camera(joints, i) for i in (c.start, c.end))
 
 
 def _load_travels(
@@ -564,9 +567,7 @@ def _middle(joints: dict[str, FloatArray], joint: str) -> FloatArray:
     return np.where(np.isfinite(both), both, near)
 
 
-def _hands_planted(
-    joints: dict[str, FloatArray], moving: str, c: RepWindow, t: FloatArray
-) -> bool:
+def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow, t: FloatArray) -> bool:
     """True when the wrists stay at one height while ``moving`` (the shoulder) goes down and up
     by at least three times as much: the hands are on the floor, whichever way the camera looks.
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from guru_form import activities
+from guru_form.pose.counting import rule_for
 from guru_form.pose.segmentation import RULES, segment_reps
+from guru_form.pose.signals import candidate_signals, height_series
 
 FPS = 30.0
 
@@ -357,3 +360,64 @@ def test_hips_and_knees_moving_under_a_bar_that_stays_put_are_no_squat() -> None
     depth = np.clip((joints["hip"][:, 1] - 400.0) / 120.0, 0.0, 1.0)
     joints["shoulder"][still, 1] = 240.0 + 45.0 * depth[still]
     assert len(segment_reps("squat", series, joints, t)) == 2
+
+
+def _get_down_push_up_and_stand_up() -> tuple[dict, dict, np.ndarray]:
+    """Filmed from the front: standing (shoulder at y=100, wrists hanging at 250), getting down
+    to a plank (shoulder 300, wrists on the floor at 420, the trunk pointing at the camera: 40 px
+    against a 100 px upper arm), three push-ups (shoulder down to 360), standing up again."""
+    pieces = [("stand", 1.0), ("down", 1.0), ("plank", 0.5)]
+    pieces += [("rep", 1.6), ("plank", 0.4)] * 3 + [("up", 1.0), ("stand", 1.0)]
+    shoulder_y, wrist_y, trunk = [], [], []
+    for kind, seconds in pieces:
+        n = round(seconds * FPS)
+        u = np.arange(n) / n
+        g = 0.5 - 0.5 * np.cos(np.pi * u)
+        if kind in ("down", "up"):
+            g = g if kind == "down" else 1 - g
+            shoulder_y.append(100 + 200 * g)
+            wrist_y.append(250 + 170 * g)
+            trunk.append(150 - 110 * g)
+        elif kind == "rep":
+            shoulder_y.append(300 + 60 * np.sin(np.pi * u) ** 2)
+            wrist_y.append(np.full(n, 420.0))
+            trunk.append(np.full(n, 40.0))
+        else:
+            low = kind == "plank"
+            shoulder_y.append(np.full(n, 300.0 if low else 100.0))
+            wrist_y.append(np.full(n, 420.0 if low else 250.0))
+            trunk.append(np.full(n, 40.0 if low else 150.0))
+    y, wy, tr = (np.concatenate(p) for p in (shoulder_y, wrist_y, trunk))
+    x = np.full(len(y), 300.0)
+    t = np.arange(len(y)) * 1000.0 / FPS
+    joints = {
+        "shoulder": np.c_[x, y],
+        "elbow": np.c_[x, y + 100],
+        "wrist": np.c_[x, wy],
+        "hip": np.c_[x, y + tr],
+        "ankle": np.c_[x, np.full_like(y, 450.0)],
+    }
+    series = {"trunk_lean": np.full(len(y), 10.0), **height_series(joints, 40.0)}
+    return series, joints, t
+
+
+def test_a_push_up_rests_in_the_plank_not_standing() -> None:
+    # From the front the trunk lean reads upright in the plank too, and the shoulder's height
+    # makes one excursion of walking in, getting down and standing up, with the push-ups as
+    # bumps at its bottom. At its turning point the trunk points at the camera and over its
+    # thirds the wrists stay on the floor, but at its start and end he stands, hands hanging.
+    series, joints, t = _get_down_push_up_and_stand_up()
+    rule = activities.get("push_up").rule
+    signal = next(s for s in candidate_signals(rule, ("shoulder",)) if s.name == "shoulder_height")
+    assert segment_reps("push_up", series, joints, t, rule=rule_for(rule, signal)) == []
+    # The push-ups themselves, from the plank to the plank, hands down throughout: counted.
+    plank = slice(round(2.2 * FPS), round(8.3 * FPS))
+    part = {k: v[plank] for k, v in joints.items()}
+    found = segment_reps(
+        "push_up",
+        height_series(part, 40.0) | {"trunk_lean": series["trunk_lean"][plank]},
+        part,
+        t[plank],
+        rule=rule_for(rule, signal),
+    )
+    assert len(found) == 3
