@@ -36,8 +36,9 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    bar on the shoulders), the
    feet or the hands stay in place (walking in or out of the frame moves both), and the posture
    fits (lying on a bench, horizontal in a push-up; filmed from the head or the feet, a trunk
-   pointing at the camera, or hands planted on the floor while the shoulders go down and up,
-   count as horizontal). Where the rule says so (the deadlift's), an angle opens far enough in
+   pointing at the camera at the turning point and at the rep's start or end, or hands planted
+   on the floor from the rep's start to its end while the shoulders go down and up, count as
+   horizontal: a push-up rests in the plank, not standing). Where the rule says so (the deadlift's), an angle opens far enough in
    the rep (``opens``), another is straight at the turning point (``straight_at_turn``), and a
    joint comes down to another's height before it (``reaches_down``).
 
