@@ -6,8 +6,9 @@ tests/footage/fetch_external.py``)::
     python benchmarks/footage.py                    # the tune split and the old tests/footage clips
     python benchmarks/footage.py --split holdout    # the first held-back split (development data now)
     python benchmarks/footage.py --split holdout2   # the second (development data now)
-    python benchmarks/footage.py --split holdout3   # the third held-back split (measure once)
-    python benchmarks/footage.py --split holdout4   # the fourth held-back split (measure once)
+    python benchmarks/footage.py --split holdout3   # the third (development data now)
+    python benchmarks/footage.py --split holdout4   # the fourth (development data now)
+    python benchmarks/footage.py --split holdout5   # the fifth held-back split (measure once)
     python benchmarks/footage.py --split all --stride 2
     python benchmarks/footage.py --clips 'push_up_*'    # a subset, by file name pattern
 

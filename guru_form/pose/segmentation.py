@@ -439,11 +439,7 @@ def _passes(
         if r.height_joint in joints:
             y = np.asarray(joints[r.height_joint])[:, 1]
             travel = _travel(y, c, r) / torso
-            if not np.isfinite(travel):
-                return False
-            if r.min_height_travel >= 0 and travel < r.min_height_travel:
-                return False
-            if r.min_height_travel < 0 and travel > r.min_height_travel:
+            if not np.isfinite(travel) or not _far_enough(travel, r):
                 return False
         if not _load_travels(r, c, joints, torso):
             return False
@@ -487,11 +483,15 @@ def _load_travels(
         return True
     y = np.asarray(joints[r.load_joint], dtype=np.float64)[:, 1]
     travel = _travel(y, c, dataclasses.replace(r, travel_to_extreme=True)) / torso
-    if not np.isfinite(travel):
-        return True
-    return bool(
-        travel >= r.min_height_travel if r.min_height_travel >= 0 else travel <= r.min_height_travel
-    )
+    return not np.isfinite(travel) or _far_enough(travel, r)
+
+
+def _far_enough(travel: float, r: SegmentationRule) -> bool:
+    """Whether a travel (torso lengths, down positive) goes the rule's ``min_height_travel`` in
+    its direction: at least that far down, or for a rep that rises (negative), that far up."""
+    if r.min_height_travel >= 0:
+        return travel >= r.min_height_travel
+    return travel <= r.min_height_travel
 
 
 def _opens(r: SegmentationRule, c: RepWindow, series: dict[str, FloatArray]) -> bool:
