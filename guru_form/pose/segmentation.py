@@ -18,7 +18,11 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    at least ``min_range_deg`` on **both** sides: the athlete must leave the rest position and come
    back to it. Swaying, shifting weight, a partial rep cut by the start or the end of the clip and
    a rep cut by an edit have a small prominence on one side and are dropped; so is a rep whose
-   two sides differ by more than 40 % (it did not start where it ended).
+   two sides differ by more than 40 % (it did not start where it ended). A rep the clip opens in
+   must also be seen from rest: where the clip opens with its lowering under way (the body
+   already part of the way down and going on down at the rep's pace), it is a partial rep,
+   however alike its two sides. An edit is not the clip's start: the rep may go on from the
+   shot before it.
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
    changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
@@ -188,6 +192,8 @@ def segment_reps(
     if r.bottom_joint is not None and r.bottom_joint in joints:
         y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
         reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
+        # A rep the clip opens in must be seen from rest.
+        reps = [c for c in reps if not _opens_in_the_lowering(r, c, y, t)]
         if not r.complete_at_turn:
             # A rep the footage of it ends within HELD_S of (the clip's end, a cut, a fade).
             reps = [
@@ -389,6 +395,42 @@ def _footage_ends(x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, en
     """Whether the stretch of ``x`` that holds frame ``end`` stops within :data:`HELD_S` of it."""
     _, stop = _run_containing(np.isfinite(x) & (shots == shots[end]), end)
     return bool(t[stop - 1] - t[end] < HELD_S * 1000.0)
+
+
+def _opens_in_the_lowering(r: SegmentationRule, c: RepWindow, y: FloatArray, t: FloatArray) -> bool:
+    """Whether the clip opens with the rep's lowering under way (a partial rep, not counted).
+
+    Asked of a rep that starts within :data:`HELD_S` of the clip's first frame, from the body's
+    bottom joint (``y``, pixels, down), the height the rep's bottom is defined by. The lowering
+    is under way when, at the rep's start, the joint is already more than the rule's
+    ``rest_fraction`` of the rep's depth below the rest the rep comes back to, and over the
+    first :data:`HELD_S` it goes on down at least as fast as the rep's way back up goes on
+    average (its depth over the time from its bottom to its end). An athlete who leaves rest at
+    the first frame starts from a standstill and is slower than that over those frames; the
+    model's jitter at rest reads a little low without moving at the rep's pace; a lowering
+    caught part of the way down is at its fastest. False when it cannot be told.
+    """
+    if t[c.start] - t[0] > HELD_S * 1000.0 or c.mid <= c.start or c.end <= c.mid:
+        return False
+    after = np.flatnonzero(t[c.mid :] - t[c.end] <= HELD_S * 1000.0)[-1]
+    back = y[c.mid : c.mid + after + 1]
+    if not np.isfinite(y[c.start : c.end + 1]).all() or not np.isfinite(back).all():
+        return False
+    bottom = float(np.max(y[c.start : c.end + 1]))
+    # Where the way back comes to rest: the typical height of its highest frames, up to
+    # HELD_S after the rep's end (which is within ``rest_fraction`` of rest, not at it).
+    rest = _rest_level(back, bottom)
+    depth = bottom - rest
+    if depth <= 0:
+        return False
+    first = np.flatnonzero(t[c.start : c.mid + 1] - t[c.start] <= HELD_S * 1000.0)[-1]
+    if first == 0:
+        return False
+    level = (float(y[c.start]) - rest) / depth
+    speed = (float(y[c.start + first]) - float(y[c.start])) / depth
+    speed /= (t[c.start + first] - t[c.start]) / 1000.0
+    pace = 1000.0 / (t[c.end] - t[c.mid])
+    return level > r.rest_fraction and speed >= pace
 
 
 def _comes_back_up(c: RepWindow, y: FloatArray, symmetry: float) -> bool:

@@ -31,6 +31,8 @@ def _squat_session(
             depth = 0.12 * np.sin(2 * np.pi * 3 * u) ** 2
         elif kind == "half_start":  # the clip starts at the bottom and comes up
             depth = np.cos(np.pi * u / 2) ** 2
+        elif kind == "late_start":  # the clip opens a quarter of the way down a rep
+            depth = np.sin(np.pi * (1 / 6 + 5 / 6 * u)) ** 2
         elif kind == "half_end":  # the clip ends on the way down
             depth = np.sin(np.pi * u / 2) ** 2
         elif kind == "walk":  # legs swing (knee bends) while the body crosses the frame
@@ -79,6 +81,29 @@ def test_partial_reps_at_the_clip_edges_are_dropped() -> None:
     reps = segment_reps("squat", series, joints, t)
     assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
     assert len(reps) == 1
+
+
+def test_a_rep_the_clip_opens_a_quarter_of_the_way_down_is_partial() -> None:
+    # Most of the way down, the bottom and the whole way up are in the footage, so the two
+    # sides differ by less than the symmetry bound; but the lowering was under way at the
+    # first frame: not seen from rest.
+    series, joints, t, mids = _squat_session(
+        [("late_start", 1.67), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    # Opening at rest and going down at once, it is a rep.
+    series, joints, t, mids = _squat_session(
+        [("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    assert _mids(segment_reps("squat", series, joints, t), t) == pytest.approx(mids, abs=0.1)
+    # A person found late, a quarter of the way down, was filmed before: no clip edge.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("late_start", 1.67), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    series["knee_angle"][:30] = np.nan
+    joints = {k: np.where(np.arange(len(t))[:, None] < 30, np.nan, v) for k, v in joints.items()}
+    assert len(segment_reps("squat", series, joints, t)) == 2
 
 
 def test_a_rep_cut_at_its_bottom_is_dropped_though_the_angle_springs_back_at_the_cut() -> None:
