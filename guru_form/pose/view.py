@@ -77,11 +77,12 @@ FloatArray = npt.NDArray[np.float64]
 View = Literal["side", "oblique", "front"]
 
 #: Turn of the shoulder line out of the image plane (degrees) below which the camera faces the
-#: athlete's front or back: a third of the quarter turn from facing the camera (front-labelled
-#: development clips read 2-26°).
+#: athlete's front or back: a third of the quarter turn from facing the camera (21 of the 29
+#: front-labelled development clips read 2-26°, every oblique one 42° or more).
 FRONT_TURN_DEG = 30.0
 #: ... and at or above which it is side-on: the model's depth noise shortens a side-on turn of
-#: 90° (side-labelled development clips read 73-89°).
+#: 90° (71 of the 76 side-labelled development clips read 73-89°; the prior's 60° would call
+#: most oblique-labelled ones side).
 SIDE_TURN_DEG = 75.0
 
 #: Shoulder width over trunk length below which the camera is side-on (without depth).
