@@ -21,8 +21,12 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    two sides differ by more than 40 % (it did not start where it ended). A rep the clip opens in
    must also be seen from rest: where the clip opens with its lowering under way (the body
    already part of the way down and going on down at the rep's pace), it is a partial rep,
-   however alike its two sides. An edit is not the clip's start: the rep may go on from the
-   shot before it.
+   however alike its two sides. An edit is not the clip's start: a rep may go on across it (one
+   squat filmed from two angles). Where the shot before the edit ends on its way down (the
+   signal going towards the turning point by ``rest_fraction`` of the rep's range or more over
+   its last 0.3 s), the first rep of the shot after it, which opens part of the way down, is
+   that rep: its short side before the turning point is not held against it. A shot before
+   the edit that ends at rest began no rep, and a rep cut by that edit is dropped.
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
    changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
@@ -187,7 +191,8 @@ def segment_reps(
     for s in np.unique(shots):
         in_shot = shots == s
         for a, b in runs(in_shot & np.isfinite(x)):
-            candidates += _reps_in_run(r, x, t, a, b)
+            lowered = _lowered_before_edit(r, x, shots, t, a)
+            candidates += _reps_in_run(r, x, t, a, b, lowered_before=lowered)
     reps = [c for c in candidates if _passes(r, c, series, joints, t, torso)]
     if r.bottom_joint is not None and r.bottom_joint in joints:
         y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
@@ -208,9 +213,20 @@ def segment_reps(
 
 
 def _reps_in_run(
-    r: SegmentationRule, x: FloatArray, t: FloatArray, a: int, b: int
+    r: SegmentationRule,
+    x: FloatArray,
+    t: FloatArray,
+    a: int,
+    b: int,
+    *,
+    lowered_before: float = 0.0,
 ) -> list[RepWindow]:
-    """Candidate reps in the finite stretch ``x[a:b]``."""
+    """Candidate reps in the finite stretch ``x[a:b]``.
+
+    ``lowered_before``: how far the signal went towards the turning point over the last frames
+    of the shot before, where the stretch opens at an edit (:func:`_lowered_before_edit`); a
+    first rep whose way down that shot began goes on across the edit.
+    """
     from scipy.signal import find_peaks
 
     # Excursion from rest: peaks are turning points.
@@ -251,8 +267,16 @@ def _reps_in_run(
         rest_r = _rest_level(d[p : hi + 1], peak)
         # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
         # a half rep, leaves one side much shorter than the other.
-        if not r.complete_at_turn and min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(
-            peak - rest_l, peak - rest_r
+        across_edit = (
+            k == 0
+            and peak - rest_l < peak - rest_r
+            and lowered_before >= r.rest_fraction * (peak - rest_r)
+        )
+        if (
+            not r.complete_at_turn
+            and not across_edit
+            and min(peak - rest_l, peak - rest_r)
+            < r.min_symmetry * max(peak - rest_l, peak - rest_r)
         ):
             continue
         if r.complete_at_turn:
@@ -289,6 +313,28 @@ def _reps_in_run(
         span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
         out.append(RepWindow(a + start, a + mid, a + end, float(span)))
     return out
+
+
+def _lowered_before_edit(
+    r: SegmentationRule, x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, a: int
+) -> float:
+    """How far ``x`` went towards the rule's turning point over the last :data:`HELD_S` of the
+    shot before frame ``a``, when ``a`` opens a shot at an edit and that shot's signal runs up to
+    the edit (0 otherwise, or when it went the other way).
+
+    A rep that goes on across an edit (one squat filmed from two angles) shows its way down
+    begun before the edit and the rest of it after: the shot after the edit opens part of the way
+    down, its first rep's side before the turning point short.
+    """
+    if a == 0 or shots[a - 1] == shots[a] or not np.isfinite(x[a - 1]):
+        return 0.0
+    before = np.flatnonzero(
+        (shots[:a] == shots[a - 1]) & (t[:a] >= t[a - 1] - HELD_S * 1000.0) & np.isfinite(x[:a])
+    )
+    if len(before) < 2:
+        return 0.0
+    d = x[before] if r.turning == "max" else -x[before]
+    return max(0.0, float(d[-1] - d[0]))
 
 
 def _stops_rising(d: FloatArray, t: FloatArray, start: int, p: int, fraction: float) -> int:

@@ -31,6 +31,8 @@ def _squat_session(
             depth = 0.12 * np.sin(2 * np.pi * 3 * u) ** 2
         elif kind == "half_start":  # the clip starts at the bottom and comes up
             depth = np.cos(np.pi * u / 2) ** 2
+        elif kind == "from_half":  # opens half of the way down a rep
+            depth = np.sin(np.pi * (1 / 4 + 3 / 4 * u)) ** 2
         elif kind == "late_start":  # the clip opens a quarter of the way down a rep
             depth = np.sin(np.pi * (1 / 6 + 5 / 6 * u)) ** 2
         elif kind == "half_end":  # the clip ends on the way down
@@ -130,16 +132,26 @@ def test_walking_in_and_out_is_not_a_rep() -> None:
     assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
 
 
-def test_a_cut_in_the_middle_of_a_rep_splits_it_into_two_partial_reps() -> None:
+def test_a_rep_that_goes_on_across_an_edit_is_one_rep() -> None:
+    # One squat filmed from two angles: its way down begins before the edit, the shot after
+    # it opens part of the way down (the side before its bottom short) and rises to rest.
     series, joints, t, mids = _squat_session(
         [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
     )
     shot = np.zeros(len(t), dtype=int)
-    cut = int((1.0 + 2.0 + 1.0 + 0.6) * FPS)  # edited cut during the second rep's descent
+    cut = int((1.0 + 2.0 + 1.0 + 0.5) * FPS)  # edited cut half-way down the second rep
     shot[cut:] = 1
     reps = segment_reps("squat", series, joints, t, shot=shot)
-    assert len(reps) == 1
-    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    # A shot before the edit that ends at rest began no rep: the shot after it opening half of
+    # the way down holds a rep cut by the edit, not counted.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("from_half", 1.5), ("stand", 1.0)]
+    )
+    shot = np.zeros(len(t), dtype=int)
+    shot[int(4.0 * FPS) :] = 1
+    reps = segment_reps("squat", series, joints, t, shot=shot)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
 
 
 def test_a_fade_to_black_loses_the_person_and_the_rep_with_it() -> None:
