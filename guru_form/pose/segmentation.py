@@ -25,7 +25,9 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    squat filmed from two angles). Where the shot before the edit ends on its way down (the
    signal going towards the turning point by ``rest_fraction`` of the rep's range or more over
    its last 0.3 s), the first rep of the shot after it, which opens part of the way down, is
-   that rep: its short side before the turning point is not held against it. A shot before
+   that rep: its side before the turning point counts from where the way down was before the
+   edit and is not held against it for being short, and the rep ends back at rest, not where
+   the shot after the edit opened. A shot before
    the edit that ends at rest began no rep, and a rep cut by that edit is dropped.
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
@@ -235,11 +237,21 @@ def _reps_in_run(
         return []
     dt = float(np.median(np.diff(t[a:b]))) if b - a > 1 else 33.0
     distance = max(1, round(0.5 * r.min_duration_s * 1000.0 / max(dt, 1e-6)))
-    found, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    # Where the way down began before an edit, the frame before the stretch is where it began:
+    # the first turning point's side before it counts from there.
+    before = d[0] - lowered_before if lowered_before > 0 and not r.complete_at_turn else None
+    padded = d if before is None else np.r_[before, d]
+    found, props = find_peaks(padded, prominence=r.min_range_deg, distance=distance)
+    shift = 0 if before is None else 1
     peaks, bases = _merge_split_turns(
         d,
-        [int(p) for p in found],
-        list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True)),
+        [int(p) - shift for p in found],
+        [
+            (max(0, lb - shift), max(0, rb - shift))
+            for lb, rb in zip(
+                props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True
+            )
+        ],
     )
     hold = max(1, round(HELD_S * 1000.0 / max(dt, 1e-6)))
     held = (
@@ -252,6 +264,8 @@ def _reps_in_run(
     for k, p in enumerate(peaks):
         lb, rb = bases[k]
         left_rest = float(np.min(d[lb : p + 1]))
+        if k == 0 and before is not None:
+            left_rest = min(left_rest, before)
         right_rest = float(np.min(d[p : rb + 1]))
         peak = float(d[p])
         # Both sides must come down to (near) the rest level by themselves; a rep complete at its
@@ -301,7 +315,8 @@ def _reps_in_run(
             start -= 1
         while end < hi and d[min(end + ahead, hi)] < d[end] - step * min(ahead, hi - end):
             end += 1
-        end = _back_at_start(r, d, start, p, end)
+        if not across_edit:  # started before the edit, at rest: its start here is not rest
+            end = _back_at_start(r, d, start, p, end)
         # The turning point, from the frames near the extreme (a pause at the bottom, a held
         # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
@@ -311,6 +326,8 @@ def _reps_in_run(
         if r.turning == "max" and r.lockout_speed is not None:
             mid = min(mid, _stops_rising(d, t[a:b], start, p, r.lockout_speed))
         span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
+        if across_edit:
+            span = peak - rest_r  # its side before the edit is partly in the shot before
         out.append(RepWindow(a + start, a + mid, a + end, float(span)))
     return out
 

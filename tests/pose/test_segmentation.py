@@ -138,11 +138,13 @@ def test_a_rep_that_goes_on_across_an_edit_is_one_rep() -> None:
     series, joints, t, mids = _squat_session(
         [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
     )
-    shot = np.zeros(len(t), dtype=int)
-    cut = int((1.0 + 2.0 + 1.0 + 0.5) * FPS)  # edited cut half-way down the second rep
-    shot[cut:] = 1
-    reps = segment_reps("squat", series, joints, t, shot=shot)
-    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    # Edited cuts half-way down the second rep, and near its bottom (the shot after the edit
+    # then holds too little of the way down to be a turn of its own).
+    for into_rep in (0.5, 0.8):
+        shot = np.zeros(len(t), dtype=int)
+        shot[int((1.0 + 2.0 + 1.0 + into_rep) * FPS) :] = 1
+        reps = segment_reps("squat", series, joints, t, shot=shot)
+        assert _mids(reps, t) == pytest.approx(mids, abs=0.1), into_rep
     # A shot before the edit that ends at rest began no rep: the shot after it opening half of
     # the way down holds a rep cut by the edit, not counted.
     series, joints, t, mids = _squat_session(
