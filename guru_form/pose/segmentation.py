@@ -282,7 +282,8 @@ def _reps_in_run(
         # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
         # a half rep, leaves one side much shorter than the other.
         across_edit = (
-            k == 0
+            before is not None
+            and k == 0
             and peak - rest_l < peak - rest_r
             and lowered_before >= r.rest_fraction * (peak - rest_r)
         )
