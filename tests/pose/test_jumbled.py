@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from guru_form.models import Analysis
 from guru_form.pose.analysis import analyze_track
 from guru_form.pose.confidence import JUMBLED, UNSURE, footage_warnings
 from guru_form.pose.estimator import PersonSeries, RawPose
@@ -50,7 +51,7 @@ def _only_person(raw: RawPose) -> RawPose:
     return dataclasses.replace(raw, people={0: PersonSeries(0, rows, raw.landmarks)}, person=0)
 
 
-def _analyse(lm: np.ndarray, t: np.ndarray):  # type: ignore[no-untyped-def]
+def _analyse(lm: np.ndarray, t: np.ndarray) -> Analysis:
     raw = choose_person(_only_person(raw_pose(lm, t)), "squat")
     return analyze_track(build_track(raw, "squat"), "squat")
 
