@@ -80,9 +80,10 @@ STANDING_WARNING = 0.8
 
 #: A person followed whose joints that count jump between frames (no body moves that fast, see
 #: :data:`guru_form.pose.people.BODY_JUMP`) on this fraction of the analysed steps or more does
-#: not hold together as a body there; the same bound holds for one rep's steps. Set between the
-#: development clips' real athletes (at most 0.12 of the steps, both strides) and a pose fitted to
-#: a plate and a spotter (0.25 or more): about 1.45 times from each.
+#: not hold together as a body there; the same bound holds for one rep's steps. Set on the
+#: development clips, both strides, midway (geometric mean) between the largest share of a person
+#: who is a body (0.12: a clip opening on a close-up of hands on the bar; real athletes
+#: throughout, 0.08 at most) and the smallest of a pose fitted to a plate and a spotter (0.25).
 JUMBLED = 0.17
 
 #: The angles watched for a posture break.

@@ -69,8 +69,6 @@ _MIN_FRAMES = 5
 #: arm, forearm, thigh, shin, trunk) is about 0.3-0.45 m, so half of one is 0.15-0.2 m between
 #: frames at most 1/12 s apart: 1.8 m/s or more for the middle joint of the body, faster than
 #: any lift or push-up moves (a bench press's bar reaches about 1 m/s, a squat's about 1.5 m/s).
-#: On the development clips' real athletes the median of those joints jumps that far on at most
-#: 12 % of the steps; on a pose fitted to a plate and a spotter, on 25-33 %.
 BODY_JUMP = 0.5
 
 #: The segments whose median length is the body's scale on a frame: per side the upper arm,
