@@ -40,7 +40,7 @@ from guru_form.errors import InvalidInputError
 from guru_form.kinematics import body_height_px
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
-from guru_form.pose.joints import SIDES, joint_index
+from guru_form.pose.joints import JOINTS, SIDES, joint_index
 
 __all__ = [
     "BODY_JUMP",
@@ -120,14 +120,42 @@ def body_scale(landmarks: FloatArray) -> FloatArray:
     landmarks
         ``(n, len(JOINTS), 4)`` one person's joints per analysed frame.
     """
-    from guru_form.pose.joints import JOINTS
-
     index = {name: k for k, name in enumerate(JOINTS)}
     xy = np.asarray(landmarks, dtype=np.float64)[:, :, :2]
     lengths = np.stack(
         [np.hypot(*(xy[:, index[a]] - xy[:, index[b]]).T) for a, b in _SEGMENTS], axis=1
     )
-    return np.asarray(np.median(lengths, axis=1), dtype=np.float64)
+    return _row_median(lengths)
+
+
+def _row_median(values: FloatArray) -> FloatArray:
+    """Per row, the median of the known values (NaN for a row with none)."""
+    out = np.full(len(values), np.nan)
+    known = np.isfinite(values).any(axis=1)
+    if known.any():
+        out[known] = np.nanmedian(values[known], axis=1)
+    return out
+
+
+def _joint_steps(landmarks: FloatArray, joints: Sequence[str] | None) -> FloatArray:
+    """Per analysed frame, the median distance ``joints`` moved from the previous frame, over
+    the body's scale (NaN on the first frame and where either frame does not say)."""
+    lm = np.asarray(landmarks, dtype=np.float64)
+    out = np.full(len(lm), np.nan)
+    if len(lm) < 2:
+        return out
+    if joints is None:
+        cols = list(range(len(JOINTS)))
+    else:
+        wanted = {f"{side}_{j}" for side in SIDES for j in joints} | set(joints)
+        cols = [k for k, name in enumerate(JOINTS) if name in wanted]
+    xy = lm[:, cols, :2]
+    step = np.hypot(*(xy[1:] - xy[:-1]).transpose(2, 0, 1))
+    scale = body_scale(lm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[1:] = _row_median(step) / np.fmax(scale[1:], scale[:-1])
+    out[~np.isfinite(out)] = np.nan
+    return out
 
 
 def jumbled_frames(
@@ -151,7 +179,6 @@ def jumbled_frames(
 
     Examples
     --------
-    >>> from guru_form.pose.joints import JOINTS
     >>> body = np.zeros((3, len(JOINTS), 4))
     >>> body[:, :, 0] = np.arange(len(JOINTS)) * 40.0  # a body 640 px wide, standing still
     >>> jumbled_frames(body).tolist()
@@ -160,33 +187,8 @@ def jumbled_frames(
     >>> jumbled_frames(body).tolist()
     [False, False, True]
     """
-    from guru_form.pose.joints import JOINTS
-
-    lm = np.asarray(landmarks, dtype=np.float64)
-    n = len(lm)
-    out = np.zeros(n, dtype=bool)
-    if n < 2:
-        return out
-    if joints is None:
-        cols = list(range(len(JOINTS)))
-    else:
-        wanted = {f"{side}_{j}" for side in SIDES for j in joints} | set(joints)
-        cols = [k for k, name in enumerate(JOINTS) if name in wanted]
-    xy = lm[:, cols, :2]
-    step = np.hypot(*(xy[1:] - xy[:-1]).transpose(2, 0, 1))
-    scale = body_scale(lm)
     with np.errstate(invalid="ignore"):
-        moved = np.median(step, axis=1) / np.fmax(scale[1:], scale[:-1])
-        out[1:] = moved > BODY_JUMP
-    return out
-
-
-def _steps_known(landmarks: FloatArray) -> npt.NDArray[np.bool_]:
-    """Per analysed frame, True where the person is found on it and on the one before."""
-    found = np.isfinite(np.asarray(landmarks, dtype=np.float64)[:, :, :2]).all(axis=(1, 2))
-    out = np.zeros(len(found), dtype=bool)
-    out[1:] = found[1:] & found[:-1]
-    return out
+        return np.asarray(_joint_steps(landmarks, joints) > BODY_JUMP, dtype=bool)
 
 
 def _jumbled(landmarks: FloatArray, activity: Activity | str | None) -> dict[str, Any]:
@@ -196,9 +198,10 @@ def _jumbled(landmarks: FloatArray, activity: Activity | str | None) -> dict[str
     from guru_form.pose.filters import runs
 
     joints = None if activity is None else required_joints(activity)
-    jumped = jumbled_frames(landmarks, joints)
-    known = int(_steps_known(landmarks).sum())
-    fraction = float(jumped.sum()) / known if known else 0.0
+    steps = _joint_steps(landmarks, joints)
+    known = np.isfinite(steps)
+    jumped = known & (np.where(known, steps, 0.0) > BODY_JUMP)
+    fraction = float(jumped.sum()) / int(known.sum()) if known.any() else 0.0
     return {"fraction": round(fraction, 4), "rows": [[a, b] for a, b in runs(jumped)]}
 
 
