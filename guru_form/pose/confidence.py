@@ -282,7 +282,8 @@ def footage_warnings(
         The track's shot per frame.
     jumbled
         The share of the analysed steps on which the person followed's joints jumped
-        (:func:`jumbled_fraction`), if known.
+        (:func:`jumbled_fraction`), if known. At :data:`JUMBLED` or more, nothing is said of the
+        camera's view, which is read from those joints.
     jumbled_reps
         The reps (numbered from 1) counted where they jumped on :data:`JUMBLED` of the steps or
         more (every rep when ``jumbled`` is that much).
@@ -299,13 +300,15 @@ def footage_warnings(
             f"the athlete's whole body in view, or choose the person (person=)."
         )
     view = count.view
-    if view.view == "front":
+    # The view is read from the person followed's joints: said of a jumble, it describes clutter.
+    body = jumbled is None or jumbled < JUMBLED
+    if body and view.view == "front":
         out.append(
             "The camera faced the athlete (front or back view): joint angles in the picture are "
             "not the limbs' angles, so angles such as depth and lockout are unreliable. Film "
             "from the side for angles."
         )
-    elif view.view == "oblique":
+    elif body and view.view == "oblique":
         out.append(
             "The camera was at an angle to the athlete (oblique view): joint angles are "
             "foreshortened and read smaller or larger than they were. Film from the side for "

@@ -128,3 +128,16 @@ def test_the_warning_names_the_reps_counted_in_a_jumbled_stretch() -> None:
     assert "on part of it" in warnings[0] and "Rep 1 was counted there" in warnings[0]
     # Named once: not again as an uncertain rep.
     assert not any("the engine is unsure" in w for w in warnings)
+
+
+def test_nothing_is_said_of_the_camera_view_read_from_a_jumble() -> None:
+    """The view is read from the person followed's joints; of a jumble it describes clutter."""
+    from guru_form.pose.counting import RepCount
+    from guru_form.pose.view import ViewEstimate
+
+    count = RepCount([], [], ViewEstimate("front", 1.2, 0.0), [])
+    of_a_body = footage_warnings(count, "elbow_angle", [], [], np.zeros(1), jumbled=0.05)
+    assert any("The camera faced the athlete" in w for w in of_a_body)
+    of_a_jumble = footage_warnings(count, "elbow_angle", [], [], np.zeros(1), jumbled=0.3)
+    assert not any("camera" in w for w in of_a_jumble)
+    assert any("does not hold together" in w for w in of_a_jumble)
