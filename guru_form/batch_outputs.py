@@ -35,8 +35,6 @@ from typing import TYPE_CHECKING
 
 from guru_form import activities
 from guru_form.client._base import (
-    DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
 )
 from guru_form.errors import AnalysisTimeoutError, GuruError, InvalidInputError
@@ -217,8 +215,8 @@ async def analyse_video(
     label: str = "",
     cache: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+    poll_interval: float | None = None,
+    max_poll_interval: float | None = None,
     progress: bool | AnalyzeProgress = True,
     athlete_height_cm: float | None = None,
     source: str | None = None,

@@ -37,6 +37,14 @@ Columns of :attr:`PoseTrack.frame` (one row per analysed frame, in time order)
     camera, outlier-rejected, gap-filled and smoothed but not gated by visibility: a pose model
     invents hidden limbs, so these serve for the body's middle and width (which way the camera
     looks, where the body is) and never for angles. Missing in tracks saved before they existed.
+``shoulder_depth``, ``far_shoulder_depth``
+    float, the pose model's depth of the measured side's shoulder and of the other one: how far
+    each lies from the camera, relative to the body's middle (smaller is closer), in the units of
+    ``x`` (BlazePose's ``z``, scaled like ``x`` to pixels). Cleaned like the joint's ``x`` and
+    ``y`` (the measured shoulder gated by its visibility, the other not). With the shoulders'
+    positions they give the angle of the shoulder line out of the image plane, which tells which
+    way the camera looks (:mod:`guru_form.pose.view`). NaN where the source gives no depth (Guru's
+    keypoints, another tool's 2D keypoints) and missing in tracks saved before they existed.
 
 Attributes kept with the frame (and in the parquet file): ``activity``, ``fps``, ``width``,
 ``height``, ``stride``, ``frame_count`` (frames in the video), ``source`` (file name),
@@ -58,9 +66,12 @@ from guru_form.joints import JOINTS, SIDE_JOINTS, TRACK_JOINTS
 from guru_form.kinematics import SERIES
 from guru_form.models import Activity
 
-__all__ = ["COLUMNS", "PoseKeypoints", "PoseTrack"]
+__all__ = ["COLUMNS", "DEPTH_COLUMNS", "PoseKeypoints", "PoseTrack"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The columns of the model's depth (NaN where the source has none), the last of :data:`COLUMNS`.
+DEPTH_COLUMNS: tuple[str, ...] = ("shoulder_depth", "far_shoulder_depth")
 
 #: Every column of :attr:`PoseTrack.frame`, in order.
 COLUMNS: tuple[str, ...] = (
@@ -72,6 +83,7 @@ COLUMNS: tuple[str, ...] = (
     *(f"{j}_{c}" for j in TRACK_JOINTS for c in ("x", "y", "visibility")),
     *SERIES,
     *(f"far_{j}_{c}" for j in SIDE_JOINTS for c in ("x", "y", "visibility")),
+    *DEPTH_COLUMNS,
 )
 
 

@@ -78,8 +78,13 @@ __all__ = ["BaseGuruClient", "UploadJob", "WaitOptions"]
 logger = logging.getLogger("guru_form.client")
 
 DEFAULT_WAIT_TIMEOUT = 600.0
+#: The first and the longest wait between polls of a hosted API (Guru's), in seconds.
 DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
+#: ... and of the embedded local server, which answers a poll from this machine at no cost: an
+#: analysis that takes a second is seen done soon after, not at the next of the hosted API's waits.
+LOCAL_POLL_INTERVAL = 0.25
+LOCAL_MAX_POLL_INTERVAL = 2.0
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,8 @@ class WaitOptions:
     """How :meth:`analyze` waits: the arguments of ``wait_for_analysis``."""
 
     timeout: float = DEFAULT_WAIT_TIMEOUT
-    poll_interval: float = DEFAULT_POLL_INTERVAL
-    max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
+    poll_interval: float | None = None
+    max_poll_interval: float | None = None
     progress: AnalysisProgress = None
     label: str | None = None
 
@@ -387,18 +392,32 @@ class BaseGuruClient:
         self,
         video_id: str,
         timeout: float,
-        poll_interval: float,
-        max_poll_interval: float,
+        poll_interval: float | None,
+        max_poll_interval: float | None,
         progress: AnalysisProgress,
         label: str | None = None,
     ) -> Poller:
+        first, longest = self._poll_intervals(poll_interval, max_poll_interval)
         return Poller(
             check_video_id(video_id),
             timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
+            poll_interval=first,
+            max_poll_interval=longest,
             progress=progress,
             label=label,
+        )
+
+    def _poll_intervals(
+        self, poll_interval: float | None, max_poll_interval: float | None
+    ) -> tuple[float, float]:
+        """The first and the longest wait between polls: those given, else this server's."""
+        if self.is_local:
+            defaults = (LOCAL_POLL_INTERVAL, LOCAL_MAX_POLL_INTERVAL)
+        else:
+            defaults = (DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLL_INTERVAL)
+        return (
+            defaults[0] if poll_interval is None else poll_interval,
+            defaults[1] if max_poll_interval is None else max_poll_interval,
         )
 
     def _prepare_send(self, request: httpx.Request) -> httpx.Request:
@@ -567,9 +586,13 @@ class BaseGuruClient:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    @staticmethod
-    def _overlay_wait(kind: object, timeout: object, poll_interval: object) -> tuple[str, float]:
-        """Check ``download_overlay``'s options; returns the kind and the deadline."""
+    def _overlay_wait(
+        self, kind: object, timeout: object, poll_interval: object
+    ) -> tuple[str, float, float]:
+        """Check ``download_overlay``'s options; returns the kind, the deadline and the wait
+        between looks."""
+        if poll_interval is None:
+            poll_interval = self._poll_intervals(None, None)[0]
         if not isinstance(kind, str) or not kind.strip():
             raise InvalidInputError(
                 f"kind must be an overlay's name ('all', 'skeleton'), got {kind!r}"
@@ -577,8 +600,8 @@ class BaseGuruClient:
         for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise InvalidInputError(f"{name} must be a number >= 0, got {value!r}")
-        assert isinstance(timeout, (int, float))
-        return kind.strip(), time.monotonic() + float(timeout)
+        assert isinstance(timeout, (int, float)) and isinstance(poll_interval, (int, float))
+        return kind.strip(), time.monotonic() + float(timeout), float(poll_interval)
 
     @staticmethod
     def _overlay_timeout(video: Video, kind: str, timeout: float) -> AnalysisTimeoutError:

@@ -22,8 +22,6 @@ import httpx
 from guru_form._http import asend_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials, TokenStore
 from guru_form.client._base import (
-    DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     BaseGuruClient,
     UploadJob,
@@ -220,11 +218,11 @@ class AsyncGuruClient(BaseGuruClient):
         *,
         kind: str = "all",
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        poll_interval: float | None = None,
     ) -> Path:
         """Download an overlay video once built; see :meth:`GuruClient.download_overlay`."""
         target = self._download_target(path)
-        name, deadline = self._overlay_wait(kind, timeout, poll_interval)
+        name, deadline, interval = self._overlay_wait(kind, timeout, poll_interval)
         while True:
             video = await self.get_video(video_id)
             overlay = self._ready_overlay(video, name)
@@ -233,7 +231,7 @@ class AsyncGuruClient(BaseGuruClient):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._overlay_timeout(video, name, float(timeout))
-            await anyio.sleep(min(float(poll_interval), remaining))
+            await anyio.sleep(min(interval, remaining))
         request, auth = self._download_request(overlay.uri)
         response = await self._send(request, auth=auth, resend_safe=True, stream=True)
         part = target.with_name(target.name + ".part")
@@ -300,8 +298,8 @@ class AsyncGuruClient(BaseGuruClient):
         video_id: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: AnalysisProgress = None,
         label: str | None = None,
     ) -> Analysis:
@@ -334,8 +332,8 @@ class AsyncGuruClient(BaseGuruClient):
         rep_count: int | None = None,
         source: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool | AnalyzeProgress = True,
         cache: bool = True,
     ) -> Analysis:
@@ -423,8 +421,8 @@ class AsyncGuruClient(BaseGuruClient):
         source: str | None = None,
         concurrency: int = 8,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: CountProgress = True,
     ) -> BatchResult:
         """Analyse many videos at once; failures are collected, not raised.

@@ -20,8 +20,6 @@ import httpx
 from guru_form._http import send_with_retries
 from guru_form.client._auth import NO_AUTH, OAuthClientCredentials
 from guru_form.client._base import (
-    DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
     BaseGuruClient,
     UploadJob,
@@ -305,7 +303,7 @@ class GuruClient(BaseGuruClient):
         *,
         kind: str = "all",
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        poll_interval: float | None = None,
     ) -> Path:
         """Download an overlay video (``skeleton``, or ``all``: wireframe, rep counts and
         analytics), waiting until the server has built it.
@@ -322,7 +320,8 @@ class GuruClient(BaseGuruClient):
         kind
             The overlay, as the server names it in ``video.overlays``.
         timeout, poll_interval
-            How long to wait for it in all, and between looks, in seconds.
+            How long to wait for it in all, and between looks, in seconds (by default 2 s
+            between looks at a hosted API, 0.25 s at the embedded local server).
 
         Returns
         -------
@@ -339,7 +338,7 @@ class GuruClient(BaseGuruClient):
             It was still not built after ``timeout``.
         """
         target = self._download_target(path)
-        name, deadline = self._overlay_wait(kind, timeout, poll_interval)
+        name, deadline, interval = self._overlay_wait(kind, timeout, poll_interval)
         while True:
             video = self.get_video(video_id)
             overlay = self._ready_overlay(video, name)
@@ -348,7 +347,7 @@ class GuruClient(BaseGuruClient):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._overlay_timeout(video, name, float(timeout))
-            time.sleep(min(float(poll_interval), remaining))
+            time.sleep(min(interval, remaining))
         request, auth = self._download_request(overlay.uri)
         response = self._send(request, auth=auth, resend_safe=True, stream=True)
         part = target.with_name(target.name + ".part")
@@ -423,8 +422,8 @@ class GuruClient(BaseGuruClient):
         video_id: str,
         *,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: AnalysisProgress = None,
         label: str | None = None,
     ) -> Analysis:
@@ -444,9 +443,11 @@ class GuruClient(BaseGuruClient):
         timeout
             Seconds to wait in all.
         poll_interval
-            The first wait between polls, in seconds.
+            The first wait between polls, in seconds (default: 2 for a hosted API, 0.25 for the
+            embedded local server).
         max_poll_interval
-            The longest wait between polls, in seconds.
+            The longest wait between polls, in seconds (default: 15 for a hosted API, 2 for the
+            embedded local server).
         progress
             True for a tqdm bar, or ``callback(analysis)`` after every poll.
         label
@@ -490,8 +491,8 @@ class GuruClient(BaseGuruClient):
         rep_count: int | None = None,
         source: str | None = None,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool | AnalyzeProgress = True,
         cache: bool = True,
     ) -> Analysis:
@@ -621,8 +622,8 @@ class GuruClient(BaseGuruClient):
         source: str | None = None,
         concurrency: int = 8,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: CountProgress = True,
     ) -> BatchResult:
         """Analyse many videos at once; see :meth:`AsyncGuruClient.analyze_many`.

@@ -27,6 +27,9 @@ SLEAP, LightningPose, Anipose and NWB files into that layout; its filters and ki
     The track's columns of those names.
 ``knee_angle``, ``hip_angle``, ... (:data:`guru_form.kinematics.SERIES`)
     float degrees per frame (attribute ``units`` = ``"deg"``).
+``shoulder_depth``, ``far_shoulder_depth`` (:data:`guru_form.pose_track.DEPTH_COLUMNS`)
+    float per frame, the pose model's depth of the measured shoulder and of the other one, in
+    the unit of ``position`` (NaN where the model gives none).
 
 The ``time`` coordinate is in seconds (the frames' presentation times, which a stride makes
 uneven only at gaps); ``frame`` (on ``time``) is the frame's index in the video; ``individual``
@@ -56,7 +59,7 @@ from guru_form.errors import InvalidInputError, MissingDependencyError
 from guru_form.io.keypoints import match_keypoints
 from guru_form.joints import JOINTS, SIDE_JOINTS, TRACK_JOINTS, Side, other_side
 from guru_form.kinematics import SERIES
-from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
+from guru_form.pose_track import COLUMNS, DEPTH_COLUMNS, PoseKeypoints, PoseTrack
 
 __all__ = [
     "from_movement",
@@ -140,6 +143,10 @@ def to_movement(track: PoseTrack, *, individual: str = "athlete") -> Any:
         values = frame[name].to_numpy(dtype=float, na_value=np.nan)[:, None]
         data[name] = xr.Variable(per_frame, values, attrs={"units": "deg", "long_name": meaning})
     unit = str(track.extra.get("position_unit", "px"))
+    for name in DEPTH_COLUMNS:
+        if name in frame:
+            values = frame[name].to_numpy(dtype=float, na_value=np.nan)[:, None]
+            data[name] = xr.Variable(per_frame, values, attrs={"units": unit})
     rate = track.fps / track.stride if track.fps and track.stride else track.fps
     ds = xr.Dataset(
         data_vars=data,
@@ -298,6 +305,10 @@ def from_movement(ds: Any, *, individual: str | None = None) -> PoseTrack:
             vis[on] = np.asarray(conf, dtype=np.float64)[on]
         columns[f"far_{joint}_x"], columns[f"far_{joint}_y"] = xs, ys
         columns[f"far_{joint}_visibility"] = vis
+    for name in DEPTH_COLUMNS:  # NaN in a dataset written before the depth was kept
+        columns[name] = (
+            np.asarray(one[name].values, dtype=np.float64) if name in one else np.full(n, np.nan)
+        )
     return PoseTrack.from_metadata(pd.DataFrame(columns, columns=list(COLUMNS)), meta)
 
 

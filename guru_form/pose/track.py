@@ -29,7 +29,7 @@ from guru_form.pose.estimator import RawPose
 from guru_form.pose.filters import MAX_GAP_S, clean_series
 from guru_form.pose.joints import SIDE_JOINTS, TRACK_JOINTS, joint_index, other_side
 from guru_form.pose.sides import SideChoice, choose_side, repair_label_swaps, torso_length
-from guru_form.pose_track import COLUMNS, PoseKeypoints, PoseTrack
+from guru_form.pose_track import COLUMNS, DEPTH_COLUMNS, PoseKeypoints, PoseTrack
 
 __all__ = ["COLUMNS", "PoseTrack", "build_track", "find_cuts", "track_from_keypoints"]
 
@@ -232,12 +232,32 @@ def _far_side(
             rows = sides == side
             far[rows] = landmarks[rows, joint_index(other_side(side), joint)]
         for coord, name in ((0, "x"), (1, "y")):
-            values = np.full(n, np.nan)
-            for s in np.unique(shots):
-                rows = shots == s
-                values[rows] = clean_series(far[rows, coord], t[rows], scale=scale, smooth=smooth)
-            out[f"far_{joint}_{name}"] = values
+            out[f"far_{joint}_{name}"] = _per_shot(
+                far[:, coord], shots, t, None, scale=scale, smooth=smooth
+            )
         out[f"far_{joint}_visibility"] = far[:, 3]
+        if f"far_{joint}_depth" in DEPTH_COLUMNS:
+            out[f"far_{joint}_depth"] = _per_shot(
+                far[:, 2], shots, t, None, scale=scale, smooth=smooth
+            )
+    return out
+
+
+def _per_shot(
+    values: FloatArray,
+    shots: npt.NDArray[np.int64],
+    t: FloatArray,
+    visibility: FloatArray | None,
+    *,
+    scale: float,
+    smooth: bool,
+) -> FloatArray:
+    """One coordinate cleaned (:func:`~guru_form.pose.filters.clean_series`) shot by shot."""
+    out = np.full(len(values), np.nan)
+    for s in np.unique(shots):
+        rows = shots == s
+        vis = None if visibility is None else visibility[rows]
+        out[rows] = clean_series(values[rows], t[rows], vis, scale=scale, smooth=smooth)
     return out
 
 
@@ -283,14 +303,10 @@ def _assemble(
     cleaned: dict[str, FloatArray] = {}
     for i, joint in enumerate(TRACK_JOINTS):
         vis = picked[:, i, 3]
-        xs = np.full(n, np.nan)
-        ys = np.full(n, np.nan)
-        for s in np.unique(shots):
-            rows = shots == s
-            for coord, out in ((0, xs), (1, ys)):
-                out[rows] = clean_series(
-                    picked[rows, i, coord], t[rows], vis[rows], scale=scale, smooth=smooth
-                )
+        xs, ys = (
+            _per_shot(picked[:, i, coord], shots, t, vis, scale=scale, smooth=smooth)
+            for coord in (0, 1)
+        )
         # A joint is only as known as its visibility gate allows, in both coordinates.
         both = np.isfinite(xs) & np.isfinite(ys)
         xs[~both] = np.nan
@@ -299,6 +315,9 @@ def _assemble(
         columns[f"{joint}_y"] = ys
         columns[f"{joint}_visibility"] = vis
         cleaned[joint] = np.stack([xs, ys], axis=1)
+        if f"{joint}_depth" in DEPTH_COLUMNS:
+            depth = _per_shot(picked[:, i, 2], shots, t, vis, scale=scale, smooth=smooth)
+            columns[f"{joint}_depth"] = np.where(both, depth, np.nan)
     series = angle_series(cleaned)
     for name in SERIES:
         columns[name] = series.get(name, np.full(n, np.nan))

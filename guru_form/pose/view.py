@@ -1,23 +1,53 @@
 """Which way the camera looks at the athlete, from the geometry of the pose.
 
-Seen from the side, the two shoulders nearly overlap in the image: the distance between them is
-a small fraction of the trunk's length. Seen from the front (or the back), they are about three
-quarters of a trunk apart; and when the trunk points at the camera (a push-up filmed from the
-head end) the trunk itself shrinks in the image while the shoulders keep their width. The ratio
-of the shoulders' width to the trunk's length, over the frames with a person, therefore tells
-the view:
+The shoulder line tells it. Seen from the side, it points at the camera: the two shoulders lie
+one behind the other. Seen from the front (or the back), it lies in the image plane, across the
+picture. An oblique view is between. Where the pose model gives each joint a depth (BlazePose's
+``z``: the track's ``shoulder_depth`` and ``far_shoulder_depth``), the angle of the shoulder line
+out of the image plane is measured on each frame: the arctangent of the shoulders' difference in
+depth over their distance in the image. The median over the frames with both shoulders known is
+the athlete's *turn*, 0° squarely facing the camera and 90° side-on, and the view follows from
+it:
 
-=========  =====================  ==================================================
-view       shoulders / trunk      what it means for the engine
-=========  =====================  ==================================================
-side       below 0.4              joint angles in the image are the limbs' angles
-oblique    0.4 to 0.75            angles are somewhat foreshortened
-front      0.75 or more           angles in the image are not the limbs' angles: reps
-                                  are counted from heights, depth is not measured
-=========  =====================  ==================================================
+=========  ===================  ===================================================
+view       turn                 what it means for the engine
+=========  ===================  ===================================================
+side       75° or more          joint angles in the image are the limbs' angles
+oblique    30° to 75°           angles are somewhat foreshortened
+front      below 30°            angles in the image are not the limbs' angles: reps
+                                are counted from heights, depth is not measured
+=========  ===================  ===================================================
+
+Front is the first third of the quarter turn from facing the camera. The model's depth is
+noisier than its position in the image, and that noise only ever shortens a turn of 90° (the
+shoulders cannot lie further than straight behind one another): a side-on shoulder line reads
+short of 90°, so side starts at 75° (:data:`SIDE_TURN_DEG`) rather than at the last third's 60°.
+
+A push-up filmed from the head end has its trunk pointing at the camera, and its shoulder line
+across the image at one depth: a front view, as it should be (the elbow's angle in the image is
+not the elbow's).
+
+Where there is no depth (Guru's keypoints, another tool's 2D keypoints, a track saved before
+the depth was kept), the shoulders' width in the image over the trunk's length tells the view
+instead. Seen from the side, the two shoulders nearly overlap: the distance between them is a
+small fraction of the trunk's length. Seen from the front, they are about two thirds to three
+quarters of a trunk apart; and when the trunk points at the camera the trunk itself shrinks in
+the image while the shoulders keep their width:
+
+=========  =====================
+view       shoulders / trunk
+=========  =====================
+side       below 0.4
+oblique    0.4 to 0.75
+front      0.75 or more
+=========  =====================
+
+The ratio cannot tell a trunk turned towards the camera from one bent or lying towards it (a
+deadlift's set-up, a bench press from the foot end): both widen the shoulders against the trunk.
+The depth can.
 
 The far shoulder is the model's estimate even where it is hidden (a side view); it is then near
-the near shoulder, which is what a side view means.
+the near shoulder in the image and behind it in depth, which is what a side view means.
 """
 
 from __future__ import annotations
@@ -30,13 +60,32 @@ import numpy.typing as npt
 
 from guru_form.pose_track import PoseTrack
 
-__all__ = ["FRONT_RATIO", "SIDE_RATIO", "View", "ViewEstimate", "estimate_view"]
+__all__ = [
+    "FRONT_RATIO",
+    "FRONT_TURN_DEG",
+    "SIDE_RATIO",
+    "SIDE_TURN_DEG",
+    "View",
+    "ViewEstimate",
+    "estimate_view",
+    "shoulder_turn",
+    "width_ratio",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
 View = Literal["side", "oblique", "front"]
 
-#: Shoulder width over trunk length below which the camera is side-on.
+#: Turn of the shoulder line out of the image plane (degrees) below which the camera faces the
+#: athlete's front or back: a third of the quarter turn from facing the camera (21 of the 29
+#: front-labelled development clips read 2-26°, every oblique one 42° or more).
+FRONT_TURN_DEG = 30.0
+#: ... and at or above which it is side-on: the model's depth noise shortens a side-on turn of
+#: 90° (71 of the 76 side-labelled development clips read 73-89°; the prior's 60° would call
+#: most oblique-labelled ones side).
+SIDE_TURN_DEG = 75.0
+
+#: Shoulder width over trunk length below which the camera is side-on (without depth).
 SIDE_RATIO = 0.4
 #: ... and at or above which it looks at the athlete's front or back.
 FRONT_RATIO = 0.75
@@ -54,17 +103,31 @@ class ViewEstimate:
         The median over frames of the shoulders' width over the trunk's length (NaN when the
         shoulders and hips were never seen).
     side_on_fraction
-        The fraction of the frames with a person on which the view was side-on.
+        The fraction of the frames with a person on which the view was side-on (by the turn
+        where it is known, else by the width ratio).
+    turn_deg
+        The median over frames of the shoulder line's angle out of the image plane, in degrees
+        (0 facing the camera, 90 side-on); NaN without the model's depth, when the view comes
+        from ``width_ratio``.
     """
 
     view: View
     width_ratio: float
     side_on_fraction: float
+    turn_deg: float = float("nan")
 
     @property
     def side_on(self) -> bool:
         """True for a side view."""
         return self.view == "side"
+
+
+def _column(track: PoseTrack, name: str) -> FloatArray:
+    """A column as floats, all NaN when the track has no such column (saved before it existed)."""
+    frame = track.frame
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def width_ratio(track: PoseTrack) -> FloatArray:
@@ -86,6 +149,23 @@ def width_ratio(track: PoseTrack) -> FloatArray:
     return ratio
 
 
+def shoulder_turn(track: PoseTrack) -> FloatArray:
+    """Per frame, the shoulder line's angle out of the image plane in degrees, 0..90.
+
+    0 where the shoulders lie at one depth (the camera faces the athlete), 90 where one is
+    straight behind the other (side-on). NaN where either shoulder's position or depth is not
+    known, and on every frame of a track without the model's depth.
+    """
+    near = np.stack([_column(track, "shoulder_x"), _column(track, "shoulder_y")], axis=1)
+    far = np.stack([_column(track, "far_shoulder_x"), _column(track, "far_shoulder_y")], axis=1)
+    across = np.linalg.norm(near - far, axis=1)
+    behind = np.abs(_column(track, "shoulder_depth") - _column(track, "far_shoulder_depth"))
+    with np.errstate(invalid="ignore"):
+        apart = np.hypot(across, behind) > 0  # the same point twice says nothing
+    turn: FloatArray = np.where(apart, np.degrees(np.arctan2(behind, across)), np.nan)
+    return turn
+
+
 def classify(ratio: float) -> View:
     """The view for a shoulders-to-trunk ratio (NaN counts as side-on, the engine's default)."""
     if ratio >= FRONT_RATIO:
@@ -95,8 +175,20 @@ def classify(ratio: float) -> View:
     return "side"
 
 
+def classify_turn(turn_deg: float) -> View:
+    """The view for a turn of the shoulder line out of the image plane, in degrees."""
+    if turn_deg < FRONT_TURN_DEG:
+        return "front"
+    if turn_deg < SIDE_TURN_DEG:
+        return "oblique"
+    return "side"
+
+
 def estimate_view(track: PoseTrack, rows: npt.ArrayLike | None = None) -> ViewEstimate:
     """How the camera looks at the athlete over the track, or over its ``rows``.
+
+    From the shoulder line's turn where the track has the model's depth on any of the frames
+    judged, else from the shoulders' width over the trunk's length (see the module docstring).
 
     Parameters
     ----------
@@ -111,10 +203,18 @@ def estimate_view(track: PoseTrack, rows: npt.ArrayLike | None = None) -> ViewEs
     'side'
     """
     ratio = width_ratio(track)
+    turn = shoulder_turn(track)
     if rows is not None:
-        ratio = ratio[np.asarray(rows, dtype=bool)]
-    known = ratio[np.isfinite(ratio)]
-    if len(known) == 0:
+        mask = np.asarray(rows, dtype=bool)
+        ratio, turn = ratio[mask], turn[mask]
+    known_ratio = ratio[np.isfinite(ratio)]
+    median_ratio = float(np.median(known_ratio)) if len(known_ratio) else float("nan")
+    known_turn = turn[np.isfinite(turn)]
+    if len(known_turn):
+        median_turn = float(np.median(known_turn))
+        side_on = float(np.mean(known_turn >= SIDE_TURN_DEG))
+        return ViewEstimate(classify_turn(median_turn), median_ratio, side_on, median_turn)
+    if len(known_ratio) == 0:
         return ViewEstimate("side", float("nan"), float("nan"))
-    median = float(np.median(known))
-    return ViewEstimate(classify(median), median, float(np.mean(known < SIDE_RATIO)))
+    side_on = float(np.mean(known_ratio < SIDE_RATIO))
+    return ViewEstimate(classify(median_ratio), median_ratio, side_on)

@@ -606,8 +606,6 @@ class UploadPanel:
                     VideoJob(path, options.activity, options.rep_count, name=job.name),
                     cache=self.cache,
                     timeout=self.timeout,
-                    poll_interval=1.0,
-                    max_poll_interval=5.0,
                     progress=AnalyzeProgress(upload=row.uploading, wait=row.polled),
                     source=options.source,
                 )

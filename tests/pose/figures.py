@@ -91,6 +91,10 @@ def squat_figure(
     return fig, t * 1000.0, truth
 
 
+#: How far the far side lies behind the near one, in the model's depth (px), side-on.
+BODY_DEPTH = 80.0
+
+
 def landmarks_from(
     near: dict[str, np.ndarray],
     facing: np.ndarray,
@@ -103,9 +107,13 @@ def landmarks_from(
     """Estimator-style ``(n, len(JOINTS), 4)``: the near side exact, the far side a step behind.
 
     The near side is the right side when facing right (+1), the left side when facing left.
+    The far side is ``far_offset`` behind it across the image and, in the model's depth, by what
+    is left of :data:`BODY_DEPTH` (the body turned so that its width shows ``far_offset`` of it;
+    nothing left when ``far_offset`` is as wide: the figure faces the camera).
     ``far_errors`` moves far-side joints by the given ``(n, 2)`` offsets (an invented limb).
     """
     n = len(facing)
+    behind = np.sqrt(max(BODY_DEPTH**2 - far_offset**2, 0.0))
     lm = np.zeros((n, len(JOINTS), 4))
     lm[:, joint_index(None, "nose")] = np.c_[near["nose"], np.zeros(n), np.full(n, 0.99)]
     for j in SIDE_JOINTS:
@@ -115,7 +123,7 @@ def landmarks_from(
         for side in ("left", "right"):
             is_near = (facing > 0) == (side == "right")
             xy = np.where(is_near[:, None], near[j], far_xy)
-            depth = np.where(is_near, -40.0, 40.0)
+            depth = np.where(is_near, -behind / 2.0, behind / 2.0)
             vis = np.where(is_near, near_vis, far_vis)
             lm[:, joint_index(side, j)] = np.c_[xy, depth, vis]
     return lm

@@ -14,7 +14,9 @@ from guru_form.errors import InvalidInputError
 from guru_form.kinematics import SERIES, angle_series
 from guru_form.models import Activity, Analysis, Status
 from guru_form.pose.analysis import analyze_track
-from guru_form.pose.track import COLUMNS, PoseTrack, build_track, find_cuts
+from guru_form.pose.joints import joint_index
+from guru_form.pose.track import COLUMNS, PoseTrack, build_track, find_cuts, track_from_keypoints
+from guru_form.pose_track import DEPTH_COLUMNS, PoseKeypoints
 from tests.pose.figures import landmarks_from, raw_pose, squat_figure
 
 
@@ -47,7 +49,7 @@ def test_columns_are_the_documented_ones(figure_track) -> None:
     assert track.frame["frame"].dtype == np.int64
     assert track.activity is Activity.SQUAT and track.side == "right"
     doc = importlib.import_module("guru_form.pose_track").__doc__ or ""
-    for documented in ("frame", "time_ms", "shot", "person", "side", *SERIES):
+    for documented in ("frame", "time_ms", "shot", "person", "side", *SERIES, *DEPTH_COLUMNS):
         assert f"``{documented}``" in doc
     for pattern in ("<joint>_x", "<joint>_y", "<joint>_visibility"):
         assert f"``{pattern}``" in doc
@@ -63,6 +65,30 @@ def test_columns_are_the_documented_ones(figure_track) -> None:
         "foot_index",
     ):
         assert f"``{joint}``" in doc
+
+
+def test_the_shoulders_depth_is_the_model_s_and_nan_where_the_source_has_none() -> None:
+    fig, t, _ = squat_figure(n_reps=1)
+    lm = landmarks_from(fig.near_joints(), fig.facing)  # facing right: the right side is near
+    right, left = joint_index("right", "shoulder"), joint_index("left", "shoulder")
+    lm[:, right, 2] = -30.0 + 0.1 * np.arange(len(t))  # drifting, to see it followed
+    lm[:, left, 2] = 45.0
+    track = build_track(raw_pose(lm, t), "squat")
+    np.testing.assert_allclose(track.frame["shoulder_depth"], lm[:, right, 2], atol=0.5)
+    np.testing.assert_allclose(track.frame["far_shoulder_depth"], 45.0, atol=0.5)
+    # The measured shoulder's depth is as known as its position: gated by its visibility.
+    hidden = lm.copy()
+    hidden[100:140, right, 3] = 0.05
+    gated = build_track(raw_pose(hidden, t), "squat").frame
+    assert gated["shoulder_depth"][100:140].isna().all()
+    assert gated["shoulder_x"][100:140].isna().all()
+    # Another tool's 2D keypoints have no depth: the columns are there, NaN.
+    flat = lm.copy()
+    flat[:, :, 2] = np.nan
+    keypoints = PoseKeypoints(time_ms=t, landmarks=flat, frame=np.arange(len(t)), width=640)
+    frame = track_from_keypoints(keypoints, "squat").frame
+    assert tuple(frame.columns) == COLUMNS
+    assert frame[list(DEPTH_COLUMNS)].isna().all().all()
 
 
 def test_angles_match_the_exact_joints(figure_track) -> None:
