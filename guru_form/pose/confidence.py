@@ -20,13 +20,19 @@ An outlier is still counted; set-level figures (velocity loss, averages) should 
 **Confidence** (:func:`rep_confidence`), 0 to 1: the mean of two parts, each 0 to 1. *Support*:
 the fraction of the signals usable on the rep's shot that found it (the angle and the heights
 agree it happened). *Visibility*: the model's mean visibility, over the rep, of the joints the
-lead signal is measured from. An outlier's confidence is halved.
+lead signal is measured from. An outlier's confidence is halved, and so is the confidence of a rep
+counted where the person followed does not hold together as a body: where the joints that count
+jumped between frames (:func:`guru_form.pose.people.jumbled_frames`) on :data:`JUMBLED` of its
+analysed steps or more, or of the whole video's (then every rep's).
 
 **Warnings** (:func:`footage_warnings`): sentences for the user when the view was not side-on,
 when a joint angle could not be followed and reps were counted from a height, when the joints
 that count were poorly visible, which reps are outliers or uncertain, and when the person
 followed stood upright through an activity done lying (:data:`STANDING_WARNING` of the frames or
-more: a spotter or a passer-by, the athlete not found).
+more: a spotter or a passer-by, the athlete not found), and when the person followed does not
+hold together as a body (its joints jump between frames on :data:`JUMBLED` of the analysed steps
+or more, or some reps were counted where they do: a pose fitted to a plate, the bar or another
+person).
 """
 
 from __future__ import annotations
@@ -45,10 +51,13 @@ __all__ = [
     "BREAK_DEG",
     "BREAK_END_DEG",
     "BREAK_RATIO",
+    "JUMBLED",
     "PARTIAL_FRACTION",
     "STANDING_WARNING",
     "UNSURE",
     "footage_warnings",
+    "jumbled_fraction",
+    "jumbled_share",
     "mark_outliers",
     "rep_confidence",
 ]
@@ -68,6 +77,14 @@ UNSURE = 0.5
 #: In an activity done lying, a person followed who stands upright on this fraction of the frames
 #: or more is named in the warnings as probably not the athlete.
 STANDING_WARNING = 0.8
+
+#: A person followed whose joints that count jump between frames (no body moves that fast, see
+#: :data:`guru_form.pose.people.BODY_JUMP`) on this fraction of the analysed steps or more does
+#: not hold together as a body there; the same bound holds for one rep's steps. Set on the
+#: development clips, both strides, midway (geometric mean) between the largest share of a person
+#: who is a body (0.12: a clip opening on a close-up of hands on the bar; real athletes
+#: throughout, 0.08 at most) and the smallest of a pose fitted to a plate and a spotter (0.25).
+JUMBLED = 0.17
 
 #: The angles watched for a posture break.
 POSTURE_ANGLES: tuple[str, ...] = ("knee_angle", "hip_angle", "elbow_angle", "trunk_lean")
@@ -164,6 +181,7 @@ def rep_confidence(
     track: PoseTrack,
     *,
     outlier: str | None = None,
+    jumbled: bool = False,
 ) -> float:
     """The rep's confidence, 0 to 1 (see the module docstring).
 
@@ -179,8 +197,11 @@ def rep_confidence(
         The pose track (for the joints' visibility).
     outlier
         Its outlier reason, if any.
+    jumbled
+        Whether it was counted where the person followed does not hold together as a body.
     """
     share = len(set(support)) / max(len(set(usable) | {rep.signal}), 1)
+    halved = outlier is not None or jumbled
     joints = SIGNAL_JOINTS.get(rep.signal) or (rep.signal.removesuffix("_height"),)
     columns = [f"{j}_visibility" for j in joints if f"{j}_visibility" in track.frame]
     if columns:
@@ -189,7 +210,43 @@ def rep_confidence(
     else:
         visibility = 0.5
     confidence = 0.5 * min(share, 1.0) + 0.5 * min(max(visibility, 0.0), 1.0)
-    return round(confidence * (0.5 if outlier else 1.0), 3)
+    return round(confidence * (0.5 if halved else 1.0), 3)
+
+
+def _jumbled_rows(track: PoseTrack) -> npt.NDArray[np.bool_] | None:
+    """Per frame, True where the person followed's joints jumped (None when the track does not
+    say: a track from another tool, or made before this was measured)."""
+    person = track.extra.get("person")
+    jumbled = person.get("jumbled") if isinstance(person, dict) else None
+    if not isinstance(jumbled, dict) or "rows" not in jumbled:
+        return None
+    n = len(track.frame)
+    out = np.zeros(n, dtype=bool)
+    for start, stop in jumbled["rows"]:
+        out[max(int(start), 0) : min(int(stop), n)] = True
+    return out
+
+
+def jumbled_fraction(track: PoseTrack) -> float | None:
+    """The share of the analysed steps on which the person followed's joints jumped (see
+    :func:`guru_form.pose.people.jumbled_frames`); None when the track does not say."""
+    person = track.extra.get("person")
+    jumbled = person.get("jumbled") if isinstance(person, dict) else None
+    if not isinstance(jumbled, dict) or "fraction" not in jumbled:
+        return None
+    return float(jumbled["fraction"])
+
+
+def jumbled_share(track: PoseTrack, rep: RepWindow) -> float:
+    """The share of a rep's analysed steps on which the person followed's joints jumped (0 when
+    the track does not say)."""
+    jumped = _jumbled_rows(track)
+    if jumped is None:
+        return 0.0
+    present = track.frame["person"].to_numpy(dtype=bool)
+    steps = np.arange(rep.start + 1, rep.end + 1)
+    known = steps[present[steps] & present[steps - 1]] if len(steps) else steps
+    return float(jumped[known].mean()) if len(known) else 0.0
 
 
 def _joint_words(signal: str) -> str:
@@ -207,6 +264,9 @@ def footage_warnings(
     outliers: Sequence[str | None],
     confidences: Sequence[float],
     shot: npt.ArrayLike,
+    *,
+    jumbled: float | None = None,
+    jumbled_reps: Sequence[int] = (),
 ) -> list[str]:
     """Sentences for the user about how the footage was read (see the module docstring).
 
@@ -220,8 +280,18 @@ def footage_warnings(
         Per rep, as :func:`mark_outliers` and :func:`rep_confidence` gave them.
     shot
         The track's shot per frame.
+    jumbled
+        The share of the analysed steps on which the person followed's joints jumped
+        (:func:`jumbled_fraction`), if known. At :data:`JUMBLED` or more, nothing is said of the
+        camera's view, which is read from those joints.
+    jumbled_reps
+        The reps (numbered from 1) counted where they jumped on :data:`JUMBLED` of the steps or
+        more (every rep when ``jumbled`` is that much).
     """
     out: list[str] = []
+    sentence = _jumbled_sentence(jumbled, jumbled_reps)
+    if sentence is not None:
+        out.append(sentence)
     if count.standing >= STANDING_WARNING:
         out.append(
             f"The person followed stood upright on {count.standing:.0%} of the frames, but this "
@@ -230,13 +300,15 @@ def footage_warnings(
             f"the athlete's whole body in view, or choose the person (person=)."
         )
     view = count.view
-    if view.view == "front":
+    # The view is read from the person followed's joints: said of a jumble, it describes clutter.
+    body = jumbled is None or jumbled < JUMBLED
+    if body and view.view == "front":
         out.append(
             "The camera faced the athlete (front or back view): joint angles in the picture are "
             "not the limbs' angles, so angles such as depth and lockout are unreliable. Film "
             "from the side for angles."
         )
-    elif view.view == "oblique":
+    elif body and view.view == "oblique":
         out.append(
             "The camera was at an angle to the athlete (oblique view): joint angles are "
             "foreshortened and read smaller or larger than they were. Film from the side for "
@@ -276,7 +348,11 @@ def footage_warnings(
             f"shallower than the others (partial): leave {'it' if one else 'them'} out of set "
             f"figures such as velocity loss."
         )
-    unsure = [k + 1 for k, c in enumerate(confidences) if c < UNSURE and outliers[k] is None]
+    unsure = [
+        k + 1
+        for k, c in enumerate(confidences)
+        if c < UNSURE and outliers[k] is None and k + 1 not in jumbled_reps
+    ]
     if unsure:
         rep = "Rep" if len(unsure) == 1 else "Reps"
         out.append(
@@ -284,6 +360,45 @@ def footage_warnings(
             f"were hard to see); check {'it' if len(unsure) == 1 else 'them'} on the video."
         )
     return out
+
+
+def _jumbled_sentence(jumbled: float | None, reps: Sequence[int]) -> str | None:
+    """The warning that the person followed does not hold together as a body (None if they do).
+
+    Examples
+    --------
+    >>> print(_jumbled_sentence(0.3, [1, 2]))  # doctest: +NORMALIZE_WHITESPACE
+    The person followed does not hold together as a body on 30% of the frames: between frames
+    the joints the reps are counted from jump by more than half a limb's length, which no body
+    does, so the pose there is fitted to something else (a plate, the bar, another person) and
+    the athlete was probably not followed (hidden or too small). Reps 1 and 2 were counted from
+    this person: their confidence is low; check them on the video. Film with the athlete's whole
+    body in view, or choose the person (person=).
+    >>> _jumbled_sentence(0.05, []) is None
+    True
+    """
+    whole = jumbled is not None and jumbled >= JUMBLED
+    if not whole and not reps:
+        return None
+    what = (
+        "The person followed does not hold together as a body "
+        + (f"on {jumbled:.0%} of the frames" if whole and jumbled is not None else "on part of it")
+        + ": between frames the joints the reps are counted from jump by more than half a "
+        "limb's length, which no body does, so the pose there is fitted to something else (a "
+        "plate, the bar, another person) and the athlete was probably not followed (hidden or "
+        "too small)."
+    )
+    if reps:
+        one = len(reps) == 1
+        what += (
+            f" {'Rep' if one else 'Reps'} {_numbers(list(reps))} {'was' if one else 'were'} "
+            f"counted {'from this person' if whole else 'there'}: "
+            f"{'its' if one else 'their'} confidence is low; check "
+            f"{'it' if one else 'them'} on the video."
+        )
+    else:
+        what += " No rep was counted there."
+    return f"{what} Film with the athlete's whole body in view, or choose the person (person=)."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -346,14 +461,28 @@ def assess(
         )
         marked = mark_outliers(count.reps, series, shot)
     usable = {s.shot: s.usable for s in count.shots}
+    jumbled = jumbled_fraction(track)
+    whole = jumbled is not None and jumbled >= JUMBLED
+    not_a_body = [whole or jumbled_share(track, r) >= JUMBLED for r, _ in marked]
     confidences = [
-        rep_confidence(r, support, usable.get(int(shot[r.mid]), ()), track, outlier=why)
-        for (r, why), support in zip(marked, count.support, strict=True)
+        rep_confidence(
+            r, support, usable.get(int(shot[r.mid]), ()), track, outlier=why, jumbled=flag
+        )
+        for (r, why), support, flag in zip(marked, count.support, not_a_body, strict=True)
     ]
     outliers = [why for _, why in marked]
+    jumbled_reps = [k + 1 for k, flag in enumerate(not_a_body) if flag]
     return Assessment(
         [r for r, _ in marked],
         outliers,
         confidences,
-        footage_warnings(count, angle, outliers, confidences, shot),
+        footage_warnings(
+            count,
+            angle,
+            outliers,
+            confidences,
+            shot,
+            jumbled=jumbled,
+            jumbled_reps=jumbled_reps,
+        ),
     )

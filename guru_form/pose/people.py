@@ -15,6 +15,15 @@ on the frame at ``at_s`` seconds (default: the first frame on which anyone is fo
 :func:`choose_person` returns the raw pose of the chosen person, and says how they were chosen
 (:attr:`~guru_form.pose.estimator.RawPose.person_choice`), which the pose track and the analysis
 carry on.
+
+It also says whether the person followed holds together as a body (:func:`jumbled_frames`). A
+pose fitted to clutter (a plate, a bar, another person's arms) is a jumble of joints: from one
+analysed frame to the next its joints jump by a large part of a limb's length, where a real
+body's move little, however fast it lifts. The frames where the joints the activity is counted
+from (:func:`guru_form.pose.analysis.required_joints`, both sides; every joint without an
+activity) jump that far are kept in ``person_choice["jumbled"]``: their ``fraction`` of the
+analysed steps and their ``rows`` (``[start, stop)`` runs of analysed frames), which the rep
+confidences and the warnings read (:mod:`guru_form.pose.confidence`).
 """
 
 from __future__ import annotations
@@ -31,14 +40,17 @@ from guru_form.errors import InvalidInputError
 from guru_form.kinematics import body_height_px
 from guru_form.models import Activity
 from guru_form.pose.estimator import RawPose
-from guru_form.pose.joints import SIDES, joint_index
+from guru_form.pose.joints import JOINTS, SIDES, joint_index
 
 __all__ = [
+    "BODY_JUMP",
     "PersonSpec",
     "activity_movement",
     "body_box",
+    "body_scale",
     "choose_person",
     "hip_x",
+    "jumbled_frames",
     "people_on_frame",
 ]
 
@@ -52,6 +64,30 @@ PersonSpec: TypeAlias = "int | Sequence[float] | None"
 _BOX_VISIBILITY = 0.3
 #: A person found on fewer analysed frames than this is not scored as an athlete.
 _MIN_FRAMES = 5
+#: Between two analysed frames, the median of the joints that count moving more than this many
+#: of the body's segment lengths (:func:`body_scale`) is a jump no body makes. A segment (upper
+#: arm, forearm, thigh, shin, trunk) is about 0.3-0.45 m, so half of one is 0.15-0.2 m between
+#: frames at most 1/12 s apart: 1.8 m/s or more for the middle joint of the body, faster than
+#: any lift or push-up moves (a bench press's bar reaches about 1 m/s, a squat's about 1.5 m/s).
+BODY_JUMP = 0.5
+
+#: The segments whose median length is the body's scale on a frame: per side the upper arm,
+#: forearm, thigh, shin and trunk, and the shoulders' and hips' widths.
+_SEGMENTS: tuple[tuple[str, str], ...] = (
+    *(
+        (f"{side}_{a}", f"{side}_{b}")
+        for side in SIDES
+        for a, b in (
+            ("shoulder", "elbow"),
+            ("elbow", "wrist"),
+            ("hip", "knee"),
+            ("knee", "ankle"),
+            ("shoulder", "hip"),
+        )
+    ),
+    ("left_shoulder", "right_shoulder"),
+    ("left_hip", "right_hip"),
+)
 
 
 def body_box(joints: FloatArray) -> FloatArray | None:
@@ -70,6 +106,103 @@ def body_box(joints: FloatArray) -> FloatArray | None:
     x1, y1 = xy.max(axis=0)
     mx, my = 0.1 * (x1 - x0) + 1.0, 0.1 * (y1 - y0) + 1.0
     return np.array([x0 - mx, y0 - my, x1 + mx, y1 + my])
+
+
+def body_scale(landmarks: FloatArray) -> FloatArray:
+    """Per frame, the median length of the body's segments in pixels (NaN where one is unknown).
+
+    The segments are each side's upper arm, forearm, thigh, shin and trunk and the shoulders' and
+    hips' widths; the median of the twelve stays near a limb's length when a few of them are
+    foreshortened (a trunk pointing at the camera, a forearm seen end on).
+
+    Parameters
+    ----------
+    landmarks
+        ``(n, len(JOINTS), 4)`` one person's joints per analysed frame.
+    """
+    index = {name: k for k, name in enumerate(JOINTS)}
+    xy = np.asarray(landmarks, dtype=np.float64)[:, :, :2]
+    lengths = np.stack(
+        [np.hypot(*(xy[:, index[a]] - xy[:, index[b]]).T) for a, b in _SEGMENTS], axis=1
+    )
+    return _row_median(lengths)
+
+
+def _row_median(values: FloatArray) -> FloatArray:
+    """Per row, the median of the known values (NaN for a row with none)."""
+    out = np.full(len(values), np.nan)
+    known = np.isfinite(values).any(axis=1)
+    if known.any():
+        out[known] = np.nanmedian(values[known], axis=1)
+    return out
+
+
+def _joint_steps(landmarks: FloatArray, joints: Sequence[str] | None) -> FloatArray:
+    """Per analysed frame, the median distance ``joints`` moved from the previous frame, over
+    the body's scale (NaN on the first frame and where either frame does not say)."""
+    lm = np.asarray(landmarks, dtype=np.float64)
+    out = np.full(len(lm), np.nan)
+    if len(lm) < 2:
+        return out
+    if joints is None:
+        cols = list(range(len(JOINTS)))
+    else:
+        wanted = {f"{side}_{j}" for side in SIDES for j in joints} | set(joints)
+        cols = [k for k, name in enumerate(JOINTS) if name in wanted]
+    xy = lm[:, cols, :2]
+    step = np.hypot(*(xy[1:] - xy[:-1]).transpose(2, 0, 1))
+    scale = body_scale(lm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[1:] = _row_median(step) / np.fmax(scale[1:], scale[:-1])
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def jumbled_frames(
+    landmarks: FloatArray, joints: Sequence[str] | None = None
+) -> npt.NDArray[np.bool_]:
+    """Per analysed frame, True where the person's joints jumped since the previous one.
+
+    A frame is *jumbled* when the median distance the ``joints`` (of both sides) moved from the
+    previous analysed frame is more than :data:`BODY_JUMP` times the body's scale
+    (:func:`body_scale`, the larger of the two frames'): no body moves that fast, so the pose is
+    fitted to something else there. The first frame, and frames where the person is missing on
+    it or on the one before, are False.
+
+    Parameters
+    ----------
+    landmarks
+        ``(n, len(JOINTS), 4)`` one person's joints per analysed frame (NaN where not found).
+    joints
+        Joint names of :data:`~guru_form.pose.joints.SIDE_JOINTS` (``"wrist"``) or ``"nose"``;
+        default: every joint.
+
+    Examples
+    --------
+    >>> body = np.zeros((3, len(JOINTS), 4))
+    >>> body[:, :, 0] = np.arange(len(JOINTS)) * 40.0  # a body 640 px wide, standing still
+    >>> jumbled_frames(body).tolist()
+    [False, False, False]
+    >>> body[2, :, 1] += 400.0  # every joint jumps 400 px on the last frame
+    >>> jumbled_frames(body).tolist()
+    [False, False, True]
+    """
+    with np.errstate(invalid="ignore"):
+        return np.asarray(_joint_steps(landmarks, joints) > BODY_JUMP, dtype=bool)
+
+
+def _jumbled(landmarks: FloatArray, activity: Activity | str | None) -> dict[str, Any]:
+    """``person_choice["jumbled"]``: the share of the analysed steps on which the joints that
+    count jumped, and the runs of analysed frames where they did."""
+    from guru_form.pose.analysis import required_joints
+    from guru_form.pose.filters import runs
+
+    joints = None if activity is None else required_joints(activity)
+    steps = _joint_steps(landmarks, joints)
+    known = np.isfinite(steps)
+    jumped = known & (np.where(known, steps, 0.0) > BODY_JUMP)
+    fraction = float(jumped.sum()) / int(known.sum()) if known.any() else 0.0
+    return {"fraction": round(fraction, 4), "rows": [[a, b] for a, b in runs(jumped)]}
 
 
 def hip_x(joints: FloatArray) -> float:
@@ -268,7 +401,12 @@ def choose_person(
     frames = {pid: len(series) for pid, series in raw.people.items()}
     choice: dict[str, Any] = {"people": len(raw.people), "frames": _keyed(frames)}
     if person is None and activity is None:
-        return raw
+        if not raw.person_choice:
+            return raw
+        return dataclasses.replace(
+            raw,
+            person_choice={**raw.person_choice, "jumbled": _jumbled(raw.landmarks, None)},
+        )
     if person is None and len(raw.people) == 1:
         (chosen,) = raw.people
         choice.update(rule="only person")
@@ -298,9 +436,9 @@ def choose_person(
     box = _typical_box(raw, chosen)
     if box is not None:
         choice["box"] = [round(float(v), 1) for v in box]
-    return dataclasses.replace(
-        raw, landmarks=raw.people[chosen].dense(n), person=chosen, person_choice=choice
-    )
+    landmarks = raw.people[chosen].dense(n)
+    choice["jumbled"] = _jumbled(landmarks, activity)
+    return dataclasses.replace(raw, landmarks=landmarks, person=chosen, person_choice=choice)
 
 
 def _keyed(values: dict[int, int]) -> dict[str, int]:

@@ -22,7 +22,10 @@ The splits (``SPLITS``):
   after ``holdout3`` had been run (measured in session 7, development data since);
 - ``holdout5``: a fifth held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout4`` had been run.
+  after ``holdout4`` had been run;
+- ``holdout6``: a sixth held-back set, built the same way from repositories no other split uses,
+  counted by eye before any engine ran on it, kept for one measurement of the engine changed
+  after ``holdout5`` had been run.
 """
 
 from __future__ import annotations
@@ -37,10 +40,10 @@ CORPUS = HERE / "corpus"
 EXTERNAL = HERE / "external"
 
 #: The corpus's splits, in the order they are reported.
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
 
 #: The held-back sets built from fresh repositories: each shares no repository with any other split.
-FRESH_SPLITS = ("holdout2", "holdout3", "holdout4", "holdout5")
+FRESH_SPLITS = ("holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
 
 
 @dataclass(frozen=True)
