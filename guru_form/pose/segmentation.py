@@ -27,8 +27,8 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    its last 0.3 s), the first rep of the shot after it, which opens part of the way down, is
    that rep: its side before the turning point counts from where the way down was before the
    edit and is not held against it for being short, and the rep ends back at rest, not where
-   the shot after the edit opened. A shot before
-   the edit that ends at rest began no rep, and a rep cut by that edit is dropped.
+   the shot after the edit opened. A shot before the edit that ends at rest began no rep, and
+   a rep cut by that edit is dropped.
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
    changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
