@@ -534,6 +534,10 @@ def _count_shot(
     def here(windows: list[RepWindow]) -> list[RepWindow]:
         return [w for w in windows if rows[w.mid]]
 
+    if not here(found[lead.name]) and usable[0] is not lead and here(found[usable[0].name]):
+        # A height leads from the front, but where it finds no rep that passes the checks and
+        # the activity's own angle does, the angle's reps are the evidence there is.
+        lead = usable[0]
     reps = _join_split_reps(here(found[lead.name]), lead, usable, found, t)
     lead_values = series.get(lead.name, nan)
     for s in usable:

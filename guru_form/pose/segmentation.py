@@ -18,7 +18,17 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    at least ``min_range_deg`` on **both** sides: the athlete must leave the rest position and come
    back to it. Swaying, shifting weight, a partial rep cut by the start or the end of the clip and
    a rep cut by an edit have a small prominence on one side and are dropped; so is a rep whose
-   two sides differ by more than 40 % (it did not start where it ended).
+   two sides differ by more than 40 % (it did not start where it ended). A rep the clip opens in
+   must also be seen from rest: where the clip opens with its lowering under way (the body
+   already part of the way down and going on down at the rep's pace), it is a partial rep,
+   however alike its two sides. An edit is not the clip's start: a rep may go on across it (one
+   squat filmed from two angles). Where the shot before the edit ends on its way down (the
+   signal going towards the turning point by ``rest_fraction`` of the rep's range or more over
+   its last 0.3 s), the first rep of the shot after it, which opens part of the way down, is
+   that rep: its side before the turning point counts from where the way down was before the
+   edit and is not held against it for being short, and the rep ends back at rest, not where
+   the shot after the edit opened. A shot before the edit that ends at rest began no rep, and
+   a rep cut by that edit is dropped.
 2. ``start`` is the last frame at rest before the turning point: found where the excursion
    crosses ``rest_fraction`` (10 %) of the rep's range, then moved back while the signal still
    changes faster than ``still_speed`` (5 % of the range per second, over 0.15 s); ``end`` likewise, the first
@@ -36,8 +46,9 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    bar on the shoulders), the
    feet or the hands stay in place (walking in or out of the frame moves both), and the posture
    fits (lying on a bench, horizontal in a push-up; filmed from the head or the feet, a trunk
-   pointing at the camera, or hands planted on the floor while the shoulders go down and up,
-   count as horizontal). Where the rule says so (the deadlift's), an angle opens far enough in
+   pointing at the camera at the turning point and at the rep's start or end, or hands planted
+   on the floor from the rep's start to its end while the shoulders go down and up, count as
+   horizontal: a push-up rests in the plank, not standing). Where the rule says so (the deadlift's), an angle opens far enough in
    the rep (``opens``), another is straight at the turning point (``straight_at_turn``), and a
    joint comes down to another's height before it (``reaches_down``).
 
@@ -182,11 +193,14 @@ def segment_reps(
     for s in np.unique(shots):
         in_shot = shots == s
         for a, b in runs(in_shot & np.isfinite(x)):
-            candidates += _reps_in_run(r, x, t, a, b)
+            lowered = _lowered_before_edit(r, x, shots, t, a)
+            candidates += _reps_in_run(r, x, t, a, b, lowered_before=lowered)
     reps = [c for c in candidates if _passes(r, c, series, joints, t, torso)]
     if r.bottom_joint is not None and r.bottom_joint in joints:
         y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
         reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
+        # A rep the clip opens in must be seen from rest.
+        reps = [c for c in reps if not _opens_in_the_lowering(r, c, y, t)]
         if not r.complete_at_turn:
             # A rep the footage of it ends within HELD_S of (the clip's end, a cut, a fade).
             reps = [
@@ -201,9 +215,20 @@ def segment_reps(
 
 
 def _reps_in_run(
-    r: SegmentationRule, x: FloatArray, t: FloatArray, a: int, b: int
+    r: SegmentationRule,
+    x: FloatArray,
+    t: FloatArray,
+    a: int,
+    b: int,
+    *,
+    lowered_before: float = 0.0,
 ) -> list[RepWindow]:
-    """Candidate reps in the finite stretch ``x[a:b]``."""
+    """Candidate reps in the finite stretch ``x[a:b]``.
+
+    ``lowered_before``: how far the signal went towards the turning point over the last frames
+    of the shot before, where the stretch opens at an edit (:func:`_lowered_before_edit`); a
+    first rep whose way down that shot began goes on across the edit.
+    """
     from scipy.signal import find_peaks
 
     # Excursion from rest: peaks are turning points.
@@ -212,11 +237,21 @@ def _reps_in_run(
         return []
     dt = float(np.median(np.diff(t[a:b]))) if b - a > 1 else 33.0
     distance = max(1, round(0.5 * r.min_duration_s * 1000.0 / max(dt, 1e-6)))
-    found, props = find_peaks(d, prominence=r.min_range_deg, distance=distance)
+    # Where the way down began before an edit, the frame before the stretch is where it began:
+    # the first turning point's side before it counts from there.
+    before = d[0] - lowered_before if lowered_before > 0 and not r.complete_at_turn else None
+    padded = d if before is None else np.r_[before, d]
+    found, props = find_peaks(padded, prominence=r.min_range_deg, distance=distance)
+    shift = 0 if before is None else 1
     peaks, bases = _merge_split_turns(
         d,
-        [int(p) for p in found],
-        list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True)),
+        [int(p) - shift for p in found],
+        [
+            (max(0, lb - shift), max(0, rb - shift))
+            for lb, rb in zip(
+                props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True
+            )
+        ],
     )
     hold = max(1, round(HELD_S * 1000.0 / max(dt, 1e-6)))
     held = (
@@ -229,6 +264,8 @@ def _reps_in_run(
     for k, p in enumerate(peaks):
         lb, rb = bases[k]
         left_rest = float(np.min(d[lb : p + 1]))
+        if k == 0 and before is not None:
+            left_rest = min(left_rest, before)
         right_rest = float(np.min(d[p : rb + 1]))
         peak = float(d[p])
         # Both sides must come down to (near) the rest level by themselves; a rep complete at its
@@ -244,8 +281,17 @@ def _reps_in_run(
         rest_r = _rest_level(d[p : hi + 1], peak)
         # A rep starts and ends at the rest position: a rep cut by the clip's start or end, or
         # a half rep, leaves one side much shorter than the other.
-        if not r.complete_at_turn and min(peak - rest_l, peak - rest_r) < r.min_symmetry * max(
-            peak - rest_l, peak - rest_r
+        across_edit = (
+            before is not None
+            and k == 0
+            and peak - rest_l < peak - rest_r
+            and lowered_before >= r.rest_fraction * (peak - rest_r)
+        )
+        if (
+            not r.complete_at_turn
+            and not across_edit
+            and min(peak - rest_l, peak - rest_r)
+            < r.min_symmetry * max(peak - rest_l, peak - rest_r)
         ):
             continue
         if r.complete_at_turn:
@@ -270,7 +316,8 @@ def _reps_in_run(
             start -= 1
         while end < hi and d[min(end + ahead, hi)] < d[end] - step * min(ahead, hi - end):
             end += 1
-        end = _back_at_start(r, d, start, p, end)
+        if not across_edit:  # started before the edit, at rest: its start here is not rest
+            end = _back_at_start(r, d, start, p, end)
         # The turning point, from the frames near the extreme (a pause at the bottom, a held
         # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
@@ -280,8 +327,32 @@ def _reps_in_run(
         if r.turning == "max" and r.lockout_speed is not None:
             mid = min(mid, _stops_rising(d, t[a:b], start, p, r.lockout_speed))
         span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
+        if across_edit:
+            span = peak - rest_r  # its side before the edit is partly in the shot before
         out.append(RepWindow(a + start, a + mid, a + end, float(span)))
     return out
+
+
+def _lowered_before_edit(
+    r: SegmentationRule, x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, a: int
+) -> float:
+    """How far ``x`` went towards the rule's turning point over the last :data:`HELD_S` of the
+    shot before frame ``a``, when ``a`` opens a shot at an edit and that shot's signal runs up to
+    the edit (0 otherwise, or when it went the other way).
+
+    A rep that goes on across an edit (one squat filmed from two angles) shows its way down
+    begun before the edit and the rest of it after: the shot after the edit opens part of the way
+    down, its first rep's side before the turning point short.
+    """
+    if a == 0 or shots[a - 1] == shots[a] or not np.isfinite(x[a - 1]):
+        return 0.0
+    before = np.flatnonzero(
+        (shots[:a] == shots[a - 1]) & (t[:a] >= t[a - 1] - HELD_S * 1000.0) & np.isfinite(x[:a])
+    )
+    if len(before) < 2:
+        return 0.0
+    d = x[before] if r.turning == "max" else -x[before]
+    return max(0.0, float(d[-1] - d[0]))
 
 
 def _stops_rising(d: FloatArray, t: FloatArray, start: int, p: int, fraction: float) -> int:
@@ -390,6 +461,42 @@ def _footage_ends(x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, en
     return bool(t[stop - 1] - t[end] < HELD_S * 1000.0)
 
 
+def _opens_in_the_lowering(r: SegmentationRule, c: RepWindow, y: FloatArray, t: FloatArray) -> bool:
+    """Whether the clip opens with the rep's lowering under way (a partial rep, not counted).
+
+    Asked of a rep that starts within :data:`HELD_S` of the clip's first frame, from the body's
+    bottom joint (``y``, pixels, down), the height the rep's bottom is defined by. The lowering
+    is under way when, at the rep's start, the joint is already more than the rule's
+    ``rest_fraction`` of the rep's depth below the rest the rep comes back to, and over the
+    first :data:`HELD_S` it goes on down at least as fast as the rep's way back up goes on
+    average (its depth over the time from its bottom to its end). An athlete who leaves rest at
+    the first frame starts from a standstill and is slower than that over those frames; the
+    model's jitter at rest reads a little low without moving at the rep's pace; a lowering
+    caught part of the way down is at its fastest. False when it cannot be told.
+    """
+    if t[c.start] - t[0] > HELD_S * 1000.0 or c.mid <= c.start or c.end <= c.mid:
+        return False
+    after = np.flatnonzero(t[c.mid :] - t[c.end] <= HELD_S * 1000.0)[-1]
+    back = y[c.mid : c.mid + after + 1]
+    if not np.isfinite(y[c.start : c.end + 1]).all() or not np.isfinite(back).all():
+        return False
+    bottom = float(np.max(y[c.start : c.end + 1]))
+    # Where the way back comes to rest: the typical height of its highest frames, up to
+    # HELD_S after the rep's end (which is within ``rest_fraction`` of rest, not at it).
+    rest = _rest_level(back, bottom)
+    depth = bottom - rest
+    if depth <= 0:
+        return False
+    first = np.flatnonzero(t[c.start : c.mid + 1] - t[c.start] <= HELD_S * 1000.0)[-1]
+    if first == 0:
+        return False
+    level = (float(y[c.start]) - rest) / depth
+    speed = (float(y[c.start + first]) - float(y[c.start])) / depth
+    speed /= (t[c.start + first] - t[c.start]) / 1000.0
+    pace = 1000.0 / (t[c.end] - t[c.mid])
+    return level > r.rest_fraction and speed >= pace
+
+
 def _comes_back_up(c: RepWindow, y: FloatArray, symmetry: float) -> bool:
     """Whether the body's bottom joint (``y``, pixels, down) rises again in the rep.
 
@@ -455,11 +562,22 @@ def _passes(
             return False
         if r.posture == "horizontal" and not (
             lean[c.mid] > 45.0
-            or _trunk_towards_camera(joints, c.mid)
-            or _hands_planted(joints, r.height_joint, c)
+            or (_trunk_towards_camera(joints, c.mid) and _held_horizontal(lean, joints, c))
+            or _hands_planted(joints, r.height_joint, c, t)
         ):
             return False
     return True
+
+
+def _held_horizontal(lean: FloatArray, joints: dict[str, FloatArray], c: RepWindow) -> bool:
+    """Whether the trunk is horizontal at the rep's rest too, at its start or its end: leaning
+    more than 45° in the image, or pointing at the camera.
+
+    A trunk pointing at the camera at the turning point alone is a pose in passing (bending or
+    kneeling down towards the camera, then standing up again); a plank or a lifter on a bench
+    holds it from the rep's start to its end.
+    """
+    return any(bool(lean[i] > 45.0) or _trunk_towards_camera(joints, i) for i in (c.start, c.end))
 
 
 def _load_travels(
@@ -556,15 +674,35 @@ def _middle(joints: dict[str, FloatArray], joint: str) -> FloatArray:
     return np.where(np.isfinite(both), both, near)
 
 
-def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow) -> bool:
+def _hands_planted(joints: dict[str, FloatArray], moving: str, c: RepWindow, t: FloatArray) -> bool:
     """True when the wrists stay at one height while ``moving`` (the shoulder) goes down and up
     by at least three times as much: the hands are on the floor, whichever way the camera looks.
+
+    They stay there across the whole rep, its rest included: at its start, its turning point and
+    its end (the median over the frames within half of :data:`HELD_S` of each), as well as over
+    its thirds. A push-up rests in the plank, hands down; walking in, getting down to the floor
+    and standing up again leaves the hands planted in the middle of the movement only.
     """
     if "wrist" not in joints or moving not in joints or moving == "wrist":
         return False
-    wrist = _spread(np.asarray(joints["wrist"], dtype=np.float64)[:, 1], c)
+    y = np.asarray(joints["wrist"], dtype=np.float64)[:, 1]
+    wrist = _spread(y, c)
+    at = [_median_near(y, t, c, i) for i in (c.start, c.mid, c.end)]
+    known = [v for v in at if np.isfinite(v)]
+    if len(known) > 1:
+        wrist = max(wrist, max(known) - min(known))
     travel = abs(_travel(np.asarray(joints[moving], dtype=np.float64)[:, 1], c))
     return bool(np.isfinite(wrist) and np.isfinite(travel) and wrist < travel / 3.0)
+
+
+def _median_near(y: FloatArray, t: FloatArray, c: RepWindow, i: int) -> float:
+    """The median of ``y`` over the rep's frames within half of :data:`HELD_S` of frame ``i``
+    (NaN when unknown there)."""
+    w = slice(c.start, c.end + 1)
+    near = np.abs(t[w] - t[i]) <= HELD_S * 500.0
+    values = y[w][near]
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if len(values) else float("nan")
 
 
 def _trunk_towards_camera(joints: dict[str, FloatArray], i: int) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from guru_form.pose.analysis import analyze_track
 from guru_form.pose.counting import count_reps, track_inputs
 from guru_form.pose.joints import joint_index
+from guru_form.pose.segmentation import RepWindow, SegmentationRule, segment_reps
 from guru_form.pose.track import build_track
 from guru_form.pose.view import estimate_view
 from tests.pose.figures import landmarks_from, raw_pose, squat_figure
@@ -213,3 +214,25 @@ def test_a_shallow_rep_that_moves_the_body_as_far_as_the_others_is_no_fragment()
     # The hips hardly move in it: a fragment (a shrug, the model wobbling).
     assert _drop_fragments(reps, [1.0, 1.1, 0.2, 1.0]) == [*reps[:2], reps[3]]
     assert _drop_fragments(reps) == [*reps[:2], reps[3]]
+
+
+def test_a_height_that_finds_no_rep_from_the_front_leaves_the_reps_to_the_angle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # From the front a height leads; where every rep it finds fails the rule's checks (a push-up's
+    # shoulders going down to the floor and up again with the push-ups inside), the angle's reps,
+    # which pass them, are counted rather than none.
+    from guru_form.pose import counting
+
+    def angle_only(*args: object, rule: SegmentationRule, **kwargs: object) -> list[RepWindow]:
+        if rule.signal.endswith("_height"):
+            return []
+        return segment_reps(*args, rule=rule, **kwargs)  # type: ignore[arg-type]
+
+    lm, t, truth = _squats(far_offset=130.0)
+    track = build_track(raw_pose(lm, t), "squat")
+    assert estimate_view(track).view == "front"
+    monkeypatch.setattr(counting, "segment_reps", angle_only)
+    count = count_reps("squat", track)
+    assert count.shots[0].lead == "knee_angle"
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.15)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from guru_form import activities
+from guru_form.pose.counting import rule_for
 from guru_form.pose.segmentation import RULES, segment_reps
+from guru_form.pose.signals import candidate_signals, height_series
 
 FPS = 30.0
 
@@ -28,6 +31,10 @@ def _squat_session(
             depth = 0.12 * np.sin(2 * np.pi * 3 * u) ** 2
         elif kind == "half_start":  # the clip starts at the bottom and comes up
             depth = np.cos(np.pi * u / 2) ** 2
+        elif kind == "from_half":  # opens half of the way down a rep
+            depth = np.sin(np.pi * (1 / 4 + 3 / 4 * u)) ** 2
+        elif kind == "late_start":  # the clip opens a quarter of the way down a rep
+            depth = np.sin(np.pi * (1 / 6 + 5 / 6 * u)) ** 2
         elif kind == "half_end":  # the clip ends on the way down
             depth = np.sin(np.pi * u / 2) ** 2
         elif kind == "walk":  # legs swing (knee bends) while the body crosses the frame
@@ -78,6 +85,29 @@ def test_partial_reps_at_the_clip_edges_are_dropped() -> None:
     assert len(reps) == 1
 
 
+def test_a_rep_the_clip_opens_a_quarter_of_the_way_down_is_partial() -> None:
+    # Most of the way down, the bottom and the whole way up are in the footage, so the two
+    # sides differ by less than the symmetry bound; but the lowering was under way at the
+    # first frame: not seen from rest.
+    series, joints, t, mids = _squat_session(
+        [("late_start", 1.67), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    reps = segment_reps("squat", series, joints, t)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
+    # Opening at rest and going down at once, it is a rep.
+    series, joints, t, mids = _squat_session(
+        [("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    assert _mids(segment_reps("squat", series, joints, t), t) == pytest.approx(mids, abs=0.1)
+    # A person found late, a quarter of the way down, was filmed before: no clip edge.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("late_start", 1.67), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    series["knee_angle"][:30] = np.nan
+    joints = {k: np.where(np.arange(len(t))[:, None] < 30, np.nan, v) for k, v in joints.items()}
+    assert len(segment_reps("squat", series, joints, t)) == 2
+
+
 def test_a_rep_cut_at_its_bottom_is_dropped_though_the_angle_springs_back_at_the_cut() -> None:
     # Two squats, then a third cut at its bottom by a fade: on the last two frames before the
     # fade the model throws the knee straight again, while the hips are still at the bottom.
@@ -102,16 +132,28 @@ def test_walking_in_and_out_is_not_a_rep() -> None:
     assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
 
 
-def test_a_cut_in_the_middle_of_a_rep_splits_it_into_two_partial_reps() -> None:
+def test_a_rep_that_goes_on_across_an_edit_is_one_rep() -> None:
+    # One squat filmed from two angles: its way down begins before the edit, the shot after
+    # it opens part of the way down (the side before its bottom short) and rises to rest.
     series, joints, t, mids = _squat_session(
         [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("rep", 2.0), ("stand", 1.0)]
     )
+    # Edited cuts half-way down the second rep, and near its bottom (the shot after the edit
+    # then holds too little of the way down to be a turn of its own).
+    for into_rep in (0.5, 0.8):
+        shot = np.zeros(len(t), dtype=int)
+        shot[int((1.0 + 2.0 + 1.0 + into_rep) * FPS) :] = 1
+        reps = segment_reps("squat", series, joints, t, shot=shot)
+        assert _mids(reps, t) == pytest.approx(mids, abs=0.1), into_rep
+    # A shot before the edit that ends at rest began no rep: the shot after it opening half of
+    # the way down holds a rep cut by the edit, not counted.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 1.0), ("from_half", 1.5), ("stand", 1.0)]
+    )
     shot = np.zeros(len(t), dtype=int)
-    cut = int((1.0 + 2.0 + 1.0 + 0.6) * FPS)  # edited cut during the second rep's descent
-    shot[cut:] = 1
+    shot[int(4.0 * FPS) :] = 1
     reps = segment_reps("squat", series, joints, t, shot=shot)
-    assert len(reps) == 1
-    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+    assert _mids(reps, t) == pytest.approx(mids, abs=0.1)
 
 
 def test_a_fade_to_black_loses_the_person_and_the_rep_with_it() -> None:
@@ -357,3 +399,64 @@ def test_hips_and_knees_moving_under_a_bar_that_stays_put_are_no_squat() -> None
     depth = np.clip((joints["hip"][:, 1] - 400.0) / 120.0, 0.0, 1.0)
     joints["shoulder"][still, 1] = 240.0 + 45.0 * depth[still]
     assert len(segment_reps("squat", series, joints, t)) == 2
+
+
+def _get_down_push_up_and_stand_up() -> tuple[dict, dict, np.ndarray]:
+    """Filmed from the front: standing (shoulder at y=100, wrists hanging at 250), getting down
+    to a plank (shoulder 300, wrists on the floor at 420, the trunk pointing at the camera: 40 px
+    against a 100 px upper arm), three push-ups (shoulder down to 360), standing up again."""
+    pieces = [("stand", 1.0), ("down", 1.0), ("plank", 0.5)]
+    pieces += [("rep", 1.6), ("plank", 0.4)] * 3 + [("up", 1.0), ("stand", 1.0)]
+    shoulder_y, wrist_y, trunk = [], [], []
+    for kind, seconds in pieces:
+        n = round(seconds * FPS)
+        u = np.arange(n) / n
+        g = 0.5 - 0.5 * np.cos(np.pi * u)
+        if kind in ("down", "up"):
+            g = g if kind == "down" else 1 - g
+            shoulder_y.append(100 + 200 * g)
+            wrist_y.append(250 + 170 * g)
+            trunk.append(150 - 110 * g)
+        elif kind == "rep":
+            shoulder_y.append(300 + 60 * np.sin(np.pi * u) ** 2)
+            wrist_y.append(np.full(n, 420.0))
+            trunk.append(np.full(n, 40.0))
+        else:
+            low = kind == "plank"
+            shoulder_y.append(np.full(n, 300.0 if low else 100.0))
+            wrist_y.append(np.full(n, 420.0 if low else 250.0))
+            trunk.append(np.full(n, 40.0 if low else 150.0))
+    y, wy, tr = (np.concatenate(p) for p in (shoulder_y, wrist_y, trunk))
+    x = np.full(len(y), 300.0)
+    t = np.arange(len(y)) * 1000.0 / FPS
+    joints = {
+        "shoulder": np.c_[x, y],
+        "elbow": np.c_[x, y + 100],
+        "wrist": np.c_[x, wy],
+        "hip": np.c_[x, y + tr],
+        "ankle": np.c_[x, np.full_like(y, 450.0)],
+    }
+    series = {"trunk_lean": np.full(len(y), 10.0), **height_series(joints, 40.0)}
+    return series, joints, t
+
+
+def test_a_push_up_rests_in_the_plank_not_standing() -> None:
+    # From the front the trunk lean reads upright in the plank too, and the shoulder's height
+    # makes one excursion of walking in, getting down and standing up, with the push-ups as
+    # bumps at its bottom. At its turning point the trunk points at the camera and over its
+    # thirds the wrists stay on the floor, but at its start and end he stands, hands hanging.
+    series, joints, t = _get_down_push_up_and_stand_up()
+    rule = activities.get("push_up").rule
+    signal = next(s for s in candidate_signals(rule, ("shoulder",)) if s.name == "shoulder_height")
+    assert segment_reps("push_up", series, joints, t, rule=rule_for(rule, signal)) == []
+    # The push-ups themselves, from the plank to the plank, hands down throughout: counted.
+    plank = slice(round(2.2 * FPS), round(8.3 * FPS))
+    part = {k: v[plank] for k, v in joints.items()}
+    found = segment_reps(
+        "push_up",
+        height_series(part, 40.0) | {"trunk_lean": series["trunk_lean"][plank]},
+        part,
+        t[plank],
+        rule=rule_for(rule, signal),
+    )
+    assert len(found) == 3
