@@ -22,7 +22,7 @@ The splits (``SPLITS``):
   after ``holdout3`` had been run (measured in session 7, development data since);
 - ``holdout5``: a fifth held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout4`` had been run;
+  after ``holdout4`` had been run (measured in session 8, development data since);
 - ``holdout6``: a sixth held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
   after ``holdout5`` had been run.
