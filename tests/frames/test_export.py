@@ -55,7 +55,10 @@ def clip_times(path: Path) -> np.ndarray:
     with av.open(str(path)) as c:
         s = c.streams.video[0]
         pts = sorted(f.pts for f in c.decode(s))
-    return (np.asarray(pts, float) - pts[0]) * float(s.time_base) * 1000
+        seconds_per_tick = float(
+            s.time_base
+        )  # a closed container's streams cannot be read (av 18.1.1)
+    return (np.asarray(pts, float) - pts[0]) * seconds_per_tick * 1000
 
 
 def test_one_clip_per_rep_with_exact_frames(videos, tmp_path):
