@@ -24,6 +24,28 @@ from tests.fakehttp import FakeServer
 FAST_RETRY = RetryPolicy(max_retries=3, initial_delay=0.01, max_delay=0.05)
 
 
+def serve_as_embedded(
+    monkeypatch: pytest.MonkeyPatch, server: Any, data_dir: Path, engine: str
+) -> None:
+    """Make ``server`` (a running :class:`guru_form.testing.LocalServer`) the process' embedded
+    local server, and clear the credentials, so that ``GuruClient()`` talks to it as to the
+    embedded one (``client.is_local``)."""
+    from guru_form.server import embedded
+
+    info = embedded.EmbeddedServer(
+        url=server.url,
+        auth_url=server.auth_url,
+        audience=server.audience,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        data_dir=data_dir,
+        engine=engine,
+    )
+    monkeypatch.setattr(embedded, "ensure_local_server", lambda *_a, **_k: info)
+    for var in ("GURU_CLIENT_ID", "GURU_CLIENT_SECRET", "GURU_API_URL", "GURU_AUTH_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+
 def write_video(path: Path, seed: int, frames: int = 6) -> Path:
     """A tiny real MJPG AVI whose content depends on ``seed``."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (64, 48))

@@ -23,6 +23,7 @@ from guru_form.errors import (
     ValidationError,
 )
 from guru_form.models import Activity, Domain, Status
+from tests.client.conftest import serve_as_embedded
 
 FAST = {"poll_interval": 0.02, "max_poll_interval": 0.1, "timeout": 30}
 UPLOADS = "/uploads/*"
@@ -266,20 +267,7 @@ def test_the_embedded_server_is_polled_from_a_quarter_second(
 ) -> None:
     """The wait after the first poll of a pending analysis is a quarter second, not the hosted
     API's 2 s; a hosted server keeps its 2-s first wait."""
-    from guru_form.server import embedded
-
-    info = embedded.EmbeddedServer(
-        url=fresh_server.url,
-        auth_url=fresh_server.auth_url,
-        audience=fresh_server.audience,
-        client_id=fresh_server.client_id,
-        client_secret=fresh_server.client_secret,
-        data_dir=tmp_path / "unused",
-        engine="reference",
-    )
-    monkeypatch.setattr(embedded, "ensure_local_server", lambda *_a, **_k: info)
-    for var in ("GURU_CLIENT_ID", "GURU_CLIENT_SECRET", "GURU_API_URL", "GURU_AUTH_URL"):
-        monkeypatch.delenv(var, raising=False)
+    serve_as_embedded(monkeypatch, fresh_server, tmp_path / "unused", "reference")
     fresh_server.faults.slow_analysis(0.6)
     with GuruClient(cache_dir=tmp_path / "cache") as client:
         assert client.is_local

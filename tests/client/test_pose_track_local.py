@@ -10,6 +10,7 @@ from guru_form import GuruClient
 from guru_form.pose.track import PoseTrack
 from guru_form.samples import sample_path
 from guru_form.testing import LocalServer
+from tests.client.conftest import serve_as_embedded
 from tests.pose import conftest as pose_fixtures
 
 pytest.importorskip("ai_edge_litert")
@@ -57,21 +58,8 @@ def test_reference_engine_has_no_track(tmp_path: Path) -> None:
 def test_embedded_server_results_carry_their_track_through_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from guru_form.server import embedded
-
     with LocalServer(data_dir=tmp_path / "server", engine="pose") as server:
-        info = embedded.EmbeddedServer(
-            url=server.url,
-            auth_url=server.auth_url,
-            audience=server.audience,
-            client_id=server.client_id,
-            client_secret=server.client_secret,
-            data_dir=tmp_path / "server",
-            engine="pose",
-        )
-        monkeypatch.setattr(embedded, "ensure_local_server", lambda *_a, **_k: info)
-        monkeypatch.delenv("GURU_CLIENT_ID", raising=False)
-        monkeypatch.delenv("GURU_CLIENT_SECRET", raising=False)
+        serve_as_embedded(monkeypatch, server, tmp_path / "server", "pose")
         for attempt in range(2):
             with GuruClient(cache_dir=tmp_path / "cache") as client:
                 assert client.is_local
