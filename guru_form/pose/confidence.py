@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -213,16 +214,29 @@ def rep_confidence(
     return round(confidence * (0.5 if halved else 1.0), 3)
 
 
-def _jumbled_rows(track: PoseTrack) -> npt.NDArray[np.bool_] | None:
-    """Per frame, True where the person followed's joints jumped (None when the track does not
-    say: a track from another tool, or made before this was measured)."""
+def _jumbled_record(track: PoseTrack, key: str) -> Any:
+    """``key`` of the record :func:`guru_form.pose.people.choose_person` keeps of where the person
+    followed's joints jumped (None when the track does not say: a track from another tool, or
+    made before this was measured)."""
     person = track.extra.get("person")
     jumbled = person.get("jumbled") if isinstance(person, dict) else None
-    if not isinstance(jumbled, dict) or "rows" not in jumbled:
+    return jumbled.get(key) if isinstance(jumbled, dict) else None
+
+
+def _whole_track_jumbled(fraction: float | None) -> bool:
+    """Whether the person followed does not hold together as a body over the whole track."""
+    return fraction is not None and fraction >= JUMBLED
+
+
+def _jumbled_rows(track: PoseTrack) -> npt.NDArray[np.bool_] | None:
+    """Per frame, True where the person followed's joints jumped (None when the track does not
+    say)."""
+    rows = _jumbled_record(track, "rows")
+    if rows is None:
         return None
     n = len(track.frame)
     out = np.zeros(n, dtype=bool)
-    for start, stop in jumbled["rows"]:
+    for start, stop in rows:
         out[max(int(start), 0) : min(int(stop), n)] = True
     return out
 
@@ -230,11 +244,8 @@ def _jumbled_rows(track: PoseTrack) -> npt.NDArray[np.bool_] | None:
 def jumbled_fraction(track: PoseTrack) -> float | None:
     """The share of the analysed steps on which the person followed's joints jumped (see
     :func:`guru_form.pose.people.jumbled_frames`); None when the track does not say."""
-    person = track.extra.get("person")
-    jumbled = person.get("jumbled") if isinstance(person, dict) else None
-    if not isinstance(jumbled, dict) or "fraction" not in jumbled:
-        return None
-    return float(jumbled["fraction"])
+    fraction = _jumbled_record(track, "fraction")
+    return None if fraction is None else float(fraction)
 
 
 def jumbled_share(track: PoseTrack, rep: RepWindow) -> float:
@@ -301,7 +312,7 @@ def footage_warnings(
         )
     view = count.view
     # The view is read from the person followed's joints: said of a jumble, it describes clutter.
-    body = jumbled is None or jumbled < JUMBLED
+    body = not _whole_track_jumbled(jumbled)
     if body and view.view == "front":
         out.append(
             "The camera faced the athlete (front or back view): joint angles in the picture are "
@@ -377,7 +388,7 @@ def _jumbled_sentence(jumbled: float | None, reps: Sequence[int]) -> str | None:
     >>> _jumbled_sentence(0.05, []) is None
     True
     """
-    whole = jumbled is not None and jumbled >= JUMBLED
+    whole = _whole_track_jumbled(jumbled)
     if not whole and not reps:
         return None
     what = (
@@ -462,7 +473,7 @@ def assess(
         marked = mark_outliers(count.reps, series, shot)
     usable = {s.shot: s.usable for s in count.shots}
     jumbled = jumbled_fraction(track)
-    whole = jumbled is not None and jumbled >= JUMBLED
+    whole = _whole_track_jumbled(jumbled)
     not_a_body = [whole or jumbled_share(track, r) >= JUMBLED for r, _ in marked]
     confidences = [
         rep_confidence(
