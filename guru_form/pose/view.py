@@ -130,15 +130,15 @@ def _column(track: PoseTrack, name: str) -> FloatArray:
     return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _points(track: PoseTrack, joint: str) -> FloatArray:
+    """``(n, 2)`` a track joint's x and y per frame (NaN where unknown or not in the track)."""
+    return np.stack([_column(track, f"{joint}_x"), _column(track, f"{joint}_y")], axis=1)
+
+
 def width_ratio(track: PoseTrack) -> FloatArray:
     """Per frame, the shoulders' width over the trunk's length (NaN where not known)."""
-    frame = track.frame
-    near = frame[["shoulder_x", "shoulder_y"]].to_numpy(float)
-    hip = frame[["hip_x", "hip_y"]].to_numpy(float)
-    if "far_shoulder_x" not in frame:
-        return np.full(len(frame), np.nan)
-    far = frame[["far_shoulder_x", "far_shoulder_y"]].to_numpy(float)
-    far_hip = frame[["far_hip_x", "far_hip_y"]].to_numpy(float)
+    near, far = _points(track, "shoulder"), _points(track, "far_shoulder")
+    hip, far_hip = _points(track, "hip"), _points(track, "far_hip")
     width = np.linalg.norm(near - far, axis=1)
     # The trunk from the middle of the shoulders to the middle of the hips, so that it does not
     # depend on which side is measured.
@@ -156,9 +156,7 @@ def shoulder_turn(track: PoseTrack) -> FloatArray:
     straight behind the other (side-on). NaN where either shoulder's position or depth is not
     known, and on every frame of a track without the model's depth.
     """
-    near = np.stack([_column(track, "shoulder_x"), _column(track, "shoulder_y")], axis=1)
-    far = np.stack([_column(track, "far_shoulder_x"), _column(track, "far_shoulder_y")], axis=1)
-    across = np.linalg.norm(near - far, axis=1)
+    across = np.linalg.norm(_points(track, "shoulder") - _points(track, "far_shoulder"), axis=1)
     behind = np.abs(_column(track, "shoulder_depth") - _column(track, "far_shoulder_depth"))
     with np.errstate(invalid="ignore"):
         apart = np.hypot(across, behind) > 0  # the same point twice says nothing
