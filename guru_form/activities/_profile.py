@@ -100,7 +100,9 @@ class SegmentationRule:
         knee on half the reps, and can stay bent while the hip already rises).
     bottom_band, lockout_band
         Frames within this fraction of the range from the extreme are "at" the turning point:
-        ``mid`` is the centre of those frames for a bottom (``turning="min"``); for a lockout
+        ``mid`` is halfway between the first and the last of those frames for a bottom
+        (``turning="min"``: a pause's middle, though the model may lift the joint out of the band
+        for a moment within it); for a lockout
         (``turning="max"``), the first of them (when the lockout is reached). The lockout's 5 %
         is early for a figure that eases into it, but tighter bands and a rule on the angle's
         speed put real lockouts, which stop sharply and then wobble, too late (docs/accuracy.md).

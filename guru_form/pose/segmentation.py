@@ -322,8 +322,10 @@ def _reps_in_run(
         # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
         near = d[start : end + 1] >= peak - band * (peak - max(rest_l, rest_r))
-        first, stop = _run_containing(near, p - start)
-        mid = start + (first if r.turning == "max" else (first + stop - 1) // 2)
+        if r.turning == "max":
+            mid = start + _run_containing(near, p - start)[0]
+        else:
+            mid = start + _bottom_middle(near)
         if r.turning == "max" and r.lockout_speed is not None:
             mid = min(mid, _stops_rising(d, t[a:b], start, p, r.lockout_speed))
         span = peak - (rest_l if r.complete_at_turn else max(rest_l, rest_r))
@@ -444,15 +446,25 @@ def _back_at_start(r: SegmentationRule, d: FloatArray, start: int, p: int, end: 
 
 
 def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
-    """Move ``mid`` to the centre of the frames where ``y`` (pixels, down) is near its largest."""
+    """Move ``mid`` halfway between the first and last frames where ``y`` (pixels, down) is deepest.
+
+    "Deepest" is within ``band`` of the rep's depth from the lowest point. A pause at the bottom is one stretch of such frames, but the model may lift the joint out of
+    the band for a few frames within it (a wrist read a few pixels higher mid-pause): the pause is
+    then several stretches, and its middle is still halfway from the first to the last.
+    """
     window = y[c.start : c.end + 1]
     if not np.isfinite(window).all():
         return c
     deepest = int(np.argmax(window))
     rest = min(float(window[0]), float(window[-1]))
     near = window >= window[deepest] - band * (window[deepest] - rest)
-    first, stop = _run_containing(near, deepest)
-    return dataclasses.replace(c, mid=c.start + (first + stop - 1) // 2)
+    return dataclasses.replace(c, mid=c.start + _bottom_middle(near))
+
+
+def _bottom_middle(near: npt.NDArray[np.bool_]) -> int:
+    """Halfway between the first and the last True of ``near`` (a bottom, paused or not)."""
+    at = np.flatnonzero(near)
+    return (int(at[0]) + int(at[-1])) // 2
 
 
 def _footage_ends(x: FloatArray, shots: npt.NDArray[np.int64], t: FloatArray, end: int) -> bool:

@@ -183,6 +183,23 @@ def test_a_pause_at_the_bottom_puts_mid_in_the_pause() -> None:
     assert t[rep.end] / 1000 == pytest.approx(4.5, abs=0.07)
 
 
+def test_a_paused_bottom_the_model_reads_out_of_for_a_moment_keeps_mid_in_the_pause() -> None:
+    # The bottom joint reads 5 px higher for 0.2 s a third of the way into a 1.5-s pause (a wrist
+    # or hip the model moves while the athlete holds still): the pause's middle stays the mid.
+    n = int(6 * FPS)
+    t = np.arange(n) * 1000.0 / FPS
+    depth = np.interp(t / 1000, [0, 1, 2, 3.5, 4.5, 6], [0, 0, 1, 1, 0, 0])
+    series = {"knee_angle": 175 - 100 * depth, "trunk_lean": 5 + 30 * depth}
+    hip_y = 400 + 120 * depth
+    hip_y[(t >= 2400) & (t < 2600)] -= 5.0
+    joints = {
+        "hip": np.c_[np.full(n, 300.0), hip_y],
+        "shoulder": np.c_[np.full(n, 300.0), 240 + 120 * depth],
+    }
+    (rep,) = segment_reps("squat", series, joints, t)
+    assert t[rep.mid] / 1000 == pytest.approx(2.75, abs=0.1)
+
+
 def test_deadlift_mid_is_when_lockout_is_reached() -> None:
     n = int(8 * FPS)
     t = np.arange(n) * 1000.0 / FPS
