@@ -36,10 +36,11 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    ``rest_fraction`` of the range beyond the signal's value at ``start`` (standing up straight
    out of the last push-up opens the elbows further and lifts the shoulders), ``end`` is the
    last frame before the signal passes that value, not the end of the next movement.
-   ``mid`` is where the body turns: the moving joint lowest in the image (the centre of the frames
-   within 3 % of its travel from the lowest, so the middle of a pause at the bottom); for the
-   deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of its
-   range from the largest), not the middle of a held lockout.
+   ``mid`` is where the body turns: the moving joint lowest in the image (halfway between the
+   first and the last frame within 3 % of its travel from the lowest, so the middle of a pause at
+   the bottom, though the model may read the joint out of that band for a moment within it);
+   for the deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of
+   its range from the largest), not the middle of a held lockout.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
    joint travels far enough vertically (walking bends the knees without lowering the hips), and
    so does the joint carrying the load where the rule names one (``load_joint``: a back squat's
@@ -319,7 +320,7 @@ def _reps_in_run(
         if not across_edit:  # started before the edit, at rest: its start here is not rest
             end = _back_at_start(r, d, start, p, end)
         # The turning point, from the frames near the extreme (a pause at the bottom, a held
-        # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's centre.
+        # lockout): a deadlift's lockout is when it is reached, a bottom is the pause's middle.
         band = r.lockout_band if r.turning == "max" else r.bottom_band
         near = d[start : end + 1] >= peak - band * (peak - max(rest_l, rest_r))
         if r.turning == "max":
