@@ -296,13 +296,14 @@ def count_reps(
     t = track.frame["time_ms"].to_numpy(dtype=np.float64)
     shot = track.frame["shot"].to_numpy()
     person = track.frame["person"].to_numpy(dtype=bool)
+    picture = _picture(track)
     found: dict[str, list[RepWindow]] = {}
     for s in candidates:
         if s.name not in series:
             found[s.name] = []
             continue
         r = base if s.name == base.signal else rule_for(base, s)
-        windows = segment_reps(act, series, joints, t, shot=shot, rule=r)
+        windows = segment_reps(act, series, joints, t, shot=shot, rule=r, picture=picture)
         found[s.name] = [dataclasses.replace(w, signal=s.name) for w in windows]
     shots: list[ShotCount] = []
     reps: list[RepWindow] = []
@@ -333,6 +334,13 @@ def count_reps(
     ]
     standing = standing_fraction(series, joints, person) if base.posture == "horizontal" else np.nan
     return RepCount(reps, shots, estimate_view(track), support, float(standing))
+
+
+def _picture(track: PoseTrack) -> tuple[float, float] | None:
+    """The track's picture as ``(width, height)`` pixels, or None when its size is not recorded."""
+    if track.width > 0 and track.height > 0:
+        return (float(track.width), float(track.height))
+    return None
 
 
 def standing_fraction(

@@ -40,7 +40,11 @@ How a rep is found, within each shot (a continuous stretch of footage, see
    first and the last frame within 3 % of its travel from the lowest, so the middle of a pause at
    the bottom, though the model may read the joint out of that band for a moment within it);
    for the deadlift, the moment the hip angle reaches the lockout (the first frame within 5 % of
-   its range from the largest), not the middle of a held lockout.
+   its range from the largest), not the middle of a held lockout. A bottom must be in the
+   picture: where the video's size is known and the moving joint lies outside the picture at
+   ``mid`` (by more than a quarter of a torso, about half a head: a body part the edge cuts is
+   still seen), the model guessed where it was (a close-up of a hand, a zoom) and the rep is
+   dropped.
 3. A candidate counts when it lasts between ``min_duration_s`` and ``max_duration_s``, the moving
    joint travels far enough vertically (walking bends the knees without lowering the hips), and
    so does the joint carrying the load where the rule names one (``load_joint``: a back squat's
@@ -81,6 +85,10 @@ FloatArray = npt.NDArray[np.float64]
 #: A rep complete at its turning point, cut by the end of the footage, must have held the turning
 #: point this long (seconds) before the footage ends.
 HELD_S = 0.3
+
+#: How far beyond the picture's edge (torso lengths) the model may place a joint whose body part
+#: the edge cuts: about half a head, so a face or a hand half in the picture is still seen.
+PICTURE_MARGIN_TORSOS = 0.25
 
 
 def _rules_table() -> str:
@@ -142,6 +150,7 @@ def segment_reps(
     shot: npt.ArrayLike | None = None,
     rule: SegmentationRule | None = None,
     rep_count: int | None = None,
+    picture: tuple[float, float] | None = None,
 ) -> list[RepWindow]:
     """Find the reps in a pose track's series.
 
@@ -167,6 +176,10 @@ def segment_reps(
     rep_count
         The number of reps the user says the video holds: when more candidates pass every check,
         only the ``rep_count`` with the largest range are kept (never more reps are invented).
+    picture
+        ``(width, height)`` of the video's picture in pixels, the frame the joints are placed in;
+        where given, a rep whose ``bottom_joint`` lies outside it at the turning point, by more
+        than :data:`PICTURE_MARGIN_TORSOS`, is dropped (see :func:`_in_picture`).
 
     Returns
     -------
@@ -200,6 +213,10 @@ def segment_reps(
     if r.bottom_joint is not None and r.bottom_joint in joints:
         y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
         reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
+        if picture is not None and np.isfinite(torso) and torso > 0:
+            xy = np.asarray(joints[r.bottom_joint], dtype=np.float64)
+            margin = PICTURE_MARGIN_TORSOS * torso
+            reps = [c for c in reps if _in_picture(xy[c.mid], picture, margin)]
         # A rep the clip opens in must be seen from rest.
         reps = [c for c in reps if not _opens_in_the_lowering(r, c, y, t)]
         if not r.complete_at_turn:
@@ -460,6 +477,22 @@ def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
     rest = min(float(window[0]), float(window[-1]))
     near = window >= window[deepest] - band * (window[deepest] - rest)
     return dataclasses.replace(c, mid=c.start + _bottom_middle(near))
+
+
+def _in_picture(point: FloatArray, picture: tuple[float, float], margin: float) -> bool:
+    """Whether a joint's ``(x, y)`` (pixels) lies within a ``(width, height)`` picture grown by
+    ``margin`` pixels on each side (True when the joint is unknown).
+
+    A pose model places every joint, also one outside the picture, by guessing from the body it
+    sees; a rep's bottom there was not seen: a close-up that shows a hand or a forearm, or a
+    camera that zooms, moves the guessed joint by itself, with no rep done. A body part the edge
+    cuts is seen in part, and its joint may lie just beyond the edge: hence the margin.
+    """
+    x, y = float(point[0]), float(point[1])
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return True
+    width, height = picture
+    return -margin <= x <= width + margin and -margin <= y <= height + margin
 
 
 def _bottom_middle(near: npt.NDArray[np.bool_]) -> int:

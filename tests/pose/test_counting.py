@@ -236,3 +236,22 @@ def test_a_height_that_finds_no_rep_from_the_front_leaves_the_reps_to_the_angle(
     count = count_reps("squat", track)
     assert count.shots[0].lead == "knee_angle"
     assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.15)
+
+
+def test_reps_whose_bottom_lies_below_the_picture_are_not_counted() -> None:
+    import dataclasses
+
+    from guru_form.pose.signals import body_scale
+
+    lm, t, truth = _squats()
+    track = build_track(raw_pose(lm, t), "squat")
+    assert len(count_reps("squat", track).reps) == 3
+    joints = track.joints()
+    mids = [int(np.argmin(np.abs(t - m * 1000))) for _, m, _ in truth]
+    bottom = float(np.nanmin(joints["hip"][mids, 1]))
+    # The picture ends half a trunk above the hip at every bottom: the model placed it by guess.
+    edge = bottom - 0.5 * body_scale(joints)
+    cut = dataclasses.replace(track, height=round(edge))
+    assert count_reps("squat", cut).reps == []
+    # A track with no recorded picture size counts them.
+    assert len(count_reps("squat", dataclasses.replace(track, width=0, height=0)).reps) == 3

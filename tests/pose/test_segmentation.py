@@ -477,3 +477,22 @@ def test_a_push_up_rests_in_the_plank_not_standing() -> None:
         rule=rule_for(rule, signal),
     )
     assert len(found) == 3
+
+
+def test_a_bottom_outside_the_picture_was_not_seen() -> None:
+    # Two squats; the camera then frames lower (or the shot is a close-up) so that the hip the
+    # model places at the second one's bottom lies below the picture: a guess, not a rep it saw.
+    series, joints, t, mids = _squat_session(
+        [("stand", 1.0), ("rep", 2.0), ("stand", 2.0), ("rep", 2.0), ("stand", 1.0)]
+    )
+    later = t >= 4000.0  # halfway through the stand between the reps
+    for joint in ("hip", "shoulder"):
+        joints[joint][later, 1] += 120.0
+    assert len(segment_reps("squat", series, joints, t)) == 2
+    # The trunk is 160 px long; the first bottom (hip at 520 px) is in a picture 560 px high,
+    # the second (640 px) half a trunk below it.
+    reps = segment_reps("squat", series, joints, t, picture=(640.0, 560.0))
+    assert _mids(reps, t) == pytest.approx(mids[:1], abs=0.1)
+    # A quarter of a trunk beyond the edge, it is a body part the edge cuts: still seen.
+    reps = segment_reps("squat", series, joints, t, picture=(640.0, 600.0))
+    assert len(reps) == 2
