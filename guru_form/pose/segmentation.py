@@ -466,9 +466,10 @@ def _back_at_start(r: SegmentationRule, d: FloatArray, start: int, p: int, end: 
 def _lowest_point(c: RepWindow, y: FloatArray, band: float) -> RepWindow:
     """Move ``mid`` halfway between the first and last frames where ``y`` (pixels, down) is deepest.
 
-    "Deepest" is within ``band`` of the rep's depth from the lowest point. A pause at the bottom is one stretch of such frames, but the model may lift the joint out of
-    the band for a few frames within it (a wrist read a few pixels higher mid-pause): the pause is
-    then several stretches, and its middle is still halfway from the first to the last.
+    "Deepest" is within ``band`` of the rep's depth from the lowest point. A pause at the bottom
+    is one stretch of such frames, but the model may lift the joint out of the band for a few
+    frames within it (a wrist read a few pixels higher mid-pause): the pause is then several
+    stretches, and its middle is still halfway from the first to the last.
     """
     window = y[c.start : c.end + 1]
     if not np.isfinite(window).all():
