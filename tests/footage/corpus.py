@@ -25,7 +25,10 @@ The splits (``SPLITS``):
   after ``holdout4`` had been run (measured in session 8, development data since);
 - ``holdout6``: a sixth held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout5`` had been run.
+  after ``holdout5`` had been run;
+- ``holdout7``: a seventh held-back set, built the same way from repositories no other split uses,
+  counted by eye before any engine ran on it, kept for one measurement of the engine changed
+  after ``holdout6`` has been run.
 """
 
 from __future__ import annotations
@@ -40,10 +43,10 @@ CORPUS = HERE / "corpus"
 EXTERNAL = HERE / "external"
 
 #: The corpus's splits, in the order they are reported.
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 
 #: The held-back sets built from fresh repositories: each shares no repository with any other split.
-FRESH_SPLITS = ("holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+FRESH_SPLITS = ("holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 
 
 @dataclass(frozen=True)
