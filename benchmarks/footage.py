@@ -8,9 +8,9 @@ tests/footage/fetch_external.py``)::
     python benchmarks/footage.py --split holdout2   # the second (development data now)
     python benchmarks/footage.py --split holdout3   # the third (development data now)
     python benchmarks/footage.py --split holdout4   # the fourth (development data now)
-    python benchmarks/footage.py --split holdout5   # the fifth held-back split (measure once)
-    python benchmarks/footage.py --split holdout6   # the sixth (kept for the next round)
-    python benchmarks/footage.py --split holdout7   # the seventh (kept for the round after)
+    python benchmarks/footage.py --split holdout5   # the fifth (development data now)
+    python benchmarks/footage.py --split holdout6   # the sixth held-back split (measured in session 9)
+    python benchmarks/footage.py --split holdout7   # the seventh (kept for the next round: measure once)
     python benchmarks/footage.py --split all --stride 2
     python benchmarks/footage.py --clips 'push_up_*'    # a subset, by file name pattern
 

@@ -25,10 +25,10 @@ The splits (``SPLITS``):
   after ``holdout4`` had been run (measured in session 8, development data since);
 - ``holdout6``: a sixth held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout5`` had been run;
+  after ``holdout5`` had been run (measured in session 9, development data since);
 - ``holdout7``: a seventh held-back set, built the same way from repositories no other split uses,
   counted by eye before any engine ran on it, kept for one measurement of the engine changed
-  after ``holdout6`` has been run.
+  after ``holdout6`` had been run.
 """
 
 from __future__ import annotations
