@@ -211,10 +211,10 @@ def segment_reps(
             candidates += _reps_in_run(r, x, t, a, b, lowered_before=lowered)
     reps = [c for c in candidates if _passes(r, c, series, joints, t, torso)]
     if r.bottom_joint is not None and r.bottom_joint in joints:
-        y = np.asarray(joints[r.bottom_joint], dtype=np.float64)[:, 1]
+        xy = np.asarray(joints[r.bottom_joint], dtype=np.float64)
+        y = xy[:, 1]
         reps = [_lowest_point(c, y, r.bottom_band) for c in reps]
         if picture is not None and np.isfinite(torso) and torso > 0:
-            xy = np.asarray(joints[r.bottom_joint], dtype=np.float64)
             margin = PICTURE_MARGIN_TORSOS * torso
             reps = [c for c in reps if _in_picture(xy[c.mid], picture, margin)]
         # A rep the clip opens in must be seen from rest.
