@@ -269,12 +269,18 @@ def _numbers(items: Sequence[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _for_the_view(count: RepCount, rep: RepWindow, angle: str) -> bool:
+    """True when ``rep`` was counted from a height because of the camera's view: the angle was
+    usable where it turns but did not lead."""
+    counted = count.counted_at(rep.mid)
+    return counted is not None and counted.lead != angle and angle in counted.usable
+
+
 def footage_warnings(
     count: RepCount,
     angle: str,
     outliers: Sequence[str | None],
     confidences: Sequence[float],
-    shot: npt.ArrayLike,
     *,
     jumbled: float | None = None,
     jumbled_reps: Sequence[int] = (),
@@ -289,8 +295,6 @@ def footage_warnings(
         The activity's own signal (its joint angle).
     outliers, confidences
         Per rep, as :func:`mark_outliers` and :func:`rep_confidence` gave them.
-    shot
-        The track's shot per frame.
     jumbled
         The share of the analysed steps on which the person followed's joints jumped
         (:func:`jumbled_fraction`), if known. At :data:`JUMBLED` or more, nothing is said of the
@@ -325,11 +329,10 @@ def footage_warnings(
             "foreshortened and read smaller or larger than they were. Film from the side for "
             "angles."
         )
-    by_view = {s.shot for s in count.shots if s.lead != angle and angle in s.usable}
-    shots = np.asarray(shot)
     from_heights = [r for r in count.reps if r.signal and r.signal != angle]
-    hidden = sorted({r.signal for r in from_heights if int(shots[r.mid]) not in by_view})
-    viewed = sorted({r.signal for r in from_heights if int(shots[r.mid]) in by_view})
+    by_view = [_for_the_view(count, r, angle) for r in from_heights]
+    hidden = sorted({r.signal for r, b in zip(from_heights, by_view, strict=True) if not b})
+    viewed = sorted({r.signal for r, b in zip(from_heights, by_view, strict=True) if b})
     if viewed:
         out.append(
             f"Reps were counted from the height of the "
@@ -471,14 +474,12 @@ def assess(
             support=[count.support[k] for k in kept],
         )
         marked = mark_outliers(count.reps, series, shot)
-    usable = {s.shot: s.usable for s in count.shots}
+
     jumbled = jumbled_fraction(track)
     whole = _whole_track_jumbled(jumbled)
     not_a_body = [whole or jumbled_share(track, r) >= JUMBLED for r, _ in marked]
     confidences = [
-        rep_confidence(
-            r, support, usable.get(int(shot[r.mid]), ()), track, outlier=why, jumbled=flag
-        )
+        rep_confidence(r, support, count.usable_at(r.mid), track, outlier=why, jumbled=flag)
         for (r, why), support, flag in zip(marked, count.support, not_a_body, strict=True)
     ]
     outliers = [why for _, why in marked]
@@ -492,7 +493,6 @@ def assess(
             angle,
             outliers,
             confidences,
-            shot,
             jumbled=jumbled,
             jumbled_reps=jumbled_reps,
         ),

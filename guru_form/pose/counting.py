@@ -8,6 +8,10 @@ Candidates are :func:`guru_form.pose.signals.candidate_signals` of the activity'
 heights and the rule's travel checks read joint positions as :func:`track_inputs` gives them:
 filled from the other side of the body where only that side is seen (:func:`either_side`).
 
+Each shot is counted on its own, and within a shot each stretch of steady view
+(:func:`guru_form.pose.view.steady_views`: an athlete who turns to face the camera for a few reps
+and back is counted from heights while facing it):
+
 1. **The lead signal.** The activity's angle leads when the camera is not looking at the
    athlete's front (:func:`guru_form.pose.view.estimate_view`), the angle is known on at least
    :data:`MIN_COVERAGE` of the frames with a person, it moves through the rule's range in the
@@ -55,7 +59,7 @@ from guru_form.pose.signals import (
     joint_height,
     signal_quality,
 )
-from guru_form.pose.view import ViewEstimate, estimate_view
+from guru_form.pose.view import ViewEstimate, estimate_view, steady_views
 from guru_form.pose_track import PoseTrack
 
 __all__ = [
@@ -94,12 +98,15 @@ STANDING_LEAN_DEG = 45.0
 
 @dataclass(frozen=True)
 class ShotCount:
-    """How the reps of one shot (a continuous stretch of footage) were counted.
+    """How the reps of one shot (a continuous stretch of footage), or of one stretch of steady
+    view within it, were counted.
 
     Attributes
     ----------
     shot
         The shot's index (the track's ``shot`` column).
+    start, end
+        The first and the last frame (track rows) counted this way.
     lead
         The signal counted from (see the module docstring); empty when none was usable.
     view
@@ -113,6 +120,8 @@ class ShotCount:
     """
 
     shot: int
+    start: int
+    end: int
     lead: str
     view: ViewEstimate
     quality: dict[str, SignalQuality]
@@ -130,7 +139,8 @@ class RepCount:
         The reps, in time order; each :class:`~guru_form.pose.segmentation.RepWindow` names the
         signal that found it.
     shots
-        How each shot with a person was counted.
+        How each shot with a person (each stretch of steady view in it) was counted, in time
+        order.
     view
         The camera's view over the whole track.
     support
@@ -152,6 +162,15 @@ class RepCount:
             names = [r.signal for r in self.reps]
             return max(set(names), key=names.count)
         return self.shots[0].lead if self.shots else ""
+
+    def counted_at(self, frame: int) -> ShotCount | None:
+        """How the footage at track row ``frame`` was counted (None where no person was)."""
+        return next((s for s in self.shots if s.start <= frame <= s.end), None)
+
+    def usable_at(self, frame: int) -> tuple[str, ...]:
+        """The signals usable at track row ``frame`` (none where no person was)."""
+        counted = self.counted_at(frame)
+        return counted.usable if counted is not None else ()
 
 
 def track_inputs(
@@ -252,6 +271,11 @@ def _overlap(a: RepWindow, b: RepWindow) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
+def _same_rep(a: RepWindow, b: RepWindow) -> bool:
+    """True when each of two reps turns within the other: one rep, found twice."""
+    return a.start <= b.mid <= a.end and b.start <= a.mid <= b.end
+
+
 def _found_by(rep: RepWindow, others: list[RepWindow], t: FloatArray) -> bool:
     """True when one of ``others`` turns within ``rep`` and within 0.5 s of its turning point."""
     return any(
@@ -307,15 +331,14 @@ def count_reps(
         found[s.name] = [dataclasses.replace(w, signal=s.name) for w in windows]
     shots: list[ShotCount] = []
     reps: list[RepWindow] = []
-    usable_in: dict[int, tuple[str, ...]] = {}
     for number in np.unique(shot[person]):
-        rows = shot == number
-        counted = _count_shot(
-            int(number), candidates, series, feet, found, track, rows, person & rows, t
-        )
-        shots.append(counted[0])
-        reps += counted[1]
-        usable_in[int(number)] = counted[0].usable
+        for rows in steady_views(track, shot == number):
+            counted, more = _count_shot(
+                int(number), candidates, series, feet, found, track, rows, person & rows, t
+            )
+            shots.append(counted)
+            # A rep on the edge of two stretches may be found in both, by different signals.
+            reps += [c for c in more if not any(_same_rep(c, r) for r in reps)]
     reps = sorted(reps, key=lambda r: r.mid)
     moving = joints.get(profile.moving_joint)
     reps = _drop_fragments(reps, None if moving is None else _spans(reps, moving, scale))
@@ -323,17 +346,18 @@ def count_reps(
         smallest = {n: min((r.range_deg for r in f), default=1.0) for n, f in found.items()}
         keep = sorted(reps, key=lambda r: -r.range_deg / (smallest.get(r.signal) or 1.0))
         reps = sorted(keep[:rep_count], key=lambda r: r.mid)
+    count = RepCount(reps, shots, estimate_view(track))
     support = [
         tuple(
             s.name
             for s in candidates
-            if (s.name in usable_in.get(int(shot[r.mid]), ()) or s.name == r.signal)
-            and _found_by(r, found[s.name], t)
+            if (s.name in count.usable_at(rep.mid) or s.name == rep.signal)
+            and _found_by(rep, found[s.name], t)
         )
-        for r in reps
+        for rep in reps
     ]
     standing = standing_fraction(series, joints, person) if base.posture == "horizontal" else np.nan
-    return RepCount(reps, shots, estimate_view(track), support, float(standing))
+    return dataclasses.replace(count, support=support, standing=float(standing))
 
 
 def _picture(track: PoseTrack) -> tuple[float, float] | None:
@@ -507,7 +531,8 @@ def _count_shot(
     person: npt.NDArray[np.bool_],
     t: FloatArray,
 ) -> tuple[ShotCount, list[RepWindow]]:
-    """Choose the lead signal of one shot and count its reps, filling the lead's gaps."""
+    """Choose the lead signal of one shot (or stretch of one, ``rows``) and count its reps,
+    filling the lead's gaps."""
     nan = np.full(len(t), np.nan)
     view = estimate_view(track, rows)
     quality = {s.name: signal_quality(series.get(s.name, nan), person) for s in candidates}
@@ -536,8 +561,10 @@ def _count_shot(
             if not (angle.side_on and view.view == "front"):
                 lead = angle
     names = tuple(s.name for s in usable)
+    frames = np.flatnonzero(rows)
+    first, last = int(frames[0]), int(frames[-1])
     if lead is None:
-        return ShotCount(number, "", view, quality, agree, names), []
+        return ShotCount(number, first, last, "", view, quality, agree, names), []
 
     def here(windows: list[RepWindow]) -> list[RepWindow]:
         return [w for w in windows if rows[w.mid]]
@@ -556,4 +583,4 @@ def _count_shot(
                 continue
             if _missing(lead_values, c) >= GAP_FRACTION:
                 reps.append(c)
-    return ShotCount(number, lead.name, view, quality, agree, names), reps
+    return ShotCount(number, first, last, lead.name, view, quality, agree, names), reps

@@ -48,6 +48,13 @@ The depth can.
 
 The far shoulder is the model's estimate even where it is hidden (a side view); it is then near
 the near shoulder in the image and behind it in depth, which is what a side view means.
+
+An athlete may turn within one shot (to face the camera for a few reps, then back):
+:func:`steady_views` splits a stretch of footage where the camera sees the athlete's front for
+some seconds, and the rest, so that each is counted as its view needs. Each frame is read as
+facing the camera or not (the turn where known, else the width ratio), that reading smoothed
+over :data:`VIEW_SMOOTHING_S` (the model's depth wobbles from frame to frame), and stretches
+shorter than :data:`MIN_STEADY_VIEW_S` joined to their neighbours.
 """
 
 from __future__ import annotations
@@ -63,12 +70,16 @@ from guru_form.pose_track import PoseTrack
 __all__ = [
     "FRONT_RATIO",
     "FRONT_TURN_DEG",
+    "MIN_STEADY_VIEW_S",
     "SIDE_RATIO",
     "SIDE_TURN_DEG",
+    "VIEW_SMOOTHING_S",
     "View",
     "ViewEstimate",
     "estimate_view",
+    "facing_camera",
     "shoulder_turn",
+    "steady_views",
     "width_ratio",
 ]
 
@@ -84,6 +95,13 @@ FRONT_TURN_DEG = 30.0
 #: 90° (71 of the 76 side-labelled development clips read 73-89°; the prior's 60° would call
 #: most oblique-labelled ones side).
 SIDE_TURN_DEG = 75.0
+
+#: A stretch of footage seen from the front, or not, is told apart from its neighbours when it
+#: lasts at least this long (s): the window over which :mod:`guru_form.pose.counting` measures
+#: how well an angle follows the body, so that each stretch can be judged on its own.
+MIN_STEADY_VIEW_S = 3.0
+#: The per-frame reading of the view is smoothed over this long (s) before stretches are found.
+VIEW_SMOOTHING_S = 1.0
 
 #: Shoulder width over trunk length below which the camera is side-on (without depth).
 SIDE_RATIO = 0.4
@@ -180,6 +198,73 @@ def classify_turn(turn_deg: float) -> View:
     if turn_deg < SIDE_TURN_DEG:
         return "oblique"
     return "side"
+
+
+def facing_camera(track: PoseTrack) -> FloatArray:
+    """Per frame, 1.0 where the camera sees the athlete's front (or back), 0.0 where not.
+
+    By the shoulder line's turn where it is known (below :data:`FRONT_TURN_DEG`), else by the
+    shoulders' width over the trunk's length (:data:`FRONT_RATIO` or more); NaN where neither is
+    known.
+    """
+    turn = shoulder_turn(track)
+    ratio = width_ratio(track)
+    with np.errstate(invalid="ignore"):
+        by_ratio = np.where(np.isfinite(ratio), (ratio >= FRONT_RATIO).astype(np.float64), np.nan)
+        facing: FloatArray = np.where(
+            np.isfinite(turn), (turn < FRONT_TURN_DEG).astype(np.float64), by_ratio
+        )
+    return facing
+
+
+def steady_views(track: PoseTrack, rows: npt.ArrayLike) -> list[npt.NDArray[np.bool_]]:
+    """The stretches of ``rows`` over which the camera sees the athlete's front, or does not.
+
+    Parameters
+    ----------
+    track
+        The pose track.
+    rows
+        A boolean mask of one contiguous stretch of frames (a shot).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Boolean masks, in time order, that split ``rows``: one per stretch of at least
+        :data:`MIN_STEADY_VIEW_S` whose smoothed reading (:func:`facing_camera`, a rolling
+        median over :data:`VIEW_SMOOTHING_S`) stays the same; ``[rows]`` when the view does not
+        change. Frames whose view is not known belong to the stretch before them (or after,
+        at the start).
+    """
+    import pandas as pd
+
+    from guru_form.pose.filters import runs
+
+    mask = np.asarray(rows, dtype=bool)
+    index = np.flatnonzero(mask)
+    if len(index) == 0:
+        return [mask]
+    t = track.frame["time_ms"].to_numpy(dtype=np.float64)[index]
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 33.3
+    width = 2 * round(VIEW_SMOOTHING_S * 500.0 / max(step, 1e-6)) + 1  # odd: no ties
+    facing = pd.Series(facing_camera(track)[index])
+    smooth = facing.rolling(width, center=True, min_periods=1).median().ffill().bfill()
+    if smooth.isna().all():
+        return [mask]
+    label = smooth.to_numpy(dtype=np.float64) >= 0.5
+    while True:
+        stretches = runs(label) + runs(~label)
+        short = [(a, b) for a, b in stretches if t[b - 1] - t[a] < MIN_STEADY_VIEW_S * 1000.0]
+        if len(stretches) <= 1 or not short:
+            break
+        a, b = min(short, key=lambda ab: t[ab[1] - 1] - t[ab[0]])
+        label[a:b] = ~label[a:b]
+    out = []
+    for a, b in sorted(stretches):
+        part = np.zeros_like(mask)
+        part[index[a:b]] = True
+        out.append(part)
+    return out
 
 
 def estimate_view(track: PoseTrack, rows: npt.ArrayLike | None = None) -> ViewEstimate:

@@ -121,9 +121,7 @@ def test_the_warning_names_the_reps_counted_in_a_jumbled_stretch() -> None:
 
     view = ViewEstimate("side", float("nan"), 1.0)
     count = RepCount([], [], view, [])
-    warnings = footage_warnings(
-        count, "knee_angle", [None], [0.3], np.zeros(1), jumbled=0.05, jumbled_reps=[1]
-    )
+    warnings = footage_warnings(count, "knee_angle", [None], [0.3], jumbled=0.05, jumbled_reps=[1])
     assert len(warnings) == 1
     assert "on part of it" in warnings[0] and "Rep 1 was counted there" in warnings[0]
     # Named once: not again as an uncertain rep.
@@ -136,8 +134,8 @@ def test_nothing_is_said_of_the_camera_view_read_from_a_jumble() -> None:
     from guru_form.pose.view import ViewEstimate
 
     count = RepCount([], [], ViewEstimate("front", 1.2, 0.0), [])
-    of_a_body = footage_warnings(count, "elbow_angle", [], [], np.zeros(1), jumbled=0.05)
+    of_a_body = footage_warnings(count, "elbow_angle", [], [], jumbled=0.05)
     assert any("The camera faced the athlete" in w for w in of_a_body)
-    of_a_jumble = footage_warnings(count, "elbow_angle", [], [], np.zeros(1), jumbled=0.3)
+    of_a_jumble = footage_warnings(count, "elbow_angle", [], [], jumbled=0.3)
     assert not any("camera" in w for w in of_a_jumble)
     assert any("does not hold together" in w for w in of_a_jumble)
