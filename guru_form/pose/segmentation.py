@@ -394,7 +394,10 @@ def _merge_split_turns(
     Two neighbouring peaks of ``d`` (the excursion from rest) are one turn when ``d`` between
     them stays in the outer half of the excursion: the athlete did not come even half-way back
     to rest (a joint mislaid for a few frames at the bottom of a squat splits its angle's
-    minimum in two). The more extreme peak is kept, with the outer bases of both.
+    minimum in two). The excursion is measured from the nearer of the two rests, before the
+    first and after the second, as a rep's range is: a glitch far beyond rest on one side (a
+    joint misplaced as the athlete walks in) does not make every later valley look like a
+    bottom. The more extreme peak is kept, with the outer bases of both.
     """
     out_p: list[int] = []
     out_b: list[tuple[int, int]] = []
@@ -402,7 +405,7 @@ def _merge_split_turns(
         if out_p:
             q = out_p[-1]
             qlb, _ = out_b[-1]
-            rest = min(float(np.min(d[qlb : q + 1])), float(np.min(d[p : rb + 1])))
+            rest = max(float(np.min(d[qlb : q + 1])), float(np.min(d[p : rb + 1])))
             valley = float(np.min(d[q : p + 1]))
             if valley - rest > 0.5 * (min(float(d[q]), float(d[p])) - rest):
                 keep = p if d[p] > d[q] else q
