@@ -11,7 +11,7 @@ from guru_form.pose.joints import joint_index
 from guru_form.pose.segmentation import RepWindow, SegmentationRule, segment_reps
 from guru_form.pose.track import build_track
 from guru_form.pose.view import estimate_view
-from tests.pose.figures import landmarks_from, raw_pose, squat_figure
+from tests.pose.figures import front_landmarks, landmarks_from, raw_pose, squat_figure
 
 
 def _squats(n_reps: int = 3, **kwargs: float) -> tuple[np.ndarray, np.ndarray, list]:
@@ -255,3 +255,31 @@ def test_reps_whose_bottom_lies_below_the_picture_are_not_counted() -> None:
     assert count_reps("squat", cut).reps == []
     # A track with no recorded picture size counts them.
     assert len(count_reps("squat", dataclasses.replace(track, width=0, height=0)).reps) == 3
+
+
+def test_an_athlete_who_turns_to_face_the_camera_within_one_shot_is_counted_there_from_heights() -> (
+    None
+):
+    """Three squats side-on, then three facing the camera, without a cut: the knee angle leads
+    the side-on stretch, the hips' height the stretch facing the camera (where the knee hardly
+    bends in the picture)."""
+    fig, t, truth = squat_figure(6)
+    near = fig.near_joints()
+    side = landmarks_from(near, fig.facing)
+    front = front_landmarks(near, (-fig.thigh - 2.0) / 80.0)
+    # Facing the camera the thighs point at it: each knee lies between its hip and ankle in
+    # the picture, and the knee angle hardly moves (as on real footage, 145-170 degrees).
+    for side_name in ("left", "right"):
+        hip, knee, ankle = (joint_index(side_name, j) for j in ("hip", "knee", "ankle"))
+        front[:, knee, :2] = (front[:, hip, :2] + front[:, ankle, :2]) / 2.0
+        front[:, knee, 0] += np.sign(front[:, knee, 0] - 320.0) * 10.0
+    turned = t >= 1000 * (truth[2][2] + truth[3][0]) / 2  # between the third and fourth reps
+    lm = np.where(turned[:, None, None], front, side)
+    track = build_track(raw_pose(lm, t), "squat")
+    count = count_reps("squat", track)
+    assert _mids(track, count) == pytest.approx([m for _, m, _ in truth], abs=0.1)
+    assert [r.signal for r in count.reps] == ["knee_angle"] * 3 + ["hip_height"] * 3
+    assert [(s.view.view, s.lead) for s in count.shots] == [
+        ("side", "knee_angle"),
+        ("front", "hip_height"),
+    ]

@@ -11,9 +11,11 @@ import pytest
 from guru_form.pose.track import build_track
 from guru_form.pose.view import (
     FRONT_TURN_DEG,
+    MIN_STEADY_VIEW_S,
     SIDE_TURN_DEG,
     estimate_view,
     shoulder_turn,
+    steady_views,
     width_ratio,
 )
 from guru_form.pose_track import COLUMNS, DEPTH_COLUMNS, PoseTrack
@@ -25,16 +27,22 @@ WIDTH = 100.0  # px between the shoulders, squarely facing the camera (2/3 of th
 
 
 def _track(
-    turn_deg: float, *, trunk: float = TRUNK, depth: bool = True, noise: float = 0.0
+    turn_deg: float,
+    *,
+    trunk: float = TRUNK,
+    depth: bool = True,
+    noise: float = 0.0,
+    n: int = N,
 ) -> PoseTrack:
     """Shoulders and hips of a body turned ``turn_deg`` from facing the camera, ``trunk`` long in
-    the image (shorter than :data:`TRUNK` where the trunk leans towards the camera)."""
+    the image (shorter than :data:`TRUNK` where the trunk leans towards the camera), over ``n``
+    frames."""
     rng = np.random.default_rng(1)
-    turn = np.radians(turn_deg + noise * rng.standard_normal(N))
+    turn = np.radians(turn_deg + noise * rng.standard_normal(n))
     across = WIDTH * np.cos(turn)
     behind = WIDTH * np.sin(turn)
     centre = 320.0
-    frame = pd.DataFrame(np.nan, index=range(N), columns=list(COLUMNS))
+    frame = pd.DataFrame(np.nan, index=range(n), columns=list(COLUMNS))
     frame["shoulder_x"], frame["far_shoulder_x"] = centre + across / 2, centre - across / 2
     frame["hip_x"], frame["far_hip_x"] = centre + across / 3, centre - across / 3
     frame["shoulder_y"] = frame["far_shoulder_y"] = 200.0
@@ -141,3 +149,53 @@ def test_the_engine_s_track_gives_the_view_from_the_model_s_depth() -> None:
     track = build_track(raw_pose(lm, t), "squat")
     estimate = estimate_view(track)
     assert estimate.view == "front" and estimate.turn_deg == pytest.approx(0.0, abs=0.5)
+
+
+def _turning(
+    *stretches: tuple[float, float], depth: bool = True, trunk: float = TRUNK
+) -> PoseTrack:
+    """One shot at 30 frames/s whose athlete is turned ``turn`` degrees for ``seconds``, for
+    each ``(turn, seconds)`` in turn."""
+    parts = [
+        _track(turn, noise=8.0, depth=depth, trunk=trunk, n=round(30 * seconds)).frame
+        for turn, seconds in stretches
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame["time_ms"] = np.arange(len(frame)) * 1000.0 / 30.0
+    frame["shot"] = 0
+    return PoseTrack(frame=frame, width=640, height=720)
+
+
+def _bounds_s(track: PoseTrack, parts: list[np.ndarray]) -> list[tuple[float, float]]:
+    t = track.frame["time_ms"].to_numpy() / 1000.0
+    return [(round(t[p][0], 1), round(t[p][-1], 1)) for p in parts]
+
+
+@pytest.mark.parametrize("depth", [True, False])
+def test_an_athlete_who_turns_to_face_the_camera_within_a_shot_gives_stretches_of_each_view(
+    depth: bool,
+) -> None:
+    # Without depth, the shoulders' width over the trunk: facing the camera, wider than
+    # FRONT_RATIO of a trunk (a short one here: a trunk leaning forward).
+    track = _turning((70.0, 6.0), (10.0, 8.0), (80.0, 5.0), depth=depth, trunk=120.0)
+    parts = steady_views(track, np.ones(len(track.frame), dtype=bool))
+    bounds = _bounds_s(track, parts)
+    assert len(parts) == 3
+    assert [b[0] for b in bounds[1:]] == pytest.approx([6.0, 14.0], abs=0.2)
+    assert sum(p.sum() for p in parts) == len(track.frame)  # every frame in one stretch
+    assert [estimate_view(track, p).view for p in parts][1] == "front"
+
+
+def test_a_glance_at_the_camera_or_a_stretch_without_shoulders_does_not_split_the_shot() -> None:
+    glance = MIN_STEADY_VIEW_S / 2
+    track = _turning((80.0, 6.0), (5.0, glance), (80.0, 6.0))
+    rows = np.ones(len(track.frame), dtype=bool)
+    assert len(steady_views(track, rows)) == 1
+    hidden = _turning((80.0, 6.0), (5.0, 6.0), (80.0, 6.0))
+    frame = hidden.frame
+    frame.loc[(frame["time_ms"] >= 6000) & (frame["time_ms"] < 12000), "far_shoulder_x"] = np.nan
+    assert len(steady_views(hidden, rows)) == 1
+    # Only the rows asked about are split.
+    track = _turning((70.0, 6.0), (10.0, 8.0), (80.0, 5.0))
+    first = np.arange(len(track.frame)) < 30 * 6
+    assert [p.sum() for p in steady_views(track, first)] == [first.sum()]
