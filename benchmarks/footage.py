@@ -9,8 +9,8 @@ tests/footage/fetch_external.py``)::
     python benchmarks/footage.py --split holdout3   # the third (development data now)
     python benchmarks/footage.py --split holdout4   # the fourth (development data now)
     python benchmarks/footage.py --split holdout5   # the fifth (development data now)
-    python benchmarks/footage.py --split holdout6   # the sixth held-back split (measured in session 9)
-    python benchmarks/footage.py --split holdout7   # the seventh (kept for the next round: measure once)
+    python benchmarks/footage.py --split holdout6   # the sixth (measured in session 9; development data now)
+    python benchmarks/footage.py --split holdout7   # the seventh held-back split (measured in session 10)
     python benchmarks/footage.py --split all --stride 2
     python benchmarks/footage.py --clips 'push_up_*'    # a subset, by file name pattern
 
