@@ -474,7 +474,6 @@ def assess(
             support=[count.support[k] for k in kept],
         )
         marked = mark_outliers(count.reps, series, shot)
-
     jumbled = jumbled_fraction(track)
     whole = _whole_track_jumbled(jumbled)
     not_a_body = [whole or jumbled_share(track, r) >= JUMBLED for r, _ in marked]

@@ -292,7 +292,8 @@ def count_reps(
 ) -> RepCount:
     """Find the reps of ``activity`` in ``track`` (see the module docstring).
 
-    The lead signal is chosen in each shot on its own (a cut may change the view).
+    The lead signal is chosen in each shot on its own (a cut may change the view), and within a
+    shot in each stretch of steady view (the athlete may turn).
 
     Parameters
     ----------
