@@ -278,7 +278,6 @@ def _reps_in_run(
     if held is not None:
         peaks.append(held)
         bases.append((0, len(d) - 1))
-    typical = _typical_excursion(d, peaks)
     out: list[RepWindow] = []
     for k, p in enumerate(peaks):
         lb, rb = bases[k]
@@ -310,7 +309,7 @@ def _reps_in_run(
             not r.complete_at_turn
             and not across_edit
             and min(peak - rest_l, peak - rest_r)
-            < r.min_symmetry * min(max(peak - rest_l, peak - rest_r), typical)
+            < r.min_symmetry * max(peak - rest_l, peak - rest_r)
         ):
             continue
         if r.complete_at_turn:
@@ -385,26 +384,6 @@ def _stops_rising(d: FloatArray, t: FloatArray, start: int, p: int, fraction: fl
     fastest = int(np.argmax(speed))
     slow = np.flatnonzero(speed[fastest:] < fraction * speed[fastest])
     return start + fastest + int(slow[0]) if len(slow) else p
-
-
-def _typical_excursion(d: FloatArray, peaks: list[int]) -> float:
-    """The median over the turning points of their excursion from the farther of their rests
-    (each looked for up to the neighbouring turning points): the size of a whole rep in the run.
-
-    A rep's shorter side is judged against its longer side or this, whichever is smaller: a
-    side is short when it is short of a whole rep, and a rest read beyond the set's rest (a
-    joint misplaced as the clip opens, an athlete close to the camera stepping back) makes the
-    other side long, not this one short. Infinite without turning points.
-    """
-    if not peaks:
-        return float("inf")
-    bounds = [0, *peaks, len(d) - 1]
-    sizes = [
-        float(d[p])
-        - min(float(np.min(d[bounds[k] : p + 1])), float(np.min(d[p : bounds[k + 2] + 1])))
-        for k, p in enumerate(peaks)
-    ]
-    return float(np.median(sizes))
 
 
 def _merge_split_turns(
