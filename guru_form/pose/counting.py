@@ -348,15 +348,16 @@ def count_reps(
         keep = sorted(reps, key=lambda r: -r.range_deg / (smallest.get(r.signal) or 1.0))
         reps = sorted(keep[:rep_count], key=lambda r: r.mid)
     count = RepCount(reps, shots, estimate_view(track))
-    support = [
-        tuple(
-            s.name
-            for s in candidates
-            if (s.name in count.usable_at(rep.mid) or s.name == rep.signal)
-            and _found_by(rep, found[s.name], t)
+    support = []
+    for rep in reps:
+        usable = count.usable_at(rep.mid)
+        support.append(
+            tuple(
+                s.name
+                for s in candidates
+                if (s.name in usable or s.name == rep.signal) and _found_by(rep, found[s.name], t)
+            )
         )
-        for rep in reps
-    ]
     standing = standing_fraction(series, joints, person) if base.posture == "horizontal" else np.nan
     return dataclasses.replace(count, support=support, standing=float(standing))
 

@@ -498,25 +498,30 @@ def test_a_bottom_outside_the_picture_was_not_seen() -> None:
     assert len(reps) == 2
 
 
-def test_a_value_far_beyond_rest_beside_one_turn_does_not_join_the_turns_after_it() -> None:
-    """The excursion from rest with four turns (a hip's height as the athlete, close to the
-    camera at first, steps back: the opening reads far beyond the rest between the reps)."""
+def _turns_joined(d: np.ndarray, prominence: float) -> tuple[list[int], list[int]]:
+    """The peaks of ``d`` (as :func:`scipy.signal.find_peaks` finds them) and those left after
+    :func:`guru_form.pose.segmentation._merge_split_turns`."""
     from scipy.signal import find_peaks
 
     from guru_form.pose.segmentation import _merge_split_turns
 
+    peaks, props = find_peaks(d, prominence=prominence)
+    bases = list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True))
+    joined, _ = _merge_split_turns(d, peaks.tolist(), bases)
+    return peaks.tolist(), joined
+
+
+def test_a_value_far_beyond_rest_beside_one_turn_does_not_join_the_turns_after_it() -> None:
+    """The excursion from rest with four turns (a hip's height as the athlete, close to the
+    camera at first, steps back: the opening reads far beyond the rest between the reps)."""
     t = np.linspace(0.0, 10.0, 301)
     d = np.clip(np.sin(2 * np.pi * (t - 1.5) / 2.0), 0.0, None) * (t >= 1.5)
     d[t < 1.0] = -3.0  # the opening
-    peaks, props = find_peaks(d, prominence=0.3)
-    bases = list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True))
+    peaks, joined = _turns_joined(d, 0.3)
     assert len(peaks) == 4
-    joined, _ = _merge_split_turns(d, peaks.tolist(), bases)
-    assert joined == peaks.tolist()
+    assert joined == peaks
     # A bottom split by a blip is still one turn: the valley stays in the outer half.
     blip = (t > 2.0) & (t < 2.1)
     d[blip] = 0.7
-    peaks, props = find_peaks(d, prominence=0.05)
-    bases = list(zip(props["left_bases"].tolist(), props["right_bases"].tolist(), strict=True))
-    joined, _ = _merge_split_turns(d, peaks.tolist(), bases)
+    peaks, joined = _turns_joined(d, 0.05)
     assert len(peaks) == 5 and len(joined) == 4
